@@ -1,0 +1,86 @@
+/* main.c - bgw-fcgi: create the FastCGI socket and run the worker pool.
+ *
+ *   bgw-fcgi --config FILE      serve (foreground; SIGTERM drains, SIGHUP reloads)
+ *   bgw-fcgi --routes           print the route table as JSON lines (for the access tests)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "master.h"
+#include "route.h"
+
+#define LISTEN_BACKLOG 1024
+
+static int
+open_socket(const bgw_config *cfg)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(cfg->socket) >= sizeof(sun.sun_path)) {
+		bgw_log(BGW_LOG_ERROR, "cannot use socket path %s: too long", cfg->socket);
+		return -1;
+	}
+	memcpy(sun.sun_path, cfg->socket, strlen(cfg->socket) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		bgw_log(BGW_LOG_ERROR, "could not create socket: %s", strerror(errno));
+		return -1;
+	}
+	/* A stale socket from a previous run would make bind fail. */
+	unlink(cfg->socket);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    chmod(cfg->socket, (mode_t)cfg->socket_mode) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
+		bgw_log(BGW_LOG_ERROR, "could not listen on %s: %s", cfg->socket, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* Workers inherit it across fork; no exec happens, but keep the flag off for clarity. */
+	return fd;
+}
+
+static const char *const auth_names[] = {"public", "signed_in", "operator"};
+static const char *const body_names[] = {"none", "json", "form", "stream"};
+
+static int
+print_routes(void)
+{
+	for (const route *rt = routes; rt->method != NULL; rt++)
+		printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"action\":\"%s\",\"auth\":\"%s\","
+		    "\"csrf\":%s,\"body\":\"%s\"}\n", rt->method, rt->pattern, rt->action,
+		    auth_names[rt->auth], rt->csrf ? "true" : "false", body_names[rt->body]);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	bgw_config cfg;
+	const char *path;
+	int fd;
+
+	bgw_log_init("master");
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--routes") == 0)
+			return print_routes();
+	path = config_path_from_args(argc, argv);
+	if (path == NULL) {
+		fprintf(stderr, "usage: bgw-fcgi --config FILE | --routes\n");
+		return 2;
+	}
+	if (config_load(&cfg, path) != BGW_OK)
+		return 1;
+	fd = open_socket(&cfg);
+	if (fd < 0)
+		return 1;
+	return master_run(&cfg, path, fd);
+}

@@ -1,0 +1,146 @@
+/* request.c - reading a FastCGI request and writing its answer. */
+#include "request.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "log.h"
+
+/* Read the body in pieces of this size: large enough to be cheap, small enough for the
+ * arena to stay small when a limit is exceeded. */
+#define BODY_READ_CHUNK (64 * 1024)
+
+const char *
+request_param(const bgw_request *r, const char *name)
+{
+	return FCGX_GetParam(name, r->fcgi->envp);
+}
+
+bgw_err
+request_add_header(bgw_request *r, const char *name, const char *value)
+{
+	char *line;
+
+	if (r->nresp_headers >= REQUEST_MAX_HEADERS)
+		return BGW_E_INTERNAL;
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
+		return BGW_E_INTERNAL;
+	line = bgw_arena_printf(r->a, "%s: %s", name, value);
+	if (line == NULL)
+		return BGW_E_NOMEM;
+	r->resp_headers[r->nresp_headers++] = line;
+	return BGW_OK;
+}
+
+bgw_err
+request_reply_json(bgw_request *r, int status, const json_t *v)
+{
+	size_t len;
+	char *s = jsonout_dump(r->a, v, &len);
+
+	if (s == NULL)
+		return BGW_E_NOMEM;
+	r->status = status;
+	r->resp_type = "application/json; charset=utf-8";
+	r->resp_body = s;
+	r->resp_len = len;
+	return BGW_OK;
+}
+
+bgw_err
+request_read_body(bgw_request *r, long long max, char **buf, size_t *len)
+{
+	size_t cap, used = 0;
+	char *p;
+
+	if (r->content_length > max)
+		return BGW_E_TOO_LARGE;
+	/* Known length: one allocation.  Unknown (streamed) length: grow by chunks. */
+	cap = r->content_length >= 0 ? (size_t)r->content_length : BODY_READ_CHUNK;
+	p = bgw_arena_alloc(r->a, cap + 1);
+	if (p == NULL)
+		return BGW_E_NOMEM;
+	for (;;) {
+		int n;
+
+		if (used == cap) {
+			char *q;
+
+			if (r->content_length >= 0)
+				break;
+			if ((long long)cap >= max)
+				return BGW_E_TOO_LARGE;
+			q = bgw_arena_alloc(r->a, cap * 2 + 1);
+			if (q == NULL)
+				return BGW_E_NOMEM;
+			memcpy(q, p, used);
+			p = q;
+			cap *= 2;
+		}
+		n = FCGX_GetStr(p + used, (int)(cap - used > BODY_READ_CHUNK ? BODY_READ_CHUNK :
+		    cap - used), r->fcgi->in);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		if ((long long)used > max)
+			return BGW_E_TOO_LARGE;
+	}
+	if (r->content_length >= 0 && (long long)used != r->content_length)
+		return BGW_E_BAD_REQUEST;
+	p[used] = '\0';
+	*buf = p;
+	*len = used;
+	return BGW_OK;
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 423: return "Locked";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+void
+request_send(bgw_request *r)
+{
+	FCGX_Stream *out = r->fcgi->out;
+
+	if (r->headers_sent)
+		return;
+	FCGX_FPrintF(out, "Status: %d %s\r\n", r->status, reason(r->status));
+	/* Every answer of the application holds user data or state: never cache it.  nginx
+	 * adds the other security headers to every response (nginx/README.md). */
+	FCGX_PutS("Cache-Control: no-store\r\n", out);
+	if (r->resp_body != NULL || r->status != 204)
+		FCGX_FPrintF(out, "Content-Type: %s\r\n",
+		    r->resp_type != NULL ? r->resp_type : "text/plain; charset=utf-8");
+	for (int i = 0; i < r->nresp_headers; i++)
+		FCGX_FPrintF(out, "%s\r\n", r->resp_headers[i]);
+	if (r->status != 204)
+		FCGX_FPrintF(out, "Content-Length: %zu\r\n", r->resp_len);
+	FCGX_PutS("\r\n", out);
+	if (r->resp_body != NULL && r->resp_len > 0 && r->status != 204 &&
+	    strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(r->resp_body, (int)r->resp_len, out);
+	r->headers_sent = true;
+}

@@ -1,0 +1,81 @@
+/* request.h - one FastCGI request as the router and handlers see it.
+ *
+ * Everything hangs off the per-request arena `a`, reset when the request ends.  Handlers get
+ * typed, validated input (fields, path parameters) and return a bgw_err; only the router
+ * renders errors.
+ */
+#ifndef BGW_REQUEST_H
+#define BGW_REQUEST_H
+
+#include <fcgiapp.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "fields.h"
+#include "kv.h"
+
+#define REQUEST_MAX_PATH_PARAMS 4
+#define REQUEST_MAX_HEADERS 16
+
+/* What the process keeps between requests: built once at start-up. */
+typedef struct bgw_app {
+	const bgw_config *cfg;
+	bgw_db *db;
+	bgw_arena *arena;
+} bgw_app;
+
+typedef struct bgw_request {
+	bgw_app *app;
+	bgw_arena *a;
+	FCGX_Request *fcgi;
+	const char *request_id;
+	const char *method;
+	const char *path;            /* decoded path, without query */
+	const char *content_type;    /* NULL if none */
+	long long content_length;    /* -1 if not given */
+	const char *remote_addr;
+	bgw_kv *query;
+	bgw_kv *cookies;
+	const char *path_params[REQUEST_MAX_PATH_PARAMS];
+
+	/* parsed body, per the route's declared body kind */
+	json_t *json;
+	bgw_kv *form;
+	field_value *fields;
+	bgw_kv *field_errors;        /* for a 422 */
+
+	/* the signed-in user, once the session layer has run */
+	const char *user_id;
+
+	/* response */
+	int status;
+	const char *resp_type;       /* Content-Type */
+	const char *resp_headers[REQUEST_MAX_HEADERS];  /* "Name: value" lines */
+	int nresp_headers;
+	const char *resp_body;
+	size_t resp_len;
+	bool headers_sent;           /* a handler that streams has already answered */
+} bgw_request;
+
+/* A FastCGI parameter of the request (e.g. "HTTP_ORIGIN"), or NULL. */
+const char *request_param(const bgw_request *r, const char *name);
+
+/* Add a response header line "Name: value" (copied).  Returns BGW_E_NOMEM or
+ * BGW_E_INTERNAL when the line holds CR/LF (header injection) or the list is full. */
+bgw_err request_add_header(bgw_request *r, const char *name, const char *value);
+
+/* Answer status with a JSON body built from v (not consumed). */
+bgw_err request_reply_json(bgw_request *r, int status, const json_t *v);
+
+/* Read the whole request body, at most max bytes: BGW_E_TOO_LARGE beyond, BGW_E_BAD_REQUEST
+ * if shorter than Content-Length.  *buf is arena memory, NUL-terminated. */
+bgw_err request_read_body(bgw_request *r, long long max, char **buf, size_t *len);
+
+/* Send status line, headers and body of r to the client. */
+void request_send(bgw_request *r);
+
+#endif

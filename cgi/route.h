@@ -1,0 +1,55 @@
+/* route.h - the route table: every route the program answers, declared in one place.
+ *
+ * A route names its method and path pattern, who may call it (auth), whether it needs a
+ * CSRF token, what body it takes and which fields, and its handler.  The router does all of
+ * that before the handler runs; the integration tests generate the role matrix from this
+ * table (bgw-fcgi --routes prints it).
+ */
+#ifndef BGW_ROUTE_H
+#define BGW_ROUTE_H
+
+#include <stdbool.h>
+
+#include "fields.h"
+#include "request.h"
+
+enum route_auth {
+	ROUTE_PUBLIC,    /* anyone, signed in or not */
+	ROUTE_SIGNED_IN, /* a live session */
+	ROUTE_OPERATOR,  /* an operator, from an operator network */
+};
+
+enum route_body {
+	BODY_NONE,      /* a body is refused (400) */
+	BODY_JSON,      /* application/json object, validated against fields */
+	BODY_FORM,      /* application/x-www-form-urlencoded, validated against fields */
+	BODY_STREAM,    /* the handler streams it itself (multipart uploads, imports) */
+};
+
+typedef bgw_err (*route_handler)(bgw_request *r);
+
+typedef struct route {
+	const char *method;        /* GET, POST, PUT, PATCH, DELETE */
+	const char *pattern;       /* segments; "{}" matches one path parameter */
+	const char *action;        /* the policy action name */
+	enum route_auth auth;
+	bool csrf;                 /* unsafe method that needs X-CSRF-Token */
+	enum route_body body;
+	const field_spec *fields;  /* for BODY_JSON / BODY_FORM; NULL = no fields */
+	route_handler handler;
+} route;
+
+/* The table, ending with a route whose method is NULL. */
+extern const route routes[];
+
+/* Find the route for method and path; path parameters go to r->path_params.  Returns the
+ * route, or NULL with *err = BGW_E_NOT_FOUND (no such path) or BGW_E_METHOD (path known,
+ * method not; *allow lists the methods, arena memory). */
+const route *route_match(bgw_request *r, const char *method, const char *path, bgw_err *err,
+    const char **allow);
+
+/* Serve one request: match, authenticate, check CSRF, parse and validate the body, call the
+ * handler, and render any error in API.md's format. */
+void router_serve(bgw_request *r);
+
+#endif

@@ -1,0 +1,209 @@
+/* router.c - match a route, run the checks it declares, call its handler, render errors. */
+#include "route.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "jsonbody.h"
+#include "jsonout.h"
+#include "log.h"
+#include "urlenc.h"
+
+#define ROUTE_MAX_SEGMENTS 12
+#define PATH_PARAM_MAX 64
+#define FORM_MAX_PAIRS 256
+
+/* A path parameter is an opaque id or a reference: nothing else may reach a handler. */
+static bool
+param_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > PATH_PARAM_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return !(n <= 2 && s[0] == '.');
+}
+
+/* Does path match pattern?  Fills params (pointers into the arena copy of path). */
+static bool
+match(bgw_arena *a, const char *pattern, const char *path, const char **params)
+{
+	int np = 0;
+
+	while (*pattern != '\0' && *path != '\0') {
+		const char *pe = strchr(pattern + 1, '/');
+		const char *se = strchr(path + 1, '/');
+		size_t pl, sl;
+
+		if (*pattern != '/' || *path != '/')
+			return false;
+		pattern++;
+		path++;
+		pe = pe != NULL ? pe : pattern + strlen(pattern);
+		se = se != NULL ? se : path + strlen(path);
+		pl = (size_t)(pe - pattern);
+		sl = (size_t)(se - path);
+		if (pl == 2 && pattern[0] == '{' && pattern[1] == '}') {
+			if (np >= REQUEST_MAX_PATH_PARAMS || !param_ok(path, sl))
+				return false;
+			params[np++] = bgw_arena_strndup(a, path, sl);
+		} else if (pl != sl || memcmp(pattern, path, pl) != 0) {
+			return false;
+		}
+		pattern = pe;
+		path = se;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+const route *
+route_match(bgw_request *r, const char *method, const char *path, bgw_err *err,
+    const char **allow)
+{
+	const char *params[REQUEST_MAX_PATH_PARAMS];
+	char *methods = NULL;
+
+	*err = BGW_E_NOT_FOUND;
+	*allow = NULL;
+	for (const route *rt = routes; rt->method != NULL; rt++) {
+		memset(params, 0, sizeof(params));
+		if (!match(r->a, rt->pattern, path, params))
+			continue;
+		if (strcmp(rt->method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+			memcpy(r->path_params, params, sizeof(params));
+			*err = BGW_OK;
+			return rt;
+		}
+		*err = BGW_E_METHOD;
+		methods = methods == NULL ? bgw_arena_strdup(r->a, rt->method) :
+		    bgw_arena_printf(r->a, "%s, %s", methods, rt->method);
+	}
+	*allow = methods;
+	return NULL;
+}
+
+static bool
+content_type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+
+	return ct != NULL && strncasecmp(ct, want, n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static bool
+any_required(const field_spec *f)
+{
+	for (; f != NULL && f->name != NULL; f++)
+		if (f->required)
+			return true;
+	return false;
+}
+
+/* Parse and validate the body the route declares. */
+static bgw_err
+read_input(bgw_request *r, const route *rt)
+{
+	const field_spec *none = (const field_spec[]){{.name = NULL}};
+	const field_spec *specs = rt->fields != NULL ? rt->fields : none;
+	char *body;
+	size_t len;
+	bgw_err err;
+
+	switch (rt->body) {
+	case BODY_STREAM:
+		return BGW_OK;
+	case BODY_NONE:
+		/* Actions without input still accept the empty object some clients send. */
+		if (r->content_length <= 0)
+			return BGW_OK;
+		err = request_read_body(r, r->app->cfg->body_max_bytes, &body, &len);
+		if (err != BGW_OK)
+			return err;
+		if (len == 0)
+			return BGW_OK;
+		return jsonbody_parse(r->a, body, len, &r->json);
+	case BODY_JSON:
+		if (r->content_length <= 0 && !any_required(specs)) {
+			r->json = json_object();
+			if (r->json == NULL || bgw_arena_on_reset(r->a,
+			    (void (*)(void *))json_decref, r->json) != 0)
+				return BGW_E_NOMEM;
+		} else {
+			if (!content_type_is(r->content_type, "application/json"))
+				return BGW_E_UNSUPPORTED_TYPE;
+			err = request_read_body(r, r->app->cfg->body_max_bytes, &body, &len);
+			if (err != BGW_OK)
+				return err;
+			err = jsonbody_parse(r->a, body, len, &r->json);
+			if (err != BGW_OK)
+				return err;
+		}
+		return fields_from_json(r->a, r->json, specs, &r->fields, &r->field_errors);
+	case BODY_FORM:
+		if (!content_type_is(r->content_type, "application/x-www-form-urlencoded"))
+			return BGW_E_UNSUPPORTED_TYPE;
+		err = request_read_body(r, r->app->cfg->body_max_bytes, &body, &len);
+		if (err != BGW_OK)
+			return err;
+		err = urlenc_parse(r->a, body, len, FORM_MAX_PAIRS, &r->form);
+		if (err != BGW_OK)
+			return err;
+		return fields_from_form(r->a, r->form, specs, &r->fields, &r->field_errors);
+	}
+	return BGW_E_INTERNAL;
+}
+
+static void
+render_error(bgw_request *r, bgw_err err)
+{
+	json_t *body = jsonout_error(err, err == BGW_E_VALIDATION ? r->field_errors : NULL);
+
+	/* A handler may have set headers for a success it then abandoned; drop them. */
+	r->nresp_headers = 0;
+	if (body == NULL || request_reply_json(r, bgw_err_status(err), body) != BGW_OK) {
+		r->status = 500;
+		r->resp_type = "application/json; charset=utf-8";
+		r->resp_body = "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}";
+		r->resp_len = strlen(r->resp_body);
+	}
+	json_decref(body);
+}
+
+void
+router_serve(bgw_request *r)
+{
+	const char *allow = NULL;
+	bgw_err err;
+	const route *rt = route_match(r, r->method, r->path, &err, &allow);
+
+	if (rt == NULL) {
+		render_error(r, err);
+		if (allow != NULL)
+			request_add_header(r, "Allow", allow);
+		return;
+	}
+	if (rt->auth != ROUTE_PUBLIC && r->user_id == NULL)
+		err = BGW_E_UNAUTHENTICATED;
+	if (err == BGW_OK)
+		err = read_input(r, rt);
+	if (err == BGW_OK) {
+		r->status = 0;
+		err = rt->handler(r);
+		if (err == BGW_OK && r->status == 0 && !r->headers_sent) {
+			bgw_log(BGW_LOG_ERROR, "handler for %s %s set no answer", rt->method, rt->pattern);
+			err = BGW_E_INTERNAL;
+		}
+	}
+	if (err != BGW_OK && !r->headers_sent) {
+		if (bgw_err_status(err) >= 500)
+			bgw_log(BGW_LOG_WARN, "%s %s failed: %s", rt->method, rt->pattern, bgw_err_code(err));
+		render_error(r, err);
+	}
+}

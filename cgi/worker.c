@@ -1,0 +1,194 @@
+/* worker.c - one worker process: accept FastCGI requests on the shared socket until told to
+ * stop, serving each completely before looking at the stop flag (a drain never drops an
+ * accepted request). */
+#include "worker.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "cookie.h"
+#include "jsonout.h"
+#include "log.h"
+#include "outbox.h"
+#include "route.h"
+#include "stmt.h"
+#include "urlenc.h"
+
+#define QUERY_MAX_PAIRS 64
+#define REQUEST_ID_BYTES 12
+#define ACCEPT_RETRY_US 10000
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	FCGX_ShutdownPending();
+}
+
+static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, NULL};
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	/* No SA_RESTART: a blocked accept must return so the worker can exit. */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void
+block_stop(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(how, &set, NULL);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static const char *
+new_request_id(bgw_arena *a)
+{
+	unsigned char raw[REQUEST_ID_BYTES];
+	char *hex = bgw_arena_alloc(a, sizeof(raw) * 2 + 1);
+
+	if (hex == NULL || RAND_bytes(raw, sizeof(raw)) != 1)
+		return "-";
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	return hex;
+}
+
+/* Fill r from the FastCGI parameters; a malformed query or cookie is a 400. */
+static bgw_err
+request_init(bgw_request *r, bgw_app *app, FCGX_Request *fr)
+{
+	const char *s;
+
+	memset(r, 0, sizeof(*r));
+	r->app = app;
+	r->a = app->arena;
+	r->fcgi = fr;
+	s = request_param(r, "REQUEST_ID");
+	r->request_id = s != NULL && *s != '\0' ? bgw_arena_strdup(r->a, s) : new_request_id(r->a);
+	r->method = request_param(r, "REQUEST_METHOD");
+	if (r->method == NULL)
+		r->method = "GET";
+	/* nginx's $document_uri: decoded and normalised, without the query. */
+	r->path = request_param(r, "DOCUMENT_URI");
+	if (r->path == NULL)
+		r->path = "/";
+	r->content_type = request_param(r, "CONTENT_TYPE");
+	if (r->content_type != NULL && *r->content_type == '\0')
+		r->content_type = NULL;
+	s = request_param(r, "CONTENT_LENGTH");
+	r->content_length = -1;
+	if (s != NULL && *s != '\0') {
+		char *end;
+		long long n = strtoll(s, &end, 10);
+
+		if (*end != '\0' || n < 0)
+			return BGW_E_BAD_REQUEST;
+		r->content_length = n;
+	}
+	r->remote_addr = request_param(r, "REMOTE_ADDR");
+	s = request_param(r, "QUERY_STRING");
+	if (s != NULL && *s != '\0' &&
+	    urlenc_parse(r->a, s, strlen(s), QUERY_MAX_PAIRS, &r->query) != BGW_OK)
+		return BGW_E_BAD_REQUEST;
+	s = request_param(r, "HTTP_COOKIE");
+	if (s != NULL && cookie_parse(r->a, s, &r->cookies) != BGW_OK)
+		return BGW_E_BAD_REQUEST;
+	return BGW_OK;
+}
+
+static void
+serve(bgw_app *app, FCGX_Request *fr)
+{
+	bgw_request r;
+	double t0 = now_ms();
+	bgw_err err = request_init(&r, app, fr);
+
+	bgw_log_set_request(r.request_id);
+	if (err == BGW_OK) {
+		router_serve(&r);
+	} else {
+		json_t *e = jsonout_error(err, NULL);
+
+		if (e == NULL || request_reply_json(&r, bgw_err_status(err), e) != BGW_OK)
+			r.status = 500;
+		json_decref(e);
+	}
+	request_send(&r);
+	FCGX_Finish_r(fr);
+	bgw_log_access(r.method, r.path, r.status, now_ms() - t0, r.user_id);
+	bgw_log_set_request(NULL);
+	/* Whatever the request left in a transaction (a handler bug) must not leak into the
+	 * next one on this connection. */
+	db_rollback(app->db);
+	bgw_arena_reset(app->arena);
+}
+
+int
+worker_run(const bgw_config *cfg, int listen_fd)
+{
+	FCGX_Request fr;
+	bgw_app app;
+
+	bgw_log_init("worker");
+	install_signals();
+	memset(&app, 0, sizeof(app));
+	app.cfg = cfg;
+	app.arena = bgw_arena_new();
+	app.db = db_open(cfg->db, statement_tables);
+	if (app.arena == NULL || app.db == NULL || FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		bgw_log(BGW_LOG_ERROR, "could not initialise worker");
+		return 1;
+	}
+	/* Connect now so the first request is fast; if PostgreSQL is down, requests answer 503
+	 * until it is back. */
+	db_ensure(app.db);
+	while (!stop_requested) {
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (stop_requested)
+				break;
+			/* An accept error that is not a stop (EMFILE, ECONNABORTED): do not spin. */
+			usleep(ACCEPT_RETRY_US);
+			continue;
+		}
+		/* A stop during the request waits until the request is answered. */
+		block_stop(SIG_BLOCK);
+		serve(&app, &fr);
+		block_stop(SIG_UNBLOCK);
+	}
+	FCGX_Free(&fr, 0);
+	db_close(app.db);
+	bgw_arena_free(app.arena);
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* db.h - the PostgreSQL connection of one process, and its prepared statements.
+ *
+ * Every statement sits in a statement table (a db_stmt array ending with {NULL}) and is
+ * prepared once per connection; callers run statements only by name with text parameters,
+ * never SQL text.  A lost connection makes calls answer BGW_E_UNAVAILABLE; the next
+ * db_ensure reconnects and prepares again, so a worker recovers by itself after a restart
+ * of PostgreSQL.
+ */
+#ifndef BGW_DB_H
+#define BGW_DB_H
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "err.h"
+
+typedef struct db_stmt {
+	const char *name; /* unique across all tables */
+	const char *sql;  /* $1..$n placeholders only */
+	int nparams;
+} db_stmt;
+
+typedef struct bgw_db bgw_db;
+
+/* A handle for conninfo using the NULL-terminated list of statement tables (which must
+ * outlive the handle).  Does not connect yet; NULL only on out of memory. */
+bgw_db *db_open(const char *conninfo, const db_stmt *const *tables);
+
+/* Close the connection and free the handle.  NULL is allowed. */
+void db_close(bgw_db *db);
+
+/* Connect (or reconnect after a failure) and prepare every statement.  BGW_OK, or
+ * BGW_E_UNAVAILABLE while PostgreSQL cannot be reached, or BGW_E_INTERNAL if a statement
+ * does not prepare (a bug: logged with its name). */
+bgw_err db_ensure(bgw_db *db);
+
+/* Run the prepared statement name with nparams text parameters (a NULL entry is SQL NULL).
+ * nparams must match the table.  On BGW_OK and res != NULL, *res holds the result, freed by
+ * the arena's reset; with res == NULL the result is freed at once.  Errors: SQLSTATE mapped
+ * by db_map_sqlstate, BGW_E_UNAVAILABLE if the connection is lost (it will be re-made by the
+ * next db_ensure). */
+bgw_err db_exec(bgw_db *db, bgw_arena *a, const char *name, int nparams,
+    const char *const *params, PGresult **res);
+
+/* BEGIN a transaction and, when user_id is not NULL, bind it for row-level security with
+ * set_config('app.user_id', user_id, true) so it ends with the transaction. */
+bgw_err db_begin(bgw_db *db, const char *user_id);
+
+/* COMMIT; on error the transaction is rolled back and the mapped error returned. */
+bgw_err db_commit(bgw_db *db);
+
+/* ROLLBACK if a transaction is open; safe to call at any time. */
+void db_rollback(bgw_db *db);
+
+/* Map a SQLSTATE once for the whole project: 23505 -> BGW_E_CONFLICT, 40001/40P01 ->
+ * BGW_E_RETRY, class 08 / 57P0x -> BGW_E_UNAVAILABLE, 22xxx/23xxx -> BGW_E_VALIDATION, else
+ * BGW_E_INTERNAL. */
+bgw_err db_map_sqlstate(const char *sqlstate);
+
+/* Value of row r, column c of a result as a string ("" for NULL; owned by the result). */
+const char *db_value(const PGresult *res, int r, int c);
+
+/* 1 if the value is SQL NULL. */
+int db_isnull(const PGresult *res, int r, int c);
+
+#endif
