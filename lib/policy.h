@@ -1,0 +1,111 @@
+/* policy.h - the one policy layer: who may do what to which object.
+ *
+ * Every route names a policy action.  Before its handler runs, the router loads the facts
+ * about the user and the target (policy_target, from one query bound to the user's id) and
+ * asks policy_decide.  Deny by default: an action missing from the table is refused.
+ *
+ * The answer distinguishes "may not see this at all" (BGW_E_NOT_FOUND: the same answer as a
+ * missing object, so existence never leaks) from "sees it but may not do this"
+ * (BGW_E_FORBIDDEN).
+ */
+#ifndef BGW_POLICY_H
+#define BGW_POLICY_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+enum policy_side { SIDE_NONE = 0, SIDE_AUDIT, SIDE_CLIENT, SIDE_RESPONDENT };
+
+/* What a route acts on; decides which facts the router loads. */
+enum policy_target_kind {
+	TARGET_NONE,         /* no project object: public or account routes */
+	TARGET_PROJECT,      /* {pid} */
+	TARGET_CONFIRMATION, /* {cid} */
+	TARGET_DOCUMENT,     /* {did} */
+	TARGET_MEMBER,       /* {pid}/members/{uid} */
+};
+
+enum policy_action {
+	ACT_PUBLIC,            /* health, verify, login, reset, invitation accept */
+	ACT_ACCOUNT,           /* own session, password, MFA */
+	ACT_OPERATOR,          /* operator pages and API */
+	ACT_PROJECT_CREATE,
+	ACT_PROJECT_LIST,
+	ACT_INBOX,
+	ACT_PROJECT_ACCESS,    /* enter the first-access code */
+	ACT_PROJECT_READ,
+	ACT_PROJECT_SETTINGS,  /* reminder schedule, MFA requirement, regenerate code */
+	ACT_PROJECT_COMPLETE,
+	ACT_PROJECT_EXPORT,
+	ACT_PROJECT_AUDIT_LOG,
+	ACT_MEMBERS_READ,
+	ACT_MEMBERS_MANAGE,    /* add/remove: the side rules are checked by policy_may_manage */
+	ACT_MEMBER_UNLOCK,
+	ACT_CONF_CREATE,
+	ACT_CONF_LIST,
+	ACT_CONF_READ,
+	ACT_CONF_EDIT,         /* PATCH, submit */
+	ACT_CONF_AUTHORIZE,    /* authorize, return, refuse */
+	ACT_CONF_ADDRESS_CHECK,
+	ACT_CONF_SEND,
+	ACT_CONF_RESPOND,      /* response, decline */
+	ACT_CONF_APPROVE,      /* response approve / return */
+	ACT_CONF_REVIEW,       /* review, resolve, ask again, close, remind, share */
+	ACT_CONF_CANCEL,
+	ACT_CONF_RECEIPT,
+	ACT_CONF_COMMENT,      /* read and write the comments the user may see */
+	ACT_CONF_HISTORY,
+	ACT_DOC_UPLOAD,
+	ACT_DOC_LIST,
+	ACT_DOC_READ,
+	ACT__COUNT
+};
+
+/* Facts about the signed-in user. */
+typedef struct policy_subject {
+	bool signed_in;
+	bool operator;
+	bool audit_firm_user; /* belongs to an audit firm: may create projects */
+} policy_subject;
+
+/* Facts about the target and the user's membership in its project. */
+typedef struct policy_target {
+	enum policy_target_kind kind; /* what the loader loaded (documents: their parent) */
+	bool exists;
+	bool member;
+	enum policy_side side;
+	bool admin;
+	bool code_verified;
+	bool code_locked;
+	bool project_completed;
+	/* confirmations and their documents */
+	bool addressed_to_user_org; /* the confirmation's respondent organisation is the user's */
+	bool released;              /* sent to the respondent (respondents see nothing before) */
+	bool shared_with_client;    /* the audit team shared the response with the client */
+} policy_target;
+
+/* The target kind an action works on. */
+enum policy_target_kind policy_target_kind(enum policy_action act);
+
+/* The action's name, for logs and the route listing ("conf.send"). */
+const char *policy_action_name(enum policy_action act);
+
+/* Decide.  BGW_OK; BGW_E_UNAUTHENTICATED (no session where one is needed);
+ * BGW_E_NOT_FOUND (cannot see the target); BGW_E_CODE_REQUIRED (member who has not entered
+ * the project's code); BGW_E_LOCKED (too many wrong codes, for ACT_PROJECT_ACCESS);
+ * BGW_E_FORBIDDEN (sees it, may not do it); BGW_E_PROJECT_COMPLETED (a write to a completed
+ * project by the audit team, who keep read access). */
+bgw_err policy_decide(enum policy_action act, const policy_subject *s, const policy_target *t);
+
+/* May a member with (side, admin) add or remove a member of new_side?  Audit admins: any
+ * side; client admins: client side; respondent admins: respondent side of their own
+ * organisation (same_org).  Others: no. */
+bool policy_may_manage(enum policy_side side, bool admin, enum policy_side new_side,
+    bool same_org);
+
+/* May this member see the response of a confirmation (audit; the respondent; the client when
+ * shared)? */
+bool policy_may_see_response(const policy_target *t);
+
+#endif

@@ -1,0 +1,226 @@
+/* test_policy.c - the whole role matrix of the policy layer, written out as data.
+ *
+ * Each row gives, for the six roles (audit admin, audit member, client admin, client member,
+ * respondent admin, respondent member), what a member who entered the code gets on a live
+ * project, for a confirmation addressed to the respondent's organisation and sent:
+ * Y allow, F 403 forbidden.  Other rows cover strangers, operators, other organisations,
+ * the code, and completion.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy.h"
+
+static const struct {
+	enum policy_action act;
+	const char *roles; /* AA AM CA CM RA RM */
+} matrix[] = {
+	{ACT_PROJECT_READ, "YYYYYY"},
+	{ACT_PROJECT_SETTINGS, "YFFFFF"},
+	{ACT_PROJECT_COMPLETE, "YFFFFF"},
+	{ACT_PROJECT_EXPORT, "YYYYFF"},
+	{ACT_PROJECT_AUDIT_LOG, "YFFFFF"},
+	{ACT_MEMBERS_READ, "YYYYYY"},
+	{ACT_MEMBERS_MANAGE, "YFYFYF"},
+	{ACT_MEMBER_UNLOCK, "YFFFFF"},
+	{ACT_CONF_CREATE, "YYYYFF"},
+	{ACT_CONF_LIST, "YYYYYY"},
+	{ACT_CONF_READ, "YYYYYY"},
+	{ACT_CONF_EDIT, "YYYYFF"},
+	{ACT_CONF_AUTHORIZE, "FFYFFF"},
+	{ACT_CONF_ADDRESS_CHECK, "YYFFFF"},
+	{ACT_CONF_SEND, "YFFFFF"},
+	{ACT_CONF_RESPOND, "FFFFYY"},
+	{ACT_CONF_APPROVE, "FFFFYF"},
+	{ACT_CONF_REVIEW, "YYFFFF"},
+	{ACT_CONF_CANCEL, "YFFFFF"},
+	{ACT_CONF_RECEIPT, "YYFFYY"},
+	{ACT_CONF_COMMENT, "YYYYYY"},
+	{ACT_CONF_HISTORY, "YYFFFF"},
+	{ACT_DOC_UPLOAD, "YYYYYY"},
+	{ACT_DOC_LIST, "YYYYYY"},
+	{ACT_DOC_READ, "YYYYYY"},
+};
+
+static const policy_subject user = {.signed_in = true};
+
+static policy_target
+member(int role)
+{
+	static const enum policy_side sides[] = {SIDE_AUDIT, SIDE_AUDIT, SIDE_CLIENT, SIDE_CLIENT,
+		SIDE_RESPONDENT, SIDE_RESPONDENT};
+	policy_target t = {.kind = TARGET_CONFIRMATION, .exists = true, .member = true,
+		.code_verified = true,
+		.addressed_to_user_org = true, .released = true};
+
+	t.side = sides[role];
+	t.admin = role % 2 == 0;
+	return t;
+}
+
+static void
+test_role_matrix(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++) {
+		for (int role = 0; role < 6; role++) {
+			policy_target t = member(role);
+			bgw_err want = matrix[i].roles[role] == 'Y' ? BGW_OK : BGW_E_FORBIDDEN;
+			bgw_err got = policy_decide(matrix[i].act, &user, &t);
+
+			if (got != want)
+				fail_msg("%s role %d: got %d want %d", policy_action_name(matrix[i].act),
+				    role, got, want);
+		}
+	}
+}
+
+static void
+test_every_member_action_is_in_matrix(void **state)
+{
+	(void)state;
+	/* A new member action without a row above fails here. */
+	for (int act = ACT_PROJECT_READ; act < ACT__COUNT; act++) {
+		bool found = false;
+
+		for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
+			found = found || matrix[i].act == (enum policy_action)act;
+		if (!found && act != ACT_PROJECT_ACCESS)
+			fail_msg("action %s has no matrix row", policy_action_name((enum policy_action)act));
+	}
+}
+
+static void
+test_strangers_and_operators_see_nothing(void **state)
+{
+	policy_target stranger = {.exists = true};
+	policy_target missing = {0};
+	policy_subject op = {.signed_in = true, .operator = true};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++) {
+		policy_target m = member(0);
+
+		assert_int_equal(policy_decide(matrix[i].act, &user, &stranger), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(matrix[i].act, &user, &missing), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(matrix[i].act, &op, &m), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(matrix[i].act, NULL, &m), BGW_E_UNAUTHENTICATED);
+	}
+	assert_int_equal(policy_decide(ACT_OPERATOR, &user, NULL), BGW_E_NOT_FOUND);
+	assert_int_equal(policy_decide(ACT_OPERATOR, &op, NULL), BGW_OK);
+}
+
+static void
+test_respondent_of_other_org_or_unsent_sees_nothing(void **state)
+{
+	(void)state;
+	for (int role = 4; role < 6; role++) {
+		policy_target other = member(role), unsent = member(role);
+
+		other.addressed_to_user_org = false;
+		unsent.released = false;
+		assert_int_equal(policy_decide(ACT_CONF_READ, &user, &other), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(ACT_CONF_RESPOND, &user, &other), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(ACT_DOC_READ, &user, &other), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(ACT_DOC_UPLOAD, &user, &other), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(ACT_DOC_LIST, &user, &other), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(ACT_CONF_READ, &user, &unsent), BGW_E_NOT_FOUND);
+	}
+}
+
+static void
+test_code_required_and_locked(void **state)
+{
+	(void)state;
+	for (int role = 0; role < 6; role++) {
+		policy_target t = member(role);
+
+		t.code_verified = false;
+		assert_int_equal(policy_decide(ACT_PROJECT_READ, &user, &t), BGW_E_CODE_REQUIRED);
+		assert_int_equal(policy_decide(ACT_CONF_READ, &user, &t), BGW_E_CODE_REQUIRED);
+		assert_int_equal(policy_decide(ACT_PROJECT_ACCESS, &user, &t), BGW_OK);
+		t.code_locked = true;
+		assert_int_equal(policy_decide(ACT_PROJECT_ACCESS, &user, &t), BGW_E_LOCKED);
+	}
+}
+
+static void
+test_completion_ends_access(void **state)
+{
+	(void)state;
+	for (int role = 0; role < 6; role++) {
+		policy_target t = member(role);
+
+		t.project_completed = true;
+		if (role < 2) {
+			assert_int_equal(policy_decide(ACT_CONF_READ, &user, &t), BGW_OK);
+			assert_int_equal(policy_decide(ACT_CONF_REVIEW, &user, &t), BGW_E_PROJECT_COMPLETED);
+			assert_int_equal(policy_decide(ACT_DOC_READ, &user, &t), BGW_OK);
+		} else {
+			assert_int_equal(policy_decide(ACT_PROJECT_READ, &user, &t), BGW_E_NOT_FOUND);
+			assert_int_equal(policy_decide(ACT_CONF_READ, &user, &t), BGW_E_NOT_FOUND);
+		}
+	}
+}
+
+static void
+test_manage_sides(void **state)
+{
+	(void)state;
+	assert_true(policy_may_manage(SIDE_AUDIT, true, SIDE_CLIENT, false));
+	assert_true(policy_may_manage(SIDE_AUDIT, true, SIDE_RESPONDENT, false));
+	assert_false(policy_may_manage(SIDE_AUDIT, false, SIDE_AUDIT, true));
+	assert_true(policy_may_manage(SIDE_CLIENT, true, SIDE_CLIENT, true));
+	assert_false(policy_may_manage(SIDE_CLIENT, true, SIDE_AUDIT, true));
+	assert_true(policy_may_manage(SIDE_RESPONDENT, true, SIDE_RESPONDENT, true));
+	assert_false(policy_may_manage(SIDE_RESPONDENT, true, SIDE_RESPONDENT, false));
+	assert_false(policy_may_manage(SIDE_RESPONDENT, true, SIDE_CLIENT, true));
+}
+
+static void
+test_response_visibility(void **state)
+{
+	policy_target c = member(2), r = member(4), a = member(1);
+
+	(void)state;
+	assert_true(policy_may_see_response(&a));
+	assert_true(policy_may_see_response(&r));
+	assert_false(policy_may_see_response(&c));
+	c.shared_with_client = true;
+	assert_true(policy_may_see_response(&c));
+}
+
+static void
+test_firm_users_create_projects(void **state)
+{
+	policy_subject firm = {.signed_in = true, .audit_firm_user = true};
+
+	(void)state;
+	assert_int_equal(policy_decide(ACT_PROJECT_CREATE, &firm, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_PROJECT_CREATE, &user, NULL), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_PUBLIC, NULL, NULL), BGW_OK);
+	assert_int_equal(policy_decide((enum policy_action)999, &user, NULL), BGW_E_FORBIDDEN);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_role_matrix),
+		cmocka_unit_test(test_every_member_action_is_in_matrix),
+		cmocka_unit_test(test_strangers_and_operators_see_nothing),
+		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
+		cmocka_unit_test(test_code_required_and_locked),
+		cmocka_unit_test(test_completion_ends_access),
+		cmocka_unit_test(test_manage_sides),
+		cmocka_unit_test(test_response_visibility),
+		cmocka_unit_test(test_firm_users_create_projects),
+	};
+
+	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
+}
