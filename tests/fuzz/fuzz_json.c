@@ -1,0 +1,71 @@
+/* fuzz_json.c - a JSON request body through jsonbody_parse, fields_from_json and back out
+ * through jsonout_dump, whose output must parse again to an equal value. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "jsonbody.h"
+#include "jsonout.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *const kinds[] = {"bank", "receivable", "payable", "other", NULL};
+
+/* Shaped like POST /projects/{pid}/confirmations, with one field of every type. */
+static const field_spec specs[] = {
+	{"type", FIELD_ENUM, true, 0, kinds},
+	{"name", FIELD_STRING, true, 0, NULL},
+	{"note", FIELD_TEXT, false, 0, NULL},
+	{"email", FIELD_EMAIL, true, 0, NULL},
+	{"as_of", FIELD_DATE, true, 0, NULL},
+	{"count", FIELD_INT, false, 0, NULL},
+	{"shared", FIELD_BOOL, false, 0, NULL},
+	{"amount", FIELD_AMOUNT, false, 0, NULL},
+	{"id", FIELD_ID, false, 0, NULL},
+	{"respondent", FIELD_OBJECT, false, 0, NULL},
+	{"items", FIELD_ARRAY, false, 0, NULL},
+	{NULL, FIELD_STRING, false, 0, NULL},
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	bgw_arena *a = bgw_arena_new();
+	field_value *vals;
+	bgw_kv *errors;
+	json_t *obj, *back, *err;
+	bgw_err e;
+	char *out;
+	size_t len;
+
+	if (a == NULL)
+		return 0;
+	if (jsonbody_parse(a, (const char *)data, size, &obj) != BGW_OK)
+		goto done;
+	e = fields_from_json(a, obj, specs, &vals, &errors);
+	if (e == BGW_OK && errors != NULL)
+		abort();
+	if (e == BGW_E_VALIDATION && errors == NULL)
+		abort();
+	if (e == BGW_OK) {
+		const field_value *fv = fields_get(vals, specs, "email");
+
+		/* a valid required field is present with its text */
+		if (!fv->present || fv->s == NULL || strchr(fv->s, '@') == NULL)
+			abort();
+	}
+	err = jsonout_own(a, jsonout_error(e, errors));
+	if (err == NULL || jsonout_dump(a, err, NULL) == NULL)
+		abort();
+	out = jsonout_dump(a, obj, &len);
+	if (out == NULL)
+		abort();
+	if (memchr(out, '<', len) != NULL || memchr(out, '&', len) != NULL)
+		abort();
+	if (jsonbody_parse(a, out, len, &back) != BGW_OK || !json_equal(obj, back))
+		abort();
+done:
+	bgw_arena_free(a);
+	return 0;
+}
