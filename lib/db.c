@@ -1,0 +1,397 @@
+/* db.c - one libpq connection per process, its prepared statements, and error mapping.
+ *
+ * The connection is made lazily by db_ensure and dropped as soon as libpq reports it bad;
+ * nothing reconnects in the middle of db_exec, because a fresh connection would silently
+ * run the rest of a request outside the transaction it began in.  db_begin is the safe
+ * place to reconnect, so it calls db_ensure.
+ *
+ * Parameters are never logged (they may be passwords or tokens), nor are server messages of
+ * classes 22 and 23, which quote the offending value; the statement name, the SQLSTATE and
+ * the constraint name say enough to find the bug.
+ */
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/* Short enough that a worker answers 503 well before nginx gives up on it (seconds). */
+#define DB_CONNECT_TIMEOUT "5"
+/* TCP keepalives notice a PostgreSQL host that vanished without closing the connection
+ * within idle + interval * count seconds, instead of the kernel's two hours. */
+#define DB_KEEPALIVES_IDLE "30"
+#define DB_KEEPALIVES_INTERVAL "10"
+#define DB_KEEPALIVES_COUNT "3"
+#define DB_APPLICATION_NAME "balance-gateway"
+#define SQLSTATE_LEN 5
+
+struct bgw_db {
+	char *conninfo;
+	const db_stmt *const *tables;
+	PGconn *conn; /* NULL: not connected, or dropped after a failure */
+};
+
+/* Statements of db.c itself, prepared first on every connection.  Transaction control goes
+ * through prepared statements too, so that nothing in lib/ ever sends SQL text. */
+static const db_stmt db_internal[] = {
+	{"db_begin", "BEGIN", 0},
+	{"db_commit", "COMMIT", 0},
+	{"db_rollback", "ROLLBACK", 0},
+	/* is_local = true: the setting ends with the transaction, so a pooled connection never
+	 * carries one request's user into the next (FIELD-NOTES). */
+	{"db_set_user", "SELECT set_config('app.user_id', $1, true)", 1},
+	{NULL, NULL, 0},
+};
+
+bgw_db *
+db_open(const char *conninfo, const db_stmt *const *tables)
+{
+	bgw_db *db = calloc(1, sizeof(*db));
+
+	if (db == NULL)
+		return NULL;
+	db->conninfo = strdup(conninfo != NULL ? conninfo : "");
+	if (db->conninfo == NULL) {
+		free(db);
+		return NULL;
+	}
+	db->tables = tables;
+	return db;
+}
+
+static void
+drop_connection(bgw_db *db)
+{
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+}
+
+void
+db_close(bgw_db *db)
+{
+	if (db == NULL)
+		return;
+	drop_connection(db);
+	free(db->conninfo);
+	free(db);
+}
+
+/* Server notices (e.g. "there is no transaction in progress") go to our log, not to
+ * libpq's default of raw text on stderr, which would break the one-JSON-line format. */
+static void
+log_notice(void *arg, const char *message)
+{
+	size_t len = strlen(message);
+
+	(void)arg;
+	while (len > 0 && message[len - 1] == '\n')
+		len--;
+	bgw_log(BGW_LOG_DEBUG, "postgresql notice: %.*s", (int)len, message);
+}
+
+/* The first table entry called name, or NULL. */
+static const db_stmt *
+find_stmt(const bgw_db *db, const char *name)
+{
+	const db_stmt *s;
+
+	for (s = db_internal; s->name != NULL; s++)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	if (db->tables == NULL)
+		return NULL;
+	for (const db_stmt *const *t = db->tables; *t != NULL; t++)
+		for (s = *t; s->name != NULL; s++)
+			if (strcmp(s->name, name) == 0)
+				return s;
+	return NULL;
+}
+
+/* An error field of res, or dflt when res or the field is missing. */
+static const char *
+field_or(const PGresult *res, int field, const char *dflt)
+{
+	const char *v = res != NULL ? PQresultErrorField(res, field) : NULL;
+
+	return v != NULL ? v : dflt;
+}
+
+/* Prepare one statement and check that the server counts the same parameters as the
+ * table, so a wrong nparams is caught at start-up rather than on the first request. */
+static bgw_err
+prepare_one(PGconn *conn, const db_stmt *s)
+{
+	PGresult *res;
+	int n;
+
+	res = PQprepare(conn, s->name, s->sql, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		if (PQstatus(conn) != CONNECTION_OK) {
+			PQclear(res);
+			bgw_log(BGW_LOG_ERROR, "could not prepare statement %s: connection lost",
+			    s->name);
+			return BGW_E_UNAVAILABLE;
+		}
+		/* The message quotes the statement text at most, never a parameter. */
+		bgw_log(BGW_LOG_ERROR, "could not prepare statement %s: %s (sqlstate %s)",
+		    s->name, field_or(res, PG_DIAG_MESSAGE_PRIMARY, "no message"),
+		    field_or(res, PG_DIAG_SQLSTATE, "none"));
+		PQclear(res);
+		return BGW_E_INTERNAL;
+	}
+	PQclear(res);
+
+	res = PQdescribePrepared(conn, s->name);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		if (PQstatus(conn) != CONNECTION_OK) {
+			bgw_log(BGW_LOG_ERROR, "could not describe statement %s: connection lost",
+			    s->name);
+			return BGW_E_UNAVAILABLE;
+		}
+		bgw_log(BGW_LOG_ERROR, "could not describe statement %s", s->name);
+		return BGW_E_INTERNAL;
+	}
+	n = PQnparams(res);
+	PQclear(res);
+	if (n != s->nparams) {
+		bgw_log(BGW_LOG_ERROR, "cannot use statement %s: it takes %d parameters, its table "
+		    "says %d", s->name, n, s->nparams);
+		return BGW_E_INTERNAL;
+	}
+	return BGW_OK;
+}
+
+static bgw_err
+prepare_all(const bgw_db *db, PGconn *conn)
+{
+	bgw_err e;
+
+	for (const db_stmt *s = db_internal; s->name != NULL; s++)
+		if ((e = prepare_one(conn, s)) != BGW_OK)
+			return e;
+	if (db->tables == NULL)
+		return BGW_OK;
+	for (const db_stmt *const *t = db->tables; *t != NULL; t++)
+		for (const db_stmt *s = *t; s->name != NULL; s++)
+			if ((e = prepare_one(conn, s)) != BGW_OK)
+				return e;
+	return BGW_OK;
+}
+
+bgw_err
+db_ensure(bgw_db *db)
+{
+	/* Entries before dbname are defaults that the configured conninfo may override;
+	 * expand_dbname = 1 lets dbname carry a whole conninfo string or URI. */
+	const char *const keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
+	    "keepalives_interval", "keepalives_count", "application_name", "dbname", NULL};
+	const char *const values[] = {DB_CONNECT_TIMEOUT, "1", DB_KEEPALIVES_IDLE,
+	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_APPLICATION_NAME, db->conninfo, NULL};
+	PGconn *conn;
+	bgw_err e;
+
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return BGW_OK;
+	drop_connection(db);
+
+	conn = PQconnectdbParams(keys, values, 1);
+	if (conn == NULL) {
+		bgw_log(BGW_LOG_ERROR, "could not connect to postgresql: out of memory");
+		return BGW_E_NOMEM;
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		/* libpq's message names the host and the reason, never the password. */
+		bgw_log(BGW_LOG_ERROR, "could not connect to postgresql: %s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return BGW_E_UNAVAILABLE;
+	}
+	PQsetNoticeProcessor(conn, log_notice, NULL);
+	if ((e = prepare_all(db, conn)) != BGW_OK) {
+		PQfinish(conn);
+		return e;
+	}
+	db->conn = conn;
+	return BGW_OK;
+}
+
+bgw_err
+db_map_sqlstate(const char *sqlstate)
+{
+	if (sqlstate == NULL || strlen(sqlstate) != SQLSTATE_LEN)
+		return BGW_E_INTERNAL;
+	if (strcmp(sqlstate, "23505") == 0)
+		return BGW_E_CONFLICT;
+	if (strcmp(sqlstate, "40001") == 0 || strcmp(sqlstate, "40P01") == 0)
+		return BGW_E_RETRY;
+	if (strncmp(sqlstate, "08", 2) == 0 || strncmp(sqlstate, "57P0", 4) == 0)
+		return BGW_E_UNAVAILABLE;
+	if (strncmp(sqlstate, "22", 2) == 0 || strncmp(sqlstate, "23", 2) == 0)
+		return BGW_E_VALIDATION;
+	return BGW_E_INTERNAL;
+}
+
+/* The error of a failed result res of statement name (res may be NULL: libpq could not
+ * even build one).  Drops the connection when libpq says it is gone. */
+static bgw_err
+result_error(bgw_db *db, const char *name, const PGresult *res)
+{
+	const char *state;
+	bgw_err e;
+
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not run statement %s: connection lost", name);
+		drop_connection(db);
+		return BGW_E_UNAVAILABLE;
+	}
+	if (res == NULL) {
+		bgw_log(BGW_LOG_ERROR, "could not run statement %s: out of memory", name);
+		return BGW_E_NOMEM;
+	}
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	e = db_map_sqlstate(state);
+	if (state != NULL && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)) {
+		/* These messages quote values: log the constraint instead. */
+		bgw_log(BGW_LOG_WARN, "could not run statement %s: sqlstate %s, constraint %s",
+		    name, state, field_or(res, PG_DIAG_CONSTRAINT_NAME, "none"));
+	} else {
+		bgw_log(e == BGW_E_RETRY ? BGW_LOG_WARN : BGW_LOG_ERROR,
+		    "could not run statement %s: %s (sqlstate %s)", name,
+		    field_or(res, PG_DIAG_MESSAGE_PRIMARY, "no message"),
+		    state != NULL ? state : "none");
+	}
+	return e;
+}
+
+static void
+clear_result(void *res)
+{
+	PQclear(res);
+}
+
+bgw_err
+db_exec(bgw_db *db, bgw_arena *a, const char *name, int nparams,
+    const char *const *params, PGresult **res)
+{
+	const db_stmt *s;
+	PGresult *r;
+	ExecStatusType st;
+	bgw_err e;
+
+	if (res != NULL)
+		*res = NULL;
+	if (name == NULL || (s = find_stmt(db, name)) == NULL) {
+		bgw_log(BGW_LOG_ERROR, "cannot run statement %s: unknown",
+		    name != NULL ? name : "(null)");
+		return BGW_E_INTERNAL;
+	}
+	if (nparams != s->nparams || (nparams > 0 && params == NULL)) {
+		bgw_log(BGW_LOG_ERROR, "cannot run statement %s: called with %d parameters, "
+		    "takes %d", name, nparams, s->nparams);
+		return BGW_E_INTERNAL;
+	}
+	if (res != NULL && a == NULL) {
+		bgw_log(BGW_LOG_ERROR, "cannot run statement %s: no arena to hold its result",
+		    name);
+		return BGW_E_INTERNAL;
+	}
+	if (db->conn == NULL)
+		return BGW_E_UNAVAILABLE;
+
+	r = PQexecPrepared(db->conn, name, nparams, params, NULL, NULL, 0);
+	st = PQresultStatus(r);
+	if (r == NULL || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)) {
+		e = result_error(db, name, r);
+		PQclear(r);
+		return e;
+	}
+	if (res == NULL) {
+		PQclear(r);
+		return BGW_OK;
+	}
+	/* On failure the hook has already cleared r. */
+	if (bgw_arena_on_reset(a, clear_result, r) != 0)
+		return BGW_E_NOMEM;
+	*res = r;
+	return BGW_OK;
+}
+
+bgw_err
+db_begin(bgw_db *db, const char *user_id)
+{
+	bgw_err e;
+
+	if ((e = db_ensure(db)) != BGW_OK)
+		return e;
+	if ((e = db_exec(db, NULL, "db_begin", 0, NULL, NULL)) != BGW_OK)
+		return e;
+	if (user_id != NULL) {
+		const char *params[] = {user_id};
+
+		if ((e = db_exec(db, NULL, "db_set_user", 1, params, NULL)) != BGW_OK) {
+			db_rollback(db);
+			return e;
+		}
+	}
+	return BGW_OK;
+}
+
+bgw_err
+db_commit(bgw_db *db)
+{
+	PGTransactionStatusType ts;
+	bgw_err e;
+
+	if (db->conn == NULL)
+		return BGW_E_UNAVAILABLE;
+	ts = PQtransactionStatus(db->conn);
+	/* COMMIT of a failed transaction "succeeds" with a ROLLBACK tag: refuse it here, so a
+	 * caller that ignored an error cannot believe its work was stored. */
+	if (ts == PQTRANS_INERROR) {
+		bgw_log(BGW_LOG_ERROR, "cannot commit: the transaction failed earlier");
+		db_rollback(db);
+		return BGW_E_INTERNAL;
+	}
+	if (ts != PQTRANS_INTRANS) {
+		bgw_log(BGW_LOG_ERROR, "cannot commit: no transaction is open");
+		return BGW_E_INTERNAL;
+	}
+	e = db_exec(db, NULL, "db_commit", 0, NULL, NULL);
+	if (e != BGW_OK)
+		db_rollback(db);
+	return e;
+}
+
+void
+db_rollback(bgw_db *db)
+{
+	PGTransactionStatusType ts;
+
+	if (db == NULL || db->conn == NULL)
+		return;
+	ts = PQtransactionStatus(db->conn);
+	if (ts == PQTRANS_UNKNOWN) {
+		drop_connection(db);
+		return;
+	}
+	if (ts != PQTRANS_INTRANS && ts != PQTRANS_INERROR)
+		return;
+	(void)db_exec(db, NULL, "db_rollback", 0, NULL, NULL);
+}
+
+const char *
+db_value(const PGresult *res, int r, int c)
+{
+	const char *v = PQgetvalue(res, r, c);
+
+	return v != NULL ? v : "";
+}
+
+int
+db_isnull(const PGresult *res, int r, int c)
+{
+	return PQgetisnull(res, r, c);
+}

@@ -1,0 +1,622 @@
+/* test_db.c - db.c against a mocked libpq (-Wl,--wrap=PQ...): SQLSTATE mapping, preparing,
+ * lost connections and reconnection, argument checks, result lifetime, transactions, and
+ * that parameters never reach the log.  tests/unit/test_migrate.c runs db.c against a real
+ * server as well. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "db.h"
+
+/* ---- the mock ------------------------------------------------------------------------ */
+
+struct fake_res {
+	ExecStatusType st;
+	const char *sqlstate;
+	const char *message;
+	int nparams;
+};
+
+static struct {
+	int connects, connect_fails, finishes;
+	int conn_ok;
+	int prepares, describes;
+	const char *fail_prepare, *wrong_nparams;
+	int execs;
+	char last_name[64];
+	char last_param[64];
+	ExecStatusType exec_st;
+	const char *exec_state, *exec_message, *fail_name;
+	int exec_kills;
+	PGTransactionStatusType txn;
+	int live; /* results not yet cleared */
+} m;
+
+static int fake_conn;
+
+PGconn *__wrap_PQconnectdbParams(const char *const *k, const char *const *v, int expand);
+ConnStatusType __wrap_PQstatus(const PGconn *c);
+void __wrap_PQfinish(PGconn *c);
+char *__wrap_PQerrorMessage(const PGconn *c);
+PQnoticeProcessor __wrap_PQsetNoticeProcessor(PGconn *c, PQnoticeProcessor p, void *arg);
+PGresult *__wrap_PQprepare(PGconn *c, const char *name, const char *sql, int n,
+    const Oid *types);
+PGresult *__wrap_PQdescribePrepared(PGconn *c, const char *name);
+int __wrap_PQnparams(const PGresult *r);
+PGresult *__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
+    const int *l, const int *f, int rf);
+ExecStatusType __wrap_PQresultStatus(const PGresult *r);
+char *__wrap_PQresultErrorField(const PGresult *r, int field);
+void __wrap_PQclear(PGresult *r);
+PGTransactionStatusType __wrap_PQtransactionStatus(const PGconn *c);
+char *__wrap_PQgetvalue(const PGresult *r, int row, int col);
+int __wrap_PQgetisnull(const PGresult *r, int row, int col);
+
+static PGresult *
+fake(ExecStatusType st, const char *sqlstate, const char *message, int nparams)
+{
+	struct fake_res *r = malloc(sizeof(*r));
+
+	assert_non_null(r);
+	r->st = st;
+	r->sqlstate = sqlstate;
+	r->message = message;
+	r->nparams = nparams;
+	m.live++;
+	return (PGresult *)r;
+}
+
+PGconn *
+__wrap_PQconnectdbParams(const char *const *k, const char *const *v, int expand)
+{
+	int has_timeout = 0;
+
+	assert_int_equal(expand, 1);
+	for (size_t i = 0; k[i] != NULL; i++)
+		if (strcmp(k[i], "connect_timeout") == 0 && atoi(v[i]) > 0)
+			has_timeout = 1;
+	assert_true(has_timeout);
+	m.connects++;
+	m.conn_ok = !m.connect_fails;
+	return (PGconn *)&fake_conn;
+}
+
+ConnStatusType
+__wrap_PQstatus(const PGconn *c)
+{
+	assert_ptr_equal(c, &fake_conn);
+	return m.conn_ok ? CONNECTION_OK : CONNECTION_BAD;
+}
+
+void
+__wrap_PQfinish(PGconn *c)
+{
+	assert_ptr_equal(c, &fake_conn);
+	m.finishes++;
+}
+
+char *
+__wrap_PQerrorMessage(const PGconn *c)
+{
+	(void)c;
+	return (char *)"mock error\n";
+}
+
+PQnoticeProcessor
+__wrap_PQsetNoticeProcessor(PGconn *c, PQnoticeProcessor p, void *arg)
+{
+	(void)c;
+	(void)p;
+	(void)arg;
+	return NULL;
+}
+
+PGresult *
+__wrap_PQprepare(PGconn *c, const char *name, const char *sql, int n, const Oid *types)
+{
+	(void)c;
+	(void)sql;
+	(void)n;
+	(void)types;
+	m.prepares++;
+	if (m.fail_prepare != NULL && strcmp(name, m.fail_prepare) == 0)
+		return fake(PGRES_FATAL_ERROR, "42601", "syntax error", 0);
+	return fake(PGRES_COMMAND_OK, NULL, NULL, 0);
+}
+
+/* The server's parameter count: the table's, except for wrong_nparams. */
+static int table_nparams(const char *name);
+
+PGresult *
+__wrap_PQdescribePrepared(PGconn *c, const char *name)
+{
+	int n = table_nparams(name);
+
+	(void)c;
+	m.describes++;
+	if (m.wrong_nparams != NULL && strcmp(name, m.wrong_nparams) == 0)
+		n++;
+	return fake(PGRES_COMMAND_OK, NULL, NULL, n);
+}
+
+int
+__wrap_PQnparams(const PGresult *r)
+{
+	return ((const struct fake_res *)r)->nparams;
+}
+
+PGresult *
+__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
+    const int *l, const int *f, int rf)
+{
+	assert_ptr_equal(c, &fake_conn);
+	assert_true(m.conn_ok);
+	assert_null(l);
+	assert_null(f);
+	assert_int_equal(rf, 0); /* text results */
+	m.execs++;
+	snprintf(m.last_name, sizeof(m.last_name), "%s", name);
+	snprintf(m.last_param, sizeof(m.last_param), "%s", n > 0 && v[0] != NULL ? v[0] : "");
+	if (m.exec_kills) {
+		m.conn_ok = 0;
+		return fake(PGRES_FATAL_ERROR, NULL, "server closed the connection", 0);
+	}
+	if (m.exec_st == PGRES_FATAL_ERROR &&
+	    (m.fail_name == NULL || strcmp(m.fail_name, name) == 0)) {
+		if (m.txn == PQTRANS_INTRANS)
+			m.txn = PQTRANS_INERROR;
+		return fake(PGRES_FATAL_ERROR, m.exec_state, m.exec_message, 0);
+	}
+	if (strcmp(name, "db_begin") == 0)
+		m.txn = PQTRANS_INTRANS;
+	else if (strcmp(name, "db_commit") == 0 || strcmp(name, "db_rollback") == 0)
+		m.txn = PQTRANS_IDLE;
+	return fake(PGRES_TUPLES_OK, NULL, NULL, 0);
+}
+
+ExecStatusType
+__wrap_PQresultStatus(const PGresult *r)
+{
+	return r != NULL ? ((const struct fake_res *)r)->st : PGRES_FATAL_ERROR;
+}
+
+char *
+__wrap_PQresultErrorField(const PGresult *r, int field)
+{
+	const struct fake_res *f = (const struct fake_res *)r;
+
+	if (f == NULL)
+		return NULL;
+	if (field == PG_DIAG_SQLSTATE)
+		return (char *)f->sqlstate;
+	if (field == PG_DIAG_MESSAGE_PRIMARY)
+		return (char *)f->message;
+	return NULL;
+}
+
+void
+__wrap_PQclear(PGresult *r)
+{
+	if (r == NULL)
+		return;
+	m.live--;
+	free(r);
+}
+
+PGTransactionStatusType
+__wrap_PQtransactionStatus(const PGconn *c)
+{
+	(void)c;
+	return m.txn;
+}
+
+char *
+__wrap_PQgetvalue(const PGresult *r, int row, int col)
+{
+	(void)r;
+	return row == 0 && col == 0 ? (char *)"1" : NULL;
+}
+
+int
+__wrap_PQgetisnull(const PGresult *r, int row, int col)
+{
+	(void)r;
+	return !(row == 0 && col == 0);
+}
+
+/* ---- fixtures ------------------------------------------------------------------------ */
+
+static const db_stmt table_a[] = {
+	{"s_one", "SELECT $1::text", 1},
+	{"s_two", "SELECT 2", 0},
+	{NULL, NULL, 0},
+};
+static const db_stmt table_b[] = {
+	{"s_three", "SELECT $1::text, $2::text", 2},
+	{NULL, NULL, 0},
+};
+static const db_stmt *const tables[] = {table_a, table_b, NULL};
+#define TABLE_STMTS 3
+#define INTERNAL_STMTS 4 /* db_begin, db_commit, db_rollback, db_set_user */
+
+static int
+table_nparams(const char *name)
+{
+	for (const db_stmt *const *t = tables; *t != NULL; t++)
+		for (const db_stmt *s = *t; s->name != NULL; s++)
+			if (strcmp(s->name, name) == 0)
+				return s->nparams;
+	return strcmp(name, "db_set_user") == 0 ? 1 : 0;
+}
+
+struct fixture {
+	bgw_db *db;
+	bgw_arena *a;
+};
+
+static int
+setup(void **state)
+{
+	static struct fixture fx;
+
+	memset(&m, 0, sizeof(m));
+	m.txn = PQTRANS_IDLE;
+	fx.db = db_open("host=/nowhere dbname=bgw", tables);
+	fx.a = bgw_arena_new();
+	if (fx.db == NULL || fx.a == NULL)
+		return -1;
+	*state = &fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	db_close(fx->db);
+	bgw_arena_free(fx->a);
+	/* Every result the code obtained was released, by now at the latest. */
+	return m.live == 0 ? 0 : -1;
+}
+
+/* ---- tests --------------------------------------------------------------------------- */
+
+static void
+sqlstate_mapping(void **state)
+{
+	static const struct {
+		const char *state;
+		bgw_err want;
+	} cases[] = {
+		{"23505", BGW_E_CONFLICT},
+		{"40001", BGW_E_RETRY},
+		{"40P01", BGW_E_RETRY},
+		{"08000", BGW_E_UNAVAILABLE},
+		{"08006", BGW_E_UNAVAILABLE},
+		{"08P01", BGW_E_UNAVAILABLE},
+		{"57P01", BGW_E_UNAVAILABLE},
+		{"57P02", BGW_E_UNAVAILABLE},
+		{"57P03", BGW_E_UNAVAILABLE},
+		{"57014", BGW_E_INTERNAL}, /* query_canceled: not a lost server */
+		{"22001", BGW_E_VALIDATION},
+		{"22P02", BGW_E_VALIDATION},
+		{"22012", BGW_E_VALIDATION},
+		{"23502", BGW_E_VALIDATION},
+		{"23503", BGW_E_VALIDATION},
+		{"23514", BGW_E_VALIDATION},
+		{"42501", BGW_E_INTERNAL},
+		{"42P01", BGW_E_INTERNAL},
+		{"XX000", BGW_E_INTERNAL},
+		{"P0001", BGW_E_INTERNAL},
+		{"40000", BGW_E_INTERNAL},
+		{"2350", BGW_E_INTERNAL},
+		{"235050", BGW_E_INTERNAL},
+		{"", BGW_E_INTERNAL},
+		{NULL, BGW_E_INTERNAL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(db_map_sqlstate(cases[i].state), cases[i].want);
+}
+
+static void
+ensure_prepares_every_statement_once(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(m.connects, 0); /* db_open does not connect */
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(m.connects, 1);
+	assert_int_equal(m.prepares, TABLE_STMTS + INTERNAL_STMTS);
+	assert_int_equal(m.describes, TABLE_STMTS + INTERNAL_STMTS);
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(m.connects, 1);
+	assert_int_equal(m.prepares, TABLE_STMTS + INTERNAL_STMTS);
+}
+
+static void
+connect_failure_is_unavailable(void **state)
+{
+	struct fixture *fx = *state;
+
+	m.connect_fails = 1;
+	assert_int_equal(db_ensure(fx->db), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.prepares, 0);
+	assert_int_equal(m.finishes, 1);
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.execs, 0);
+	m.connect_fails = 0; /* PostgreSQL is back */
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_OK);
+}
+
+static void
+prepare_failure_is_internal(void **state)
+{
+	struct fixture *fx = *state;
+
+	m.fail_prepare = "s_two";
+	assert_int_equal(db_ensure(fx->db), BGW_E_INTERNAL);
+	assert_int_equal(m.finishes, 1);
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.execs, 0);
+}
+
+static void
+table_nparams_disagreeing_with_server_is_internal(void **state)
+{
+	struct fixture *fx = *state;
+
+	m.wrong_nparams = "s_three";
+	assert_int_equal(db_ensure(fx->db), BGW_E_INTERNAL);
+	assert_int_equal(m.finishes, 1);
+}
+
+static void
+unknown_statement_is_internal(void **state)
+{
+	struct fixture *fx = *state;
+	const char *p[] = {"x"};
+
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(db_exec(fx->db, NULL, "no_such_statement", 0, NULL, NULL),
+	    BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, "s_one_", 1, p, NULL), BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, NULL, 0, NULL, NULL), BGW_E_INTERNAL);
+	assert_int_equal(m.execs, 0);
+}
+
+static void
+nparams_mismatch_is_internal(void **state)
+{
+	struct fixture *fx = *state;
+	const char *p[] = {"a", "b"};
+	PGresult *r = (PGresult *)&fake_conn;
+
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(db_exec(fx->db, NULL, "s_one", 0, NULL, NULL), BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, "s_one", 2, p, NULL), BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, "s_three", 1, p, NULL), BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, "s_three", 2, NULL, NULL), BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, &r), BGW_E_INTERNAL); /* no arena */
+	assert_null(r);
+	assert_int_equal(m.execs, 0);
+	assert_int_equal(db_exec(fx->db, NULL, "s_three", 2, p, NULL), BGW_OK);
+	assert_int_equal(m.execs, 1);
+}
+
+static void
+sqlstate_of_failed_statement_is_mapped(void **state)
+{
+	struct fixture *fx = *state;
+	const char *p[] = {"x"};
+	PGresult *r = (PGresult *)&fake_conn;
+
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	m.exec_st = PGRES_FATAL_ERROR;
+	m.exec_state = "23505";
+	assert_int_equal(db_exec(fx->db, fx->a, "s_one", 1, p, &r), BGW_E_CONFLICT);
+	assert_null(r);
+	m.exec_state = "40001";
+	assert_int_equal(db_exec(fx->db, fx->a, "s_one", 1, p, NULL), BGW_E_RETRY);
+	m.exec_state = NULL; /* no SQLSTATE at all */
+	assert_int_equal(db_exec(fx->db, fx->a, "s_one", 1, p, NULL), BGW_E_INTERNAL);
+	/* An error that leaves the connection up keeps it. */
+	assert_int_equal(m.finishes, 0);
+	assert_int_equal(m.live, 0);
+}
+
+static void
+lost_connection_then_reconnect(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	m.exec_kills = 1;
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.finishes, 1);
+	assert_int_equal(m.execs, 1);
+	/* No reconnect behind the caller's back (it may have been inside a transaction). */
+	m.exec_kills = 0;
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.execs, 1);
+	assert_int_equal(m.connects, 1);
+	/* PostgreSQL down at first, then back. */
+	m.connect_fails = 1;
+	assert_int_equal(db_ensure(fx->db), BGW_E_UNAVAILABLE);
+	m.connect_fails = 0;
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(m.connects, 3);
+	assert_int_equal(m.prepares, 2 * (TABLE_STMTS + INTERNAL_STMTS));
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_OK);
+	assert_int_equal(m.execs, 2);
+}
+
+static void
+results_live_until_arena_reset(void **state)
+{
+	struct fixture *fx = *state;
+	PGresult *r = NULL;
+
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(m.live, 0);
+	assert_int_equal(db_exec(fx->db, fx->a, "s_two", 0, NULL, &r), BGW_OK);
+	assert_non_null(r);
+	assert_int_equal(m.live, 1);
+	assert_string_equal(db_value(r, 0, 0), "1");
+	assert_string_equal(db_value(r, 5, 0), ""); /* out of range: "" not NULL */
+	assert_int_equal(db_isnull(r, 0, 0), 0);
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_OK);
+	assert_int_equal(m.live, 1); /* no res wanted: freed at once */
+	bgw_arena_reset(fx->a);
+	assert_int_equal(m.live, 0);
+}
+
+static void
+begin_binds_user_for_row_security(void **state)
+{
+	struct fixture *fx = *state;
+
+	/* db_begin connects if needed: the safe moment, no transaction can be lost. */
+	assert_int_equal(db_begin(fx->db, "user-42"), BGW_OK);
+	assert_int_equal(m.connects, 1);
+	assert_int_equal(m.execs, 2);
+	assert_string_equal(m.last_name, "db_set_user");
+	assert_string_equal(m.last_param, "user-42");
+	assert_int_equal(db_commit(fx->db), BGW_OK);
+	assert_string_equal(m.last_name, "db_commit");
+
+	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
+	assert_int_equal(m.execs, 4);
+	assert_string_equal(m.last_name, "db_begin");
+	db_rollback(fx->db);
+	assert_string_equal(m.last_name, "db_rollback");
+	assert_int_equal(m.execs, 5);
+}
+
+static void
+begin_fails_when_user_cannot_be_bound(void **state)
+{
+	struct fixture *fx = *state;
+
+	m.exec_st = PGRES_FATAL_ERROR;
+	m.exec_state = "XX000";
+	m.fail_name = "db_set_user";
+	assert_int_equal(db_begin(fx->db, "user-42"), BGW_E_INTERNAL);
+	/* The half-open transaction was rolled back. */
+	assert_string_equal(m.last_name, "db_rollback");
+	assert_int_equal(m.txn, PQTRANS_IDLE);
+}
+
+static void
+rollback_is_a_noop_outside_a_transaction(void **state)
+{
+	struct fixture *fx = *state;
+
+	db_rollback(NULL);
+	db_rollback(fx->db); /* not even connected */
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	db_rollback(fx->db);
+	assert_int_equal(m.execs, 0);
+	m.txn = PQTRANS_INERROR;
+	db_rollback(fx->db);
+	assert_int_equal(m.execs, 1);
+	assert_string_equal(m.last_name, "db_rollback");
+}
+
+static void
+commit_refuses_failed_transaction(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
+	m.exec_st = PGRES_FATAL_ERROR;
+	m.exec_state = "23505";
+	m.fail_name = "s_two";
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_E_CONFLICT);
+	assert_int_equal(db_commit(fx->db), BGW_E_INTERNAL);
+	assert_string_equal(m.last_name, "db_rollback");
+	assert_int_equal(db_commit(fx->db), BGW_E_INTERNAL); /* none open */
+
+	/* A serialization failure at COMMIT is the caller's cue to retry. */
+	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
+	m.fail_name = "db_commit";
+	m.exec_state = "40001";
+	assert_int_equal(db_commit(fx->db), BGW_E_RETRY);
+}
+
+/* Values quoted by the server in class 22/23 messages (and parameters) never reach the log. */
+static void
+parameters_never_logged(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const states[] = {"22P02", "23505", "23514", "XX000", "40001"};
+	const char *p[] = {"hunter2-secret"};
+	char path[] = "/tmp/bgw-test-db-log.XXXXXX";
+	char buf[8192];
+	int fd = mkstemp(path), saved = dup(2);
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	m.exec_st = PGRES_FATAL_ERROR;
+	m.exec_message = "invalid input syntax for type integer: \"hunter2-secret\"";
+	assert_true(dup2(fd, 2) >= 0);
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		m.exec_state = states[i];
+		if (strcmp(states[i], "XX000") == 0 || strcmp(states[i], "40001") == 0)
+			m.exec_message = "internal failure";
+		assert_int_not_equal(db_exec(fx->db, NULL, "s_one", 1, p, NULL), BGW_OK);
+	}
+	m.exec_kills = 1;
+	assert_int_equal(db_exec(fx->db, NULL, "s_one", 1, p, NULL), BGW_E_UNAVAILABLE);
+	assert_true(dup2(saved, 2) >= 0);
+	close(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_null(strstr(buf, "hunter2"));
+	assert_non_null(strstr(buf, "s_one")); /* but the failures were logged */
+	assert_non_null(strstr(buf, "22P02"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sqlstate_mapping),
+		cmocka_unit_test_setup_teardown(ensure_prepares_every_statement_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(connect_failure_is_unavailable, setup, teardown),
+		cmocka_unit_test_setup_teardown(prepare_failure_is_internal, setup, teardown),
+		cmocka_unit_test_setup_teardown(table_nparams_disagreeing_with_server_is_internal,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_statement_is_internal, setup, teardown),
+		cmocka_unit_test_setup_teardown(nparams_mismatch_is_internal, setup, teardown),
+		cmocka_unit_test_setup_teardown(sqlstate_of_failed_statement_is_mapped, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(lost_connection_then_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(results_live_until_arena_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(begin_binds_user_for_row_security, setup, teardown),
+		cmocka_unit_test_setup_teardown(begin_fails_when_user_cannot_be_bound, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(rollback_is_a_noop_outside_a_transaction, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(commit_refuses_failed_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(parameters_never_logged, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
+}
