@@ -56,7 +56,7 @@ print_routes(void)
 {
 	for (const route *rt = routes; rt->method != NULL; rt++)
 		printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"action\":\"%s\",\"auth\":\"%s\","
-		    "\"csrf\":%s,\"body\":\"%s\"}\n", rt->method, rt->pattern, rt->action,
+		    "\"csrf\":%s,\"body\":\"%s\"}\n", rt->method, rt->pattern, policy_action_name(rt->action),
 		    auth_names[rt->auth], rt->csrf ? "true" : "false", body_names[rt->body]);
 	return 0;
 }

@@ -17,6 +17,9 @@
 #include "err.h"
 #include "fields.h"
 #include "kv.h"
+#include "session.h"
+#include "target.h"
+#include "user.h"
 
 #define REQUEST_MAX_PATH_PARAMS 4
 #define REQUEST_MAX_HEADERS 16
@@ -26,6 +29,7 @@ typedef struct bgw_app {
 	const bgw_config *cfg;
 	bgw_db *db;
 	bgw_arena *arena;
+	unsigned char master_key[32]; /* wraps file keys and MFA secrets; never logged */
 } bgw_app;
 
 typedef struct bgw_request {
@@ -50,6 +54,11 @@ typedef struct bgw_request {
 
 	/* the signed-in user, once the session layer has run */
 	const char *user_id;
+	const char *session_token;   /* the cookie value (never logged) */
+	bgw_session session;
+	bgw_user user;
+	bgw_target target;           /* what the route's path parameter names */
+	bool in_transaction;         /* the router opened one for this request */
 
 	/* response */
 	int status;

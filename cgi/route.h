@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "fields.h"
+#include "policy.h"
 #include "request.h"
 
 enum route_auth {
@@ -31,7 +32,7 @@ typedef bgw_err (*route_handler)(bgw_request *r);
 typedef struct route {
 	const char *method;        /* GET, POST, PUT, PATCH, DELETE */
 	const char *pattern;       /* segments; "{}" matches one path parameter */
-	const char *action;        /* the policy action name */
+	enum policy_action action; /* what the policy layer decides on */
 	enum route_auth auth;
 	bool csrf;                 /* unsafe method that needs X-CSRF-Token */
 	enum route_body body;

@@ -7,6 +7,7 @@
 #include "jsonbody.h"
 #include "jsonout.h"
 #include "log.h"
+#include "netacl.h"
 #include "urlenc.h"
 
 #define ROUTE_MAX_SEGMENTS 12
@@ -176,6 +177,121 @@ render_error(bgw_request *r, bgw_err err)
 	json_decref(body);
 }
 
+static bool
+unsafe_method(const char *m)
+{
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+/* A cross-site request never carries our own origin: refuse unsafe requests from elsewhere
+ * even before the CSRF token is checked (and for the login form, which has no token yet). */
+static bgw_err
+check_origin(bgw_request *r)
+{
+	const char *origin = request_param(r, "HTTP_ORIGIN");
+	const char *site = request_param(r, "HTTP_SEC_FETCH_SITE");
+
+	if (origin != NULL && *origin != '\0' && strcmp(origin, r->app->cfg->base_url) != 0)
+		return BGW_E_CSRF;
+	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
+		return BGW_E_CSRF;
+	return BGW_OK;
+}
+
+/* Find the session of the cookie, if any, and the user behind it. */
+static bgw_err
+authenticate(bgw_request *r)
+{
+	bgw_err err;
+
+	r->session_token = kv_get(r->cookies, SESSION_COOKIE);
+	if (r->session_token == NULL)
+		return BGW_OK;
+	err = db_ensure(r->app->db);
+	if (err == BGW_OK)
+		err = session_lookup(r->app->db, r->a, r->session_token, &r->session);
+	if (err == BGW_E_UNAUTHENTICATED)
+		return BGW_OK; /* a stale cookie is the same as none */
+	if (err == BGW_OK)
+		err = user_by_id(r->app->db, r->a, r->session.user_id, &r->user);
+	if (err == BGW_E_NOT_FOUND)
+		return BGW_OK;
+	if (err == BGW_OK)
+		r->user_id = r->user.id;
+	return err;
+}
+
+/* The target's id is the route's last path parameter ({pid}/members/{uid}: the first). */
+static const char *
+target_id(const bgw_request *r, enum policy_target_kind kind)
+{
+	if (kind == TARGET_MEMBER)
+		return r->path_params[0];
+	for (int i = REQUEST_MAX_PATH_PARAMS - 1; i >= 0; i--)
+		if (r->path_params[i] != NULL)
+			return r->path_params[i];
+	return NULL;
+}
+
+/* Everything the route declares, in order: who, CSRF, policy, input. */
+static bgw_err
+admit(bgw_request *r, const route *rt)
+{
+	policy_subject subject = {0};
+	enum policy_target_kind kind = policy_target_kind(rt->action);
+	const char *id;
+	bgw_err err;
+
+	if (unsafe_method(r->method) && (err = check_origin(r)) != BGW_OK)
+		return err;
+	if (rt->auth == ROUTE_PUBLIC)
+		return read_input(r, rt);
+	if ((err = authenticate(r)) != BGW_OK)
+		return err;
+	if (r->user_id == NULL)
+		return BGW_E_UNAUTHENTICATED;
+	if (rt->csrf && !session_csrf_ok(&r->session, request_param(r, "HTTP_X_CSRF_TOKEN")))
+		return BGW_E_CSRF;
+	/* Operator routes do not exist for anyone outside the operator networks. */
+	if (rt->auth == ROUTE_OPERATOR &&
+	    !netacl_match(r->app->cfg->operator_networks, r->remote_addr))
+		return BGW_E_NOT_FOUND;
+	subject.signed_in = true;
+	subject.operator = r->user.operator;
+	subject.audit_firm_user = strcmp(r->user.org_kind, "audit_firm") == 0;
+	/* The rest of the request runs in one transaction bound to the user, so row-level
+	 * security applies to the target lookup and to everything the handler does. */
+	if ((err = db_begin(r->app->db, r->user_id)) != BGW_OK)
+		return err;
+	r->in_transaction = true;
+	id = target_id(r, kind);
+	if (kind == TARGET_NONE && id != NULL) {
+		/* Document lists and uploads hang off a project or a confirmation. */
+		kind = strstr(rt->pattern, "/confirmations/{}") != NULL ? TARGET_CONFIRMATION :
+		    TARGET_PROJECT;
+	}
+	if (kind != TARGET_NONE &&
+	    (err = target_load(r->app->db, r->a, kind, id, &r->target)) != BGW_OK)
+		return err;
+	err = policy_decide(rt->action, &subject, kind != TARGET_NONE ? &r->target.facts : NULL);
+	if (err != BGW_OK)
+		return err;
+	return read_input(r, rt);
+}
+
+static bgw_err
+finish_transaction(bgw_request *r, bgw_err err)
+{
+	if (!r->in_transaction)
+		return err;
+	r->in_transaction = false;
+	if (err != BGW_OK) {
+		db_rollback(r->app->db);
+		return err;
+	}
+	return db_commit(r->app->db);
+}
+
 void
 router_serve(bgw_request *r)
 {
@@ -189,10 +305,7 @@ router_serve(bgw_request *r)
 			request_add_header(r, "Allow", allow);
 		return;
 	}
-	if (rt->auth != ROUTE_PUBLIC && r->user_id == NULL)
-		err = BGW_E_UNAUTHENTICATED;
-	if (err == BGW_OK)
-		err = read_input(r, rt);
+	err = admit(r, rt);
 	if (err == BGW_OK) {
 		r->status = 0;
 		err = rt->handler(r);
@@ -201,6 +314,7 @@ router_serve(bgw_request *r)
 			err = BGW_E_INTERNAL;
 		}
 	}
+	err = finish_transaction(r, err);
 	if (err != BGW_OK && !r->headers_sent) {
 		if (bgw_err_status(err) >= 500)
 			bgw_log(BGW_LOG_WARN, "%s %s failed: %s", rt->method, rt->pattern, bgw_err_code(err));

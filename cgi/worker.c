@@ -10,13 +10,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "audit.h"
 #include "cookie.h"
 #include "jsonout.h"
 #include "log.h"
+#include "mfa.h"
+#include "throttle.h"
 #include "outbox.h"
 #include "route.h"
+#include "secretbox.h"
 #include "stmt.h"
 #include "urlenc.h"
 
@@ -34,7 +39,8 @@ on_stop(int sig)
 	FCGX_ShutdownPending();
 }
 
-static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, NULL};
+static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_audit,
+	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, NULL};
 
 static void
 install_signals(void)
@@ -166,6 +172,10 @@ worker_run(const bgw_config *cfg, int listen_fd)
 	app.cfg = cfg;
 	app.arena = bgw_arena_new();
 	app.db = db_open(cfg->db, statement_tables);
+	if (secretbox_load_key(cfg->master_key_file, app.master_key) != BGW_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not load the master key from %s", cfg->master_key_file);
+		return 1;
+	}
 	if (app.arena == NULL || app.db == NULL || FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		bgw_log(BGW_LOG_ERROR, "could not initialise worker");
@@ -188,6 +198,7 @@ worker_run(const bgw_config *cfg, int listen_fd)
 		block_stop(SIG_UNBLOCK);
 	}
 	FCGX_Free(&fr, 0);
+	OPENSSL_cleanse(app.master_key, sizeof(app.master_key));
 	db_close(app.db);
 	bgw_arena_free(app.arena);
 	return 0;

@@ -84,6 +84,31 @@ static const struct template templates[] = {
 	    "\n"
 	    "If you were not expecting this invitation, please delete this message.\n"},
 
+	/* The first admin of a new audit firm, invited by the operators (bgw-admin
+	 * firm-create).  No project yet, so no first-access code. */
+	{"firm_invitation", "ja",
+	    "【Balance Gateway】{{firm}} 様のアカウント開設のご案内",
+	    "{{name}} 様\n"
+	    "\n"
+	    "電子確認状サービス Balance Gateway に、{{firm}} 様の管理者アカウントを"
+	    "ご用意いたしました。\n"
+	    "下記のリンクからお名前とパスワードを登録し、アカウントの開設を完了してください。\n"
+	    "\n"
+	    "{{link}}\n"
+	    "\n"
+	    "お心当たりのない場合は、このメールを破棄してください。\n"},
+	{"firm_invitation", "en",
+	    "[Balance Gateway] Your account for {{firm}}",
+	    "Dear {{name}},\n"
+	    "\n"
+	    "An administrator account for {{firm}} has been prepared on Balance Gateway, the "
+	    "electronic audit confirmation service.\n"
+	    "Please register your name and password at the link below to open it.\n"
+	    "\n"
+	    "{{link}}\n"
+	    "\n"
+	    "If you were not expecting this message, please delete it.\n"},
+
 	{"password_reset", "ja",
 	    "【Balance Gateway】パスワード再設定のご案内",
 	    "{{name}} 様\n"

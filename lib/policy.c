@@ -131,6 +131,10 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 	kind = t->kind != TARGET_NONE ? t->kind : r->kind;
 	if (!visible(t, kind))
 		return BGW_E_NOT_FOUND;
+	/* Project-level documents are for the audit team and the client only. */
+	if ((act == ACT_DOC_UPLOAD || act == ACT_DOC_LIST || act == ACT_DOC_READ) &&
+	    kind == TARGET_PROJECT && t->side == SIDE_RESPONDENT)
+		return BGW_E_NOT_FOUND;
 	if (!r->before_code && !t->code_verified)
 		return BGW_E_CODE_REQUIRED;
 	if (act == ACT_PROJECT_ACCESS && t->code_locked)

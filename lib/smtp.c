@@ -48,10 +48,10 @@ envelope_addr_ok(const char *s)
 }
 
 static void
-set_err(char *err, size_t errcap, const char *fmt, long code, const char *text)
+set_err(char *err, size_t errcap, long code, const char *text)
 {
 	if (errcap > 0)
-		snprintf(err, errcap, fmt, code, text);
+		snprintf(err, errcap, "smtp %ld: %s", code, text);
 }
 
 /* 5xx is the relay's final word on this message, except a refused login: that is our
@@ -82,20 +82,20 @@ smtp_send(const smtp_conf *c, const char *from, const char *to, const char *msg,
 		err[0] = '\0';
 	if (!envelope_addr_ok(from) || !envelope_addr_ok(to) ||
 	    strlen(from) + 3 > sizeof(mailfrom)) {
-		set_err(err, errcap, "smtp %ld: %s", 0, "invalid envelope address");
+		set_err(err, errcap, 0, "invalid envelope address");
 		*permanent = 1;
 		return BGW_E_VALIDATION;
 	}
 	snprintf(mailfrom, sizeof(mailfrom), "<%s>", from);
 	h = curl_easy_init();
 	if (h == NULL) {
-		set_err(err, errcap, "smtp %ld: %s", 0, "could not create curl handle");
+		set_err(err, errcap, 0, "could not create curl handle");
 		return BGW_E_NOMEM;
 	}
 	rcpt = curl_slist_append(NULL, to);
 	if (rcpt == NULL) {
 		curl_easy_cleanup(h);
-		set_err(err, errcap, "smtp %ld: %s", 0, "out of memory");
+		set_err(err, errcap, 0, "out of memory");
 		return BGW_E_NOMEM;
 	}
 	curl_easy_setopt(h, CURLOPT_URL, c->url);
@@ -132,7 +132,7 @@ smtp_send(const smtp_conf *c, const char *from, const char *to, const char *msg,
 			code = 0;
 		*permanent = is_permanent(res, code);
 		e = *permanent ? BGW_E_VALIDATION : BGW_E_UNAVAILABLE;
-		set_err(err, errcap, "smtp %ld: %s", code,
+		set_err(err, errcap, code,
 		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(res));
 		bgw_log(BGW_LOG_WARN, "could not send mail (%s): smtp %ld: %s",
 		    *permanent ? "permanent" : "transient", code,

@@ -1,0 +1,142 @@
+/* session.c - create, look up, rotate and end sessions; the CSRF token bound to them. */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "token.h"
+
+#define CSRF_LABEL "bgw-csrf-v1"
+
+const db_stmt stmt_session[] = {
+	{"session_insert",
+	    "INSERT INTO sessions (token_hash, user_id, csrf_hash, expires_at, ip) "
+	    "VALUES (decode($1, 'hex'), $2, decode($3, 'hex'), "
+	    "now() + make_interval(secs => $4::int), $5::inet) RETURNING id", 5},
+	/* One statement checks both timeouts, the user, and touches the idle timer. */
+	{"session_touch",
+	    "UPDATE sessions s SET last_seen_at = now() FROM users u "
+	    "WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now() "
+	    "AND s.last_seen_at > now() - make_interval(secs => $2::int) "
+	    "AND u.id = s.user_id AND u.deleted_at IS NULL "
+	    "AND (u.locked_until IS NULL OR u.locked_until < now()) "
+	    "RETURNING s.id, s.user_id", 2},
+	{"session_delete", "DELETE FROM sessions WHERE token_hash = decode($1, 'hex')", 1},
+	{"session_delete_user",
+	    "DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR id <> $2)", 2},
+	{NULL, NULL, 0},
+};
+
+static void
+hash_hex(const char *s, char out[TOKEN_HEX_LEN + 1])
+{
+	unsigned char h[TOKEN_HASH_LEN];
+
+	token_hash(s, h);
+	token_hex(h, sizeof(h), out, TOKEN_HEX_LEN + 1);
+}
+
+void
+session_csrf_for(const char *token, char *csrf)
+{
+	unsigned char h[32];
+	unsigned int len = sizeof(h);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int n;
+
+	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+	EVP_DigestUpdate(ctx, CSRF_LABEL, sizeof(CSRF_LABEL));
+	EVP_DigestUpdate(ctx, token, strlen(token));
+	EVP_DigestFinal_ex(ctx, h, &len);
+	EVP_MD_CTX_free(ctx);
+	/* base64url without padding, like the session token */
+	n = EVP_EncodeBlock((unsigned char *)csrf, h, sizeof(h));
+	for (int i = 0; i < n; i++) {
+		if (csrf[i] == '+')
+			csrf[i] = '-';
+		else if (csrf[i] == '/')
+			csrf[i] = '_';
+	}
+	while (n > 0 && csrf[n - 1] == '=')
+		n--;
+	csrf[n] = '\0';
+	OPENSSL_cleanse(h, sizeof(h));
+}
+
+bgw_err
+session_create(bgw_db *db, bgw_arena *a, const char *user_id, const char *ip, char *token,
+    char *csrf)
+{
+	char th[65], ch[65], secs[16];
+	const char *params[5];
+	bgw_err err = token_new(token, SESSION_TOKEN_LEN + 1);
+
+	if (err != BGW_OK)
+		return err;
+	session_csrf_for(token, csrf);
+	hash_hex(token, th);
+	hash_hex(csrf, ch);
+	snprintf(secs, sizeof(secs), "%d", SESSION_ABSOLUTE_S);
+	params[0] = th;
+	params[1] = user_id;
+	params[2] = ch;
+	params[3] = secs;
+	params[4] = ip;
+	return db_exec(db, a, "session_insert", 5, params, NULL);
+}
+
+bgw_err
+session_lookup(bgw_db *db, bgw_arena *a, const char *token, bgw_session *out)
+{
+	char th[65], idle[16];
+	const char *params[2] = {th, idle};
+	PGresult *res;
+	bgw_err err;
+
+	if (token == NULL || strlen(token) != SESSION_TOKEN_LEN)
+		return BGW_E_UNAUTHENTICATED;
+	hash_hex(token, th);
+	snprintf(idle, sizeof(idle), "%d", SESSION_IDLE_S);
+	err = db_exec(db, a, "session_touch", 2, params, &res);
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_UNAUTHENTICATED;
+	out->id = bgw_arena_strdup(a, db_value(res, 0, 0));
+	out->user_id = bgw_arena_strdup(a, db_value(res, 0, 1));
+	if (out->id == NULL || out->user_id == NULL)
+		return BGW_E_NOMEM;
+	session_csrf_for(token, out->csrf);
+	return BGW_OK;
+}
+
+bgw_err
+session_destroy(bgw_db *db, bgw_arena *a, const char *token)
+{
+	char th[65];
+	const char *params[1] = {th};
+
+	if (token == NULL)
+		return BGW_OK;
+	hash_hex(token, th);
+	return db_exec(db, a, "session_delete", 1, params, NULL);
+}
+
+bgw_err
+session_destroy_user(bgw_db *db, bgw_arena *a, const char *user_id, const char *keep_id)
+{
+	const char *params[2] = {user_id, keep_id};
+
+	return db_exec(db, a, "session_delete_user", 2, params, NULL);
+}
+
+bool
+session_csrf_ok(const bgw_session *s, const char *header)
+{
+	size_t n = strlen(s->csrf);
+
+	return header != NULL && strlen(header) == n && CRYPTO_memcmp(header, s->csrf, n) == 0;
+}

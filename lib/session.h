@@ -1,0 +1,52 @@
+/* session.h - server-side sessions behind the __Host-bgw_session cookie.
+ *
+ * The cookie holds a 256-bit random token; the database holds only its SHA-256.  The CSRF
+ * token is derived from the session token (SHA-256 over a label and the token), so it is
+ * bound to the session, changes when the session rotates, can be shown again by
+ * GET /session, and cannot be computed without the cookie.
+ */
+#ifndef BGW_SESSION_H
+#define BGW_SESSION_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+
+#define SESSION_COOKIE "__Host-bgw_session"
+#define SESSION_IDLE_S (30 * 60)
+#define SESSION_ABSOLUTE_S (12 * 60 * 60)
+#define SESSION_TOKEN_LEN 43  /* base64url of 32 bytes, unpadded */
+
+typedef struct bgw_session {
+	const char *id;
+	const char *user_id;
+	char csrf[SESSION_TOKEN_LEN + 1];
+} bgw_session;
+
+/* A new session for user_id; token and csrf (each SESSION_TOKEN_LEN + 1 bytes) receive the
+ * cookie value and the CSRF token.  Runs in the caller's transaction if one is open. */
+bgw_err session_create(bgw_db *db, bgw_arena *a, const char *user_id, const char *ip,
+    char *token, char *csrf);
+
+/* The live session of a cookie token, and touch its idle timer.  BGW_E_UNAUTHENTICATED if
+ * there is none (unknown, idle too long, past its absolute limit, or the user is gone). */
+bgw_err session_lookup(bgw_db *db, bgw_arena *a, const char *token, bgw_session *out);
+
+/* End the session of a token (logout).  Unknown tokens are fine. */
+bgw_err session_destroy(bgw_db *db, bgw_arena *a, const char *token);
+
+/* End every session of a user but keep_id (NULL: all), e.g. after a password change. */
+bgw_err session_destroy_user(bgw_db *db, bgw_arena *a, const char *user_id, const char *keep_id);
+
+/* The CSRF token bound to a session token. */
+void session_csrf_for(const char *token, char *csrf);
+
+/* Does header (the X-CSRF-Token value, may be NULL) match the session's token?  Constant
+ * time. */
+bool session_csrf_ok(const bgw_session *s, const char *header);
+
+extern const db_stmt stmt_session[];
+
+#endif

@@ -1,0 +1,26 @@
+/* target.h - the facts the policy layer needs about a route's target, loaded with one query
+ * bound to the user (inside the request's transaction, so row-level security applies too). */
+#ifndef BGW_TARGET_H
+#define BGW_TARGET_H
+
+#include "arena.h"
+#include "db.h"
+#include "policy.h"
+
+typedef struct bgw_target {
+	policy_target facts;
+	const char *project_id;       /* the project the target belongs to */
+	const char *confirmation_id;  /* NULL unless the target is or belongs to one */
+	const char *member_org_id;    /* the user's organisation in the project (respondents) */
+	const char *status;           /* the confirmation's status, or the project's */
+} bgw_target;
+
+/* Load the target of kind named by id for the user bound to the transaction.  A target that
+ * does not exist or is not visible leaves facts.exists false (the policy answers 404).
+ * Errors are database errors only. */
+bgw_err target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, const char *id,
+    bgw_target *out);
+
+extern const db_stmt stmt_target[];
+
+#endif

@@ -1,0 +1,127 @@
+/* admin_firm.c - bgw-admin firm-create: a new audit firm, and an invitation for its first
+ * admin user, printed on stdout and mailed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "audit.h"
+#include "db.h"
+#include "fields.h"
+#include "invite.h"
+#include "kv.h"
+#include "mailtpl.h"
+#include "outbox.h"
+#include "stmt.h"
+
+static const db_stmt stmt_firm[] = {
+	{"firm_insert",
+	    "INSERT INTO organizations (kind, name) VALUES ('audit_firm', $1) RETURNING id", 1},
+	{NULL, NULL, 0},
+};
+
+static const db_stmt *const tables[] = {stmt_core, stmt_firm, stmt_invite, stmt_outbox,
+	stmt_audit, NULL};
+
+static const char *
+arg(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+/* Validate the e-mail with the same rules as the API. */
+static bgw_err
+check_input(bgw_arena *a, const char *name, const char *email, const char **norm_email)
+{
+	static const field_spec specs[] = {
+		{.name = "name", .type = FIELD_STRING, .required = true, .max_len = 200},
+		{.name = "email", .type = FIELD_EMAIL, .required = true},
+		{.name = NULL},
+	};
+	bgw_kv *form = NULL, **tail = &form, *errors = NULL;
+	field_value *vals;
+	bgw_err err;
+
+	if ((err = kv_append(a, &tail, "name", name, strlen(name))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "email", email, strlen(email))) != BGW_OK)
+		return err;
+	err = fields_from_form(a, form, specs, &vals, &errors);
+	for (bgw_kv *e = errors; e != NULL; e = e->next)
+		fprintf(stderr, "bgw-admin: %s: %s\n", e->key, e->value);
+	if (err == BGW_OK)
+		*norm_email = fields_get(vals, specs, "email")->s;
+	return err;
+}
+
+static bgw_err
+create(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const char *name, const char *email,
+    const char **link)
+{
+	char token[TOKEN_LEN + 1];
+	invite_spec spec = {.email = email, .admin = true};
+	audit_event ev = {.action = "firm.create", .object_type = "organization"};
+	bgw_kv *vars = NULL, **tail = &vars;
+	outbox_msg m = {.kind = "firm_invitation", .to = email};
+	char *subject, *body;
+	PGresult *res;
+	bgw_err err;
+
+	if ((err = db_exec(db, a, "firm_insert", 1, &name, &res)) != BGW_OK)
+		return err;
+	spec.organization_id = ev.object_id = db_value(res, 0, 0);
+	if ((err = invite_create(db, a, &spec, token)) != BGW_OK)
+		return err;
+	if ((*link = invite_link(a, cfg->base_url, token)) == NULL)
+		return BGW_E_NOMEM;
+	if ((err = kv_append(a, &tail, "firm", name, strlen(name))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "link", *link, strlen(*link))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "name", email, strlen(email))) != BGW_OK)
+		return err;
+	if ((err = mailtpl_render(a, "firm_invitation", "ja", vars, &subject, &body)) != BGW_OK)
+		return err;
+	m.subject = subject;
+	m.body = body;
+	m.natural_key = bgw_arena_printf(a, "firm_invitation:%s", spec.organization_id);
+	if ((err = outbox_enqueue(db, a, &m)) != BGW_OK)
+		return err;
+	return audit_append(db, a, &ev, NULL);
+}
+
+int
+admin_firm_create(const bgw_config *cfg, int argc, char **argv)
+{
+	const char *name = arg(argc, argv, "--name"), *email = arg(argc, argv, "--email");
+	const char *norm = NULL, *link = NULL;
+	bgw_db *db;
+	bgw_arena *a;
+	bgw_err err;
+
+	if (name == NULL || email == NULL) {
+		fprintf(stderr, "usage: bgw-admin firm-create --name NAME --email EMAIL\n");
+		return 2;
+	}
+	a = bgw_arena_new();
+	db = db_open(cfg->db, tables);
+	if (a == NULL || db == NULL)
+		return 1;
+	err = check_input(a, name, email, &norm);
+	if (err == BGW_OK)
+		err = db_ensure(db);
+	if (err == BGW_OK)
+		err = db_begin(db, NULL);
+	if (err == BGW_OK)
+		err = create(db, a, cfg, name, norm, &link);
+	if (err == BGW_OK)
+		err = db_commit(db);
+	else
+		db_rollback(db);
+	if (err == BGW_OK)
+		printf("%s\n", link);
+	else
+		fprintf(stderr, "bgw-admin: cannot create the firm: %s\n", bgw_err_message(err));
+	bgw_arena_free(a);
+	db_close(db);
+	return err == BGW_OK ? 0 : 1;
+}

@@ -1,0 +1,57 @@
+/* bgw-admin - the operators' command line: thin commands over lib/.
+ *
+ *   bgw-admin --config FILE migrate                  apply db/migrations (as the owner role)
+ *   bgw-admin --config FILE status                   PostgreSQL and clamd reachability
+ *   bgw-admin --config FILE firm-create --name N --email E
+ *                                                    an audit firm, its first admin user and
+ *                                                    the invitation link (printed and mailed)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "config.h"
+#include "log.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(const bgw_config *cfg, int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{"migrate", admin_migrate, "apply the database migrations"},
+	{"status", admin_status, "show whether PostgreSQL and clamd answer"},
+	{"firm-create", admin_firm_create, "--name NAME --email EMAIL: create an audit firm"},
+};
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: bgw-admin [--config FILE] COMMAND [ARGS]\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(stderr, "  %-14s %s\n", commands[i].name, commands[i].help);
+	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = config_path_from_args(argc, argv);
+	bgw_config cfg;
+	int i = 1;
+
+	bgw_log_init("admin");
+	if (i + 1 < argc && strcmp(argv[i], "--config") == 0)
+		i += 2;
+	if (i >= argc)
+		return usage();
+	if (path == NULL) {
+		fprintf(stderr, "bgw-admin: no configuration (--config FILE or BGW_CONFIG)\n");
+		return 2;
+	}
+	if (config_load(&cfg, path) != BGW_OK)
+		return 1;
+	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (strcmp(argv[i], commands[c].name) == 0)
+			return commands[c].run(&cfg, argc - i, argv + i);
+	return usage();
+}

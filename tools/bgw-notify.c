@@ -1,0 +1,108 @@
+/* bgw-notify - the mail sender and the scheduled batch job.
+ *
+ *   bgw-notify --config FILE --send      drain the outbox continuously (transactional mail
+ *                                        leaves within seconds); SIGTERM stops it cleanly
+ *   bgw-notify --config FILE --once      one run of the batch job, then drain what is due
+ *
+ * Several copies may run at once on any hosts: rows are claimed with FOR UPDATE SKIP LOCKED
+ * (lib/outbox.c), so nothing is sent twice.
+ */
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "outbox.h"
+#include "smtp.h"
+#include "stmt.h"
+
+/* Messages claimed per round, and the pause when the outbox is empty. */
+#define NOTIFY_BATCH 50
+#define NOTIFY_IDLE_US 500000
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static const db_stmt *const tables[] = {stmt_core, stmt_outbox, NULL};
+
+/* One drain round; returns how many were sent, -1 when the database is away. */
+static int
+drain_once(bgw_db *db, bgw_arena *a, const smtp_conf *smtp)
+{
+	outbox_failure *failed = NULL;
+	int sent = 0;
+	bgw_err err = db_ensure(db);
+
+	if (err == BGW_OK)
+		err = outbox_drain(db, a, smtp, NOTIFY_BATCH, &sent, &failed);
+	for (outbox_failure *f = failed; f != NULL; f = f->next)
+		bgw_log(BGW_LOG_WARN, "mail %s (%s) could not be delivered: %s", f->id, f->kind,
+		    f->error);
+	bgw_arena_reset(a);
+	return err == BGW_OK ? sent : -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = config_path_from_args(argc, argv);
+	bool loop = false, once = false;
+	bgw_config cfg;
+	smtp_conf smtp;
+	struct sigaction sa;
+	bgw_db *db;
+	bgw_arena *a;
+
+	bgw_log_init("notify");
+	for (int i = 1; i < argc; i++) {
+		loop = loop || strcmp(argv[i], "--send") == 0;
+		once = once || strcmp(argv[i], "--once") == 0;
+	}
+	if (path == NULL || loop == once) {
+		fprintf(stderr, "usage: bgw-notify --config FILE (--send | --once)\n");
+		return 2;
+	}
+	if (config_load(&cfg, path) != BGW_OK)
+		return 1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	memset(&smtp, 0, sizeof(smtp));
+	smtp.url = cfg.smtp_url;
+	smtp.from = cfg.mail_from;
+	smtp.from_name = "Balance Gateway";
+	db = db_open(cfg.db, tables);
+	a = bgw_arena_new();
+	if (db == NULL || a == NULL)
+		return 1;
+	if (once) {
+		int n;
+
+		while ((n = drain_once(db, a, &smtp)) == NOTIFY_BATCH)
+			;
+		db_close(db);
+		bgw_arena_free(a);
+		return n < 0 ? 1 : 0;
+	}
+	bgw_log(BGW_LOG_INFO, "sending from the outbox");
+	while (!stop_requested) {
+		int n = drain_once(db, a, &smtp);
+
+		if (n < NOTIFY_BATCH)
+			usleep(NOTIFY_IDLE_US);
+	}
+	db_close(db);
+	bgw_arena_free(a);
+	return 0;
+}
