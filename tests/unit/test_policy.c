@@ -134,6 +134,21 @@ test_respondent_of_other_org_or_unsent_sees_nothing(void **state)
 }
 
 static void
+test_project_documents_hidden_from_respondents(void **state)
+{
+	(void)state;
+	for (int role = 0; role < 6; role++) {
+		policy_target t = member(role);
+		bgw_err want = role >= 4 ? BGW_E_NOT_FOUND : BGW_OK;
+
+		t.kind = TARGET_PROJECT;
+		assert_int_equal(policy_decide(ACT_DOC_LIST, &user, &t), want);
+		assert_int_equal(policy_decide(ACT_DOC_UPLOAD, &user, &t), want);
+		assert_int_equal(policy_decide(ACT_DOC_READ, &user, &t), want);
+	}
+}
+
+static void
 test_code_required_and_locked(void **state)
 {
 	(void)state;
@@ -215,6 +230,7 @@ main(void)
 		cmocka_unit_test(test_every_member_action_is_in_matrix),
 		cmocka_unit_test(test_strangers_and_operators_see_nothing),
 		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
+		cmocka_unit_test(test_project_documents_hidden_from_respondents),
 		cmocka_unit_test(test_code_required_and_locked),
 		cmocka_unit_test(test_completion_ends_access),
 		cmocka_unit_test(test_manage_sides),
