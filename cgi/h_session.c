@@ -127,7 +127,7 @@ h_session_create(bgw_request *r)
 		return err;
 	if (!found || !ok || u.locked)
 		return fail_login(r, email, &u, found, found && ok ? "account_locked" : "password");
-	if (u.mfa_enabled || u.operator) {
+	if (u.mfa_enabled) {
 		if (!otp->present)
 			return BGW_E_OTP_REQUIRED;
 		err = mfa_verify(r->app->db, r->a, r->app->master_key, u.id, otp->s);

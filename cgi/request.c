@@ -2,6 +2,7 @@
 #include "request.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonout.h"
@@ -46,6 +47,46 @@ request_reply_json(bgw_request *r, int status, const json_t *v)
 	r->resp_body = s;
 	r->resp_len = len;
 	return BGW_OK;
+}
+
+bgw_err
+request_field_error(bgw_request *r, const char *name, const char *reason)
+{
+	bgw_kv **tail = &r->field_errors;
+
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	if (kv_append(r->a, &tail, name, reason, strlen(reason)) != BGW_OK)
+		return BGW_E_NOMEM;
+	return BGW_E_VALIDATION;
+}
+
+#define PAGE_SIZE_DEFAULT 50
+#define PAGE_SIZE_MAX 500
+#define PAGE_MAX 1000000
+
+static bgw_err
+query_int(bgw_request *r, const char *name, long long def, long long max, long long *out)
+{
+	const char *s = kv_get(r->query, name);
+	char *end;
+
+	*out = def;
+	if (s == NULL)
+		return BGW_OK;
+	*out = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || *out < 1 || *out > max)
+		return request_field_error(r, name, "must be a whole number from 1");
+	return BGW_OK;
+}
+
+bgw_err
+request_paging(bgw_request *r, long long *page, long long *per_page)
+{
+	bgw_err err = query_int(r, "page", 1, PAGE_MAX, page);
+	bgw_err err2 = query_int(r, "per_page", PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, per_page);
+
+	return err != BGW_OK ? err : err2;
 }
 
 bgw_err

@@ -30,6 +30,7 @@ typedef struct bgw_app {
 	bgw_db *db;
 	bgw_arena *arena;
 	unsigned char master_key[32]; /* wraps file keys and MFA secrets; never logged */
+	struct password_list *passwords; /* the common-password list */
 } bgw_app;
 
 typedef struct bgw_request {
@@ -59,6 +60,8 @@ typedef struct bgw_request {
 	bgw_user user;
 	bgw_target target;           /* what the route's path parameter names */
 	bool in_transaction;         /* the router opened one for this request */
+	bool commit_on_error;        /* keep what the handler wrote though it answers an error
+	                              * (a counted wrong code) */
 
 	/* response */
 	int status;
@@ -79,6 +82,13 @@ bgw_err request_add_header(bgw_request *r, const char *name, const char *value);
 
 /* Answer status with a JSON body built from v (not consumed). */
 bgw_err request_reply_json(bgw_request *r, int status, const json_t *v);
+
+/* Fail field `name` with `reason` (a 422 listing it); returns BGW_E_VALIDATION. */
+bgw_err request_field_error(bgw_request *r, const char *name, const char *reason);
+
+/* page and per_page from the query (API.md: from 1; default 50, at most 500).
+ * BGW_E_VALIDATION for values out of range or not numbers. */
+bgw_err request_paging(bgw_request *r, long long *page, long long *per_page);
 
 /* Read the whole request body, at most max bytes: BGW_E_TOO_LARGE beyond, BGW_E_BAD_REQUEST
  * if shorter than Content-Length.  *buf is arena memory, NUL-terminated. */

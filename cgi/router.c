@@ -221,16 +221,12 @@ authenticate(bgw_request *r)
 	return err;
 }
 
-/* The target's id is the route's last path parameter ({pid}/members/{uid}: the first). */
+/* A route's target is always its first path parameter: /projects/{pid}/members/{uid} acts
+ * on the project, /confirmations/{cid}/documents on the confirmation. */
 static const char *
-target_id(const bgw_request *r, enum policy_target_kind kind)
+target_id(const bgw_request *r)
 {
-	if (kind == TARGET_MEMBER)
-		return r->path_params[0];
-	for (int i = REQUEST_MAX_PATH_PARAMS - 1; i >= 0; i--)
-		if (r->path_params[i] != NULL)
-			return r->path_params[i];
-	return NULL;
+	return r->path_params[0];
 }
 
 /* Everything the route declares, in order: who, CSRF, policy, input. */
@@ -258,14 +254,15 @@ admit(bgw_request *r, const route *rt)
 		return BGW_E_NOT_FOUND;
 	subject.signed_in = true;
 	subject.operator = r->user.operator;
+	subject.mfa = r->user.mfa_enabled;
 	subject.audit_firm_user = strcmp(r->user.org_kind, "audit_firm") == 0;
 	/* The rest of the request runs in one transaction bound to the user, so row-level
 	 * security applies to the target lookup and to everything the handler does. */
 	if ((err = db_begin(r->app->db, r->user_id)) != BGW_OK)
 		return err;
 	r->in_transaction = true;
-	id = target_id(r, kind);
-	if (kind == TARGET_NONE && id != NULL) {
+	id = target_id(r);
+	if ((rt->action == ACT_DOC_UPLOAD || rt->action == ACT_DOC_LIST) && id != NULL) {
 		/* Document lists and uploads hang off a project or a confirmation. */
 		kind = strstr(rt->pattern, "/confirmations/{}") != NULL ? TARGET_CONFIRMATION :
 		    TARGET_PROJECT;
@@ -285,9 +282,14 @@ finish_transaction(bgw_request *r, bgw_err err)
 	if (!r->in_transaction)
 		return err;
 	r->in_transaction = false;
-	if (err != BGW_OK) {
+	if (err != BGW_OK && !r->commit_on_error) {
 		db_rollback(r->app->db);
 		return err;
+	}
+	if (err != BGW_OK) {
+		bgw_err cerr = db_commit(r->app->db);
+
+		return cerr != BGW_OK ? cerr : err;
 	}
 	return db_commit(r->app->db);
 }

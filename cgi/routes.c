@@ -1,15 +1,65 @@
-/* routes.c - the route table.  A new route is not served, and the role-matrix test does not
- * build, until it has a line here. */
+/* routes.c - the route table.  A route is served only once it has a line here, and the
+ * access tests (tests/integration/access.test.mjs) read this table through `bgw-fcgi
+ * --routes` and refuse to pass while a route has no expected row in their matrix. */
 #include "handlers.h"
 #include "route.h"
 
+#define V1 "/api/v1"
+
 const route routes[] = {
 	{"GET", "/healthz", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, h_health},
-	{"POST", "/api/v1/session", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_JSON, login_fields,
+
+	/* sessions and accounts */
+	{"POST", V1 "/session", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_JSON, login_fields,
 	    h_session_create},
-	{"GET", "/api/v1/session", ACT_ACCOUNT, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
-	    h_session_get},
-	{"DELETE", "/api/v1/session", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_NONE, NULL,
+	{"GET", V1 "/session", ACT_ACCOUNT, ROUTE_SIGNED_IN, false, BODY_NONE, NULL, h_session_get},
+	{"DELETE", V1 "/session", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_NONE, NULL,
 	    h_session_delete},
+	{"POST", V1 "/password-reset", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_JSON, reset_fields,
+	    h_password_reset},
+	{"POST", V1 "/password-reset/complete", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_JSON,
+	    reset_complete_fields, h_password_reset_complete},
+	{"POST", V1 "/invitations/accept", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_JSON,
+	    accept_fields, h_invitation_accept},
+	{"PUT", V1 "/me/password", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_JSON,
+	    password_change_fields, h_password_change},
+	{"POST", V1 "/me/mfa", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_NONE, NULL, h_mfa_begin},
+	{"POST", V1 "/me/mfa/verify", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_JSON, otp_fields,
+	    h_mfa_verify},
+	{"DELETE", V1 "/me/mfa", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_JSON, mfa_off_fields,
+	    h_mfa_disable},
+
+	/* projects and members */
+	{"POST", V1 "/projects", ACT_PROJECT_CREATE, ROUTE_SIGNED_IN, true, BODY_JSON,
+	    project_create_fields, h_project_create},
+	{"GET", V1 "/projects", ACT_PROJECT_LIST, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
+	    h_project_list},
+	{"GET", V1 "/projects/{}", ACT_PROJECT_READ, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
+	    h_project_get},
+	{"POST", V1 "/projects/{}/access", ACT_PROJECT_ACCESS, ROUTE_SIGNED_IN, true, BODY_JSON,
+	    access_fields, h_project_access},
+	{"POST", V1 "/projects/{}/access-code", ACT_PROJECT_SETTINGS, ROUTE_SIGNED_IN, true,
+	    BODY_NONE, NULL, h_project_code_regenerate},
+	{"POST", V1 "/projects/{}/complete", ACT_PROJECT_COMPLETE, ROUTE_SIGNED_IN, true, BODY_NONE,
+	    NULL, h_project_complete},
+	{"GET", V1 "/projects/{}/members", ACT_MEMBERS_READ, ROUTE_SIGNED_IN, false, BODY_NONE,
+	    NULL, h_members_list},
+	{"POST", V1 "/projects/{}/members", ACT_MEMBERS_MANAGE, ROUTE_SIGNED_IN, true, BODY_JSON,
+	    member_add_fields, h_member_add},
+	{"DELETE", V1 "/projects/{}/members/{}", ACT_MEMBERS_MANAGE, ROUTE_SIGNED_IN, true,
+	    BODY_NONE, NULL, h_member_remove},
+	{"POST", V1 "/projects/{}/members/{}/unlock", ACT_MEMBER_UNLOCK, ROUTE_SIGNED_IN, true,
+	    BODY_NONE, NULL, h_member_unlock},
+
+	/* operators */
+	{"GET", V1 "/operator/firms", ACT_OPERATOR, ROUTE_OPERATOR, false, BODY_NONE, NULL,
+	    h_operator_firms},
+	{"GET", V1 "/operator/users", ACT_OPERATOR, ROUTE_OPERATOR, false, BODY_NONE, NULL,
+	    h_operator_users},
+	{"POST", V1 "/operator/users/{}/lock", ACT_OPERATOR, ROUTE_OPERATOR, true, BODY_NONE, NULL,
+	    h_operator_lock},
+	{"POST", V1 "/operator/users/{}/unlock", ACT_OPERATOR, ROUTE_OPERATOR, true, BODY_NONE,
+	    NULL, h_operator_unlock},
+
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
 };

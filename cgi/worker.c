@@ -13,7 +13,12 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "account.h"
 #include "audit.h"
+#include "handlers.h"
+#include "invite.h"
+#include "password.h"
+#include "project.h"
 #include "cookie.h"
 #include "jsonout.h"
 #include "log.h"
@@ -40,7 +45,8 @@ on_stop(int sig)
 }
 
 static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_audit,
-	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, NULL};
+	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
+	stmt_project, stmt_operator, NULL};
 
 static void
 install_signals(void)
@@ -176,6 +182,15 @@ worker_run(const bgw_config *cfg, int listen_fd)
 		bgw_log(BGW_LOG_ERROR, "could not load the master key from %s", cfg->master_key_file);
 		return 1;
 	}
+	{
+		char path[CONFIG_PATH_MAX + 64];
+
+		snprintf(path, sizeof(path), "%s/db/common-passwords.txt", cfg->srcdir);
+		if (password_list_load(path, &app.passwords) != BGW_OK) {
+			bgw_log(BGW_LOG_ERROR, "could not load the common-password list %s", path);
+			return 1;
+		}
+	}
 	if (app.arena == NULL || app.db == NULL || FCGX_Init() != 0 ||
 	    FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		bgw_log(BGW_LOG_ERROR, "could not initialise worker");
@@ -199,6 +214,7 @@ worker_run(const bgw_config *cfg, int listen_fd)
 	}
 	FCGX_Free(&fr, 0);
 	OPENSSL_cleanse(app.master_key, sizeof(app.master_key));
+	password_list_free(app.passwords);
 	db_close(app.db);
 	bgw_arena_free(app.arena);
 	return 0;

@@ -22,7 +22,8 @@
  *   an RFC 7230 quoted-string (backslash escapes decoded; filename* only unquoted, charset
  *   UTF-8 or ISO-8859-1, and it wins over filename as RFC 6266 says).  Other parameters are
  *   checked for syntax and ignored.  Decoded name and filename must be valid UTF-8 without
- *   control bytes other than HTAB.
+ *   control bytes other than HTAB.  (Browsers send '"' in a filename as %22 and leave ''
+ *   unescaped, so "a.pdf" arrives as "ab.pdf": the caller sanitises filenames anyway.)
  * - Content-Type at most once and not empty; Content-Transfer-Encoding, if sent, only 7bit,
  *   8bit or binary; other headers are ignored.
  * - at least one part; more than max_parts parts is BGW_E_BAD_REQUEST (a form, not an

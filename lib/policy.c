@@ -117,7 +117,11 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 	case WHO_SIGNED_IN:
 		return BGW_OK;
 	case WHO_OPERATOR:
-		return s->operator ? BGW_OK : BGW_E_NOT_FOUND;
+		/* Operators work only with their second factor on (they can still enrol it:
+		 * that is an account action). */
+		if (!s->operator)
+			return BGW_E_NOT_FOUND;
+		return s->mfa ? BGW_OK : BGW_E_FORBIDDEN;
 	case WHO_FIRM_USER:
 		return s->audit_firm_user && !s->operator ? BGW_OK : BGW_E_FORBIDDEN;
 	default:
@@ -137,6 +141,8 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 		return BGW_E_NOT_FOUND;
 	if (!r->before_code && !t->code_verified)
 		return BGW_E_CODE_REQUIRED;
+	if (t->mfa_required && !s->mfa && act != ACT_PROJECT_ACCESS)
+		return BGW_E_FORBIDDEN;
 	if (act == ACT_PROJECT_ACCESS && t->code_locked)
 		return BGW_E_LOCKED;
 	if ((r->roles & role_bit(t->side, t->admin)) == 0)

@@ -66,6 +66,7 @@ enum policy_action {
 typedef struct policy_subject {
 	bool signed_in;
 	bool operator;
+	bool mfa;             /* signed in with a second factor */
 	bool audit_firm_user; /* belongs to an audit firm: may create projects */
 } policy_subject;
 
@@ -79,6 +80,7 @@ typedef struct policy_target {
 	bool code_verified;
 	bool code_locked;
 	bool project_completed;
+	bool mfa_required;          /* the audit admin requires MFA of everyone in the project */
 	/* confirmations and their documents */
 	bool addressed_to_user_org; /* the confirmation's respondent organisation is the user's */
 	bool released;              /* sent to the respondent (respondents see nothing before) */
@@ -94,7 +96,7 @@ const char *policy_action_name(enum policy_action act);
 /* Decide.  BGW_OK; BGW_E_UNAUTHENTICATED (no session where one is needed);
  * BGW_E_NOT_FOUND (cannot see the target); BGW_E_CODE_REQUIRED (member who has not entered
  * the project's code); BGW_E_LOCKED (too many wrong codes, for ACT_PROJECT_ACCESS);
- * BGW_E_FORBIDDEN (sees it, may not do it); BGW_E_PROJECT_COMPLETED (a write to a completed
+ * BGW_E_FORBIDDEN (sees it, may not do it, or the project requires MFA the user lacks); BGW_E_PROJECT_COMPLETED (a write to a completed
  * project by the audit team, who keep read access). */
 bgw_err policy_decide(enum policy_action act, const policy_subject *s, const policy_target *t);
 

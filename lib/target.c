@@ -4,10 +4,10 @@
 #include <string.h>
 
 /* Columns shared by every query: project id, project status, side, admin, code verified,
- * code locked, the member's organisation. */
+ * code locked, the member's organisation, whether the project requires MFA. */
 #define MEMBER_COLUMNS \
 	"p.id, p.status, m.side, m.admin, m.code_verified_at IS NOT NULL, m.code_locked, " \
-	"m.organization_id "
+	"m.organization_id, p.mfa_required "
 #define MEMBER_JOIN \
 	"JOIN memberships m ON m.project_id = p.id AND m.user_id = app_user_id() "
 
@@ -83,17 +83,18 @@ target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, const char *
 	out->facts.code_verified = is_true(res, 4);
 	out->facts.code_locked = is_true(res, 5);
 	out->member_org_id = db_isnull(res, 0, 6) ? NULL : db_value(res, 0, 6);
+	out->facts.mfa_required = is_true(res, 7);
 	if (kind == TARGET_CONFIRMATION || kind == TARGET_DOCUMENT) {
-		out->confirmation_id = db_isnull(res, 0, 7) ? NULL : db_value(res, 0, 7);
+		out->confirmation_id = db_isnull(res, 0, 8) ? NULL : db_value(res, 0, 8);
 		if (out->confirmation_id != NULL) {
-			out->status = db_value(res, 0, 8);
+			out->status = db_value(res, 0, 9);
 			out->facts.kind = TARGET_CONFIRMATION;
 		} else {
 			out->facts.kind = TARGET_PROJECT; /* a project document */
 		}
-		out->facts.addressed_to_user_org = is_true(res, 9);
-		out->facts.released = is_true(res, 10);
-		out->facts.shared_with_client = is_true(res, 11);
+		out->facts.addressed_to_user_org = is_true(res, 10);
+		out->facts.released = is_true(res, 11);
+		out->facts.shared_with_client = is_true(res, 12);
 	}
 	return BGW_OK;
 }

@@ -100,7 +100,8 @@ test_strangers_and_operators_see_nothing(void **state)
 {
 	policy_target stranger = {.exists = true};
 	policy_target missing = {0};
-	policy_subject op = {.signed_in = true, .operator = true};
+	policy_subject op = {.signed_in = true, .operator = true, .mfa = true};
+	policy_subject op_without_mfa = {.signed_in = true, .operator = true};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++) {
@@ -113,6 +114,8 @@ test_strangers_and_operators_see_nothing(void **state)
 	}
 	assert_int_equal(policy_decide(ACT_OPERATOR, &user, NULL), BGW_E_NOT_FOUND);
 	assert_int_equal(policy_decide(ACT_OPERATOR, &op, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_OPERATOR, &op_without_mfa, NULL), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_ACCOUNT, &op_without_mfa, NULL), BGW_OK);
 }
 
 static void
@@ -161,6 +164,22 @@ test_code_required_and_locked(void **state)
 		assert_int_equal(policy_decide(ACT_PROJECT_ACCESS, &user, &t), BGW_OK);
 		t.code_locked = true;
 		assert_int_equal(policy_decide(ACT_PROJECT_ACCESS, &user, &t), BGW_E_LOCKED);
+	}
+}
+
+static void
+test_project_mfa_requirement(void **state)
+{
+	policy_subject with_mfa = {.signed_in = true, .mfa = true};
+
+	(void)state;
+	for (int role = 0; role < 6; role++) {
+		policy_target t = member(role);
+
+		t.mfa_required = true;
+		assert_int_equal(policy_decide(ACT_CONF_READ, &user, &t), BGW_E_FORBIDDEN);
+		assert_int_equal(policy_decide(ACT_PROJECT_READ, &user, &t), BGW_E_FORBIDDEN);
+		assert_int_equal(policy_decide(ACT_CONF_READ, &with_mfa, &t), BGW_OK);
 	}
 }
 
@@ -232,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
 		cmocka_unit_test(test_project_documents_hidden_from_respondents),
 		cmocka_unit_test(test_code_required_and_locked),
+		cmocka_unit_test(test_project_mfa_requirement),
 		cmocka_unit_test(test_completion_ends_access),
 		cmocka_unit_test(test_manage_sides),
 		cmocka_unit_test(test_response_visibility),

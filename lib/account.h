@@ -1,0 +1,52 @@
+/* account.h - invitations accepted, password resets, password changes.
+ *
+ * Hashing (scrypt) and the password policy are the caller's: these functions take the
+ * finished hash, so they stay quick inside their transaction.
+ */
+#ifndef BGW_ACCOUNT_H
+#define BGW_ACCOUNT_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+
+#define RESET_TTL_S (30 * 60)
+
+typedef struct account_invitation {
+	const char *token_id;
+	const char *email;
+	const char *organization_id;
+	const char *project_id; /* NULL for a firm's first admin */
+	const char *side;
+	bool admin;
+	const char *existing_user_id; /* an account with that e-mail already exists */
+} account_invitation;
+
+/* The live invitation of token, locked until the transaction ends.  BGW_E_VALIDATION if the
+ * token is unknown, used or expired (API.md: 422). */
+bgw_err account_invitation_find(bgw_db *db, bgw_arena *a, const char *token,
+    account_invitation *out);
+
+/* Accept inv: create the user (name, password_hash) unless one exists, bind the transaction
+ * to that user, grant the project membership, and use up the token.  *user_id receives the
+ * account's id.  Runs in the caller's transaction. */
+bgw_err account_invitation_accept(bgw_db *db, bgw_arena *a, const account_invitation *inv,
+    const char *name, const char *password_hash, const char **user_id);
+
+/* A single-use reset token for user_id (TOKEN_LEN + 1 bytes into token). */
+bgw_err account_reset_create(bgw_db *db, bgw_arena *a, const char *user_id, char *token);
+
+/* Use up a reset token and set the new hash; *user_id receives the account.
+ * BGW_E_VALIDATION if the token is unknown, used or expired. */
+bgw_err account_reset_complete(bgw_db *db, bgw_arena *a, const char *token,
+    const char *password_hash, const char **user_id);
+
+/* Set a user's password hash. */
+bgw_err account_set_password(bgw_db *db, bgw_arena *a, const char *user_id,
+    const char *password_hash);
+
+extern const db_stmt stmt_account[];
+
+#endif
