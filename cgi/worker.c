@@ -10,24 +10,26 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "account.h"
 #include "audit.h"
+#include "cookie.h"
 #include "handlers.h"
 #include "invite.h"
-#include "password.h"
-#include "project.h"
-#include "cookie.h"
 #include "jsonout.h"
 #include "log.h"
 #include "mfa.h"
-#include "throttle.h"
 #include "outbox.h"
+#include "password.h"
+#include "project.h"
 #include "route.h"
+#include "scan.h"
 #include "secretbox.h"
 #include "stmt.h"
+#include "throttle.h"
 #include "urlenc.h"
 
 #define QUERY_MAX_PAIRS 64
@@ -174,6 +176,8 @@ worker_run(const bgw_config *cfg, int listen_fd)
 
 	bgw_log_init("worker");
 	install_signals();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	scan_set_timeout(cfg->request_timeout_ms);
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
 	app.arena = bgw_arena_new();

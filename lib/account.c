@@ -13,8 +13,9 @@ const db_stmt stmt_account[] = {
 	    "WHERE t.token_hash = decode($1, 'hex') AND t.kind = 'invitation' "
 	    "AND t.used_at IS NULL AND t.expires_at > now() FOR UPDATE OF t", 1},
 	{"account_user_insert",
-	    "INSERT INTO users (organization_id, email, name, password_hash) "
-	    "VALUES ($1, $2, $3, $4) RETURNING id", 4},
+	    "INSERT INTO users (organization_id, email, name, password_hash, is_operator) "
+	    "SELECT $1, $2, $3, $4, o.kind = 'operator' FROM organizations o WHERE o.id = $1 "
+	    "RETURNING id", 4},
 	{"account_membership_insert",
 	    "INSERT INTO memberships (project_id, user_id, side, admin, organization_id) "
 	    "VALUES ($1, $2, $3, $4::boolean, $5) ON CONFLICT (project_id, user_id) DO NOTHING", 5},

@@ -592,7 +592,7 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 	import_result *r = b->out;
 	import_confirmation *c;
 	import_item *it;
-	bool empty = true, nomem = false, stray = false, fresh;
+	bool empty = true, nomem = false, stray = false, fresh, reused = false;
 	size_t i;
 	int k;
 
@@ -637,7 +637,8 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 			fresh = true;
 		} else {
 			fresh = b->group == NULL || strcmp(b->group, norm[IMPORT_COL_GROUP]) != 0;
-			if (fresh && !group_insert(b, norm[IMPORT_COL_GROUP], &nomem))
+			reused = fresh && !group_insert(b, norm[IMPORT_COL_GROUP], &nomem);
+			if (reused)
 				TRY(row_error(b, row, IMPORT_COL_GROUP,
 				    "group used again after another group: keep a group's rows together"));
 			if (nomem)
@@ -666,7 +667,8 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 
 			if (nomem)
 				return BGW_E_NOMEM;
-			if (msg != NULL)
+			/* a stray row of an earlier group has already been reported as such */
+			if (msg != NULL && !reused)
 				TRY(row_error(b, row, (import_col)k, msg));
 			/* later rows are compared with the text as written, trimmed */
 			b->first[k] = vn[k] > 0 ? bgw_arena_strndup(b->a, v[k], vn[k]) : "";

@@ -8,5 +8,6 @@
 int admin_migrate(const bgw_config *cfg, int argc, char **argv);
 int admin_status(const bgw_config *cfg, int argc, char **argv);
 int admin_firm_create(const bgw_config *cfg, int argc, char **argv);
+int admin_operator_create(const bgw_config *cfg, int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
 /* admin_firm.c - bgw-admin firm-create: a new audit firm, and an invitation for its first
  * admin user, printed on stdout and mailed. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,6 +17,12 @@
 static const db_stmt stmt_firm[] = {
 	{"firm_insert",
 	    "INSERT INTO organizations (kind, name) VALUES ('audit_firm', $1) RETURNING id", 1},
+	/* The service's own staff share one organisation, made on first use. */
+	{"operator_org",
+	    "WITH found AS (SELECT id FROM organizations WHERE kind = 'operator' ORDER BY created_at "
+	    "LIMIT 1), made AS (INSERT INTO organizations (kind, name) SELECT 'operator', $1 "
+	    "WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id) "
+	    "SELECT id FROM found UNION ALL SELECT id FROM made", 1},
 	{NULL, NULL, 0},
 };
 
@@ -55,9 +62,11 @@ check_input(bgw_arena *a, const char *name, const char *email, const char **norm
 	return err;
 }
 
+#define OPERATOR_ORG_NAME "Balance Gateway operations"
+
 static bgw_err
 create(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const char *name, const char *email,
-    const char **link)
+    bool operator, const char **link)
 {
 	char token[TOKEN_LEN + 1];
 	invite_spec spec = {.email = email, .admin = true};
@@ -68,7 +77,15 @@ create(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const char *name, const 
 	PGresult *res;
 	bgw_err err;
 
-	if ((err = db_exec(db, a, "firm_insert", 1, &name, &res)) != BGW_OK)
+	if (operator) {
+		const char *org = OPERATOR_ORG_NAME;
+
+		ev.action = "operator.invite";
+		err = db_exec(db, a, "operator_org", 1, &org, &res);
+	} else {
+		err = db_exec(db, a, "firm_insert", 1, &name, &res);
+	}
+	if (err != BGW_OK)
 		return err;
 	spec.organization_id = ev.object_id = db_value(res, 0, 0);
 	if ((err = invite_create(db, a, &spec, token)) != BGW_OK)
@@ -83,25 +100,20 @@ create(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const char *name, const 
 		return err;
 	m.subject = subject;
 	m.body = body;
-	m.natural_key = bgw_arena_printf(a, "firm_invitation:%s", spec.organization_id);
+	m.natural_key = bgw_arena_printf(a, "firm_invitation:%s", token);
 	if ((err = outbox_enqueue(db, a, &m)) != BGW_OK)
 		return err;
 	return audit_append(db, a, &ev, NULL);
 }
 
-int
-admin_firm_create(const bgw_config *cfg, int argc, char **argv)
+static int
+invite_first_user(const bgw_config *cfg, const char *name, const char *email, bool operator)
 {
-	const char *name = arg(argc, argv, "--name"), *email = arg(argc, argv, "--email");
 	const char *norm = NULL, *link = NULL;
 	bgw_db *db;
 	bgw_arena *a;
 	bgw_err err;
 
-	if (name == NULL || email == NULL) {
-		fprintf(stderr, "usage: bgw-admin firm-create --name NAME --email EMAIL\n");
-		return 2;
-	}
 	a = bgw_arena_new();
 	db = db_open(cfg->db, tables);
 	if (a == NULL || db == NULL)
@@ -112,7 +124,7 @@ admin_firm_create(const bgw_config *cfg, int argc, char **argv)
 	if (err == BGW_OK)
 		err = db_begin(db, NULL);
 	if (err == BGW_OK)
-		err = create(db, a, cfg, name, norm, &link);
+		err = create(db, a, cfg, name, norm, operator, &link);
 	if (err == BGW_OK)
 		err = db_commit(db);
 	else
@@ -120,8 +132,32 @@ admin_firm_create(const bgw_config *cfg, int argc, char **argv)
 	if (err == BGW_OK)
 		printf("%s\n", link);
 	else
-		fprintf(stderr, "bgw-admin: cannot create the firm: %s\n", bgw_err_message(err));
+		fprintf(stderr, "bgw-admin: cannot invite %s: %s\n", email, bgw_err_message(err));
 	bgw_arena_free(a);
 	db_close(db);
 	return err == BGW_OK ? 0 : 1;
+}
+
+int
+admin_firm_create(const bgw_config *cfg, int argc, char **argv)
+{
+	const char *name = arg(argc, argv, "--name"), *email = arg(argc, argv, "--email");
+
+	if (name == NULL || email == NULL) {
+		fprintf(stderr, "usage: bgw-admin firm-create --name NAME --email EMAIL\n");
+		return 2;
+	}
+	return invite_first_user(cfg, name, email, false);
+}
+
+int
+admin_operator_create(const bgw_config *cfg, int argc, char **argv)
+{
+	const char *email = arg(argc, argv, "--email");
+
+	if (email == NULL) {
+		fprintf(stderr, "usage: bgw-admin operator-create --email EMAIL\n");
+		return 2;
+	}
+	return invite_first_user(cfg, OPERATOR_ORG_NAME, email, true);
 }

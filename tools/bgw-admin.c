@@ -5,13 +5,18 @@
  *   bgw-admin --config FILE firm-create --name N --email E
  *                                                    an audit firm, its first admin user and
  *                                                    the invitation link (printed and mailed)
+ *   bgw-admin --config FILE operator-create --email E
+ *                                                    invite one of the service's operators
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "admin.h"
+#include <curl/curl.h>
+
 #include "config.h"
 #include "log.h"
+#include "scan.h"
 
 static const struct command {
 	const char *name;
@@ -21,6 +26,7 @@ static const struct command {
 	{"migrate", admin_migrate, "apply the database migrations"},
 	{"status", admin_status, "show whether PostgreSQL and clamd answer"},
 	{"firm-create", admin_firm_create, "--name NAME --email EMAIL: create an audit firm"},
+	{"operator-create", admin_operator_create, "--email EMAIL: invite an operator"},
 };
 
 static int
@@ -50,6 +56,8 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	scan_set_timeout(cfg.request_timeout_ms);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)
 			return commands[c].run(&cfg, argc - i, argv + i);

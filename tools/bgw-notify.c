@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -74,6 +76,7 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
