@@ -161,24 +161,40 @@ reason(int status)
 	}
 }
 
+/* Write one header line; snprintf, not FCGX_FPrintF, whose own formatter lacks %zu. */
+static void
+put_header(FCGX_Stream *out, const char *name, const char *value)
+{
+	FCGX_PutS(name, out);
+	FCGX_PutS(": ", out);
+	FCGX_PutS(value, out);
+	FCGX_PutS("\r\n", out);
+}
+
 void
 request_send(bgw_request *r)
 {
 	FCGX_Stream *out = r->fcgi->out;
+	char line[64];
 
 	if (r->headers_sent)
 		return;
-	FCGX_FPrintF(out, "Status: %d %s\r\n", r->status, reason(r->status));
+	snprintf(line, sizeof(line), "%d %s", r->status, reason(r->status));
+	put_header(out, "Status", line);
 	/* Every answer of the application holds user data or state: never cache it.  nginx
 	 * adds the other security headers to every response (nginx/README.md). */
-	FCGX_PutS("Cache-Control: no-store\r\n", out);
-	if (r->resp_body != NULL || r->status != 204)
-		FCGX_FPrintF(out, "Content-Type: %s\r\n",
-		    r->resp_type != NULL ? r->resp_type : "text/plain; charset=utf-8");
-	for (int i = 0; i < r->nresp_headers; i++)
-		FCGX_FPrintF(out, "%s\r\n", r->resp_headers[i]);
+	put_header(out, "Cache-Control", "no-store");
 	if (r->status != 204)
-		FCGX_FPrintF(out, "Content-Length: %zu\r\n", r->resp_len);
+		put_header(out, "Content-Type",
+		    r->resp_type != NULL ? r->resp_type : "text/plain; charset=utf-8");
+	for (int i = 0; i < r->nresp_headers; i++) {
+		FCGX_PutS(r->resp_headers[i], out);
+		FCGX_PutS("\r\n", out);
+	}
+	if (r->status != 204) {
+		snprintf(line, sizeof(line), "%zu", r->resp_len);
+		put_header(out, "Content-Length", line);
+	}
 	FCGX_PutS("\r\n", out);
 	if (r->resp_body != NULL && r->resp_len > 0 && r->status != 204 &&
 	    strcmp(r->method, "HEAD") != 0)

@@ -110,13 +110,14 @@ request_init(bgw_request *r, bgw_app *app, FCGX_Request *fr)
 	r->fcgi = fr;
 	s = request_param(r, "REQUEST_ID");
 	r->request_id = s != NULL && *s != '\0' ? bgw_arena_strdup(r->a, s) : new_request_id(r->a);
-	r->method = request_param(r, "REQUEST_METHOD");
-	if (r->method == NULL)
-		r->method = "GET";
+	/* Copies: the parameters die with FCGX_Finish_r, before the access line is written. */
+	s = request_param(r, "REQUEST_METHOD");
+	r->method = bgw_arena_strdup(r->a, s != NULL ? s : "GET");
 	/* nginx's $document_uri: decoded and normalised, without the query. */
-	r->path = request_param(r, "DOCUMENT_URI");
-	if (r->path == NULL)
-		r->path = "/";
+	s = request_param(r, "DOCUMENT_URI");
+	r->path = bgw_arena_strdup(r->a, s != NULL ? s : "/");
+	if (r->method == NULL || r->path == NULL)
+		return BGW_E_NOMEM;
 	r->content_type = request_param(r, "CONTENT_TYPE");
 	if (r->content_type != NULL && *r->content_type == '\0')
 		r->content_type = NULL;

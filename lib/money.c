@@ -94,7 +94,7 @@ money_currency_at(size_t i)
 }
 
 static u128
-pow10(unsigned n)
+power10(unsigned n)
 {
 	u128 p = 1;
 
@@ -107,7 +107,7 @@ pow10(unsigned n)
 static u128
 limit(unsigned minor_units)
 {
-	return pow10(MONEY_MAX_INT_DIGITS + minor_units);
+	return power10(MONEY_MAX_INT_DIGITS + minor_units);
 }
 
 static u128
@@ -193,9 +193,9 @@ parse(const char *s, const char *currency, bool strict, money *out)
 	if (*p != '\0')
 		return BGW_E_VALIDATION;
 	if (nfrac < mu)
-		frac *= pow10(mu - nfrac);
+		frac *= power10(mu - nfrac);
 	/* whole < 10^18 and frac < 10^mu, so this is < limit(mu): no overflow, in bound. */
-	whole = whole * pow10(mu) + frac;
+	whole = whole * power10(mu) + frac;
 	set(out, c, neg ? -(money_minor_t)whole : (money_minor_t)whole);
 	return BGW_OK;
 }
@@ -265,7 +265,7 @@ compose(const money *m, const char *prefix, char sep, const char *suffix, char *
 	if (out == NULL || !valid(m))
 		return BGW_E_INTERNAL;
 	mag = magnitude(m->minor);
-	unit = pow10(m->minor_units);
+	unit = power10(m->minor_units);
 	memcpy(buf, prefix, plen);
 	n = plen;
 	if (m->minor < 0)
