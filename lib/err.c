@@ -19,6 +19,8 @@ static const struct {
 	[BGW_E_INVALID_STATE] = {409, "invalid_state", "not allowed in the current state"},
 	[BGW_E_CONFLICT] = {409, "conflict", "conflicts with existing data"},
 	[BGW_E_PROJECT_COMPLETED] = {409, "project_completed", "the project is completed"},
+	[BGW_E_ADDRESS_NOT_CHECKED] = {409, "address_not_checked",
+	    "record how the respondent's address was checked before sending"},
 	[BGW_E_TOO_LARGE] = {413, "too_large", "the request is too large"},
 	[BGW_E_UNSUPPORTED_TYPE] = {415, "unsupported_type", "this content type is not accepted"},
 	[BGW_E_VALIDATION] = {422, "validation", "some fields are not valid"},

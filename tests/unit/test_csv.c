@@ -252,13 +252,13 @@ static const struct {
 	    "1:form;1:respondent_organization;1:respondent_email;1:respondent_name;1:as_of;"
 	    "1:due_date;1:currency;"},
 	{"unknown and duplicate column", "group,typo,type,type," HDR, BGW_E_VALIDATION,
-	    "1:-;1:type;1:type;"},
+	    "1:-;1:type;1:group;1:type;"},
 	{"every bad row listed", HDR
 	    "A,bank,positive,Mizuho Bank,kakunin@mizuho.example,Taro,2024-03-31,2024-04-30,"
 	    "Deposit,,JPY,100\n"
 	    "B,bnk,positive,Org,x@y.example,N,2024-03-31,2024-04-30,L,,JPY,1\n"
 	    "C,bank,positive,Org,not-an-email,N,2024-02-30,2024-04-30,L,,JPY,1.23456\n"
-	    "D,bank,sure,Org,x@y.example,N,2024-03-31,2024-03-30,L,,YEN,1e5\n"
+	    "D,bank,sure,Org,x@y.example,N,2024-03-31,2024-03-30,L,,JP,1e5\n"
 	    "E,bank,positive,Org,x@y.example,N,2024-03-31,2024-04-30,,,JPY,1\n"
 	    "F,bank,positive,,x@y.example,,2024-03-31,2024-04-30,L,,JPY,1\n",
 	    BGW_E_VALIDATION,
@@ -280,7 +280,7 @@ static const struct {
 	    "A,bank,positive,Org,x@y.example,N,2024-03-31,2024-04-30,"
 	    "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL"
 	    "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL"
-	    "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLL,,JPY,1234567890123456789\n", BGW_E_VALIDATION,
+	    "LLLLLLLLLLLLLLLLLLLLLLLLLLLLLLL,,JPY,1234567890123456789\n", BGW_E_VALIDATION,
 	    "2:label;2:amount;"},
 	{"syntax error after a bad row", HDR
 	    "A,bnk,positive,Org,x@y.example,N,2024-03-31,2024-04-30,L,,JPY,1\n"

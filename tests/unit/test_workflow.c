@@ -44,7 +44,7 @@ static const char *const matrix[WF_STATE__COUNT] = {
 	[WF_AWAITING_CLIENT] =
 	    ".. AU DR RF == .. .. .. .. .. .. .. .. .. .. .. .. CA .. .. .. ==",
 	[WF_REFUSED] =
-	    ".. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. ==",
+	    ".. .. .. .. .. .. .. .. .. .. .. .. .. .. .. .. AP .. .. .. .. ==",
 	[WF_AUTHORIZED] =
 	    ".. .. .. .. == SE .. .. .. .. .. .. .. .. .. .. .. CA .. .. .. ==",
 	[WF_SENT] =
@@ -221,6 +221,9 @@ test_walk_return_and_refuse(void **state)
 	step(&s, WF_SUBMIT, WF_AWAITING_CLIENT);
 	step(&s, WF_REFUSE, WF_REFUSED);
 	step(&s, WF_COMMENT, WF_REFUSED);
+	assert_false(workflow_is_final(s));
+	/* ISA 505.8: the audit team documents alternative procedures for a refusal. */
+	step(&s, WF_CLOSE_ALTERNATIVE, WF_ALTERNATIVE_PROCEDURES);
 	assert_true(workflow_is_final(s));
 }
 
@@ -306,7 +309,7 @@ static void
 test_final_states(void **state)
 {
 	static const bool final[WF_STATE__COUNT] = {
-		[WF_REFUSED] = true, [WF_AGREED] = true, [WF_RESOLVED] = true,
+		[WF_AGREED] = true, [WF_RESOLVED] = true,
 		[WF_ALTERNATIVE_PROCEDURES] = true, [WF_CANCELLED] = true,
 	};
 	static const bool answer[WF_STATE__COUNT] = {
