@@ -13,8 +13,10 @@
  * Entirely empty rows are skipped.  Header names are matched after trimming, ASCII
  * case-insensitively, in English or Japanese (see importrow.c for the alias table); a
  * header cell left empty names no column, and a value under it is an error.  The export-only
- * columns (confirmation_reference, status, response_*) are accepted and ignored, so an
- * export imports back.
+ * columns (confirmation_reference, confirmation_id, item_id, status, response_*) are
+ * accepted and ignored, so an export imports back.  Unknown, duplicate or missing required
+ * header names are errors on row 1, and then the data rows are not checked (their errors
+ * would only be noise).
  *
  * Values are trimmed of leading and trailing white space.  A text cell that begins with an
  * apostrophe followed by one of = + - @ TAB CR (the formula neutralisation the CSV writer

@@ -616,6 +616,57 @@ test_export_responses(void **state)
 	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_E_INTERNAL);
 }
 
+/* The sample fixture and the downloadable template import as documented. */
+static void
+test_fixtures(void **state)
+{
+	static const struct {
+		const char *path;
+		bgw_err e;
+		size_t nconfirmations;
+	} files[] = {
+		{"tests/fixtures/sample-confirmations.csv", BGW_OK, 3},
+		{"tests/fixtures/bad-confirmations.csv", BGW_E_VALIDATION, 0},
+		{"db/templates/confirmations-template.csv", BGW_E_VALIDATION, 0},
+	};
+	const char *src = getenv("BGW_SRCDIR");
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		bgw_arena *a = bgw_arena_new();
+		import_result r;
+		char path[4096], *buf;
+		long size;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", src != NULL ? src : ".", files[i].path);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		rewind(f);
+		buf = malloc((size_t)size + 1);
+		assert_non_null(buf);
+		assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
+		fclose(f);
+		assert_int_equal(csv_import(a, buf, (size_t)size, &r), files[i].e);
+		if (files[i].e == BGW_OK) {
+			assert_int_equal(r.nconfirmations, files[i].nconfirmations);
+			assert_string_equal(r.confirmations[2].respondent_name, "John \"JJ\" Smith");
+			assert_string_equal(r.confirmations[2].items[0].amount, "-1042.50");
+			assert_string_equal(r.confirmations[1].respondent_org,
+			    "株式会社サンプル商事, 経理部");
+		} else if (i == 1) {
+			assert_int_equal(r.nerrors, 8); /* every bad row */
+		} else {
+			assert_string_equal(r.errors[0].message, "no confirmations in the file");
+		}
+		free(buf);
+		bgw_arena_free(a);
+	}
+}
+
 int
 main(void)
 {
@@ -632,6 +683,7 @@ main(void)
 		cmocka_unit_test(test_write_rows_bom_and_errors),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_export_responses),
+		cmocka_unit_test(test_fixtures),
 	};
 
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);

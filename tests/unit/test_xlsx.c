@@ -477,6 +477,47 @@ test_encrypted(void **state)
 	bgw_arena_free(a);
 }
 
+/* A file of the source tree, in malloc'd memory. */
+static char *
+slurp(const char *rel, long *size)
+{
+	const char *src = getenv("BGW_SRCDIR");
+	char path[4096];
+	FILE *f;
+	char *buf;
+
+	snprintf(path, sizeof(path), "%s/%s", src != NULL ? src : ".", rel);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*size = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)*size);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)*size, f), (size_t)*size);
+	fclose(f);
+	return buf;
+}
+
+static void
+test_sample_fixture(void **state)
+{
+	bgw_arena *a = bgw_arena_new();
+	import_result r;
+	long size;
+	char *buf = slurp("tests/fixtures/sample-confirmations.xlsx", &size);
+
+	(void)state;
+	assert_int_equal(xlsx_import(a, buf, (size_t)size, &r), BGW_OK);
+	assert_int_equal(r.nconfirmations, 2);
+	assert_int_equal(r.nitems, 3);
+	assert_string_equal(r.confirmations[0].respondent_org, "みずほ銀行 丸の内支店");
+	assert_string_equal(r.confirmations[0].items[1].amount, "30000000");
+	assert_string_equal(r.confirmations[1].form, "blank");
+	free(buf);
+	bgw_arena_free(a);
+}
+
 static void
 test_template(void **state)
 {
@@ -560,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_lying_sizes),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_template),
+		cmocka_unit_test(test_sample_fixture),
 		cmocka_unit_test(test_ten_thousand),
 	};
 
