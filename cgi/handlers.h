@@ -38,6 +38,32 @@ bgw_err h_member_add(bgw_request *r);
 bgw_err h_member_remove(bgw_request *r);
 bgw_err h_member_unlock(bgw_request *r);
 
+/* h_confirmation.c */
+extern const field_spec reason_fields[], address_check_fields[], approve_fields[],
+	review_fields[], resolve_fields[], close_fields[], share_fields[];
+bgw_err h_conf_create(bgw_request *r);
+bgw_err h_conf_list(bgw_request *r);
+bgw_err h_inbox(bgw_request *r);
+bgw_err h_conf_get(bgw_request *r);
+bgw_err h_conf_patch(bgw_request *r);
+bgw_err h_conf_submit(bgw_request *r);
+bgw_err h_conf_authorize(bgw_request *r);
+bgw_err h_conf_return(bgw_request *r);
+bgw_err h_conf_refuse(bgw_request *r);
+bgw_err h_conf_cancel(bgw_request *r);
+bgw_err h_conf_ask_again(bgw_request *r);
+bgw_err h_conf_decline(bgw_request *r);
+bgw_err h_conf_close(bgw_request *r);
+bgw_err h_conf_address_check(bgw_request *r);
+bgw_err h_conf_send(bgw_request *r);
+bgw_err h_conf_remind(bgw_request *r);
+bgw_err h_conf_respond(bgw_request *r);
+bgw_err h_conf_approve(bgw_request *r);
+bgw_err h_conf_send_back(bgw_request *r);
+bgw_err h_conf_review(bgw_request *r);
+bgw_err h_conf_resolve(bgw_request *r);
+bgw_err h_conf_share(bgw_request *r);
+
 /* h_operator.c */
 extern const db_stmt stmt_operator[];
 bgw_err h_operator_firms(bgw_request *r);

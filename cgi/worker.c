@@ -16,6 +16,8 @@
 
 #include "account.h"
 #include "audit.h"
+#include "confflow.h"
+#include "confirmation.h"
 #include "cookie.h"
 #include "handlers.h"
 #include "invite.h"
@@ -48,7 +50,7 @@ on_stop(int sig)
 
 static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_audit,
 	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
-	stmt_project, stmt_operator, NULL};
+	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, NULL};
 
 static void
 install_signals(void)

@@ -1,0 +1,461 @@
+/* h_confirmation.c - confirmations: create, read, list, edit, and every transition. */
+#include "handlers.h"
+
+#include <string.h>
+
+#include "audit.h"
+#include "confflow.h"
+#include "confirmation.h"
+#include "project.h"
+
+const field_spec reason_fields[] = {
+	{.name = "reason", .type = FIELD_TEXT, .required = true, .max_len = 2000},
+	{.name = NULL},
+};
+const field_spec address_check_fields[] = {
+	{.name = "method", .type = FIELD_STRING, .required = true, .max_len = 100},
+	{.name = "note", .type = FIELD_TEXT, .required = true, .max_len = 2000},
+	{.name = NULL},
+};
+const field_spec approve_fields[] = {
+	{.name = "approver", .type = FIELD_OBJECT, .required = true},
+	{.name = NULL},
+};
+static const char *const review_results[] = {"agreed", "exception", NULL};
+const field_spec review_fields[] = {
+	{.name = "result", .type = FIELD_ENUM, .required = true, .enum_values = review_results},
+	{.name = "note", .type = FIELD_TEXT, .max_len = 10000},
+	{.name = NULL},
+};
+const field_spec resolve_fields[] = {
+	{.name = "reconciling_items", .type = FIELD_ARRAY, .required = true},
+	{.name = "note", .type = FIELD_TEXT, .required = true, .max_len = 10000},
+	{.name = NULL},
+};
+const field_spec close_fields[] = {
+	{.name = "alternative_procedures", .type = FIELD_TEXT, .required = true, .max_len = 10000},
+	{.name = NULL},
+};
+const field_spec share_fields[] = {
+	{.name = "with_client", .type = FIELD_BOOL, .required = true},
+	{.name = NULL},
+};
+
+#define RECONCILING_MAX 100
+
+static const char *
+text(bgw_request *r, const field_spec *specs, const char *name)
+{
+	const field_value *v = fields_get(r->fields, specs, name);
+
+	return v != NULL && v->present ? v->s : NULL;
+}
+
+static conf_actor
+actor(const bgw_request *r)
+{
+	return (conf_actor){.user_id = r->user_id, .ip = r->remote_addr};
+}
+
+/* Answer with the confirmation as the user now sees it. */
+static bgw_err
+reply_conf(bgw_request *r, int status, const char *id)
+{
+	json_t *body;
+	bgw_err err = conf_get_json(r->app->db, r->a, id, r->target.facts.side,
+	    policy_may_see_response(&r->target.facts), &body);
+
+	if (err != BGW_OK)
+		return err;
+	body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", body));
+	return body != NULL ? request_reply_json(r, status, body) : BGW_E_NOMEM;
+}
+
+bgw_err
+h_conf_create(bgw_request *r)
+{
+	conf_input in;
+	const char *id;
+	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+		.action = "conf.create", .object_type = "confirmation", .ip = r->remote_addr};
+	bgw_err err = confinput_from_json(r->a, r->json, false, NULL, &in, &r->field_errors);
+
+	if (err != BGW_OK)
+		return err;
+	if ((err = conf_create(r->app->db, r->a, r->target.project_id, r->user_id, &in, &id)) !=
+	    BGW_OK)
+		return err;
+	ev.object_id = id;
+	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
+		return err;
+	/* The creator sees it as a member of its side. */
+	return reply_conf(r, 201, id);
+}
+
+static const char *const statuses[] = {"draft", "awaiting_client", "refused", "authorized",
+	"sent", "opened", "awaiting_respondent_approval", "answered", "declined", "agreed",
+	"exception", "resolved", "alternative_procedures", "cancelled", NULL};
+static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
+	"other", NULL};
+
+static bool
+one_of(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+bgw_err
+h_conf_list(bgw_request *r)
+{
+	conf_filter f = {0};
+	const char *overdue = kv_get(r->query, "overdue");
+	json_t *body;
+	bgw_err err = request_paging(r, &f.page, &f.per_page);
+
+	f.status = kv_get(r->query, "status");
+	f.type = kv_get(r->query, "type");
+	f.q = kv_get(r->query, "q");
+	f.overdue = overdue != NULL && strcmp(overdue, "true") == 0;
+	if (f.status != NULL && !one_of(f.status, statuses))
+		err = request_field_error(r, "status", "unknown status");
+	if (f.type != NULL && !one_of(f.type, types))
+		err = request_field_error(r, "type", "unknown type");
+	if (err != BGW_OK)
+		return err;
+	if (f.q != NULL && *f.q == '\0')
+		f.q = NULL;
+	err = conf_list_json(r->app->db, r->a, r->target.project_id, &f, &body);
+	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+}
+
+bgw_err
+h_inbox(bgw_request *r)
+{
+	long long page, per_page;
+	json_t *body;
+	bgw_err err = request_paging(r, &page, &per_page);
+
+	if (err == BGW_OK)
+		err = conf_inbox_json(r->app->db, r->a, page, per_page, &body);
+	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+}
+
+static bool
+has_answer(const char *status)
+{
+	enum wf_state s;
+
+	return wf_state_from_string(status, &s) && workflow_has_final_answer(s);
+}
+
+bgw_err
+h_conf_get(bgw_request *r)
+{
+	const char *id = r->target.confirmation_id;
+	conf_actor who = actor(r);
+	bgw_err err;
+
+	/* The respondent's first look opens the request (DESIGN.md: sent -> opened). */
+	if (r->target.facts.side == SIDE_RESPONDENT && !r->target.facts.project_completed &&
+	    (err = conf_open(r->app->db, r->a, &who, id)) != BGW_OK)
+		return err;
+	/* Every view of an answer is recorded. */
+	if (policy_may_see_response(&r->target.facts) && has_answer(r->target.status)) {
+		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+			.action = "response.view", .object_type = "confirmation", .object_id = id,
+			.ip = r->remote_addr};
+
+		if (!r->target.facts.project_completed &&
+		    (err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
+			return err;
+	}
+	return reply_conf(r, 200, id);
+}
+
+bgw_err
+h_conf_patch(bgw_request *r)
+{
+	const char *id = r->target.confirmation_id, *form;
+	conf_input in;
+	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+		.action = "conf.edit", .object_type = "confirmation", .object_id = id,
+		.ip = r->remote_addr};
+	bgw_err err = conf_form(r->app->db, r->a, id, &form);
+
+	if (err == BGW_OK)
+		err = confinput_from_json(r->a, r->json, true, form, &in, &r->field_errors);
+	if (err != BGW_OK)
+		return err;
+	if (strcmp(r->target.status, "draft") != 0)
+		return BGW_E_INVALID_STATE;
+	err = conf_update(r->app->db, r->a, id, r->target.project_id, &in);
+	if (err == BGW_E_VALIDATION)
+		return request_field_error(r, in.email == NULL || in.org_name == NULL ?
+		    "respondent" : "due_date", in.email == NULL || in.org_name == NULL ?
+		    "organization and email change together" : "before the as-of date");
+	if (err == BGW_OK)
+		err = audit_append(r->app->db, r->a, &ev, NULL);
+	return err == BGW_OK ? reply_conf(r, 200, id) : err;
+}
+
+/* A transition that takes no input, or only a reason. */
+static bgw_err
+transition(bgw_request *r, enum wf_action act, const char *reason)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_transition(r->app->db, r->a, &who, r->target.confirmation_id, act,
+	    reason, NULL);
+
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_submit(bgw_request *r)
+{
+	return transition(r, WF_SUBMIT, NULL);
+}
+
+bgw_err
+h_conf_authorize(bgw_request *r)
+{
+	return transition(r, WF_AUTHORIZE, NULL);
+}
+
+bgw_err
+h_conf_return(bgw_request *r)
+{
+	return transition(r, WF_RETURN_TO_DRAFT, text(r, reason_fields, "reason"));
+}
+
+bgw_err
+h_conf_refuse(bgw_request *r)
+{
+	return transition(r, WF_REFUSE, text(r, reason_fields, "reason"));
+}
+
+bgw_err
+h_conf_cancel(bgw_request *r)
+{
+	return transition(r, WF_CANCEL, text(r, reason_fields, "reason"));
+}
+
+bgw_err
+h_conf_ask_again(bgw_request *r)
+{
+	return transition(r, WF_ASK_AGAIN, text(r, reason_fields, "reason"));
+}
+
+bgw_err
+h_conf_decline(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_open(r->app->db, r->a, &who, r->target.confirmation_id);
+
+	return err == BGW_OK ? transition(r, WF_DECLINE, text(r, reason_fields, "reason")) : err;
+}
+
+bgw_err
+h_conf_close(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_transition(r->app->db, r->a, &who, r->target.confirmation_id,
+	    WF_CLOSE_ALTERNATIVE, NULL, text(r, close_fields, "alternative_procedures"));
+
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_address_check(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_address_check(r->app->db, r->a, &who, r->target.confirmation_id,
+	    text(r, address_check_fields, "method"), text(r, address_check_fields, "note"));
+
+	return err == BGW_OK ? reply_conf(r, 201, r->target.confirmation_id) : err;
+}
+
+static bgw_err
+mailer(bgw_request *r, conf_mailer *m)
+{
+	project_facts pf;
+	bgw_err err = project_facts_get(r->app->db, r->a, r->target.project_id, &pf);
+
+	if (err != BGW_OK)
+		return err;
+	m->base_url = r->app->cfg->base_url;
+	m->firm_name = pf.firm_name;
+	m->client_name = pf.client_name;
+	return BGW_OK;
+}
+
+bgw_err
+h_conf_send(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	conf_mailer m;
+	bgw_err err = mailer(r, &m);
+
+	if (err == BGW_OK)
+		err = conf_send(r->app->db, r->a, &who, r->target.confirmation_id, &m);
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_remind(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	conf_mailer m;
+	bgw_err err = mailer(r, &m);
+
+	if (err == BGW_OK)
+		err = conf_remind(r->app->db, r->a, &who, r->target.confirmation_id, &m);
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_respond(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	resp_input in;
+	bgw_err err = resp_input_from_json(r->app->db, r->a, r->target.confirmation_id, r->json,
+	    &in, &r->field_errors);
+
+	if (err == BGW_OK)
+		err = conf_respond(r->app->db, r->a, &who, r->target.confirmation_id,
+		    r->target.facts.admin, &in, NULL);
+	return err == BGW_OK ? reply_conf(r, 201, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_approve(bgw_request *r)
+{
+	static const field_spec person[] = {
+		{.name = "name", .type = FIELD_STRING, .required = true, .max_len = 200},
+		{.name = "title", .type = FIELD_STRING, .max_len = 200},
+		{.name = NULL},
+	};
+	const json_t *approver = fields_get(r->fields, approve_fields, "approver")->j;
+	conf_actor who = actor(r);
+	field_value *vals;
+	bgw_kv *errs = NULL, **tail = &r->field_errors;
+	const char *title;
+	bgw_err err = fields_from_json(r->a, approver, person, &vals, &errs);
+
+	if (err == BGW_E_VALIDATION) {
+		for (bgw_kv *e = errs; e != NULL; e = e->next)
+			if (kv_append(r->a, &tail, bgw_arena_printf(r->a, "approver.%s", e->key),
+			    e->value, strlen(e->value)) != BGW_OK)
+				return BGW_E_NOMEM;
+		return err;
+	}
+	if (err != BGW_OK)
+		return err;
+	title = fields_get(vals, person, "title")->present ? fields_get(vals, person, "title")->s : "";
+	err = conf_approve(r->app->db, r->a, &who, r->target.confirmation_id,
+	    fields_get(vals, person, "name")->s, title, NULL);
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_send_back(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_send_back(r->app->db, r->a, &who, r->target.confirmation_id,
+	    text(r, reason_fields, "reason"));
+
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_review(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_review(r->app->db, r->a, &who, r->target.confirmation_id,
+	    strcmp(text(r, review_fields, "result"), "agreed") == 0, text(r, review_fields, "note"));
+
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+static const char *const reconciling_kinds[] = {"timing_difference", "cut_off", "error",
+	"unexplained", NULL};
+
+bgw_err
+h_conf_resolve(bgw_request *r)
+{
+	static const field_spec spec[] = {
+		{.name = "kind", .type = FIELD_ENUM, .required = true, .enum_values = reconciling_kinds},
+		{.name = "currency", .type = FIELD_STRING, .required = true, .max_len = 3},
+		{.name = "amount", .type = FIELD_STRING, .required = true, .max_len = 40},
+		{.name = "note", .type = FIELD_TEXT, .max_len = 2000},
+		{.name = NULL},
+	};
+	const json_t *arr = fields_get(r->fields, resolve_fields, "reconciling_items")->j;
+	size_t n = json_array_size(arr);
+	reconciling_in *items;
+	conf_actor who = actor(r);
+	bgw_kv **tail = &r->field_errors;
+	bgw_err result = BGW_OK, err;
+
+	if (n == 0 || n > RECONCILING_MAX)
+		return request_field_error(r, "reconciling_items", n == 0 ? "at least one item" :
+		    "too many items");
+	items = bgw_arena_calloc(r->a, n, sizeof(*items));
+	if (items == NULL)
+		return BGW_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *o = json_array_get(arr, i);
+		field_value *vals;
+		bgw_kv *errs = NULL;
+		conf_item_in parsed;
+		const char *prefix = bgw_arena_printf(r->a, "reconciling_items[%zu].", i);
+
+		if (!json_is_object(o))
+			return BGW_E_BAD_REQUEST;
+		if (prefix == NULL)
+			return BGW_E_NOMEM;
+		err = fields_from_json(r->a, o, spec, &vals, &errs);
+		for (bgw_kv *e = errs; e != NULL; e = e->next)
+			if (kv_append(r->a, &tail, bgw_arena_printf(r->a, "%s%s", prefix, e->key),
+			    e->value, strlen(e->value)) != BGW_OK)
+				return BGW_E_NOMEM;
+		if (err == BGW_E_VALIDATION) {
+			result = err;
+			continue;
+		}
+		if (err != BGW_OK)
+			return err;
+		/* Reconciling items may be negative; the amount rules are the items' rules. */
+		err = confinput_item(r->a, prefix, "positive", "-", NULL,
+		    fields_get(vals, spec, "currency")->s, fields_get(vals, spec, "amount")->s, &parsed,
+		    &tail);
+		if (err == BGW_E_VALIDATION) {
+			result = err;
+			continue;
+		}
+		if (err != BGW_OK)
+			return err;
+		items[i].kind = fields_get(vals, spec, "kind")->s;
+		items[i].currency = parsed.currency;
+		items[i].amount = parsed.amount;
+		items[i].note = fields_get(vals, spec, "note")->present ?
+		    fields_get(vals, spec, "note")->s : NULL;
+	}
+	if (result != BGW_OK)
+		return result;
+	err = conf_resolve(r->app->db, r->a, &who, r->target.confirmation_id, items, n,
+	    text(r, resolve_fields, "note"));
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}
+
+bgw_err
+h_conf_share(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	bgw_err err = conf_share(r->app->db, r->a, &who, r->target.confirmation_id,
+	    fields_get(r->fields, share_fields, "with_client")->b);
+
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+}

@@ -1,0 +1,394 @@
+/* confirmation.c - storing and rendering confirmations. */
+#include "confirmation.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "money.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+const db_stmt stmt_confirmation[] = {
+	{"conf_org_by_email",
+	    "SELECT o.id FROM users u JOIN organizations o ON o.id = u.organization_id "
+	    "WHERE u.email = $1::citext AND u.deleted_at IS NULL AND o.kind = 'respondent'", 1},
+	{"conf_org_in_project",
+	    "SELECT c.respondent_org_id FROM confirmations c "
+	    "JOIN organizations o ON o.id = c.respondent_org_id "
+	    "WHERE c.project_id = $1 AND lower(o.name) = lower($2) ORDER BY c.created_at LIMIT 1", 2},
+	{"conf_org_insert",
+	    "INSERT INTO organizations (kind, name) VALUES ('respondent', $1) RETURNING id", 1},
+	{"conf_insert",
+	    "INSERT INTO confirmations (project_id, type, form, respondent_org_id, respondent_email, "
+	    "respondent_name, as_of, due_date, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
+	    "$8::date, $9) RETURNING id", 9},
+	{"conf_item_insert",
+	    "INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency, "
+	    "amount) VALUES ($1, $2::int, $3, $4, $5, $6::numeric)", 6},
+	{"conf_items_delete", "DELETE FROM confirmation_items WHERE confirmation_id = $1", 1},
+	{"conf_form", "SELECT form FROM confirmations WHERE id = $1", 1},
+	{"conf_update",
+	    "UPDATE confirmations SET type = coalesce($2, type), form = coalesce($3, form), "
+	    "respondent_org_id = coalesce($4, respondent_org_id), "
+	    "respondent_email = coalesce($5, respondent_email), "
+	    "respondent_name = coalesce($6, respondent_name), as_of = coalesce($7::date, as_of), "
+	    "due_date = coalesce($8::date, due_date), version = version + 1, updated_at = now() "
+	    "WHERE id = $1 AND status = 'draft' RETURNING due_date >= as_of", 8},
+	{"conf_get",
+	    "SELECT c.id, c.reference, c.project_id, c.type, c.form, c.status, o.name, "
+	    "c.respondent_email, c.respondent_name, c.as_of, c.due_date, c.shared_with_client, "
+	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
+	    "c.status_reason, c.alternative_procedures, "
+	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
+	    TS("c.sent_at") " FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    "WHERE c.id = $1", 1},
+	{"conf_items",
+	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
+	    "WHERE confirmation_id = $1 ORDER BY position", 1},
+	{"conf_address_check",
+	    "SELECT a.method, a.note, coalesce(u.name, ''), " TS("a.checked_at") " "
+	    "FROM address_checks a LEFT JOIN users u ON u.id = a.checked_by "
+	    "WHERE a.confirmation_id = $1 ORDER BY a.checked_at DESC, a.id LIMIT 1", 1},
+	/* The latest final answer; with $2 also one waiting for the respondent's approval. */
+	{"conf_response",
+	    "SELECT r.id, r.version, r.responder_name, r.responder_title, r.approver_name, "
+	    "r.approver_title, " TS("r.submitted_at") ", encode(r.seal, 'hex'), r.final "
+	    "FROM responses r WHERE r.confirmation_id = $1 "
+	    "AND (r.final OR ($2::boolean AND r.returned_at IS NULL)) "
+	    "ORDER BY r.version DESC LIMIT 1", 2},
+	{"conf_response_items",
+	    "SELECT item_id, agrees, amount::text, note, i.currency FROM response_items ri "
+	    "JOIN confirmation_items i ON i.id = ri.item_id WHERE ri.response_id = $1 "
+	    "ORDER BY i.position", 1},
+	{"conf_response_extra",
+	    "SELECT label, currency, amount::text, note FROM response_extra_items "
+	    "WHERE response_id = $1 ORDER BY position", 1},
+	{"conf_list",
+	    "SELECT c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, "
+	    "c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, "
+	    "c.shared_with_client, count(*) OVER () "
+	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    "WHERE c.project_id = $1 AND ($2::text IS NULL OR c.status = $2) "
+	    "AND ($3::text IS NULL OR c.type = $3) "
+	    "AND ($4::text IS NULL OR strpos(lower(o.name), lower($4)) > 0 "
+	    "  OR strpos(lower(c.respondent_email::text), lower($4)) > 0 "
+	    "  OR strpos(lower(c.respondent_name), lower($4)) > 0) "
+	    "AND (NOT $5::boolean OR (c.due_date < current_date "
+	    "  AND c.status IN ('sent', 'opened', 'awaiting_respondent_approval'))) "
+	    "ORDER BY c.created_at, c.id LIMIT $6::int OFFSET $7::int", 7},
+	{"conf_inbox",
+	    "SELECT c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, "
+	    "c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, "
+	    "c.shared_with_client, count(*) OVER (), p.id, p.name, p.client_name, f.name "
+	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    "JOIN projects p ON p.id = c.project_id JOIN organizations f ON f.id = p.audit_firm_id "
+	    "JOIN memberships m ON m.project_id = c.project_id AND m.user_id = app_user_id() "
+	    "AND m.side = 'respondent' AND m.organization_id = c.respondent_org_id "
+	    "WHERE p.status = 'active' ORDER BY c.due_date, c.id LIMIT $1::int OFFSET $2::int", 2},
+	{NULL, NULL, 0},
+};
+
+static bool
+is_true(const PGresult *res, int r, int c)
+{
+	return strcmp(db_value(res, r, c), "t") == 0;
+}
+
+static const char *
+or_null(const PGresult *res, int r, int c)
+{
+	return db_isnull(res, r, c) ? NULL : db_value(res, r, c);
+}
+
+/* A stored numeric in the currency's canonical form ("1042.50"); NULL stays NULL. */
+static json_t *
+amount_json(const char *stored, const char *currency)
+{
+	char text[MONEY_TEXT_MAX];
+	money m;
+
+	if (stored == NULL)
+		return json_null();
+	if (money_parse_stored(stored, currency, &m) != BGW_OK ||
+	    money_format(&m, text, sizeof(text)) != BGW_OK)
+		return json_string(stored);
+	return json_string(text);
+}
+
+bgw_err
+conf_respondent_org(bgw_db *db, bgw_arena *a, const char *project_id, const char *org_name,
+    const char *email, const char **org_id)
+{
+	const char *p2[2] = {project_id, org_name};
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "conf_org_by_email", 1, &email, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) == 1) {
+		*org_id = db_value(res, 0, 0);
+		return BGW_OK;
+	}
+	if ((err = db_exec(db, a, "conf_org_in_project", 2, p2, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1 &&
+	    (err = db_exec(db, a, "conf_org_insert", 1, &org_name, &res)) != BGW_OK)
+		return err;
+	*org_id = db_value(res, 0, 0);
+	return BGW_OK;
+}
+
+static bgw_err
+insert_items(bgw_db *db, bgw_arena *a, const char *id, const conf_input *in)
+{
+	for (size_t i = 0; i < in->nitems; i++) {
+		char pos[24];
+		const char *p[6] = {id, pos, in->items[i].label, in->items[i].reference,
+			in->items[i].currency, in->items[i].amount};
+		bgw_err err;
+
+		snprintf(pos, sizeof(pos), "%zu", i);
+		if ((err = db_exec(db, a, "conf_item_insert", 6, p, NULL)) != BGW_OK)
+			return err;
+	}
+	return BGW_OK;
+}
+
+bgw_err
+conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id,
+    const conf_input *in, const char **id)
+{
+	const char *org;
+	PGresult *res;
+	bgw_err err = conf_respondent_org(db, a, project_id, in->org_name, in->email, &org);
+
+	if (err != BGW_OK)
+		return err;
+	{
+		const char *p[9] = {project_id, in->type, in->form, org, in->email, in->name,
+			in->as_of, in->due_date, user_id};
+
+		if ((err = db_exec(db, a, "conf_insert", 9, p, &res)) != BGW_OK)
+			return err;
+	}
+	*id = db_value(res, 0, 0);
+	return insert_items(db, a, *id, in);
+}
+
+bgw_err
+conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form)
+{
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "conf_form", 1, &id, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_NOT_FOUND;
+	*form = db_value(res, 0, 0);
+	return BGW_OK;
+}
+
+bgw_err
+conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
+    const conf_input *in)
+{
+	const char *org = NULL;
+	PGresult *res;
+	bgw_err err;
+
+	if (in->email != NULL || in->org_name != NULL) {
+		if (in->email == NULL || in->org_name == NULL)
+			return BGW_E_VALIDATION;
+		if ((err = conf_respondent_org(db, a, project_id, in->org_name, in->email, &org)) !=
+		    BGW_OK)
+			return err;
+	}
+	{
+		const char *p[8] = {id, in->type, in->form, org, in->email, in->name, in->as_of,
+			in->due_date};
+
+		if ((err = db_exec(db, a, "conf_update", 8, p, &res)) != BGW_OK)
+			return err;
+	}
+	if (PQntuples(res) != 1)
+		return BGW_E_INVALID_STATE;
+	if (!is_true(res, 0, 0))
+		return BGW_E_VALIDATION;
+	if (!in->has_items)
+		return BGW_OK;
+	if ((err = db_exec(db, a, "conf_items_delete", 1, &id, NULL)) != BGW_OK)
+		return err;
+	return insert_items(db, a, id, in);
+}
+
+static bgw_err
+response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t *conf)
+{
+	const char *p[2] = {id, pending_too ? "true" : "false"};
+	PGresult *res, *items, *extra;
+	json_t *r, *list, *xlist;
+	bgw_err err = db_exec(db, a, "conf_response", 2, p, &res);
+	const char *rid;
+
+	if (err != BGW_OK || PQntuples(res) != 1)
+		return err;
+	rid = db_value(res, 0, 0);
+	if ((err = db_exec(db, a, "conf_response_items", 1, &rid, &items)) != BGW_OK ||
+	    (err = db_exec(db, a, "conf_response_extra", 1, &rid, &extra)) != BGW_OK)
+		return err;
+	list = json_array();
+	xlist = json_array();
+	r = json_pack("{s:i, s:o, s:o, s:{s:s, s:s}, s:s, s:o?, s:b}",
+	    "version", atoi(db_value(res, 0, 1)), "items", list, "extra_items", xlist,
+	    "responder", "name", db_value(res, 0, 2), "title", db_value(res, 0, 3),
+	    "submitted_at", db_value(res, 0, 6),
+	    "seal", db_isnull(res, 0, 7) ? NULL : json_string(db_value(res, 0, 7)),
+	    "final", is_true(res, 0, 8));
+	if (r == NULL || json_object_set_new(conf, "response", r) != 0)
+		return BGW_E_NOMEM;
+	if (!db_isnull(res, 0, 4) && json_object_set_new(r, "approver", json_pack("{s:s, s:s}",
+	    "name", db_value(res, 0, 4), "title", or_null(res, 0, 5) ? db_value(res, 0, 5) : "")) != 0)
+		return BGW_E_NOMEM;
+	for (int i = 0; i < PQntuples(items); i++)
+		if (json_array_append_new(list, json_pack("{s:s, s:b, s:o, s:s?}",
+		    "item_id", db_value(items, i, 0), "agrees", is_true(items, i, 1),
+		    "amount", amount_json(or_null(items, i, 2), db_value(items, i, 4)),
+		    "note", or_null(items, i, 3))) != 0)
+			return BGW_E_NOMEM;
+	for (int i = 0; i < PQntuples(extra); i++)
+		if (json_array_append_new(xlist, json_pack("{s:s, s:s, s:o, s:s?}",
+		    "label", db_value(extra, i, 0), "currency", db_value(extra, i, 1),
+		    "amount", amount_json(db_value(extra, i, 2), db_value(extra, i, 1)),
+		    "note", or_null(extra, i, 3))) != 0)
+			return BGW_E_NOMEM;
+	return BGW_OK;
+}
+
+bgw_err
+conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
+    bool with_response, json_t **out)
+{
+	PGresult *res, *items, *check;
+	json_t *conf, *list;
+	bgw_err err = db_exec(db, a, "conf_get", 1, &id, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_NOT_FOUND;
+	if ((err = db_exec(db, a, "conf_items", 1, &id, &items)) != BGW_OK ||
+	    (err = db_exec(db, a, "conf_address_check", 1, &id, &check)) != BGW_OK)
+		return err;
+	list = json_array();
+	conf = jsonout_own(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, "
+	    "s:s, s:o, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s?}",
+	    "id", db_value(res, 0, 0), "reference", db_value(res, 0, 1),
+	    "project_id", db_value(res, 0, 2), "type", db_value(res, 0, 3),
+	    "form", db_value(res, 0, 4), "status", db_value(res, 0, 5),
+	    "respondent", "organization", db_value(res, 0, 6), "email", db_value(res, 0, 7),
+	    "name", db_value(res, 0, 8), "as_of", db_value(res, 0, 9),
+	    "due_date", db_value(res, 0, 10), "items", list,
+	    "responses_count", (json_int_t)atoll(db_value(res, 0, 18)),
+	    "reminders_sent", (json_int_t)atoll(db_value(res, 0, 13)),
+	    "shared_with_client", is_true(res, 0, 11), "undeliverable", is_true(res, 0, 12),
+	    /* Negative requests alone are not sufficient evidence (ISA 505.15). */
+	    "sufficient_alone", strcmp(db_value(res, 0, 4), "negative") != 0,
+	    "created_at", db_value(res, 0, 14), "updated_at", db_value(res, 0, 15),
+	    "status_reason", or_null(res, 0, 16),
+	    "alternative_procedures", or_null(res, 0, 17),
+	    "sent_at", or_null(res, 0, 19)));
+	if (conf == NULL)
+		return BGW_E_NOMEM;
+	for (int i = 0; i < PQntuples(items); i++)
+		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, s:o}",
+		    "id", db_value(items, i, 0), "label", db_value(items, i, 1),
+		    "reference", or_null(items, i, 2), "currency", db_value(items, i, 3),
+		    "amount", amount_json(or_null(items, i, 4), db_value(items, i, 3)))) != 0)
+			return BGW_E_NOMEM;
+	if (PQntuples(check) == 1 && json_object_set_new(conf, "address_check",
+	    json_pack("{s:s, s:s, s:s, s:s}", "method", db_value(check, 0, 0),
+	    "note", db_value(check, 0, 1), "checked_by", db_value(check, 0, 2),
+	    "checked_at", db_value(check, 0, 3))) != 0)
+		return BGW_E_NOMEM;
+	if (with_response &&
+	    (err = response_json(db, a, id, side == SIDE_RESPONDENT, conf)) != BGW_OK)
+		return err;
+	*out = conf;
+	return BGW_OK;
+}
+
+static json_t *
+list_item(const PGresult *res, int r)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:I, s:b, s:b}",
+	    "id", db_value(res, r, 0), "reference", db_value(res, r, 1),
+	    "type", db_value(res, r, 2), "form", db_value(res, r, 3),
+	    "status", db_value(res, r, 4), "respondent", "organization", db_value(res, r, 5),
+	    "email", db_value(res, r, 6), "name", db_value(res, r, 7),
+	    "as_of", db_value(res, r, 8), "due_date", db_value(res, r, 9),
+	    "reminders_sent", (json_int_t)atoll(db_value(res, r, 10)),
+	    "undeliverable", is_true(res, r, 11), "shared_with_client", is_true(res, r, 12));
+}
+
+static bgw_err
+list_json(bgw_arena *a, const PGresult *res, bool inbox, json_t **out)
+{
+	int n = PQntuples(res);
+	json_t *items = json_array();
+	json_t *body = jsonout_own(a, json_pack("{s:o, s:I}", "items", items,
+	    "total", (json_int_t)(n > 0 ? atoll(db_value(res, 0, 13)) : 0)));
+
+	if (body == NULL)
+		return BGW_E_NOMEM;
+	for (int r = 0; r < n; r++) {
+		json_t *item = list_item(res, r);
+
+		if (item == NULL)
+			return BGW_E_NOMEM;
+		if (inbox && json_object_set_new(item, "project", json_pack("{s:s, s:s, s:s, s:s}",
+		    "id", db_value(res, r, 14), "name", db_value(res, r, 15),
+		    "client_name", db_value(res, r, 16), "audit_firm", db_value(res, r, 17))) != 0) {
+			json_decref(item);
+			return BGW_E_NOMEM;
+		}
+		if (json_array_append_new(items, item) != 0)
+			return BGW_E_NOMEM;
+	}
+	*out = body;
+	return BGW_OK;
+}
+
+bgw_err
+conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
+    json_t **out)
+{
+	char limit[24], offset[24];
+	const char *p[7] = {project_id, f->status, f->type, f->q, f->overdue ? "true" : "false",
+		limit, offset};
+	PGresult *res;
+	bgw_err err;
+
+	snprintf(limit, sizeof(limit), "%lld", f->per_page);
+	snprintf(offset, sizeof(offset), "%lld", (f->page - 1) * f->per_page);
+	if ((err = db_exec(db, a, "conf_list", 7, p, &res)) != BGW_OK)
+		return err;
+	return list_json(a, res, false, out);
+}
+
+bgw_err
+conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_t **out)
+{
+	char limit[24], offset[24];
+	const char *p[2] = {limit, offset};
+	PGresult *res;
+	bgw_err err;
+
+	snprintf(limit, sizeof(limit), "%lld", per_page);
+	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
+	if ((err = db_exec(db, a, "conf_inbox", 2, p, &res)) != BGW_OK)
+		return err;
+	return list_json(a, res, true, out);
+}

@@ -1,0 +1,56 @@
+/* confirmation.h - confirmations as stored, and as API.md renders them.
+ *
+ * All functions run in the caller's transaction, bound to the acting user: row-level
+ * security limits every read to what that user may see, behind the policy layer.
+ */
+#ifndef BGW_CONFIRMATION_H
+#define BGW_CONFIRMATION_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "arena.h"
+#include "confinput.h"
+#include "db.h"
+#include "err.h"
+#include "policy.h"
+
+/* Where a new confirmation's respondent organisation comes from: the organisation of an
+ * existing respondent user with that e-mail, else one of that name already addressed in
+ * the project, else a new one. */
+bgw_err conf_respondent_org(bgw_db *db, bgw_arena *a, const char *project_id,
+    const char *org_name, const char *email, const char **org_id);
+
+/* Create a draft from a validated input; *id receives its id. */
+bgw_err conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id,
+    const conf_input *in, const char **id);
+
+/* Apply a PATCH to a draft.  BGW_E_INVALID_STATE unless the confirmation is a draft. */
+bgw_err conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
+    const conf_input *in);
+
+/* The stored form of a confirmation (for validating a PATCH), arena memory. */
+bgw_err conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form);
+
+/* The confirmation as API.md's `confirmation` object.  The response is included only when
+ * with_response; pending (unapproved) answers only for the respondent (side). */
+bgw_err conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
+    bool with_response, json_t **out);
+
+typedef struct conf_filter {
+	const char *status, *type, *q;
+	bool overdue;
+	long long page, per_page;
+} conf_filter;
+
+/* The project's confirmations the user may see: {items, total}. */
+bgw_err conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
+    json_t **out);
+
+/* The respondent's inbox across projects: {items, total}. */
+bgw_err conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page,
+    json_t **out);
+
+extern const db_stmt stmt_confirmation[];
+
+#endif

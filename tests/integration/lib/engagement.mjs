@@ -1,0 +1,68 @@
+// engagement.mjs: a whole engagement with every role, built through the API: an audit
+// firm's admin and member, the client's admin and member, and, once a confirmation is
+// sent, the respondent organisation's admin (the addressee) and a member it invites.
+import assert from 'node:assert/strict';
+import {
+	newFirm, newProject, addMember, enterCode, uniqueEmail, tokenFromMail, accept, signIn,
+} from './world.mjs';
+
+export const ITEMS = [
+	{ label: '普通預金', reference: '001-1234567', currency: 'JPY', amount: '1250000' },
+	{ label: 'USD current account', reference: 'US-9', currency: 'USD', amount: '1042.50' },
+];
+
+export function confirmationBody(email, extra = {}) {
+	return {
+		type: 'bank', form: 'positive',
+		respondent: { organization: 'みなと銀行 本店', email, name: '残高確認ご担当者' },
+		as_of: '2026-03-31', due_date: '2026-04-30', items: ITEMS, ...extra,
+	};
+}
+
+/** Audit admin, audit member, client admin, client member of a new project, all past the
+ * first-access code. */
+export async function engagement() {
+	const aa = await newFirm();
+	const project = await newProject(aa);
+	const code = project.first_access_code;
+	const am = await addMember(aa, project.id, 'audit', false);
+	const ca = await addMember(aa, project.id, 'client', true);
+	const cm = await addMember(ca, project.id, 'client', false);
+	for (const c of [am, ca, cm]) await enterCode(c, project.id, code);
+	return { project, code, aa, am, ca, cm };
+}
+
+/** Create a confirmation as `by`; resolves with it. */
+export async function createConfirmation(by, projectId, body) {
+	const res = await by.request('POST', `/api/v1/projects/${projectId}/confirmations`, { body });
+	assert.equal(res.status, 201, res.body);
+	return res.json().confirmation;
+}
+
+export async function act(client, cid, verb, body, want = 200) {
+	const res = await client.request('POST', `/api/v1/confirmations/${cid}/${verb}`, body === undefined ? {} : { body });
+	assert.equal(res.status, want, `${verb}: ${res.status} ${res.body}`);
+	return res;
+}
+
+/** Take a new confirmation to sent; the addressee opens its account from the mail and
+ * enters the code.  Resolves with {conf, ra} (the respondent admin's client). */
+export async function sendToRespondent(e, email = uniqueEmail('bank')) {
+	const conf = await createConfirmation(e.aa, e.project.id, confirmationBody(email));
+	await act(e.aa, conf.id, 'submit');
+	await act(e.ca, conf.id, 'authorize');
+	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電し担当部署を確認' }, 201);
+	await act(e.aa, conf.id, 'send');
+	const token = await tokenFromMail(email, '/invitation');
+	const { password } = await accept(token, { name: '銀行 花子' });
+	const ra = await signIn(email, password);
+	await enterCode(ra, e.project.id, e.code);
+	return { conf, ra, email };
+}
+
+/** The respondent admin invites a member of its organisation. */
+export async function respondentMember(e, ra) {
+	const rm = await addMember(ra, e.project.id, 'respondent', false);
+	await enterCode(rm, e.project.id, e.code);
+	return rm;
+}
