@@ -342,7 +342,7 @@ perform_once(const azure_store *st, const azure_req *req, const char *what)
 static void
 block_id(unsigned index, char out[AZURE_BLOCKID_B64 + 1])
 {
-	char raw[AZURE_BLOCKID_DIGITS + 1];
+	char raw[16]; /* room for any unsigned; index < AZURE_MAX_BLOCKS fits 6 digits */
 
 	snprintf(raw, sizeof(raw), "%0*x", AZURE_BLOCKID_DIGITS, index);
 	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)raw, AZURE_BLOCKID_DIGITS);
@@ -407,8 +407,11 @@ put_block(azure_sink *s)
 	/* Counted before the request: a failed Put Block may still have left a block. */
 	s->blocks++;
 	err = perform(s->store, s->curl, &req, "put an azure block");
-	if (err == BGW_E_NOT_FOUND) /* the container is gone */
+	if (err == BGW_E_NOT_FOUND) {
+		bgw_log(BGW_LOG_ERROR, "could not put an azure block: no container \"%s\"",
+		    s->store->container);
 		err = BGW_E_INTERNAL;
+	}
 	s->fill = 0;
 	return err;
 }

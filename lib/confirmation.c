@@ -59,7 +59,8 @@ const db_stmt stmt_confirmation[] = {
 	    "AND (r.final OR ($2::boolean AND r.returned_at IS NULL)) "
 	    "ORDER BY r.version DESC LIMIT 1", 2},
 	{"conf_response_items",
-	    "SELECT item_id, agrees, amount::text, note, i.currency FROM response_items ri "
+	    "SELECT ri.item_id, ri.agrees, ri.amount::text, ri.note, i.currency "
+	    "FROM response_items ri "
 	    "JOIN confirmation_items i ON i.id = ri.item_id WHERE ri.response_id = $1 "
 	    "ORDER BY i.position", 1},
 	{"conf_response_extra",
