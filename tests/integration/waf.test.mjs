@@ -30,6 +30,42 @@ test('a benign apostrophe company name is not blocked (JSON and form)', async ()
 	assert.ok(!isWafDenial(res), 'form body blocked');
 });
 
+// What auditors, clients and banks really type (issue 9): none of it may be refused.
+const BENIGN = [
+	"O'Brien & Co (2024)", '株式会社サンプル商事', '監査法人トーマツ', '残高確認書（3月末）',
+	'普通預金・当座預金', 'みなと銀行 本店 営業部', '差異：期ズレ 42.50 USD', '-1,250,000', '-3000',
+	'東京都千代田区丸の内１－１－１', '<株>テスト＆カンパニー', '; select the option',
+	'Please select the option; update by 4/30', '売掛金残高の確認について（ご依頼）',
+	"McDonald's Japan / Smith & Sons, Ltd.", '回答期限は4月30日です。ご確認ください。',
+	'drop-off at the branch; then update the ledger', 'Union Bank of Switzerland',
+];
+
+test('benign audit texts in free-text fields pass the WAF (JSON, nested and form)', async () => {
+	for (const text of BENIGN) {
+		const bodies = [
+			{ name: 'FY2026', client_name: text, period_end: '2026-03-31' },
+			{ type: 'bank', items: [{ label: text, note: text, reference: text }], respondent: { organization: text, name: text } },
+			{ reason: text },
+		];
+		for (const body of bodies) {
+			const res = await request('POST', '/api/v1/projects', { body });
+			assert.ok(!isWafDenial(res), `blocked: ${text} in ${Object.keys(body)}`);
+		}
+		const form = await request('POST', '/projects', { body: new URLSearchParams({ client_name: text, note: text }) });
+		assert.ok(!isWafDenial(form), `form blocked: ${text}`);
+	}
+});
+
+test('the free-text exclusions stay narrow: attacks in those fields and elsewhere are refused', async () => {
+	for (const body of [
+		{ client_name: "x' OR 1=1 --" }, { note: '<script>alert(1)</script>' },
+		{ email: '; select the option' }, { client_name: '1; DROP TABLE users' },
+	]) {
+		const res = await request('POST', '/api/v1/projects', { body });
+		assert.ok(isWafDenial(res), `not blocked: ${JSON.stringify(body)} (${res.status})`);
+	}
+});
+
 test('PUT, PATCH and DELETE (API.md) and text/csv imports are allowed by the WAF', async () => {
 	for (const method of ['PUT', 'PATCH', 'DELETE']) {
 		const res = await request(method, '/api/v1/session', { body: method === 'DELETE' ? undefined : {} });
