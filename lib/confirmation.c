@@ -15,9 +15,8 @@ const db_stmt stmt_confirmation[] = {
 	    "SELECT o.id FROM users u JOIN organizations o ON o.id = u.organization_id "
 	    "WHERE u.email = $1::citext AND u.deleted_at IS NULL AND o.kind = 'respondent'", 1},
 	{"conf_org_in_project",
-	    "SELECT c.respondent_org_id FROM confirmations c "
-	    "JOIN organizations o ON o.id = c.respondent_org_id "
-	    "WHERE c.project_id = $1 AND lower(o.name) = lower($2) ORDER BY c.created_at LIMIT 1", 2},
+	    "SELECT respondent_org_id FROM confirmations WHERE project_id = $1 "
+	    "AND respondent_email = $2::citext ORDER BY created_at LIMIT 1", 2},
 	{"conf_org_insert",
 	    "INSERT INTO organizations (kind, name) VALUES ('respondent', $1) RETURNING id", 1},
 	{"conf_insert",
@@ -122,7 +121,7 @@ bgw_err
 conf_respondent_org(bgw_db *db, bgw_arena *a, const char *project_id, const char *org_name,
     const char *email, const char **org_id)
 {
-	const char *p2[2] = {project_id, org_name};
+	const char *p2[2] = {project_id, email};
 	PGresult *res;
 	bgw_err err = db_exec(db, a, "conf_org_by_email", 1, &email, &res);
 

@@ -16,8 +16,9 @@
 #include "policy.h"
 
 /* Where a new confirmation's respondent organisation comes from: the organisation of an
- * existing respondent user with that e-mail, else one of that name already addressed in
- * the project, else a new one. */
+ * existing respondent user with that e-mail, else the one an earlier confirmation of the
+ * project to the same address made, else a new one.  Never by name: two banks of the same
+ * name must not see each other's confirmations. */
 bgw_err conf_respondent_org(bgw_db *db, bgw_arena *a, const char *project_id,
     const char *org_name, const char *email, const char **org_id);
 

@@ -27,8 +27,10 @@ export async function engagement() {
 	const code = project.first_access_code;
 	const am = await addMember(aa, project.id, 'audit', false);
 	const ca = await addMember(aa, project.id, 'client', true);
+	for (const c of [am, ca]) await enterCode(c, project.id, code);
+	// The client admin invites its own staff (API.md: client admins manage the client side).
 	const cm = await addMember(ca, project.id, 'client', false);
-	for (const c of [am, ca, cm]) await enterCode(c, project.id, code);
+	await enterCode(cm, project.id, code);
 	return { project, code, aa, am, ca, cm };
 }
 
