@@ -54,7 +54,8 @@ static const char *const body_names[] = {"none", "json", "form", "stream"};
 static int
 print_routes(void)
 {
-	for (const route *rt = routes; rt->method != NULL; rt++)
+	for (const route *const *t = route_tables; *t != NULL; t++)
+	for (const route *rt = *t; rt->method != NULL; rt++)
 		printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"action\":\"%s\",\"auth\":\"%s\","
 		    "\"csrf\":%s,\"body\":\"%s\"}\n", rt->method, rt->pattern, policy_action_name(rt->action),
 		    auth_names[rt->auth], rt->csrf ? "true" : "false", body_names[rt->body]);

@@ -40,8 +40,14 @@ typedef struct route {
 	route_handler handler;
 } route;
 
-/* The table, ending with a route whose method is NULL. */
-extern const route routes[];
+/* The route tables, one per area of the program, each ending with a route whose method is
+ * NULL; route_tables lists them all (NULL-terminated) in the order they are matched. */
+extern const route routes_core[];       /* routes.c: health, accounts, projects, confirmations */
+extern const route routes_records[];    /* routes_records.c: comments, history, receipts,
+                                         * verify, import, export, audit log */
+extern const route routes_documents[];  /* routes_documents.c: uploads and downloads */
+extern const route routes_pages[];      /* routes_pages.c: the HTML pages */
+extern const route *const route_tables[];
 
 /* Find the route for method and path; path parameters go to r->path_params.  Returns the
  * route, or NULL with *err = BGW_E_NOT_FOUND (no such path) or BGW_E_METHOD (path known,

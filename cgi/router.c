@@ -71,19 +71,21 @@ route_match(bgw_request *r, const char *method, const char *path, bgw_err *err,
 
 	*err = BGW_E_NOT_FOUND;
 	*allow = NULL;
-	for (const route *rt = routes; rt->method != NULL; rt++) {
-		memset(params, 0, sizeof(params));
-		if (!match(r->a, rt->pattern, path, params))
-			continue;
-		if (strcmp(rt->method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
-			memcpy(r->path_params, params, sizeof(params));
-			*err = BGW_OK;
-			return rt;
+	for (const route *const *t = route_tables; *t != NULL; t++) {
+		for (const route *rt = *t; rt->method != NULL; rt++) {
+			memset(params, 0, sizeof(params));
+			if (!match(r->a, rt->pattern, path, params))
+				continue;
+			if (strcmp(rt->method, method) == 0 ||
+			    (strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0)) {
+				memcpy(r->path_params, params, sizeof(params));
+				*err = BGW_OK;
+				return rt;
+			}
+			*err = BGW_E_METHOD;
+			methods = methods == NULL ? bgw_arena_strdup(r->a, rt->method) :
+			    bgw_arena_printf(r->a, "%s, %s", methods, rt->method);
 		}
-		*err = BGW_E_METHOD;
-		methods = methods == NULL ? bgw_arena_strdup(r->a, rt->method) :
-		    bgw_arena_printf(r->a, "%s, %s", methods, rt->method);
 	}
 	*allow = methods;
 	return NULL;
@@ -105,6 +107,38 @@ any_required(const field_spec *f)
 		if (f->required)
 			return true;
 	return false;
+}
+
+/* Read an urlencoded form body into r->form (not yet validated). */
+static bgw_err
+read_form(bgw_request *r)
+{
+	char *body;
+	size_t len;
+	bgw_err err;
+
+	if (!content_type_is(r->content_type, "application/x-www-form-urlencoded"))
+		return BGW_E_UNSUPPORTED_TYPE;
+	err = request_read_body(r, r->app->cfg->body_max_bytes, &body, &len);
+	if (err != BGW_OK)
+		return err;
+	return urlenc_parse(r->a, body, len, FORM_MAX_PAIRS, &r->form);
+}
+
+/* The CSRF token of an unsafe request: the X-CSRF-Token header, or for an HTML form the
+ * csrf_token field (read before the rest of the form is validated). */
+static bgw_err
+csrf_token(bgw_request *r, const route *rt, const char **token)
+{
+	bgw_err err;
+
+	*token = request_param(r, "HTTP_X_CSRF_TOKEN");
+	if (*token != NULL || rt->body != BODY_FORM)
+		return BGW_OK;
+	if ((err = read_form(r)) != BGW_OK)
+		return err;
+	*token = kv_get(r->form, "csrf_token");
+	return BGW_OK;
 }
 
 /* Parse and validate the body the route declares. */
@@ -148,13 +182,7 @@ read_input(bgw_request *r, const route *rt)
 		}
 		return fields_from_json(r->a, r->json, specs, &r->fields, &r->field_errors);
 	case BODY_FORM:
-		if (!content_type_is(r->content_type, "application/x-www-form-urlencoded"))
-			return BGW_E_UNSUPPORTED_TYPE;
-		err = request_read_body(r, r->app->cfg->body_max_bytes, &body, &len);
-		if (err != BGW_OK)
-			return err;
-		err = urlenc_parse(r->a, body, len, FORM_MAX_PAIRS, &r->form);
-		if (err != BGW_OK)
+		if (r->form == NULL && (err = read_form(r)) != BGW_OK)
 			return err;
 		return fields_from_form(r->a, r->form, specs, &r->fields, &r->field_errors);
 	}
@@ -246,8 +274,14 @@ admit(bgw_request *r, const route *rt)
 		return err;
 	if (r->user_id == NULL)
 		return BGW_E_UNAUTHENTICATED;
-	if (rt->csrf && !session_csrf_ok(&r->session, request_param(r, "HTTP_X_CSRF_TOKEN")))
-		return BGW_E_CSRF;
+	if (rt->csrf) {
+		const char *token;
+
+		if ((err = csrf_token(r, rt, &token)) != BGW_OK)
+			return err;
+		if (!session_csrf_ok(&r->session, token))
+			return BGW_E_CSRF;
+	}
 	/* Operator routes do not exist for anyone outside the operator networks. */
 	if (rt->auth == ROUTE_OPERATOR &&
 	    !netacl_match(r->app->cfg->operator_networks, r->remote_addr))
