@@ -108,4 +108,4 @@ const route routes_core[] = {
 };
 
 const route *const route_tables[] = {routes_core, routes_records, routes_documents, routes_pages,
-	NULL};
+	routes_notify, routes_ops, NULL};
