@@ -5,6 +5,9 @@
 #include "jsonout.h"
 #include "request.h"
 
+/* page_error.c: the error answer of an HTML page route (the router calls it) */
+void page_render_error(bgw_request *r, bgw_err err);
+
 /* h_health.c */
 bgw_err h_health(bgw_request *r);
 

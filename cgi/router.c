@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "handlers.h"
 #include "jsonbody.h"
 #include "jsonout.h"
 #include "log.h"
@@ -189,13 +190,24 @@ read_input(bgw_request *r, const route *rt)
 	return BGW_E_INTERNAL;
 }
 
+static bool
+is_page(const char *path)
+{
+	return strncmp(path, "/api/", 5) != 0 && strcmp(path, "/healthz") != 0;
+}
+
 static void
 render_error(bgw_request *r, bgw_err err)
 {
-	json_t *body = jsonout_error(err, err == BGW_E_VALIDATION ? r->field_errors : NULL);
+	json_t *body;
 
 	/* A handler may have set headers for a success it then abandoned; drop them. */
 	r->nresp_headers = 0;
+	if (is_page(r->path)) {
+		page_render_error(r, err);
+		return;
+	}
+	body = jsonout_error(err, err == BGW_E_VALIDATION ? r->field_errors : NULL);
 	if (body == NULL || request_reply_json(r, bgw_err_status(err), body) != BGW_OK) {
 		r->status = 500;
 		r->resp_type = "application/json; charset=utf-8";
