@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "handlers.h"
+#include "idempotency.h"
 #include "jsonbody.h"
 #include "jsonout.h"
 #include "log.h"
@@ -340,10 +341,52 @@ finish_transaction(bgw_request *r, bgw_err err)
 	return db_commit(r->app->db);
 }
 
+/* An unsafe request with an Idempotency-Key runs once per user and key (a retried POST
+ * after a 502 creates nothing twice); a repeat gets the stored answer. */
+static bgw_err
+idempotent_claim(bgw_request *r, const char **key, bool *replay)
+{
+	idem_answer ans;
+	bgw_err err;
+
+	*key = NULL;
+	*replay = false;
+	if (!r->in_transaction || !unsafe_method(r->method))
+		return BGW_OK;
+	*key = request_param(r, "HTTP_IDEMPOTENCY_KEY");
+	if (*key == NULL)
+		return BGW_OK;
+	if (!idem_key_valid(*key))
+		return BGW_E_BAD_REQUEST;
+	err = idem_claim(r->app->db, r->a, r->user_id, *key, r->method, r->path, replay, &ans);
+	if (err == BGW_E_VALIDATION)
+		return request_field_error(r, "Idempotency-Key", "used for another request");
+	if (err == BGW_OK && *replay) {
+		r->status = ans.status;
+		r->resp_type = ans.content_type;
+		r->resp_body = ans.body;
+		r->resp_len = ans.body != NULL ? strlen(ans.body) : 0;
+		request_add_header(r, "Idempotent-Replayed", "true");
+	}
+	return err;
+}
+
+static bgw_err
+idempotent_store(bgw_request *r, const char *key)
+{
+	idem_answer ans = {.status = r->status, .content_type = r->resp_type,
+		.body = r->resp_body != NULL ? bgw_arena_strndup(r->a, r->resp_body, r->resp_len) : NULL};
+
+	if (r->headers_sent)
+		return BGW_OK; /* a streamed answer is not kept */
+	return idem_store(r->app->db, r->a, r->user_id, key, &ans);
+}
+
 void
 router_serve(bgw_request *r)
 {
-	const char *allow = NULL;
+	const char *allow = NULL, *key;
+	bool replay;
 	bgw_err err;
 	const route *rt = route_match(r, r->method, r->path, &err, &allow);
 
@@ -354,13 +397,15 @@ router_serve(bgw_request *r)
 		return;
 	}
 	err = admit(r, rt);
-	if (err == BGW_OK) {
+	if (err == BGW_OK && (err = idempotent_claim(r, &key, &replay)) == BGW_OK && !replay) {
 		r->status = 0;
 		err = rt->handler(r);
 		if (err == BGW_OK && r->status == 0 && !r->headers_sent) {
 			bgw_log(BGW_LOG_ERROR, "handler for %s %s set no answer", rt->method, rt->pattern);
 			err = BGW_E_INTERNAL;
 		}
+		if (err == BGW_OK && key != NULL)
+			err = idempotent_store(r, key);
 	}
 	err = finish_transaction(r, err);
 	if (err != BGW_OK && !r->headers_sent) {

@@ -20,6 +20,7 @@
 #include "confirmation.h"
 #include "cookie.h"
 #include "handlers.h"
+#include "idempotency.h"
 #include "invite.h"
 #include "jsonout.h"
 #include "log.h"
@@ -50,7 +51,7 @@ on_stop(int sig)
 
 static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_audit,
 	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
-	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, NULL};
+	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency, NULL};
 
 static void
 install_signals(void)

@@ -1,0 +1,69 @@
+/* idempotency.c - claim, replay and store answers by Idempotency-Key. */
+#include "idempotency.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDEM_KEY_MIN 8
+#define IDEM_KEY_MAX 100
+
+const db_stmt stmt_idempotency[] = {
+	/* Waits for a concurrent claim of the same key to commit or roll back. */
+	{"idem_claim",
+	    "INSERT INTO idempotency_keys (user_id, key, method, path) VALUES ($1, $2, $3, $4) "
+	    "ON CONFLICT (user_id, key) DO NOTHING RETURNING key", 4},
+	{"idem_get",
+	    "SELECT method, path, status, content_type, body FROM idempotency_keys "
+	    "WHERE user_id = $1 AND key = $2", 2},
+	{"idem_store",
+	    "UPDATE idempotency_keys SET status = $3::int, content_type = $4, body = $5 "
+	    "WHERE user_id = $1 AND key = $2", 5},
+	{NULL, NULL, 0},
+};
+
+bool
+idem_key_valid(const char *key)
+{
+	size_t n = key != NULL ? strlen(key) : 0;
+
+	if (n < IDEM_KEY_MIN || n > IDEM_KEY_MAX)
+		return false;
+	return strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-") == n;
+}
+
+bgw_err
+idem_claim(bgw_db *db, bgw_arena *a, const char *user_id, const char *key, const char *method,
+    const char *path, bool *replay, idem_answer *answer)
+{
+	const char *p[4] = {user_id, key, method, path};
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "idem_claim", 4, p, &res);
+
+	*replay = false;
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) == 1)
+		return BGW_OK;
+	if ((err = db_exec(db, a, "idem_get", 2, p, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1 || strcmp(db_value(res, 0, 0), method) != 0 ||
+	    strcmp(db_value(res, 0, 1), path) != 0 || db_isnull(res, 0, 2))
+		return BGW_E_VALIDATION;
+	*replay = true;
+	answer->status = atoi(db_value(res, 0, 2));
+	answer->content_type = db_isnull(res, 0, 3) ? NULL : db_value(res, 0, 3);
+	answer->body = db_isnull(res, 0, 4) ? NULL : db_value(res, 0, 4);
+	return BGW_OK;
+}
+
+bgw_err
+idem_store(bgw_db *db, bgw_arena *a, const char *user_id, const char *key,
+    const idem_answer *answer)
+{
+	char status[16];
+	const char *p[5] = {user_id, key, status, answer->content_type, answer->body};
+
+	snprintf(status, sizeof(status), "%d", answer->status);
+	return db_exec(db, a, "idem_store", 5, p, NULL);
+}

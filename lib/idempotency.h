@@ -1,0 +1,37 @@
+/* idempotency.h - one answer per (user, Idempotency-Key) for unsafe requests.
+ *
+ * The key's row is claimed in the request's transaction before the handler runs; the answer
+ * is stored in the same transaction.  A retry that comes while the first is still running
+ * waits on the row's primary key, then finds the stored answer and replays it.
+ */
+#ifndef BGW_IDEMPOTENCY_H
+#define BGW_IDEMPOTENCY_H
+
+#include <stdbool.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+
+typedef struct idem_answer {
+	int status;
+	const char *content_type;
+	const char *body;
+} idem_answer;
+
+/* Is key a well-formed Idempotency-Key (8..100 of [A-Za-z0-9_.:-])? */
+bool idem_key_valid(const char *key);
+
+/* Claim key for this request.  *replay false: the request is new, run it and call
+ * idem_store.  *replay true: *answer is the stored answer to send again.
+ * BGW_E_VALIDATION when the key was used for another method or path. */
+bgw_err idem_claim(bgw_db *db, bgw_arena *a, const char *user_id, const char *key,
+    const char *method, const char *path, bool *replay, idem_answer *answer);
+
+/* Store the answer of the request that claimed key. */
+bgw_err idem_store(bgw_db *db, bgw_arena *a, const char *user_id, const char *key,
+    const idem_answer *answer);
+
+extern const db_stmt stmt_idempotency[];
+
+#endif
