@@ -258,7 +258,7 @@ h_mfa_begin(bgw_request *r)
 
 	if (r->user.mfa_enabled)
 		return BGW_E_INVALID_STATE;
-	err = mfa_enrol_begin(r->app->db, r->a, r->app->master_key, r->user_id, r->user.email,
+	err = mfa_enrol_begin(r->app->db, r->a, &r->app->keys, r->user_id, r->user.email,
 	    secret, uri);
 	if (err != BGW_OK)
 		return err;
@@ -273,7 +273,7 @@ h_mfa_verify(bgw_request *r)
 {
 	char **codes;
 	json_t *list, *body;
-	bgw_err err = mfa_enrol_finish(r->app->db, r->a, r->app->master_key, r->user_id,
+	bgw_err err = mfa_enrol_finish(r->app->db, r->a, &r->app->keys, r->user_id,
 	    field(r, otp_fields, "otp"), &codes);
 
 	if (err == BGW_E_INVALID_CREDENTIALS || err == BGW_E_VALIDATION)
@@ -307,7 +307,7 @@ h_mfa_disable(bgw_request *r)
 		return err;
 	if (!ok)
 		return request_field_error(r, "password", "wrong");
-	err = mfa_verify(r->app->db, r->a, r->app->master_key, r->user_id,
+	err = mfa_verify(r->app->db, r->a, &r->app->keys, r->user_id,
 	    field(r, mfa_off_fields, "otp"));
 	if (err == BGW_E_INVALID_CREDENTIALS)
 		return request_field_error(r, "otp", "wrong");

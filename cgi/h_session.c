@@ -130,7 +130,7 @@ h_session_create(bgw_request *r)
 	if (u.mfa_enabled) {
 		if (!otp->present)
 			return BGW_E_OTP_REQUIRED;
-		err = mfa_verify(r->app->db, r->a, r->app->master_key, u.id, otp->s);
+		err = mfa_verify(r->app->db, r->a, &r->app->keys, u.id, otp->s);
 		if (err == BGW_E_INVALID_CREDENTIALS)
 			return fail_login(r, email, &u, found, "otp");
 		if (err != BGW_OK)

@@ -67,11 +67,23 @@ bgw_err h_conf_review(bgw_request *r);
 bgw_err h_conf_resolve(bgw_request *r);
 bgw_err h_conf_share(bgw_request *r);
 
+/* h_document.c */
+bgw_err h_doc_upload(bgw_request *r);
+bgw_err h_doc_list(bgw_request *r);
+bgw_err h_doc_download(bgw_request *r);
+
 /* h_operator.c */
 extern const db_stmt stmt_operator[];
 bgw_err h_operator_firms(bgw_request *r);
 bgw_err h_operator_users(bgw_request *r);
 bgw_err h_operator_lock(bgw_request *r);
 bgw_err h_operator_unlock(bgw_request *r);
+
+/* h_metrics.c (ops): GET /metrics, and the worker's per-request hook */
+extern const db_stmt stmt_metrics[];
+bgw_err h_metrics(bgw_request *r);
+/* Count r (its route, status and duration) in the shared counters; call once per request
+ * after the answer is sent and before the arena is reset. */
+void h_metrics_observe(bgw_request *r, double duration_ms);
 
 #endif

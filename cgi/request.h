@@ -13,10 +13,12 @@
 
 #include "arena.h"
 #include "config.h"
+#include "blobstore.h"
 #include "db.h"
 #include "err.h"
 #include "fields.h"
 #include "kv.h"
+#include "masterkey.h"
 #include "session.h"
 #include "target.h"
 #include "user.h"
@@ -29,7 +31,8 @@ typedef struct bgw_app {
 	const bgw_config *cfg;
 	bgw_db *db;
 	bgw_arena *arena;
-	unsigned char master_key[32]; /* wraps file keys and MFA secrets; never logged */
+	masterkeys keys;             /* wrap file keys and MFA secrets; never logged */
+	blobstore *blobs;            /* where encrypted documents live */
 	struct password_list *passwords; /* the common-password list */
 } bgw_app;
 

@@ -2,6 +2,18 @@
 #include "handlers.h"
 #include "route.h"
 
+#define V1 "/api/v1"
+
 const route routes_documents[] = {
+	{"POST", V1 "/projects/{}/documents", ACT_DOC_UPLOAD, ROUTE_SIGNED_IN, true, BODY_STREAM,
+	    NULL, h_doc_upload},
+	{"GET", V1 "/projects/{}/documents", ACT_DOC_LIST, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
+	    h_doc_list},
+	{"POST", V1 "/confirmations/{}/documents", ACT_DOC_UPLOAD, ROUTE_SIGNED_IN, true,
+	    BODY_STREAM, NULL, h_doc_upload},
+	{"GET", V1 "/confirmations/{}/documents", ACT_DOC_LIST, ROUTE_SIGNED_IN, false, BODY_NONE,
+	    NULL, h_doc_list},
+	{"GET", V1 "/documents/{}", ACT_DOC_READ, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
+	    h_doc_download},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
 };

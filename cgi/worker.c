@@ -4,11 +4,13 @@
 #include "worker.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
@@ -17,6 +19,7 @@
 #include "account.h"
 #include "audit.h"
 #include "confflow.h"
+#include "document.h"
 #include "confirmation.h"
 #include "cookie.h"
 #include "handlers.h"
@@ -30,6 +33,7 @@
 #include "project.h"
 #include "route.h"
 #include "scan.h"
+#include "masterkey.h"
 #include "secretbox.h"
 #include "stmt.h"
 #include "throttle.h"
@@ -51,7 +55,8 @@ on_stop(int sig)
 
 static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_audit,
 	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
-	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency, NULL};
+	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency,
+	stmt_document, NULL};
 
 static void
 install_signals(void)
@@ -172,6 +177,45 @@ serve(bgw_app *app, FCGX_Request *fr)
 	bgw_arena_reset(app->arena);
 }
 
+#define AZURE_KEY_MAX 256
+
+/* The Azure account key from its own file (never in the config, which the group can read):
+ * refused unless only the owner may read it. */
+static bool
+read_azure_key(const char *path, char *out, size_t cap)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0 &&
+	    fgets(out, (int)cap, f) != NULL;
+	fclose(f);
+	if (ok)
+		out[strcspn(out, "\r\n")] = '\0';
+	return ok && out[0] != '\0';
+}
+
+static blobstore *
+open_blobstore(const bgw_config *cfg)
+{
+	char key[AZURE_KEY_MAX];
+	blobstore *bs;
+
+	if (strcmp(cfg->blob_backend, "azure") != 0)
+		return blobstore_open_local(cfg->blob_dir);
+	if (!read_azure_key(cfg->azure_key_file, key, sizeof(key))) {
+		bgw_log(BGW_LOG_ERROR, "could not read the azure key file %s", cfg->azure_key_file);
+		return NULL;
+	}
+	bs = blobstore_open_azure(cfg->azure_account, key, cfg->azure_container,
+	    cfg->azure_endpoint);
+	OPENSSL_cleanse(key, sizeof(key));
+	return bs;
+}
+
 int
 worker_run(const bgw_config *cfg, int listen_fd)
 {
@@ -186,8 +230,12 @@ worker_run(const bgw_config *cfg, int listen_fd)
 	app.cfg = cfg;
 	app.arena = bgw_arena_new();
 	app.db = db_open(cfg->db, statement_tables);
-	if (secretbox_load_key(cfg->master_key_file, app.master_key) != BGW_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not load the master key from %s", cfg->master_key_file);
+	if (masterkey_load_all(cfg->master_key_file, &app.keys) != BGW_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not load the master keys from %s", cfg->master_key_file);
+		return 1;
+	}
+	if ((app.blobs = open_blobstore(cfg)) == NULL || blobstore_prepare(app.blobs) != BGW_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not open the %s blob store", cfg->blob_backend);
 		return 1;
 	}
 	{
@@ -221,7 +269,8 @@ worker_run(const bgw_config *cfg, int listen_fd)
 		block_stop(SIG_UNBLOCK);
 	}
 	FCGX_Free(&fr, 0);
-	OPENSSL_cleanse(app.master_key, sizeof(app.master_key));
+	masterkey_wipe(&app.keys);
+	blobstore_close(app.blobs);
 	password_list_free(app.passwords);
 	db_close(app.db);
 	bgw_arena_free(app.arena);

@@ -29,7 +29,8 @@ struct key {
 static const struct key keys[] = {
 	S(socket), O(socket_mode), I(workers), S(db), S(db_owner), S(clamd_socket),
 	S(smtp_url), S(mail_from), S(base_url), Z(upload_max_bytes), Z(body_max_bytes),
-	S(master_key_file), S(blob_dir), S(lock_dir), S(operator_networks), S(srcdir),
+	S(master_key_file), S(blob_dir), S(blob_backend), S(azure_endpoint), S(azure_account),
+	S(azure_container), S(azure_key_file), S(lock_dir), S(operator_networks), S(srcdir),
 	I(request_timeout_ms),
 };
 
@@ -51,6 +52,8 @@ config_defaults(bgw_config *c)
 	snprintf(c->master_key_file, sizeof(c->master_key_file),
 	    "/etc/balance-gateway/master.key");
 	snprintf(c->blob_dir, sizeof(c->blob_dir), "/var/lib/balance-gateway/blobs");
+	snprintf(c->blob_backend, sizeof(c->blob_backend), "local");
+	snprintf(c->azure_container, sizeof(c->azure_container), "documents");
 	snprintf(c->lock_dir, sizeof(c->lock_dir), "/run/balance-gateway/locks");
 	snprintf(c->operator_networks, sizeof(c->operator_networks), "127.0.0.0/8 ::1/128");
 	snprintf(c->srcdir, sizeof(c->srcdir), "%s", BGW_DATADIR);
@@ -151,6 +154,11 @@ config_load(bgw_config *c, const char *path)
 		}
 	}
 	fclose(f);
+	if (err == BGW_OK && strcmp(c->blob_backend, "local") != 0 &&
+	    strcmp(c->blob_backend, "azure") != 0) {
+		bgw_log(BGW_LOG_ERROR, "config %s: blob_backend is local or azure", path);
+		err = BGW_E_VALIDATION;
+	}
 	if (err == BGW_OK && c->workers == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 

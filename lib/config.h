@@ -28,6 +28,11 @@ typedef struct bgw_config {
 	long long body_max_bytes;              /* limit of a non-upload (JSON, form) body */
 	char master_key_file[CONFIG_PATH_MAX];
 	char blob_dir[CONFIG_PATH_MAX];
+	char blob_backend[16];                 /* "local" (blob_dir) or "azure" */
+	char azure_endpoint[CONFIG_VALUE_MAX]; /* https://ACCOUNT.blob.core.windows.net */
+	char azure_account[CONFIG_VALUE_MAX];
+	char azure_container[CONFIG_VALUE_MAX];
+	char azure_key_file[CONFIG_PATH_MAX];  /* the base64 account key, mode 0600 */
 	char lock_dir[CONFIG_PATH_MAX];        /* cross-worker lock files (scrypt slots) */
 	char operator_networks[CONFIG_VALUE_MAX];
 	char srcdir[CONFIG_PATH_MAX];          /* where db/ and templates live */

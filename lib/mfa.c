@@ -11,17 +11,18 @@
 #include <openssl/rand.h>
 
 #include "base32.h"
+#include "masterkey.h"
 #include "secretbox.h"
 #include "token.h"
 #include "totp.h"
 
-#define MFA_MASTER_KEY_VERSION "1"
 #define MFA_AAD_MAX 96
 #define MFA_SEALED_MAX (MFA_SECRET_BYTES + SECRETBOX_OVERHEAD)
 
 const db_stmt stmt_mfa[] = {
 	{"mfa_secret",
-	    "SELECT encode(mfa_secret_enc, 'hex'), coalesce(mfa_last_step, -1), mfa_enabled "
+	    "SELECT encode(mfa_secret_enc, 'hex'), coalesce(mfa_last_step, -1), mfa_enabled, "
+	    "mfa_key_version "
 	    "FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", 1},
 	/* Only a later step may be used: the WHERE makes a concurrent reuse lose. */
 	{"mfa_use_step",
@@ -91,12 +92,13 @@ code_hash_hex(const char *code, char hex[TOKEN_HEX_LEN + 1])
 }
 
 static bgw_err
-load_secret(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char *user_id,
+load_secret(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id,
     unsigned char *secret, size_t *len, long long *last_step, bool *enabled)
 {
 	unsigned char sealed[MFA_SEALED_MAX];
 	char aad[MFA_AAD_MAX];
 	size_t sealed_len;
+	const unsigned char *master;
 	PGresult *res;
 	bgw_err err = db_exec(db, a, "mfa_secret", 1, &user_id, &res);
 
@@ -108,13 +110,16 @@ load_secret(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const cha
 		return BGW_E_INTERNAL;
 	*last_step = atoll(db_value(res, 0, 1));
 	*enabled = strcmp(db_value(res, 0, 2), "t") == 0;
+	/* Opened with the master key version that sealed it (rotation re-wraps old ones). */
+	if ((master = masterkey_get(keys, atoi(db_value(res, 0, 3)))) == NULL)
+		return BGW_E_INTERNAL;
 	aad_for(user_id, aad, sizeof(aad));
-	return secretbox_open(master_key, sealed, sealed_len, aad, secret, MFA_SECRET_BYTES, len);
+	return secretbox_open(master, sealed, sealed_len, aad, secret, MFA_SECRET_BYTES, len);
 }
 
 /* Check a TOTP code against the stored secret and consume its step. */
 static bgw_err
-check_totp(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char *user_id,
+check_totp(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id,
     const char *otp, bool need_enabled)
 {
 	unsigned char secret[MFA_SECRET_BYTES];
@@ -125,7 +130,7 @@ check_totp(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char
 	char step_s[24];
 	const char *params[2] = {user_id, step_s};
 	PGresult *res;
-	bgw_err err = load_secret(db, a, master_key, user_id, secret, &len, &last, &enabled);
+	bgw_err err = load_secret(db, a, keys, user_id, secret, &len, &last, &enabled);
 
 	if (err == BGW_E_NOT_FOUND)
 		return need_enabled ? BGW_E_INVALID_CREDENTIALS : BGW_E_VALIDATION;
@@ -148,7 +153,7 @@ check_totp(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char
 }
 
 bgw_err
-mfa_verify(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char *user_id,
+mfa_verify(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id,
     const char *otp)
 {
 	char norm[CODE_LEN_MAX], hex[TOKEN_HEX_LEN + 1];
@@ -160,7 +165,7 @@ mfa_verify(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char
 	for (const char *p = otp; digits && *p != '\0'; p++)
 		digits = isdigit((unsigned char)*p);
 	if (digits)
-		return check_totp(db, a, master_key, user_id, otp, true);
+		return check_totp(db, a, keys, user_id, otp, true);
 	normalise_code(otp, norm, sizeof(norm));
 	if (strlen(norm) != MFA_RECOVERY_CODE_LEN)
 		return BGW_E_INVALID_CREDENTIALS;
@@ -173,19 +178,26 @@ mfa_verify(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char
 }
 
 bgw_err
-mfa_enrol_begin(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const char *user_id,
+mfa_enrol_begin(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id,
     const char *email, char *secret_b32, char *uri)
 {
 	unsigned char secret[MFA_SECRET_BYTES], sealed[MFA_SEALED_MAX];
 	char aad[MFA_AAD_MAX], hex[2 * MFA_SEALED_MAX + 1];
-	const char *params[3] = {user_id, hex, MFA_MASTER_KEY_VERSION};
+	char version_s[16];
+	const char *params[3] = {user_id, hex, version_s};
 	size_t sealed_len;
+	int version;
+	const unsigned char *master = masterkey_active(keys, &version);
 	bgw_err err;
+
+	if (master == NULL)
+		return BGW_E_INTERNAL;
+	snprintf(version_s, sizeof(version_s), "%d", version);
 
 	if (RAND_bytes(secret, sizeof(secret)) != 1)
 		return BGW_E_INTERNAL;
 	aad_for(user_id, aad, sizeof(aad));
-	err = secretbox_seal(master_key, secret, sizeof(secret), aad, sealed, sizeof(sealed),
+	err = secretbox_seal(master, secret, sizeof(secret), aad, sealed, sizeof(sealed),
 	    &sealed_len);
 	if (err == BGW_OK)
 		err = token_hex(sealed, sealed_len, hex, sizeof(hex));
@@ -200,7 +212,7 @@ mfa_enrol_begin(bgw_db *db, bgw_arena *a, const unsigned char *master_key, const
 }
 
 bgw_err
-mfa_enrol_finish(bgw_db *db, bgw_arena *a, const unsigned char *master_key,
+mfa_enrol_finish(bgw_db *db, bgw_arena *a, const masterkeys *keys,
     const char *user_id, const char *otp, char ***codes)
 {
 	char **out = bgw_arena_calloc(a, MFA_RECOVERY_CODES, sizeof(char *));
@@ -208,7 +220,7 @@ mfa_enrol_finish(bgw_db *db, bgw_arena *a, const unsigned char *master_key,
 
 	if (out == NULL)
 		return BGW_E_NOMEM;
-	err = check_totp(db, a, master_key, user_id, otp, false);
+	err = check_totp(db, a, keys, user_id, otp, false);
 	if (err == BGW_OK)
 		err = db_exec(db, a, "mfa_enable", 1, &user_id, NULL);
 	if (err == BGW_OK)

@@ -1,0 +1,155 @@
+/* h_document.c - uploads (streamed through clamd into the encrypted blob store) and
+ * verified, streamed downloads. */
+#include "handlers.h"
+
+#include <string.h>
+
+#include "audit.h"
+#include "document.h"
+#include "filename.h"
+#include "log.h"
+
+#define DOWNLOAD_CSP "default-src 'none'; sandbox"
+
+static doc_env
+env_of(bgw_request *r)
+{
+	return (doc_env){.db = r->app->db, .a = r->a, .bs = r->app->blobs, .keys = &r->app->keys,
+		.clamd_socket = r->app->cfg->clamd_socket, .max_bytes = r->app->cfg->upload_max_bytes};
+}
+
+/* The body straight from FastCGI, never whole in memory; a body shorter than its
+ * Content-Length is truncated (400). */
+struct body_reader {
+	bgw_request *r;
+	long long got;
+};
+
+static bgw_err
+read_fcgi(void *ud, char *buf, size_t cap, size_t *n)
+{
+	struct body_reader *br = ud;
+	int got = FCGX_GetStr(buf, (int)cap, br->r->fcgi->in);
+
+	if (got < 0)
+		return BGW_E_BAD_REQUEST;
+	*n = (size_t)got;
+	br->got += got;
+	if (got == 0 && br->r->content_length >= 0 && br->got != br->r->content_length)
+		return BGW_E_BAD_REQUEST;
+	return BGW_OK;
+}
+
+bgw_err
+h_doc_upload(bgw_request *r)
+{
+	doc_env env = env_of(r);
+	doc_owner owner = {.project_id = r->target.project_id,
+		.confirmation_id = r->target.confirmation_id, .user_id = r->user_id,
+		.ip = r->remote_addr};
+	struct body_reader br = {.r = r};
+	doc_reader rd = {read_fcgi, &br};
+	char signature[128] = "";
+	doc_info info;
+	json_t *body;
+	bgw_err err;
+
+	if (r->content_length > r->app->cfg->upload_max_bytes + (long long)DOC_READ_CHUNK)
+		return BGW_E_TOO_LARGE;
+	err = doc_upload(&env, &owner, r->content_type, &rd, &info, signature, sizeof(signature));
+	if (err == BGW_E_VALIDATION)
+		return request_field_error(r, "file", "required");
+	if (err == BGW_E_INFECTED) {
+		/* Recorded, without the content: who tried to upload what kind of malware. */
+		audit_event ev = {.project_id = owner.project_id, .actor_id = r->user_id,
+			.action = "doc.infected", .object_type = "project", .object_id = owner.project_id,
+			.ip = r->remote_addr};
+
+		db_rollback(r->app->db);
+		r->in_transaction = false;
+		if (db_begin(r->app->db, r->user_id) == BGW_OK) {
+			if (audit_append(r->app->db, r->a, &ev, NULL) == BGW_OK)
+				db_commit(r->app->db);
+			else
+				db_rollback(r->app->db);
+		}
+		return err;
+	}
+	if (err != BGW_OK)
+		return err;
+	body = jsonout_own(r->a, json_pack("{s:s, s:s, s:I, s:s, s:s}", "id", info.id,
+	    "name", info.name, "size", (json_int_t)info.size, "sha256", info.sha256,
+	    "content_type", info.content_type));
+	return body != NULL ? request_reply_json(r, 201, body) : BGW_E_NOMEM;
+}
+
+bgw_err
+h_doc_list(bgw_request *r)
+{
+	json_t *body;
+	bgw_err err = doc_list_json(r->app->db, r->a, r->target.project_id,
+	    r->target.confirmation_id, &body);
+
+	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+}
+
+static void
+put_header(FCGX_Stream *out, const char *name, const char *value)
+{
+	FCGX_PutS(name, out);
+	FCGX_PutS(": ", out);
+	FCGX_PutS(value, out);
+	FCGX_PutS("\r\n", out);
+}
+
+bgw_err
+h_doc_download(bgw_request *r)
+{
+	doc_env env = env_of(r);
+	doc_download d;
+	const unsigned char *buf;
+	size_t n;
+	char length[32];
+	const char *disposition, *type;
+	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+		.action = "doc.download", .object_type = "document", .ip = r->remote_addr};
+	FCGX_Stream *out = r->fcgi->out;
+	bgw_err err = doc_open(&env, r->path_params[0], &d, &buf, &n);
+
+	if (err != BGW_OK)
+		return err;
+	ev.object_id = d.info.id;
+	/* Logged before the bytes go: the router commits after the handler returns. */
+	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
+		return err;
+	disposition = filename_content_disposition(r->a, d.info.name);
+	type = strncmp(d.info.content_type, "text/", 5) == 0 ?
+	    bgw_arena_printf(r->a, "%s; charset=utf-8", d.info.content_type) : d.info.content_type;
+	if (disposition == NULL || type == NULL)
+		return BGW_E_NOMEM;
+	snprintf(length, sizeof(length), "%lld", d.info.size);
+	put_header(out, "Status", "200 OK");
+	put_header(out, "Content-Type", type);
+	put_header(out, "Content-Length", length);
+	put_header(out, "Content-Disposition", disposition);
+	put_header(out, "X-Content-Type-Options", "nosniff");
+	put_header(out, "Cache-Control", "no-store");
+	put_header(out, "Content-Security-Policy", DOWNLOAD_CSP);
+	FCGX_PutS("\r\n", out);
+	r->headers_sent = true;
+	r->status = 200;
+	/* Only verified chunks are sent; a bad one ends the answer short of its length, so the
+	 * client sees a failed download, never altered bytes. */
+	while (n > 0) {
+		if (FCGX_PutStr((const char *)buf, (int)n, out) < 0)
+			return BGW_OK;
+		err = doc_next(&d, &buf, &n);
+		if (err != BGW_OK) {
+			bgw_log(BGW_LOG_ERROR, "document %s failed verification while sending",
+			    d.info.id);
+			r->status = 500;
+			return BGW_OK;
+		}
+	}
+	return BGW_OK;
+}
