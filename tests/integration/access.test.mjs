@@ -1,0 +1,208 @@
+// The whole route × role matrix (issue 3), generated from the route table itself
+// (`bgw-fcgi --routes`): every route is tried by anonymous, each of the six roles of one
+// project, the same six roles of another firm's project, a respondent of another
+// organisation in the same project, and an operator.  A route that has no row below fails
+// this test: a new route cannot ship without its access rules written down.
+//
+// Each request passes the policy layer and then fails on purpose in its input (a text/plain
+// body where JSON or nothing is expected: 415 or 400), so that an allowed request changes
+// nothing and every cell can be tried in one world.  'Y' means the policy let it through
+// (any status but 401/403/404), 'F' 403, 'N' 404 (hidden), anonymous 401.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { request } from './lib/stack.mjs';
+import { admin, accept, signIn, totp } from './lib/world.mjs';
+import { engagement, sendToRespondent, respondentMember } from './lib/engagement.mjs';
+
+// Roles in the order of the strings: audit admin, audit member, client admin, client member,
+// respondent admin, respondent member.
+const ROLES = ['aa', 'am', 'ca', 'cm', 'ra', 'rm'];
+
+// Rows for project-bound routes: what each role of THIS project gets.  Strangers always get
+// 'N'.  Rows whose value is a word are account-level classes (see expected()).
+const MATRIX = {
+	'GET /healthz': 'public',
+	'POST /api/v1/session': 'public',
+	'GET /api/v1/session': 'account',
+	'DELETE /api/v1/session': 'account',
+	'POST /api/v1/password-reset': 'public',
+	'POST /api/v1/password-reset/complete': 'public',
+	'POST /api/v1/invitations/accept': 'public',
+	'PUT /api/v1/me/password': 'account',
+	'POST /api/v1/me/mfa': 'account',
+	'POST /api/v1/me/mfa/verify': 'account',
+	'DELETE /api/v1/me/mfa': 'account',
+	'POST /api/v1/projects': 'firm',
+	'GET /api/v1/projects': 'account',
+	'GET /api/v1/inbox': 'account',
+	'GET /api/v1/projects/{}': 'YYYYYY',
+	'POST /api/v1/projects/{}/access': 'YYYYYY',
+	'POST /api/v1/projects/{}/access-code': 'YFFFFF',
+	'POST /api/v1/projects/{}/complete': 'YFFFFF',
+	'GET /api/v1/projects/{}/members': 'YYYYYY',
+	'POST /api/v1/projects/{}/members': 'YFYFYF',
+	'DELETE /api/v1/projects/{}/members/{}': 'YFYFYF',
+	'POST /api/v1/projects/{}/members/{}/unlock': 'YFFFFF',
+	'POST /api/v1/projects/{}/confirmations': 'YYYYFF',
+	'GET /api/v1/projects/{}/confirmations': 'YYYYYY',
+	'GET /api/v1/confirmations/{}': 'YYYYYY',
+	'PATCH /api/v1/confirmations/{}': 'YYYYFF',
+	'POST /api/v1/confirmations/{}/submit': 'YYYYFF',
+	'POST /api/v1/confirmations/{}/authorize': 'FFYFFF',
+	'POST /api/v1/confirmations/{}/return': 'FFYFFF',
+	'POST /api/v1/confirmations/{}/refuse': 'FFYFFF',
+	'POST /api/v1/confirmations/{}/address-check': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/send': 'YFFFFF',
+	'POST /api/v1/confirmations/{}/response': 'FFFFYY',
+	'POST /api/v1/confirmations/{}/response/approve': 'FFFFYF',
+	'POST /api/v1/confirmations/{}/response/return': 'FFFFYF',
+	'POST /api/v1/confirmations/{}/decline': 'FFFFYY',
+	'POST /api/v1/confirmations/{}/review': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/resolve': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/ask-again': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/close': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/remind': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/cancel': 'YFFFFF',
+	'POST /api/v1/confirmations/{}/share': 'YYFFFF',
+	'GET /api/v1/operator/firms': 'operator',
+	'GET /api/v1/operator/users': 'operator',
+	'POST /api/v1/operator/users/{}/lock': 'operator',
+	'POST /api/v1/operator/users/{}/unlock': 'operator',
+	// documents
+	'POST /api/v1/projects/{}/documents': 'YYYYNN',
+	'GET /api/v1/projects/{}/documents': 'YYYYNN',
+	'POST /api/v1/confirmations/{}/documents': 'YYYYYY',
+	'GET /api/v1/confirmations/{}/documents': 'YYYYYY',
+	'GET /api/v1/documents/{}': 'YYYYYY',
+	// records
+	'GET /api/v1/confirmations/{}/comments': 'YYYYYY',
+	'POST /api/v1/confirmations/{}/comments': 'YYYYYY',
+	'GET /api/v1/confirmations/{}/history': 'YYFFFF',
+	'GET /api/v1/confirmations/{}/receipt': 'YYFFYY',
+	'GET /api/v1/verify/{}': 'public',
+	'GET /api/v1/projects/{}/export.csv': 'YYYYFF',
+	'GET /api/v1/projects/{}/export.xml': 'YYYYFF',
+	'POST /api/v1/projects/{}/confirmations/import': 'YYYYFF',
+	'GET /api/v1/projects/{}/audit-log': 'YFFFFF',
+	'GET /api/v1/import-templates/{}': 'public',
+	// notifications
+	'PATCH /api/v1/projects/{}/reminders': 'YFFFFF',
+	'PUT /api/v1/projects/{}/reminders': 'YFFFFF',
+	'POST /api/v1/confirmations/{}/addressee': 'YYFFFF',
+	// operations
+	'GET /metrics': 'public',
+};
+
+function routes() {
+	const bin = `${process.env.BGW_BUILD_DIR}/cgi/bgw-fcgi`;
+	const r = spawnSync(bin, ['--routes'], { encoding: 'utf8' });
+	assert.equal(r.status, 0, r.stderr);
+	return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+let w;
+
+before(async () => {
+	const e = await engagement();
+	const a = await sendToRespondent(e);
+	e.ra = a.ra;
+	e.rm = await respondentMember(e, a.ra);
+	e.conf = a.conf;
+	// Another organisation's respondent in the same project.
+	const b = await sendToRespondent(e);
+	e.otherOrg = b.ra;
+	// The same six roles in another firm's project.
+	const o = await engagement();
+	const oa = await sendToRespondent(o);
+	o.ra = oa.ra;
+	o.rm = await respondentMember(o, oa.ra);
+	// An operator with MFA.
+	const email = `operator.${crypto.randomBytes(4).toString('hex')}@example.test`;
+	const link = admin('operator-create', '--email', email).trim();
+	const { password } = await accept(new URL(link).searchParams.get('token'));
+	const op = await signIn(email, password);
+	const { secret } = (await op.request('POST', '/api/v1/me/mfa')).json();
+	const step = Math.floor(Date.now() / 30000);
+	await op.request('POST', '/api/v1/me/mfa/verify', { body: { otp: totp(secret, step) } });
+	const operator = await signIn(email, password, { otp: totp(secret, step + 1) });
+	// A document on the confirmation, for the document routes.
+	const boundary = 'bgwaccess0123456789';
+	const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n`
+		+ `Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--${boundary}--\r\n`);
+	const up = await e.aa.request('POST', `/api/v1/confirmations/${e.conf.id}/documents`,
+		{ body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+	assert.equal(up.status, 201, up.body);
+	w = { e, o, operator, doc: up.json().id };
+});
+
+function fill(pattern) {
+	const { e, doc } = w;
+	const params = pattern.startsWith('/api/v1/projects/') ? [e.project.id, e.cm.user.id]
+		: pattern.startsWith('/api/v1/confirmations/') ? [e.conf.id]
+			: pattern.startsWith('/api/v1/documents/') ? [doc]
+				: pattern.startsWith('/api/v1/verify/') ? [e.conf.reference]
+					: pattern.startsWith('/api/v1/operator/users/') ? [e.cm.user.id]
+						: pattern.startsWith('/api/v1/import-templates/') ? ['confirmations-template.csv']
+							: [];
+	let i = 0;
+	return pattern.replace(/\{\}/g, () => params[i++]);
+}
+
+// What actor gets for a row.
+function expected(row, actor) {
+	if (row === 'public') return 'Y';
+	if (actor === 'anon') return 'U';
+	if (row === 'account') return 'Y';
+	if (row === 'operator') return actor === 'operator' ? 'Y' : 'N';
+	if (row === 'firm') return ['aa', 'am', 'o.aa', 'o.am'].includes(actor) ? 'Y' : 'F';
+	if (actor === 'operator' || actor.startsWith('o.')) return 'N';
+	if (actor === 'otherOrg') return row === MATRIX['GET /api/v1/projects/{}'] ? 'Y' : null;
+	return row[ROLES.indexOf(actor)];
+}
+
+function judge(want, res, page) {
+	switch (want) {
+	case 'Y': return ![401, 403, 404].includes(res.status) && res.status < 500;
+	case 'F': return res.status === 403;
+	case 'N': return res.status === 404;
+	case 'U': return res.status === 401 || (page && res.status === 303);
+	default: return true;
+	}
+}
+
+test('every route has a row in the access matrix', () => {
+	const missing = routes().map((r) => `${r.method} ${r.pattern}`).filter((k) => !(k in MATRIX));
+	assert.deepEqual(missing, [], `routes without a matrix row: ${missing.join(', ')}`);
+});
+
+test('every route answers every actor as the matrix says', async () => {
+	const { e, o, operator } = w;
+	const actors = { anon: null, ...Object.fromEntries(ROLES.map((r) => [r, e[r]])),
+		...Object.fromEntries(ROLES.map((r) => [`o.${r}`, o[r]])), otherOrg: e.otherOrg, operator };
+	const failures = [];
+	for (const rt of routes()) {
+		const key = `${rt.method} ${rt.pattern}`;
+		const row = MATRIX[key];
+		if (row === undefined) continue;
+		const path = fill(rt.pattern);
+		const page = !rt.pattern.startsWith('/api/') && rt.pattern !== '/healthz' && rt.pattern !== '/metrics';
+		for (const [name, client] of Object.entries(actors)) {
+			let want = expected(row, name);
+			// A respondent of another organisation sees the project but not this confirmation
+			// nor its documents.
+			if (name === 'otherOrg') {
+				const projectLevel = rt.pattern.startsWith('/api/v1/projects/');
+				want = projectLevel ? row[ROLES.indexOf('ra')] : 'N';
+				if (typeof row !== 'string' || row.length !== 6) want = expected(row, 'ra');
+			}
+			const unsafe = !['GET', 'HEAD'].includes(rt.method);
+			const opts = unsafe ? { body: 'x', headers: { 'content-type': 'text/plain' } } : {};
+			const res = client ? await client.request(rt.method, path, opts) : await request(rt.method, path, opts);
+			if (!judge(want, res, page))
+				failures.push(`${key} as ${name}: want ${want}, got ${res.status} ${res.body.slice(0, 120)}`);
+		}
+	}
+	assert.deepEqual(failures, []);
+});
