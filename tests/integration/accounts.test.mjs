@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, request, freshSource } from './lib/stack.mjs';
 import {
-	admin, accept, signIn, newFirm, newPassword, uniqueEmail, tokenFromMail, totp, sql,
+	admin, accept, signIn, newFirm, newPassword, uniqueEmail, tokenFromMail, totp, sql, canary,
 } from './lib/world.mjs';
 
 const COOKIE = '__Host-bgw_session';
@@ -210,6 +210,7 @@ test('MFA: enrol with TOTP, then sign-in needs a code, each code works once, rec
 	const begin = await a.request('POST', '/api/v1/me/mfa');
 	assert.equal(begin.status, 200, begin.body);
 	const { secret, otpauth_uri: uri } = begin.json();
+	canary(secret);
 	assert.match(secret, /^[A-Z2-7]{32}$/);
 	assert.match(uri, /^otpauth:\/\/totp\//);
 	const bad = await a.request('POST', '/api/v1/me/mfa/verify', { body: { otp: '000000' === totp(secret) ? '111111' : '000000' } });
@@ -218,6 +219,7 @@ test('MFA: enrol with TOTP, then sign-in needs a code, each code works once, rec
 	const ok = await a.request('POST', '/api/v1/me/mfa/verify', { body: { otp: totp(secret, step) } });
 	assert.equal(ok.status, 200, ok.body);
 	const codes = ok.json().recovery_codes;
+	codes.forEach(canary);
 	assert.equal(codes.length, 10);
 	assert.equal(new Set(codes).size, 10);
 

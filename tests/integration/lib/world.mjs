@@ -4,12 +4,22 @@
 // behind the application's back, except where a test says it moves the clock.
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { Client, env, request, waitForMessage, freshSource } from './stack.mjs';
 
+/** Remember a secret the tests used (password, token, code, session): the canary check
+ * (tests/faults/zz-canary.test.mjs, run last) looks for every one of them in every log. */
+export function canary(secret) {
+	if (secret && process.env.BGW_STACK_DIR)
+		fs.appendFileSync(path.join(process.env.BGW_STACK_DIR, 'canaries.txt'), `${secret}\n`);
+	return secret;
+}
+
 /** A unique, policy-conforming password, also a canary: it must never reach a log. */
 export function newPassword(tag = 'pw') {
-	return `canary-${tag}-${crypto.randomBytes(9).toString('base64url')}`;
+	return canary(`canary-${tag}-${crypto.randomBytes(9).toString('base64url')}`);
 }
 
 export function uniqueEmail(who) {
@@ -56,7 +66,7 @@ export async function mailTo(to, re, { timeout = 20000 } = {}) {
 /** The token of the link in the newest mail to `to` that holds `path?token=`. */
 export async function tokenFromMail(to, path) {
 	const [, match] = await mailTo(to, new RegExp(`${path}\\?token=([A-Za-z0-9_-]{43})`));
-	return match[1];
+	return canary(match[1]);
 }
 
 /** Open an account from an invitation token; resolves with {email, password, user}. */
@@ -72,6 +82,8 @@ export async function signIn(email, password, extra = {}) {
 	const c = new Client();
 	const res = await c.request('POST', '/api/v1/session', { body: { email, password, ...extra } });
 	assert.equal(res.status, 200, `sign-in of ${email}: ${res.status} ${res.body}`);
+	canary(c.jar['__Host-bgw_session']);
+	canary(c.csrf);
 	c.user = res.json().user;
 	c.email = email;
 	c.password = password;
@@ -82,7 +94,7 @@ export async function signIn(email, password, extra = {}) {
 export async function newFirm(name = `監査法人テスト ${crypto.randomBytes(3).toString('hex')}`) {
 	const email = uniqueEmail('firm-admin');
 	const link = admin('firm-create', '--name', name, '--email', email).trim();
-	const token = new URL(link).searchParams.get('token');
+	const token = canary(new URL(link).searchParams.get('token'));
 	const { password } = await accept(token, { name: '監査 一郎' });
 	const c = await signIn(email, password);
 	c.firm = name;
@@ -94,6 +106,7 @@ export async function newProject(auditor, name = 'FY2026 statutory audit') {
 	const res = await auditor.request('POST', '/api/v1/projects', {
 		body: { name, client_name: '株式会社サンプル商事', period_end: '2026-03-31' } });
 	assert.equal(res.status, 201, res.body);
+	canary(res.json().project.first_access_code);
 	return res.json().project;
 }
 

@@ -1,0 +1,208 @@
+// notify.test.mjs: the batch job (bgw-notify --once --now ...) against the real stack and
+// SMTP sink.  Each scenario lives in its own stretch of the past (projects and sending
+// dates moved back with SQL, the batch's clock moved with --now), so the confirmations of
+// tests running beside these (sent today) are never due for these runs.  Scenarios run in
+// order, each in a later era than the one before.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { settle } from './lib/stack.mjs';
+import { sql, mailText, decodeHeader, uniqueEmail } from './lib/world.mjs';
+import { engagement, sendToRespondent, createConfirmation, confirmationBody, act,
+	respondentMember } from './lib/engagement.mjs';
+import { runOnce, startOnce, mailsTo, drained, backdate, cloneSent } from './lib/notify.mjs';
+
+const count = (q) => Number(sql(q));
+const events = (cid, action) => count(`SELECT count(*) FROM bgw.audit_events
+	WHERE object_id = '${cid}' AND action = '${action}'`);
+
+async function once(now) {
+	const r = await runOnce(now);
+	assert.equal(r.code, 0, r.out);
+	return r;
+}
+
+test('reminders follow the schedule: before, after, then every N days; alerts and digest', async () => {
+	const e = await engagement();
+	const { conf, email } = await sendToRespondent(e);
+	backdate(e.project.id);
+	sql(`UPDATE bgw.confirmations SET sent_at = '2024-03-01T00:00:00Z', as_of = '2024-02-29',
+		due_date = '2024-03-31' WHERE id = '${conf.id}'`);
+	const reminders = () => mailsTo(email).filter((m) => /再送|Reminder/.test(decodeHeader(m.subject)));
+	const to = (c, kind) => mailsTo(c.email).filter((m) => kind.test(decodeHeader(m.subject)));
+
+	await once('2024-03-20T00:00:00Z');           // 11 days before: nothing yet
+	await drained(email);
+	assert.equal(reminders().length, 0);
+
+	await once('2024-03-25T00:00:00Z');           // the 7-days-before slot (03-24)
+	await drained(email);
+	assert.equal(reminders().length, 1);
+	const text = mailText(reminders()[0]);
+	assert.match(decodeHeader(reminders()[0].subject), new RegExp(conf.reference));
+	assert.match(text, new RegExp(conf.reference));
+	assert.match(text, /\/verify\b/);
+	assert.doesNotMatch(text, /1250000|1,250,000|1042\.50/, 'no amount in a respondent mail');
+	assert.equal(to(e.aa, /状況|status/).length, 1, 'one digest to the audit admin');
+	assert.equal(to(e.am, /状況|status/).length, 0, 'no digest to an audit member');
+
+	await once('2024-03-25T06:00:00Z');           // a rerun the same day sends nothing new
+	await drained(email);
+	assert.equal(reminders().length, 1);
+	assert.equal(to(e.aa, /状況|status/).length, 1);
+
+	await once('2024-04-02T00:00:00Z');           // overdue; the after-slot is 04-03
+	await drained(email);
+	assert.equal(reminders().length, 1);
+	for (const c of [e.aa, e.am]) assert.equal(to(c, /期限|due date/).length, 1, `overdue alert to ${c.email}`);
+	for (const c of [e.ca, e.cm]) assert.equal(to(c, /期限|due date/).length, 0);
+
+	await once('2024-04-03T00:00:00Z');           // 3 days after the due date
+	await once('2024-04-12T00:00:00Z');           // then every 7 days: the 04-10 slot
+	await drained(email);
+	assert.equal(reminders().length, 3);
+	for (const c of [e.aa, e.am]) assert.equal(to(c, /期限|due date/).length, 1, 'told once');
+
+	const got = await e.aa.request('GET', `/api/v1/confirmations/${conf.id}`);
+	assert.equal(got.json().confirmation.reminders_sent, 3);
+	assert.equal(events(conf.id, 'notify.reminder'), 3, 'each reminder in the history');
+	assert.equal(events(conf.id, 'notify.overdue_alert'), 2, 'the alert of each auditor');
+});
+
+test('audit admins edit the schedule; others may not', async () => {
+	const e = await engagement();
+	const path = `/api/v1/projects/${e.project.id}/reminders`;
+	let r = await e.aa.request('GET', path);
+	assert.equal(r.status, 200, r.body);
+	assert.deepEqual(r.json().reminders, { days_before: 7, days_after: 3, every_days: 7 });
+	r = await e.aa.request('PATCH', path, { body: { days_before: 2, every_days: null } });
+	assert.equal(r.status, 200, r.body);
+	assert.deepEqual(r.json().reminders, { days_before: 2, days_after: 3, every_days: null });
+	r = await e.aa.request('PATCH', path, { body: { every_days: 0 } });
+	assert.equal(r.status, 422, r.body);
+	for (const c of [e.am, e.ca]) {
+		r = await c.request('PATCH', path, { body: { days_before: 1 } });
+		assert.equal(r.status, 403, `${c.email}: ${r.status} ${r.body}`);
+	}
+	assert.equal(count(`SELECT count(*) FROM bgw.audit_events WHERE project_id = '${e.project.id}'
+		AND action = 'project.reminders'`), 1);
+});
+
+test('pending authorisation reminds client admins; pending approval, respondent admins', async () => {
+	const e = await engagement();
+	backdate(e.project.id);
+	const waiting = await createConfirmation(e.aa, e.project.id, confirmationBody(uniqueEmail('bank')));
+	await act(e.aa, waiting.id, 'submit');
+	sql(`UPDATE bgw.confirmations SET updated_at = '2025-01-01T00:00:00Z' WHERE id = '${waiting.id}'`);
+
+	const { conf, ra } = await sendToRespondent(e);
+	const rm = await respondentMember(e, ra);
+	const full = (await rm.request('GET', `/api/v1/confirmations/${conf.id}`)).json().confirmation;
+	const res = await rm.request('POST', `/api/v1/confirmations/${conf.id}/response`, { body: {
+		items: full.items.map((i) => ({ item_id: i.id, agrees: true })),
+		responder: { name: '銀行 次郎', title: '担当' } } });
+	assert.equal(res.status, 201, res.body);
+	sql(`UPDATE bgw.confirmations SET sent_at = '2025-01-01T00:00:00Z', as_of = '2024-12-31',
+		due_date = '2025-03-31' WHERE id = '${conf.id}';
+		UPDATE bgw.responses SET submitted_at = '2025-01-02T00:00:00Z' WHERE confirmation_id = '${conf.id}'`);
+
+	await once('2025-01-09T03:00:00Z');           // 8 and 7 days of waiting
+	await drained('%@example.test');
+	const subj = (c) => mailsTo(c.email).map((m) => decodeHeader(m.subject));
+	assert.equal(subj(e.ca).filter((s) => /発送承認|authorisation/.test(s)).length, 1);
+	assert.equal(subj(e.cm).filter((s) => /発送承認|authorisation/.test(s)).length, 0);
+	assert.equal(subj(ra).filter((s) => /回答の承認|approval/.test(s)).length, 1);
+	assert.equal(subj(rm).filter((s) => /回答の承認|approval/.test(s)).length, 0);
+	const approval = mailsTo(ra.email).find((m) => /回答の承認|approval/.test(decodeHeader(m.subject)));
+	assert.match(mailText(approval), new RegExp(conf.reference));
+	assert.match(mailText(approval), /\/verify\b/);
+	assert.equal(events(waiting.id, 'notify.auth_reminder'), 1);
+	assert.equal(events(conf.id, 'notify.approval_reminder'), 1);
+});
+
+test('two runs at once queue and send each reminder once', async () => {
+	const e = await engagement();
+	const { conf } = await sendToRespondent(e);
+	backdate(e.project.id);
+	const tag = `conc-${crypto.randomBytes(4).toString('hex')}`;
+	cloneSent(conf.id, 40, tag, { sent: '2026-01-01T00:00:00Z', due: '2026-01-31', asOf: '2025-12-31' });
+	const [a, b] = await Promise.all([runOnce('2026-01-26T00:00:00Z'), runOnce('2026-01-26T00:00:00Z')]);
+	assert.equal(a.code, 0, a.out);
+	assert.equal(b.code, 0, b.out);
+	await drained(`${tag}-%`);
+	for (let i = 1; i <= 40; i++) assert.equal(mailsTo(`${tag}-${i}@`).length, 1, `${tag}-${i}`);
+	assert.equal(count(`SELECT count(*) FROM bgw.outbox WHERE to_address::text LIKE '${tag}-%'`), 40);
+	assert.equal(count(`SELECT count(*) FROM bgw.audit_events e JOIN bgw.confirmations c ON c.id = e.object_id
+		WHERE c.respondent_email::text LIKE '${tag}-%' AND e.action = 'notify.reminder'`), 40);
+	assert.equal(count(`SELECT sum(reminders_sent) FROM bgw.confirmations WHERE respondent_email::text LIKE '${tag}-%'`), 40);
+});
+
+test('a run killed half-way, and a rerun, send every reminder once', async () => {
+	const e = await engagement();
+	const { conf } = await sendToRespondent(e);
+	backdate(e.project.id);
+	const tag = `kill-${crypto.randomBytes(4).toString('hex')}`;
+	const n = 300;
+	cloneSent(conf.id, n, tag, { sent: '2026-02-01T00:00:00Z', due: '2026-02-28', asOf: '2026-01-31' });
+	const queued = () => count(`SELECT count(*) FROM bgw.outbox WHERE to_address::text LIKE '${tag}-%'`);
+	const child = startOnce('2026-02-22T00:00:00Z');
+	const end = Date.now() + 20000;
+	while (queued() === 0 && Date.now() < end) await settle(10);
+	child.kill('SIGKILL');
+	await new Promise((r) => child.on('close', r));
+	const before = queued();
+	assert.ok(before > 0, 'the run had started queueing');
+	// A claim the killed run held stays leased; moving the clock past the lease is what time
+	// would do.
+	sql(`UPDATE bgw.outbox SET locked_until = now() - interval '1 second'
+		WHERE status = 'sending' AND to_address::text LIKE '${tag}-%'`);
+	await once('2026-02-22T00:00:00Z');
+	await drained(`${tag}-%`);
+	assert.equal(queued(), n);
+	const counts = new Map();
+	for (const m of mailsTo(`${tag}-`)) {
+		const k = String(m.to).match(new RegExp(`${tag}-\\d+@`))[0];
+		counts.set(k, (counts.get(k) ?? 0) + 1);
+	}
+	assert.equal(counts.size, n, `killed after ${before} queued: every address got its reminder`);
+	assert.deepEqual([...counts.values()].filter((v) => v !== 1), [], 'none twice');
+	assert.equal(count(`SELECT count(*) FROM bgw.audit_events e JOIN bgw.confirmations c ON c.id = e.object_id
+		WHERE c.respondent_email::text LIKE '${tag}-%' AND e.action = 'notify.reminder'`), n);
+});
+
+test('a mail refused for good marks the confirmation undeliverable; the audit team corrects it', async () => {
+	const e = await engagement();
+	const { conf } = await sendToRespondent(e);
+	backdate(e.project.id);
+	// An address no relay takes (not ASCII): test-only, as a bounce would leave it.
+	const bad = `未達-${crypto.randomBytes(3).toString('hex')}@example.test`;
+	sql(`UPDATE bgw.confirmations SET respondent_email = '${bad}', sent_at = '2026-03-01T00:00:00Z',
+		as_of = '2026-02-28', due_date = '2026-03-31' WHERE id = '${conf.id}'`);
+	await once('2026-03-25T00:00:00Z');
+	const end = Date.now() + 20000;
+	let c;
+	do {
+		await settle(200);
+		c = (await e.aa.request('GET', `/api/v1/confirmations/${conf.id}`)).json().confirmation;
+	} while (!c.undeliverable && Date.now() < end);
+	assert.equal(c.undeliverable, true);
+	assert.equal(events(conf.id, 'notify.undeliverable'), 1);
+
+	const good = uniqueEmail('corrected');
+	let r = await e.am.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
+		{ body: { email: good, name: '経理部 ご担当者' } });
+	assert.equal(r.status, 200, r.body);
+	assert.equal(r.json().confirmation.undeliverable, false);
+	assert.equal(events(conf.id, 'conf.addressee'), 1);
+	await drained(good);
+	const mails = mailsTo(good);
+	assert.equal(mails.length, 1);
+	assert.match(mailText(mails[0]), /\/invitation\?token=/);
+	assert.match(mailText(mails[0]), new RegExp(conf.reference));
+	r = await e.am.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
+		{ body: { email: good, name: 'again' } });
+	assert.equal(r.status, 409, 'only an undeliverable one is corrected');
+	r = await e.ca.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
+		{ body: { email: good, name: 'client' } });
+	assert.equal(r.status, 403, r.body);
+});
