@@ -11,6 +11,8 @@
  */
 #include "db.h"
 
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +184,30 @@ prepare_all(const bgw_db *db, PGconn *conn)
 	return BGW_OK;
 }
 
+/* Is the server still at the other end of an idle connection?  Between transactions the
+ * server sends nothing of its own accord (no LISTEN here), so anything readable on the
+ * socket - the FATAL message of a shutdown or a terminated backend, or the end of the
+ * stream - means it has gone.  libpq itself notices only when the next statement fails,
+ * which would fail the request that sent it, possibly long after PostgreSQL is back; found
+ * here, where no transaction is open, the connection is simply made again.  A connection in
+ * a transaction is never judged: it must not be swapped under the work it holds. */
+static bool
+idle_connection_alive(PGconn *conn)
+{
+	struct pollfd pfd;
+
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+		return true;
+	pfd.fd = PQsocket(conn);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	/* No socket: libpq has already marked the connection bad, which PQstatus reports. */
+	if (pfd.fd < 0)
+		return true;
+	/* Zero timeout: a look, never a wait.  A failed poll (EINTR) proves nothing. */
+	return poll(&pfd, 1, 0) <= 0;
+}
+
 bgw_err
 db_ensure(bgw_db *db)
 {
@@ -194,8 +220,11 @@ db_ensure(bgw_db *db)
 	PGconn *conn;
 	bgw_err e;
 
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
-		return BGW_OK;
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+		if (idle_connection_alive(db->conn))
+			return BGW_OK;
+		bgw_log(BGW_LOG_WARN, "postgresql closed the connection; reconnecting");
+	}
 	drop_connection(db);
 
 	conn = PQconnectdbParams(keys, values, 1);

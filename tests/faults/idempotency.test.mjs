@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { newFirm, sql } from '../integration/lib/world.mjs';
 import {
 	masterPid, workerPids, waitUntil, sleep, logSize, sanitizerReports, ensureFcgi, ensurePg,
+	busyWorker,
 } from './lib/procs.mjs';
 import { once, clientHeaders, ok2xx } from './lib/load.mjs';
 
@@ -97,7 +98,10 @@ test('kill -9 of workers while clients create projects and retry failures with t
 		await sleep(800);
 		for (let k = 0; k < 5; k++) {
 			const pids = workerPids(master);
-			process.kill(pids[k % pids.length], 'SIGKILL');
+			// A worker in the middle of creating a project, so a retry is really needed.
+			const busy = await busyWorker(pids);
+			assert.ok(busy, 'a worker was serving a request');
+			process.kill(busy.pid, 'SIGKILL');
 			await waitUntil(() => workerPids(master).length === pids.length, { timeout: 2000 });
 			await sleep(1100);
 		}
@@ -109,6 +113,7 @@ test('kill -9 of workers while clients create projects and retry failures with t
 	t.diagnostic(`${outcomes.length} projects, ${retried.length} needed a retry: ` +
 		retried.map((o) => o.tries.join('→')).join(', '));
 	for (const o of outcomes) assert.ok(ok2xx({ status: o.tries.at(-1) }), `${o.name}: ${o.tries.join(' ')}`);
+	assert.ok(retried.length > 0, 'no creation needed a retry: the kills hit nothing in flight');
 	const counts = sql(`SELECT count(*) FROM bgw.projects WHERE name LIKE 'idem kill ${tag} %' GROUP BY name HAVING count(*) > 1`);
 	assert.equal(counts, '', 'a project was created twice');
 	assert.equal(Number(sql(`SELECT count(*) FROM bgw.projects WHERE name LIKE 'idem kill ${tag} %'`)), outcomes.length);

@@ -47,10 +47,9 @@ test('PostgreSQL stopped under load: 503 unavailable, then recovery within 10 s,
 	});
 	const reads = startLoad({ concurrency: READERS, request: reader });
 	const writes = startLoad({ concurrency: WRITERS, request: writer });
-	let tStop, tStart;
+	let tStart;
 	try {
 		await sleep(1500);
-		tStop = Date.now();
 		pgStop();
 		const tStopped = Date.now();
 		await sleep(2000);

@@ -8,7 +8,7 @@ import { messages, waitForMessage } from '../integration/lib/stack.mjs';
 import { newFirm, newProject, uniqueEmail, sql } from '../integration/lib/world.mjs';
 import {
 	masterPid, workerPids, waitUntil, sleep, logSize, sanitizerReports, clamdStop, clamdStart,
-	clamdPid, ensureClamd, ensureFcgi, ensurePg, smtpStop, smtpStart, ensureSmtp,
+	clamdPid, ensureClamd, ensureFcgi, ensurePg, smtpStop, ensureSmtp,
 } from './lib/procs.mjs';
 import { once } from './lib/load.mjs';
 

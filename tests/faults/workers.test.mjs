@@ -11,7 +11,7 @@ import { freshSource } from '../integration/lib/stack.mjs';
 import { newFirm } from '../integration/lib/world.mjs';
 import {
 	masterPid, workerPids, poolSize, procStat, alive, waitUntil, sleep, logSize,
-	sanitizerReports, startFcgi, ensureFcgi,
+	sanitizerReports, startFcgi, ensureFcgi, busyWorker,
 } from './lib/procs.mjs';
 import { once, startLoad, clientHeaders, summary, ok2xx, fromNginx } from './lib/load.mjs';
 
@@ -49,15 +49,17 @@ test('kill -9 of a worker under load: replaced within a second, only its in-flig
 		await sleep(1000);
 		for (let k = 0; k < KILLS; k++) {
 			const before = workerPids(master);
-			const victim = before[k % before.length];
-			const servedBefore = load.results.filter(ok2xx).length;
+			// Kill a worker in the middle of a request, so the bound below is really tested.
+			const busy = await busyWorker(before);
+			assert.ok(busy, 'a worker was serving a request');
+			const victim = busy.pid;
 			const t = Date.now();
 			process.kill(victim, 'SIGKILL');
 			const after = await waitUntil(() => {
 				const now = workerPids(master);
 				return now.length === size && !now.includes(victim) ? now : null;
 			}, { timeout: REPLACE_MS, interval: 10 });
-			kills.push({ victim, t, replacedMs: after ? Date.now() - t : null, servedBefore });
+			kills.push({ victim, t, inFlight: busy.inFlight, replacedMs: after ? Date.now() - t : null });
 			assert.ok(after, `worker ${victim} was not replaced within ${REPLACE_MS} ms ` +
 				`(workers now: ${workerPids(master).join(' ')})`);
 			assert.equal(after.filter((p) => !before.includes(p)).length, 1,
@@ -77,8 +79,8 @@ test('kill -9 of a worker under load: replaced within a second, only its in-flig
 	const failed = results.filter((r) => !ok2xx(r));
 	for (const k of kills) {
 		const mine = failed.filter((r) => r.t1 >= k.t && r.t1 <= k.t + FAILURE_WINDOW_MS);
-		assert.ok(mine.length <= 1, `kill of ${k.victim} failed ${mine.length} requests ` +
-			`(at most the one it was serving): ${summary(mine)}`);
+		assert.ok(mine.length <= k.inFlight, `kill of ${k.victim} failed ${mine.length} requests, ` +
+			`more than the ${k.inFlight} it was serving: ${summary(mine)}`);
 	}
 	const unexplained = failed.filter((r) => !kills.some((k) => r.t1 >= k.t && r.t1 <= k.t + FAILURE_WINDOW_MS));
 	assert.deepEqual(unexplained.map((r) => r.status || r.error), [],
@@ -95,8 +97,37 @@ test('kill -9 of a worker under load: replaced within a second, only its in-flig
 	assert.deepEqual(after.filter((r) => !ok2xx(r)).map((r) => r.status || r.error), [],
 		`after the kills: ${summary(after)}`);
 	assert.deepEqual(sanitizerReports(logAt), []);
-	t.diagnostic(`kills: ${kills.map((k) => `${k.replacedMs} ms`).join(', ')}; ` +
+	t.diagnostic(`kills (replaced after): ${kills.map((k) => `${k.replacedMs} ms`).join(', ')}; ` +
 		`load: ${summary(results)}`);
+});
+
+test('kill -9 of a worker serving GETs: nginx retries each on another worker, none fails', async (t) => {
+	// FIELD-NOTES: "A worker killed mid-request: nginx retries an idempotent GET on another
+	// worker; a POST gets 502."  nginx retries only on another upstream *server*, so this
+	// holds only if nginx/nginx.conf.in's upstream names the pool's socket more than once.
+	const logAt = logSize();
+	const master = masterPid();
+	const size = poolSize();
+	const load = startLoad({ concurrency: CONCURRENCY, request: listRequest });
+	try {
+		await sleep(800);
+		for (let k = 0; k < KILLS; k++) {
+			const before = workerPids(master);
+			const busy = await busyWorker(before);
+			assert.ok(busy, 'a worker was serving a request');
+			process.kill(busy.pid, 'SIGKILL');
+			await waitUntil(() => workerPids(master).length === size && workerPids(master).some((p) => !before.includes(p)),
+				{ timeout: REPLACE_MS, interval: 10 });
+			await sleep(BETWEEN_KILLS_MS);
+		}
+	} finally {
+		await load.stop();
+	}
+	const failed = load.results.filter((r) => !ok2xx(r));
+	t.diagnostic(`load: ${summary(load.results)}`);
+	assert.deepEqual(failed.map((r) => `${r.status || r.error} ${r.body ?? ''}`), [],
+		'a GET in flight on a killed worker must be retried by nginx, not fail');
+	assert.deepEqual(sanitizerReports(logAt), []);
 });
 
 test('SIGHUP under load: every worker is replaced and no request fails', async (t) => {

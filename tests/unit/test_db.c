@@ -59,6 +59,7 @@ void __wrap_PQclear(PGresult *r);
 PGTransactionStatusType __wrap_PQtransactionStatus(const PGconn *c);
 char *__wrap_PQgetvalue(const PGresult *r, int row, int col);
 int __wrap_PQgetisnull(const PGresult *r, int row, int col);
+int __wrap_PQsocket(const PGconn *c);
 
 static PGresult *
 fake(ExecStatusType st, const char *sqlstate, const char *message, int nparams)
@@ -209,6 +210,15 @@ __wrap_PQclear(PGresult *r)
 		return;
 	m.live--;
 	free(r);
+}
+
+/* No real socket behind the fake connection: db_ensure's idle probe cannot tell, and
+ * trusts PQstatus. */
+int
+__wrap_PQsocket(const PGconn *c)
+{
+	(void)c;
+	return -1;
 }
 
 PGTransactionStatusType

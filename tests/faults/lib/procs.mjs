@@ -123,6 +123,46 @@ export function workerPids(master = masterPid()) {
 		.map((s) => s.pid).sort((a, b) => a - b);
 }
 
+/** The inodes of the connections the pool has accepted and not yet closed: server-side
+ * sockets of the FastCGI socket's path in /proc/net/unix in state CONNECTED (03).  A worker
+ * closes its connection when it finishes a request, so holding one means "in flight". */
+export function acceptedConnections() {
+	const sock = configValue('socket');
+	const out = new Set();
+	for (const line of fs.readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+		const f = line.trim().split(/\s+/);
+		// Num RefCount Protocol Flags Type St Inode Path
+		if (f.length >= 8 && f[7] === sock && f[5] === '03') out.add(f[6]);
+	}
+	return out;
+}
+
+/** How many accepted FastCGI connections the process holds (a worker: 0 or 1). */
+export function inFlight(pid, accepted = acceptedConnections()) {
+	let n = 0;
+	let fds = [];
+	try { fds = fs.readdirSync(`/proc/${pid}/fd`); } catch { return 0; }
+	for (const fd of fds) {
+		let link = '';
+		try { link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { continue; }
+		const m = link.match(/^socket:\[(\d+)\]$/);
+		if (m && accepted.has(m[1])) n++;
+	}
+	return n;
+}
+
+/** Wait until one of pids is serving a request; resolves {pid, inFlight} or undefined. */
+export function busyWorker(pids, { timeout = 3000 } = {}) {
+	return waitUntil(() => {
+		const accepted = acceptedConnections();
+		for (const pid of pids) {
+			const n = inFlight(pid, accepted);
+			if (n > 0) return { pid, inFlight: n };
+		}
+		return null;
+	}, { timeout, interval: 1 });
+}
+
 /** The pool size the master keeps: `workers` of bgw.conf (0 = the number of cores). */
 export function poolSize() {
 	const n = Number(configValue('workers') ?? 0);
