@@ -8,6 +8,41 @@
 /* page_error.c: the error answer of an HTML page route (the router calls it) */
 void page_render_error(bgw_request *r, bgw_err err);
 
+/* The HTML pages (routes_pages.c; helpers in page.h).
+ * page_layout.c */
+bgw_err page_home(bgw_request *r);
+bgw_err page_lang(bgw_request *r);
+/* page_session.c */
+bgw_err page_login(bgw_request *r);
+bgw_err page_login_post(bgw_request *r);
+bgw_err page_logout(bgw_request *r);
+/* page_project.c */
+bgw_err page_projects(bgw_request *r);
+bgw_err page_project_create(bgw_request *r);
+bgw_err page_dashboard(bgw_request *r);
+bgw_err page_access(bgw_request *r);
+bgw_err page_access_post(bgw_request *r);
+bgw_err page_bulk_authorize(bgw_request *r);
+bgw_err page_project_complete(bgw_request *r);
+/* page_conf.c */
+bgw_err page_conf(bgw_request *r);
+bgw_err page_conf_submit(bgw_request *r);
+bgw_err page_conf_authorize(bgw_request *r);
+bgw_err page_conf_return(bgw_request *r);
+bgw_err page_conf_refuse(bgw_request *r);
+bgw_err page_conf_address_check(bgw_request *r);
+bgw_err page_conf_send(bgw_request *r);
+bgw_err page_conf_approve(bgw_request *r);
+bgw_err page_conf_send_back(bgw_request *r);
+bgw_err page_conf_decline(bgw_request *r);
+bgw_err page_conf_review(bgw_request *r);
+bgw_err page_conf_resolve(bgw_request *r);
+bgw_err page_conf_ask_again(bgw_request *r);
+bgw_err page_conf_close(bgw_request *r);
+bgw_err page_conf_remind(bgw_request *r);
+bgw_err page_conf_cancel(bgw_request *r);
+bgw_err page_conf_share(bgw_request *r);
+
 /* h_health.c */
 bgw_err h_health(bgw_request *r);
 
@@ -85,5 +120,24 @@ bgw_err h_metrics(bgw_request *r);
 /* Count r (its route, status and duration) in the shared counters; call once per request
  * after the answer is sent and before the arena is reset. */
 void h_metrics_observe(bgw_request *r, double duration_ms);
+
+/* h_notify.c (notify) */
+extern const field_spec reminders_fields[], addressee_fields[];
+extern const db_stmt stmt_h_notify[];
+bgw_err h_reminders_get(bgw_request *r);
+bgw_err h_reminders_set(bgw_request *r);
+bgw_err h_conf_addressee(bgw_request *r);
+
+/* h_comment.c, h_history.c, h_verify.c, h_export.c, h_import.c (routes_records.c) */
+extern const field_spec comment_fields[];
+bgw_err h_comment_list(bgw_request *r);
+bgw_err h_comment_add(bgw_request *r);
+bgw_err h_conf_history(bgw_request *r);
+bgw_err h_project_audit_log(bgw_request *r);
+bgw_err h_verify(bgw_request *r);
+bgw_err h_export_csv(bgw_request *r);
+bgw_err h_export_xml(bgw_request *r);
+bgw_err h_conf_import(bgw_request *r);
+bgw_err h_import_template(bgw_request *r);
 
 #endif

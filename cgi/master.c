@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "worker.h"
 
 #define MASTER_MAX_WORKERS 256
@@ -103,6 +104,7 @@ reap(void)
 				bgw_log(BGW_LOG_WARN, "worker %ld died (%s %d); replacing it", (long)pid,
 				    WIFSIGNALED(status) ? "signal" : "exit",
 				    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+				metrics_worker_restarted();
 				if (time(NULL) - slots[i].started < MASTER_FAST_DEATH_S)
 					fast++;
 			}

@@ -1,7 +1,15 @@
-/* routes_notify.c - the routes of reminder schedules and notification settings. */
+/* routes_notify.c - the routes of reminder schedules and undeliverable addressees. */
 #include "handlers.h"
 #include "route.h"
 
+#define V1 "/api/v1"
+
 const route routes_notify[] = {
+	{"GET", V1 "/projects/{}/reminders", ACT_PROJECT_READ, ROUTE_SIGNED_IN, false, BODY_NONE,
+	    NULL, h_reminders_get},
+	{"PATCH", V1 "/projects/{}/reminders", ACT_PROJECT_SETTINGS, ROUTE_SIGNED_IN, true,
+	    BODY_JSON, reminders_fields, h_reminders_set},
+	{"POST", V1 "/confirmations/{}/addressee", ACT_CONF_REVIEW, ROUTE_SIGNED_IN, true,
+	    BODY_JSON, addressee_fields, h_conf_addressee},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
 };

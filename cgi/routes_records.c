@@ -1,7 +1,32 @@
-/* routes_records.c - the routes of comments, history, receipts, the public verify route, import, export, the audit log. */
+/* routes_records.c - the routes of comments, history, the public verify route, import,
+ * export, the import templates and the audit log. */
 #include "handlers.h"
 #include "route.h"
 
+#define V1 "/api/v1"
+#define SIGNED ROUTE_SIGNED_IN
+
 const route routes_records[] = {
+	{"GET", V1 "/confirmations/{}/comments", ACT_CONF_COMMENT, SIGNED, false, BODY_NONE, NULL,
+	    h_comment_list},
+	{"POST", V1 "/confirmations/{}/comments", ACT_CONF_COMMENT, SIGNED, true, BODY_JSON,
+	    comment_fields, h_comment_add},
+	{"GET", V1 "/confirmations/{}/history", ACT_CONF_HISTORY, SIGNED, false, BODY_NONE, NULL,
+	    h_conf_history},
+	{"GET", V1 "/projects/{}/audit-log", ACT_PROJECT_AUDIT_LOG, SIGNED, false, BODY_NONE, NULL,
+	    h_project_audit_log},
+	{"GET", V1 "/projects/{}/export.csv", ACT_PROJECT_EXPORT, SIGNED, false, BODY_NONE, NULL,
+	    h_export_csv},
+	{"GET", V1 "/projects/{}/export.xml", ACT_PROJECT_EXPORT, SIGNED, false, BODY_NONE, NULL,
+	    h_export_xml},
+	/* The body is read by the handler, up to the import limit, not body_max_bytes. */
+	{"POST", V1 "/projects/{}/confirmations/import", ACT_CONF_CREATE, SIGNED, true,
+	    BODY_STREAM, NULL, h_conf_import},
+	/* Public: the templates hold no data, and people fetch them before they have an
+	 * account to fill them in. */
+	{"GET", V1 "/import-templates/{}", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL,
+	    h_import_template},
+	/* Public and rate-limited by nginx (location /api/v1/verify/). */
+	{"GET", V1 "/verify/{}", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, h_verify},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
 };

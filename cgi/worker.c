@@ -18,26 +18,31 @@
 
 #include "account.h"
 #include "audit.h"
+#include "auditview.h"
+#include "comment.h"
+#include "confexport.h"
 #include "confflow.h"
-#include "document.h"
+#include "confimport.h"
 #include "confirmation.h"
 #include "cookie.h"
+#include "document.h"
 #include "handlers.h"
 #include "idempotency.h"
 #include "invite.h"
 #include "jsonout.h"
 #include "log.h"
+#include "masterkey.h"
 #include "mfa.h"
 #include "outbox.h"
 #include "password.h"
 #include "project.h"
 #include "route.h"
 #include "scan.h"
-#include "masterkey.h"
 #include "secretbox.h"
 #include "stmt.h"
 #include "throttle.h"
 #include "urlenc.h"
+#include "verifyref.h"
 
 #define QUERY_MAX_PAIRS 64
 #define REQUEST_ID_BYTES 12
@@ -56,7 +61,8 @@ on_stop(int sig)
 static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_audit,
 	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
 	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency,
-	stmt_document, NULL};
+	stmt_document, stmt_metrics, stmt_h_notify, stmt_auditview, stmt_comment, stmt_confexport,
+	stmt_confimport, stmt_verifyref, NULL};
 
 static void
 install_signals(void)
@@ -170,6 +176,7 @@ serve(bgw_app *app, FCGX_Request *fr)
 	request_send(&r);
 	FCGX_Finish_r(fr);
 	bgw_log_access(r.method, r.path, r.status, now_ms() - t0, r.user_id);
+	h_metrics_observe(&r, now_ms() - t0);
 	bgw_log_set_request(NULL);
 	/* Whatever the request left in a transaction (a handler bug) must not leak into the
 	 * next one on this connection. */

@@ -9,5 +9,13 @@ int admin_migrate(const bgw_config *cfg, int argc, char **argv);
 int admin_status(const bgw_config *cfg, int argc, char **argv);
 int admin_firm_create(const bgw_config *cfg, int argc, char **argv);
 int admin_operator_create(const bgw_config *cfg, int argc, char **argv);
+int admin_audit_verify(const bgw_config *cfg, int argc, char **argv);
+
+/* admin_ops.c (ops) */
+int admin_purge(const bgw_config *cfg, int argc, char **argv);
+int admin_rotate_master_key(const bgw_config *cfg, int argc, char **argv);
+int admin_lock(const bgw_config *cfg, int argc, char **argv);
+int admin_unlock(const bgw_config *cfg, int argc, char **argv);
+int admin_ops_status(const bgw_config *cfg, int argc, char **argv);
 
 #endif

@@ -7,6 +7,9 @@
  *                                                    the invitation link (printed and mailed)
  *   bgw-admin --config FILE operator-create --email E
  *                                                    invite one of the service's operators
+ *   bgw-admin --config FILE purge [--now T]          destroy projects past their retention
+ *   bgw-admin --config FILE rotate-master-key [--rewrap-only]
+ *   bgw-admin --config FILE lock|unlock --email E    (operations: tools/admin_ops.c)
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,9 +27,15 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{"migrate", admin_migrate, "apply the database migrations"},
-	{"status", admin_status, "show whether PostgreSQL and clamd answer"},
+	{"status", admin_ops_status, "PostgreSQL and clamd, row counts, outbox backlog, blob disk use"},
 	{"firm-create", admin_firm_create, "--name NAME --email EMAIL: create an audit firm"},
 	{"operator-create", admin_operator_create, "--email EMAIL: invite an operator"},
+	{"audit-verify", admin_audit_verify, "[--project ID]: verify the audit chains and seals"},
+	{"purge", admin_purge, "[--now T]: destroy projects past their retention"},
+	{"rotate-master-key", admin_rotate_master_key,
+	    "[--rewrap-only]: new master key, re-wrap file keys and MFA secrets"},
+	{"lock", admin_lock, "--email EMAIL: lock an account and end its sessions"},
+	{"unlock", admin_unlock, "--email EMAIL: unlock an account"},
 };
 
 static int

@@ -2,10 +2,17 @@
  *
  *   bgw-notify --config FILE --send      drain the outbox continuously (transactional mail
  *                                        leaves within seconds); SIGTERM stops it cleanly
- *   bgw-notify --config FILE --once      one run of the batch job, then drain what is due
+ *   bgw-notify --config FILE --once [--now YYYY-MM-DDTHH:MM:SSZ]
+ *                                        one run of the batch job: queue what the calendar
+ *                                        makes due at that instant (reminders, pending
+ *                                        authorisation and approval, overdue alerts,
+ *                                        digests), clean expired sessions and tokens, then
+ *                                        drain what is due
  *
  * Several copies may run at once on any hosts: rows are claimed with FOR UPDATE SKIP LOCKED
- * (lib/outbox.c), so nothing is sent twice.
+ * (lib/outbox.c), and every notification is queued once under its natural key
+ * (db/migrations/0010_batch.sql), so nothing is queued twice.  A mail refused for good
+ * flags its confirmation undeliverable (未達), whichever mode sent it.
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -15,9 +22,12 @@
 
 #include <curl/curl.h>
 
+#include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "invite.h"
 #include "log.h"
+#include "notify.h"
 #include "outbox.h"
 #include "smtp.h"
 #include "stmt.h"
@@ -35,7 +45,8 @@ on_stop(int sig)
 	stop_requested = 1;
 }
 
-static const db_stmt *const tables[] = {stmt_core, stmt_outbox, NULL};
+static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
+	stmt_notify, NULL};
 
 /* One drain round; returns how many were sent, -1 when the database is away. */
 static int
@@ -47,17 +58,54 @@ drain_once(bgw_db *db, bgw_arena *a, const smtp_conf *smtp)
 
 	if (err == BGW_OK)
 		err = outbox_drain(db, a, smtp, NOTIFY_BATCH, &sent, &failed);
-	for (outbox_failure *f = failed; f != NULL; f = f->next)
+	for (outbox_failure *f = failed; f != NULL; f = f->next) {
+		bgw_err e;
+
 		bgw_log(BGW_LOG_WARN, "mail %s (%s) could not be delivered: %s", f->id, f->kind,
 		    f->error);
+		/* Best effort: a flag missed here (database gone) is logged for the audit team. */
+		if ((e = notify_mark_undeliverable(db, a, f->id)) != BGW_OK)
+			bgw_log(BGW_LOG_ERROR, "could not flag mail %s undeliverable: %s", f->id,
+			    bgw_err_code(e));
+	}
 	bgw_arena_reset(a);
 	return err == BGW_OK ? sent : -1;
+}
+
+/* The batch job's steps, then the drain.  0 on success, 1 on failure. */
+static int
+run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
+    const char *now_arg)
+{
+	notify_run run = {.db = db, .a = a, .base_url = cfg->base_url};
+	long long removed = 0;
+	int queued = 0, n = 0;
+	bgw_err err = notify_set_now(&run, now_arg);
+
+	if (err == BGW_E_VALIDATION) {
+		fprintf(stderr, "bgw-notify: --now takes YYYY-MM-DDTHH:MM:SSZ\n");
+		return 2;
+	}
+	if (err == BGW_OK)
+		err = notify_queue_due(&run, &queued);
+	if (err == BGW_OK)
+		err = notify_clean(&run, &removed);
+	if (err != BGW_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not run the batch job: %s", bgw_err_code(err));
+		return 1;
+	}
+	bgw_log(BGW_LOG_INFO, "batch at %s: %d notifications queued, %lld expired rows removed",
+	    run.now, queued, removed);
+	while (!stop_requested && (n = drain_once(db, a, smtp)) == NOTIFY_BATCH)
+		;
+	return n < 0 ? 1 : 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	const char *path = config_path_from_args(argc, argv);
+	const char *now_arg = NULL;
 	bool loop = false, once = false;
 	bgw_config cfg;
 	smtp_conf smtp;
@@ -69,9 +117,12 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		loop = loop || strcmp(argv[i], "--send") == 0;
 		once = once || strcmp(argv[i], "--once") == 0;
+		if (strcmp(argv[i], "--now") == 0 && i + 1 < argc)
+			now_arg = argv[++i];
 	}
-	if (path == NULL || loop == once) {
-		fprintf(stderr, "usage: bgw-notify --config FILE (--send | --once)\n");
+	if (path == NULL || loop == once || (now_arg != NULL && !once)) {
+		fprintf(stderr, "usage: bgw-notify --config FILE (--send | --once [--now "
+		    "YYYY-MM-DDTHH:MM:SSZ])\n");
 		return 2;
 	}
 	if (config_load(&cfg, path) != BGW_OK)
@@ -90,13 +141,11 @@ main(int argc, char **argv)
 	if (db == NULL || a == NULL)
 		return 1;
 	if (once) {
-		int n;
+		int rc = run_once(db, a, &cfg, &smtp, now_arg);
 
-		while ((n = drain_once(db, a, &smtp)) == NOTIFY_BATCH)
-			;
 		db_close(db);
 		bgw_arena_free(a);
-		return n < 0 ? 1 : 0;
+		return rc;
 	}
 	bgw_log(BGW_LOG_INFO, "sending from the outbox");
 	while (!stop_requested) {

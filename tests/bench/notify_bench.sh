@@ -35,7 +35,7 @@ SELECT proj.id, 'bank', 'positive', 'sent', resp.id, '$TAG-' || i || '@example.t
 FROM proj, resp, generate_series(1, $N) i;
 SQL
 
-sent() { psql_su -c "SELECT count(*) FROM outbox WHERE to_address::text LIKE '$TAG-%' AND status = 'sent'"; }
+sent() { psql_su -c "SELECT count(*) FROM bgw.outbox WHERE to_address::text LIKE '$TAG-%' AND status = 'sent'"; }
 
 start=$(date +%s.%N)
 "$BGW_NOTIFY" --config "$BGW_CONFIG" --once --now "$NOW" >/dev/null 2>&1

@@ -11,7 +11,6 @@
 --   BENCH_ANSWERS    a file of lines "CID ITEM_ID..." of fresh confirmations: each request
 --                    is POST /api/v1/confirmations/CID/response agreeing to every item, each
 --                    line used once (threads take lines i, i + T, ...; T = BENCH_THREADS)
---   BENCH_MAX        stop after this many responses in all (split over BENCH_THREADS)
 --
 -- done() prints one line: WRK requests=N seconds=S rps=R p50_ms=A p99_ms=B errors=E
 -- (errors: connect, read, write, timeout, and any status >= 400).
@@ -42,7 +41,7 @@ local prefix = env("BENCH_PREFIX") or ""
 local method = env("BENCH_METHOD") or "GET"
 local headers = {}
 local paths, answers, body
-local turn, limit, seen = 0, nil, 0
+local turn = 0
 
 function init(args)
 	local id = tonumber(wrk.thread:get("id"))
@@ -61,7 +60,6 @@ function init(args)
 		end
 		headers["Content-Type"] = "application/json"
 	end
-	if env("BENCH_MAX") then limit = math.ceil(tonumber(env("BENCH_MAX")) / threads_total) end
 end
 
 local function answer_body(fields)
@@ -87,13 +85,6 @@ function request()
 	end
 	local p = paths[(turn - 1) % #paths + 1]
 	return wrk.format(method, prefix .. p, headers, body)
-end
-
-if env("BENCH_MAX") then
-	function response(status, hdrs, b)
-		seen = seen + 1
-		if seen >= limit then wrk.thread:stop() end
-	end
 end
 
 function done(summary, latency, requests)

@@ -34,6 +34,7 @@ test('reminders follow the schedule: before, after, then every N days; alerts an
 	await once('2024-03-20T00:00:00Z');           // 11 days before: nothing yet
 	await drained(email);
 	assert.equal(reminders().length, 0);
+	assert.equal(to(e.aa, /状況|status/).length, 1, 'the day\'s digest to the audit admin');
 
 	await once('2024-03-25T00:00:00Z');           // the 7-days-before slot (03-24)
 	await drained(email);
@@ -43,13 +44,13 @@ test('reminders follow the schedule: before, after, then every N days; alerts an
 	assert.match(text, new RegExp(conf.reference));
 	assert.match(text, /\/verify\b/);
 	assert.doesNotMatch(text, /1250000|1,250,000|1042\.50/, 'no amount in a respondent mail');
-	assert.equal(to(e.aa, /状況|status/).length, 1, 'one digest to the audit admin');
+	assert.equal(to(e.aa, /状況|status/).length, 2, 'one digest a day to the audit admin');
 	assert.equal(to(e.am, /状況|status/).length, 0, 'no digest to an audit member');
 
 	await once('2024-03-25T06:00:00Z');           // a rerun the same day sends nothing new
 	await drained(email);
 	assert.equal(reminders().length, 1);
-	assert.equal(to(e.aa, /状況|status/).length, 1);
+	assert.equal(to(e.aa, /状況|status/).length, 2);
 
 	await once('2024-04-02T00:00:00Z');           // overdue; the after-slot is 04-03
 	await drained(email);

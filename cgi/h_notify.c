@@ -1,0 +1,234 @@
+/* h_notify.c - the reminder schedule of a project, and the correction of an undeliverable
+ * (未達) addressee followed by a new request to the corrected address. */
+#include "handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "audit.h"
+#include "confflow.h"
+#include "confirmation.h"
+#include "invite.h"
+#include "mailq.h"
+#include "project.h"
+#include "token.h"
+
+/* Bounds of the schedule (the table's checks say the same). */
+#define REMIND_DAYS_MAX 365
+
+const field_spec reminders_fields[] = {
+	{.name = "days_before", .type = FIELD_INT},
+	{.name = "days_after", .type = FIELD_INT},
+	{.name = "every_days", .type = FIELD_INT},
+	{.name = NULL},
+};
+const field_spec addressee_fields[] = {
+	{.name = "email", .type = FIELD_EMAIL, .required = true, .max_len = 254},
+	{.name = "name", .type = FIELD_STRING, .required = true, .max_len = 200},
+	{.name = NULL},
+};
+
+const db_stmt stmt_h_notify[] = {
+	{"hnotify_reminders_get",
+	    "SELECT remind_days_before, remind_days_after, remind_every_days FROM projects "
+	    "WHERE id = $1", 1},
+	/* $2..$4: the new value; $5..$7: 'keep' leaves a column as it is. */
+	{"hnotify_reminders_set",
+	    "UPDATE projects SET "
+	    "remind_days_before = CASE WHEN $5 = 'keep' THEN remind_days_before ELSE $2::int END, "
+	    "remind_days_after = CASE WHEN $6 = 'keep' THEN remind_days_after ELSE $3::int END, "
+	    "remind_every_days = CASE WHEN $7 = 'keep' THEN remind_every_days ELSE $4::int END, "
+	    "updated_at = now() WHERE id = $1 "
+	    "RETURNING remind_days_before, remind_days_after, remind_every_days", 7},
+	{"hnotify_undeliverable",
+	    "SELECT undeliverable FROM confirmations WHERE id = $1", 1},
+	{"hnotify_addressee_set",
+	    "UPDATE confirmations SET respondent_email = $2, respondent_name = $3, "
+	    "undeliverable = false, version = version + 1, updated_at = now() "
+	    "WHERE id = $1 AND version = $4::int AND undeliverable RETURNING version", 4},
+	{NULL, NULL, 0},
+};
+
+static json_t *
+schedule_json(const PGresult *res)
+{
+	json_t *o = json_object();
+
+	for (int c = 0; o != NULL && c < 3; c++) {
+		static const char *const names[] = {"days_before", "days_after", "every_days"};
+		json_t *v = db_isnull(res, 0, c) ? json_null() :
+		    json_integer(strtoll(db_value(res, 0, c), NULL, 10));
+
+		if (json_object_set_new(o, names[c], v) != 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+static bgw_err
+reply_schedule(bgw_request *r, const PGresult *res)
+{
+	json_t *body;
+
+	if (PQntuples(res) != 1)
+		return BGW_E_NOT_FOUND;
+	body = jsonout_own(r->a, json_pack("{s:o*}", "reminders", schedule_json(res)));
+	return body != NULL ? request_reply_json(r, 200, body) : BGW_E_NOMEM;
+}
+
+bgw_err
+h_reminders_get(bgw_request *r)
+{
+	PGresult *res;
+	bgw_err err = db_exec(r->app->db, r->a, "hnotify_reminders_get", 1,
+	    &r->target.project_id, &res);
+
+	return err == BGW_OK ? reply_schedule(r, res) : err;
+}
+
+bgw_err
+h_reminders_set(bgw_request *r)
+{
+	static const char *const names[] = {"days_before", "days_after", "every_days"};
+	/* every_days repeats: 0 would mean every day forever, so it starts at 1. */
+	static const long long mins[] = {0, 0, 1};
+	const char *p[7] = {r->target.project_id};
+	char num[3][24];
+	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+		.action = "project.reminders", .object_type = "project",
+		.object_id = r->target.project_id, .ip = r->remote_addr};
+	PGresult *res;
+	bgw_err err;
+	int bad = 0;
+
+	for (int i = 0; i < 3; i++) {
+		/* Absent: unchanged; null: that reminder off; a number: the new value. */
+		const json_t *raw = json_object_get(r->json, names[i]);
+		const field_value *v = fields_get(r->fields, reminders_fields, names[i]);
+
+		p[1 + i] = NULL;
+		p[4 + i] = raw == NULL ? "keep" : "set";
+		if (raw == NULL || json_is_null(raw))
+			continue;
+		if (v == NULL || !v->present || v->i < mins[i] || v->i > REMIND_DAYS_MAX) {
+			if ((err = request_field_error(r, names[i], "out_of_range")) != BGW_OK)
+				return err;
+			bad = 1;
+			continue;
+		}
+		snprintf(num[i], sizeof(num[i]), "%lld", v->i);
+		p[1 + i] = num[i];
+	}
+	if (bad)
+		return BGW_E_VALIDATION;
+	if ((err = db_exec(r->app->db, r->a, "hnotify_reminders_set", 7, p, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_NOT_FOUND;
+	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
+		return err;
+	return reply_schedule(r, res);
+}
+
+/* The corrected addressee gets the request as at sending: a known account joins the
+ * project, anyone else is invited (a new single-use link). */
+static bgw_err
+resend(bgw_request *r, const conf_locked *c, const char *email, const char *name,
+    const char *version)
+{
+	bgw_db *db = r->app->db;
+	project_facts pf;
+	PGresult *res;
+	const char *link, *locale = "ja";
+	bgw_kv *vars = NULL, **tail = &vars;
+	char *verify = bgw_arena_printf(r->a, "%s/verify", r->app->cfg->base_url);
+	char *key = bgw_arena_printf(r->a, "confirmation_request:%s:addressee%s", c->id, version);
+	bgw_err err;
+
+	if (verify == NULL || key == NULL)
+		return BGW_E_NOMEM;
+	if ((err = project_facts_get(db, r->a, c->project_id, &pf)) != BGW_OK ||
+	    (err = db_exec(db, r->a, "flow_user_by_email", 1, &email, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) == 1) {
+		const char *uid = db_value(res, 0, 0);
+		const char *p[4] = {c->project_id, uid, c->org_id, r->user_id};
+
+		locale = db_value(res, 0, 1);
+		if ((err = db_exec(db, r->a, "flow_membership_insert", 4, p, NULL)) != BGW_OK)
+			return err;
+		link = bgw_arena_printf(r->a, "%s/confirmations/%s", r->app->cfg->base_url, c->id);
+	} else {
+		char token[TOKEN_LEN + 1];
+		invite_spec spec = {.email = email, .organization_id = c->org_id,
+			.project_id = c->project_id, .side = "respondent", .admin = true,
+			.created_by = r->user_id};
+
+		if ((err = invite_create(db, r->a, &spec, token)) != BGW_OK)
+			return err;
+		link = invite_link(r->a, r->app->cfg->base_url, token);
+		OPENSSL_cleanse(token, sizeof(token));
+	}
+	if (link == NULL)
+		return BGW_E_NOMEM;
+#define SLOT(k, v) \
+	if ((err = kv_append(r->a, &tail, k, v, strlen(v))) != BGW_OK) \
+		return err
+	SLOT("name", name);
+	SLOT("firm", pf.firm_name);
+	SLOT("client", pf.client_name);
+	SLOT("reference", c->reference);
+	SLOT("as_of", c->as_of);
+	SLOT("due_date", c->due_date);
+	SLOT("link", link);
+	SLOT("verify_url", verify);
+#undef SLOT
+	return mailq_send(db, r->a, "confirmation_request", locale, email, key, c->project_id,
+	    vars);
+}
+
+bgw_err
+h_conf_addressee(bgw_request *r)
+{
+	const char *email = fields_get(r->fields, addressee_fields, "email")->s;
+	const char *name = fields_get(r->fields, addressee_fields, "name")->s;
+	const char *cid = r->target.confirmation_id;
+	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+		.action = "conf.addressee", .object_type = "confirmation", .object_id = cid,
+		.ip = r->remote_addr};
+	const char *p[4];
+	conf_locked c;
+	PGresult *res;
+	json_t *conf, *body;
+	bgw_err err = conf_lock(r->app->db, r->a, cid, &c);
+
+	if (err != BGW_OK)
+		return err;
+	/* Only a request that was sent and bounced: anything else is corrected by editing the
+	 * draft, or is past the point where the address matters. */
+	if (c.status != WF_SENT && c.status != WF_OPENED)
+		return BGW_E_INVALID_STATE;
+	p[0] = cid;
+	p[1] = email;
+	p[2] = name;
+	p[3] = c.version;
+	if ((err = db_exec(r->app->db, r->a, "hnotify_addressee_set", 4, p, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_INVALID_STATE; /* not undeliverable: nothing to correct */
+	c.email = email;
+	c.name = name;
+	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK ||
+	    (err = resend(r, &c, email, name, db_value(res, 0, 0))) != BGW_OK)
+		return err;
+	if ((err = conf_get_json(r->app->db, r->a, cid, r->target.facts.side,
+	    policy_may_see_response(&r->target.facts), &conf)) != BGW_OK)
+		return err;
+	body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", conf));
+	return body != NULL ? request_reply_json(r, 200, body) : BGW_E_NOMEM;
+}

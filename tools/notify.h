@@ -1,0 +1,56 @@
+/* notify.h - the steps of the batch job (bgw-notify --once), each a thin layer over the
+ * SECURITY DEFINER functions of db/migrations/0010_batch.sql, where the reasoning about
+ * least privilege and exactly-once delivery is written down.
+ */
+#ifndef BGW_NOTIFY_H
+#define BGW_NOTIFY_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "kv.h"
+#include "outbox.h"
+
+/* Due notifications fetched per round. */
+#define NOTIFY_DUE_BATCH 200
+/* Room for the run's instant as text ("2026-05-01 18:00:00+09" and longer forms). */
+#define NOTIFY_NOW_MAX 64
+
+/* One run of the batch job. */
+typedef struct notify_run {
+	bgw_db *db;
+	bgw_arena *a;             /* reset by the steps between items */
+	const char *base_url;     /* public https origin, for links */
+	char now[NOTIFY_NOW_MAX]; /* the run's instant (--now, else the database's now()) */
+} notify_run;
+
+/* The statements of the batch job; ends with {NULL}. */
+extern const db_stmt stmt_notify[];
+
+/* Fix the run's instant: now_arg ("YYYY-MM-DDTHH:MM:SSZ") or, when NULL, the database's
+ * clock, into run->now.  BGW_E_VALIDATION for a malformed now_arg. */
+bgw_err notify_set_now(notify_run *run, const char *now_arg);
+
+/* Queue every notification due at run->now (reminders, pending authorisation and approval,
+ * overdue alerts, digests), each in its own transaction with its audit event.  *queued
+ * counts the mails queued by this call.  Returns BGW_OK when the list is exhausted (items
+ * another run holds are left to it), or the first database error. */
+bgw_err notify_queue_due(notify_run *run, int *queued);
+
+/* Remove sessions and tokens expired as of the earlier of run->now and the real clock;
+ * *removed gets how many rows went. */
+bgw_err notify_clean(notify_run *run, long long *removed);
+
+/* A mail of the outbox failed for good: if it went to a confirmation's addressee, flag
+ * that confirmation undeliverable (未達) and append the event to its history.  Runs its
+ * own transaction (call it outside one).  BGW_OK also when there was nothing to flag. */
+bgw_err notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id);
+
+/* Render one of the batch job's own templates ("auth_reminder", "approval_reminder") in
+ * locale "ja" or "en", as mailtpl_render does for the shared ones (same errors). */
+bgw_err notify_tpl_render(bgw_arena *a, const char *name, const char *locale,
+    const bgw_kv *vars, char **subject, char **body);
+
+#endif

@@ -1,0 +1,46 @@
+/* notify_bounce.c - the batch job's housekeeping: 未達 flags from failed mail, and expired
+ * sessions and tokens. */
+#include "notify.h"
+
+#include <stdlib.h>
+
+#include "audit.h"
+#include "log.h"
+
+bgw_err
+notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id)
+{
+	PGresult *res;
+	bgw_err err;
+
+	if ((err = db_begin(db, NULL)) != BGW_OK)
+		return err;
+	err = db_exec(db, a, "notify_mark_undeliverable", 1, &outbox_id, &res);
+	for (int r = 0; err == BGW_OK && r < PQntuples(res); r++) {
+		char *detail = bgw_arena_printf(a, "{\"outbox_id\":\"%s\"}", outbox_id);
+		audit_event ev = {.project_id = db_value(res, r, 1), .actor_id = NULL,
+			.action = "notify.undeliverable", .object_type = "confirmation",
+			.object_id = db_value(res, r, 0), .detail_json = detail};
+
+		err = detail != NULL ? audit_append(db, a, &ev, NULL) : BGW_E_NOMEM;
+		if (err == BGW_OK)
+			bgw_log(BGW_LOG_WARN, "confirmation %s marked undeliverable", ev.object_id);
+	}
+	if (err != BGW_OK) {
+		db_rollback(db);
+		return err;
+	}
+	return db_commit(db);
+}
+
+bgw_err
+notify_clean(notify_run *run, long long *removed)
+{
+	PGresult *res;
+	bgw_err err = db_exec(run->db, run->a, "notify_clean", 1, (const char *[]){run->now},
+	    &res);
+
+	*removed = err == BGW_OK ? atoll(db_value(res, 0, 0)) : 0;
+	bgw_arena_reset(run->a);
+	return err;
+}
