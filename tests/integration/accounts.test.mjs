@@ -278,3 +278,53 @@ test('unknown routes answer 404 and wrong methods 405 in the API error format', 
 	assert.equal(m.status, 405);
 	assert.match(m.headers.allow, /GET/);
 });
+
+test('first-access code: required first; 5 wrong tries lock (423) until an audit admin unlocks', async () => {
+	const { newProject, addMember, enterCode } = await import('./lib/world.mjs');
+	const aa = await newFirm();
+	const p = await newProject(aa);
+	const cm = await addMember(aa, p.id, 'client', false);
+	const first = await cm.request('GET', `/api/v1/projects/${p.id}`);
+	assert.equal(first.status, 403);
+	assert.equal(first.json().error.code, 'first_access_code_required');
+	for (let i = 0; i < 4; i++) {
+		const r = await cm.request('POST', `/api/v1/projects/${p.id}/access`, { body: { code: 'WRONG-CODE-0000' } });
+		assert.equal(r.status, 422);
+		assert.equal(r.json().error.code, 'wrong_code');
+	}
+	const fifth = await cm.request('POST', `/api/v1/projects/${p.id}/access`, { body: { code: 'WRONG-CODE-0000' } });
+	assert.equal(fifth.status, 423);
+	assert.equal(fifth.json().error.code, 'locked');
+	// Locked: even the right code is refused.
+	const right = await cm.request('POST', `/api/v1/projects/${p.id}/access`, { body: { code: p.first_access_code } });
+	assert.equal(right.status, 423);
+	// Only an audit admin unlocks.
+	assert.equal((await cm.request('POST', `/api/v1/projects/${p.id}/members/${cm.user.id}/unlock`)).status, 403);
+	assert.equal((await aa.request('POST', `/api/v1/projects/${p.id}/members/${cm.user.id}/unlock`)).status, 204);
+	await enterCode(cm, p.id, p.first_access_code.toLowerCase().replace(/-/g, ''));
+	assert.equal((await cm.request('GET', `/api/v1/projects/${p.id}`)).status, 200);
+});
+
+test('removal and completion end access at once; the audit team keeps reading, writes are 409', async () => {
+	const { newProject, addMember, enterCode } = await import('./lib/world.mjs');
+	const aa = await newFirm();
+	const p = await newProject(aa);
+	const cm = await addMember(aa, p.id, 'client', true);
+	const am = await addMember(aa, p.id, 'audit', false);
+	await enterCode(cm, p.id, p.first_access_code);
+	await enterCode(am, p.id, p.first_access_code);
+	const gone = await addMember(aa, p.id, 'client', false);
+	await enterCode(gone, p.id, p.first_access_code);
+	assert.equal((await gone.request('GET', `/api/v1/projects/${p.id}`)).status, 200);
+	assert.equal((await aa.request('DELETE', `/api/v1/projects/${p.id}/members/${gone.user.id}`)).status, 204);
+	assert.equal((await gone.request('GET', `/api/v1/projects/${p.id}`)).status, 404);
+	const done = await aa.request('POST', `/api/v1/projects/${p.id}/complete`);
+	assert.equal(done.status, 200);
+	assert.equal(done.json().project.status, 'completed');
+	assert.equal((await cm.request('GET', `/api/v1/projects/${p.id}`)).status, 404);
+	assert.equal((await am.request('GET', `/api/v1/projects/${p.id}`)).status, 200);
+	const write = await aa.request('POST', `/api/v1/projects/${p.id}/members`, {
+		body: { email: uniqueEmail('late'), side: 'client', admin: false } });
+	assert.equal(write.status, 409);
+	assert.equal(write.json().error.code, 'project_completed');
+});

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from './lib/stack.mjs';
-import { mailTo, mailText, decodeHeader, uniqueEmail } from './lib/world.mjs';
+import { mailTo, mailText, decodeHeader, uniqueEmail, admin } from './lib/world.mjs';
 import {
 	engagement, createConfirmation, confirmationBody, act, sendToRespondent, respondentMember, ITEMS,
 } from './lib/engagement.mjs';
@@ -222,9 +222,9 @@ test('validation: wrong decimals, unknown currencies and dates are 422 naming ea
 	assert.equal(blank.items[0].amount, null);
 });
 
-test('two clients racing the same transition: one wins, the other gets 409', async () => {
+test('two clients racing the same transition, 100 times: one wins, the other gets 409; the chain verifies', async () => {
 	const e = await engagement();
-	for (let i = 0; i < 10; i++) {
+	for (let i = 0; i < 100; i++) {
 		const conf = await createConfirmation(e.aa, e.project.id, confirmationBody(uniqueEmail('race')));
 		await act(e.aa, conf.id, 'submit');
 		const [x, y] = await Promise.all([
@@ -233,4 +233,6 @@ test('two clients racing the same transition: one wins, the other gets 409', asy
 		]);
 		assert.deepEqual([x.status, y.status].sort(), [200, 409], `${x.body} ${y.body}`);
 	}
+	const out = admin('audit-verify', '--project', e.project.id);
+	assert.match(out, /ok/);
 });
