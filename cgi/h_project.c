@@ -1,6 +1,7 @@
 /* h_project.c - projects, the first-access code, members, completion. */
 #include "handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -17,6 +18,11 @@ const field_spec project_create_fields[] = {
 	{.name = "client_name", .type = FIELD_STRING, .required = true, .max_len = 200},
 	{.name = "period_end", .type = FIELD_DATE, .required = true},
 	{.name = "retention_days", .type = FIELD_INT, .required = false},
+	{.name = NULL},
+};
+const field_spec project_patch_fields[] = {
+	{.name = "mfa_required", .type = FIELD_BOOL},
+	{.name = "retention_days", .type = FIELD_INT},
 	{.name = NULL},
 };
 const field_spec access_fields[] = {
@@ -122,6 +128,31 @@ h_project_get(bgw_request *r)
 	json_t *body;
 	bgw_err err = project_get(r->app->db, r->a, r->target.project_id, &body);
 
+	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+}
+
+bgw_err
+h_project_patch(bgw_request *r)
+{
+	const field_value *mfa = value(r, project_patch_fields, "mfa_required");
+	const field_value *ret = value(r, project_patch_fields, "retention_days");
+	const char *pid = r->target.project_id;
+	char days[24];
+	json_t *body;
+	bgw_err err;
+
+	if (ret->present && (ret->i < 1 || ret->i > RETENTION_MAX_DAYS))
+		return request_field_error(r, "retention_days", "out_of_range");
+	/* Requiring MFA of everyone starts with oneself: else the admin locks itself out. */
+	if (mfa->present && mfa->b && !r->user.mfa_enabled)
+		return request_field_error(r, "mfa_required", "enable_your_own_mfa_first");
+	snprintf(days, sizeof(days), "%lld", ret->i);
+	err = project_settings(r->app->db, r->a, pid, mfa->present ? (mfa->b ? "true" : "false") :
+	    NULL, ret->present ? days : NULL);
+	if (err == BGW_OK)
+		err = log_project(r, pid, "project.settings", "project", pid);
+	if (err == BGW_OK)
+		err = project_get(r->app->db, r->a, pid, &body);
 	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
 }
 

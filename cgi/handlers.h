@@ -64,7 +64,9 @@ bgw_err h_mfa_verify(bgw_request *r);
 bgw_err h_mfa_disable(bgw_request *r);
 
 /* h_project.c */
-extern const field_spec project_create_fields[], access_fields[], member_add_fields[];
+extern const field_spec project_create_fields[], project_patch_fields[], access_fields[],
+	member_add_fields[];
+bgw_err h_project_patch(bgw_request *r);
 bgw_err h_project_create(bgw_request *r);
 bgw_err h_project_list(bgw_request *r);
 bgw_err h_project_access(bgw_request *r);

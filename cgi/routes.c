@@ -37,6 +37,8 @@ const route routes_core[] = {
 	    h_project_list},
 	{"GET", V1 "/projects/{}", ACT_PROJECT_READ, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
 	    h_project_get},
+	{"PATCH", V1 "/projects/{}", ACT_PROJECT_SETTINGS, ROUTE_SIGNED_IN, true, BODY_JSON,
+	    project_patch_fields, h_project_patch},
 	{"POST", V1 "/projects/{}/access", ACT_PROJECT_ACCESS, ROUTE_SIGNED_IN, true, BODY_JSON,
 	    access_fields, h_project_access},
 	{"POST", V1 "/projects/{}/access-code", ACT_PROJECT_SETTINGS, ROUTE_SIGNED_IN, true,

@@ -50,6 +50,10 @@ const db_stmt stmt_project[] = {
 	    "FROM projects WHERE id = $1", 1},
 	{"project_counts",
 	    "SELECT status, count(*) FROM confirmations WHERE project_id = $1 GROUP BY status", 1},
+	{"project_settings",
+	    "UPDATE projects SET mfa_required = coalesce($2::boolean, mfa_required), "
+	    "retention_days = coalesce($3::int, retention_days), updated_at = now() "
+	    "WHERE id = $1 AND status = 'active' RETURNING id", 3},
 	{"project_complete",
 	    "UPDATE projects SET status = 'completed', completed_at = now(), updated_at = now() "
 	    "WHERE id = $1 AND status = 'active' RETURNING id", 1},
@@ -257,6 +261,19 @@ project_get(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out)
 			return BGW_E_NOMEM;
 	*out = body;
 	return BGW_OK;
+}
+
+bgw_err
+project_settings(bgw_db *db, bgw_arena *a, const char *project_id, const char *mfa_required,
+    const char *retention_days)
+{
+	const char *params[3] = {project_id, mfa_required, retention_days};
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "project_settings", 3, params, &res);
+
+	if (err != BGW_OK)
+		return err;
+	return PQntuples(res) == 1 ? BGW_OK : BGW_E_INVALID_STATE;
 }
 
 bgw_err

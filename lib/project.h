@@ -48,6 +48,11 @@ bgw_err project_list(bgw_db *db, bgw_arena *a, long long page, long long per_pag
 /* One project with its counts by confirmation status (as far as the user may see). */
 bgw_err project_get(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out);
 
+/* Change settings of an active project: mfa_required ("true"/"false") and retention_days
+ * (text); NULL leaves a setting as it is.  BGW_E_INVALID_STATE if not active. */
+bgw_err project_settings(bgw_db *db, bgw_arena *a, const char *project_id,
+    const char *mfa_required, const char *retention_days);
+
 /* Complete: client and respondent access ends now.  BGW_E_INVALID_STATE if not active. */
 bgw_err project_complete(bgw_db *db, bgw_arena *a, const char *project_id);
 

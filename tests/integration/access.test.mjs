@@ -39,6 +39,7 @@ const MATRIX = {
 	'GET /api/v1/inbox': 'account',
 	'GET /api/v1/projects/{}': 'YYYYYY',
 	'POST /api/v1/projects/{}/access': 'YYYYYY',
+	'PATCH /api/v1/projects/{}': 'YFFFFF',
 	'POST /api/v1/projects/{}/access-code': 'YFFFFF',
 	'POST /api/v1/projects/{}/complete': 'YFFFFF',
 	'GET /api/v1/projects/{}/members': 'YYYYYY',

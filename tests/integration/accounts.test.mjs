@@ -328,3 +328,29 @@ test('removal and completion end access at once; the audit team keeps reading, w
 	assert.equal(write.status, 409);
 	assert.equal(write.json().error.code, 'project_completed');
 });
+
+test('an audit admin with MFA can require it of everyone in the project', async () => {
+	const { newProject, addMember, enterCode } = await import('./lib/world.mjs');
+	const aa = await newFirm();
+	const p = await newProject(aa);
+	const cm = await addMember(aa, p.id, 'client', false);
+	await enterCode(cm, p.id, p.first_access_code);
+	const early = await aa.request('PATCH', `/api/v1/projects/${p.id}`, { body: { mfa_required: true } });
+	assert.equal(early.status, 422);
+	assert.equal(early.json().error.fields.mfa_required, 'enable_your_own_mfa_first');
+	const enrol = async (c) => {
+		const { secret } = (await c.request('POST', '/api/v1/me/mfa')).json();
+		canary(secret);
+		const step = Math.floor(Date.now() / 30000);
+		assert.equal((await c.request('POST', '/api/v1/me/mfa/verify', { body: { otp: totp(secret, step) } })).status, 200);
+		return signIn(c.email, c.password, { otp: totp(secret, step + 1) });
+	};
+	const aa2 = await enrol(aa);
+	const set = await aa2.request('PATCH', `/api/v1/projects/${p.id}`, { body: { mfa_required: true } });
+	assert.equal(set.status, 200, set.body);
+	assert.equal(set.json().project.mfa_required, true);
+	assert.equal((await cm.request('GET', `/api/v1/projects/${p.id}`)).status, 403);
+	const cm2 = await enrol(cm);
+	assert.equal((await cm2.request('GET', `/api/v1/projects/${p.id}`)).status, 200);
+	assert.equal((await cm2.request('PATCH', `/api/v1/projects/${p.id}`, { body: { mfa_required: false } })).status, 403);
+});
