@@ -92,8 +92,39 @@ const MATRIX = {
 	'PATCH /api/v1/projects/{}/reminders': 'YFFFFF',
 	'PUT /api/v1/projects/{}/reminders': 'YFFFFF',
 	'POST /api/v1/confirmations/{}/addressee': 'YYFFFF',
+	'GET /api/v1/projects/{}/reminders': 'YYYYYY',
 	// operations
 	'GET /metrics': 'public',
+	// the HTML pages (same policy actions as the API; anonymous gets a redirect to sign-in)
+	'GET /': 'public',
+	'GET /lang/{}': 'public',
+	'GET /login': 'public',
+	'POST /login': 'public',
+	'POST /logout': 'account',
+	'GET /projects': 'account',
+	'POST /projects': 'firm',
+	'GET /projects/{}': 'YYYYYY',
+	'GET /projects/{}/access': 'YYYYYY',
+	'POST /projects/{}/access': 'YYYYYY',
+	'POST /projects/{}/authorize': 'YYYYYY',
+	'POST /projects/{}/complete': 'YFFFFF',
+	'GET /confirmations/{}': 'YYYYYY',
+	'POST /confirmations/{}/submit': 'YYYYFF',
+	'POST /confirmations/{}/authorize': 'FFYFFF',
+	'POST /confirmations/{}/return': 'FFYFFF',
+	'POST /confirmations/{}/refuse': 'FFYFFF',
+	'POST /confirmations/{}/address-check': 'YYFFFF',
+	'POST /confirmations/{}/send': 'YFFFFF',
+	'POST /confirmations/{}/approve': 'FFFFYF',
+	'POST /confirmations/{}/send-back': 'FFFFYF',
+	'POST /confirmations/{}/decline': 'FFFFYY',
+	'POST /confirmations/{}/review': 'YYFFFF',
+	'POST /confirmations/{}/resolve': 'YYFFFF',
+	'POST /confirmations/{}/ask-again': 'YYFFFF',
+	'POST /confirmations/{}/close': 'YYFFFF',
+	'POST /confirmations/{}/remind': 'YYFFFF',
+	'POST /confirmations/{}/cancel': 'YFFFFF',
+	'POST /confirmations/{}/share': 'YYFFFF',
 };
 
 function routes() {
@@ -140,8 +171,9 @@ before(async () => {
 
 function fill(pattern) {
 	const { e, doc } = w;
-	const params = pattern.startsWith('/api/v1/projects/') ? [e.project.id, e.cm.user.id]
-		: pattern.startsWith('/api/v1/confirmations/') ? [e.conf.id]
+	const params = /^(\/api\/v1)?\/projects\//.test(pattern) ? [e.project.id, e.cm.user.id]
+		: /^(\/api\/v1)?\/confirmations\//.test(pattern) ? [e.conf.id]
+			: pattern.startsWith('/lang/') ? ['en']
 			: pattern.startsWith('/api/v1/documents/') ? [doc]
 				: pattern.startsWith('/api/v1/verify/') ? [e.conf.reference]
 					: pattern.startsWith('/api/v1/operator/users/') ? [e.cm.user.id]
@@ -193,7 +225,7 @@ test('every route answers every actor as the matrix says', async () => {
 			// A respondent of another organisation sees the project but not this confirmation
 			// nor its documents.
 			if (name === 'otherOrg') {
-				const projectLevel = rt.pattern.startsWith('/api/v1/projects/');
+				const projectLevel = /^(\/api\/v1)?\/projects\//.test(rt.pattern);
 				want = projectLevel ? row[ROLES.indexOf('ra')] : 'N';
 				if (!/^[YFN]{6}$/.test(row)) want = expected(row, 'ra');
 			}
