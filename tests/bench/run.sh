@@ -146,6 +146,8 @@ compare() {
 		measure "$port" "" "$conns" "$@"
 		extra=""
 		[ "$R_ERR" = 0 ] || extra=" errors=$R_ERR/$R_REQ"
+		# wrk counts neither answers nor timeouts still pending when the run ends.
+		[ "$R_REQ" != 0 ] || extra="$extra no_answer_within_${DURATION}s"
 		emit "bench ${name}_waf_$waf rps=$R_RPS p50_ms=$R_P50 p99_ms=$R_P99" \
 			"ratio=$(div "$R_RPS" "$q_rps") base=onequery base_rps=$q_rps" \
 			"ratio_trivial=$(div "$R_RPS" "$t_rps") trivial_rps=$t_rps conns=$conns$extra"
