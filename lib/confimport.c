@@ -5,7 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "confirmation.h"
 #include "fields.h"
 #include "log.h"
 #include "pgarray.h"
@@ -17,6 +16,21 @@ const db_stmt stmt_confimport[] = {
 	/* Ids first, so items can name their confirmation without relying on the order of
 	 * RETURNING rows. */
 	{"confimport_ids", "SELECT new_id() FROM generate_series(1, $1::int)", 1},
+	/* conf_respondent_org's three steps (confirmation.h), each for every address at once:
+	 * an existing respondent user's organisation, else the one an earlier confirmation of
+	 * the project to that address made, else a new one. */
+	{"confimport_org_users",
+	    "SELECT u.email::text, o.id FROM users u JOIN organizations o "
+	    "ON o.id = u.organization_id WHERE u.email = ANY($1::citext[]) "
+	    "AND u.deleted_at IS NULL AND o.kind = 'respondent'", 1},
+	{"confimport_org_project",
+	    "SELECT DISTINCT ON (c.respondent_email) c.respondent_email::text, "
+	    "c.respondent_org_id FROM confirmations c WHERE c.project_id = $1 "
+	    "AND c.respondent_email = ANY($2::citext[]) "
+	    "ORDER BY c.respondent_email, c.created_at", 2},
+	{"confimport_org_insert",
+	    "INSERT INTO organizations (id, kind, name) "
+	    "SELECT u.id, 'respondent', u.n FROM unnest($1::text[], $2::text[]) AS u(id, n)", 2},
 	/* db/migrations/0009_records.sql: the row-level security checks made once for the set
 	 * (per row they cost about a millisecond each), then one INSERT ... SELECT unnest. */
 	{"confimport_confs",
@@ -238,33 +252,107 @@ by_email(const void *x, const void *y)
 	return strcasecmp(sort_base[*(const size_t *)x].email, sort_base[*(const size_t *)y].email);
 }
 
-/* orgs[i]: the respondent organisation of in[i], resolved once per distinct address. */
+/* The distinct addresses, sorted case-insensitively (as citext compares, ASCII). */
+typedef struct addr_set {
+	const char **email, **name, **org;
+	size_t n;
+} addr_set;
+
+static int
+cmp_email(const void *key, const void *elem)
+{
+	return strcasecmp(key, *(const char *const *)elem);
+}
+
+/* Give the addresses in res (column 0: e-mail, 1: organisation) their organisation, unless
+ * an earlier step already did. */
+static void
+assign(addr_set *s, const PGresult *res)
+{
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char **hit = bsearch(db_value(res, r, 0), s->email, s->n, sizeof(*s->email),
+		    cmp_email);
+
+		if (hit != NULL && s->org[hit - s->email] == NULL)
+			s->org[hit - s->email] = db_value(res, r, 1);
+	}
+}
+
+/* orgs[i]: the respondent organisation of in[i], resolved once per distinct address by the
+ * rules of conf_respondent_org, in three set-based statements instead of three per
+ * address (per-address queries on a large project cost seconds). */
 static bgw_err
 resolve_orgs(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in, size_t n,
     const char **orgs)
 {
 	size_t *order = bgw_arena_calloc(a, n, sizeof(*order));
-	const char *org = NULL;
+	addr_set s = {0};
+	size_t *slot = bgw_arena_calloc(a, n, sizeof(*slot));
+	pgarray emails, ids, names;
+	const char *p[2], *count;
+	PGresult *res;
 	bgw_err err;
+	size_t nnew = 0;
 
-	if (order == NULL)
+	s.email = bgw_arena_calloc(a, n, sizeof(*s.email));
+	s.name = bgw_arena_calloc(a, n, sizeof(*s.name));
+	s.org = bgw_arena_calloc(a, n, sizeof(*s.org));
+	if (order == NULL || slot == NULL || s.email == NULL || s.name == NULL || s.org == NULL)
 		return BGW_E_NOMEM;
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	sort_base = in;
 	qsort(order, n, sizeof(*order), by_email);
 	sort_base = NULL;
+	pgarray_init(&emails, a);
 	for (size_t k = 0; k < n; k++) {
 		const conf_input *c = &in[order[k]];
 
 		/* The first row of an address names its organisation, as a single create does. */
-		if (k == 0 || strcasecmp(in[order[k - 1]].email, c->email) != 0) {
-			if ((err = conf_respondent_org(db, a, pid, c->org_name, c->email, &org)) !=
-			    BGW_OK)
-				return err;
+		if (s.n == 0 || strcasecmp(s.email[s.n - 1], c->email) != 0) {
+			s.email[s.n] = c->email;
+			s.name[s.n] = c->org_name;
+			pgarray_add(&emails, c->email);
+			s.n++;
 		}
-		orgs[order[k]] = org;
+		slot[order[k]] = s.n - 1;
 	}
+	if ((p[0] = pgarray_finish(&emails, &err)) == NULL)
+		return err;
+	if ((err = db_exec(db, a, "confimport_org_users", 1, p, &res)) != BGW_OK)
+		return err;
+	assign(&s, res);
+	p[1] = p[0];
+	p[0] = pid;
+	if ((err = db_exec(db, a, "confimport_org_project", 2, p, &res)) != BGW_OK)
+		return err;
+	assign(&s, res);
+	for (size_t k = 0; k < s.n; k++)
+		nnew += s.org[k] == NULL;
+	if (nnew > 0) {
+		if ((count = bgw_arena_printf(a, "%zu", nnew)) == NULL)
+			return BGW_E_NOMEM;
+		if ((err = db_exec(db, a, "confimport_ids", 1, &count, &res)) != BGW_OK)
+			return err;
+		if ((size_t)PQntuples(res) != nnew)
+			return BGW_E_INTERNAL;
+		pgarray_init(&ids, a);
+		pgarray_init(&names, a);
+		for (size_t k = 0, j = 0; k < s.n; k++) {
+			if (s.org[k] != NULL)
+				continue;
+			s.org[k] = db_value(res, (int)j++, 0);
+			pgarray_add(&ids, s.org[k]);
+			pgarray_add(&names, s.name[k]);
+		}
+		if ((p[0] = pgarray_finish(&ids, &err)) == NULL ||
+		    (p[1] = pgarray_finish(&names, &err)) == NULL)
+			return err;
+		if ((err = db_exec(db, a, "confimport_org_insert", 2, p, NULL)) != BGW_OK)
+			return err;
+	}
+	for (size_t i = 0; i < n; i++)
+		orgs[i] = s.org[slot[i]];
 	return BGW_OK;
 }
 

@@ -32,7 +32,7 @@ bgw_err confimport_check(bgw_arena *a, import_result *r, bool after_errors, conf
 
 /* Create n drafts of project pid by the user bound to the transaction (their creator) from
  * in (as confimport_check made them), with respondent organisations resolved once per
- * distinct e-mail (conf_respondent_org).
+ * distinct e-mail by the rules of conf_respondent_org (confirmation.h), set-based.
  * BGW_OK; database errors as db_exec maps them (BGW_E_CONFLICT on a reference collision,
  * which a retry cures). */
 bgw_err confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in,
