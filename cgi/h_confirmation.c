@@ -344,13 +344,8 @@ h_conf_approve(bgw_request *r)
 	const char *title;
 	bgw_err err = fields_from_json(r->a, approver, person, &vals, &errs);
 
-	if (err == BGW_E_VALIDATION) {
-		for (bgw_kv *e = errs; e != NULL; e = e->next)
-			if (kv_append(r->a, &tail, bgw_arena_printf(r->a, "approver.%s", e->key),
-			    e->value, strlen(e->value)) != BGW_OK)
-				return BGW_E_NOMEM;
-		return err;
-	}
+	if (err == BGW_E_VALIDATION)
+		return kv_append_prefixed(r->a, &tail, "approver.", errs) == BGW_OK ? err : BGW_E_NOMEM;
 	if (err != BGW_OK)
 		return err;
 	title = fields_get(vals, person, "title")->present ? fields_get(vals, person, "title")->s : "";
@@ -417,10 +412,8 @@ h_conf_resolve(bgw_request *r)
 		if (prefix == NULL)
 			return BGW_E_NOMEM;
 		err = fields_from_json(r->a, o, spec, &vals, &errs);
-		for (bgw_kv *e = errs; e != NULL; e = e->next)
-			if (kv_append(r->a, &tail, bgw_arena_printf(r->a, "%s%s", prefix, e->key),
-			    e->value, strlen(e->value)) != BGW_OK)
-				return BGW_E_NOMEM;
+		if (kv_append_prefixed(r->a, &tail, prefix, errs) != BGW_OK)
+			return BGW_E_NOMEM;
 		if (err == BGW_E_VALIDATION) {
 			result = err;
 			continue;

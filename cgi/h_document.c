@@ -93,15 +93,6 @@ h_doc_list(bgw_request *r)
 	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
 }
 
-static void
-put_header(FCGX_Stream *out, const char *name, const char *value)
-{
-	FCGX_PutS(name, out);
-	FCGX_PutS(": ", out);
-	FCGX_PutS(value, out);
-	FCGX_PutS("\r\n", out);
-}
-
 bgw_err
 h_doc_download(bgw_request *r)
 {
@@ -128,13 +119,13 @@ h_doc_download(bgw_request *r)
 	if (disposition == NULL || type == NULL)
 		return BGW_E_NOMEM;
 	snprintf(length, sizeof(length), "%lld", d.info.size);
-	put_header(out, "Status", "200 OK");
-	put_header(out, "Content-Type", type);
-	put_header(out, "Content-Length", length);
-	put_header(out, "Content-Disposition", disposition);
-	put_header(out, "X-Content-Type-Options", "nosniff");
-	put_header(out, "Cache-Control", "no-store");
-	put_header(out, "Content-Security-Policy", DOWNLOAD_CSP);
+	request_put_header(out, "Status", "200 OK");
+	request_put_header(out, "Content-Type", type);
+	request_put_header(out, "Content-Length", length);
+	request_put_header(out, "Content-Disposition", disposition);
+	request_put_header(out, "X-Content-Type-Options", "nosniff");
+	request_put_header(out, "Cache-Control", "no-store");
+	request_put_header(out, "Content-Security-Policy", DOWNLOAD_CSP);
 	FCGX_PutS("\r\n", out);
 	r->headers_sent = true;
 	r->status = 200;

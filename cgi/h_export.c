@@ -31,15 +31,6 @@ to_client(void *ud, const char *buf, size_t n)
 	return FCGX_PutStr(buf, (int)n, s->out) == (int)n ? BGW_OK : BGW_E_IO;
 }
 
-static void
-put_header(FCGX_Stream *out, const char *name, const char *value)
-{
-	FCGX_PutS(name, out);
-	FCGX_PutS(": ", out);
-	FCGX_PutS(value, out);
-	FCGX_PutS("\r\n", out);
-}
-
 /* The answer's head; the body follows through to_client.  nginx adds the security headers
  * (nginx/README.md); no-store because an export holds confirmation data. */
 static bgw_err
@@ -51,11 +42,11 @@ start_download(bgw_request *r, const char *type, const char *ext)
 	if (name == NULL ||
 	    (disposition = bgw_arena_printf(r->a, "attachment; filename=\"%s\"", name)) == NULL)
 		return BGW_E_NOMEM;
-	put_header(r->fcgi->out, "Status", "200 OK");
-	put_header(r->fcgi->out, "Cache-Control", "no-store");
-	put_header(r->fcgi->out, "Content-Type", type);
-	put_header(r->fcgi->out, "Content-Disposition", disposition);
-	put_header(r->fcgi->out, "X-Content-Type-Options", "nosniff");
+	request_put_header(r->fcgi->out, "Status", "200 OK");
+	request_put_header(r->fcgi->out, "Cache-Control", "no-store");
+	request_put_header(r->fcgi->out, "Content-Type", type);
+	request_put_header(r->fcgi->out, "Content-Disposition", disposition);
+	request_put_header(r->fcgi->out, "X-Content-Type-Options", "nosniff");
 	FCGX_PutS("\r\n", r->fcgi->out);
 	r->headers_sent = true;
 	r->status = 200;

@@ -161,9 +161,8 @@ reason(int status)
 	}
 }
 
-/* Write one header line; snprintf, not FCGX_FPrintF, whose own formatter lacks %zu. */
-static void
-put_header(FCGX_Stream *out, const char *name, const char *value)
+void
+request_put_header(FCGX_Stream *out, const char *name, const char *value)
 {
 	FCGX_PutS(name, out);
 	FCGX_PutS(": ", out);
@@ -180,12 +179,12 @@ request_send(bgw_request *r)
 	if (r->headers_sent)
 		return;
 	snprintf(line, sizeof(line), "%d %s", r->status, reason(r->status));
-	put_header(out, "Status", line);
+	request_put_header(out, "Status", line);
 	/* Every answer of the application holds user data or state: never cache it.  nginx
 	 * adds the other security headers to every response (nginx/README.md). */
-	put_header(out, "Cache-Control", "no-store");
+	request_put_header(out, "Cache-Control", "no-store");
 	if (r->status != 204)
-		put_header(out, "Content-Type",
+		request_put_header(out, "Content-Type",
 		    r->resp_type != NULL ? r->resp_type : "text/plain; charset=utf-8");
 	for (int i = 0; i < r->nresp_headers; i++) {
 		FCGX_PutS(r->resp_headers[i], out);
@@ -193,7 +192,7 @@ request_send(bgw_request *r)
 	}
 	if (r->status != 204) {
 		snprintf(line, sizeof(line), "%zu", r->resp_len);
-		put_header(out, "Content-Length", line);
+		request_put_header(out, "Content-Length", line);
 	}
 	FCGX_PutS("\r\n", out);
 	if (r->resp_body != NULL && r->resp_len > 0 && r->status != 204 &&

@@ -97,6 +97,10 @@ bgw_err request_paging(bgw_request *r, long long *page, long long *per_page);
  * if shorter than Content-Length.  *buf is arena memory, NUL-terminated. */
 bgw_err request_read_body(bgw_request *r, long long max, char **buf, size_t *len);
 
+/* Write one header line "Name: value" straight to a FastCGI stream (for handlers that stream
+ * their answer).  FCGX_FPrintF is never used: its own formatter lacks %zu. */
+void request_put_header(FCGX_Stream *out, const char *name, const char *value);
+
 /* Send status line, headers and body of r to the client. */
 void request_send(bgw_request *r);
 

@@ -357,18 +357,6 @@ fail(bgw_arena *a, bgw_kv ***tail, const char *name, const char *reason, bgw_err
 	return kv_append(a, tail, name, reason, strlen(reason));
 }
 
-static bgw_err
-nested_errors(bgw_arena *a, bgw_kv ***tail, const char *prefix, const bgw_kv *errs)
-{
-	for (; errs != NULL; errs = errs->next) {
-		char *name = bgw_arena_printf(a, "%s%s", prefix, errs->key);
-
-		if (name == NULL || kv_append(a, tail, name, errs->value, strlen(errs->value)) != BGW_OK)
-			return BGW_E_NOMEM;
-	}
-	return BGW_OK;
-}
-
 /* amount in currency's canonical form into *out; NULL if it is not one. */
 static const char *
 canonical_amount(bgw_arena *a, const char *amount, const char *currency)
@@ -411,7 +399,7 @@ read_answer_items(bgw_arena *a, const json_t *arr, const PGresult *items, const 
 		err = fields_from_json(a, o, resp_item, &vals, &errs);
 		if (err == BGW_E_VALIDATION) {
 			*result = err;
-			if (nested_errors(a, tail, prefix, errs) != BGW_OK)
+			if (kv_append_prefixed(a, tail, prefix, errs) != BGW_OK)
 				return BGW_E_NOMEM;
 			continue;
 		}
@@ -484,7 +472,7 @@ read_extra_items(bgw_arena *a, const json_t *arr, resp_input *out, bgw_kv ***tai
 		err = fields_from_json(a, o, resp_extra, &vals, &errs);
 		if (err == BGW_E_VALIDATION) {
 			*result = err;
-			if (nested_errors(a, tail, prefix, errs) != BGW_OK)
+			if (kv_append_prefixed(a, tail, prefix, errs) != BGW_OK)
 				return BGW_E_NOMEM;
 			continue;
 		}
@@ -540,7 +528,7 @@ resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *bod
 		err = fields_from_json(a, v->j, resp_person, &pv, &errs);
 		if (err == BGW_E_VALIDATION) {
 			result = err;
-			if (nested_errors(a, &tail, "responder.", errs) != BGW_OK)
+			if (kv_append_prefixed(a, &tail, "responder.", errs) != BGW_OK)
 				return BGW_E_NOMEM;
 		} else if (err != BGW_OK) {
 			return err;

@@ -54,19 +54,6 @@ add_error(bgw_arena *a, bgw_kv ***tail, const char *name, const char *reason)
 	return kv_append(a, tail, name, reason, strlen(reason));
 }
 
-/* Copy nested errors with prefix ("respondent." or "items[3].") in front of each name. */
-static bgw_err
-prefixed(bgw_arena *a, bgw_kv ***tail, const char *prefix, const bgw_kv *errors)
-{
-	for (const bgw_kv *e = errors; e != NULL; e = e->next) {
-		char *name = bgw_arena_printf(a, "%s%s", prefix, e->key);
-
-		if (name == NULL || add_error(a, tail, name, e->value) != BGW_OK)
-			return BGW_E_NOMEM;
-	}
-	return BGW_OK;
-}
-
 static const char *
 str(const field_value *vals, const field_spec *specs, const char *name)
 {
@@ -89,7 +76,7 @@ confinput_item(bgw_arena *a, const char *prefix, const char *form, const char *l
 	out->currency = currency;
 	out->amount = NULL;
 	if (currency == NULL || !money_currency_valid(currency)) {
-		if (prefixed(a, tail, prefix, &(bgw_kv){.key = "currency",
+		if (kv_append_prefixed(a, tail, prefix, &(bgw_kv){.key = "currency",
 		    .value = "not an ISO 4217 code"}) != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
@@ -98,13 +85,13 @@ confinput_item(bgw_arena *a, const char *prefix, const char *form, const char *l
 		/* A blank form asks the respondent to fill the amounts in. */
 		if (form != NULL && strcmp(form, "blank") == 0)
 			return BGW_OK;
-		if (prefixed(a, tail, prefix, &(bgw_kv){.key = "amount", .value = "required"}) != BGW_OK)
+		if (kv_append_prefixed(a, tail, prefix, &(bgw_kv){.key = "amount", .value = "required"}) != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
 	}
 	if (money_parse(amount, currency, &m) != BGW_OK ||
 	    money_format(&m, canonical, sizeof(canonical)) != BGW_OK) {
-		if (prefixed(a, tail, prefix, &(bgw_kv){.key = "amount",
+		if (kv_append_prefixed(a, tail, prefix, &(bgw_kv){.key = "amount",
 		    .value = "not an exact amount with the currency's decimals"}) != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
@@ -141,7 +128,7 @@ read_items(bgw_arena *a, const json_t *arr, const char *form, conf_input *out, b
 			return BGW_E_BAD_REQUEST;
 		err = fields_from_json(a, item, item_spec, &vals, &errs);
 		if (err == BGW_E_VALIDATION) {
-			if (prefixed(a, tail, prefix, errs) != BGW_OK)
+			if (kv_append_prefixed(a, tail, prefix, errs) != BGW_OK)
 				return BGW_E_NOMEM;
 			result = BGW_E_VALIDATION;
 			continue;
@@ -189,7 +176,7 @@ confinput_from_json(bgw_arena *a, const json_t *body, bool partial, const char *
 
 		err = fields_from_json(a, v->j, resp, &rv, &errs);
 		if (err == BGW_E_VALIDATION) {
-			if (prefixed(a, &tail, "respondent.", errs) != BGW_OK)
+			if (kv_append_prefixed(a, &tail, "respondent.", errs) != BGW_OK)
 				return BGW_E_NOMEM;
 			result = err;
 		} else if (err != BGW_OK) {

@@ -51,3 +51,15 @@ kv_append(bgw_arena *a, bgw_kv ***tailp, const char *key, const char *value, siz
 	*tailp = &p->next;
 	return BGW_OK;
 }
+
+bgw_err
+kv_append_prefixed(bgw_arena *a, bgw_kv ***tailp, const char *prefix, const bgw_kv *src)
+{
+	for (; src != NULL; src = src->next) {
+		char *key = bgw_arena_printf(a, "%s%s", prefix, src->key);
+
+		if (key == NULL || kv_append(a, tailp, key, src->value, src->value_len) != BGW_OK)
+			return BGW_E_NOMEM;
+	}
+	return BGW_OK;
+}

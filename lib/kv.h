@@ -37,4 +37,9 @@ size_t kv_count(const bgw_kv *l);
 bgw_err kv_append(bgw_arena *a, bgw_kv ***tailp, const char *key, const char *value,
     size_t value_len);
 
+/* Append a copy of every pair of src with prefix in front of its key ("items[2]." +
+ * "amount"): how nested validation errors are named.  BGW_E_NOMEM on out of memory. */
+bgw_err kv_append_prefixed(bgw_arena *a, bgw_kv ***tailp, const char *prefix,
+    const bgw_kv *src);
+
 #endif
