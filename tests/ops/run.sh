@@ -52,7 +52,7 @@ chown bgw:bgw "$W/secrets/master.key"; chmod 0400 "$W/secrets/master.key"
 # ---- the fixture helper, linked against the stack's build -------------------------------
 FX=$W/ops_fixture
 if ! gcc -std=c11 -D_GNU_SOURCE -O1 -I"$SRC/lib" $(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql) \
-	"$SRC/tests/ops/ops_fixture.c" "$BGW_BUILD_DIR/lib/libbgw.a" -lpq -lssl -lcrypto -lcurl \
+	"$SRC/tests/ops/ops_fixture.c" "$BGW_BUILD_DIR/lib/libbgw.a" -lpq -lssl -lcrypto -lcurl -ljansson \
 	$([ "$(nm "$BGW_BUILD_DIR/lib/libbgw.a" 2>/dev/null | grep -c __asan_report)" != 0 ] && echo -fsanitize=address,undefined) \
 	-o "$FX" 2>"$W/fixture-build.log"; then
 	cat "$W/fixture-build.log"
