@@ -54,6 +54,18 @@ add_error(bgw_arena *a, bgw_kv ***tail, const char *name, const char *reason)
 	return kv_append(a, tail, name, reason, strlen(reason));
 }
 
+/* One error on field key of the item named by prefix ("items[2]."). */
+static bgw_err
+item_error(bgw_arena *a, bgw_kv ***tail, const char *prefix, const char *key,
+    const char *reason)
+{
+	char *name = bgw_arena_printf(a, "%s%s", prefix, key);
+
+	if (name == NULL)
+		return BGW_E_NOMEM;
+	return add_error(a, tail, name, reason);
+}
+
 static const char *
 str(const field_value *vals, const field_spec *specs, const char *name)
 {
@@ -76,8 +88,7 @@ confinput_item(bgw_arena *a, const char *prefix, const char *form, const char *l
 	out->currency = currency;
 	out->amount = NULL;
 	if (currency == NULL || !money_currency_valid(currency)) {
-		if (kv_append_prefixed(a, tail, prefix, &(bgw_kv){.key = "currency",
-		    .value = "not an ISO 4217 code"}) != BGW_OK)
+		if (item_error(a, tail, prefix, "currency", "not an ISO 4217 code") != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
 	}
@@ -85,14 +96,14 @@ confinput_item(bgw_arena *a, const char *prefix, const char *form, const char *l
 		/* A blank form asks the respondent to fill the amounts in. */
 		if (form != NULL && strcmp(form, "blank") == 0)
 			return BGW_OK;
-		if (kv_append_prefixed(a, tail, prefix, &(bgw_kv){.key = "amount", .value = "required"}) != BGW_OK)
+		if (item_error(a, tail, prefix, "amount", "required") != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
 	}
 	if (money_parse(amount, currency, &m) != BGW_OK ||
 	    money_format(&m, canonical, sizeof(canonical)) != BGW_OK) {
-		if (kv_append_prefixed(a, tail, prefix, &(bgw_kv){.key = "amount",
-		    .value = "not an exact amount with the currency's decimals"}) != BGW_OK)
+		if (item_error(a, tail, prefix, "amount",
+		    "not an exact amount with the currency's decimals") != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
 	}
