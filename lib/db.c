@@ -13,8 +13,10 @@
 
 #include <poll.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -27,6 +29,12 @@
 #define DB_KEEPALIVES_COUNT "3"
 #define DB_APPLICATION_NAME "balance-gateway"
 #define SQLSTATE_LEN 5
+/* A COMMIT whose answer was lost (PostgreSQL stopped or the link broke while it ran) may
+ * have happened or not.  Rather than answer 503 "nothing was stored" for work that was in
+ * fact stored, the worker waits this long for PostgreSQL to come back and tell which. */
+#define DB_COMMIT_RESOLVE_MS 15000
+#define DB_COMMIT_RESOLVE_STEP_MS 200
+#define DB_XID_MAX 24 /* a 64-bit xid8 in decimal, and its terminator */
 
 struct bgw_db {
 	char *conninfo;
@@ -43,6 +51,9 @@ static const db_stmt db_internal[] = {
 	/* is_local = true: the setting ends with the transaction, so a pooled connection never
 	 * carries one request's user into the next (FIELD-NOTES). */
 	{"db_set_user", "SELECT set_config('app.user_id', $1, true)", 1},
+	/* NULL for a transaction that wrote nothing: no id is assigned just to ask. */
+	{"db_xact_id", "SELECT pg_current_xact_id_if_assigned()::text", 0},
+	{"db_xact_status", "SELECT pg_xact_status($1::xid8)", 1},
 	{NULL, NULL, 0},
 };
 
@@ -368,10 +379,82 @@ db_begin(bgw_db *db, const char *user_id)
 	return BGW_OK;
 }
 
+/* The id of the open transaction into xid ("" if it wrote nothing yet). */
+static bgw_err
+current_xid(bgw_db *db, char xid[DB_XID_MAX])
+{
+	PGresult *res;
+	bgw_err e;
+
+	xid[0] = '\0';
+	/* Not db_exec: its results need a request arena, and db.c has none. */
+	res = PQexecPrepared(db->conn, "db_xact_id", 0, NULL, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		e = result_error(db, "db_xact_id", res);
+		PQclear(res);
+		return e;
+	}
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		snprintf(xid, DB_XID_MAX, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return BGW_OK;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* After the answer to COMMIT of transaction xid was lost: reconnect and ask PostgreSQL
+ * whether it committed.  BGW_OK if it did, BGW_E_UNAVAILABLE if it did not or if nobody
+ * can tell within DB_COMMIT_RESOLVE_MS (logged: the one case where a 503 may hide a
+ * stored change, which an Idempotency-Key retry then finds). */
+static bgw_err
+resolve_lost_commit(bgw_db *db, const char *xid)
+{
+	const long long deadline = now_ms() + DB_COMMIT_RESOLVE_MS;
+	const struct timespec step = {0, DB_COMMIT_RESOLVE_STEP_MS * 1000000L};
+	const char *params[] = {xid};
+
+	bgw_log(BGW_LOG_WARN, "commit of transaction %s lost its answer; asking postgresql", xid);
+	do {
+		PGresult *res;
+		const char *status = NULL;
+
+		if (db_ensure(db) == BGW_OK) {
+			res = PQexecPrepared(db->conn, "db_xact_status", 1, params, NULL, NULL, 0);
+			if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+				status = PQgetvalue(res, 0, 0);
+			else if (PQstatus(db->conn) != CONNECTION_OK)
+				drop_connection(db);
+			if (status != NULL && strcmp(status, "committed") == 0) {
+				PQclear(res);
+				bgw_log(BGW_LOG_WARN, "transaction %s did commit", xid);
+				return BGW_OK;
+			}
+			if (status != NULL && strcmp(status, "aborted") == 0) {
+				PQclear(res);
+				bgw_log(BGW_LOG_WARN, "transaction %s did not commit", xid);
+				return BGW_E_UNAVAILABLE;
+			}
+			PQclear(res);
+		}
+		nanosleep(&step, NULL);
+	} while (now_ms() < deadline);
+	bgw_log(BGW_LOG_ERROR, "could not learn whether transaction %s committed: "
+	    "postgresql did not come back in time", xid);
+	return BGW_E_UNAVAILABLE;
+}
+
 bgw_err
 db_commit(bgw_db *db)
 {
 	PGTransactionStatusType ts;
+	char xid[DB_XID_MAX];
 	bgw_err e;
 
 	if (db->conn == NULL)
@@ -388,7 +471,13 @@ db_commit(bgw_db *db)
 		bgw_log(BGW_LOG_ERROR, "cannot commit: no transaction is open");
 		return BGW_E_INTERNAL;
 	}
+	if ((e = current_xid(db, xid)) != BGW_OK) {
+		db_rollback(db);
+		return e;
+	}
 	e = db_exec(db, NULL, "db_commit", 0, NULL, NULL);
+	if (e == BGW_E_UNAVAILABLE && xid[0] != '\0')
+		return resolve_lost_commit(db, xid);
 	if (e != BGW_OK)
 		db_rollback(db);
 	return e;

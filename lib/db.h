@@ -46,7 +46,10 @@ bgw_err db_exec(bgw_db *db, bgw_arena *a, const char *name, int nparams,
  * set_config('app.user_id', user_id, true) so it ends with the transaction. */
 bgw_err db_begin(bgw_db *db, const char *user_id);
 
-/* COMMIT; on error the transaction is rolled back and the mapped error returned. */
+/* COMMIT; on error the transaction is rolled back and the mapped error returned.  When the
+ * answer to COMMIT is lost with the connection, the commit may have happened: db_commit
+ * then reconnects and asks PostgreSQL (pg_xact_status) for up to 15 s, and answers BGW_OK
+ * if it did commit, BGW_E_UNAVAILABLE if it did not or nobody could tell in time. */
 bgw_err db_commit(bgw_db *db);
 
 /* ROLLBACK if a transaction is open; safe to call at any time. */

@@ -36,6 +36,10 @@ static struct {
 	ExecStatusType exec_st;
 	const char *exec_state, *exec_message, *fail_name;
 	int exec_kills;
+	int kill_commit;         /* the next COMMIT loses its answer (and the connection) */
+	int xid_null;            /* the transaction wrote nothing: no xid */
+	const char *xact_status; /* what pg_xact_status answers */
+	int status_asks;
 	PGTransactionStatusType txn;
 	int live; /* results not yet cleared */
 } m;
@@ -59,6 +63,7 @@ void __wrap_PQclear(PGresult *r);
 PGTransactionStatusType __wrap_PQtransactionStatus(const PGconn *c);
 char *__wrap_PQgetvalue(const PGresult *r, int row, int col);
 int __wrap_PQgetisnull(const PGresult *r, int row, int col);
+int __wrap_PQntuples(const PGresult *r);
 int __wrap_PQsocket(const PGconn *c);
 
 static PGresult *
@@ -166,6 +171,15 @@ __wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
 	m.execs++;
 	snprintf(m.last_name, sizeof(m.last_name), "%s", name);
 	snprintf(m.last_param, sizeof(m.last_param), "%s", n > 0 && v[0] != NULL ? v[0] : "");
+	if (strcmp(name, "db_xact_status") == 0)
+		m.status_asks++;
+	if (m.kill_commit && strcmp(name, "db_commit") == 0) {
+		/* PostgreSQL may or may not have committed: the mock's xact_status says. */
+		m.kill_commit = 0;
+		m.conn_ok = 0;
+		m.txn = PQTRANS_UNKNOWN;
+		return fake(PGRES_FATAL_ERROR, NULL, "server closed the connection", 0);
+	}
 	if (m.exec_kills) {
 		m.conn_ok = 0;
 		return fake(PGRES_FATAL_ERROR, NULL, "server closed the connection", 0);
@@ -232,14 +246,29 @@ char *
 __wrap_PQgetvalue(const PGresult *r, int row, int col)
 {
 	(void)r;
-	return row == 0 && col == 0 ? (char *)"1" : NULL;
+	if (row != 0 || col != 0)
+		return NULL;
+	if (strcmp(m.last_name, "db_xact_status") == 0)
+		return (char *)m.xact_status;
+	if (strcmp(m.last_name, "db_xact_id") == 0)
+		return (char *)"7341";
+	return (char *)"1";
 }
 
 int
 __wrap_PQgetisnull(const PGresult *r, int row, int col)
 {
 	(void)r;
+	if (strcmp(m.last_name, "db_xact_id") == 0 && m.xid_null)
+		return 1;
 	return !(row == 0 && col == 0);
+}
+
+int
+__wrap_PQntuples(const PGresult *r)
+{
+	(void)r;
+	return 1;
 }
 
 /* ---- fixtures ------------------------------------------------------------------------ */
@@ -255,7 +284,8 @@ static const db_stmt table_b[] = {
 };
 static const db_stmt *const tables[] = {table_a, table_b, NULL};
 #define TABLE_STMTS 3
-#define INTERNAL_STMTS 4 /* db_begin, db_commit, db_rollback, db_set_user */
+/* db_begin, db_commit, db_rollback, db_set_user, db_xact_id, db_xact_status */
+#define INTERNAL_STMTS 6
 
 static int
 table_nparams(const char *name)
@@ -264,7 +294,7 @@ table_nparams(const char *name)
 		for (const db_stmt *s = *t; s->name != NULL; s++)
 			if (strcmp(s->name, name) == 0)
 				return s->nparams;
-	return strcmp(name, "db_set_user") == 0 ? 1 : 0;
+	return strcmp(name, "db_set_user") == 0 || strcmp(name, "db_xact_status") == 0 ? 1 : 0;
 }
 
 struct fixture {
@@ -505,13 +535,14 @@ begin_binds_user_for_row_security(void **state)
 	assert_string_equal(m.last_param, "user-42");
 	assert_int_equal(db_commit(fx->db), BGW_OK);
 	assert_string_equal(m.last_name, "db_commit");
+	assert_int_equal(m.execs, 4); /* the transaction id is asked first, for a lost answer */
 
 	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
-	assert_int_equal(m.execs, 4);
+	assert_int_equal(m.execs, 5);
 	assert_string_equal(m.last_name, "db_begin");
 	db_rollback(fx->db);
 	assert_string_equal(m.last_name, "db_rollback");
-	assert_int_equal(m.execs, 5);
+	assert_int_equal(m.execs, 6);
 }
 
 static void
@@ -563,6 +594,40 @@ commit_refuses_failed_transaction(void **state)
 	m.fail_name = "db_commit";
 	m.exec_state = "40001";
 	assert_int_equal(db_commit(fx->db), BGW_E_RETRY);
+}
+
+/* A COMMIT whose answer is lost may have happened: the outcome is asked of PostgreSQL
+ * once it answers again, so that a 503 ("nothing was stored") is never said of stored
+ * work, and stored work is not reported as failed. */
+static void
+lost_commit_answer_is_resolved(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(db_begin(fx->db, "user-1"), BGW_OK);
+	m.kill_commit = 1;
+	m.xact_status = "committed";
+	assert_int_equal(db_commit(fx->db), BGW_OK);
+	assert_int_equal(m.connects, 2); /* reconnected to ask */
+	assert_int_equal(m.status_asks, 1);
+	assert_string_equal(m.last_param, "7341");
+
+	m.txn = PQTRANS_IDLE;
+	assert_int_equal(db_begin(fx->db, "user-1"), BGW_OK);
+	m.kill_commit = 1;
+	m.xact_status = "aborted";
+	assert_int_equal(db_commit(fx->db), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.status_asks, 2);
+
+	/* A transaction that wrote nothing has no id and nothing to resolve. */
+	m.txn = PQTRANS_IDLE;
+	assert_int_equal(db_begin(fx->db, "user-1"), BGW_OK);
+	m.kill_commit = 1;
+	m.xid_null = 1;
+	assert_int_equal(db_commit(fx->db), BGW_E_UNAVAILABLE);
+	assert_int_equal(m.status_asks, 2);
+	assert_int_equal(m.connects, 3);
+	assert_int_equal(m.live, 0);
 }
 
 /* Values quoted by the server in class 22/23 messages (and parameters) never reach the log. */
@@ -625,6 +690,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(rollback_is_a_noop_outside_a_transaction, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(commit_refuses_failed_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(lost_commit_answer_is_resolved, setup, teardown),
 		cmocka_unit_test_setup_teardown(parameters_never_logged, setup, teardown),
 	};
 
