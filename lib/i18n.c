@@ -6,15 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n_catalogue.h"
 #include "money.h"
 
-typedef struct entry {
-	const char *key;
-	const char *text[I18N__COUNT];
-} entry;
-
-/* Every UI string.  Keys group by page; glossary words follow DESIGN.md's glossary. */
-static const entry catalogue[] = {
+/* The strings of the layout, errors, sign-in, projects and the confirmation page.  Keys
+ * group by page; glossary words follow DESIGN.md's glossary. */
+const i18n_entry i18n_core[] = {
 	/* layout */
 	{"app.name", {"Balance Gateway", "Balance Gateway"}},
 	{"app.tagline", {"電子確認状プラットフォーム", "Electronic audit confirmations"}},
@@ -378,9 +375,44 @@ static const entry catalogue[] = {
 		"Open your account from the link in the e-mail and enter the first-access code; the request is then shown. For each item, say whether it agrees with your records; if not, give your amount and an explanation, and send. The answer goes straight to the auditor, and the audited company cannot change it. Please answer by the due date."}},
 	{"help.cost_h", {"費用はかかりますか", "Does it cost anything?"}},
 	{"help.cost", {"回答者の費用はかかりません。", "Answering is free of charge."}},
+	{NULL, {NULL, NULL}},
 };
 
-#define CATALOGUE_LEN (sizeof(catalogue) / sizeof(catalogue[0]))
+/* Every part of the catalogue; each ends with a NULL key. */
+static const i18n_entry *const parts[] = {i18n_core, i18n_account, i18n_conf};
+#define PARTS (sizeof(parts) / sizeof(parts[0]))
+
+/* All entries sorted by key, built once per process on first use (workers are
+ * single-threaded) so that a page's hundred lookups are binary searches. */
+static const i18n_entry **sorted;
+static size_t sorted_len;
+
+static int
+by_key(const void *a, const void *b)
+{
+	return strcmp((*(const i18n_entry *const *)a)->key, (*(const i18n_entry *const *)b)->key);
+}
+
+static bool
+index_built(void)
+{
+	size_t n = 0, k = 0;
+
+	if (sorted != NULL)
+		return true;
+	for (size_t p = 0; p < PARTS; p++)
+		for (const i18n_entry *e = parts[p]; e->key != NULL; e++)
+			n++;
+	sorted = malloc(n * sizeof(*sorted));
+	if (sorted == NULL)
+		return false;
+	for (size_t p = 0; p < PARTS; p++)
+		for (const i18n_entry *e = parts[p]; e->key != NULL; e++)
+			sorted[k++] = e;
+	qsort(sorted, n, sizeof(*sorted), by_key);
+	sorted_len = n;
+	return true;
+}
 
 const char *
 i18n_code(enum i18n_lang l)
@@ -472,21 +504,23 @@ i18n_pick(const char *query, const char *cookie, const char *accept_language)
 	return (enum i18n_lang)best;
 }
 
-static const entry *
+static const i18n_entry *
 find(const char *key)
 {
-	if (key == NULL)
+	i18n_entry probe = {key, {NULL, NULL}};
+	const i18n_entry *pp = &probe;
+	const i18n_entry *const *hit;
+
+	if (key == NULL || !index_built())
 		return NULL;
-	for (size_t i = 0; i < CATALOGUE_LEN; i++)
-		if (strcmp(catalogue[i].key, key) == 0)
-			return &catalogue[i];
-	return NULL;
+	hit = bsearch(&pp, sorted, sorted_len, sizeof(*sorted), by_key);
+	return hit != NULL ? *hit : NULL;
 }
 
 const char *
 i18n_t(enum i18n_lang l, const char *key)
 {
-	const entry *e = find(key);
+	const i18n_entry *e = find(key);
 
 	if (e == NULL)
 		return key != NULL ? key : "";
@@ -502,19 +536,19 @@ i18n_has(const char *key)
 size_t
 i18n_count(void)
 {
-	return CATALOGUE_LEN;
+	return index_built() ? sorted_len : 0;
 }
 
 const char *
 i18n_key_at(size_t i)
 {
-	return i < CATALOGUE_LEN ? catalogue[i].key : NULL;
+	return i < i18n_count() ? sorted[i]->key : NULL;
 }
 
 const char *
 i18n_text_at(size_t i, enum i18n_lang l)
 {
-	return i < CATALOGUE_LEN && l < I18N__COUNT ? catalogue[i].text[l] : NULL;
+	return i < i18n_count() && l < I18N__COUNT ? sorted[i]->text[l] : NULL;
 }
 
 static const char *const months_en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
