@@ -12,6 +12,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { request } from './lib/stack.mjs';
 import { admin, accept, signIn, totp } from './lib/world.mjs';
 import { engagement, sendToRespondent, respondentMember } from './lib/engagement.mjs';
@@ -126,6 +127,17 @@ const MATRIX = {
 	'POST /confirmations/{}/cancel': 'YFFFFF',
 	'POST /confirmations/{}/share': 'YYFFFF',
 };
+
+// Areas built later keep their rows beside their work, in matrix/<area>.mjs
+// (`export const rows = { 'GET /x/{}': 'YYYYYY', ... }`); a row written twice is an error.
+const matrixDir = new URL('./matrix/', import.meta.url);
+for (const f of fs.readdirSync(matrixDir).filter((n) => n.endsWith('.mjs')).sort()) {
+	const { rows } = await import(new URL(f, matrixDir));
+	for (const [k, v] of Object.entries(rows)) {
+		if (k in MATRIX) throw new Error(`matrix row ${k} written twice (matrix/${f})`);
+		MATRIX[k] = v;
+	}
+}
 
 function routes() {
 	const bin = `${process.env.BGW_BUILD_DIR}/cgi/bgw-fcgi`;
