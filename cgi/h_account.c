@@ -1,6 +1,7 @@
 /* h_account.c - invitations, password reset and change, MFA enrolment. */
 #include "handlers.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -13,6 +14,7 @@
 #include "password.h"
 #include "throttle.h"
 #include "token.h"
+#include "cookie.h"
 
 #define KDF_SLOTS 2
 #define KDF_SLOT_WAIT_MS 5000
@@ -249,6 +251,25 @@ h_password_change(bgw_request *r)
 	return err;
 }
 
+/* MFA on or off changes what the session is worth: every session of the account ends and
+ * this browser gets a new cookie (and so a new CSRF token, left in r->session.csrf). */
+bgw_err
+h_rotate_session(bgw_request *r)
+{
+	char token[SESSION_TOKEN_LEN + 1];
+	const char *cookie;
+	bgw_err err = session_rotate(r->app->db, r->a, r->user_id, r->remote_addr, token,
+	    r->session.csrf);
+
+	if (err != BGW_OK)
+		return err;
+	cookie = cookie_format_session(r->a, SESSION_COOKIE, token, -1);
+	OPENSSL_cleanse(token, sizeof(token));
+	if (cookie == NULL)
+		return BGW_E_NOMEM;
+	return request_add_header(r, "Set-Cookie", cookie);
+}
+
 bgw_err
 h_mfa_begin(bgw_request *r)
 {
@@ -280,10 +301,13 @@ h_mfa_verify(bgw_request *r)
 		return request_field_error(r, "otp", err == BGW_E_VALIDATION ? "no_enrolment" : "wrong");
 	if (err == BGW_OK)
 		err = log_account(r, NULL, r->user_id, "mfa.enable");
+	if (err == BGW_OK)
+		err = h_rotate_session(r);
 	if (err != BGW_OK)
 		return err;
 	list = json_array();
-	body = jsonout_own(r->a, json_pack("{s:o}", "recovery_codes", list));
+	body = jsonout_own(r->a, json_pack("{s:o, s:s}", "recovery_codes", list, "csrf_token",
+	    r->session.csrf));
 	if (body == NULL)
 		return BGW_E_NOMEM;
 	for (int i = 0; i < MFA_RECOVERY_CODES; i++)
@@ -316,6 +340,44 @@ h_mfa_disable(bgw_request *r)
 	if (err == BGW_OK)
 		err = log_account(r, NULL, r->user_id, "mfa.disable");
 	if (err == BGW_OK)
+		err = h_rotate_session(r);
+	if (err == BGW_OK)
 		r->status = 204;
 	return err;
+}
+
+/* DELETE /api/v1/users/{uid}: delete an account (one's own, or as an admin one of one's own
+ * organisation).  The row is pseudonymised, not removed: see lib/account.h. */
+bgw_err
+h_account_delete(bgw_request *r)
+{
+	const char *uid = r->path_params[0];
+	policy_subject s = {.signed_in = true, .operator = r->user.operator,
+		.mfa = r->user.mfa_enabled};
+	policy_account_facts f;
+	audit_event ev = {.actor_id = r->user_id, .action = "account.delete",
+		.object_type = "user", .object_id = uid, .ip = r->remote_addr};
+	char detail[64];
+	int memberships;
+	bgw_err err = account_delete_facts(r->app->db, r->a, uid, &f);
+
+	if (err != BGW_OK)
+		return err;
+	if ((err = policy_account_delete(&s, &f)) != BGW_OK)
+		return err;
+	if ((err = account_delete(r->app->db, r->a, uid, &memberships)) != BGW_OK)
+		return err;
+	snprintf(detail, sizeof(detail), "{\"memberships\":%d,\"self\":%s}", memberships,
+	    f.self ? "true" : "false");
+	ev.detail_json = detail;
+	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
+		return err;
+	r->status = 204;
+	if (f.self) {
+		/* The session went with the account: the browser forgets the cookie too. */
+		const char *cookie = cookie_format_session(r->a, SESSION_COOKIE, "", 0);
+
+		return cookie != NULL ? request_add_header(r, "Set-Cookie", cookie) : BGW_E_NOMEM;
+	}
+	return BGW_OK;
 }

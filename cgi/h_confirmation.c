@@ -7,6 +7,7 @@
 #include "confflow.h"
 #include "confirmation.h"
 #include "project.h"
+#include "reconcile.h"
 
 const field_spec reason_fields[] = {
 	{.name = "reason", .type = FIELD_TEXT, .required = true, .max_len = 2000},
@@ -40,8 +41,6 @@ const field_spec share_fields[] = {
 	{.name = "with_client", .type = FIELD_BOOL, .required = true},
 	{.name = NULL},
 };
-
-#define RECONCILING_MAX 100
 
 static const char *
 text(bgw_request *r, const field_spec *specs, const char *name)
@@ -127,6 +126,7 @@ h_conf_list(bgw_request *r)
 		return err;
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;
+	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
 	err = conf_list_json(r->app->db, r->a, r->target.project_id, &f, &body);
 	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
 }
@@ -374,72 +374,19 @@ h_conf_review(bgw_request *r)
 	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
 }
 
-static const char *const reconciling_kinds[] = {"timing_difference", "cut_off", "error",
-	"unexplained", NULL};
-
 bgw_err
 h_conf_resolve(bgw_request *r)
 {
-	static const field_spec spec[] = {
-		{.name = "kind", .type = FIELD_ENUM, .required = true, .enum_values = reconciling_kinds},
-		{.name = "currency", .type = FIELD_STRING, .required = true, .max_len = 3},
-		{.name = "amount", .type = FIELD_STRING, .required = true, .max_len = 40},
-		{.name = "note", .type = FIELD_TEXT, .max_len = 2000},
-		{.name = NULL},
-	};
 	const json_t *arr = fields_get(r->fields, resolve_fields, "reconciling_items")->j;
-	size_t n = json_array_size(arr);
 	reconciling_in *items;
+	size_t n;
 	conf_actor who = actor(r);
 	bgw_kv **tail = &r->field_errors;
-	bgw_err result = BGW_OK, err;
+	bgw_err err = reconcile_from_json(r->a, arr, &items, &n, &tail);
 
-	if (n == 0 || n > RECONCILING_MAX)
-		return request_field_error(r, "reconciling_items", n == 0 ? "at least one item" :
-		    "too many items");
-	items = bgw_arena_calloc(r->a, n, sizeof(*items));
-	if (items == NULL)
-		return BGW_E_NOMEM;
-	for (size_t i = 0; i < n; i++) {
-		const json_t *o = json_array_get(arr, i);
-		field_value *vals;
-		bgw_kv *errs = NULL;
-		conf_item_in parsed;
-		const char *prefix = bgw_arena_printf(r->a, "reconciling_items[%zu].", i);
-
-		if (!json_is_object(o))
-			return BGW_E_BAD_REQUEST;
-		if (prefix == NULL)
-			return BGW_E_NOMEM;
-		err = fields_from_json(r->a, o, spec, &vals, &errs);
-		if (kv_append_prefixed(r->a, &tail, prefix, errs) != BGW_OK)
-			return BGW_E_NOMEM;
-		if (err == BGW_E_VALIDATION) {
-			result = err;
-			continue;
-		}
-		if (err != BGW_OK)
-			return err;
-		/* Reconciling items may be negative; the amount rules are the items' rules. */
-		err = confinput_item(r->a, prefix, "positive", "-", NULL,
-		    fields_get(vals, spec, "currency")->s, fields_get(vals, spec, "amount")->s, &parsed,
-		    &tail);
-		if (err == BGW_E_VALIDATION) {
-			result = err;
-			continue;
-		}
-		if (err != BGW_OK)
-			return err;
-		items[i].kind = fields_get(vals, spec, "kind")->s;
-		items[i].currency = parsed.currency;
-		items[i].amount = parsed.amount;
-		items[i].note = fields_get(vals, spec, "note")->present ?
-		    fields_get(vals, spec, "note")->s : NULL;
-	}
-	if (result != BGW_OK)
-		return result;
-	err = conf_resolve(r->app->db, r->a, &who, r->target.confirmation_id, items, n,
-	    text(r, resolve_fields, "note"));
+	if (err == BGW_OK)
+		err = conf_resolve(r->app->db, r->a, &who, r->target.confirmation_id, items, n,
+		    text(r, resolve_fields, "note"));
 	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
 }
 

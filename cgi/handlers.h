@@ -42,6 +42,47 @@ bgw_err page_conf_close(bgw_request *r);
 bgw_err page_conf_remind(bgw_request *r);
 bgw_err page_conf_cancel(bgw_request *r);
 bgw_err page_conf_share(bgw_request *r);
+/* page_conf_form.c, page_import.c, page_inbox.c, page_answer.c, page_receipt.c,
+ * page_conf_records.c (pagesb: the confirmation-side pages) */
+bgw_err page_conf_new(bgw_request *r);
+bgw_err page_conf_new_post(bgw_request *r);
+bgw_err page_conf_edit(bgw_request *r);
+bgw_err page_conf_edit_post(bgw_request *r);
+bgw_err page_import(bgw_request *r);
+bgw_err page_import_post(bgw_request *r);
+bgw_err page_inbox(bgw_request *r);
+bgw_err page_answer(bgw_request *r);
+bgw_err page_answer_post(bgw_request *r);
+bgw_err page_receipt(bgw_request *r);
+bgw_err page_comment_add(bgw_request *r);
+bgw_err page_doc_upload(bgw_request *r);
+
+/* The account-side pages (routes_pages_account.c; pagesa).
+ * page_invite.c: links from mail (invitation, password reset) */
+bgw_err page_invitation(bgw_request *r);
+bgw_err page_invitation_accept(bgw_request *r);
+bgw_err page_reset(bgw_request *r);
+bgw_err page_reset_post(bgw_request *r);
+bgw_err page_reset_complete(bgw_request *r);
+/* page_account.c: account settings, password change, MFA */
+bgw_err page_account(bgw_request *r);
+bgw_err page_password_change(bgw_request *r);
+bgw_err page_mfa_begin(bgw_request *r);
+bgw_err page_mfa_verify(bgw_request *r);
+bgw_err page_mfa_disable(bgw_request *r);
+/* page_members.c: a project's members, the first-access code */
+bgw_err page_members(bgw_request *r);
+bgw_err page_member_add(bgw_request *r);
+bgw_err page_member_remove(bgw_request *r);
+bgw_err page_member_unlock(bgw_request *r);
+bgw_err page_code_regenerate(bgw_request *r);
+/* page_help.c: public help and verify pages */
+bgw_err page_help(bgw_request *r);
+bgw_err page_verify(bgw_request *r);
+/* page_operator.c: firms, users, lock and unlock */
+bgw_err page_operator(bgw_request *r);
+bgw_err page_operator_lock(bgw_request *r);
+bgw_err page_operator_unlock(bgw_request *r);
 
 /* h_health.c */
 bgw_err h_health(bgw_request *r);
@@ -59,9 +100,15 @@ bgw_err h_invitation_accept(bgw_request *r);
 bgw_err h_password_reset(bgw_request *r);
 bgw_err h_password_reset_complete(bgw_request *r);
 bgw_err h_password_change(bgw_request *r);
+/* End every session of the signed-in account and give this browser a new one (cookie and
+ * r->session.csrf): after MFA is turned on or off (h_account.c). */
+bgw_err h_rotate_session(bgw_request *r);
 bgw_err h_mfa_begin(bgw_request *r);
 bgw_err h_mfa_verify(bgw_request *r);
 bgw_err h_mfa_disable(bgw_request *r);
+
+/* h_account.c (ident): DELETE /api/v1/users/{uid}, account deletion */
+bgw_err h_account_delete(bgw_request *r);
 
 /* h_project.c */
 extern const field_spec project_create_fields[], project_patch_fields[], access_fields[],

@@ -2,6 +2,9 @@
  *
  *   bgw-fcgi --config FILE      serve (foreground; SIGTERM drains, SIGHUP reloads)
  *   bgw-fcgi --routes           print the route table as JSON lines (for the access tests)
+ *   bgw-fcgi --transitions      print the workflow's states, actions (with the policy action
+ *                               guarding each) and transition table as one JSON object (for
+ *                               tests/integration/workflow-matrix.test.mjs)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@
 #include "log.h"
 #include "master.h"
 #include "route.h"
+#include "workflow.h"
 
 #define LISTEN_BACKLOG 1024
 
@@ -62,6 +66,29 @@ print_routes(void)
 	return 0;
 }
 
+/* Names are the fixed identifiers of lib/workflow.c and lib/policy.c: no escaping needed. */
+static int
+print_transitions(void)
+{
+	const wf_transition *rows;
+	size_t n = workflow_transitions(&rows);
+
+	printf("{\"states\":[");
+	for (int s = 0; s < WF_STATE__COUNT; s++)
+		printf("%s\"%s\"", s > 0 ? "," : "", wf_state_name((enum wf_state)s));
+	printf("],\"actions\":[");
+	for (int a = 0; a < WF_ACTION__COUNT; a++)
+		printf("%s{\"name\":\"%s\",\"policy\":\"%s\"}", a > 0 ? "," : "",
+		    wf_action_name((enum wf_action)a),
+		    policy_action_name(workflow_policy_action((enum wf_action)a)));
+	printf("],\"transitions\":[");
+	for (size_t i = 0; i < n; i++)
+		printf("%s{\"from\":\"%s\",\"action\":\"%s\",\"to\":\"%s\"}", i > 0 ? "," : "",
+		    wf_state_name(rows[i].from), wf_action_name(rows[i].act), wf_state_name(rows[i].to));
+	printf("]}\n");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -73,9 +100,11 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--routes") == 0)
 			return print_routes();
+		else if (strcmp(argv[i], "--transitions") == 0)
+			return print_transitions();
 	path = config_path_from_args(argc, argv);
 	if (path == NULL) {
-		fprintf(stderr, "usage: bgw-fcgi --config FILE | --routes\n");
+		fprintf(stderr, "usage: bgw-fcgi --config FILE | --routes | --transitions\n");
 		return 2;
 	}
 	if (config_load(&cfg, path) != BGW_OK)

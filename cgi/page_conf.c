@@ -3,14 +3,15 @@
  * and one POST route per action, each calling the same lib/confflow.h function as the JSON
  * handler and answering 303 back to the page (PRG). */
 #include "page.h"
+#include "page_conf_records.h"
 
 #include <string.h>
 
 #include "audit.h"
 #include "confflow.h"
-#include "confinput.h"
 #include "confirmation.h"
 #include "project.h"
+#include "reconcile.h"
 
 static const char *
 cid_of(const bgw_request *r)
@@ -238,19 +239,24 @@ link_button(page *p, const char *href, const char *key)
 static void
 reconciling_kinds(page *p)
 {
-	static const char *const kinds[] = {"timing_difference", "cut_off", "error",
-		"unexplained", NULL};
-
 	html_fill(&p->h, "<div class=\"field\"><label for=\"f-resolve-kind\">{l}</label>"
 	    "<select id=\"f-resolve-kind\" name=\"kind\">", {"l", page_t(p, "f.rec_kind")});
-	for (int i = 0; kinds[i] != NULL; i++) {
+	for (int i = 0; reconcile_kinds[i] != NULL; i++) {
 		html_raw(&p->h, "<option");
-		html_attr(&p->h, "value", kinds[i]);
+		html_attr(&p->h, "value", reconcile_kinds[i]);
 		html_raw(&p->h, ">");
-		html_text(&p->h, page_t(p, key2(p->r->a, "kind", kinds[i])));
+		html_text(&p->h, page_t(p, key2(p->r->a, "kind", reconcile_kinds[i])));
 		html_raw(&p->h, "</option>");
 	}
 	html_raw(&p->h, "</select></div>");
+}
+
+static bool
+final_answer(const json_t *c)
+{
+	const json_t *resp = json_object_get(c, "response");
+
+	return resp != NULL && page_jb(resp, "final");
 }
 
 /* Every action this user may take now; nothing else is shown. */
@@ -259,6 +265,7 @@ actions(page *p, const json_t *c)
 {
 	bgw_request *r = p->r;
 	const char *st = page_js(c, "status");
+	policy_subject s = page_subject(r);
 	size_t before;
 
 	html_fill(&p->h, "<section aria-labelledby=\"h-act\" class=\"actions-box\">"
@@ -283,8 +290,11 @@ actions(page *p, const json_t *c)
 	}
 	if (page_may(r, st, WF_SEND))
 		action_form(p, "send", "act.send", false, "act primary");
-	/* The answer form (/confirmations/{cid}/answer) is not written yet: until it is, a
-	 * respondent answers through the API, and no link leads to a missing page. */
+	if (page_may(r, st, r->target.facts.admin ? WF_RESPOND_ADMIN : WF_RESPOND_MEMBER) ||
+	    (strcmp(st, "sent") == 0 && page_may(r, "opened", r->target.facts.admin ?
+	    WF_RESPOND_ADMIN : WF_RESPOND_MEMBER)))
+		link_button(p, bgw_arena_printf(r->a, "/confirmations/%s/answer", cid_of(r)),
+		    "act.answer");
 	if (page_may(r, st, WF_APPROVE)) {
 		action_open(p, "approve");
 		page_input(p, "approver_name", "text", "f.approver_name", r->user.name, "name", true);
@@ -335,7 +345,9 @@ actions(page *p, const json_t *c)
 	}
 	if (page_may(r, st, WF_CANCEL))
 		action_form(p, "cancel", "act.cancel", true, "act danger");
-	/* The printable receipt (ACT_CONF_RECEIPT) gets its link once its page exists. */
+	if (final_answer(c) && policy_decide(ACT_CONF_RECEIPT, &s, &r->target.facts) == BGW_OK)
+		link_button(p, bgw_arena_printf(r->a, "/confirmations/%s/receipt", cid_of(r)),
+		    "act.receipt");
 	if (p->h.len == before)
 		html_fill(&p->h, "<p>{t}</p>", {"t", page_t(p, "conf.no_actions")});
 	html_raw(&p->h, "</section>");
@@ -387,6 +399,10 @@ view(bgw_request *r, int status, const char *err_form)
 	if (response != NULL)
 		page_conf_response(&p, response);
 	timeline(&p, c, response);
+	if ((err = page_conf_history(&p)) != BGW_OK ||
+	    (err = page_conf_documents(&p)) != BGW_OK ||
+	    (err = page_conf_comments(&p)) != BGW_OK)
+		return err;
 	html_raw(&p.h, "</div><div class=\"side-col\">");
 	actions(&p, c);
 	html_raw(&p.h, "</div></div>");
@@ -553,39 +569,31 @@ page_conf_review(bgw_request *r)
 	return done(r, err, "review");
 }
 
-static const char *const kinds[] = {"timing_difference", "cut_off", "error", "unexplained", NULL};
-static const field_spec resolve_form_fields[] = {
-	{.name = "kind", .type = FIELD_ENUM, .required = true, .enum_values = kinds},
-	{.name = "currency", .type = FIELD_STRING, .required = true, .max_len = 3},
-	{.name = "amount", .type = FIELD_STRING, .required = true, .max_len = 40},
+static const field_spec resolve_note_fields[] = {
 	{.name = "note", .type = FIELD_TEXT, .required = true, .max_len = 10000},
 	{.name = NULL},
 };
 
-/* One reconciling item from the form, checked by the same item rules as the API. */
+/* One reconciling item from the form, checked by the API's own rules (lib/reconcile.h). */
 bgw_err
 page_conf_resolve(bgw_request *r)
 {
 	conf_actor who = actor(r);
-	conf_item_in parsed;
 	reconciling_in item;
 	bgw_kv **tail;
-	bgw_err err = page_fields(r, resolve_form_fields);
+	bgw_err err = page_fields(r, resolve_note_fields), err2;
 
-	if (err == BGW_OK) {
-		tail = &r->field_errors;
-		err = confinput_item(r->a, "", "positive", "-", NULL,
-		    fields_get(r->fields, resolve_form_fields, "currency")->s,
-		    fields_get(r->fields, resolve_form_fields, "amount")->s, &parsed, &tail);
-	}
-	if (err == BGW_OK) {
-		item.kind = fields_get(r->fields, resolve_form_fields, "kind")->s;
-		item.currency = parsed.currency;
-		item.amount = parsed.amount;
-		item.note = NULL;
+	if (err != BGW_OK && err != BGW_E_VALIDATION)
+		return done(r, err, "resolve");
+	for (tail = &r->field_errors; *tail != NULL; tail = &(*tail)->next)
+		;
+	/* Both checks run, so the form shows every mistake at once. */
+	err2 = reconcile_from_form(r->a, r->form, &item, &tail);
+	if (err == BGW_OK)
+		err = err2;
+	if (err == BGW_OK)
 		err = conf_resolve(r->app->db, r->a, &who, cid_of(r), &item, 1,
-		    fields_get(r->fields, resolve_form_fields, "note")->s);
-	}
+		    fields_get(r->fields, resolve_note_fields, "note")->s);
 	return done(r, err, "resolve");
 }
 

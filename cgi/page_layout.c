@@ -88,6 +88,9 @@ nav(page *p, html *h)
 		    "<li><a href=\"/account\">{c}</a></li>",
 		    {"a", page_t(p, "nav.projects")}, {"b", page_t(p, "nav.inbox")},
 		    {"c", page_t(p, "nav.account")});
+		if (p->r->user.operator)
+			html_fill(h, "<li><a href=\"/operator\">{t}</a></li>",
+			    {"t", page_t(p, "nav.operator")});
 		html_raw(h, "<li><form method=\"post\" action=\"/logout\" class=\"inline\">");
 		html_raw(h, "<input type=\"hidden\" name=\"csrf_token\"");
 		html_attr(h, "value", p->r->session.csrf);

@@ -345,6 +345,7 @@ page_dashboard(bgw_request *r)
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;
 	f.overdue = ov != NULL && strcmp(ov, "true") == 0;
+	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
 	if (pg != NULL && atoll(pg) >= 1 && atoll(pg) <= 100000)
 		f.page = atoll(pg);
 	if ((err = project_get(r->app->db, r->a, r->target.project_id, &proj)) != BGW_OK ||
@@ -371,6 +372,10 @@ page_dashboard(bgw_request *r)
 		html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s/confirmations/new",
 		    r->target.project_id));
 		html_fill(&p.h, ">{t}</a> ", {"t", page_t(&p, "dash.new")});
+		html_raw(&p.h, "<a class=\"button\"");
+		html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s/import",
+		    r->target.project_id));
+		html_fill(&p.h, ">{t}</a> ", {"t", page_t(&p, "dash.import")});
 	}
 	html_raw(&p.h, "<a class=\"button\"");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s/members",

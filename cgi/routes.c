@@ -29,6 +29,8 @@ const route routes_core[] = {
 	    h_mfa_verify},
 	{"DELETE", V1 "/me/mfa", ACT_ACCOUNT, ROUTE_SIGNED_IN, true, BODY_JSON, mfa_off_fields,
 	    h_mfa_disable},
+	{"DELETE", V1 "/users/{}", ACT_ACCOUNT_DELETE, ROUTE_SIGNED_IN, true, BODY_NONE, NULL,
+	    h_account_delete},
 
 	/* projects and members */
 	{"POST", V1 "/projects", ACT_PROJECT_CREATE, ROUTE_SIGNED_IN, true, BODY_JSON,

@@ -60,5 +60,30 @@ const route routes_pages[] = {
 	{"POST", CONF "/cancel", ACT_CONF_CANCEL, SIGNED, true, BODY_FORM, NULL, page_conf_cancel},
 	{"POST", CONF "/share", ACT_CONF_REVIEW, SIGNED, true, BODY_FORM, NULL, page_conf_share},
 
+
+	/* confirmation side: the form, import, the inbox and the answer, records, receipt */
+	{"GET", "/projects/{}/confirmations/new", ACT_CONF_CREATE, SIGNED, false, BODY_NONE, NULL,
+	    page_conf_new},
+	{"POST", "/projects/{}/confirmations/new", ACT_CONF_CREATE, SIGNED, true, BODY_FORM, NULL,
+	    page_conf_new_post},
+	{"GET", CONF "/edit", ACT_CONF_EDIT, SIGNED, false, BODY_NONE, NULL, page_conf_edit},
+	{"POST", CONF "/edit", ACT_CONF_EDIT, SIGNED, true, BODY_FORM, NULL, page_conf_edit_post},
+	{"GET", "/projects/{}/import", ACT_CONF_CREATE, SIGNED, false, BODY_NONE, NULL,
+	    page_import},
+	/* Multipart forms: the handler checks the csrf_token field, which the form sends
+	 * before the file, before it reads any of the file (the router reads only urlencoded
+	 * forms).  The Origin check still runs. */
+	{"POST", "/projects/{}/import", ACT_CONF_CREATE, SIGNED, false, BODY_STREAM, NULL,
+	    page_import_post},
+	{"POST", CONF "/documents", ACT_DOC_UPLOAD, SIGNED, false, BODY_STREAM, NULL,
+	    page_doc_upload},
+	{"POST", CONF "/comments", ACT_CONF_COMMENT, SIGNED, true, BODY_FORM, NULL,
+	    page_comment_add},
+	{"GET", "/inbox", ACT_INBOX, SIGNED, false, BODY_NONE, NULL, page_inbox},
+	{"GET", CONF "/answer", ACT_CONF_RESPOND, SIGNED, false, BODY_NONE, NULL, page_answer},
+	{"POST", CONF "/answer", ACT_CONF_RESPOND, SIGNED, true, BODY_FORM, NULL,
+	    page_answer_post},
+	{"GET", CONF "/receipt", ACT_CONF_RECEIPT, SIGNED, false, BODY_NONE, NULL, page_receipt},
+
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
 };

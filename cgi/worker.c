@@ -184,45 +184,6 @@ serve(bgw_app *app, FCGX_Request *fr)
 	bgw_arena_reset(app->arena);
 }
 
-#define AZURE_KEY_MAX 256
-
-/* The Azure account key from its own file (never in the config, which the group can read):
- * refused unless only the owner may read it. */
-static bool
-read_azure_key(const char *path, char *out, size_t cap)
-{
-	struct stat st;
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (f == NULL)
-		return false;
-	ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0 &&
-	    fgets(out, (int)cap, f) != NULL;
-	fclose(f);
-	if (ok)
-		out[strcspn(out, "\r\n")] = '\0';
-	return ok && out[0] != '\0';
-}
-
-static blobstore *
-open_blobstore(const bgw_config *cfg)
-{
-	char key[AZURE_KEY_MAX];
-	blobstore *bs;
-
-	if (strcmp(cfg->blob_backend, "azure") != 0)
-		return blobstore_open_local(cfg->blob_dir);
-	if (!read_azure_key(cfg->azure_key_file, key, sizeof(key))) {
-		bgw_log(BGW_LOG_ERROR, "could not read the azure key file %s", cfg->azure_key_file);
-		return NULL;
-	}
-	bs = blobstore_open_azure(cfg->azure_account, key, cfg->azure_container,
-	    cfg->azure_endpoint);
-	OPENSSL_cleanse(key, sizeof(key));
-	return bs;
-}
-
 int
 worker_run(const bgw_config *cfg, int listen_fd)
 {
@@ -241,7 +202,7 @@ worker_run(const bgw_config *cfg, int listen_fd)
 		bgw_log(BGW_LOG_ERROR, "could not load the master keys from %s", cfg->master_key_file);
 		return 1;
 	}
-	if ((app.blobs = open_blobstore(cfg)) == NULL || blobstore_prepare(app.blobs) != BGW_OK) {
+	if ((app.blobs = blobstore_open_config(cfg)) == NULL || blobstore_prepare(app.blobs) != BGW_OK) {
 		bgw_log(BGW_LOG_ERROR, "could not open the %s blob store", cfg->blob_backend);
 		return 1;
 	}

@@ -2,6 +2,7 @@
 #include "account.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "token.h"
@@ -34,6 +35,10 @@ const db_stmt stmt_account[] = {
 	{"account_set_password",
 	    "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, "
 	    "updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id", 2},
+	/* Account deletion: db/migrations/0013_account_delete.sql. */
+	{"account_delete_facts",
+	    "SELECT found, self, same_org, admin, last_admin FROM account_delete_facts($1)", 1},
+	{"account_delete", "SELECT account_delete($1)", 1},
 	{NULL, NULL, 0},
 };
 
@@ -156,4 +161,44 @@ account_set_password(bgw_db *db, bgw_arena *a, const char *user_id, const char *
 	if (err != BGW_OK)
 		return err;
 	return PQntuples(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
+}
+
+static bool
+flag(const PGresult *res, int c)
+{
+	return !db_isnull(res, 0, c) && strcmp(db_value(res, 0, c), "t") == 0;
+}
+
+bgw_err
+account_delete_facts(bgw_db *db, bgw_arena *a, const char *user_id, policy_account_facts *out)
+{
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "account_delete_facts", 1, &user_id, &res);
+
+	memset(out, 0, sizeof(*out));
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_INTERNAL;
+	out->found = flag(res, 0);
+	out->self = flag(res, 1);
+	out->same_org = flag(res, 2);
+	out->admin = flag(res, 3);
+	out->last_admin = flag(res, 4);
+	return BGW_OK;
+}
+
+bgw_err
+account_delete(bgw_db *db, bgw_arena *a, const char *user_id, int *memberships)
+{
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "account_delete", 1, &user_id, &res);
+
+	*memberships = 0;
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_INTERNAL;
+	*memberships = atoi(db_value(res, 0, 0));
+	return BGW_OK;
 }

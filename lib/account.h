@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "policy.h"
 
 #define RESET_TTL_S (30 * 60)
 
@@ -46,6 +47,18 @@ bgw_err account_reset_complete(bgw_db *db, bgw_arena *a, const char *token,
 /* Set a user's password hash. */
 bgw_err account_set_password(bgw_db *db, bgw_arena *a, const char *user_id,
     const char *password_hash);
+
+/* The facts policy_account_delete judges, for deleting user_id by the transaction's user
+ * (db_begin binds it).  BGW_OK with *out filled (all false for an unknown id). */
+bgw_err account_delete_facts(bgw_db *db, bgw_arena *a, const char *user_id,
+    policy_account_facts *out);
+
+/* Delete user_id: pseudonymise the row (the id stays, so audit events, documents and
+ * answers keep pointing at it; e-mail, name, password and MFA go), end its sessions,
+ * memberships and pending tokens.  *memberships receives how many memberships ended.  The
+ * database checks the same facts again and refuses (an error, the transaction must roll
+ * back) if the policy would.  Runs in the caller's transaction. */
+bgw_err account_delete(bgw_db *db, bgw_arena *a, const char *user_id, int *memberships);
 
 extern const db_stmt stmt_account[];
 

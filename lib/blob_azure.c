@@ -14,7 +14,8 @@
  * blob has the same length, as Azure requires) per BLOB_AZURE_BLOCK bytes, then Put Block
  * List naming them all; the blob exists only after that.  Download: one Get Blob on a curl
  * multi handle whose write callback pauses when the staging buffer is full, so the caller
- * pulls at its own pace with fixed memory.
+ * pulls at its own pace with fixed memory.  Measure: List Blobs, page by page (NextMarker),
+ * each answer parsed with libxml2 (no network, no entities).
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -24,6 +25,8 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -41,6 +44,8 @@
 #define AZURE_BLOCKID_B64 8       /* base64 of 6 bytes, no padding */
 #define AZURE_STAGE (64u * 1024u) /* download staging: >= CURL_MAX_WRITE_SIZE */
 #define AZURE_POLL_MS 1000
+#define AZURE_LIST_QUERY 3        /* comp, marker, restype */
+#define AZURE_MARKER_MAX 1024     /* NextMarker values are far shorter */
 
 typedef struct azure_store {
 	blobstore base;
@@ -79,7 +84,7 @@ typedef struct azure_source {
 typedef struct azure_req {
 	const char *verb;
 	const char *blob;         /* NULL for a container request */
-	const char *qname[2], *qvalue[2];
+	const char *qname[AZURE_LIST_QUERY], *qvalue[AZURE_LIST_QUERY];
 	size_t nq;
 	const unsigned char *body;
 	size_t len;
@@ -696,8 +701,146 @@ azure_delete(blobstore *bs, const char *id)
 	return perform_once((azure_store *)bs, &req, "delete an azure blob");
 }
 
+/* A List Blobs answer, kept whole (one page) up to BLOB_AZURE_LIST_MAX bytes. */
+typedef struct list_body {
+	char *buf;
+	size_t len, cap;
+	bool too_long;
+} list_body;
+
+static size_t
+keep_list_body(char *p, size_t size, size_t nmemb, void *ud)
+{
+	list_body *b = ud;
+	size_t n = size * nmemb;
+
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap == 0 ? 64 * 1024 : b->cap;
+		char *nb;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		if (cap > BLOB_AZURE_LIST_MAX + 1 || (nb = realloc(b->buf, cap)) == NULL) {
+			b->too_long = true;
+			return 0; /* curl stops with CURLE_WRITE_ERROR */
+		}
+		b->buf = nb;
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+	return n;
+}
+
+static xmlNode *
+child(xmlNode *parent, const char *name)
+{
+	for (xmlNode *n = parent != NULL ? parent->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, (const xmlChar *)name) == 0)
+			return n;
+	return NULL;
+}
+
+/* Add one page's blobs to *u and copy its NextMarker ("" on the last page) to marker. */
+static bgw_err
+parse_list(const list_body *b, blob_usage *u, char *marker, size_t cap)
+{
+	xmlDoc *doc = xmlReadMemory(b->buf, (int)b->len, NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNode *root = doc != NULL ? xmlDocGetRootElement(doc) : NULL, *next;
+	bgw_err err = BGW_OK;
+
+	marker[0] = '\0';
+	if (root == NULL || xmlStrcmp(root->name, (const xmlChar *)"EnumerationResults") != 0) {
+		xmlFreeDoc(doc);
+		return BGW_E_INTERNAL;
+	}
+	for (xmlNode *n = child(child(root, "Blobs"), "Blob"); n != NULL; n = n->next) {
+		xmlNode *len;
+		xmlChar *v;
+
+		if (n->type != XML_ELEMENT_NODE || xmlStrcmp(n->name, (const xmlChar *)"Blob") != 0)
+			continue;
+		u->blobs++;
+		if ((len = child(child(n, "Properties"), "Content-Length")) != NULL &&
+		    (v = xmlNodeGetContent(len)) != NULL) {
+			u->bytes += strtoll((const char *)v, NULL, 10);
+			xmlFree(v);
+		}
+	}
+	if ((next = child(root, "NextMarker")) != NULL) {
+		xmlChar *v = xmlNodeGetContent(next);
+
+		if (v != NULL && (size_t)xmlStrlen(v) >= cap)
+			err = BGW_E_INTERNAL;
+		else if (v != NULL)
+			snprintf(marker, cap, "%s", (const char *)v);
+		xmlFree(v);
+	}
+	xmlFreeDoc(doc);
+	return err;
+}
+
+static bgw_err
+azure_measure(blobstore *bs, blob_usage *u)
+{
+	azure_store *st = (azure_store *)bs;
+	char marker[AZURE_MARKER_MAX] = "", url[AZURE_URL_MAX];
+	CURL *c = curl_easy_init();
+	bgw_err err = BGW_OK;
+
+	if (c == NULL)
+		return BGW_E_NOMEM;
+	do {
+		azure_req req = {.verb = "GET"};
+		struct curl_slist *headers = NULL;
+		list_body body = {NULL, 0, 0, false};
+		long status = 0;
+		CURLcode rc;
+
+		/* Query parameters sorted by name, as the signature wants them. */
+		req.qname[req.nq] = "comp";
+		req.qvalue[req.nq++] = "list";
+		if (marker[0] != '\0') {
+			req.qname[req.nq] = "marker";
+			req.qvalue[req.nq++] = marker;
+		}
+		req.qname[req.nq] = "restype";
+		req.qvalue[req.nq++] = "container";
+		curl_easy_reset(c);
+		if (!build_request(st, &req, url, sizeof(url), &headers)) {
+			bgw_log(BGW_LOG_ERROR, "could not list azure blobs: request too long");
+			err = BGW_E_INTERNAL;
+			break;
+		}
+		common_options(c, url, headers);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)BLOB_AZURE_REQUEST_TIMEOUT_MS);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_list_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+		rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl_slist_free_all(headers);
+		if (body.too_long) {
+			bgw_log(BGW_LOG_ERROR, "could not list azure blobs: answer longer than %zu bytes",
+			    BLOB_AZURE_LIST_MAX);
+			err = BGW_E_INTERNAL;
+		} else {
+			err = map_answer(rc, status, body.buf, "list azure blobs");
+			if (err == BGW_OK && (body.buf == NULL ||
+			    parse_list(&body, u, marker, sizeof(marker)) != BGW_OK)) {
+				bgw_log(BGW_LOG_ERROR, "could not list azure blobs: unreadable answer");
+				err = BGW_E_INTERNAL;
+			}
+		}
+		free(body.buf);
+	} while (err == BGW_OK && marker[0] != '\0');
+	curl_easy_cleanup(c);
+	return err;
+}
+
 static const blobstore_ops azure_ops = {
-	azure_prepare, azure_close, azure_create, azure_open_source, azure_delete,
+	azure_prepare, azure_close, azure_create, azure_open_source, azure_delete, azure_measure,
 };
 static const blob_sink_ops azure_sink_ops = {
 	azure_write, azure_commit, azure_abort, azure_sink_release,

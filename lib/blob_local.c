@@ -5,6 +5,7 @@
  * of being written through.  The fan-out keeps directories small (256 x 256 leaves for hex
  * ids) for any filesystem.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
 #define LOCAL_FILE_MODE 0600
 #define LOCAL_FANOUT_CHARS 2 /* characters of the id per fan-out level */
 #define LOCAL_TMP_SUFFIX ".tmp"
+/* Directory levels a walk reads: DIR and its two fan-out levels (nothing deeper is a blob). */
+#define LOCAL_WALK_DEPTH 3
 
 typedef struct local_store {
 	blobstore base;
@@ -40,6 +43,15 @@ typedef struct local_source {
 
 static const blob_sink_ops local_sink_ops;
 static const blob_source_ops local_source_ops;
+
+/* A full file system (or quota) is an outage of the store, not a bug: the upload answers
+ * 503 and may be retried once space is freed (docs/api.md, "Disk full").  Other errors stay
+ * BGW_E_IO. */
+static bgw_err
+write_error(int e)
+{
+	return e == ENOSPC || e == EDQUOT ? BGW_E_UNAVAILABLE : BGW_E_IO;
+}
 
 static int
 open_root(const local_store *ls)
@@ -143,12 +155,14 @@ local_create(blobstore *bs, const char *id, blob_sink **out)
 		s->fd = openat(s->dirfd, s->tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, LOCAL_FILE_MODE);
 	if (s->fd < 0) {
+		int saved = errno;
+
 		bgw_log(BGW_LOG_ERROR, "could not create blob in \"%s\": %s", ls->dir,
-		    strerror(errno));
+		    strerror(saved));
 		if (s->dirfd >= 0)
 			close(s->dirfd);
 		free(s);
-		return BGW_E_IO;
+		return write_error(saved);
 	}
 	*out = &s->base;
 	return BGW_OK;
@@ -165,9 +179,11 @@ local_write(blob_sink *bs, const unsigned char *buf, size_t n)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
+			int saved = w < 0 ? errno : 0;
+
 			bgw_log(BGW_LOG_ERROR, "could not write blob %s: %s", bs->id,
-			    w < 0 ? strerror(errno) : "no progress");
-			return BGW_E_IO;
+			    w < 0 ? strerror(saved) : "no progress");
+			return write_error(saved);
 		}
 		buf += w;
 		n -= (size_t)w;
@@ -203,9 +219,11 @@ local_commit(blob_sink *bs)
 	if (rc == 0)
 		rc = linkat(s->dirfd, s->tmp, s->dirfd, bs->id, 0);
 	if (rc != 0) {
-		bgw_err err = errno == EEXIST ? BGW_E_CONFLICT : BGW_E_IO;
+		int saved = errno;
+		/* fsync and close report a delayed ENOSPC of an earlier write. */
+		bgw_err err = saved == EEXIST ? BGW_E_CONFLICT : write_error(saved);
 
-		bgw_log(BGW_LOG_ERROR, "could not commit blob %s: %s", bs->id, strerror(errno));
+		bgw_log(BGW_LOG_ERROR, "could not commit blob %s: %s", bs->id, strerror(saved));
 		local_abort(bs);
 		return err;
 	}
@@ -318,8 +336,64 @@ local_delete(blobstore *bs, const char *id)
 	return err;
 }
 
+/* Add the blobs below the directory dirfd (closed here) to *u, descending depth levels.
+ * Symlinks are neither followed nor counted; nor are .tmp files (uncommitted uploads). */
+static bgw_err
+walk(int dirfd, int depth, blob_usage *u)
+{
+	DIR *d = fdopendir(dirfd);
+	struct dirent *e;
+	bgw_err err = BGW_OK;
+
+	if (d == NULL) {
+		close(dirfd);
+		return BGW_E_IO;
+	}
+	errno = 0;
+	while (err == BGW_OK && (e = readdir(d)) != NULL) {
+		struct stat st;
+		size_t n = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' && (n == 1 || (n == 2 && e->d_name[1] == '.')))
+			continue;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (errno != ENOENT) /* a blob deleted meanwhile is simply not counted */
+				err = BGW_E_IO;
+		} else if (S_ISDIR(st.st_mode) && depth > 0) {
+			int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			err = sub >= 0 ? walk(sub, depth - 1, u) : errno == ENOENT ? BGW_OK : BGW_E_IO;
+		} else if (S_ISREG(st.st_mode) && !(n > strlen(LOCAL_TMP_SUFFIX) &&
+		    strcmp(e->d_name + n - strlen(LOCAL_TMP_SUFFIX), LOCAL_TMP_SUFFIX) == 0)) {
+			u->blobs++;
+			u->bytes += (long long)st.st_blocks * 512; /* st_blocks counts 512-byte units */
+		}
+		errno = 0;
+	}
+	if (err == BGW_OK && errno != 0)
+		err = BGW_E_IO;
+	closedir(d);
+	return err;
+}
+
+static bgw_err
+local_measure(blobstore *bs, blob_usage *u)
+{
+	local_store *ls = (local_store *)bs;
+	int root = open_root(ls);
+	bgw_err err;
+
+	if (root < 0)
+		return BGW_E_IO;
+	err = walk(root, LOCAL_WALK_DEPTH - 1, u);
+	if (err != BGW_OK)
+		bgw_log(BGW_LOG_ERROR, "could not walk blob directory \"%s\": %s", ls->dir,
+		    strerror(errno));
+	return err;
+}
+
 static const blobstore_ops local_ops = {
-	local_prepare, local_close, local_create, local_open_source, local_delete,
+	local_prepare, local_close, local_create, local_open_source, local_delete, local_measure,
 };
 static const blob_sink_ops local_sink_ops = {
 	local_write, local_commit, local_abort, local_sink_release,

@@ -1,12 +1,19 @@
 /* blobstore.c - the backend-independent half of the blob store: id generation and checks,
- * and the sink/source state rules (sticky errors, commit or abort exactly once). */
+ * the sink/source state rules (sticky errors, commit or abort exactly once), and opening the
+ * store a configuration names. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "blobstore.h"
+#include "config.h"
 #include "log.h"
+
+/* Longest line read from azure_key_file (base64 account keys are 88 characters). */
+#define BLOB_KEY_FILE_MAX 256
 
 bool
 blobstore_id_valid(const char *id)
@@ -188,4 +195,53 @@ blobstore_delete(blobstore *bs, const char *id)
 		return BGW_E_NOT_FOUND;
 	}
 	return bs->ops->delete_blob(bs, id);
+}
+
+bgw_err
+blobstore_measure(blobstore *bs, blob_usage *out)
+{
+	out->blobs = 0;
+	out->bytes = 0;
+	if (bs->ops->measure == NULL)
+		return BGW_E_INTERNAL;
+	return bs->ops->measure(bs, out);
+}
+
+/* The account key from its own file (never in the config, which the service group reads):
+ * refused unless it is a regular file only its owner may read. */
+static bool
+read_key_file(const char *path, char *out, size_t cap)
+{
+	struct stat st;
+	FILE *f = fopen(path, "re");
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) == 0 &&
+	    fgets(out, (int)cap, f) != NULL;
+	fclose(f);
+	if (ok)
+		out[strcspn(out, "\r\n")] = '\0';
+	return ok && out[0] != '\0';
+}
+
+blobstore *
+blobstore_open_config(const bgw_config *cfg)
+{
+	char key[BLOB_KEY_FILE_MAX];
+	blobstore *bs;
+
+	if (strcmp(cfg->blob_backend, "azure") != 0)
+		return blobstore_open_local(cfg->blob_dir);
+	if (!read_key_file(cfg->azure_key_file, key, sizeof(key))) {
+		OPENSSL_cleanse(key, sizeof(key));
+		bgw_log(BGW_LOG_ERROR, "could not read the azure key file %s (a regular file, "
+		    "mode 0600 or stricter)", cfg->azure_key_file);
+		return NULL;
+	}
+	bs = blobstore_open_azure(cfg->azure_account, key, cfg->azure_container,
+	    cfg->azure_endpoint);
+	OPENSSL_cleanse(key, sizeof(key));
+	return bs;
 }

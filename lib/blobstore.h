@@ -80,15 +80,17 @@ bgw_err blobstore_prepare(blobstore *bs);
 void blobstore_close(blobstore *bs);
 
 /* Start a new blob under a fresh random id.  On BGW_OK *out is a sink owned by the caller
- * (blob_sink_free).  BGW_E_IO (local: cannot create the file, logged), BGW_E_NOMEM,
+ * (blob_sink_free).  BGW_E_IO (local: cannot create the file, logged), BGW_E_UNAVAILABLE
+ * (local: file system full, logged), BGW_E_NOMEM,
  * BGW_E_INTERNAL (no random bytes); *out is then NULL. */
 bgw_err blobstore_create(blobstore *bs, blob_sink **out);
 
 /* The sink's id (NUL-terminated, owned by the sink): store it in documents.blob_id. */
 const char *blob_sink_id(const blob_sink *s);
 
-/* Append n bytes (n may be 0).  BGW_OK; BGW_E_IO (local write failed, e.g. disk full);
- * BGW_E_UNAVAILABLE (Azure unreachable or 5xx); BGW_E_INTERNAL (Azure refused the request,
+/* Append n bytes (n may be 0).  BGW_OK; BGW_E_IO (local write failed);
+ * BGW_E_UNAVAILABLE (local: file system full or over quota, ENOSPC/EDQUOT; Azure
+ * unreachable or 5xx); BGW_E_INTERNAL (Azure refused the request,
  * or the sink is already committed or aborted).  An error is sticky: every later write and
  * the commit return it, and the caller aborts or frees the sink. */
 bgw_err blob_sink_write(blob_sink *s, const void *buf, size_t n);
@@ -96,7 +98,8 @@ bgw_err blob_sink_write(blob_sink *s, const void *buf, size_t n);
 /* Make the blob visible under its id, durably (local: fsync of file and directory).
  * BGW_OK; on any error (the sticky write error, or the commit's own: BGW_E_IO,
  * BGW_E_UNAVAILABLE, BGW_E_CONFLICT if the id exists already) the uncommitted data has been
- * removed.  Either way the sink is finished: free it with blob_sink_free. */
+ * removed (a delayed ENOSPC reported by fsync is BGW_E_UNAVAILABLE, as in the write).
+ * Either way the sink is finished: free it with blob_sink_free. */
 bgw_err blob_sink_commit(blob_sink *s);
 
 /* Discard the uncommitted data (local: the .tmp file; Azure: the uncommitted blocks, by
@@ -135,6 +138,32 @@ bgw_err blobstore_delete(blobstore *bs, const char *id);
 /* true if id is 1..BLOB_ID_MAX characters of [A-Za-z0-9_-]. */
 bool blobstore_id_valid(const char *id);
 
+/* What a store holds, for bgw-admin status and capacity planning. */
+typedef struct blob_usage {
+	long long blobs; /* committed blobs (local: files but *.tmp; Azure: listed blobs) */
+	long long bytes; /* local: bytes allocated on disk; Azure: the blobs' Content-Length */
+} blob_usage;
+
+/* Largest List Blobs answer (one page, at most 5000 blobs) read into memory. */
+#define BLOB_AZURE_LIST_MAX ((size_t)32 * 1024 * 1024)
+
+/* Count the committed blobs of the store and their bytes into *out (zeroed first).  Local:
+ * a walk of the directory that follows no symlink; Azure: List Blobs over every page of the
+ * container (uncommitted blocks are not listed).  BGW_OK; BGW_E_IO (local walk failed,
+ * logged); BGW_E_UNAVAILABLE (Azure unreachable, timeout, 5xx); BGW_E_INTERNAL (Azure
+ * refused, or an answer that does not parse); BGW_E_NOMEM. */
+bgw_err blobstore_measure(blobstore *bs, blob_usage *out);
+
+struct bgw_config;
+
+/* The store the configuration names: blob_backend "local" (blob_dir) or "azure"
+ * (azure_endpoint, azure_account, azure_container, and the account key read from
+ * azure_key_file, which must be a regular file no one but its owner may read; the key is
+ * wiped from memory once the store holds it).  Not prepared yet (blobstore_prepare).  The
+ * caller owns the store (blobstore_close).  NULL (logged, never with the key) if the key
+ * file is unusable or the store cannot be opened. */
+blobstore *blobstore_open_config(const struct bgw_config *cfg);
+
 /* ---- for backends only (blob_local.c, blob_azure.c): the shape every backend fills ---- */
 
 typedef struct blobstore_ops {
@@ -144,6 +173,7 @@ typedef struct blobstore_ops {
 	bgw_err (*create)(blobstore *bs, const char *id, blob_sink **out);
 	bgw_err (*open_source)(blobstore *bs, const char *id, blob_source **out);
 	bgw_err (*delete_blob)(blobstore *bs, const char *id);
+	bgw_err (*measure)(blobstore *bs, blob_usage *out); /* NULL: BGW_E_INTERNAL */
 } blobstore_ops;
 
 typedef struct blob_sink_ops {

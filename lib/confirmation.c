@@ -10,6 +10,17 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The filters of a project's list (status, type, search, overdue), for a page of it and for
+ * its total alike. */
+#define CONF_LIST_WHERE \
+	"WHERE c.project_id = $1 AND ($2::text IS NULL OR c.status = $2) " \
+	"AND ($3::text IS NULL OR c.type = $3) " \
+	"AND ($4::text IS NULL OR strpos(lower(o.name), lower($4)) > 0 " \
+	"  OR strpos(lower(c.respondent_email::text), lower($4)) > 0 " \
+	"  OR strpos(lower(c.respondent_name), lower($4)) > 0) " \
+	"AND (NOT $5::boolean OR (c.due_date < current_date " \
+	"  AND c.status IN ('sent', 'opened', 'awaiting_respondent_approval'))) "
+
 const db_stmt stmt_confirmation[] = {
 	{"conf_org_by_email",
 	    "SELECT o.id FROM users u JOIN organizations o ON o.id = u.organization_id "
@@ -65,19 +76,23 @@ const db_stmt stmt_confirmation[] = {
 	{"conf_response_extra",
 	    "SELECT label, currency, amount::text, note FROM response_extra_items "
 	    "WHERE response_id = $1 ORDER BY position", 1},
+	/* One page of the list, in the index's order: reads only the rows it returns. */
 	{"conf_list",
 	    "SELECT c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, "
 	    "c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, "
-	    "c.shared_with_client, count(*) OVER () "
+	    "c.shared_with_client "
 	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
-	    "WHERE c.project_id = $1 AND ($2::text IS NULL OR c.status = $2) "
-	    "AND ($3::text IS NULL OR c.type = $3) "
-	    "AND ($4::text IS NULL OR strpos(lower(o.name), lower($4)) > 0 "
-	    "  OR strpos(lower(c.respondent_email::text), lower($4)) > 0 "
-	    "  OR strpos(lower(c.respondent_name), lower($4)) > 0) "
-	    "AND (NOT $5::boolean OR (c.due_date < current_date "
-	    "  AND c.status IN ('sent', 'opened', 'awaiting_respondent_approval'))) "
-	    "ORDER BY c.created_at, c.id LIMIT $6::int OFFSET $7::int", 7},
+	    CONF_LIST_WHERE "ORDER BY c.created_at, c.id LIMIT $6::int OFFSET $7::int", 7},
+	/* The total of the same filters, row by row (respondents, searches, overdue). */
+	{"conf_list_count",
+	    "SELECT count(*) "
+	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    CONF_LIST_WHERE, 5},
+	/* The total by status and type from the kept counts (migration 0014). */
+	{"conf_list_count_kept",
+	    "SELECT coalesce(sum(n), 0) FROM confirmation_counts "
+	    "WHERE project_id = $1 AND ($2::text IS NULL OR status = $2) "
+	    "AND ($3::text IS NULL OR type = $3)", 3},
 	{"conf_inbox",
 	    "SELECT c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, "
 	    "c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, "
@@ -333,13 +348,14 @@ list_item(const PGresult *res, int r)
 	    "undeliverable", is_true(res, r, 11), "shared_with_client", is_true(res, r, 12));
 }
 
+/* {items, total} of the rows of res (columns as conf_list; the inbox adds the project). */
 static bgw_err
-list_json(bgw_arena *a, const PGresult *res, bool inbox, json_t **out)
+list_json(bgw_arena *a, const PGresult *res, bool inbox, long long total, json_t **out)
 {
 	int n = PQntuples(res);
 	json_t *items = json_array();
 	json_t *body = jsonout_own(a, json_pack("{s:o, s:I}", "items", items,
-	    "total", (json_int_t)(n > 0 ? atoll(db_value(res, 0, 13)) : 0)));
+	    "total", (json_int_t)total));
 
 	if (body == NULL)
 		return BGW_E_NOMEM;
@@ -368,14 +384,20 @@ conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filt
 	char limit[24], offset[24];
 	const char *p[7] = {project_id, f->status, f->type, f->q, f->overdue ? "true" : "false",
 		limit, offset};
-	PGresult *res;
+	/* The kept counts know status and type only; a search or "overdue" counts rows. */
+	const bool kept = f->sees_all && f->q == NULL && !f->overdue;
+	PGresult *res, *count;
+	const db_call calls[] = {
+		{"conf_list", 7, p, &res},
+		{kept ? "conf_list_count_kept" : "conf_list_count", kept ? 3 : 5, p, &count},
+	};
 	bgw_err err;
 
 	snprintf(limit, sizeof(limit), "%lld", f->per_page);
 	snprintf(offset, sizeof(offset), "%lld", (f->page - 1) * f->per_page);
-	if ((err = db_exec(db, a, "conf_list", 7, p, &res)) != BGW_OK)
+	if ((err = db_exec_batch(db, a, calls, 2)) != BGW_OK)
 		return err;
-	return list_json(a, res, false, out);
+	return list_json(a, res, false, atoll(db_value(count, 0, 0)), out);
 }
 
 bgw_err
@@ -390,5 +412,6 @@ conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page, js
 	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
 	if ((err = db_exec(db, a, "conf_inbox", 2, p, &res)) != BGW_OK)
 		return err;
-	return list_json(a, res, true, out);
+	return list_json(a, res, true, PQntuples(res) > 0 ? atoll(db_value(res, 0, 13)) : 0,
+	    out);
 }

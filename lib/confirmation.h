@@ -42,6 +42,9 @@ typedef struct conf_filter {
 	const char *status, *type, *q;
 	bool overdue;
 	long long page, per_page;
+	/* The user sees every confirmation of the project (audit or client side): the total
+	 * may then come from the kept counts instead of counting rows. */
+	bool sees_all;
 } conf_filter;
 
 /* The project's confirmations the user may see: {items, total}. */

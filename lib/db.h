@@ -9,6 +9,8 @@
 #ifndef BGW_DB_H
 #define BGW_DB_H
 
+#include <stddef.h>
+
 #include <libpq-fe.h>
 
 #include "arena.h"
@@ -41,6 +43,22 @@ bgw_err db_ensure(bgw_db *db);
  * next db_ensure). */
 bgw_err db_exec(bgw_db *db, bgw_arena *a, const char *name, int nparams,
     const char *const *params, PGresult **res);
+
+/* One statement of a batch: name, its text parameters, and where to put its result (NULL:
+ * not wanted). */
+typedef struct db_call {
+	const char *name;
+	int nparams;
+	const char *const *params;
+	PGresult **res;
+} db_call;
+
+/* Run n statements in order in one round trip (libpq pipeline mode).  Each wanted result
+ * is set as db_exec would set it (owned by the arena).  The first failure is returned and
+ * the statements after it are not run; outside an explicit transaction the batch runs as
+ * one implicit transaction, so a failure undoes the statements before it too.  Errors as
+ * db_exec; a broken pipeline drops the connection (BGW_E_UNAVAILABLE). */
+bgw_err db_exec_batch(bgw_db *db, bgw_arena *a, const db_call *calls, size_t n);
 
 /* BEGIN a transaction and, when user_id is not NULL, bind it for row-level security with
  * set_config('app.user_id', user_id, true) so it ends with the transaction. */

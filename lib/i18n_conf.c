@@ -1,7 +1,47 @@
 /* i18n_conf.c - the UI strings of the confirmation form, bulk import, the inbox and the
- * answer form, and the receipt (ja, en). */
+ * answer form, comments, documents and history on the confirmation page, and the receipt
+ * (ja, en). */
 #include "i18n_catalogue.h"
 
 const i18n_entry i18n_conf[] = {
+	/* the confirmation form */
+	{"cform.form_help", {"積極式：残高を記載し、一致・不一致を回答してもらいます。白紙式：残高を記入してもらいます。消極式：不一致の場合のみ回答を求めます（単独では十分な証拠になりません）。",
+	    "Positive: balances are stated and the respondent agrees or differs. Blank: the respondent fills in the amounts. Negative: an answer only if it disagrees (not sufficient evidence on its own)."}},
+	{"dash.import", {"一括取込", "Bulk import"}},
+	/* bulk import */
+	{"imp.title", {"確認状の一括取込", "Bulk import of confirmations"}},
+	{"imp.upload", {"ファイルを取り込む", "Upload a file"}},
+	{"imp.help", {"CSV・Excel（XLSX）・XML のファイルから下書きを一括で作成します。1行でも誤りがあれば何も作成されず、誤りのある行をすべて表示します。ひな形をご利用ください。",
+	    "Create drafts from a CSV, Excel (XLSX) or XML file. If any row is wrong nothing is created, and every wrong row is listed. Start from a template."}},
+	{"imp.template_csv", {"CSV のひな形をダウンロード", "Download the CSV template"}},
+	{"imp.template_xlsx", {"Excel のひな形をダウンロード", "Download the Excel template"}},
+	{"imp.wait", {"大きなファイルは処理に時間がかかります。送信後、このページを開いたままお待ちください。",
+	    "Large files take a while. After sending, keep this page open until it finishes."}},
+	{"imp.submit", {"取り込む", "Import"}},
+	{"imp.rows", {"誤りのある行", "Rows with problems"}},
+	{"imp.row", {"行", "Row"}},
+	{"imp.column", {"列", "Column"}},
+	{"imp.problem", {"内容", "Problem"}},
+	{"imp.failed", {"誤りがあるため、何も取り込まれませんでした。下の行を直して、もう一度お送りください。",
+	    "Nothing was imported because some rows have problems. Correct the rows below and send the file again."}},
+	{"imp.no_file", {"ファイルを選んでください。", "Please choose a file."}},
+	{"imp.bad_type", {"CSV・XLSX・XML のファイルのみ取り込めます。", "Only CSV, XLSX and XML files can be imported."}},
+	/* documents */
+	{"doc.attachments", {"添付ファイル", "Attachments"}},
+	{"doc.none", {"添付ファイルはありません。", "There are no attachments."}},
+	{"doc.file", {"ファイル", "File"}},
+	{"doc.upload", {"アップロード", "Upload"}},
+	{"ans.attach_help", {"回答の裏付けとなる資料（残高証明書など）を添付できます。ファイルはウイルス検査のうえ暗号化して保管されます。",
+	    "You may attach supporting documents (a balance certificate, for example). Files are scanned for viruses and stored encrypted."}},
+	/* comments */
+	{"cmt.title", {"コメント", "Comments"}},
+	{"cmt.none", {"コメントはありません。", "There are no comments."}},
+	{"cmt.thread", {"宛先", "Thread"}},
+	{"cmt.audit_client", {"監査チームと被監査会社", "Audit team and client"}},
+	{"cmt.audit_respondent", {"監査チームと確認回答者", "Audit team and respondent"}},
+	{"cmt.body", {"コメント本文", "Comment"}},
+	{"cmt.add", {"コメントを投稿", "Post the comment"}},
+	/* history */
+	{"hist.title", {"履歴（監査ログ）", "History (audit log)"}},
 	{NULL, {NULL, NULL}},
 };

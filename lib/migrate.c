@@ -361,9 +361,9 @@ connect_db(const char *conninfo, PGconn **out)
 static const struct migration *
 find_version(const struct plan *p, int version)
 {
-	struct migration key;
+	/* Zero the rest: by_version reads only the version, but no field is left undefined. */
+	struct migration key = {.version = version};
 
-	key.version = version;
 	return p->n == 0 ? NULL : bsearch(&key, p->m, p->n, sizeof(*p->m), by_version);
 }
 

@@ -61,6 +61,9 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_DOC_UPLOAD] = {"doc.upload", TARGET_NONE, WHO_MEMBER, ANY, true, false},
 	[ACT_DOC_LIST] = {"doc.list", TARGET_NONE, WHO_MEMBER, ANY, false, false},
 	[ACT_DOC_READ] = {"doc.read", TARGET_DOCUMENT, WHO_MEMBER, ANY, false, false},
+	/* Signed in is all the router checks; the handler loads the facts about the account
+	 * and asks policy_account_delete. */
+	[ACT_ACCOUNT_DELETE] = {"account.delete", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
 };
 
 static unsigned
@@ -163,6 +166,21 @@ policy_may_manage(enum policy_side side, bool admin, enum policy_side new_side, 
 	case SIDE_RESPONDENT: return new_side == SIDE_RESPONDENT && same_org;
 	default: return false;
 	}
+}
+
+bgw_err
+policy_account_delete(const policy_subject *s, const policy_account_facts *f)
+{
+	if (s == NULL || !s->signed_in)
+		return BGW_E_UNAUTHENTICATED;
+	if (f == NULL || !f->found || (!f->self && !f->same_org))
+		return BGW_E_NOT_FOUND;
+	/* Operators manage accounts with their own tools (lock), not as an organisation. */
+	if (s->operator || (!f->self && !f->admin))
+		return BGW_E_FORBIDDEN;
+	if (f->last_admin)
+		return BGW_E_INVALID_STATE;
+	return BGW_OK;
 }
 
 bool

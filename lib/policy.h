@@ -59,6 +59,7 @@ enum policy_action {
 	ACT_DOC_UPLOAD,
 	ACT_DOC_LIST,
 	ACT_DOC_READ,
+	ACT_ACCOUNT_DELETE,    /* delete an account: the facts are judged by policy_account_delete */
 	ACT__COUNT
 };
 
@@ -105,6 +106,23 @@ bgw_err policy_decide(enum policy_action act, const policy_subject *s, const pol
  * organisation (same_org).  Others: no. */
 bool policy_may_manage(enum policy_side side, bool admin, enum policy_side new_side,
     bool same_org);
+
+/* Facts about deleting an account (db function account_delete_facts). */
+typedef struct policy_account_facts {
+	bool found;      /* a live account that is not an operator's */
+	bool self;       /* the user's own account */
+	bool same_org;   /* of the user's own organisation */
+	bool admin;      /* the user is an admin of that organisation's side in an active project */
+	bool last_admin; /* the account is the only admin of its side in an active project */
+} policy_account_facts;
+
+/* May s delete the account described by f?  A user may delete its own account; an admin
+ * the accounts of its own organisation (its own side).  BGW_OK; BGW_E_NOT_FOUND (no such
+ * live account, an operator's, or one of another organisation: not this user's business);
+ * BGW_E_FORBIDDEN (own organisation, but s is no admin of it, or s is an operator);
+ * BGW_E_INVALID_STATE (409: the account is the last admin of its side in an active project,
+ * which would be left without one; make someone else admin first). */
+bgw_err policy_account_delete(const policy_subject *s, const policy_account_facts *f);
 
 /* May this member see the response of a confirmation (audit; the respondent; the client when
  * shared)? */

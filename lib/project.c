@@ -50,6 +50,11 @@ const db_stmt stmt_project[] = {
 	    "FROM projects WHERE id = $1", 1},
 	{"project_counts",
 	    "SELECT status, count(*) FROM confirmations WHERE project_id = $1 GROUP BY status", 1},
+	/* Migration 0014's kept counts: visible only to the sides that see every
+	 * confirmation of the project; respondents get no rows and are counted row by row. */
+	{"project_counts_kept",
+	    "SELECT status, sum(n) FROM confirmation_counts WHERE project_id = $1 AND n > 0 "
+	    "GROUP BY status", 1},
 	{"project_settings",
 	    "UPDATE projects SET mfa_required = coalesce($2::boolean, mfa_required), "
 	    "retention_days = coalesce($3::int, retention_days), updated_at = now() "
@@ -239,7 +244,11 @@ project_get(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out)
 		return err;
 	if (PQntuples(res) != 1)
 		return BGW_E_NOT_FOUND;
-	if ((err = db_exec(db, a, "project_counts", 1, &project_id, &counts)) != BGW_OK)
+	if ((err = db_exec(db, a, "project_counts_kept", 1, &project_id, &counts)) != BGW_OK)
+		return err;
+	/* No kept count: a respondent, or no confirmation yet (then counting is free). */
+	if (PQntuples(counts) == 0 &&
+	    (err = db_exec(db, a, "project_counts", 1, &project_id, &counts)) != BGW_OK)
 		return err;
 	by_status = json_object();
 	body = jsonout_own(a, json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:{s:o?, s:o?, s:o?}, "

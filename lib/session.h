@@ -16,6 +16,9 @@
 
 #define SESSION_COOKIE "__Host-bgw_session"
 #define SESSION_IDLE_S (30 * 60)
+/* How stale the idle timer may be before a request moves it: a session ends between
+ * SESSION_IDLE_S - SESSION_TOUCH_S and SESSION_IDLE_S after its last request. */
+#define SESSION_TOUCH_S 60
 #define SESSION_ABSOLUTE_S (12 * 60 * 60)
 #define SESSION_TOKEN_LEN 43  /* base64url of 32 bytes, unpadded */
 
@@ -39,6 +42,14 @@ bgw_err session_destroy(bgw_db *db, bgw_arena *a, const char *token);
 
 /* End every session of a user but keep_id (NULL: all), e.g. after a password change. */
 bgw_err session_destroy_user(bgw_db *db, bgw_arena *a, const char *user_id, const char *keep_id);
+
+/* Rotate on a change of the account's privilege or credentials (MFA on or off): every
+ * session of user_id ends, including the caller's, and a new one is created for the caller;
+ * token and csrf (each SESSION_TOKEN_LEN + 1 bytes) receive the new cookie value and CSRF
+ * token.  Whoever held any earlier token, for this browser or another, is signed out.  Runs
+ * in the caller's transaction, so a rollback keeps the old sessions. */
+bgw_err session_rotate(bgw_db *db, bgw_arena *a, const char *user_id, const char *ip,
+    char *token, char *csrf);
 
 /* The CSRF token bound to a session token. */
 void session_csrf_for(const char *token, char *csrf);

@@ -5,16 +5,10 @@
 
 #include "workflow.h"
 
-struct transition {
-	enum wf_state from;
-	enum wf_action act;
-	enum wf_state to;
-};
-
 /* Every legal (state, action) pair; any pair not here is 409.  Grouped by action, in the
  * order of the diagram; the rows whose "to" equals "from" record actions that change nothing
  * but are allowed only in those states. */
-static const struct transition table[] = {
+static const wf_transition table[] = {
 	{WF_DRAFT, WF_SUBMIT, WF_AWAITING_CLIENT},
 	{WF_AWAITING_CLIENT, WF_AUTHORIZE, WF_AUTHORIZED},
 	{WF_AWAITING_CLIENT, WF_RETURN_TO_DRAFT, WF_DRAFT},
@@ -80,6 +74,13 @@ static const struct transition table[] = {
 };
 
 #define NTRANSITIONS (sizeof table / sizeof table[0])
+
+size_t
+workflow_transitions(const wf_transition **rows)
+{
+	*rows = table;
+	return NTRANSITIONS;
+}
 
 /* Per action: its name, the policy action guarding it, and what it must carry.  Indexed by
  * enum wf_action; the designated initialisers keep the order honest. */

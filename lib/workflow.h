@@ -46,6 +46,7 @@
 #define BGW_WORKFLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 #include "policy.h"
@@ -123,6 +124,17 @@ bool wf_state_from_string(const char *s, enum wf_state *out);
 bool wf_action_from_string(const char *s, enum wf_action *out);
 bool wf_form_from_string(const char *s, enum wf_form *out);
 bool wf_type_from_string(const char *s, enum wf_type *out);
+
+/* One row of the transition table: act is legal in from and leads to to. */
+typedef struct wf_transition {
+	enum wf_state from;
+	enum wf_action act;
+	enum wf_state to;
+} wf_transition;
+
+/* The whole transition table, for listings (bgw-fcgi --transitions, the tests that walk
+ * it): *rows points at static storage; returns the number of rows. */
+size_t workflow_transitions(const wf_transition **rows);
 
 /* The state after act in state from.  BGW_OK and *to set (to from itself for the actions
  * that change nothing: address_check, remind, edit, share, comment); BGW_E_INVALID_STATE

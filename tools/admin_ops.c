@@ -23,7 +23,6 @@
  * deleted after the commit: if that fails part way, the remaining blobs are ciphertext whose
  * keys no longer exist (crypto-shredded) and are listed in the log for a retry by hand.
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,8 +263,8 @@ admin_purge(const bgw_config *cfg, int argc, char **argv)
 		now_ts = "now";
 	if (open_owner(cfg, &db, &a) != 0)
 		goto out;
-	if ((bs = blobstore_open_local(cfg->blob_dir)) == NULL) {
-		fprintf(stderr, "bgw-admin: could not open the blob store %s\n", cfg->blob_dir);
+	if ((bs = blobstore_open_config(cfg)) == NULL) {
+		fprintf(stderr, "bgw-admin: could not open the %s blob store\n", cfg->blob_backend);
 		goto out;
 	}
 	if (db_exec(db, a, "ops_purge_due", 1, &now_ts, &due) != BGW_OK) {
@@ -614,21 +613,6 @@ admin_unlock(const bgw_config *cfg, int argc, char **argv)
 
 /* ---- status ----------------------------------------------------------------------------- */
 
-/* nftw has no user pointer: the walk of one status run sums into these. */
-static long long walk_bytes, walk_files;
-
-static int
-add_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)path;
-	(void)ftw;
-	if (type == FTW_F) {
-		walk_bytes += (long long)st->st_blocks * 512;
-		walk_files++;
-	}
-	return 0;
-}
-
 int
 admin_ops_status(const bgw_config *cfg, int argc, char **argv)
 {
@@ -639,6 +623,8 @@ admin_ops_status(const bgw_config *cfg, int argc, char **argv)
 		"master key active", "documents under an old master key"};
 	int rc = admin_status(cfg, argc, argv);
 	struct statvfs vfs;
+	blob_usage use;
+	blobstore *bs;
 	bgw_db *db;
 	bgw_arena *a;
 	PGresult *res;
@@ -653,13 +639,21 @@ admin_ops_status(const bgw_config *cfg, int argc, char **argv)
 		rc = 1;
 	}
 	close_owner(db, a);
-	walk_bytes = walk_files = 0;
-	if (nftw(cfg->blob_dir, add_file, 16, FTW_PHYS) == 0)
-		printf("blob store files: %lld\nblob store disk use (bytes): %lld\n", walk_files,
-		    walk_bytes);
-	else
-		printf("blob store: unreadable (%s)\n", cfg->blob_dir);
-	if (statvfs(cfg->blob_dir, &vfs) == 0)
+	/* The same lines for both backends, so a monitor greps one format. */
+	printf("blob store backend: %s\n", cfg->blob_backend);
+	if ((bs = blobstore_open_config(cfg)) != NULL && blobstore_measure(bs, &use) == BGW_OK) {
+		printf("blob store files: %lld\n", use.blobs);
+		if (strcmp(cfg->blob_backend, "azure") == 0)
+			printf("blob store size (bytes): %lld\n", use.bytes);
+		else
+			printf("blob store disk use (bytes): %lld\n", use.bytes);
+	} else {
+		printf("blob store: unreadable (%s)\n", strcmp(cfg->blob_backend, "azure") == 0 ?
+		    cfg->azure_container : cfg->blob_dir);
+		rc = 1;
+	}
+	blobstore_close(bs);
+	if (strcmp(cfg->blob_backend, "azure") != 0 && statvfs(cfg->blob_dir, &vfs) == 0)
 		printf("blob file system free (bytes): %llu of %llu\n",
 		    (unsigned long long)vfs.f_bavail * vfs.f_frsize,
 		    (unsigned long long)vfs.f_blocks * vfs.f_frsize);

@@ -4,81 +4,17 @@
 // address check, send and review.  Every free-text field carries an XSS payload that must
 // render as text (no dialog, no CSP violation), axe-core finds no serious or critical
 // violation on any page, and screenshots are saved at desktop and phone width.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
 import { env } from '../integration/lib/stack.mjs';
+import { useBrowser, contextFor, axe, shot, noProblems, XSS } from './lib/harness.mjs';
 import { uniqueEmail, tokenFromMail, accept, signIn, enterCode, sql } from '../integration/lib/world.mjs';
 import { engagement, createConfirmation, confirmationBody, act } from '../integration/lib/engagement.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const SHOTS = path.join(process.env.BGW_SRCDIR ?? '.', 'docs', 'screenshots');
-const XSS = (tag) => `<img src=x onerror=alert('${tag}')>"'><script>alert('${tag}')</script>`;
-
-let browser;
-const problems = [];
-
-before(async () => {
-	// launch() gives every run a fresh, throw-away user-data directory of its own.
-	browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-			'--disable-component-update', '--no-first-run', '--disable-sync'],
-	});
-	fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-	await browser?.close();
-});
-
-/** A browser context for the API client c (its session cookie), in language lang. */
-async function contextFor(c, lang = 'ja') {
-	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, locale: lang === 'en' ? 'en-GB' : 'ja-JP',
-		viewport: { width: 1280, height: 800 } });
-	if (c) {
-		await ctx.addCookies([{ name: '__Host-bgw_session', value: c.jar['__Host-bgw_session'],
-			url: env.baseUrl, secure: true, httpOnly: true, sameSite: 'Strict' }]);
-	}
-	const page = await ctx.newPage();
-	watch(page);
-	return { ctx, page };
-}
-
-/** Fail on any dialog (an XSS payload that ran) and any CSP violation. */
-function watch(page) {
-	page.on('dialog', async (d) => { problems.push(`dialog: ${d.message()}`); await d.dismiss(); });
-	page.on('console', (m) => {
-		if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(`csp: ${m.text()}`);
-	});
-	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-}
-
-/** axe-core on the current page: no serious or critical violation. */
-async function axe(page, label) {
-	await page.evaluate(AXE);
-	const res = await page.evaluate(async () => await globalThis.axe.run(document, {
-		runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }));
-	const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
-		`axe on ${label}`);
-}
-
-async function shot(page, name) {
-	await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
-	await page.setViewportSize({ width: 390, height: 844 });
-	await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-function noProblems() {
-	assert.deepEqual(problems.splice(0), []);
-}
+useBrowser();
 
 test('static assets are content-hashed and served with long caching', async () => {
 	const dir = path.join(process.env.BGW_SRCDIR ?? '.', 'cgi', 'static');

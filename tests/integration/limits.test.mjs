@@ -49,3 +49,17 @@ test('a body over the request limit gets a JSON 413 without being read', async (
 	assert.match(out, /"code":"too_large"/);
 	assert.match(out, /\r\nstrict-transport-security: /i);
 });
+
+test('the public verify page shares the verify budget of its client', async () => {
+	// A page at /verify asks the same question as /api/v1/verify/: without the limit it would
+	// be an unlimited oracle for guessing references.
+	const src = freshSource();
+	const n = env.int('BGW_VERIFY_BURST') + 2;
+	const { statuses, res } = await burst('GET', '/verify?reference=AAAA-BBBB', n, src);
+	assert.ok(res, `no 429 after ${n} requests: ${statuses.join(' ')}`);
+	assert.ok(statuses.length > env.int('BGW_VERIFY_BURST'), `429 too early: ${statuses.join(' ')}`);
+	const api = await request('GET', '/api/v1/verify/AAAA-BBBB', { source: src });
+	assert.equal(api.status, 429, 'the API route is refused for the same client');
+	const other = await request('GET', '/verify?reference=AAAA-BBBB', { source: freshSource() });
+	assert.notEqual(other.status, 429);
+});

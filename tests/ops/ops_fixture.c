@@ -6,13 +6,16 @@
  *   ops_fixture verify-files      every document decrypts and matches its sha256
  *   ops_fixture verify-mfa        every MFA secret opens and equals what seed sealed
  *   ops_fixture verify-audit      every chain (each project's and the global one) verifies
+ *   ops_fixture count-blobs ID... prints how many of the blob ids exist in the store
  *
- * The configuration comes from $BGW_CONFIG (db_owner, blob_dir, master_key_file).
+ * The configuration comes from $BGW_CONFIG (db_owner, master_key_file, and the blob store:
+ * blob_dir, or blob_backend = azure and its settings).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -222,7 +225,7 @@ seed(int argc, char **argv)
 	srand((unsigned)rnd[0] << 8 | rnd[1]);
 	if (masterkey_load_all(cfg.master_key_file, &ks) != BGW_OK)
 		die("master keys");
-	if ((bs = blobstore_open_local(cfg.blob_dir)) == NULL)
+	if ((bs = blobstore_open_config(&cfg)) == NULL || blobstore_prepare(bs) != BGW_OK)
 		die("blob store");
 	if (db_begin(db, NULL) != BGW_OK)
 		die("begin");
@@ -313,7 +316,7 @@ verify_files(void)
 
 	if (masterkey_load_all(cfg.master_key_file, &ks) != BGW_OK)
 		die("master keys");
-	if ((bs = blobstore_open_local(cfg.blob_dir)) == NULL)
+	if ((bs = blobstore_open_config(&cfg)) == NULL)
 		die("blob store");
 	if (db_exec(db, a, "fx_documents", 0, NULL, &res) != BGW_OK)
 		die("documents");
@@ -427,6 +430,26 @@ verify_audit(void)
 	return bad == 0 ? 0 : 1;
 }
 
+static int
+count_blobs(int argc, char **argv)
+{
+	blobstore *bs = blobstore_open_config(&cfg);
+	int n = 0;
+
+	if (bs == NULL)
+		die("blob store");
+	for (int i = 2; i < argc; i++) {
+		blob_source *src = NULL;
+
+		if (blobstore_open_source(bs, argv[i], &src) == BGW_OK)
+			n++;
+		blob_source_free(src);
+	}
+	printf("%d\n", n);
+	blobstore_close(bs);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -435,8 +458,10 @@ main(int argc, char **argv)
 	int rc;
 
 	bgw_log_init("ops_fixture");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (argc < 2 || path == NULL || config_load(&cfg, path) != BGW_OK)
-		die("usage: BGW_CONFIG=FILE ops_fixture seed|verify-files|verify-mfa|verify-audit");
+		die("usage: BGW_CONFIG=FILE ops_fixture seed|verify-files|verify-mfa|verify-audit|"
+		    "count-blobs");
 	db = db_open(cfg.db_owner, tables);
 	a = bgw_arena_new();
 	if (db == NULL || a == NULL || db_ensure(db) != BGW_OK)
@@ -449,6 +474,8 @@ main(int argc, char **argv)
 		rc = verify_mfa();
 	else if (strcmp(argv[1], "verify-audit") == 0)
 		rc = verify_audit();
+	else if (strcmp(argv[1], "count-blobs") == 0)
+		rc = count_blobs(argc, argv);
 	else
 		die("unknown command");
 	db_close(db);

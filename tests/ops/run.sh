@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# run.sh - the operations suite: restore drill, retention purge, master-key rotation, account
-# lock, metrics, and two worker pools behind one nginx.  Run by `./dev test shell` with the
+# run.sh - the operations suite: restore drill, retention purge (local and Azure blob
+# stores), master-key rotation, account lock, metrics, two worker pools behind one nginx,
+# and through scripts of their own the installed tree (install.sh) and the PostgreSQL
+# failover drill (failover.sh).  Run by `./dev test shell` with the
 # test stack up (BGW_* from ./dev); prints "N passed, N failed" last.
 #
 # The drill and the key tests run on a side PostgreSQL cluster of their own under
@@ -52,7 +54,7 @@ chown bgw:bgw "$W/secrets/master.key"; chmod 0400 "$W/secrets/master.key"
 # ---- the fixture helper, linked against the stack's build -------------------------------
 FX=$W/ops_fixture
 if ! gcc -std=c11 -D_GNU_SOURCE -O1 -I"$SRC/lib" $(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql) \
-	"$SRC/tests/ops/ops_fixture.c" "$BGW_BUILD_DIR/lib/libbgw.a" -lpq -lssl -lcrypto -lcurl -ljansson \
+	"$SRC/tests/ops/ops_fixture.c" "$BGW_BUILD_DIR/lib/libbgw.a" -lpq -lssl -lcrypto -lcurl -ljansson -lxml2 \
 	$([ "$(nm "$BGW_BUILD_DIR/lib/libbgw.a" 2>/dev/null | grep -c __asan_report)" != 0 ] && echo -fsanitize=address,undefined) \
 	-o "$FX" 2>"$W/fixture-build.log"; then
 	cat "$W/fixture-build.log"
@@ -212,6 +214,39 @@ check "purge --now in 25 days takes the later project" sh -c "'$ADMIN' --config 
 check "the later project is purged" test "$(Q "SELECT status FROM bgw.projects WHERE id = '$LATER'")" = purged
 check "purge refuses a bad option" sh -c "'$ADMIN' --config '$RC' purge --when x; test \$? = 2"
 
+# ---- purge and status with the Azure blob store (Azurite of the test stack) -------------
+# The well-known development key of Azurite's devstoreaccount1 (not a secret).
+AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+if [ -n "${BGW_TEST_AZURE:-}" ]; then
+	log "purge and status with blob_backend = azure ($BGW_TEST_AZURE)"
+	AC=$W/azure.conf
+	(umask 077 && printf '%s\n' "$AZURITE_KEY" >"$W/secrets/azure.key")
+	{
+		grep -vE '^(blob_backend|azure_[a-z_]+) =' "$RC"
+		printf 'blob_backend = azure\nazure_endpoint = %s\nazure_account = devstoreaccount1\n' "$BGW_TEST_AZURE"
+		printf 'azure_container = bgw-ops-%s\nazure_key_file = %s\n' "$(openssl rand -hex 4)" "$W/secrets/azure.key"
+	} >"$AC"
+	AZ_DUE=$(seed "$AC" --completed-days-ago 40 --retention-days 30)
+	AZ_BLOBS=$(Q "SELECT blob_id FROM bgw.documents WHERE project_id = '$AZ_DUE'")
+	AZ_N=$(echo $AZ_BLOBS | wc -w)
+	n=$(env BGW_CONFIG="$AC" "$FX" count-blobs $AZ_BLOBS)
+	check "the expired project's $AZ_N blobs are in the Azure container ($n)" test "$AZ_N" -gt 0 -a "$n" = "$AZ_N"
+	ST=$("$ADMIN" --config "$AC" status 2>&1)
+	echo "$ST" | grep '^blob' | sed 's/^/# /'
+	check "status reports the Azure blob store (blob count and size)" sh -c "printf '%s\n' \"\$1\" | grep -q '^blob store backend: azure\$' && printf '%s\n' \"\$1\" | grep -q '^blob store files: $AZ_N\$' && printf '%s\n' \"\$1\" | grep -q '^blob store size (bytes): [1-9]'" _ "$ST"
+	OUT=$("$ADMIN" --config "$AC" purge 2>&1); rc=$?
+	echo "$OUT" | sed 's/^/# /'
+	check "purge with the Azure store succeeds" test $rc = 0
+	check "purge reports the project's $AZ_N Azure blobs deleted" sh -c "printf '%s\n' \"\$1\" | grep -q '^purged project $AZ_DUE: $AZ_N blobs deleted\$'" _ "$OUT"
+	check "no blob of the purged project remains in Azure" test "$(env BGW_CONFIG="$AC" "$FX" count-blobs $AZ_BLOBS)" = 0
+	check "status counts the emptied container" sh -c "'$ADMIN' --config '$AC' status | grep -q '^blob store files: 0\$'"
+	check "the Azure-backed project is a tombstone" test "$(Q "SELECT status FROM bgw.projects WHERE id = '$AZ_DUE'")" = purged
+	PURGED_TOTAL=3
+else
+	skip "no Azurite on this stack (BGW_TEST_AZURE unset): purge and status with Azure"
+	PURGED_TOTAL=2
+fi
+
 # ---- master-key rotation -------------------------------------------------------------------
 log "rotate-master-key"
 BLOBSUM_BEFORE=$(cd "$W/blobs-restored" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
@@ -238,7 +273,7 @@ check "unlocked" test "$(Q "SELECT locked_until IS NULL FROM bgw.users WHERE ema
 check "lock of an unknown address fails" sh -c "! '$ADMIN' --config '$RC' lock --email nobody@example.invalid 2>/dev/null"
 STATUS=$("$ADMIN" --config "$RC" status 2>&1)
 echo "$STATUS" | sed 's/^/# /'
-check "status shows counts, backlog and blob disk use" sh -c "printf '%s' \"\$1\" | grep -q '^projects purged: 2' && printf '%s' \"\$1\" | grep -q '^outbox backlog: ' && printf '%s' \"\$1\" | grep -q '^blob store disk use (bytes): [1-9]'" _ "$STATUS"
+check "status shows counts, backlog and blob disk use" sh -c "printf '%s' \"\$1\" | grep -q '^projects purged: $PURGED_TOTAL' && printf '%s' \"\$1\" | grep -q '^outbox backlog: ' && printf '%s' \"\$1\" | grep -q '^blob store disk use (bytes): [1-9]'" _ "$STATUS"
 
 # ---- two worker pools behind one nginx upstream, metrics ------------------------------------
 if [[ $("$FCGI" --routes) != *'"/metrics"'* ]]; then
@@ -354,6 +389,22 @@ CONF
 		skip "bgw-notify has no --once yet"
 	fi
 fi
+
+# ---- the installed tree, and the failover drill (scripts of their own) ------------------
+# Each prints its own "ok"/"not ok" lines and "N passed, N failed", added to this suite's.
+subsuite() {
+	local out line
+	log "${1##*/}"
+	out=$(bash "$@" 2>&1)
+	printf '%s\n' "$out" | grep -vE '^[0-9]+ passed, [0-9]+ failed$'
+	line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+	if [ -z "$line" ]; then bad "${1##*/} ended without a summary"; return; fi
+	PASS=$((PASS + ${line%% passed*}))
+	line=${line#*, }
+	FAIL=$((FAIL + ${line%% failed}))
+}
+subsuite "$SRC/tests/ops/install.sh"
+subsuite "$SRC/tests/ops/failover.sh"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -23,6 +23,7 @@ struct fake_res {
 	const char *sqlstate;
 	const char *message;
 	int nparams;
+	const char *value; /* row 0, column 0; NULL for SQL NULL */
 };
 
 static struct {
@@ -40,6 +41,13 @@ static struct {
 	int xid_null;            /* the transaction wrote nothing: no xid */
 	const char *xact_status; /* what pg_xact_status answers */
 	int status_asks;
+	int round_trips;
+	int pipeline, queued, next, between, aborted, synced;
+	struct {
+		char name[64];
+		char param[64];
+		int n;
+	} q[8];
 	PGTransactionStatusType txn;
 	int live; /* results not yet cleared */
 } m;
@@ -64,6 +72,12 @@ PGTransactionStatusType __wrap_PQtransactionStatus(const PGconn *c);
 char *__wrap_PQgetvalue(const PGresult *r, int row, int col);
 int __wrap_PQgetisnull(const PGresult *r, int row, int col);
 int __wrap_PQntuples(const PGresult *r);
+int __wrap_PQenterPipelineMode(PGconn *c);
+int __wrap_PQexitPipelineMode(PGconn *c);
+int __wrap_PQsendQueryPrepared(PGconn *c, const char *name, int n, const char *const *v,
+    const int *l, const int *f, int rf);
+int __wrap_PQpipelineSync(PGconn *c);
+PGresult *__wrap_PQgetResult(PGconn *c);
 int __wrap_PQsocket(const PGconn *c);
 
 static PGresult *
@@ -76,6 +90,7 @@ fake(ExecStatusType st, const char *sqlstate, const char *message, int nparams)
 	r->sqlstate = sqlstate;
 	r->message = message;
 	r->nparams = nparams;
+	r->value = "1";
 	m.live++;
 	return (PGresult *)r;
 }
@@ -107,6 +122,7 @@ __wrap_PQfinish(PGconn *c)
 {
 	assert_ptr_equal(c, &fake_conn);
 	m.finishes++;
+	m.pipeline = 0; /* the next connection starts out of pipeline mode */
 }
 
 char *
@@ -159,15 +175,12 @@ __wrap_PQnparams(const PGresult *r)
 	return ((const struct fake_res *)r)->nparams;
 }
 
-PGresult *
-__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
-    const int *l, const int *f, int rf)
+/* What the server does with one statement (both the plain and the pipelined path). */
+static PGresult *
+run(const char *name, int n, const char *const *v)
 {
-	assert_ptr_equal(c, &fake_conn);
-	assert_true(m.conn_ok);
-	assert_null(l);
-	assert_null(f);
-	assert_int_equal(rf, 0); /* text results */
+	PGresult *r;
+
 	m.execs++;
 	snprintf(m.last_name, sizeof(m.last_name), "%s", name);
 	snprintf(m.last_param, sizeof(m.last_param), "%s", n > 0 && v[0] != NULL ? v[0] : "");
@@ -194,7 +207,115 @@ __wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
 		m.txn = PQTRANS_INTRANS;
 	else if (strcmp(name, "db_commit") == 0 || strcmp(name, "db_rollback") == 0)
 		m.txn = PQTRANS_IDLE;
-	return fake(PGRES_TUPLES_OK, NULL, NULL, 0);
+	r = fake(PGRES_TUPLES_OK, NULL, NULL, 0);
+	if (strcmp(name, "db_xact_status") == 0)
+		((struct fake_res *)r)->value = m.xact_status;
+	else if (strcmp(name, "db_xact_id") == 0)
+		((struct fake_res *)r)->value = m.xid_null ? NULL : "7341";
+	return r;
+}
+
+PGresult *
+__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
+    const int *l, const int *f, int rf)
+{
+	assert_ptr_equal(c, &fake_conn);
+	assert_false(m.pipeline); /* a plain call in pipeline mode is a libpq error */
+	assert_true(m.conn_ok);
+	assert_null(l);
+	assert_null(f);
+	assert_int_equal(rf, 0); /* text results */
+	m.round_trips++;
+	return run(name, n, v);
+}
+
+/* Pipeline mode: statements are queued and run when their results are read, in order;
+ * after a failed one the rest are aborted, as PostgreSQL does. */
+int
+__wrap_PQenterPipelineMode(PGconn *c)
+{
+	assert_ptr_equal(c, &fake_conn);
+	assert_false(m.pipeline);
+	m.pipeline = 1;
+	m.queued = m.next = 0;
+	m.between = 0;
+	m.aborted = 0;
+	m.synced = 0;
+	return 1;
+}
+
+int
+__wrap_PQexitPipelineMode(PGconn *c)
+{
+	(void)c;
+	/* libpq refuses while results are pending. */
+	if (m.next < m.queued || m.synced)
+		return 0;
+	m.pipeline = 0;
+	return 1;
+}
+
+int
+__wrap_PQsendQueryPrepared(PGconn *c, const char *name, int n, const char *const *v,
+    const int *l, const int *f, int rf)
+{
+	(void)c;
+	(void)l;
+	(void)f;
+	(void)rf;
+	assert_true(m.pipeline);
+	assert_true(m.queued < (int)(sizeof(m.q) / sizeof(m.q[0])));
+	snprintf(m.q[m.queued].name, sizeof(m.q[0].name), "%s", name);
+	snprintf(m.q[m.queued].param, sizeof(m.q[0].param), "%s", n > 0 && v[0] != NULL ? v[0] : "");
+	m.q[m.queued].n = n;
+	m.queued++;
+	return 1;
+}
+
+int
+__wrap_PQpipelineSync(PGconn *c)
+{
+	(void)c;
+	assert_true(m.pipeline);
+	m.synced = 1;
+	m.round_trips++;
+	return 1;
+}
+
+PGresult *
+__wrap_PQgetResult(PGconn *c)
+{
+	PGresult *r;
+
+	(void)c;
+	if (m.between) { /* each statement's results end with NULL */
+		m.between = 0;
+		return NULL;
+	}
+	if (m.next < m.queued) {
+		const char *p = m.q[m.next].param;
+
+		m.between = 1;
+		if (!m.conn_ok) {
+			m.next = m.queued;
+			m.synced = 0;
+			return NULL;
+		}
+		if (m.aborted) {
+			m.next++;
+			return fake(PGRES_PIPELINE_ABORTED, NULL, NULL, 0);
+		}
+		r = run(m.q[m.next].name, m.q[m.next].n, &p);
+		m.next++;
+		if (((struct fake_res *)r)->st == PGRES_FATAL_ERROR)
+			m.aborted = 1;
+		return r;
+	}
+	if (m.synced) {
+		m.synced = 0;
+		return fake(PGRES_PIPELINE_SYNC, NULL, NULL, 0);
+	}
+	return NULL;
 }
 
 ExecStatusType
@@ -245,23 +366,17 @@ __wrap_PQtransactionStatus(const PGconn *c)
 char *
 __wrap_PQgetvalue(const PGresult *r, int row, int col)
 {
-	(void)r;
-	if (row != 0 || col != 0)
-		return NULL;
-	if (strcmp(m.last_name, "db_xact_status") == 0)
-		return (char *)m.xact_status;
-	if (strcmp(m.last_name, "db_xact_id") == 0)
-		return (char *)"7341";
-	return (char *)"1";
+	const struct fake_res *f = (const struct fake_res *)r;
+
+	return row == 0 && col == 0 && f->value != NULL ? (char *)f->value : (char *)"";
 }
 
 int
 __wrap_PQgetisnull(const PGresult *r, int row, int col)
 {
-	(void)r;
-	if (strcmp(m.last_name, "db_xact_id") == 0 && m.xid_null)
-		return 1;
-	return !(row == 0 && col == 0);
+	const struct fake_res *f = (const struct fake_res *)r;
+
+	return !(row == 0 && col == 0) || f->value == NULL;
 }
 
 int
@@ -536,6 +651,7 @@ begin_binds_user_for_row_security(void **state)
 	assert_int_equal(db_commit(fx->db), BGW_OK);
 	assert_string_equal(m.last_name, "db_commit");
 	assert_int_equal(m.execs, 4); /* the transaction id is asked first, for a lost answer */
+	assert_int_equal(m.round_trips, 2); /* BEGIN with the user, the id with COMMIT */
 
 	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
 	assert_int_equal(m.execs, 5);
@@ -594,6 +710,46 @@ commit_refuses_failed_transaction(void **state)
 	m.fail_name = "db_commit";
 	m.exec_state = "40001";
 	assert_int_equal(db_commit(fx->db), BGW_E_RETRY);
+}
+
+/* A batch runs in one round trip, hands out the results it was asked for, and stops at the
+ * first failure: the statements after it are not run. */
+static void
+batch_runs_in_one_round_trip(void **state)
+{
+	struct fixture *fx = *state;
+	const char *one[] = {"a"}, *three[] = {"b", "c"};
+	PGresult *r1 = NULL, *r3 = NULL;
+	const db_call calls[] = {
+		{"s_one", 1, one, &r1},
+		{"s_two", 0, NULL, NULL},
+		{"s_three", 2, three, &r3},
+	};
+
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(db_exec_batch(fx->db, fx->a, calls, 3), BGW_OK);
+	assert_int_equal(m.round_trips, 1);
+	assert_int_equal(m.execs, 3);
+	assert_non_null(r1);
+	assert_non_null(r3);
+	assert_int_equal(m.live, 2); /* s_two's result was not wanted: freed */
+	bgw_arena_reset(fx->a);
+	assert_int_equal(m.live, 0);
+
+	m.exec_st = PGRES_FATAL_ERROR;
+	m.exec_state = "23505";
+	m.fail_name = "s_two";
+	assert_int_equal(db_exec_batch(fx->db, fx->a, calls, 3), BGW_E_CONFLICT);
+	assert_int_equal(m.execs, 5); /* s_three never ran */
+	assert_null(r3);
+	assert_false(m.pipeline); /* back to normal mode */
+	bgw_arena_reset(fx->a);
+	assert_int_equal(m.live, 0);
+
+	/* A wrong call is refused before anything is sent. */
+	const db_call bad[] = {{"s_one", 1, one, NULL}, {"s_one", 0, NULL, NULL}};
+	assert_int_equal(db_exec_batch(fx->db, fx->a, bad, 2), BGW_E_INTERNAL);
+	assert_int_equal(m.execs, 5);
 }
 
 /* A COMMIT whose answer is lost may have happened: the outcome is asked of PostgreSQL
@@ -690,6 +846,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(rollback_is_a_noop_outside_a_transaction, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(commit_refuses_failed_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(batch_runs_in_one_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_commit_answer_is_resolved, setup, teardown),
 		cmocka_unit_test_setup_teardown(parameters_never_logged, setup, teardown),
 	};

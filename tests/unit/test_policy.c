@@ -90,7 +90,7 @@ test_every_member_action_is_in_matrix(void **state)
 
 		for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
 			found = found || matrix[i].act == (enum policy_action)act;
-		if (!found && act != ACT_PROJECT_ACCESS)
+		if (!found && act != ACT_PROJECT_ACCESS && act != ACT_ACCOUNT_DELETE)
 			fail_msg("action %s has no matrix row", policy_action_name((enum policy_action)act));
 	}
 }
@@ -241,6 +241,41 @@ test_firm_users_create_projects(void **state)
 	assert_int_equal(policy_decide((enum policy_action)999, &user, NULL), BGW_E_FORBIDDEN);
 }
 
+/* Deleting accounts: every combination of the facts, against the rule written out. */
+static void
+test_account_delete(void **state)
+{
+	static const struct {
+		policy_account_facts f;
+		bgw_err want;
+	} v[] = {
+		/* found self  same   admin  last */
+		{{false, false, false, false, false}, BGW_E_NOT_FOUND},
+		{{false, true, true, true, false}, BGW_E_NOT_FOUND},
+		{{true, false, false, true, false}, BGW_E_NOT_FOUND},   /* another organisation */
+		{{true, false, true, false, false}, BGW_E_FORBIDDEN},   /* colleague, no admin */
+		{{true, false, true, true, false}, BGW_OK},             /* admin of its side */
+		{{true, false, true, true, true}, BGW_E_INVALID_STATE}, /* the last admin somewhere */
+		{{true, true, true, false, false}, BGW_OK},             /* one's own account */
+		{{true, true, true, true, false}, BGW_OK},
+		{{true, true, true, true, true}, BGW_E_INVALID_STATE},  /* oneself, last admin */
+	};
+	policy_subject op = {.signed_in = true, .operator = true, .mfa = true};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (policy_account_delete(&user, &v[i].f) != v[i].want)
+			fail_msg("vector %zu: got %d want %d", i, policy_account_delete(&user, &v[i].f),
+			    v[i].want);
+	assert_int_equal(policy_account_delete(NULL, &v[4].f), BGW_E_UNAUTHENTICATED);
+	assert_int_equal(policy_account_delete(&user, NULL), BGW_E_NOT_FOUND);
+	assert_int_equal(policy_account_delete(&op, &v[4].f), BGW_E_FORBIDDEN);
+	/* The router lets any signed-in user through to the handler, which decides. */
+	assert_int_equal(policy_decide(ACT_ACCOUNT_DELETE, &user, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ACCOUNT_DELETE, NULL, NULL), BGW_E_UNAUTHENTICATED);
+	assert_string_equal(policy_action_name(ACT_ACCOUNT_DELETE), "account.delete");
+}
+
 int
 main(void)
 {
@@ -256,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_manage_sides),
 		cmocka_unit_test(test_response_visibility),
 		cmocka_unit_test(test_firm_users_create_projects),
+		cmocka_unit_test(test_account_delete),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

@@ -39,10 +39,18 @@ function ca() {
 	return caPem;
 }
 
-/** A random loopback address, never 127.0.0.1, for a fresh rate-limit identity. */
+/** A random loopback address, never 127.0.0.1, for a fresh rate-limit identity.  Always in
+ * 127.0.0.0/9, inside the test stacks' operator networks (./dev OPERATOR_NETWORKS);
+ * outsideSource() gives one from the other half, which is outside them. */
 export function freshSource() {
 	const b = crypto.randomBytes(3);
-	return `127.${b[0]}.${b[1]}.${(b[2] % 253) + 2}`;
+	return `127.${b[0] & 0x7f}.${b[1]}.${(b[2] % 253) + 2}`;
+}
+
+/** A random loopback address outside the operator networks (127.128.0.0/9). */
+export function outsideSource() {
+	const b = crypto.randomBytes(3);
+	return `127.${(b[0] & 0x7f) | 0x80}.${b[1]}.${(b[2] % 253) + 2}`;
 }
 
 const processSource = freshSource();

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# install.sh - `make install` puts everything in its FHS place, and what it installs works:
+# the units pass systemd-analyze verify, the nginx templates rendered with the installed
+# renderer pass nginx -t, and the installed migrations build a database with the installed
+# bgw-admin.  Run by tests/ops/run.sh (the shell suite of ./dev test) with the stack's
+# environment (BGW_BUILD_DIR, BGW_STACK_DIR, BGW_PG_HOST); prints "N passed, N failed" last.
+set -uo pipefail
+
+: "${BGW_BUILD_DIR:?run by tests/ops/run.sh}" "${BGW_STACK_DIR:?}"
+SRC=${BGW_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+W=$BGW_STACK_DIR/install
+D=$W/destdir
+PREFIX=/usr/local
+SBIN=$D$PREFIX/sbin
+DATA=$D$PREFIX/share/balance-gateway
+UNITS=$D$PREFIX/lib/systemd/system
+DOCS=$D$PREFIX/share/doc/balance-gateway
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+
+PASS=0 FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
+bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+skip() { echo "ok - $* # SKIP"; }
+log() { echo "# $*"; }
+
+rm -rf "$W"
+mkdir -p "$W"
+check "configured with prefix $PREFIX" grep -q "^prefix = $PREFIX\$" "$BGW_BUILD_DIR/Makefile"
+if ! make -C "$BGW_BUILD_DIR" install DESTDIR="$D" >"$W/install.log" 2>&1; then
+	tail -n 20 "$W/install.log"
+	bad "make install DESTDIR=..."
+	echo "$PASS passed, $FAIL failed"
+	exit 1
+fi
+ok "make install DESTDIR=..."
+
+# ---- the layout -------------------------------------------------------------------------------
+for p in bgw-fcgi bgw-admin bgw-notify; do
+	check "sbin/$p installed, executable" test -x "$SBIN/$p"
+done
+check "the programs look for their data in $PREFIX/share/balance-gateway" \
+	grep -q "$PREFIX/share/balance-gateway" "$SBIN/bgw-fcgi"
+missing() { # missing SRC_DIR DEST_DIR: files of SRC_DIR (no dot files) absent or different in DEST_DIR
+	local f n=0
+	for f in "$1"/*; do
+		[ -f "$f" ] || continue
+		cmp -s "$f" "$2/${f##*/}" || { echo "# not installed: ${f#"$SRC"/}"; n=$((n + 1)); }
+	done
+	[ $n = 0 ]
+}
+check "every migration of db/migrations is installed" missing "$SRC/db/migrations" "$DATA/db/migrations"
+check "roles, XSD and password list in share/balance-gateway/db" \
+	test -f "$DATA/db/roles.sql" -a -f "$DATA/db/confirmations.xsd" -a -s "$DATA/db/common-passwords.txt"
+check "import templates in share/balance-gateway/db/templates" missing "$SRC/db/templates" "$DATA/db/templates"
+check "every static file in share/balance-gateway/static" missing "$SRC/cgi/static" "$DATA/static"
+check "nginx templates in share/balance-gateway/nginx, as they are" sh -c "
+	for f in '$SRC'/nginx/*.conf '$SRC'/nginx/*.in '$SRC'/nginx/modsecurity/*; do
+		case \${f##*/} in bench.conf.in) continue ;; esac
+		cmp -s \"\$f\" '$DATA/nginx/'\"\${f#'$SRC'/nginx/}\" || { echo \"# not installed: \$f\"; exit 1; }
+	done"
+check "deploy files in share/balance-gateway/deploy" \
+	test -f "$DATA/deploy/bgw.cron" -a -f "$DATA/deploy/pgbackrest.conf" -a -f "$DATA/deploy/nginx.vars"
+check "deploy scripts executable" test -x "$DATA/deploy/bgw-backup-blobs.sh" -a -x "$DATA/deploy/bgw-render-nginx.sh"
+check "documents in share/doc/balance-gateway" test -f "$DOCS/operations.md" -a -f "$DOCS/user-guide.md" -a -f "$DOCS/screenshots/login-en-desktop.png"
+UNIT_LIST="bgw-fcgi.service bgw-notify-send.service bgw-batch.service bgw-batch.timer bgw-purge.service bgw-purge.timer"
+for u in $UNIT_LIST; do
+	check "unit $u in lib/systemd/system" test -f "$UNITS/$u"
+done
+check "every ExecStart names an installed program" sh -c "
+	grep -h '^ExecStart=' '$UNITS'/*.service | sed 's/^ExecStart=//; s/ .*//' | while read -r p; do
+		test -x '$D'\"\$p\" || { echo \"# \$p is not installed\"; exit 1; }
+	done"
+check "the cron file names installed programs and scripts" sh -c "
+	grep -v '^#' '$DATA/deploy/bgw.cron' | grep -o '$PREFIX/[^ ]*' | while read -r p; do
+		test -x '$D'\"\$p\" || { echo \"# \$p is not installed\"; exit 1; }
+	done"
+check "nothing installed names the build or source tree" sh -c "! grep -rlI -e '$BGW_BUILD_DIR' -e '$SRC/' '$DATA' '$UNITS' '$DOCS'"
+
+# ---- the units ------------------------------------------------------------------------------
+if systemd-analyze --version >/dev/null 2>&1; then
+	# Copies whose programs point into DESTDIR, so verify also finds them executable
+	# (--root would look for every system unit, sysinit.target too, inside DESTDIR).
+	mkdir -p "$W/units"
+	for u in $UNIT_LIST; do sed "s|$PREFIX/sbin/|$SBIN/|g" "$UNITS/$u" >"$W/units/$u"; done
+	out=$(systemd-analyze verify --man=no $(for u in $UNIT_LIST; do echo "$W/units/$u"; done) 2>&1)
+	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
+	check "systemd-analyze verify of the installed units (no finding)" test -z "$out"
+else
+	skip "systemd-analyze is not available"
+fi
+
+# ---- nginx from the installed templates ----------------------------------------------------
+N=$W/nginx
+mkdir -p "$N/conf" "$N/prefix/tmp" "$N/log" "$N/modsec"
+# The shipped example, with this test's paths and the stack's certificate.
+sed -e "s|^CONF_DIR=.*|CONF_DIR=$N/conf|" -e "s|^NGINX_PREFIX=.*|NGINX_PREFIX=$N/prefix|" \
+	-e "s|^LOG_DIR=.*|LOG_DIR=$N/log|" -e "s|^MODSEC_TMP_DIR=.*|MODSEC_TMP_DIR=$N/modsec|" \
+	-e "s|^STATIC_ROOT=.*|STATIC_ROOT=$DATA/static|" -e "s|^TLS_DIR=.*|TLS_DIR=$BGW_STACK_DIR/tls|" \
+	-e "s|^FCGI_SOCKET=.*|FCGI_SOCKET=$W/fcgi.sock|" "$DATA/deploy/nginx.vars" >"$W/nginx.vars"
+check "the installed renderer renders the installed templates" \
+	"$DATA/deploy/bgw-render-nginx.sh" "$W/nginx.vars" "$N/conf"
+check "no placeholder is left" sh -c "! grep -rqE '@[A-Z0-9_]+@' '$N/conf'"
+check "the renderer refuses an unset placeholder" sh -c "
+	grep -v '^TLS_DIR=' '$W/nginx.vars' >'$W/short.vars'
+	! '$DATA/deploy/bgw-render-nginx.sh' '$W/short.vars' '$W/refused' 2>/dev/null && test ! -e '$W/refused/nginx.conf'"
+if nginx -t -q -p "$N/prefix" -c "$N/conf/nginx.conf" >"$W/nginx-t.log" 2>&1; then
+	ok "nginx -t of the rendered configuration (installed static root, ModSecurity, CRS)"
+else
+	sed 's/^/# /' "$W/nginx-t.log"
+	bad "nginx -t of the rendered configuration (installed static root, ModSecurity, CRS)"
+fi
+check "/static/ is served from the installed static folder" grep -q "alias $DATA/static/;" "$N/conf/nginx.conf"
+
+# ---- the installed programs and migrations build a database ----------------------------------
+if [ -n "${BGW_PG_HOST:-}" ] && [ -n "${BGW_CONFIG:-}" ]; then
+	PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$BGW_PG_HOST" -U postgres)
+	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS bgw_install' >/dev/null 2>&1
+	"${PSQL[@]}" -d postgres -c 'CREATE DATABASE bgw_install' >/dev/null
+	check "installed roles.sql" "${PSQL[@]}" -d bgw_install -f "$DATA/db/roles.sql" -o /dev/null
+	sed -e 's/dbname=bgw /dbname=bgw_install /' -e "s|^srcdir = .*|srcdir = $DATA|" "$BGW_CONFIG" >"$W/bgw.conf"
+	check "installed bgw-admin migrate with the installed migrations" \
+		env ASAN_OPTIONS=detect_leaks=0 "$SBIN/bgw-admin" --config "$W/bgw.conf" migrate
+	n=$(ls "$SRC"/db/migrations/*.sql | wc -l)
+	got=$("${PSQL[@]}" -At -d bgw_install -c 'SELECT count(*) FROM bgw.schema_migrations' 2>/dev/null || echo 0)
+	check "all $n migrations applied ($got)" test "$got" = "$n"
+	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS bgw_install' >/dev/null 2>&1
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
