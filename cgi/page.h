@@ -19,7 +19,7 @@
 /* Static assets: content-hashed names (the first 12 hex digits of the file's SHA-256), so
  * nginx may cache them for a year.  tests/browser/static.test.mjs fails when a file's hash
  * and its name disagree: after editing, rename the file and change the name here. */
-#define PAGE_CSS "/static/app.b7b2f9bdf2e6.css"
+#define PAGE_CSS "/static/app.cb737e89a4ef.css"
 #define PAGE_JS "/static/app.72f89f42f8ff.js"
 
 #define PAGE_LANG_MAX_AGE (365L * 24 * 60 * 60)

@@ -79,7 +79,16 @@ export async function shot(page, name) {
 	await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
 	await page.setViewportSize(PHONE);
 	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-	assert.ok(wide <= PHONE.width, `${name}: page is ${wide}px wide at phone width`);
+	if (wide > PHONE.width) {
+		// Name the innermost elements that stick out (outside any scrolling box), to fix.
+		const culprits = await page.evaluate((w) => [...document.querySelectorAll('body *')]
+			.filter((e) => !e.closest('.scroll') && e.getBoundingClientRect().right > w + 1 &&
+				![...e.children].some((c) => c.getBoundingClientRect().right > w + 1))
+			.slice(0, 6).map((e) => e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') +
+				(typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : '')),
+		PHONE.width);
+		assert.fail(`${name}: page is ${wide}px wide at phone width: ${culprits.join(', ')}`);
+	}
 	await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
 	await page.setViewportSize(DESKTOP);
 }
