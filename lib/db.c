@@ -44,6 +44,7 @@ struct bgw_db {
 	char *conninfo;
 	const db_stmt *const *tables;
 	PGconn *conn; /* NULL: not connected, or dropped after a failure */
+	bgw_arena *scratch; /* results db.c reads itself (db_commit), reset after each use */
 };
 
 /* Statements of db.c itself, prepared first on every connection.  Transaction control goes
@@ -69,7 +70,10 @@ db_open(const char *conninfo, const db_stmt *const *tables)
 	if (db == NULL)
 		return NULL;
 	db->conninfo = strdup(conninfo != NULL ? conninfo : "");
-	if (db->conninfo == NULL) {
+	db->scratch = bgw_arena_new();
+	if (db->conninfo == NULL || db->scratch == NULL) {
+		free(db->conninfo);
+		bgw_arena_free(db->scratch);
 		free(db);
 		return NULL;
 	}
@@ -92,6 +96,7 @@ db_close(bgw_db *db)
 	if (db == NULL)
 		return;
 	drop_connection(db);
+	bgw_arena_free(db->scratch);
 	free(db->conninfo);
 	free(db);
 }
@@ -536,7 +541,6 @@ db_commit(bgw_db *db)
 		{"db_xact_id", 0, NULL, &idres},
 		{"db_commit", 0, NULL, NULL},
 	};
-	bgw_arena *a;
 	bgw_err e;
 
 	if (db->conn == NULL)
@@ -553,17 +557,13 @@ db_commit(bgw_db *db)
 		bgw_log(BGW_LOG_ERROR, "cannot commit: no transaction is open");
 		return BGW_E_INTERNAL;
 	}
-	if ((a = bgw_arena_new()) == NULL) {
-		db_rollback(db);
-		return BGW_E_NOMEM;
-	}
 	/* The transaction's id is asked in the same round trip, just before COMMIT: should
 	 * COMMIT's answer be lost, it names the transaction to look up. */
-	e = db_exec_batch(db, a, calls, 2);
+	e = db_exec_batch(db, db->scratch, calls, 2);
 	xid[0] = '\0';
 	if (idres != NULL && PQntuples(idres) == 1 && !PQgetisnull(idres, 0, 0))
 		snprintf(xid, sizeof(xid), "%s", PQgetvalue(idres, 0, 0));
-	bgw_arena_free(a);
+	bgw_arena_reset(db->scratch);
 	if (e == BGW_E_UNAVAILABLE && xid[0] != '\0')
 		return resolve_lost_commit(db, xid);
 	if (e != BGW_OK)
