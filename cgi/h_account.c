@@ -271,16 +271,21 @@ h_rotate_session(bgw_request *r)
 }
 
 bgw_err
+h_mfa_start(bgw_request *r, char secret[MFA_SECRET_B32_LEN + 1], char uri[MFA_URI_MAX])
+{
+	if (r->user.mfa_enabled)
+		return BGW_E_INVALID_STATE;
+	return mfa_enrol_begin(r->app->db, r->a, &r->app->keys, r->user_id, r->user.email,
+	    secret, uri);
+}
+
+bgw_err
 h_mfa_begin(bgw_request *r)
 {
 	char secret[MFA_SECRET_B32_LEN + 1], uri[MFA_URI_MAX];
 	json_t *body;
-	bgw_err err;
+	bgw_err err = h_mfa_start(r, secret, uri);
 
-	if (r->user.mfa_enabled)
-		return BGW_E_INVALID_STATE;
-	err = mfa_enrol_begin(r->app->db, r->a, &r->app->keys, r->user_id, r->user.email,
-	    secret, uri);
 	if (err != BGW_OK)
 		return err;
 	body = jsonout_own(r->a, json_pack("{s:s, s:s}", "secret", secret, "otpauth_uri", uri));

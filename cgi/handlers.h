@@ -3,6 +3,7 @@
 #define BGW_HANDLERS_H
 
 #include "jsonout.h"
+#include "mfa.h"
 #include "request.h"
 
 /* page_error.c: the error answer of an HTML page route (the router calls it) */
@@ -103,6 +104,9 @@ bgw_err h_password_change(bgw_request *r);
 /* End every session of the signed-in account and give this browser a new one (cookie and
  * r->session.csrf): after MFA is turned on or off (h_account.c). */
 bgw_err h_rotate_session(bgw_request *r);
+/* A new MFA secret for the signed-in account (BGW_E_INVALID_STATE if MFA is on already):
+ * what POST /me/mfa does before answering, for the API and the page alike. */
+bgw_err h_mfa_start(bgw_request *r, char secret[MFA_SECRET_B32_LEN + 1], char uri[MFA_URI_MAX]);
 bgw_err h_mfa_begin(bgw_request *r);
 bgw_err h_mfa_verify(bgw_request *r);
 bgw_err h_mfa_disable(bgw_request *r);

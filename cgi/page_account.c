@@ -155,12 +155,8 @@ page_mfa_begin(bgw_request *r)
 {
 	char secret[MFA_SECRET_B32_LEN + 1], shown[MFA_SECRET_SHOWN_MAX], uri[MFA_URI_MAX];
 	page p;
-	bgw_err err;
+	bgw_err err = h_mfa_start(r, secret, uri);
 
-	if (r->user.mfa_enabled)
-		return BGW_E_INVALID_STATE;
-	err = mfa_enrol_begin(r->app->db, r->a, &r->app->keys, r->user_id, r->user.email,
-	    secret, uri);
 	if (err != BGW_OK)
 		return err;
 	page_init(&p, r, "acct.mfa_begin");
