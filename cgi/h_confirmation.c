@@ -111,7 +111,8 @@ h_conf_list(bgw_request *r)
 {
 	conf_filter f = {0};
 	const char *overdue = kv_get(r->query, "overdue");
-	json_t *body;
+	char *text;
+	size_t len;
 	bgw_err err = request_paging(r, &f.page, &f.per_page);
 
 	f.status = kv_get(r->query, "status");
@@ -127,20 +128,24 @@ h_conf_list(bgw_request *r)
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;
 	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
-	err = conf_list_json(r->app->db, r->a, r->target.project_id, &f, &body);
-	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+	if ((err = conf_list_text(r->app->db, r->a, r->target.project_id, &f, &text, &len)) ==
+	    BGW_OK)
+		request_reply_json_text(r, 200, text, len);
+	return err;
 }
 
 bgw_err
 h_inbox(bgw_request *r)
 {
 	long long page, per_page;
-	json_t *body;
+	char *text;
+	size_t len;
 	bgw_err err = request_paging(r, &page, &per_page);
 
-	if (err == BGW_OK)
-		err = conf_inbox_json(r->app->db, r->a, page, per_page, &body);
-	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+	if (err == BGW_OK &&
+	    (err = conf_inbox_text(r->app->db, r->a, page, per_page, &text, &len)) == BGW_OK)
+		request_reply_json_text(r, 200, text, len);
+	return err;
 }
 
 static bool

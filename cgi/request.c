@@ -42,11 +42,17 @@ request_reply_json(bgw_request *r, int status, const json_t *v)
 
 	if (s == NULL)
 		return BGW_E_NOMEM;
+	request_reply_json_text(r, status, s, len);
+	return BGW_OK;
+}
+
+void
+request_reply_json_text(bgw_request *r, int status, const char *text, size_t len)
+{
 	r->status = status;
 	r->resp_type = "application/json; charset=utf-8";
-	r->resp_body = s;
+	r->resp_body = text;
 	r->resp_len = len;
-	return BGW_OK;
 }
 
 bgw_err

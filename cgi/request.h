@@ -86,6 +86,9 @@ bgw_err request_add_header(bgw_request *r, const char *name, const char *value);
 /* Answer status with a JSON body built from v (not consumed). */
 bgw_err request_reply_json(bgw_request *r, int status, const json_t *v);
 
+/* Answer status with JSON text already written (lib/jsonw.h), len bytes the arena owns. */
+void request_reply_json_text(bgw_request *r, int status, const char *text, size_t len);
+
 /* Fail field `name` with `reason` (a 422 listing it); returns BGW_E_VALIDATION. */
 bgw_err request_field_error(bgw_request *r, const char *name, const char *reason);
 

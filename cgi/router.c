@@ -239,29 +239,6 @@ check_origin(bgw_request *r)
 	return BGW_OK;
 }
 
-/* Find the session of the cookie, if any, and the user behind it. */
-static bgw_err
-authenticate(bgw_request *r)
-{
-	bgw_err err;
-
-	r->session_token = kv_get(r->cookies, SESSION_COOKIE);
-	if (r->session_token == NULL)
-		return BGW_OK;
-	err = db_ensure(r->app->db);
-	if (err == BGW_OK)
-		err = session_lookup(r->app->db, r->a, r->session_token, &r->session);
-	if (err == BGW_E_UNAUTHENTICATED)
-		return BGW_OK; /* a stale cookie is the same as none */
-	if (err == BGW_OK)
-		err = user_by_id(r->app->db, r->a, r->session.user_id, &r->user);
-	if (err == BGW_E_NOT_FOUND)
-		return BGW_OK;
-	if (err == BGW_OK)
-		r->user_id = r->user.id;
-	return err;
-}
-
 /* A route's target is always its first path parameter: /projects/{pid}/members/{uid} acts
  * on the project, /confirmations/{cid}/documents on the confirmation. */
 static const char *
@@ -270,20 +247,61 @@ target_id(const bgw_request *r)
 	return r->path_params[0];
 }
 
+/* The kind of target a route acts on: the policy's, but document lists and uploads hang off
+ * a project or a confirmation, which the pattern tells. */
+static enum policy_target_kind
+route_target_kind(const route *rt)
+{
+	if ((rt->action == ACT_DOC_UPLOAD || rt->action == ACT_DOC_LIST))
+		return strstr(rt->pattern, "/confirmations/{}") != NULL ? TARGET_CONFIRMATION :
+		    TARGET_PROJECT;
+	return policy_target_kind(rt->action);
+}
+
+/* A signed-in request's first round trip: BEGIN, the cookie's session (which binds its user
+ * for row-level security, so the rest of the request runs as that user) and the target, in
+ * one batch.  No cookie, or a stale one, leaves r->user_id NULL. */
+static bgw_err
+begin_signed_in(bgw_request *r, enum policy_target_kind kind)
+{
+	const char *id = target_id(r);
+	session_auth sa;
+	PGresult *target_res = NULL;
+	db_call calls[2];
+	size_t n = 0;
+	bgw_err err;
+
+	r->session_token = kv_get(r->cookies, SESSION_COOKIE);
+	if (!session_auth_prepare(&sa, r->session_token))
+		return BGW_OK; /* a malformed cookie is the same as none */
+	calls[n++] = session_auth_call(&sa);
+	if (id != NULL && target_statement(kind) != NULL)
+		calls[n++] = (db_call){target_statement(kind), 1, &r->path_params[0], &target_res};
+	if ((err = db_begin_with(r->app->db, r->a, calls, n)) != BGW_OK)
+		return err;
+	r->in_transaction = true;
+	if (session_auth_result(&sa, r->session_token, &r->session, &r->user) != BGW_OK)
+		return BGW_OK; /* a stale cookie is the same as none */
+	r->user_id = r->user.id;
+	target_from_result(target_res, kind, &r->target);
+	return BGW_OK;
+}
+
 /* Everything the route declares, in order: who, CSRF, policy, input. */
 static bgw_err
 admit(bgw_request *r, const route *rt)
 {
 	policy_subject subject = {0};
-	enum policy_target_kind kind = policy_target_kind(rt->action);
-	const char *id;
+	enum policy_target_kind kind = route_target_kind(rt);
 	bgw_err err;
 
 	if (unsafe_method(r->method) && (err = check_origin(r)) != BGW_OK)
 		return err;
 	if (rt->auth == ROUTE_PUBLIC)
 		return read_input(r, rt);
-	if ((err = authenticate(r)) != BGW_OK)
+	/* The rest of the request runs in one transaction bound to the user, so row-level
+	 * security applies to the target lookup and to everything the handler does. */
+	if ((err = begin_signed_in(r, kind)) != BGW_OK)
 		return err;
 	if (r->user_id == NULL)
 		return BGW_E_UNAUTHENTICATED;
@@ -303,20 +321,6 @@ admit(bgw_request *r, const route *rt)
 	subject.operator = r->user.operator;
 	subject.mfa = r->user.mfa_enabled;
 	subject.audit_firm_user = strcmp(r->user.org_kind, "audit_firm") == 0;
-	/* The rest of the request runs in one transaction bound to the user, so row-level
-	 * security applies to the target lookup and to everything the handler does. */
-	if ((err = db_begin(r->app->db, r->user_id)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
-	id = target_id(r);
-	if ((rt->action == ACT_DOC_UPLOAD || rt->action == ACT_DOC_LIST) && id != NULL) {
-		/* Document lists and uploads hang off a project or a confirmation. */
-		kind = strstr(rt->pattern, "/confirmations/{}") != NULL ? TARGET_CONFIRMATION :
-		    TARGET_PROJECT;
-	}
-	if (kind != TARGET_NONE &&
-	    (err = target_load(r->app->db, r->a, kind, id, &r->target)) != BGW_OK)
-		return err;
 	err = policy_decide(rt->action, &subject, kind != TARGET_NONE ? &r->target.facts : NULL);
 	if (err != BGW_OK)
 		return err;

@@ -198,3 +198,29 @@ bgw_arena_footprint(const bgw_arena *a)
 {
 	return a->footprint;
 }
+
+bool
+bgw_arena_grow(bgw_arena *a, char **buf, size_t *cap, size_t used, size_t need,
+    size_t initial)
+{
+	size_t want, grown = *cap == 0 ? (initial > 0 ? initial : 1) : *cap;
+	char *nb;
+
+	if (need > SIZE_MAX - used)
+		return false;
+	want = used + need;
+	if (want <= *cap)
+		return true;
+	while (grown < want) {
+		if (grown > SIZE_MAX / 2)
+			return false;
+		grown *= 2;
+	}
+	if ((nb = bgw_arena_alloc(a, grown)) == NULL)
+		return false;
+	if (used > 0)
+		memcpy(nb, *buf, used);
+	*buf = nb;
+	*cap = grown;
+	return true;
+}

@@ -9,6 +9,7 @@
 #define BGW_ARENA_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct bgw_arena bgw_arena;
@@ -33,6 +34,15 @@ char *bgw_arena_printf(bgw_arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *bgw_arena_vprintf(bgw_arena *a, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+
+/* A growing buffer in the arena (the HTML and JSON writers): room for need more bytes after
+ * the first used bytes of *buf, whose block holds *cap (0 with *buf NULL: none yet).  When
+ * it must grow, the first used bytes move to a new block at least twice as large (initial
+ * at first), which *buf and *cap then name; the old block stays until the reset, which
+ * amortises to under twice the final size.  Returns false on out of memory or overflow,
+ * leaving *buf and *cap as they were. */
+bool bgw_arena_grow(bgw_arena *a, char **buf, size_t *cap, size_t used, size_t need,
+    size_t initial);
 
 /* Run fn(arg) at the next reset or free.  Returns 0, or -1 on out of memory, in which case
  * fn(arg) has already been run so the resource is never leaked. */

@@ -6,7 +6,11 @@
 #include <string.h>
 
 #include "jsonout.h"
+#include "jsonw.h"
 #include "money.h"
+
+/* About the bytes one list row takes as JSON: the writer's first block holds a page. */
+#define LIST_ROW_BYTES 360
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -348,9 +352,8 @@ list_item(const PGresult *res, int r)
 	    "undeliverable", is_true(res, r, 11), "shared_with_client", is_true(res, r, 12));
 }
 
-/* {items, total} of the rows of res (columns as conf_list; the inbox adds the project). */
-static bgw_err
-list_json(bgw_arena *a, const PGresult *res, bool inbox, long long total, json_t **out)
+bgw_err
+conf_rows_json(bgw_arena *a, const PGresult *res, bool inbox, long long total, json_t **out)
 {
 	int n = PQntuples(res);
 	json_t *items = json_array();
@@ -377,18 +380,82 @@ list_json(bgw_arena *a, const PGresult *res, bool inbox, long long total, json_t
 	return BGW_OK;
 }
 
+static void
+text_member(jsonw *w, const char *key, const char *value)
+{
+	jsonw_key(w, key);
+	jsonw_string(w, value);
+}
+
+/* One row as list_item and the inbox's "project" member, written straight as text. */
+static void
+text_item(jsonw *w, const PGresult *res, int r, bool inbox)
+{
+	static const char *const plain[] = {"id", "reference", "type", "form", "status"};
+
+	jsonw_object(w);
+	for (int c = 0; c < 5; c++)
+		text_member(w, plain[c], db_value(res, r, c));
+	jsonw_key(w, "respondent");
+	jsonw_object(w);
+	text_member(w, "organization", db_value(res, r, 5));
+	text_member(w, "email", db_value(res, r, 6));
+	text_member(w, "name", db_value(res, r, 7));
+	jsonw_end(w);
+	text_member(w, "as_of", db_value(res, r, 8));
+	text_member(w, "due_date", db_value(res, r, 9));
+	jsonw_key(w, "reminders_sent");
+	jsonw_int(w, atoll(db_value(res, r, 10)));
+	jsonw_key(w, "undeliverable");
+	jsonw_bool(w, is_true(res, r, 11));
+	jsonw_key(w, "shared_with_client");
+	jsonw_bool(w, is_true(res, r, 12));
+	if (inbox) {
+		jsonw_key(w, "project");
+		jsonw_object(w);
+		text_member(w, "id", db_value(res, r, 14));
+		text_member(w, "name", db_value(res, r, 15));
+		text_member(w, "client_name", db_value(res, r, 16));
+		text_member(w, "audit_firm", db_value(res, r, 17));
+		jsonw_end(w);
+	}
+	jsonw_end(w);
+}
+
 bgw_err
-conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
-    json_t **out)
+conf_rows_text(bgw_arena *a, const PGresult *res, bool inbox, long long total, char **text,
+    size_t *len)
+{
+	int n = PQntuples(res);
+	jsonw w;
+
+	jsonw_init(&w, a, (size_t)n * LIST_ROW_BYTES + 64);
+	jsonw_object(&w);
+	jsonw_key(&w, "items");
+	jsonw_array(&w);
+	for (int r = 0; r < n; r++)
+		text_item(&w, res, r, inbox);
+	jsonw_end(&w);
+	jsonw_key(&w, "total");
+	jsonw_int(&w, total);
+	jsonw_end(&w);
+	*text = jsonw_finish(&w, len);
+	return *text != NULL ? BGW_OK : BGW_E_NOMEM;
+}
+
+/* The page of rows and the total of the same filters, in one round trip. */
+static bgw_err
+list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
+    PGresult **res, long long *total)
 {
 	char limit[24], offset[24];
 	const char *p[7] = {project_id, f->status, f->type, f->q, f->overdue ? "true" : "false",
 		limit, offset};
 	/* The kept counts know status and type only; a search or "overdue" counts rows. */
 	const bool kept = f->sees_all && f->q == NULL && !f->overdue;
-	PGresult *res, *count;
+	PGresult *count;
 	const db_call calls[] = {
-		{"conf_list", 7, p, &res},
+		{"conf_list", 7, p, res},
 		{kept ? "conf_list_count_kept" : "conf_list_count", kept ? 3 : 5, p, &count},
 	};
 	bgw_err err;
@@ -397,21 +464,65 @@ conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filt
 	snprintf(offset, sizeof(offset), "%lld", (f->page - 1) * f->per_page);
 	if ((err = db_exec_batch(db, a, calls, 2)) != BGW_OK)
 		return err;
-	return list_json(a, res, false, atoll(db_value(count, 0, 0)), out);
+	*total = atoll(db_value(count, 0, 0));
+	return BGW_OK;
+}
+
+static bgw_err
+inbox_query(bgw_db *db, bgw_arena *a, long long page, long long per_page, PGresult **res,
+    long long *total)
+{
+	char limit[24], offset[24];
+	const char *p[2] = {limit, offset};
+	bgw_err err;
+
+	snprintf(limit, sizeof(limit), "%lld", per_page);
+	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
+	if ((err = db_exec(db, a, "conf_inbox", 2, p, res)) != BGW_OK)
+		return err;
+	*total = PQntuples(*res) > 0 ? atoll(db_value(*res, 0, 13)) : 0;
+	return BGW_OK;
+}
+
+bgw_err
+conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
+    json_t **out)
+{
+	PGresult *res;
+	long long total;
+	bgw_err err = list_query(db, a, project_id, f, &res, &total);
+
+	return err == BGW_OK ? conf_rows_json(a, res, false, total, out) : err;
+}
+
+bgw_err
+conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
+    char **text, size_t *len)
+{
+	PGresult *res;
+	long long total;
+	bgw_err err = list_query(db, a, project_id, f, &res, &total);
+
+	return err == BGW_OK ? conf_rows_text(a, res, false, total, text, len) : err;
 }
 
 bgw_err
 conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_t **out)
 {
-	char limit[24], offset[24];
-	const char *p[2] = {limit, offset};
 	PGresult *res;
-	bgw_err err;
+	long long total;
+	bgw_err err = inbox_query(db, a, page, per_page, &res, &total);
 
-	snprintf(limit, sizeof(limit), "%lld", per_page);
-	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
-	if ((err = db_exec(db, a, "conf_inbox", 2, p, &res)) != BGW_OK)
-		return err;
-	return list_json(a, res, true, PQntuples(res) > 0 ? atoll(db_value(res, 0, 13)) : 0,
-	    out);
+	return err == BGW_OK ? conf_rows_json(a, res, true, total, out) : err;
+}
+
+bgw_err
+conf_inbox_text(bgw_db *db, bgw_arena *a, long long page, long long per_page, char **text,
+    size_t *len)
+{
+	PGresult *res;
+	long long total;
+	bgw_err err = inbox_query(db, a, page, per_page, &res, &total);
+
+	return err == BGW_OK ? conf_rows_text(a, res, true, total, text, len) : err;
 }

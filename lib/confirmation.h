@@ -55,6 +55,21 @@ bgw_err conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const c
 bgw_err conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page,
     json_t **out);
 
+/* The same two answers as JSON text in the arena (*len bytes), written straight from the
+ * rows without building json_t values: what the API sends.  Same errors as above. */
+bgw_err conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
+    char **text, size_t *len);
+bgw_err conf_inbox_text(bgw_db *db, bgw_arena *a, long long page, long long per_page,
+    char **text, size_t *len);
+
+/* The rendering both use, for rows with conf_list's columns (the inbox's add count and
+ * project): {items, total} as a json_t the arena owns, or as text.  conf_rows_text writes
+ * exactly the bytes jsonout_dump writes of conf_rows_json (tests/unit/test_conflist.c). */
+bgw_err conf_rows_json(bgw_arena *a, const PGresult *res, bool inbox, long long total,
+    json_t **out);
+bgw_err conf_rows_text(bgw_arena *a, const PGresult *res, bool inbox, long long total,
+    char **text, size_t *len);
+
 extern const db_stmt stmt_confirmation[];
 
 #endif

@@ -466,16 +466,24 @@ bgw_err
 db_begin(bgw_db *db, const char *user_id)
 {
 	const char *params[] = {user_id};
-	const db_call calls[] = {
-		{"db_begin", 0, NULL, NULL},
-		{"db_set_user", 1, params, NULL},
-	};
+	const db_call set_user = {"db_set_user", 1, params, NULL};
+
+	return db_begin_with(db, NULL, &set_user, user_id != NULL ? 1 : 0);
+}
+
+bgw_err
+db_begin_with(bgw_db *db, bgw_arena *a, const db_call *calls, size_t n)
+{
+	db_call all[DB_BEGIN_WITH_MAX + 1] = {{"db_begin", 0, NULL, NULL}};
 	bgw_err e;
 
+	if (n > DB_BEGIN_WITH_MAX)
+		return BGW_E_INTERNAL;
+	memcpy(all + 1, calls, n * sizeof(*calls));
 	if ((e = db_ensure(db)) != BGW_OK)
 		return e;
-	/* BEGIN and the user in one round trip. */
-	e = db_exec_batch(db, NULL, calls, user_id != NULL ? 2 : 1);
+	/* BEGIN and what the transaction starts with, in one round trip. */
+	e = db_exec_batch(db, a, all, n + 1);
 	if (e != BGW_OK)
 		db_rollback(db);
 	return e;

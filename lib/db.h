@@ -64,6 +64,13 @@ bgw_err db_exec_batch(bgw_db *db, bgw_arena *a, const db_call *calls, size_t n);
  * set_config('app.user_id', user_id, true) so it ends with the transaction. */
 bgw_err db_begin(bgw_db *db, const char *user_id);
 
+/* BEGIN followed by up to DB_BEGIN_WITH_MAX calls, all in one round trip (a request's
+ * session, user binding and target come back with its BEGIN).  Results as db_exec_batch;
+ * on any error the transaction is rolled back.  A call that binds the user must do it as
+ * db_set_user does: set_config('app.user_id', id, true). */
+#define DB_BEGIN_WITH_MAX 4
+bgw_err db_begin_with(bgw_db *db, bgw_arena *a, const db_call *calls, size_t n);
+
 /* COMMIT; on error the transaction is rolled back and the mapped error returned.  When the
  * answer to COMMIT is lost with the connection, the commit may have happened: db_commit
  * then reconnects and asks PostgreSQL (pg_xact_status) for up to 15 s, and answers BGW_OK

@@ -24,30 +24,16 @@ fail(html *h, bgw_err err)
 static bool
 reserve(html *h, size_t n)
 {
-	size_t cap;
-	char *p;
-
 	if (h->err != BGW_OK)
 		return false;
 	if (n > HTML_MAX_BYTES || h->len + n + 1 > HTML_MAX_BYTES) {
 		fail(h, BGW_E_TOO_LARGE);
 		return false;
 	}
-	if (h->len + n + 1 <= h->cap)
-		return true;
-	cap = h->cap == 0 ? HTML_INITIAL_CAP : h->cap;
-	while (cap < h->len + n + 1)
-		cap *= 2;
-	/* The arena has no realloc: copy into a block twice as large (amortised O(1)). */
-	p = bgw_arena_alloc(h->a, cap);
-	if (p == NULL) {
+	if (!bgw_arena_grow(h->a, &h->buf, &h->cap, h->len, n + 1, HTML_INITIAL_CAP)) {
 		fail(h, BGW_E_NOMEM);
 		return false;
 	}
-	if (h->len > 0)
-		memcpy(p, h->buf, h->len);
-	h->buf = p;
-	h->cap = cap;
 	return true;
 }
 

@@ -16,10 +16,11 @@ const db_stmt stmt_session[] = {
 	    "INSERT INTO sessions (token_hash, user_id, csrf_hash, expires_at, ip) "
 	    "VALUES (decode($1, 'hex'), $2, decode($3, 'hex'), "
 	    "now() + make_interval(secs => $4::int), $5::inet) RETURNING id", 5},
-	/* One statement checks both timeouts and the user, and moves the idle timer on, but
-	 * at most once a SESSION_TOUCH_S: a write at every request would make every read
-	 * wait for a WAL flush (tests/bench list50 ran at a tenth of its baseline). */
-	{"session_touch",
+	/* One statement checks both timeouts and the user, moves the idle timer on (but at
+	 * most once a SESSION_TOUCH_S: a write at every request would make every read wait
+	 * for a WAL flush), binds the user for row-level security as db_set_user does, and
+	 * returns the user: the first statement of a signed-in request's transaction. */
+	{"session_auth",
 	    "WITH s AS (SELECT s.id, s.user_id, s.last_seen_at FROM sessions s "
 	    "  JOIN users u ON u.id = s.user_id "
 	    "  WHERE s.token_hash = decode($1, 'hex') AND s.expires_at > now() "
@@ -28,7 +29,9 @@ const db_stmt stmt_session[] = {
 	    "  AND (u.locked_until IS NULL OR u.locked_until < now())), "
 	    "t AS (UPDATE sessions SET last_seen_at = now() WHERE id IN "
 	    "  (SELECT id FROM s WHERE last_seen_at < now() - make_interval(secs => $3::int))) "
-	    "SELECT id, user_id FROM s", 3},
+	    "SELECT s.id, set_config('app.user_id', s.user_id, true), " USER_COLUMNS
+	    "FROM s JOIN users u ON u.id = s.user_id "
+	    "JOIN organizations o ON o.id = u.organization_id", 3},
 	{"session_delete", "DELETE FROM sessions WHERE token_hash = decode($1, 'hex')", 1},
 	{"session_delete_user",
 	    "DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR id <> $2)", 2},
@@ -93,29 +96,36 @@ session_create(bgw_db *db, bgw_arena *a, const char *user_id, const char *ip, ch
 	return db_exec(db, a, "session_insert", 5, params, NULL);
 }
 
-bgw_err
-session_lookup(bgw_db *db, bgw_arena *a, const char *token, bgw_session *out)
+bool
+session_auth_prepare(session_auth *sa, const char *token)
 {
-	char th[65], idle[16], touch[16];
-	const char *params[3] = {th, idle, touch};
-	PGresult *res;
-	bgw_err err;
-
+	memset(sa, 0, sizeof(*sa));
 	if (token == NULL || strlen(token) != SESSION_TOKEN_LEN)
+		return false;
+	hash_hex(token, sa->token_hash);
+	snprintf(sa->idle, sizeof(sa->idle), "%d", SESSION_IDLE_S);
+	snprintf(sa->touch, sizeof(sa->touch), "%d", SESSION_TOUCH_S);
+	sa->params[0] = sa->token_hash;
+	sa->params[1] = sa->idle;
+	sa->params[2] = sa->touch;
+	return true;
+}
+
+db_call
+session_auth_call(session_auth *sa)
+{
+	return (db_call){"session_auth", 3, sa->params, &sa->res};
+}
+
+bgw_err
+session_auth_result(const session_auth *sa, const char *token, bgw_session *s, bgw_user *u)
+{
+	if (sa->res == NULL || PQntuples(sa->res) != 1)
 		return BGW_E_UNAUTHENTICATED;
-	hash_hex(token, th);
-	snprintf(idle, sizeof(idle), "%d", SESSION_IDLE_S);
-	snprintf(touch, sizeof(touch), "%d", SESSION_TOUCH_S);
-	err = db_exec(db, a, "session_touch", 3, params, &res);
-	if (err != BGW_OK)
-		return err;
-	if (PQntuples(res) != 1)
-		return BGW_E_UNAUTHENTICATED;
-	out->id = bgw_arena_strdup(a, db_value(res, 0, 0));
-	out->user_id = bgw_arena_strdup(a, db_value(res, 0, 1));
-	if (out->id == NULL || out->user_id == NULL)
-		return BGW_E_NOMEM;
-	session_csrf_for(token, out->csrf);
+	s->id = db_value(sa->res, 0, 0);
+	s->user_id = db_value(sa->res, 0, 1);
+	user_from_row(sa->res, 0, 2, u);
+	session_csrf_for(token, s->csrf);
 	return BGW_OK;
 }
 

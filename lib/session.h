@@ -13,6 +13,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "user.h"
 
 #define SESSION_COOKIE "__Host-bgw_session"
 #define SESSION_IDLE_S (30 * 60)
@@ -33,9 +34,33 @@ typedef struct bgw_session {
 bgw_err session_create(bgw_db *db, bgw_arena *a, const char *user_id, const char *ip,
     char *token, char *csrf);
 
-/* The live session of a cookie token, and touch its idle timer.  BGW_E_UNAUTHENTICATED if
- * there is none (unknown, idle too long, past its absolute limit, or the user is gone). */
-bgw_err session_lookup(bgw_db *db, bgw_arena *a, const char *token, bgw_session *out);
+/* Finding a cookie's session is the first statement of a signed-in request's transaction,
+ * sent with BEGIN and the target's query in one round trip (db_begin_with):
+ *
+ *     session_auth sa;
+ *     if (!session_auth_prepare(&sa, token)) -> no session
+ *     db_call c = session_auth_call(&sa);   ... db_begin_with(db, a, &c, 1) ...
+ *     session_auth_result(&sa, token, &session, &user)
+ *
+ * The statement finds the live session (not idle past SESSION_IDLE_S, not past its absolute
+ * limit, its user neither deleted nor locked), moves its idle timer, binds its user for
+ * row-level security for the rest of the transaction, and returns the user. */
+typedef struct session_auth {
+	char token_hash[65], idle[16], touch[16];
+	const char *params[3];
+	PGresult *res;          /* the call's result, owned by the arena given to the batch */
+} session_auth;
+
+/* Fill sa for token; false if token cannot be a session token (no session). */
+bool session_auth_prepare(session_auth *sa, const char *token);
+
+/* The call to send (its result lands in sa->res). */
+db_call session_auth_call(session_auth *sa);
+
+/* After the call ran: the session (s->csrf derived from token) and its user, both pointing
+ * into sa->res.  BGW_E_UNAUTHENTICATED if there is no live session. */
+bgw_err session_auth_result(const session_auth *sa, const char *token, bgw_session *s,
+    bgw_user *u);
 
 /* End the session of a token (logout).  Unknown tokens are fine. */
 bgw_err session_destroy(bgw_db *db, bgw_arena *a, const char *token);

@@ -46,32 +46,28 @@ is_true(const PGresult *res, int c)
 	return strcmp(db_value(res, 0, c), "t") == 0;
 }
 
-bgw_err
-target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, const char *id,
-    bgw_target *out)
+const char *
+target_statement(enum policy_target_kind kind)
 {
-	const char *stmt;
-	PGresult *res;
-	bgw_err err;
-
-	memset(out, 0, sizeof(*out));
 	switch (kind) {
 	case TARGET_PROJECT:
 	case TARGET_MEMBER:
-		stmt = "target_project";
-		break;
+		return "target_project";
 	case TARGET_CONFIRMATION:
-		stmt = "target_confirmation";
-		break;
+		return "target_confirmation";
 	case TARGET_DOCUMENT:
-		stmt = "target_document";
-		break;
+		return "target_document";
 	default:
-		return BGW_OK;
+		return NULL;
 	}
-	err = db_exec(db, a, stmt, 1, &id, &res);
-	if (err != BGW_OK || PQntuples(res) != 1)
-		return err;
+}
+
+void
+target_from_result(const PGresult *res, enum policy_target_kind kind, bgw_target *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (res == NULL || PQntuples(res) != 1)
+		return;
 	out->facts.kind = kind == TARGET_MEMBER ? TARGET_PROJECT : kind;
 	out->facts.exists = true;
 	out->facts.member = true;
@@ -96,5 +92,21 @@ target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, const char *
 		out->facts.released = is_true(res, 11);
 		out->facts.shared_with_client = is_true(res, 12);
 	}
+}
+
+bgw_err
+target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, const char *id,
+    bgw_target *out)
+{
+	const char *stmt = target_statement(kind);
+	PGresult *res = NULL;
+	bgw_err err;
+
+	memset(out, 0, sizeof(*out));
+	if (stmt == NULL)
+		return BGW_OK;
+	if ((err = db_exec(db, a, stmt, 1, &id, &res)) != BGW_OK)
+		return err;
+	target_from_result(res, kind, out);
 	return BGW_OK;
 }

@@ -3,10 +3,6 @@
 
 #include <string.h>
 
-#define USER_COLUMNS \
-	"u.id, u.email, u.name, u.locale, u.password_hash, o.id, o.name, o.kind, " \
-	"u.mfa_enabled, u.is_operator, coalesce(u.locked_until > now(), false) "
-
 const db_stmt stmt_user[] = {
 	{"user_by_email",
 	    "SELECT " USER_COLUMNS "FROM users u JOIN organizations o ON o.id = u.organization_id "
@@ -16,6 +12,23 @@ const db_stmt stmt_user[] = {
 	    "WHERE u.id = $1 AND u.deleted_at IS NULL", 1},
 	{NULL, NULL, 0},
 };
+
+void
+user_from_row(const PGresult *res, int r, int c, bgw_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_value(res, r, c);
+	u->email = db_value(res, r, c + 1);
+	u->name = db_value(res, r, c + 2);
+	u->locale = db_value(res, r, c + 3);
+	u->password_hash = db_isnull(res, r, c + 4) ? NULL : db_value(res, r, c + 4);
+	u->org_id = db_value(res, r, c + 5);
+	u->org_name = db_value(res, r, c + 6);
+	u->org_kind = db_value(res, r, c + 7);
+	u->mfa_enabled = strcmp(db_value(res, r, c + 8), "t") == 0;
+	u->operator = strcmp(db_value(res, r, c + 9), "t") == 0;
+	u->locked = strcmp(db_value(res, r, c + 10), "t") == 0;
+}
 
 static bgw_err
 load(bgw_db *db, bgw_arena *a, const char *stmt, const char *key, bgw_user *u)
@@ -27,19 +40,7 @@ load(bgw_db *db, bgw_arena *a, const char *stmt, const char *key, bgw_user *u)
 		return err;
 	if (PQntuples(res) != 1)
 		return BGW_E_NOT_FOUND;
-	memset(u, 0, sizeof(*u));
-	/* Values stay owned by res, which lives until the arena resets. */
-	u->id = db_value(res, 0, 0);
-	u->email = db_value(res, 0, 1);
-	u->name = db_value(res, 0, 2);
-	u->locale = db_value(res, 0, 3);
-	u->password_hash = db_isnull(res, 0, 4) ? NULL : db_value(res, 0, 4);
-	u->org_id = db_value(res, 0, 5);
-	u->org_name = db_value(res, 0, 6);
-	u->org_kind = db_value(res, 0, 7);
-	u->mfa_enabled = strcmp(db_value(res, 0, 8), "t") == 0;
-	u->operator = strcmp(db_value(res, 0, 9), "t") == 0;
-	u->locked = strcmp(db_value(res, 0, 10), "t") == 0;
+	user_from_row(res, 0, 0, u);
 	return BGW_OK;
 }
 

@@ -100,6 +100,32 @@ test_hooks_run_lifo_once(void **state)
 	assert_int_equal(calls[3], 4);
 }
 
+/* A growing buffer keeps its bytes, at least doubles, and refuses sizes that overflow. */
+static void
+test_grow_keeps_bytes_and_refuses_overflow(void **state)
+{
+	bgw_arena *a = bgw_arena_new();
+	char *buf = NULL, *before;
+	size_t cap = 0, used = 0;
+
+	(void)state;
+	assert_true(bgw_arena_grow(a, &buf, &cap, used, 3, 4));
+	assert_int_equal(cap, 4);
+	memcpy(buf, "abc", 3);
+	used = 3;
+	before = buf;
+	assert_true(bgw_arena_grow(a, &buf, &cap, used, 1, 4));
+	assert_ptr_equal(buf, before); /* it fits: no move */
+	assert_true(bgw_arena_grow(a, &buf, &cap, used, 100, 4));
+	assert_int_equal(cap, 128);
+	assert_memory_equal(buf, "abc", 3);
+	before = buf;
+	assert_false(bgw_arena_grow(a, &buf, &cap, used, SIZE_MAX - 1, 4));
+	assert_ptr_equal(buf, before);
+	assert_int_equal(cap, 128);
+	bgw_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -109,6 +135,7 @@ main(void)
 		cmocka_unit_test(test_overflow_refused),
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_hooks_run_lifo_once),
+		cmocka_unit_test(test_grow_keeps_bytes_and_refuses_overflow),
 	};
 
 	return cmocka_run_group_tests_name("arena", tests, NULL, NULL);

@@ -1,0 +1,108 @@
+/* test_conflist.c - the API's confirmation list, written straight as text, is byte for byte
+ * what the json_t rendering the pages use dumps to (lib/confirmation.c conf_rows_*). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "confirmation.h"
+#include "jsonout.h"
+
+#define COLUMNS 18
+
+static const char *const rows[][COLUMNS] = {
+	{"c1", "BG-2026-0001", "bank", "positive", "sent", "みずほ銀行 <本店>", "kaikei@example.jp",
+		"経理部 \"担当\"", "2026-03-31", "2026-04-30", "2", "f", "t", "3", "p1",
+		"2026年3月期 監査", "株式会社テスト & Co.", "監査法人\xe2\x80\xa8東京"},
+	{"c2", "BG-2026-0002", "receivable", "negative", "agreed", "O'Brien Ltd", "ar@example.com",
+		NULL, "2026-03-31", "2026-04-15", "0", "t", "f", "3", "p1", "FY2026 audit",
+		"Client\\Co", "Firm\tTab"},
+	{"c3", "BG-2026-0003", "payable", "blank", "draft", "</script>", "x@example.com", "",
+		"2026-03-31", "2026-05-01", "12", "f", "f", "3", "p2", "p", "c", "f"},
+};
+
+static PGresult *
+make_result(int nrows)
+{
+	PGresAttDesc attrs[COLUMNS];
+	PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+
+	memset(attrs, 0, sizeof(attrs));
+	for (int c = 0; c < COLUMNS; c++) {
+		attrs[c].name = (char *)"col";
+		attrs[c].typid = 25; /* text */
+		attrs[c].typlen = -1;
+		attrs[c].atttypmod = -1;
+	}
+	assert_non_null(res);
+	assert_int_equal(PQsetResultAttrs(res, COLUMNS, attrs), 1);
+	for (int r = 0; r < nrows; r++)
+		for (int c = 0; c < COLUMNS; c++) {
+			const char *v = rows[r][c];
+
+			assert_int_equal(PQsetvalue(res, r, c, (char *)v,
+			    v == NULL ? -1 : (int)strlen(v)), 1);
+		}
+	return res;
+}
+
+static void
+check(int nrows, bool inbox, long long total)
+{
+	bgw_arena *a = bgw_arena_new();
+	PGresult *res = make_result(nrows);
+	json_t *json;
+	char *text;
+	size_t len;
+	const char *want;
+
+	assert_int_equal(conf_rows_json(a, res, inbox, total, &json), BGW_OK);
+	assert_int_equal(conf_rows_text(a, res, inbox, total, &text, &len), BGW_OK);
+	want = jsonout_dump(a, json, NULL);
+	assert_non_null(want);
+	assert_string_equal(text, want);
+	assert_int_equal(len, strlen(want));
+	if (nrows > 0)
+		assert_non_null(strstr(text, inbox ? "\"project\":{\"id\":\"p1\"" : "\"id\":\"c1\""));
+	PQclear(res);
+	bgw_arena_free(a);
+}
+
+static void
+list_text_matches_json(void **state)
+{
+	(void)state;
+	check(3, false, 10000);
+}
+
+static void
+inbox_text_matches_json(void **state)
+{
+	(void)state;
+	check(3, true, 3);
+}
+
+static void
+empty_page_matches_json(void **state)
+{
+	(void)state;
+	check(0, false, 0);
+	check(0, true, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(list_text_matches_json),
+		cmocka_unit_test(inbox_text_matches_json),
+		cmocka_unit_test(empty_page_matches_json),
+	};
+
+	return cmocka_run_group_tests_name("conflist", tests, NULL, NULL);
+}
