@@ -12,6 +12,11 @@
  * DB-bound routes of bgw-fcgi are read against it.  No transaction, no session lookup, no
  * JSON library: those are the application's work, which the ratio is meant to show.
  *
+ * With bench_pad=N in the query string the answer is padded to N bytes of JSON (a "pad"
+ * string, N up to BASELINE_PAD_MAX): the same query with an answer as large as the route's,
+ * so that a ratio can also be read without the cost of moving a larger body through nginx,
+ * TLS and the client (run.sh prints it as ratio_samebody).
+ *
  * Like baseline_fcgi it reads and discards the body, binds SOCKET with mode 0660, does not
  * restart dead workers, and stops all on SIGTERM.  A lost connection is reset once per
  * request that finds it broken.
@@ -31,6 +36,7 @@
 #define BASELINE_MAX_WORKERS 256
 #define BASELINE_READ_CHUNK 65536
 #define BASELINE_REPLY_MAX 128
+#define BASELINE_PAD_MAX (1024 * 1024)
 
 #define STMT_NAME "bench_lookup"
 /* A primary-key probe that finds nothing or one row; users has no row-level security. */
@@ -89,6 +95,41 @@ run_query(PGconn **c, const char *conninfo)
 	return n;
 }
 
+/* The N of bench_pad=N in the query string, or 0. */
+static long
+pad_wanted(FCGX_ParamArray envp)
+{
+	const char *q = FCGX_GetParam("QUERY_STRING", envp);
+	const char *p = q != NULL ? strstr(q, "bench_pad=") : NULL;
+	long n = p != NULL ? strtol(p + strlen("bench_pad="), NULL, 10) : 0;
+
+	return n > 0 && n <= BASELINE_PAD_MAX ? n : 0;
+}
+
+/* {"ok":true,"rows":N,"pad":"xxx…"} of total bytes (at least the unpadded answer). */
+static void
+put_padded(FCGX_Stream *out, long rows, long total)
+{
+	static char xs[4096];
+	char head[BASELINE_REPLY_MAX];
+	int len = snprintf(head, sizeof(head),
+	    "Status: 200 OK\r\nContent-Type: application/json\r\n\r\n"
+	    "{\"ok\":true,\"rows\":%ld,\"pad\":\"", rows);
+	long body = len - (long)strlen("Status: 200 OK\r\nContent-Type: application/json\r\n\r\n");
+	long left = total - body - 2; /* the closing quote and brace */
+
+	if (xs[0] != 'x')
+		memset(xs, 'x', sizeof(xs));
+	FCGX_PutStr(head, len, out);
+	while (left > 0) {
+		int chunk = left > (long)sizeof(xs) ? (int)sizeof(xs) : (int)left;
+
+		FCGX_PutStr(xs, chunk, out);
+		left -= chunk;
+	}
+	FCGX_PutStr("\"}", 2, out);
+}
+
 static void
 serve(int fd, const char *conninfo)
 {
@@ -107,6 +148,8 @@ serve(int fd, const char *conninfo)
 		n = run_query(&c, conninfo);
 		if (n < 0) {
 			FCGX_PutStr(fail_reply, (int)sizeof(fail_reply) - 1, req.out);
+		} else if (pad_wanted(req.envp) > 0) {
+			put_padded(req.out, n, pad_wanted(req.envp));
 		} else {
 			len = snprintf(reply, sizeof(reply),
 			    "Status: 200 OK\r\nContent-Type: application/json\r\n\r\n"

@@ -8,6 +8,8 @@
 --   BENCH_BODY_FILE  the request body, read once
 --   BENCH_CTYPE      its Content-Type
 --   BENCH_COOKIE     Cookie header;  BENCH_CSRF: X-CSRF-Token header
+--   BENCH_PAD        for a baseline only: ask for an answer of this many bytes (bench_pad=N
+--                    in the query string; baseline_pg_fcgi pads its JSON to it)
 --   BENCH_ANSWERS    a file of lines "CID ITEM_ID..." of fresh confirmations: each request
 --                    is POST /api/v1/confirmations/CID/response agreeing to every item, each
 --                    line used once (threads take lines i, i + T, ...; T = BENCH_THREADS)
@@ -84,6 +86,9 @@ function request()
 			headers, answer_body(a))
 	end
 	local p = paths[(turn - 1) % #paths + 1]
+	if prefix ~= "" and env("BENCH_PAD") then
+		p = p .. (p:find("?", 1, true) and "&" or "?") .. "bench_pad=" .. env("BENCH_PAD")
+	end
 	return wrk.format(method, prefix .. p, headers, body)
 end
 
