@@ -11,31 +11,17 @@
 // login: {email, password}}.  The login account (the client admin) is used only by the
 // sign-in benchmark, so its many new sessions disturb nobody.
 import fs from 'node:fs';
-import { newFirm, newProject, addMember, enterCode } from '../integration/lib/world.mjs';
-import { sendToRespondent } from '../integration/lib/engagement.mjs';
-
-const SESSION_COOKIE = '__Host-bgw_session';
-
-function session(c) {
-	const value = c.jar[SESSION_COOKIE];
-	if (!value || !c.csrf) throw new Error('no session after sign-in');
-	return { cookie: `${SESSION_COOKIE}=${value}`, csrf: c.csrf };
-}
+import { seededEngagement, sessionOf } from '../integration/lib/engagement.mjs';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: node tests/bench/seed.mjs OUT.json');
 
-const aa = await newFirm();
-const project = await newProject(aa, 'Benchmark engagement');
-const ca = await addMember(aa, project.id, 'client', true);
-await enterCode(ca, project.id, project.first_access_code);
-const e = { aa, ca, project, code: project.first_access_code };
-const { conf, ra } = await sendToRespondent(e);
+const { aa, ca, project, conf, ra } = await seededEngagement('Benchmark engagement');
 
 fs.writeFileSync(out, JSON.stringify({
 	project_id: project.id,
 	confirmation_id: conf.id,
-	audit: session(aa),
-	respondent: session(ra),
+	audit: sessionOf(aa),
+	respondent: sessionOf(ra),
 	login: { email: ca.email, password: ca.password },
 }, null, 2), { mode: 0o600 });

@@ -10,26 +10,13 @@
 // for the sign-in route's fields, so that the failed sign-ins sqlmap makes (and any lockout
 // they cause) disturb nobody else.
 import fs from 'node:fs';
-import { newFirm, newProject, addMember, enterCode } from '../integration/lib/world.mjs';
-import { sendToRespondent, createConfirmation, confirmationBody } from '../integration/lib/engagement.mjs';
-
-const SESSION_COOKIE = '__Host-bgw_session';
-
-function session(c) {
-	const value = c.jar[SESSION_COOKIE];
-	if (!value || !c.csrf) throw new Error('no session after sign-in');
-	return { cookie: `${SESSION_COOKIE}=${value}`, csrf: c.csrf };
-}
+import { seededEngagement, sessionOf, createConfirmation, confirmationBody }
+	from '../integration/lib/engagement.mjs';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: node tests/security/sqlmap-seed.mjs OUT.json');
 
-const aa = await newFirm();
-const project = await newProject(aa, 'sqlmap engagement');
-const ca = await addMember(aa, project.id, 'client', true);
-await enterCode(ca, project.id, project.first_access_code);
-const e = { aa, ca, project, code: project.first_access_code };
-const { conf: sent } = await sendToRespondent(e);
+const { aa, ca, project, conf: sent } = await seededEngagement('sqlmap engagement');
 const draft = await createConfirmation(aa, project.id, confirmationBody('draft@example.com'));
 
 fs.writeFileSync(out, JSON.stringify({
@@ -38,6 +25,6 @@ fs.writeFileSync(out, JSON.stringify({
 	sent_confirmation_id: sent.id,
 	user_id: aa.user.id,
 	member_user_id: ca.user.id,
-	audit: session(aa),
+	audit: sessionOf(aa),
 	login: { email: ca.email, password: ca.password },
 }, null, 2), { mode: 0o600 });

@@ -68,3 +68,24 @@ export async function respondentMember(e, ra) {
 	await enterCode(rm, e.project.id, e.code);
 	return rm;
 }
+
+/** A new firm's project named `name` with its client admin past the first-access code and
+ * one confirmation sent to a new respondent: what the benchmark and sqlmap seeds start from
+ * (tests/bench/seed.mjs, tests/security/sqlmap-seed.mjs). */
+export async function seededEngagement(name) {
+	const aa = await newFirm();
+	const project = await newProject(aa, name);
+	const ca = await addMember(aa, project.id, 'client', true);
+	await enterCode(ca, project.id, project.first_access_code);
+	const e = { aa, ca, project, code: project.first_access_code };
+	const { conf, ra } = await sendToRespondent(e);
+	return { aa, ca, project, conf, ra };
+}
+
+/** The Cookie header and CSRF token of a signed-in client, for tools outside node (wrk,
+ * sqlmap). */
+export function sessionOf(c) {
+	const value = c.jar['__Host-bgw_session'];
+	if (!value || !c.csrf) throw new Error('no session after sign-in');
+	return { cookie: `__Host-bgw_session=${value}`, csrf: c.csrf };
+}
