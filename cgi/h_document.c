@@ -2,6 +2,7 @@
  * verified, streamed downloads. */
 #include "handlers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -40,41 +41,68 @@ read_fcgi(void *ud, char *buf, size_t cap, size_t *n)
 	return BGW_OK;
 }
 
+/* The refused upload on record, without the content: who tried to upload what kind of
+ * malware, where.  The request's transaction is rolled back first (nothing of the upload may
+ * stay) and the event committed in one of its own; then a new transaction is begun so the
+ * caller may go on reading (a page shows its form again) and the router finishes it. */
+static void
+record_infected(bgw_request *r, const doc_owner *owner, const char *signature)
+{
+	json_t *detail = jsonout_own(r->a, json_pack("{s:s?, s:s}", "confirmation_id",
+	    owner->confirmation_id, "signature", signature));
+	char *detail_text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
+	audit_event ev = {.project_id = owner->project_id, .actor_id = r->user_id,
+		.action = "doc.infected", .object_type = "project", .object_id = owner->project_id,
+		.ip = r->remote_addr, .detail_json = detail_text};
+
+	db_rollback(r->app->db);
+	r->in_transaction = false;
+	if (db_begin(r->app->db, r->user_id) == BGW_OK) {
+		if (detail_text == NULL || audit_append(r->app->db, r->a, &ev, NULL) != BGW_OK) {
+			db_rollback(r->app->db);
+			bgw_log(BGW_LOG_ERROR, "could not record an infected upload in project %s",
+			    owner->project_id);
+		} else if (db_commit(r->app->db) != BGW_OK)
+			bgw_log(BGW_LOG_ERROR, "could not commit the record of an infected upload in "
+			    "project %s", owner->project_id);
+	}
+	free(detail_text);
+	if (db_begin(r->app->db, r->user_id) == BGW_OK)
+		r->in_transaction = true;
+}
+
 bgw_err
-h_doc_upload(bgw_request *r)
+h_doc_store(bgw_request *r, const struct doc_reader *rd, size_t max_parts,
+    struct doc_info *out)
 {
 	doc_env env = env_of(r);
 	doc_owner owner = {.project_id = r->target.project_id,
 		.confirmation_id = r->target.confirmation_id, .user_id = r->user_id,
 		.ip = r->remote_addr};
+	char signature[128] = "";
+	bgw_err err;
+
+	env.max_parts = max_parts;
+	err = doc_upload(&env, &owner, r->content_type, rd, out, signature, sizeof(signature));
+	if (err == BGW_E_INFECTED)
+		record_infected(r, &owner, signature);
+	return err;
+}
+
+bgw_err
+h_doc_upload(bgw_request *r)
+{
 	struct body_reader br = {.r = r};
 	doc_reader rd = {read_fcgi, &br};
-	char signature[128] = "";
 	doc_info info;
 	json_t *body;
 	bgw_err err;
 
 	if (r->content_length > r->app->cfg->upload_max_bytes + (long long)DOC_READ_CHUNK)
 		return BGW_E_TOO_LARGE;
-	err = doc_upload(&env, &owner, r->content_type, &rd, &info, signature, sizeof(signature));
+	err = h_doc_store(r, &rd, 0, &info);
 	if (err == BGW_E_VALIDATION)
 		return request_field_error(r, "file", "required");
-	if (err == BGW_E_INFECTED) {
-		/* Recorded, without the content: who tried to upload what kind of malware. */
-		audit_event ev = {.project_id = owner.project_id, .actor_id = r->user_id,
-			.action = "doc.infected", .object_type = "project", .object_id = owner.project_id,
-			.ip = r->remote_addr};
-
-		db_rollback(r->app->db);
-		r->in_transaction = false;
-		if (db_begin(r->app->db, r->user_id) == BGW_OK) {
-			if (audit_append(r->app->db, r->a, &ev, NULL) == BGW_OK)
-				db_commit(r->app->db);
-			else
-				db_rollback(r->app->db);
-		}
-		return err;
-	}
 	if (err != BGW_OK)
 		return err;
 	body = jsonout_own(r->a, json_pack("{s:s, s:s, s:I, s:s, s:s}", "id", info.id,

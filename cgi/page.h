@@ -19,8 +19,8 @@
 /* Static assets: content-hashed names (the first 12 hex digits of the file's SHA-256), so
  * nginx may cache them for a year.  tests/browser/static.test.mjs fails when a file's hash
  * and its name disagree: after editing, rename the file and change the name here. */
-#define PAGE_CSS "/static/app.cb737e89a4ef.css"
-#define PAGE_JS "/static/app.72f89f42f8ff.js"
+#define PAGE_CSS "/static/app.ad73ed111085.css"
+#define PAGE_JS "/static/app.6088a67fee80.js"
 
 #define PAGE_LANG_MAX_AGE (365L * 24 * 60 * 60)
 
@@ -86,6 +86,16 @@ void page_flash(page *p);
 
 /* The current request URI (path and query) for a "next" link, when it is a GET. */
 const char *page_self(const bgw_request *r);
+
+/* A progress bar for a form whose POST takes a while (an upload, an import): hidden, shown
+ * and driven by app.js when scripting is there (bytes sent, then busy_key's text until the
+ * server answers); without scripting the form simply posts.  Place it inside the form. */
+void page_progress(page *p, const char *busy_key);
+
+/* The respondent's answer form again (page_answer.c) with r->form's values and status,
+ * after the form's attach button posted it to the documents route: attached names the file
+ * just stored (a notice), or NULL; r->field_errors says why a file was refused. */
+bgw_err page_answer_again(bgw_request *r, int status, const char *attached);
 
 /* The answer of a confirmation (responder, approver, time, version, seal, extra items). */
 void page_conf_response(page *p, const json_t *response);

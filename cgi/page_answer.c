@@ -4,15 +4,24 @@
  * items not asked for; the responder's name and title.  Field names are the API's JSON
  * paths ("items[1].amount", "responder.name"): the form becomes the API body and is checked
  * by the same resp_input_from_json, then stored by conf_respond (a member's answer waits
- * for the organisation's admin; an admin's is final at once).  Attachments are uploaded on
- * the same page through the confirmation's documents form. */
+ * for the organisation's admin; an admin's is final at once).
+ *
+ * Attachments are part of the same form, so nothing typed is lost to an upload: its
+ * "attach" button sends the whole form, multipart, to the documents route
+ * (page_conf_records.c), which stores the file and shows this form again with what was
+ * typed (page_answer_again).  Without scripting that is a page load; app.js sends it in the
+ * background with a progress bar and swaps in only the attachments section.  A file chosen
+ * but not attached when the answer itself is sent (urlencoded: only its name comes) stops
+ * the answer with that said beside the field, rather than dropping the file unnoticed. */
 #include "page.h"
+#include "page_conf_records.h"
 
 #include <string.h>
 
 #include "confflow.h"
 #include "confinput.h"
 #include "confirmation.h"
+#include "document.h"
 
 #define EXTRA_ROWS 3
 
@@ -94,24 +103,55 @@ extra_rows(page *p)
 	html_raw(&p->h, "</fieldset>");
 }
 
-static void
-upload_form(page *p)
+/* The attachments already stored, the file field and its "attach" button, inside the
+ * answer form (the last thing before its submit button, so that every typed field comes
+ * before the file in the multipart body). */
+static bgw_err
+attachments(page *p, const char *attached)
 {
-	html_fill(&p->h, "<section class=\"card\" aria-labelledby=\"h-att\"><h2 id=\"h-att\">{t}"
-	    "</h2><p class=\"note\">{h}</p><form method=\"post\" enctype=\"multipart/form-data\"",
+	bgw_request *r = p->r;
+	const char *why = page_field_reason(p, "file");
+	json_t *list, *it;
+	size_t i;
+	bgw_err err = doc_list_json(r->app->db, r->a, r->target.project_id,
+	    r->target.confirmation_id, &list);
+
+	if (err != BGW_OK)
+		return err;
+	html_fill(&p->h, "<section class=\"card\" id=\"attachments\" aria-labelledby=\"h-att\">"
+	    "<h2 id=\"h-att\">{t}</h2><p class=\"note\">{h}</p>",
 	    {"t", page_t(p, "doc.attachments")}, {"h", page_t(p, "ans.attach_help")});
-	html_attr_url(&p->h, "action", bgw_arena_printf(p->r->a,
-	    "/confirmations/%s/documents?next=answer", p->r->target.confirmation_id));
-	html_raw(&p->h, ">");
-	page_csrf(p);
-	html_fill(&p->h, "<div class=\"field\"><label for=\"f-ans-file\">{l}</label>"
-	    "<input id=\"f-ans-file\" name=\"file\" type=\"file\" required></div>"
-	    "<button type=\"submit\">{b}</button></form></section>",
-	    {"l", page_t(p, "doc.file")}, {"b", page_t(p, "doc.upload")});
+	if (attached != NULL)
+		html_fill(&p->h, "<div class=\"alert ok\" role=\"status\"><p>{t} {n}</p></div>",
+		    {"t", page_t(p, "ans.attached")}, {"n", attached});
+	if (json_array_size(json_object_get(list, "items")) > 0) {
+		html_raw(&p->h, "<ul class=\"docs\">");
+		json_array_foreach(json_object_get(list, "items"), i, it) {
+			html_raw(&p->h, "<li>");
+			page_doc_link(p, it);
+			html_raw(&p->h, "</span></li>");
+		}
+		html_raw(&p->h, "</ul>");
+	}
+	html_fill(&p->h, "<div class=\"field\"><label for=\"f-ans-file\">{l}</label>",
+	    {"l", page_t(p, "doc.file")});
+	if (why != NULL)
+		html_fill(&p->h, "<p class=\"ferr\" id=\"f-ans-file-err\">{w}</p>", {"w", why});
+	html_raw(&p->h, "<input id=\"f-ans-file\" name=\"file\" type=\"file\"");
+	if (why != NULL)
+		html_raw(&p->h, " aria-invalid=\"true\" aria-describedby=\"f-ans-file-err\"");
+	html_raw(&p->h, "></div><button type=\"submit\" name=\"attach\" value=\"1\" "
+	    "formenctype=\"multipart/form-data\" formnovalidate data-attach");
+	html_attr_url(&p->h, "formaction", bgw_arena_printf(r->a,
+	    "/confirmations/%s/documents?next=answer", r->target.confirmation_id));
+	html_fill(&p->h, ">{b}</button>", {"b", page_t(p, "ans.attach")});
+	page_progress(p, "prog.scanning");
+	html_raw(&p->h, "</section>");
+	return BGW_OK;
 }
 
 static bgw_err
-show(bgw_request *r, int status)
+show(bgw_request *r, int status, const char *attached)
 {
 	json_t *c;
 	page p;
@@ -136,7 +176,6 @@ show(bgw_request *r, int status)
 	page_errors(&p);
 	if (!admin)
 		html_fill(&p.h, "<p class=\"alert warn\">{t}</p>", {"t", page_t(&p, "ans.member_note")});
-	upload_form(&p);
 	html_raw(&p.h, "<form method=\"post\" novalidate");
 	html_attr_url(&p.h, "action", bgw_arena_printf(r->a, "/confirmations/%s/answer",
 	    r->target.confirmation_id));
@@ -153,9 +192,18 @@ show(bgw_request *r, int status)
 	    "name", true);
 	page_input(&p, "responder.title", "text", "ans.responder_title", posted(r, "responder.title"),
 	    "organization-title", false);
-	html_fill(&p.h, "</fieldset><button type=\"submit\" class=\"primary\">{t}</button></form>",
+	html_raw(&p.h, "</fieldset>");
+	if (!r->target.facts.project_completed && (err = attachments(&p, attached)) != BGW_OK)
+		return err;
+	html_fill(&p.h, "<button type=\"submit\" class=\"primary\">{t}</button></form>",
 	    {"t", page_t(&p, admin ? "ans.submit" : "ans.submit_member")});
 	return page_send(&p, status);
+}
+
+bgw_err
+page_answer_again(bgw_request *r, int status, const char *attached)
+{
+	return show(r, status, attached);
 }
 
 bgw_err
@@ -168,7 +216,7 @@ page_answer(bgw_request *r)
 	if (!r->target.facts.project_completed &&
 	    (err = conf_open(r->app->db, r->a, &who, r->target.confirmation_id)) != BGW_OK)
 		return err;
-	return show(r, 200);
+	return show(r, 200, NULL);
 }
 
 static json_t *
@@ -240,13 +288,19 @@ page_answer_post(bgw_request *r)
 
 	if (body == NULL)
 		return BGW_E_NOMEM;
+	/* A file chosen but never attached (its name is all an urlencoded form sends). */
+	if (posted(r, "file") != NULL && *posted(r, "file") != '\0') {
+		if ((err = request_field_error(r, "file", "not_attached")) != BGW_E_VALIDATION)
+			return err;
+		return show(r, 422, NULL);
+	}
 	err = resp_input_from_json(r->app->db, r->a, r->target.confirmation_id, body, &in,
 	    &r->field_errors);
 	if (err == BGW_OK)
 		err = conf_respond(r->app->db, r->a, &who, r->target.confirmation_id,
 		    r->target.facts.admin, &in, NULL);
 	if (err == BGW_E_VALIDATION)
-		return show(r, 422);
+		return show(r, 422, NULL);
 	if (err != BGW_OK)
 		return err;
 	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.done",

@@ -4,7 +4,9 @@
  * The upload form is multipart, which the router does not read, so its CSRF token is
  * checked here: the form puts csrf_token before the file, and a parser running beside the
  * document store's own refuses the file part unless a valid token came first, before any
- * byte of the file is handed on. */
+ * byte of the file is handed on.  The same parser keeps the form's other fields: the
+ * respondent's answer form posts here with its "attach" button (the whole form, multipart),
+ * and is shown again with everything typed in it, the file stored or its error beside it. */
 #include "page_conf_records.h"
 
 #include <string.h>
@@ -12,13 +14,29 @@
 #include "audit.h"
 #include "auditview.h"
 #include "comment.h"
+#include "confinput.h"
 #include "document.h"
 #include "multipart.h"
 #include "session.h"
+#include "utf8.h"
 
 #define CSRF_FIELD_MAX 128
-#define UPLOAD_FORM_PARTS 4          /* csrf_token and file, with room for a stray field */
+void
+page_doc_link(page *p, json_t *item)
+{
+	html_raw(&p->h, "<a download");
+	html_attr_url(&p->h, "href", bgw_arena_printf(p->r->a, "/api/v1/documents/%s",
+	    page_js(item, "id")));
+	html_fill(&p->h, ">{n}</a> <span class=\"sub\">", {"n", page_js(item, "name")});
+	html_int(&p->h, page_ji(item, "size"));
+	html_raw(&p->h, " bytes");
+}
+
+/* The answer form's parts: four per item, four per extra row, the responder, csrf_token,
+ * the file and the button, with room to spare. */
+#define UPLOAD_FORM_PARTS (4 * CONF_ITEMS_MAX + 64)
 #define UPLOAD_FORM_OVERHEAD (64 * 1024) /* the form's fields and framing beside the file */
+#define UPLOAD_FORM_TEXT_MAX UPLOAD_FORM_OVERHEAD /* all the form's field values together */
 
 static const char *
 cid_of(const bgw_request *r)
@@ -109,12 +127,9 @@ page_conf_documents(page *p)
 	else
 		html_raw(&p->h, "<ul>");
 	json_array_foreach(json_object_get(list, "items"), i, it) {
-		html_raw(&p->h, "<li><a download");
-		html_attr_url(&p->h, "href", bgw_arena_printf(r->a, "/api/v1/documents/%s",
-		    page_js(it, "id")));
-		html_fill(&p->h, ">{n}</a> <span class=\"sub\">", {"n", page_js(it, "name")});
-		html_int(&p->h, page_ji(it, "size"));
-		html_fill(&p->h, " bytes · {by} · ", {"by", page_js(it, "uploaded_by")});
+		html_raw(&p->h, "<li>");
+		page_doc_link(p, it);
+		html_fill(&p->h, " · {by} · ", {"by", page_js(it, "uploaded_by")});
 		page_datetime(p, page_js(it, "created_at"));
 		html_raw(&p->h, "</span></li>");
 	}
@@ -127,9 +142,11 @@ page_conf_documents(page *p)
 		html_raw(&p->h, ">");
 		page_csrf(p);
 		html_fill(&p->h, "<div class=\"field\"><label for=\"f-doc-file\">{l}</label>"
-		    "<input id=\"f-doc-file\" name=\"file\" type=\"file\" required></div>"
-		    "<button type=\"submit\">{b}</button></form>",
-		    {"l", page_t(p, "doc.file")}, {"b", page_t(p, "doc.upload")});
+		    "<input id=\"f-doc-file\" name=\"file\" type=\"file\" required></div>",
+		    {"l", page_t(p, "doc.file")});
+		page_progress(p, "prog.scanning");
+		html_fill(&p->h, "<button type=\"submit\">{b}</button></form>",
+		    {"b", page_t(p, "doc.upload")});
 	}
 	html_raw(&p->h, "</section>");
 	return BGW_OK;
@@ -208,14 +225,19 @@ page_comment_add(bgw_request *r)
 	    cid_of(r)));
 }
 
-/* The upload body read from FastCGI and, on the way, watched for the CSRF token. */
+/* The upload body read from FastCGI and, on the way, watched for the CSRF token and the
+ * form's other fields (kept in r->form, as the router does for an urlencoded form). */
 struct guard {
 	bgw_request *r;
 	multipart_parser *mp;
 	long long got;
-	bool in_csrf, csrf_ok;
+	bool in_csrf, csrf_ok, in_field;
 	char token[CSRF_FIELD_MAX + 1];
 	size_t token_len;
+	const char *field;     /* the current text field's name */
+	char *text;            /* UPLOAD_FORM_TEXT_MAX bytes for every field's value */
+	size_t text_len, field_start;
+	bgw_kv **tail;
 };
 
 static bgw_err
@@ -227,6 +249,13 @@ g_begin(void *ud, const multipart_part *part)
 	/* The file must come after a valid token: nothing of it is passed on otherwise. */
 	if (strcmp(part->name, "file") == 0 && !g->csrf_ok)
 		return BGW_E_CSRF;
+	g->in_field = !g->in_csrf && part->filename == NULL && strcmp(part->name, "file") != 0;
+	if (g->in_field) {
+		g->field = bgw_arena_strdup(g->r->a, part->name);
+		g->field_start = g->text_len;
+		if (g->field == NULL)
+			return BGW_E_NOMEM;
+	}
 	return BGW_OK;
 }
 
@@ -235,6 +264,13 @@ g_data(void *ud, const char *buf, size_t n)
 {
 	struct guard *g = ud;
 
+	if (g->in_field) {
+		if (g->text_len + n > UPLOAD_FORM_TEXT_MAX)
+			return BGW_E_TOO_LARGE;
+		memcpy(g->text + g->text_len, buf, n);
+		g->text_len += n;
+		return BGW_OK;
+	}
 	if (!g->in_csrf)
 		return BGW_OK;
 	if (g->token_len + n > CSRF_FIELD_MAX)
@@ -253,6 +289,16 @@ g_end(void *ud)
 		g->token[g->token_len] = '\0';
 		g->csrf_ok = session_csrf_ok(&g->r->session, g->token);
 		g->in_csrf = false;
+	}
+	if (g->in_field) {
+		const char *v = g->text + g->field_start;
+		size_t n = g->text_len - g->field_start;
+
+		g->in_field = false;
+		/* Text as the urlencoded parser gives it: valid UTF-8 without NUL. */
+		if (memchr(v, '\0', n) != NULL || !utf8_valid(v, n))
+			return BGW_E_BAD_REQUEST;
+		return kv_append(g->r->a, &g->tail, g->field, v, n);
 	}
 	return BGW_OK;
 }
@@ -275,37 +321,81 @@ g_read(void *ud, char *buf, size_t cap, size_t *n)
 	return BGW_OK;
 }
 
+/* Read what is left of the body through the guard, so that the answer form gets all its
+ * fields back whatever stopped the store early (no scanner, a file too large); the guard's
+ * own limits end it. */
+static void
+drain(struct guard *g)
+{
+	char *buf = bgw_arena_alloc(g->r->a, DOC_READ_CHUNK);
+	size_t n = 1;
+
+	while (buf != NULL && n > 0)
+		if (g_read(g, buf, DOC_READ_CHUNK, &n) != BGW_OK)
+			break;
+}
+
+/* A refused file the respondent can act on, shown beside the answer form's file field. */
+static const char *
+file_reason(bgw_err err)
+{
+	switch (err) {
+	case BGW_E_VALIDATION:
+		return "required";
+	case BGW_E_INFECTED:
+		return "infected";
+	case BGW_E_TOO_LARGE:
+		return "too_large";
+	case BGW_E_UNSUPPORTED_TYPE:
+		return "unsupported_type";
+	case BGW_E_SCANNER_UNAVAILABLE:
+		return "scanner_unavailable";
+	default:
+		return NULL;
+	}
+}
+
 /* POST /confirmations/{cid}/documents (a form): store the file as the API does, then back
- * to the confirmation page, or to the answer form when it came from there. */
+ * to the confirmation page; from the answer form (?next=answer), that form again with what
+ * was typed in it, and the file listed or its error beside the field. */
 bgw_err
 page_doc_upload(bgw_request *r)
 {
 	static const multipart_callbacks cb = {g_begin, g_data, g_end};
-	doc_env env = {.db = r->app->db, .a = r->a, .bs = r->app->blobs, .keys = &r->app->keys,
-		.clamd_socket = r->app->cfg->clamd_socket, .max_bytes = r->app->cfg->upload_max_bytes};
-	doc_owner owner = {.project_id = r->target.project_id, .confirmation_id = cid_of(r),
-		.user_id = r->user_id, .ip = r->remote_addr};
 	multipart_limits lim = {.max_parts = UPLOAD_FORM_PARTS,
 		.max_header_bytes = MULTIPART_DEFAULT_MAX_HEADER_BYTES,
 		.max_total = (size_t)r->app->cfg->upload_max_bytes + UPLOAD_FORM_OVERHEAD};
-	struct guard g = {.r = r};
+	struct guard g = {.r = r, .tail = &r->form};
 	doc_reader rd = {g_read, &g};
 	const char *next = kv_get(r->query, "next");
-	char signature[128] = "";
+	bool answer = next != NULL && strcmp(next, "answer") == 0;
 	doc_info info;
+	const char *why;
 	bgw_err err;
 
 	if (r->target.facts.project_completed)
 		return BGW_E_PROJECT_COMPLETED;
 	if (r->content_length > r->app->cfg->upload_max_bytes + (long long)UPLOAD_FORM_OVERHEAD)
 		return BGW_E_TOO_LARGE;
+	if ((g.text = bgw_arena_alloc(r->a, UPLOAD_FORM_TEXT_MAX)) == NULL)
+		return BGW_E_NOMEM;
+	r->form = NULL;
 	if ((err = multipart_new(r->a, r->content_type, &lim, &cb, &g, &g.mp)) != BGW_OK)
 		return err;
-	err = doc_upload(&env, &owner, r->content_type, &rd, &info, signature, sizeof(signature));
-	if (err == BGW_OK && !g.csrf_ok)
+	err = h_doc_store(r, &rd, UPLOAD_FORM_PARTS, &info);
+	if (answer && err != BGW_OK)
+		drain(&g); /* the fields after the point where the store stopped reading */
+	if (!g.csrf_ok && (err == BGW_OK || err == BGW_E_VALIDATION))
 		err = BGW_E_CSRF; /* a form without a file part at all */
+	if (answer && g.csrf_ok && err == BGW_OK)
+		return page_answer_again(r, 200, info.name);
+	if (answer && g.csrf_ok && (why = file_reason(err)) != NULL) {
+		if ((err = request_field_error(r, "file", why)) != BGW_E_VALIDATION)
+			return err;
+		return page_answer_again(r, 422, NULL);
+	}
 	if (err != BGW_OK)
 		return err;
-	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s%s?m=msg.saved",
-	    cid_of(r), next != NULL && strcmp(next, "answer") == 0 ? "/answer" : ""));
+	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.saved",
+	    cid_of(r)));
 }

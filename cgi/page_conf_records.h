@@ -13,6 +13,10 @@ bgw_err page_conf_comments(page *p);
  * and, unless the project is completed, the upload form. */
 bgw_err page_conf_documents(page *p);
 
+/* One document of a list (doc_list_json's item): its download link and, opened and left
+ * open for the caller to add to and close, `<span class="sub">` with its size. */
+void page_doc_link(page *p, json_t *item);
+
 /* The history (audit events with their hashes) when the user may read it (the audit team). */
 bgw_err page_conf_history(page *p);
 

@@ -129,9 +129,10 @@ form(page *p)
 	html_fill(&p->h, "<div class=\"field\"><label for=\"f-imp-file\">{l}</label>"
 	    "<input id=\"f-imp-file\" name=\"file\" type=\"file\" required "
 	    "accept=\".csv,.xlsx,.xml,text/csv,application/xml\" aria-describedby=\"imp-wait\">"
-	    "</div><p class=\"note\" id=\"imp-wait\" role=\"status\">{w}</p>"
-	    "<button type=\"submit\" class=\"primary\">{b}</button></form></section>",
-	    {"l", page_t(p, "doc.file")}, {"w", page_t(p, "imp.wait")},
+	    "</div><p class=\"note\" id=\"imp-wait\">{w}</p>",
+	    {"l", page_t(p, "doc.file")}, {"w", page_t(p, "imp.wait")});
+	page_progress(p, "prog.importing");
+	html_fill(&p->h, "<button type=\"submit\" class=\"primary\">{b}</button></form></section>",
 	    {"b", page_t(p, "imp.submit")});
 }
 

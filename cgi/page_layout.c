@@ -191,16 +191,35 @@ page_csrf(page *p)
 	html_raw(&p->h, ">");
 }
 
+void
+page_progress(page *p, const char *busy_key)
+{
+	/* The words come from the catalogue through data- attributes: the script has none. */
+	html_raw(&p->h, "<div class=\"progress\" data-progress hidden");
+	html_attr(&p->h, "data-sending", page_t(p, "prog.sending"));
+	html_attr(&p->h, "data-busy", page_t(p, busy_key));
+	html_attr(&p->h, "data-failed", page_t(p, "prog.failed"));
+	html_fill(&p->h, "><label>{l}<progress max=\"100\"></progress></label>"
+	    "<p class=\"note\" role=\"status\" aria-live=\"polite\"></p></div>",
+	    {"l", page_t(p, "prog.label")});
+}
+
 /* A field-error reason in words; reasons we do not know read as "not valid". */
 static const char *
 reason_text(const page *p, const char *reason)
 {
 	static const char *const known[] = {"required", "too_short", "too_long", "too_common",
-		"wrong", "invalid_or_expired", NULL};
+		"wrong", "invalid_or_expired", "not_attached", NULL};
+	/* A refused file: the error's own words (err.*), the same as on an error page. */
+	static const char *const errors[] = {"infected", "too_large", "unsupported_type",
+		"scanner_unavailable", NULL};
 
 	for (int i = 0; known[i] != NULL; i++)
 		if (strcmp(reason, known[i]) == 0)
 			return page_t(p, bgw_arena_printf(p->r->a, "v.%s", known[i]));
+	for (int i = 0; errors[i] != NULL; i++)
+		if (strcmp(reason, errors[i]) == 0)
+			return page_t(p, bgw_arena_printf(p->r->a, "err.%s", errors[i]));
 	return page_t(p, "v.invalid");
 }
 

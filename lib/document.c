@@ -21,7 +21,6 @@
 
 /* Room for boundaries and part headers around the one file. */
 #define DOC_MULTIPART_OVERHEAD ((size_t)64 * 1024)
-#define DOC_MAX_PARTS 8
 #define DOC_SIGNATURE_MAX 128
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -109,7 +108,12 @@ part_data(void *ud, const char *buf, size_t n)
 static bgw_err
 part_end(void *ud)
 {
-	((struct upload *)ud)->in_file = false;
+	struct upload *u = ud;
+
+	/* A file input left empty: browsers send the part with filename "" and no content. */
+	if (u->in_file && u->filename[0] == '\0' && u->size == 0)
+		u->files--;
+	u->in_file = false;
 	return BGW_OK;
 }
 
@@ -117,7 +121,8 @@ static bgw_err
 stream_body(struct upload *u, const char *content_type, const doc_reader *rd)
 {
 	static const multipart_callbacks cb = {part_begin, part_data, part_end};
-	multipart_limits lim = {.max_parts = DOC_MAX_PARTS,
+	multipart_limits lim = {
+		.max_parts = u->env->max_parts > 0 ? u->env->max_parts : DOC_MAX_PARTS,
 		.max_header_bytes = MULTIPART_DEFAULT_MAX_HEADER_BYTES,
 		.max_total = (size_t)u->env->max_bytes + DOC_MULTIPART_OVERHEAD};
 	multipart_parser *mp;

@@ -18,6 +18,7 @@
 #include "masterkey.h"
 
 #define DOC_READ_CHUNK ((size_t)64 * 1024)
+#define DOC_MAX_PARTS 8 /* an API upload: the file and a few stray fields */
 
 typedef struct doc_env {
 	bgw_db *db;
@@ -26,6 +27,8 @@ typedef struct doc_env {
 	const masterkeys *keys;
 	const char *clamd_socket;
 	long long max_bytes;        /* the one upload limit (config upload_max_bytes) */
+	size_t max_parts;           /* parts of the form around the file; 0: DOC_MAX_PARTS (an
+	                             * HTML form that carries more fields beside its file says so) */
 } doc_env;
 
 /* Where the body comes from: read up to cap bytes into buf, *n = 0 at the end. */
@@ -46,9 +49,12 @@ typedef struct doc_info {
 	long long size;
 } doc_info;
 
-/* Store the one part named "file" of a multipart body.  Errors: BGW_E_UNSUPPORTED_TYPE (not
- * multipart, or content of a type not accepted), BGW_E_BAD_REQUEST (malformed or truncated
- * body, more than one file), BGW_E_VALIDATION (no file part: field "file"), BGW_E_TOO_LARGE,
+/* Store the one part named "file" of a multipart body; other parts are not read here (an HTML
+ * form's fields; the caller may watch them through its reader).  Errors:
+ * BGW_E_UNSUPPORTED_TYPE (not multipart, or content of a type not accepted),
+ * BGW_E_BAD_REQUEST (malformed or truncated body, more than one file, more parts than
+ * env->max_parts), BGW_E_VALIDATION (no file part, or the empty part a browser sends for a
+ * file input left empty: filename "" and no byte; field "file"), BGW_E_TOO_LARGE,
  * BGW_E_INFECTED (*signature names it; not stored), BGW_E_SCANNER_UNAVAILABLE; database and
  * blob-store errors.  Runs in the caller's transaction. */
 bgw_err doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,

@@ -33,6 +33,17 @@ const i18n_entry i18n_conf[] = {
 	{"doc.upload", {"アップロード", "Upload"}},
 	{"ans.attach_help", {"回答の裏付けとなる資料（残高証明書など）を添付できます。ファイルはウイルス検査のうえ暗号化して保管されます。",
 	    "You may attach supporting documents (a balance certificate, for example). Files are scanned for viruses and stored encrypted."}},
+	{"ans.attach", {"添付する", "Attach"}},
+	{"ans.attached", {"添付しました：", "Attached:"}},
+	{"v.not_attached", {"選んだファイルはまだ添付されていないため、回答は送信していません。ファイルをもう一度選んで「添付する」を押してから、回答を送信してください。",
+	    "The answer was not sent: the file you chose was not attached yet. Choose it again, press Attach, then send the answer."}},
+	/* progress of a long upload or import (app.js) */
+	{"prog.label", {"送信の進み具合", "Progress"}},
+	{"prog.sending", {"送信中", "Sending"}},
+	{"prog.scanning", {"送信しました。ウイルス検査と保存を行っています…", "Sent. Checking for viruses and storing the file…"}},
+	{"prog.importing", {"送信しました。各行を確認して取り込んでいます…", "Sent. Checking and importing the rows…"}},
+	{"prog.failed", {"送信できませんでした。接続を確認して、もう一度お試しください。",
+	    "The file could not be sent. Check your connection and try again."}},
 	/* comments */
 	{"cmt.title", {"コメント", "Comments"}},
 	{"cmt.none", {"コメントはありません。", "There are no comments."}},

@@ -120,8 +120,8 @@ for (const lang of ['ja', 'en']) {
 		await rm.page.click(`a[href="/confirmations/${cid}"]`);
 		await rm.page.click(`a[href="/confirmations/${cid}/answer"]`);
 		await rm.page.setInputFiles('#f-ans-file', { name: 'balance-certificate.pdf', mimeType: 'application/pdf', buffer: PDF });
-		await rm.page.click('form[enctype="multipart/form-data"] button');
-		assert.match(rm.page.url(), new RegExp(`/confirmations/${cid}/answer\\?m=msg\\.saved$`));
+		await rm.page.click('button[data-attach]');
+		await rm.page.waitForSelector('#attachments a[download]');
 		await rm.page.check('#f-ans-items-0--differs');
 		await rm.page.fill('#f-ans-items-0--amount', '1200000');
 		await rm.page.fill('#f-ans-items-0--note', 'Interest credited on 31 March');
@@ -132,7 +132,7 @@ for (const lang of ['ja', 'en']) {
 		await rm.page.fill('#f-ans-responder-title', '預金課');
 		await axe(rm.page, 'answer form');
 		await shot(rm.page, `answer-${lang}`);
-		await rm.page.click('form[action$="/answer"] button[type=submit]');
+		await rm.page.click('form[action$="/answer"] button.primary');
 		assert.match(await rm.page.textContent('.facts'), new RegExp(W[lang].awaiting));
 		// The attachment is listed with a download link.
 		assert.ok(await rm.page.isVisible('a[href^="/api/v1/documents/"]'));
@@ -200,15 +200,15 @@ for (const lang of ['ja', 'en']) {
 		const bad = `${head}1,bank,positive,A銀行,a@example.test,,2026-03-31,2026-04-30,普通預金,,JPY,10.5\n2,bank,positive,B銀行,not-an-email,,2026-03-31,2026-04-30,当座預金,,JPY,100\n`;
 		await ca.page.setInputFiles('#f-imp-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
 		await ca.page.click('form[enctype="multipart/form-data"] button');
-		assert.ok(await ca.page.isVisible('#h-rows'));
+		// Sent in the background with a progress bar: the report replaces the page.
+		await ca.page.waitForSelector('#h-rows');
 		assert.ok((await ca.page.$$('section[aria-labelledby="h-rows"] tbody tr')).length >= 2);
 		await axe(ca.page, 'import errors');
 		await shot(ca.page, `import-errors-${lang}`);
 		const good = `${head}1,bank,positive,A銀行,${uniqueEmail('a')},担当,2026-03-31,2026-04-30,普通預金,,JPY,10\n2,payable,positive,B商事,${uniqueEmail('b')},担当,2026-03-31,2026-04-30,買掛金,,JPY,100\n`;
 		await ca.page.setInputFiles('#f-imp-file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
 		await ca.page.click('form[enctype="multipart/form-data"] button');
-		assert.match(ca.page.url(), new RegExp(`/projects/${e.project.id}\\?m=msg\\.saved$`),
-			await ca.page.textContent('main'));
+		await ca.page.waitForURL(new RegExp(`/projects/${e.project.id}\\?m=msg\\.saved$`));
 
 		for (const c of [am, aa, cm, ca, rm, ra]) await c.ctx.close();
 		noProblems();

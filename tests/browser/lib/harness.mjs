@@ -50,10 +50,11 @@ export function watch(page) {
 	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 }
 
-/** A watched browser context in lang, signed in as API client c (or anonymous). */
-export async function contextFor(c, lang = 'ja') {
+/** A watched browser context in lang, signed in as API client c (or anonymous); options
+ * go to newContext (e.g. { javaScriptEnabled: false } for the pages without scripting). */
+export async function contextFor(c, lang = 'ja', options = {}) {
 	const ctx = await browser.newContext({ ignoreHTTPSErrors: true,
-		locale: lang === 'en' ? 'en-GB' : 'ja-JP', viewport: DESKTOP });
+		locale: lang === 'en' ? 'en-GB' : 'ja-JP', viewport: DESKTOP, ...options });
 	if (c) {
 		await ctx.addCookies([{ name: '__Host-bgw_session', value: c.jar['__Host-bgw_session'],
 			url: env.baseUrl, secure: true, httpOnly: true, sameSite: 'Strict' }]);
