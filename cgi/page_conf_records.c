@@ -29,7 +29,7 @@ page_doc_link(page *p, json_t *item)
 	    page_js(item, "id")));
 	html_fill(&p->h, ">{n}</a> <span class=\"sub\">", {"n", page_js(item, "name")});
 	html_int(&p->h, page_ji(item, "size"));
-	html_raw(&p->h, " bytes");
+	html_fill(&p->h, " {b}", {"b", page_t(p, "doc.bytes")});
 }
 
 /* The answer form's parts: four per item, four per extra row, the responder, csrf_token,

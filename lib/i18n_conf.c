@@ -31,6 +31,7 @@ const i18n_entry i18n_conf[] = {
 	{"doc.none", {"添付ファイルはありません。", "There are no attachments."}},
 	{"doc.file", {"ファイル", "File"}},
 	{"doc.upload", {"アップロード", "Upload"}},
+	{"doc.bytes", {"バイト", "bytes"}},
 	{"ans.attach_help", {"回答の裏付けとなる資料（残高証明書など）を添付できます。ファイルはウイルス検査のうえ暗号化して保管されます。",
 	    "You may attach supporting documents (a balance certificate, for example). Files are scanned for viruses and stored encrypted."}},
 	{"ans.attach", {"添付する", "Attach"}},
