@@ -261,7 +261,7 @@ response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t
 	list = json_array();
 	xlist = json_array();
 	r = json_pack("{s:i, s:o, s:o, s:{s:s, s:s}, s:s, s:o?, s:b}",
-	    "version", atoi(db_value(res, 0, 1)), "items", list, "extra_items", xlist,
+	    "version", (int)db_int(res, 0, 1), "items", list, "extra_items", xlist,
 	    "responder", "name", db_value(res, 0, 2), "title", db_value(res, 0, 3),
 	    "submitted_at", db_value(res, 0, 6),
 	    "seal", db_isnull(res, 0, 7) ? NULL : json_string(db_value(res, 0, 7)),
@@ -310,8 +310,8 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	    "respondent", "organization", db_value(res, 0, 6), "email", db_value(res, 0, 7),
 	    "name", db_value(res, 0, 8), "as_of", db_value(res, 0, 9),
 	    "due_date", db_value(res, 0, 10), "items", list,
-	    "responses_count", (json_int_t)atoll(db_value(res, 0, 18)),
-	    "reminders_sent", (json_int_t)atoll(db_value(res, 0, 13)),
+	    "responses_count", (json_int_t)db_int(res, 0, 18),
+	    "reminders_sent", (json_int_t)db_int(res, 0, 13),
 	    "shared_with_client", is_true(res, 0, 11), "undeliverable", is_true(res, 0, 12),
 	    /* Negative requests alone are not sufficient evidence (ISA 505.15). */
 	    "sufficient_alone", strcmp(db_value(res, 0, 4), "negative") != 0,
@@ -348,7 +348,7 @@ list_item(const PGresult *res, int r)
 	    "status", db_value(res, r, 4), "respondent", "organization", db_value(res, r, 5),
 	    "email", db_value(res, r, 6), "name", db_value(res, r, 7),
 	    "as_of", db_value(res, r, 8), "due_date", db_value(res, r, 9),
-	    "reminders_sent", (json_int_t)atoll(db_value(res, r, 10)),
+	    "reminders_sent", (json_int_t)db_int(res, r, 10),
 	    "undeliverable", is_true(res, r, 11), "shared_with_client", is_true(res, r, 12));
 }
 
@@ -405,7 +405,7 @@ text_item(jsonw *w, const PGresult *res, int r, bool inbox)
 	text_member(w, "as_of", db_value(res, r, 8));
 	text_member(w, "due_date", db_value(res, r, 9));
 	jsonw_key(w, "reminders_sent");
-	jsonw_int(w, atoll(db_value(res, r, 10)));
+	jsonw_int(w, db_int(res, r, 10));
 	jsonw_key(w, "undeliverable");
 	jsonw_bool(w, is_true(res, r, 11));
 	jsonw_key(w, "shared_with_client");
@@ -464,7 +464,7 @@ list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *
 	snprintf(offset, sizeof(offset), "%lld", (f->page - 1) * f->per_page);
 	if ((err = db_exec_batch(db, a, calls, 2)) != BGW_OK)
 		return err;
-	*total = atoll(db_value(count, 0, 0));
+	*total = db_int(count, 0, 0);
 	return BGW_OK;
 }
 
@@ -480,7 +480,7 @@ inbox_query(bgw_db *db, bgw_arena *a, long long page, long long per_page, PGresu
 	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
 	if ((err = db_exec(db, a, "conf_inbox", 2, p, res)) != BGW_OK)
 		return err;
-	*total = PQntuples(*res) > 0 ? atoll(db_value(*res, 0, 13)) : 0;
+	*total = PQntuples(*res) > 0 ? db_int(*res, 0, 13) : 0;
 	return BGW_OK;
 }
 

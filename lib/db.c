@@ -11,6 +11,7 @@
  */
 #include "db.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -602,6 +603,18 @@ db_value(const PGresult *res, int r, int c)
 	const char *v = PQgetvalue(res, r, c);
 
 	return v != NULL ? v : "";
+}
+
+long long
+db_int(const PGresult *res, int r, int c)
+{
+	const char *v = db_value(res, r, c);
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return *v == '\0' || *end != '\0' || errno != 0 ? 0 : n;
 }
 
 int

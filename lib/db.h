@@ -88,6 +88,10 @@ bgw_err db_map_sqlstate(const char *sqlstate);
 /* Value of row r, column c of a result as a string ("" for NULL; owned by the result). */
 const char *db_value(const PGresult *res, int r, int c);
 
+/* The same value as an integer, for integer and count columns: 0 for NULL or for text that
+ * is not entirely a base-10 integer in range (which PostgreSQL never sends for those). */
+long long db_int(const PGresult *res, int r, int c);
+
 /* 1 if the value is SQL NULL. */
 int db_isnull(const PGresult *res, int r, int c);
 

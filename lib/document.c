@@ -283,7 +283,7 @@ doc_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const char *conf
 	for (int r = 0; r < PQntuples(res); r++)
 		if (json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
 		    "id", db_value(res, r, 0), "name", db_value(res, r, 1),
-		    "size", (json_int_t)atoll(db_value(res, r, 2)), "content_type", db_value(res, r, 3),
+		    "size", (json_int_t)db_int(res, r, 2), "content_type", db_value(res, r, 3),
 		    "sha256", db_value(res, r, 4), "created_at", db_value(res, r, 5),
 		    "uploaded_by", db_value(res, r, 6))) != 0)
 			return BGW_E_NOMEM;
@@ -327,11 +327,11 @@ doc_open(const doc_env *env, const char *id, doc_download *out, const unsigned c
 		return BGW_E_NOT_FOUND;
 	out->info.id = db_value(res, 0, 0);
 	out->info.name = db_value(res, 0, 1);
-	out->info.size = atoll(db_value(res, 0, 2));
+	out->info.size = db_int(res, 0, 2);
 	out->info.content_type = db_value(res, 0, 3);
 	out->info.sha256 = db_value(res, 0, 4);
 	out->info.created_at = db_value(res, 0, 8);
-	version = atoi(db_value(res, 0, 7));
+	version = (int)db_int(res, 0, 7);
 	if ((master = masterkey_get(env->keys, version)) == NULL) {
 		bgw_log(BGW_LOG_ERROR, "no master key of version %d for document %s", version, id);
 		return BGW_E_INTERNAL;

@@ -1,5 +1,6 @@
 /* test_conflist.c - the API's confirmation list, written straight as text, is byte for byte
- * what the json_t rendering the pages use dumps to (lib/confirmation.c conf_rows_*). */
+ * what the json_t rendering the pages use dumps to (lib/confirmation.c conf_rows_*); and
+ * db_int, which reads its counts (here because test_db wraps PQgetvalue). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,6 +96,25 @@ empty_page_matches_json(void **state)
 	check(0, true, 0);
 }
 
+static void
+db_int_reads_integers_only(void **state)
+{
+	static const char *const text[] = {"42", "-7", "9223372036854775807", "", "12x", "x",
+		"99999999999999999999", NULL};
+	static const long long want[] = {42, -7, 9223372036854775807LL, 0, 0, 0, 0, 0};
+	PGresAttDesc attr = {.name = (char *)"n", .typid = 20, .typlen = 8, .atttypmod = -1};
+	PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+
+	(void)state;
+	assert_int_equal(PQsetResultAttrs(res, 1, &attr), 1);
+	for (int r = 0; r < 8; r++)
+		assert_int_equal(PQsetvalue(res, r, 0, (char *)text[r],
+		    text[r] == NULL ? -1 : (int)strlen(text[r])), 1);
+	for (int r = 0; r < 8; r++)
+		assert_true(db_int(res, r, 0) == want[r]);
+	PQclear(res);
+}
+
 int
 main(void)
 {
@@ -102,6 +122,7 @@ main(void)
 		cmocka_unit_test(list_text_matches_json),
 		cmocka_unit_test(inbox_text_matches_json),
 		cmocka_unit_test(empty_page_matches_json),
+		cmocka_unit_test(db_int_reads_integers_only),
 	};
 
 	return cmocka_run_group_tests_name("conflist", tests, NULL, NULL);
