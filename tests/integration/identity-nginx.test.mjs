@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { request, freshSource, outsideSource, env, settle, securityHeaderProblems } from './lib/stack.mjs';
+import { request, freshSource, outsideSource, env, settle, securityHeaderProblems, assertHtmlRateLimited } from './lib/stack.mjs';
 
 /** The operator_networks line of the stack's config: the one list ./dev renders. */
 function operatorNetworks() {
@@ -86,6 +86,7 @@ test('POST /login shares the sign-in rate limit of POST /api/v1/session', async 
 	}
 	assert.equal(statuses.at(-1), 429, `no 429 from POST /login: ${statuses.join(' ')}`);
 	assert.ok(statuses.length > burst, `429 too early: ${statuses.join(' ')}`);
+	assertHtmlRateLimited(await request('POST', '/login', { source: src, body: new URLSearchParams() }));
 	// The same address is now refused by the API route too: one budget per address.
 	const api = await request('POST', '/api/v1/session', { source: src, body: { email: 'a@b.example', password: 'x' } });
 	assert.equal(api.status, 429);

@@ -2,7 +2,7 @@
 // API.md's format), and the request body limit (413).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, rawTls, freshSource, env, securityHeaderProblems } from './lib/stack.mjs';
+import { request, rawTls, freshSource, env, securityHeaderProblems, assertHtmlRateLimited } from './lib/stack.mjs';
 
 async function burst(method, p, n, source, body) {
 	const statuses = [];
@@ -58,8 +58,26 @@ test('the public verify page shares the verify budget of its client', async () =
 	const { statuses, res } = await burst('GET', '/verify?reference=AAAA-BBBB', n, src);
 	assert.ok(res, `no 429 after ${n} requests: ${statuses.join(' ')}`);
 	assert.ok(statuses.length > env.int('BGW_VERIFY_BURST'), `429 too early: ${statuses.join(' ')}`);
+	assertHtmlRateLimited(res);
 	const api = await request('GET', '/api/v1/verify/AAAA-BBBB', { source: src });
 	assert.equal(api.status, 429, 'the API route is refused for the same client');
 	const other = await request('GET', '/verify?reference=AAAA-BBBB', { source: freshSource() });
+	assert.notEqual(other.status, 429);
+});
+
+test('the password-reset page shares the reset budget of its client, with an HTML 429', async () => {
+	// The page sends the same mail as POST /api/v1/password-reset: without the limit it would
+	// be a way around it.  An empty form: nothing is mailed, but every POST counts.
+	const src = freshSource();
+	const n = env.int('BGW_RESET_BURST') + 2;
+	const { statuses, res } = await burst('POST', '/password-reset', n, src, new URLSearchParams());
+	assert.ok(res, `no 429 after ${n} requests: ${statuses.join(' ')}`);
+	assert.ok(statuses.length > env.int('BGW_RESET_BURST'), `429 too early: ${statuses.join(' ')}`);
+	assertHtmlRateLimited(res);
+	const api = await request('POST', '/api/v1/password-reset', { source: src, body: {} });
+	assert.equal(api.status, 429, 'the API route is refused for the same client');
+	assert.notEqual((await request('GET', '/password-reset', { source: src })).status, 429,
+		'the form itself is not counted');
+	const other = await request('POST', '/password-reset', { source: freshSource(), body: new URLSearchParams() });
 	assert.notEqual(other.status, 429);
 });

@@ -9,6 +9,7 @@
 // loopback address (127.x.y.z): one file's logins never exhaust another file's budget.
 // Pass {source: '127.0.0.1'} (or any 127/8 address) to choose one.
 
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
@@ -285,6 +286,18 @@ export function isWafDenial(res) {
 	if (res.status !== 403) return false;
 	if (res.body.includes(WAF_MESSAGE)) return true;               // /api/ paths: JSON
 	return /<center>nginx<\/center>/.test(res.body);               // pages: nginx's page
+}
+
+/** A rate-limited HTML page answers a page in both languages, not nginx's plain one. */
+export function assertHtmlRateLimited(res) {
+	assert.equal(res.status, 429);
+	assert.match(res.headers['content-type'], /^text\/html; charset=utf-8/);
+	assert.match(res.body, /<html lang="ja">/);
+	assert.match(res.body, /試行回数が多すぎます/);
+	assert.match(res.body, /<div lang="en"><h2>Too many attempts<\/h2>/);
+	assert.doesNotMatch(res.body, /nginx/);
+	assert.ok(Number(res.headers['retry-after']) > 0);
+	assert.deepEqual(securityHeaderProblems(res), []);
 }
 
 /** The headers that every HTTPS response must carry exactly once. */
