@@ -343,13 +343,10 @@ file_reason(bgw_err err)
 	case BGW_E_VALIDATION:
 		return "required";
 	case BGW_E_INFECTED:
-		return "infected";
 	case BGW_E_TOO_LARGE:
-		return "too_large";
 	case BGW_E_UNSUPPORTED_TYPE:
-		return "unsupported_type";
 	case BGW_E_SCANNER_UNAVAILABLE:
-		return "scanner_unavailable";
+		return bgw_err_code(err); /* the catalogue's err.* wording has the same names */
 	default:
 		return NULL;
 	}

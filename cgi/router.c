@@ -252,7 +252,7 @@ target_id(const bgw_request *r)
 static enum policy_target_kind
 route_target_kind(const route *rt)
 {
-	if ((rt->action == ACT_DOC_UPLOAD || rt->action == ACT_DOC_LIST))
+	if (rt->action == ACT_DOC_UPLOAD || rt->action == ACT_DOC_LIST)
 		return strstr(rt->pattern, "/confirmations/{}") != NULL ? TARGET_CONFIRMATION :
 		    TARGET_PROJECT;
 	return policy_target_kind(rt->action);

@@ -23,11 +23,10 @@ jsonout_own(bgw_arena *a, json_t *v)
 	return v;
 }
 
-/* The escape for the character at s[i..n), and its source length in *srclen; NULL when it
- * is copied as it is.  '<' '>' '&' and U+2028/9 only ever occur inside JSON strings, so a
- * plain substitution over the whole text is safe. */
-static const char *
-escape_at(const char *s, size_t i, size_t n, size_t *srclen)
+/* '<' '>' '&' and U+2028/9 only ever occur inside JSON strings, so jsonout_dump can
+ * substitute them over the whole text. */
+const char *
+jsonout_html_escape(const char *s, size_t i, size_t n, size_t *srclen)
 {
 	*srclen = 1;
 	switch (s[i]) {
@@ -65,7 +64,7 @@ jsonout_dump(bgw_arena *a, const json_t *v, size_t *len)
 		return NULL;
 	n = strlen(raw);
 	for (i = 0; i < n; i += skip)
-		if (escape_at(raw, i, n, &skip) != NULL)
+		if (jsonout_html_escape(raw, i, n, &skip) != NULL)
 			extra += ESCAPE_LEN - skip;
 	out = bgw_arena_alloc(a, n + extra + 1);
 	if (out == NULL) {
@@ -73,7 +72,7 @@ jsonout_dump(bgw_arena *a, const json_t *v, size_t *len)
 		return NULL;
 	}
 	for (i = 0; i < n; i += skip) {
-		const char *esc = escape_at(raw, i, n, &skip);
+		const char *esc = jsonout_html_escape(raw, i, n, &skip);
 
 		if (esc == NULL) {
 			out[j++] = raw[i];

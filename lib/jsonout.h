@@ -23,6 +23,11 @@ json_t *jsonout_own(bgw_arena *a, json_t *v);
  * is not NULL), or NULL when v is NULL, jansson cannot encode it, or on out of memory. */
 char *jsonout_dump(bgw_arena *a, const json_t *v, size_t *len);
 
+/* The one rule of those HTML-safe escapes, for writers of JSON text (jsonout_dump,
+ * lib/jsonw.c): the escape for the character at s[i] of the n bytes at s, and its source
+ * length in *srclen (1, or 3 for U+2028/9); NULL when it is copied as it is. */
+const char *jsonout_html_escape(const char *s, size_t i, size_t n, size_t *srclen);
+
 /* API.md's error body {"error":{"code":..., "message":..., "fields":{name: reason}}} from
  * bgw_err_code and bgw_err_message; "fields" only when e is BGW_E_VALIDATION and fields is
  * not NULL (the first reason wins for a repeated name; pairs that are not UTF-8 are left

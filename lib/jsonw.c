@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonout.h"
 #include "utf8.h"
 
 #define JSONW_MIN_CAP 256
@@ -114,12 +115,12 @@ jsonw_end(jsonw *w)
 	w->depth--;
 }
 
-/* '<' '>' '&' and U+2028/9 as jsonout_dump writes them, '"' '\\' and C0 controls as
- * jansson does; everything else, multi-byte UTF-8 included, as it is. */
+/* '"' '\\' and C0 controls as jansson escapes them; then the HTML-safe escapes of
+ * jsonout_dump; everything else, multi-byte UTF-8 included, as it is. */
 static const char *
-escape_of(const unsigned char *s, size_t i, size_t n, size_t *srclen, char tmp[7])
+escape_of(const char *s, size_t i, size_t n, size_t *srclen, char tmp[7])
 {
-	unsigned char c = s[i];
+	unsigned char c = (unsigned char)s[i];
 
 	*srclen = 1;
 	switch (c) {
@@ -130,28 +131,18 @@ escape_of(const unsigned char *s, size_t i, size_t n, size_t *srclen, char tmp[7
 	case '\n': return "\\n";
 	case '\r': return "\\r";
 	case '\t': return "\\t";
-	case '<': return "\\u003c";
-	case '>': return "\\u003e";
-	case '&': return "\\u0026";
-	case 0xE2:
-		if (n - i >= 3 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9)) {
-			*srclen = 3;
-			return s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-		}
-		return NULL;
 	default:
 		if (c < 0x20) {
 			snprintf(tmp, 7, "\\u%04X", c);
 			return tmp;
 		}
-		return NULL;
+		return jsonout_html_escape(s, i, n, srclen);
 	}
 }
 
 static void
 put_string(jsonw *w, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strlen(str), i = 0, run = 0, skip;
 	char tmp[7];
 
@@ -161,7 +152,7 @@ put_string(jsonw *w, const char *str)
 	}
 	put(w, "\"", 1);
 	while (i < n) {
-		const char *esc = escape_of(s, i, n, &skip, tmp);
+		const char *esc = escape_of(str, i, n, &skip, tmp);
 
 		if (esc == NULL) {
 			i++;

@@ -137,7 +137,7 @@ serve(int fd, const char *conninfo)
 	static char sink[BASELINE_READ_CHUNK];
 	char reply[BASELINE_REPLY_MAX];
 	PGconn *c = connect_db(conninfo);
-	long n;
+	long n, pad;
 	int len;
 
 	if (FCGX_InitRequest(&req, fd, 0) != 0)
@@ -148,8 +148,8 @@ serve(int fd, const char *conninfo)
 		n = run_query(&c, conninfo);
 		if (n < 0) {
 			FCGX_PutStr(fail_reply, (int)sizeof(fail_reply) - 1, req.out);
-		} else if (pad_wanted(req.envp) > 0) {
-			put_padded(req.out, n, pad_wanted(req.envp));
+		} else if ((pad = pad_wanted(req.envp)) > 0) {
+			put_padded(req.out, n, pad);
 		} else {
 			len = snprintf(reply, sizeof(reply),
 			    "Status: 200 OK\r\nContent-Type: application/json\r\n\r\n"
