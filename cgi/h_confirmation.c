@@ -106,11 +106,32 @@ one_of(const char *s, const char *const *list)
 	return false;
 }
 
+/* The key of a list page in the worker's page cache: everything the answer depends on but
+ * the project's list version, which the cache compares separately.  The user (so one user's
+ * page is never another's), what they may see (side, organisation, whether the project is
+ * still open), and the request.  NULL for a page that also depends on the day or on free
+ * text (overdue, a search): those always run. */
+static const char *
+list_cache_key(bgw_request *r, const conf_filter *f)
+{
+	if (f->q != NULL || f->overdue || r->target.list_version == NULL)
+		return NULL;
+	return bgw_arena_printf(r->a, "%s|%s|%d|%s|%s|%s|%s|%lld|%lld", r->user_id,
+	    r->target.project_id, (int)r->target.facts.side,
+	    r->target.member_org_id != NULL ? r->target.member_org_id : "",
+	    r->target.status, f->status != NULL ? f->status : "", f->type != NULL ? f->type : "",
+	    f->page, f->per_page);
+}
+
+/* The router runs this route without a request transaction (reads_on_its_own): the list
+ * runs in a read of its own as the user, after the policy has admitted them with the
+ * session and membership read in this request.  An unchanged page comes from the cache. */
 bgw_err
 h_conf_list(bgw_request *r)
 {
 	conf_filter f = {0};
 	const char *overdue = kv_get(r->query, "overdue");
+	const char *key, *kept;
 	char *text;
 	size_t len;
 	bgw_err err = request_paging(r, &f.page, &f.per_page);
@@ -128,10 +149,19 @@ h_conf_list(bgw_request *r)
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;
 	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
-	if ((err = conf_list_text(r->app->db, r->a, r->target.project_id, &f, &text, &len)) ==
+	f.read_as = r->in_transaction ? NULL : r->user_id;
+	key = list_cache_key(r, &f);
+	if ((kept = pagecache_get(r->app->pages, key, r->target.list_version, &len)) != NULL) {
+		request_reply_json_text(r, 200, kept, len);
+		return BGW_OK;
+	}
+	if ((err = conf_list_text(r->app->db, r->a, r->target.project_id, &f, &text, &len)) !=
 	    BGW_OK)
-		request_reply_json_text(r, 200, text, len);
-	return err;
+		return err;
+	if (key != NULL)
+		(void)pagecache_put(r->app->pages, key, r->target.list_version, text, len);
+	request_reply_json_text(r, 200, text, len);
+	return BGW_OK;
 }
 
 bgw_err

@@ -19,6 +19,7 @@
 #include "fields.h"
 #include "kv.h"
 #include "masterkey.h"
+#include "pagecache.h"
 #include "session.h"
 #include "target.h"
 #include "user.h"
@@ -34,6 +35,7 @@ typedef struct bgw_app {
 	masterkeys keys;             /* wrap file keys and MFA secrets; never logged */
 	blobstore *blobs;            /* where encrypted documents live */
 	struct password_list *passwords; /* the common-password list */
+	pagecache *pages;            /* list pages answered lately (h_conf_list); NULL: none */
 } bgw_app;
 
 typedef struct bgw_request {

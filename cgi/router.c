@@ -258,11 +258,22 @@ route_target_kind(const route *rt)
 	return policy_target_kind(rt->action);
 }
 
-/* A signed-in request's first round trip: BEGIN, the cookie's session (which binds its user
- * for row-level security, so the rest of the request runs as that user) and the target, in
- * one batch.  No cookie, or a stale one, leaves r->user_id NULL. */
+/* GET routes whose handler reads in round trips of its own (db_read) instead of in a
+ * request transaction: the busiest read, the confirmation list, whose BEGIN and COMMIT
+ * would cost as many round trips as its query (docs/performance.md). */
+static bool
+reads_on_its_own(const route *rt)
+{
+	return strcmp(rt->method, "GET") == 0 && rt->handler == h_conf_list;
+}
+
+/* A signed-in request's first round trip: the cookie's session (which binds its user for
+ * row-level security) and the target in one batch.  Normally with BEGIN, so the rest of the
+ * request runs in that transaction as that user; for a route that reads on its own, as one
+ * implicit transaction that ends with the batch.  No cookie, or a stale one, leaves
+ * r->user_id NULL. */
 static bgw_err
-begin_signed_in(bgw_request *r, enum policy_target_kind kind)
+begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
 {
 	const char *id = target_id(r);
 	session_auth sa;
@@ -277,9 +288,12 @@ begin_signed_in(bgw_request *r, enum policy_target_kind kind)
 	calls[n++] = session_auth_call(&sa);
 	if (id != NULL && target_statement(kind) != NULL)
 		calls[n++] = (db_call){target_statement(kind), 1, &r->path_params[0], &target_res};
-	if ((err = db_begin_with(r->app->db, r->a, calls, n)) != BGW_OK)
+	if (own_reads)
+		err = db_read(r->app->db, r->a, NULL, calls, n);
+	else if ((err = db_begin_with(r->app->db, r->a, calls, n)) == BGW_OK)
+		r->in_transaction = true;
+	if (err != BGW_OK)
 		return err;
-	r->in_transaction = true;
 	if (session_auth_result(&sa, r->session_token, &r->session, &r->user) != BGW_OK)
 		return BGW_OK; /* a stale cookie is the same as none */
 	r->user_id = r->user.id;
@@ -299,9 +313,10 @@ admit(bgw_request *r, const route *rt)
 		return err;
 	if (rt->auth == ROUTE_PUBLIC)
 		return read_input(r, rt);
-	/* The rest of the request runs in one transaction bound to the user, so row-level
-	 * security applies to the target lookup and to everything the handler does. */
-	if ((err = begin_signed_in(r, kind)) != BGW_OK)
+	/* The rest of the request runs as the user, so row-level security applies to the target
+	 * lookup and to everything the handler does: in one transaction bound to the user, or,
+	 * for a route that reads on its own, in round trips that each bind the user. */
+	if ((err = begin_signed_in(r, kind, reads_on_its_own(rt))) != BGW_OK)
 		return err;
 	if (r->user_id == NULL)
 		return BGW_E_UNAUTHENTICATED;

@@ -198,6 +198,8 @@ worker_run(const bgw_config *cfg, int listen_fd)
 	app.cfg = cfg;
 	app.arena = bgw_arena_new();
 	app.db = db_open(cfg->db, statement_tables);
+	/* NULL when turned off (page_cache_entries = 0) or out of memory: every list then runs. */
+	app.pages = pagecache_new((size_t)cfg->page_cache_entries, (size_t)cfg->page_cache_bytes);
 	if (masterkey_load_all(cfg->master_key_file, &app.keys) != BGW_OK) {
 		bgw_log(BGW_LOG_ERROR, "could not load the master keys from %s", cfg->master_key_file);
 		return 1;
@@ -240,6 +242,7 @@ worker_run(const bgw_config *cfg, int listen_fd)
 	masterkey_wipe(&app.keys);
 	blobstore_close(app.blobs);
 	password_list_free(app.passwords);
+	pagecache_free(app.pages);
 	db_close(app.db);
 	bgw_arena_free(app.arena);
 	return 0;

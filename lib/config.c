@@ -31,7 +31,7 @@ static const struct key keys[] = {
 	S(smtp_url), S(mail_from), S(base_url), Z(upload_max_bytes), Z(body_max_bytes),
 	S(master_key_file), S(blob_dir), S(blob_backend), S(azure_endpoint), S(azure_account),
 	S(azure_container), S(azure_key_file), S(lock_dir), S(operator_networks), S(srcdir),
-	I(request_timeout_ms),
+	I(request_timeout_ms), I(page_cache_entries), Z(page_cache_bytes),
 };
 
 void
@@ -58,6 +58,8 @@ config_defaults(bgw_config *c)
 	snprintf(c->operator_networks, sizeof(c->operator_networks), "127.0.0.0/8 ::1/128");
 	snprintf(c->srcdir, sizeof(c->srcdir), "%s", BGW_DATADIR);
 	c->request_timeout_ms = 30000;
+	c->page_cache_entries = 64;
+	c->page_cache_bytes = 8LL * 1024 * 1024;
 }
 
 static char *

@@ -37,6 +37,8 @@ typedef struct bgw_config {
 	char operator_networks[CONFIG_VALUE_MAX];
 	char srcdir[CONFIG_PATH_MAX];          /* where db/ and templates live */
 	int request_timeout_ms;                /* clamd / smtp socket timeouts */
+	int page_cache_entries;                /* list pages a worker keeps; 0 = none (pagecache.h) */
+	long long page_cache_bytes;            /* and their bytes at most, per worker */
 } bgw_config;
 
 /* Fill c with defaults, then read path.  Unknown keys, malformed lines and values that do

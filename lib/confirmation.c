@@ -14,6 +14,13 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The columns of a list row (conf_rows_json and conf_rows_text read them by position). */
+#define LIST_COLUMNS \
+	"c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, " \
+	"c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, " \
+	"c.shared_with_client "
+#define LIST_FROM "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+
 /* The filters of a project's list (status, type, search, overdue), for a page of it and for
  * its total alike. */
 #define CONF_LIST_WHERE \
@@ -82,26 +89,23 @@ const db_stmt stmt_confirmation[] = {
 	    "WHERE response_id = $1 ORDER BY position", 1},
 	/* One page of the list, in the index's order: reads only the rows it returns. */
 	{"conf_list",
-	    "SELECT c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, "
-	    "c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, "
-	    "c.shared_with_client "
-	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    "SELECT " LIST_COLUMNS LIST_FROM
 	    CONF_LIST_WHERE "ORDER BY c.created_at, c.id LIMIT $6::int OFFSET $7::int", 7},
+	/* conf_list without filters. */
+	{"conf_list_plain",
+	    "SELECT " LIST_COLUMNS LIST_FROM
+	    "WHERE c.project_id = $1 ORDER BY c.created_at, c.id LIMIT $2::int OFFSET $3::int", 3},
 	/* The total of the same filters, row by row (respondents, searches, overdue). */
 	{"conf_list_count",
-	    "SELECT count(*) "
-	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
-	    CONF_LIST_WHERE, 5},
+	    "SELECT count(*) " LIST_FROM CONF_LIST_WHERE, 5},
 	/* The total by status and type from the kept counts (migration 0014). */
 	{"conf_list_count_kept",
 	    "SELECT coalesce(sum(n), 0) FROM confirmation_counts "
 	    "WHERE project_id = $1 AND ($2::text IS NULL OR status = $2) "
 	    "AND ($3::text IS NULL OR type = $3)", 3},
 	{"conf_inbox",
-	    "SELECT c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, "
-	    "c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, "
-	    "c.shared_with_client, count(*) OVER (), p.id, p.name, p.client_name, f.name "
-	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    "SELECT " LIST_COLUMNS ", count(*) OVER (), p.id, p.name, p.client_name, f.name "
+	    LIST_FROM
 	    "JOIN projects p ON p.id = c.project_id JOIN organizations f ON f.id = p.audit_firm_id "
 	    "JOIN memberships m ON m.project_id = c.project_id AND m.user_id = app_user_id() "
 	    "AND m.side = 'respondent' AND m.organization_id = c.respondent_org_id "
@@ -443,7 +447,9 @@ conf_rows_text(bgw_arena *a, const PGresult *res, bool inbox, long long total, c
 	return *text != NULL ? BGW_OK : BGW_E_NOMEM;
 }
 
-/* The page of rows and the total of the same filters, in one round trip. */
+/* The page of rows and the total of the same filters, in one round trip.  The plain list
+ * (no filter: the one everybody opens) has a statement of its own that runs on a generic
+ * plan; a filtered one is planned for its values, which may pick another index. */
 static bgw_err
 list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
     PGresult **res, long long *total)
@@ -451,18 +457,30 @@ list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *
 	char limit[24], offset[24];
 	const char *p[7] = {project_id, f->status, f->type, f->q, f->overdue ? "true" : "false",
 		limit, offset};
+	const char *plain_p[3] = {project_id, limit, offset};
+	const bool plain = f->status == NULL && f->type == NULL && f->q == NULL && !f->overdue;
 	/* The kept counts know status and type only; a search or "overdue" counts rows. */
 	const bool kept = f->sees_all && f->q == NULL && !f->overdue;
 	PGresult *count;
 	const db_call calls[] = {
+		{"db_generic_plans", 0, NULL, NULL},
+		{"conf_list_plain", 3, plain_p, res},
+		{"db_auto_plans", 0, NULL, NULL},
 		{"conf_list", 7, p, res},
 		{kept ? "conf_list_count_kept" : "conf_list_count", kept ? 3 : 5, p, &count},
 	};
+	const db_call *first = plain ? &calls[0] : &calls[3];
+	const size_t n = plain ? 3 : 1;
+	db_call batch[4];
 	bgw_err err;
 
+	memcpy(batch, first, n * sizeof(*batch));
+	batch[n] = calls[4];
 	snprintf(limit, sizeof(limit), "%lld", f->per_page);
 	snprintf(offset, sizeof(offset), "%lld", (f->page - 1) * f->per_page);
-	if ((err = db_exec_batch(db, a, calls, 2)) != BGW_OK)
+	err = f->read_as != NULL ? db_read(db, a, f->read_as, batch, n + 1) :
+	    db_exec_batch(db, a, batch, n + 1);
+	if (err != BGW_OK)
 		return err;
 	*total = db_int(count, 0, 0);
 	return BGW_OK;

@@ -45,6 +45,9 @@ typedef struct conf_filter {
 	/* The user sees every confirmation of the project (audit or client side): the total
 	 * may then come from the kept counts instead of counting rows. */
 	bool sees_all;
+	/* NULL: the list runs in the caller's transaction.  A user id: in a read of its own as
+	 * that user (db_read), for a caller that holds no transaction. */
+	const char *read_as;
 } conf_filter;
 
 /* The project's confirmations the user may see: {items, total}. */

@@ -60,6 +60,12 @@ static const db_stmt db_internal[] = {
 	/* NULL for a transaction that wrote nothing: no id is assigned just to ask. */
 	{"db_xact_id", "SELECT pg_current_xact_id_if_assigned()::text", 0},
 	{"db_xact_status", "SELECT pg_xact_status($1::xid8)", 1},
+	/* For the statements that follow, until db_auto_plans or the end of the transaction:
+	 * the plan made once per connection instead of one per call.  PostgreSQL keeps planning
+	 * a statement whose LIMIT is a parameter at every call (a custom plan always looks
+	 * cheaper than a generic one that cannot know the LIMIT). */
+	{"db_generic_plans", "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)", 0},
+	{"db_auto_plans", "SELECT set_config('plan_cache_mode', 'auto', true)", 0},
 	{NULL, NULL, 0},
 };
 
@@ -488,6 +494,26 @@ db_begin_with(bgw_db *db, bgw_arena *a, const db_call *calls, size_t n)
 	if (e != BGW_OK)
 		db_rollback(db);
 	return e;
+}
+
+bgw_err
+db_read(bgw_db *db, bgw_arena *a, const char *user_id, const db_call *calls, size_t n)
+{
+	const char *params[] = {user_id};
+	db_call all[DB_READ_MAX + 1] = {{"db_set_user", 1, params, NULL}};
+	const size_t first = user_id != NULL ? 1 : 0;
+	bgw_err e;
+
+	if (n > DB_READ_MAX)
+		return BGW_E_INTERNAL;
+	if ((e = db_ensure(db)) != BGW_OK)
+		return e;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		bgw_log(BGW_LOG_ERROR, "db_read inside an open transaction");
+		return BGW_E_INTERNAL;
+	}
+	memcpy(all + first, calls, n * sizeof(*calls));
+	return db_exec_batch(db, a, all, first + n);
 }
 
 static long long

@@ -71,6 +71,15 @@ bgw_err db_begin(bgw_db *db, const char *user_id);
 #define DB_BEGIN_WITH_MAX 4
 bgw_err db_begin_with(bgw_db *db, bgw_arena *a, const db_call *calls, size_t n);
 
+/* A read that needs no BEGIN and COMMIT of its own: up to DB_READ_MAX calls in one round
+ * trip, run by PostgreSQL as one implicit transaction (everything up to a pipeline's Sync),
+ * with user_id, when not NULL, bound first as db_begin binds it.  The binding, and any
+ * set_config(..., true) of the calls, end with the round trip.  Reconnects first if needed
+ * (db_ensure).  Results and errors as db_exec_batch; BGW_E_INTERNAL inside an open
+ * transaction, whose statements belong in db_exec_batch. */
+#define DB_READ_MAX 6
+bgw_err db_read(bgw_db *db, bgw_arena *a, const char *user_id, const db_call *calls, size_t n);
+
 /* COMMIT; on error the transaction is rolled back and the mapped error returned.  When the
  * answer to COMMIT is lost with the connection, the commit may have happened: db_commit
  * then reconnects and asks PostgreSQL (pg_xact_status) for up to 15 s, and answers BGW_OK

@@ -13,7 +13,8 @@
 
 const db_stmt stmt_target[] = {
 	{"target_project",
-	    "SELECT " MEMBER_COLUMNS "FROM projects p " MEMBER_JOIN "WHERE p.id = $1", 1},
+	    "SELECT " MEMBER_COLUMNS ", p.list_version::text FROM projects p " MEMBER_JOIN
+	    "WHERE p.id = $1", 1},
 	{"target_confirmation",
 	    "SELECT " MEMBER_COLUMNS ", c.id, c.status, c.respondent_org_id = m.organization_id, "
 	    "c.sent_at IS NOT NULL, c.shared_with_client "
@@ -80,6 +81,8 @@ target_from_result(const PGresult *res, enum policy_target_kind kind, bgw_target
 	out->facts.code_locked = is_true(res, 5);
 	out->member_org_id = db_isnull(res, 0, 6) ? NULL : db_value(res, 0, 6);
 	out->facts.mfa_required = is_true(res, 7);
+	if (kind == TARGET_PROJECT || kind == TARGET_MEMBER)
+		out->list_version = db_value(res, 0, 8);
 	if (kind == TARGET_CONFIRMATION || kind == TARGET_DOCUMENT) {
 		out->confirmation_id = db_isnull(res, 0, 8) ? NULL : db_value(res, 0, 8);
 		if (out->confirmation_id != NULL) {

@@ -13,6 +13,7 @@ typedef struct bgw_target {
 	const char *confirmation_id;  /* NULL unless the target is or belongs to one */
 	const char *member_org_id;    /* the user's organisation in the project (respondents) */
 	const char *status;           /* the confirmation's status, or the project's */
+	const char *list_version;     /* a project target: its list's version (migration 0015) */
 } bgw_target;
 
 /* Load the target of kind named by id for the user bound to the transaction.  A target that

@@ -399,8 +399,9 @@ static const db_stmt table_b[] = {
 };
 static const db_stmt *const tables[] = {table_a, table_b, NULL};
 #define TABLE_STMTS 3
-/* db_begin, db_commit, db_rollback, db_set_user, db_xact_id, db_xact_status */
-#define INTERNAL_STMTS 6
+/* db_begin, db_commit, db_rollback, db_set_user, db_xact_id, db_xact_status,
+ * db_generic_plans, db_auto_plans */
+#define INTERNAL_STMTS 8
 
 static int
 table_nparams(const char *name)
@@ -752,6 +753,46 @@ batch_runs_in_one_round_trip(void **state)
 	assert_int_equal(m.execs, 5);
 }
 
+/* A read of its own: the user bound first and the calls after it, in one round trip and
+ * no BEGIN or COMMIT; refused inside a transaction, whose statements it would not join. */
+static void
+read_binds_user_without_begin(void **state)
+{
+	struct fixture *fx = *state;
+	const char *one[] = {"a"};
+	PGresult *r1 = NULL;
+	const db_call calls[] = {{"s_one", 1, one, &r1}, {"s_two", 0, NULL, NULL}};
+	const db_call too_many[DB_READ_MAX + 1] = {{"s_two", 0, NULL, NULL}};
+
+	/* Connects if needed, like db_begin. */
+	assert_int_equal(db_read(fx->db, fx->a, "user-7", calls, 2), BGW_OK);
+	assert_int_equal(m.connects, 1);
+	assert_int_equal(m.round_trips, 1);
+	assert_int_equal(m.execs, 3); /* db_set_user, s_one, s_two: no db_begin */
+	assert_string_equal(m.last_name, "s_two");
+	assert_non_null(r1);
+	assert_int_equal(m.txn, PQTRANS_IDLE);
+	/* The binding is db_set_user with the user (the calls come after it). */
+	assert_int_equal(db_read(fx->db, fx->a, "user-7", calls, 0), BGW_OK);
+	assert_int_equal(m.execs, 4);
+	assert_string_equal(m.last_name, "db_set_user");
+	assert_string_equal(m.last_param, "user-7");
+
+	/* Without a user: the calls alone (the session statement binds the user itself). */
+	assert_int_equal(db_read(fx->db, fx->a, NULL, calls, 1), BGW_OK);
+	assert_int_equal(m.execs, 5);
+	assert_string_equal(m.last_name, "s_one");
+	assert_string_equal(m.last_param, "a");
+
+	assert_int_equal(db_read(fx->db, fx->a, NULL, too_many, DB_READ_MAX + 1), BGW_E_INTERNAL);
+	assert_int_equal(m.execs, 5);
+
+	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
+	assert_int_equal(db_read(fx->db, fx->a, "user-7", calls, 2), BGW_E_INTERNAL);
+	assert_int_equal(m.execs, 6); /* only the BEGIN */
+	db_rollback(fx->db);
+}
+
 /* A COMMIT whose answer is lost may have happened: the outcome is asked of PostgreSQL
  * once it answers again, so that a 503 ("nothing was stored") is never said of stored
  * work, and stored work is not reported as failed. */
@@ -847,6 +888,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(commit_refuses_failed_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(batch_runs_in_one_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_binds_user_without_begin, setup, teardown),
 		cmocka_unit_test_setup_teardown(lost_commit_answer_is_resolved, setup, teardown),
 		cmocka_unit_test_setup_teardown(parameters_never_logged, setup, teardown),
 	};
