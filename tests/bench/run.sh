@@ -314,15 +314,16 @@ answer_measure() {
 		wrk_run "$port" "$DURATION" "$CONNECTIONS"
 }
 
-# A 20 MiB upload (random bytes: clamd finds nothing) against raw clamd INSTREAM of the same
+# A 20 MiB upload (a PDF by its magic, random bytes behind it: clamd finds nothing, and the
+# type check, which judges content, accepts it) against raw clamd INSTREAM of the same
 # bytes; MB/s = rps * size.
 scenario_upload() {
-	local file="$WORK/upload.bin" body="$WORK/upload.multipart" boundary st
-	head -c "$UPLOAD_BYTES" /dev/urandom >"$file"
+	local file="$WORK/upload.pdf" body="$WORK/upload.multipart" boundary st
+	{ printf '%%PDF-1.7\n'; head -c "$((UPLOAD_BYTES - 9))" /dev/urandom; } >"$file"
 	boundary="bench$(openssl rand -hex 12)"
 	{
-		printf -- '--%s\r\nContent-Disposition: form-data; name="file"; filename="bench.bin"\r\n' "$boundary"
-		printf 'Content-Type: application/octet-stream\r\n\r\n'
+		printf -- '--%s\r\nContent-Disposition: form-data; name="file"; filename="bench.pdf"\r\n' "$boundary"
+		printf 'Content-Type: application/pdf\r\n\r\n'
 		cat "$file"
 		printf '\r\n--%s--\r\n' "$boundary"
 	} >"$body"
@@ -408,7 +409,9 @@ RSS_CHUNK_SECONDS=20
 scenario_rss() {
 	local master before after paths total=0 errors=0 secs=0
 	master=$(cat "$BGW_PID_DIR/bgw-fcgi.pid")
+	# The list too: its kept pages (lib/pagecache.c) are the one thing a worker holds on to.
 	paths="/api/v1/confirmations/$CID /api/v1/projects /api/v1/session /api/v1/inbox?per_page=50"
+	paths="$paths /api/v1/projects/$PID_/confirmations?per_page=50"
 	BENCH_PATHS=$paths BENCH_COOKIE=$AUDIT_COOKIE \
 		wrk_run "$BGW_BENCH_NOWAF_PORT" "$RSS_CHUNK_SECONDS" "$CONNECTIONS"
 	before=$(worker_rss "$master")
