@@ -85,17 +85,18 @@ find(pagecache *c, const char *key, uint64_t h)
 	return NULL;
 }
 
-/* The least recently used slot that holds an entry, other than keep; NULL if none. */
+/* The least recently used slot that holds an entry, other than slot number keep (pass
+ * c->nslots to keep none); NULL if there is none. */
 static entry *
-oldest(pagecache *c, const entry *keep)
+oldest(pagecache *c, size_t keep)
 {
 	entry *best = NULL;
 
 	for (size_t i = 0; i < c->nslots; i++) {
-		entry *e = &c->slots[i];
-
-		if (e->key != NULL && e != keep && (best == NULL || e->used < best->used))
-			best = e;
+		if (i == keep || c->slots[i].key == NULL)
+			continue;
+		if (best == NULL || c->slots[i].used < best->used)
+			best = &c->slots[i];
 	}
 	return best;
 }
@@ -127,7 +128,7 @@ slot_for(pagecache *c, const char *key, uint64_t h)
 	for (size_t i = 0; i < c->nslots; i++)
 		if (c->slots[i].key == NULL)
 			return &c->slots[i];
-	return oldest(c, NULL);
+	return oldest(c, c->nslots);
 }
 
 bool
@@ -143,7 +144,8 @@ pagecache_put(pagecache *c, const char *key, const char *version, const char *bo
 	h = hash_of(key);
 	e = slot_for(c, key, h);
 	drop(c, e);
-	while (c->bytes + len > c->max_bytes && (victim = oldest(c, e)) != NULL)
+	while (c->bytes + len > c->max_bytes &&
+	    (victim = oldest(c, (size_t)(e - c->slots))) != NULL)
 		drop(c, victim);
 	k = strdup(key);
 	v = strdup(version);
