@@ -6,7 +6,7 @@
 #
 # Measured on this 2-core machine: grep <1 s, cppcheck ~10-45 s, clang-tidy ~15-35 s (the
 # range is other load), hardening <1 s, testssl.sh protocols + every cipher ~1-3 min, the WAF
-# cases ~20 s, sqlmap at level 1 on five routes ~1.5 min, the whole CRS regression corpus
+# cases ~20 s, sqlmap at level 1 on six routes ~1 min, the whole CRS regression corpus
 # ~75 s.  --deep changes only sqlmap: level 3 on every parameterised route (long: see
 # docs/security.md).
 #
@@ -14,7 +14,12 @@
 # BGW_BUILD_DIR, BGW_CA_CERT, BGW_DEEP; BGW_HARDENED_BUILD_DIR (a build without sanitizers,
 # whose binaries the hardening check reads and whose objects route_fields.c links against);
 # BGW_NOWAF_URL (the WAF-off server, nginx/security.conf.in); BGW_CRS_CORPUS (the CRS
-# source tree dev's crs_corpus fetched).
+# source tree dev's crs_corpus fetched).  Optional: BGW_SECURITY_CHECKS (which checks, see
+# the end), BGW_SQLMAP_ONLY (a regex: which sqlmap targets, see check_sqlmap).
+#
+# Self-tests: the banned-calls grep must find a planted canary line per banned pattern,
+# and the hardening check must tell a hardened canary binary from an unhardened one,
+# before either judges the tree (a check that cannot fail proves nothing).
 set -uo pipefail
 
 SRC=${BGW_SRCDIR:?run through ./dev test security}
@@ -36,23 +41,76 @@ result() { # result NAME STATUS SUMMARY
 # early-exit comparison (memcmp/bcmp) of anything named like a secret, anywhere in our C.
 # PQexec is allowed with a string literal only; reviewed exceptions, each with its reason,
 # are in banned-allow.txt as "path|source line" (whitespace squeezed).
-check_banned() {
-	local hits allow
+#
+# banned_grep ROOT DIR...: the hits under ROOT's DIRs ("path:line:text", path as grep gives
+# it), comments and allowed lines left out.  One function for the self-test and the scan.
+banned_grep() {
+	local root=$1 allow
+	shift
 	allow=$(grep -vE '^[[:space:]]*(#|$)' "$HERE/banned-allow.txt" | cut -d'|' -f1,2)
-	hits=$(grep -rnE --include='*.c' --include='*.h' \
+	grep -rnE --include='*.c' --include='*.h' \
 		-e '\b(system|popen|rand|srand|random|drand48|rand_r)[[:space:]]*\(' \
 		-e 'XML_PARSE_NOENT|XML_PARSE_DTDLOAD' \
 		-e '\bPQexec[[:space:]]*\([^,]*,[[:space:]]*[^"[:space:]]' \
 		-e '\bPQexecParams[[:space:]]*\(' \
-		-e '\b(memcmp|bcmp)[[:space:]]*\([^;]*[^a-z](token|secret|key|mac|hash|tag|code|password|passwd|otp|csrf|digest|sig|seal)s?[^a-z]' \
-		"$SRC/lib" "$SRC/cgi" "$SRC/tools" |
+		-e '\b(memcmp|bcmp)[[:space:]]*\(([^;]*[^a-z_])?(token|secret|key|mac|hash|tag|code|password|passwd|otp|csrf|digest|sig|seal)s?[^a-z]' \
+		"$@" |
 		grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/?\*|//)' |
 		while IFS= read -r h; do
 			local f=${h%%:*} t
 			t=$(echo "$h" | cut -d: -f3- | tr -s ' \t' ' ' | sed 's/^ //;s/ $//')
-			grep -qxF "${f#"$SRC"/}|$t" <<<"$allow" || echo "$h"
-		done || true)
-	if [ -z "$hits" ]; then result banned-calls 0 "0 hits in lib/ cgi/ tools/"
+			grep -qxF "${f#"$root"/}|$t" <<<"$allow" || echo "$h"
+		done || true
+}
+
+# The self-test: a canary file with one line per banned pattern, in a temporary tree laid
+# out like ours, must give one hit per line (a grep that silently matches nothing, after an
+# edit of a pattern or of grep's options, would otherwise pass every tree).  Each line's
+# first word names what it plants.
+BANNED_CANARY='system: int a = system(cmd);
+popen: FILE *b = popen(cmd, "r");
+rand: int c = rand();
+srand: srand(seed);
+random: long d = random();
+drand48: double e = drand48();
+rand_r: int g = rand_r(&seed);
+XML_PARSE_NOENT: int h = XML_PARSE_NOENT;
+XML_PARSE_DTDLOAD: int i = XML_PARSE_DTDLOAD;
+PQexec: PGresult *j = PQexec(conn, query);
+PQexecParams: PGresult *k = PQexecParams(conn, "SELECT $1", 1, NULL, v, NULL, NULL, 0);
+memcmp-token: int l = memcmp(a, token, n);
+memcmp-secret: int m = memcmp(secret, b, n);
+bcmp-mac: int o = bcmp(mac, expected, 32);'
+banned_selftest() {
+	local tmp miss="" name line
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/lib"
+	while IFS= read -r line; do
+		echo "${line#*: }"
+	done <<<"$BANNED_CANARY" >"$tmp/lib/canary.c"
+	# Lines the grep must NOT report: comments, a literal PQexec (the allowed form), and a
+	# word that merely contains a banned name.
+	printf '%s\n' '/* system(cmd) in a comment */' '// rand() in a comment' \
+		'PGresult *p = PQexec(conn, "BEGIN");' 'int q = operand(x);' >>"$tmp/lib/canary.c"
+	local hits
+	hits=$(banned_grep "$tmp" "$tmp/lib" | cut -d: -f3-)
+	while IFS= read -r line; do
+		name=${line%%: *}
+		grep -qxF -- "${line#*: }" <<<"$hits" || miss+=" $name"
+	done <<<"$BANNED_CANARY"
+	local extra
+	extra=$(($(grep -c . <<<"$hits") - $(grep -c . <<<"$BANNED_CANARY")))
+	rm -rf "$tmp"
+	if [ -n "$miss" ]; then echo "banned-calls grep missed the planted${miss}"; return 1; fi
+	if [ "$extra" != 0 ]; then echo "banned-calls grep reported $extra line(s) that are not banned calls"; return 1; fi
+	return 0
+}
+
+check_banned() {
+	local hits why
+	if ! why=$(banned_selftest); then result banned-calls 1 "$why"; return; fi
+	hits=$(banned_grep "$SRC" "$SRC/lib" "$SRC/cgi" "$SRC/tools")
+	if [ -z "$hits" ]; then result banned-calls 0 "0 hits in lib/ cgi/ tools/ (self-test: $(grep -c . <<<"$BANNED_CANARY") planted calls found)"
 	else echo "$hits" | sed "s|$SRC/||" >&2; result banned-calls 1 "$(echo "$hits" | wc -l) hits"; fi
 }
 
@@ -105,26 +163,56 @@ check_clang_tidy() {
 # Every installed program of the build without sanitizers (ASan excludes _FORTIFY_SOURCE):
 # PIE (ELF type DYN with DF_1_PIE), full RELRO (GNU_RELRO segment and BIND_NOW), stack
 # protector (__stack_chk_fail imported) and _FORTIFY_SOURCE=2 (a __*_chk function imported).
+# hardening_why BIN: what BIN lacks (" not-PIE no-RELRO ..."), empty when nothing.
+hardening_why() {
+	local bin=$1 why="" hdr dyn seg syms
+	# Captured first: grep -q on a pipe would end readelf early (SIGPIPE, and pipefail).
+	hdr=$(readelf -h "$bin"); dyn=$(readelf -d "$bin"); seg=$(readelf -lW "$bin")
+	syms=$(readelf --dyn-syms -W "$bin")
+	grep -q 'Type:[[:space:]]*DYN' <<<"$hdr" || why+=" not-PIE"
+	grep -q 'FLAGS_1.*PIE' <<<"$dyn" || why+=" no-DF_1_PIE"
+	grep -q 'GNU_RELRO' <<<"$seg" || why+=" no-RELRO"
+	grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' <<<"$dyn" || why+=" no-BIND_NOW"
+	grep -q '__stack_chk_fail' <<<"$syms" || why+=" no-stack-protector"
+	grep -qE '__[a-z_]+_chk(@|[[:space:]]|$)' <<<"$syms" || why+=" no-FORTIFY"
+	echo "$why"
+}
+
+# The self-test: the same small program built with and without the hardening flags must
+# pass and be flagged for every property respectively (a check that reads nothing, after a
+# readelf or grep change, would otherwise pass every binary).
+HARDENING_CANARY='#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv) { char b[64]; strcpy(b, argc > 1 ? argv[1] : "x"); printf("%s\n", b); return 0; }'
+hardening_selftest() {
+	local tmp why want=" not-PIE no-DF_1_PIE no-RELRO no-BIND_NOW no-stack-protector no-FORTIFY"
+	tmp=$(mktemp -d)
+	echo "$HARDENING_CANARY" >"$tmp/c.c"
+	if ! gcc -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -pie -Wl,-z,relro,-z,now \
+		"$tmp/c.c" -o "$tmp/good" 2>"$tmp/log" ||
+		! gcc -O0 -U_FORTIFY_SOURCE -fno-stack-protector -fno-PIE -no-pie -Wl,-z,norelro,-z,lazy \
+		"$tmp/c.c" -o "$tmp/bad" 2>>"$tmp/log"; then
+		cat "$tmp/log" >&2; rm -rf "$tmp"; echo "could not build the canary binaries"; return 1
+	fi
+	why=$(hardening_why "$tmp/good")
+	[ -z "$why" ] || { rm -rf "$tmp"; echo "the hardened canary was flagged:$why"; return 1; }
+	why=$(hardening_why "$tmp/bad")
+	rm -rf "$tmp"
+	[ "$why" = "$want" ] || { echo "the unhardened canary was flagged only for:${why:- nothing}"; return 1; }
+}
+
 check_hardening() {
 	local dir=${BGW_HARDENED_BUILD_DIR:-} bin bad=0 n=0 why
+	if ! why=$(hardening_selftest); then result hardening 1 "self-test: $why"; return; fi
 	if [ -z "$dir" ] || [ ! -d "$dir" ]; then result hardening 1 "no hardened build"; return; fi
 	for bin in "$dir/cgi/bgw-fcgi" "$dir"/tools/bgw-*; do
 		[ -f "$bin" ] && [ -x "$bin" ] || continue
-		n=$((n + 1)); why=""
-		# Captured first: grep -q on a pipe would end readelf early (SIGPIPE, and pipefail).
-		local hdr dyn seg syms
-		hdr=$(readelf -h "$bin"); dyn=$(readelf -d "$bin"); seg=$(readelf -lW "$bin")
-		syms=$(readelf --dyn-syms -W "$bin")
-		grep -q 'Type:[[:space:]]*DYN' <<<"$hdr" || why+=" not-PIE"
-		grep -q 'FLAGS_1.*PIE' <<<"$dyn" || why+=" no-DF_1_PIE"
-		grep -q 'GNU_RELRO' <<<"$seg" || why+=" no-RELRO"
-		grep -qE 'BIND_NOW|FLAGS.*\bNOW\b' <<<"$dyn" || why+=" no-BIND_NOW"
-		grep -q '__stack_chk_fail' <<<"$syms" || why+=" no-stack-protector"
-		grep -qE '__[a-z_]+_chk(@|[[:space:]]|$)' <<<"$syms" || why+=" no-FORTIFY"
+		n=$((n + 1))
+		why=$(hardening_why "$bin")
 		if [ -n "$why" ]; then bad=$((bad + 1)); echo "${bin#"$SRC"/}:$why" >&2; fi
 	done
 	[ "$n" -gt 0 ] || bad=1
-	result hardening "$bad" "$n binaries, $bad without PIE/full RELRO/stack protector/FORTIFY"
+	result hardening "$bad" "$n binaries, $bad without PIE/full RELRO/stack protector/FORTIFY (self-test: canaries told apart)"
 }
 
 # --- 5. TLS: only 1.2 and 1.3, AEAD suites only -----------------------------------------
@@ -173,7 +261,11 @@ check_waf_benign() {
 # declared body fields come from the route table itself (route_fields.c, linked against the
 # hardened build's objects), real ids and a session from sqlmap-seed.mjs; sqlmap_check.py
 # says which inputs are tested and how a target passes.  Quick: level 1 on a few routes of
-# each input kind; --deep: level 3 on every parameterised route.
+# each input kind; --deep: level 3 on every parameterised route (operator routes as an
+# operator, answer routes as the respondent, multipart and CSV bodies included).  Both fail
+# if a route has no target and no written reason (sqlmap_check.py's NO_INPUT).
+# BGW_SQLMAP_ONLY=REGEX runs only the targets whose "METHOD /pattern" matches (e.g. to try
+# new targets at level 3 without the hour-long sweep); the coverage checks still see all.
 check_sqlmap() {
 	local dir="$OUT/sqlmap" mode=quick hard=${BGW_HARDENED_BUILD_DIR:-} rc=0 libs cflags
 	[ "${BGW_DEEP:-0}" = 1 ] && mode=deep

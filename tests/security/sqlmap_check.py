@@ -9,10 +9,26 @@ NOWAF_URL: the test stack's WAF-off server (nginx/security.conf.in), whose acces
 ACCESS_LOG counts what sqlmap really sent.
 
 Every value sqlmap may change carries a '*' marker: the path ids (a real id before the
-marker), the query parameters the code reads, and each declared JSON or form field.  quick
-runs level 1 on QUICK (a path id, query filters, JSON bodies, an HTML form body); deep
-runs level 3 on every parameterised route.  --dbms PostgreSQL: the back end
-is known, and the other engines' payloads only cost time.
+marker), the query parameters the code reads, each declared JSON or form field, the fields
+the page handlers read from their forms themselves (FORMS), and the user text inside
+streamed bodies (STREAMS: multipart uploads' file names, the cells of an imported CSV).
+quick runs level 1 on QUICK (a path id, query filters, JSON bodies, an HTML form body, a
+multipart upload); deep runs level 3 on every parameterised route.  --dbms PostgreSQL: the
+back end is known, and the other engines' payloads only cost time.
+
+Sessions: the audit firm's admin for most routes; the operator (signed in with MFA, from
+127.0.0.1, inside the test stack's operator_networks) for the operator routes; the sent
+confirmation's respondent admin for the answer routes (RESPONDENT).
+
+No route escapes silently: a route left without a target must be listed in NO_INPUT with
+the reason; a page route with a form body must be in FORMS or NO_FORM_FIELDS; a streamed
+route must be in STREAMS; and every form field name the page handlers read (cgi/page_*.c)
+must be sent by some FORMS body.  Otherwise the check fails, in quick mode too.
+
+BGW_SQLMAP_ONLY=REGEX (environment): run only the targets whose "METHOD /pattern"
+matches REGEX (re.search), in either mode; the coverage checks above still run on every
+route.  For trying new targets without the hour-long deep sweep, e.g.
+  BGW_SQLMAP_ONLY='documents|import|/answer|/response$|operator' ./dev test --deep security
 
 Pass: for every target sqlmap ends with "all tested parameters do not appear to be
 injectable", reports no injection point, and the access log grew by at least MIN_REQUESTS
@@ -48,8 +64,10 @@ QUERY = {
     "/api/v1/confirmations/{}/comments": PAGING,
     "/confirmations/{}": {"next": "/projects"},
     "/login": {"next": "/projects", "lang": "en"},
-    "/help": {"reference": "REF-1"},
+    "/verify": {"reference": "@reference"},
     "/invitation": {"token": "abc"},
+    "/password-reset": {"token": "abc"},
+    "/projects/{}/access": {"next": "/projects"},
 }
 
 # The quick run: one of each kind of input, on routes that change nothing lasting.
@@ -59,6 +77,7 @@ QUICK = [
     ("PATCH", "/api/v1/projects/{}/reminders"),      # a JSON body of integers
     ("POST", "/api/v1/confirmations/{}/addressee"),  # JSON strings (email, name)
     ("POST", "/projects"),                            # an HTML form body
+    ("POST", "/api/v1/confirmations/{}/documents"),  # a multipart upload's file name
 ]
 # Not in the quick run: the sign-in routes (every request hashes a password: ~2.5 s each
 # under ASan here, minutes for one route); --deep tests them.
@@ -72,19 +91,138 @@ BODIES = {
         "items": [{"label": "Current account", "reference": "001", "currency": "JPY",
                    "amount": "1250000"}]},
     ("PATCH", "/api/v1/confirmations/{}"): {"due_date": "2026-05-31", "as_of": "2026-03-31"},
-    # HTML forms: the page handlers validate their forms themselves (cgi/page_*.c).
-    ("POST", "/projects"): {"name": "Sample", "client_name": "Sample Co", "period_end": "2026-03-31"},
+    # The respondent's answer (RESPONDENT): disagreeing without an amount, so that no request
+    # sqlmap makes can answer the confirmation and end the route for the rest of the run.
+    ("POST", "/api/v1/confirmations/{}/response"): {
+        "items": [{"item_id": "@sent_item_id", "agrees": False, "amount": "", "note": "Differs"}],
+        "extra_items": [{"label": "Deposit", "currency": "JPY", "amount": "100", "note": "n"}],
+        "responder": {"name": "Clerk", "title": "Manager"}},
+}
+
+# The forms of the page routes (BODY_FORM; the page handlers read and validate them
+# themselves, cgi/page_*.c): realistic values, each marked.  "@name" is the seed's value.
+CONF_FORM = {"type": "bank", "form": "positive", "as_of": "2026-03-31",
+             "due_date": "2026-04-30", "respondent.organization": "Sample Bank",
+             "respondent.email": "bank@example.com", "respondent.name": "Clerk",
+             "items[0].label": "Current account", "items[0].reference": "001",
+             "items[0].currency": "JPY", "items[0].amount": "1250000"}
+REASON = {"reason": "Not needed"}
+FORMS = {
+    ("POST", "/login"): {"email": "@login.email", "password": "@login.password", "otp": "123456"},
+    ("POST", "/projects"): {"name": "Sample", "client_name": "Sample Co",
+                            "period_end": "2026-03-31", "retention_days": "3650"},
+    ("POST", "/projects/{}/access"): {"code": "ABCD-EFGH", "next": "/projects"},
+    ("POST", "/projects/{}/authorize"): {"cid": "@confirmation_id"},
+    ("POST", "/confirmations/{}/return"): REASON,
+    ("POST", "/confirmations/{}/refuse"): REASON,
+    ("POST", "/confirmations/{}/decline"): REASON,
+    ("POST", "/confirmations/{}/ask-again"): REASON,
+    ("POST", "/confirmations/{}/cancel"): REASON,
+    ("POST", "/confirmations/{}/send-back"): REASON,
     ("POST", "/confirmations/{}/address-check"): {"method": "phone", "note": "Called the branch"},
+    ("POST", "/confirmations/{}/approve"): {"approver_name": "Clerk", "approver_title": "Manager"},
     ("POST", "/confirmations/{}/review"): {"result": "agreed", "note": "Agreed"},
-    ("POST", "/confirmations/{}/comments"): {"body": "A comment"},
+    ("POST", "/confirmations/{}/resolve"): {"note": "Timing", "kind": "timing",
+                                            "currency": "JPY", "amount": "100",
+                                            "item_note": "In transit"},
+    ("POST", "/confirmations/{}/close"): {"alternative_procedures": "Vouched to receipts"},
+    ("POST", "/confirmations/{}/share"): {"with_client": "true"},
+    ("POST", "/projects/{}/confirmations/new"): CONF_FORM,
+    ("POST", "/confirmations/{}/edit"): CONF_FORM,
+    ("POST", "/confirmations/{}/comments"): {"body": "A comment", "thread": "audit_client"},
+    # As /api/v1/.../response above: never a complete answer.
+    ("POST", "/confirmations/{}/answer"): {
+        "items[0].item_id": "@sent_item_id", "items[0].agrees": "false", "items[0].amount": "",
+        "items[0].note": "Differs", "extra_items[0].label": "Deposit",
+        "extra_items[0].currency": "JPY", "extra_items[0].amount": "100",
+        "extra_items[0].note": "n", "responder.name": "Clerk", "responder.title": "Manager"},
+    ("POST", "/invitations/accept"): {"token": "abc", "name": "Sample", "password": "Sample-pass-1"},
+    ("POST", "/password-reset"): {"email": "someone@example.com"},
+    ("POST", "/password-reset/complete"): {"token": "abc", "password": "Sample-pass-1"},
+    # A wrong current password: the account's password never changes.
+    ("POST", "/me/password"): {"current_password": "Wrong-pass-1", "new_password": "Sample-pass-2"},
+    ("POST", "/me/mfa/verify"): {"otp": "123456"},
+    ("POST", "/me/mfa/disable"): {"password": "Wrong-pass-1", "otp": "123456"},
     ("POST", "/projects/{}/members"): {"email": "new@example.com", "side": "client",
                                        "organization": "Sample Co", "admin": "false"},
 }
+# Page routes whose form carries nothing but csrf_token (checked by the router against the
+# session, never in SQL): their path ids are still tested.
+NO_FORM_FIELDS = {
+    ("POST", "/logout"), ("POST", "/projects/{}/complete"), ("POST", "/me/mfa"),
+    ("POST", "/confirmations/{}/submit"), ("POST", "/confirmations/{}/authorize"),
+    ("POST", "/confirmations/{}/send"), ("POST", "/confirmations/{}/remind"),
+    ("POST", "/projects/{}/members/{}/remove"), ("POST", "/projects/{}/members/{}/unlock"),
+    ("POST", "/projects/{}/access-code"),
+    ("POST", "/operator/users/{}/lock"), ("POST", "/operator/users/{}/unlock"),
+}
 
-# Routes that would end the session or the test data for every later target run last;
-# operator routes are refused to the audit admin before any parameter is read, so sqlmap
-# could learn nothing there (their ids are the same users table as /api/v1/users/{}).
-LAST = [re.compile(r"^(POST /api/v1/projects/\{\}/complete|POST /projects/\{\}/complete|"
+# Streamed bodies (BODY_STREAM), which neither the route table nor the router reads:
+# (content type, body) with '*' markers.  A multipart file name is stored (documents.name)
+# and the imported CSV's cells become confirmations; the file's bytes go to the blob store,
+# not to SQL.  The page forms put csrf_token (the session's, unmarked) before the file, as
+# the browser does.  "@name" is the seed's value.  sqlmap keeps these markers (its own
+# multipart processing only marks fields when none are given) and runs with
+# --skip-urlencode and our Content-Type, whose boundary it would otherwise drop.
+BOUNDARY = "bgwsqlmap7MA4YWxkTrZu0gW"
+PDF = "%PDF-1.4\n%%EOF\n"
+CSV_HEAD = ("group,type,form,respondent_organization,respondent_email,respondent_name,"
+            "as_of,due_date,label,reference,currency,amount\r\n")
+CSV_ROW = ("1,bank*,positive*,Sample Bank*,bank@example.com*,Clerk*,2026-03-31*,2026-04-30*,"
+           "Current account*,001*,JPY*,1250000*\r\n")
+
+
+def multipart(parts):
+    """A multipart/form-data body of (name, filename or None, content type or None, value)."""
+    out = []
+    for name, filename, ctype, value in parts:
+        out.append(f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"" +
+                   (f"; filename=\"{filename}\"" if filename is not None else "") + "\r\n" +
+                   (f"Content-Type: {ctype}\r\n" if ctype else "") + f"\r\n{value}\r\n")
+    return "".join(out) + f"--{BOUNDARY}--\r\n"
+
+
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+UPLOAD = (MULTIPART, multipart([("file", "scan.pdf*", "application/pdf", PDF)]))
+STREAMS = {
+    ("POST", "/api/v1/projects/{}/documents"): UPLOAD,
+    ("POST", "/api/v1/confirmations/{}/documents"): UPLOAD,
+    ("POST", "/confirmations/{}/documents"): (MULTIPART, multipart([
+        ("csrf_token", None, None, "@csrf"), ("file", "scan.pdf*", "application/pdf", PDF)])),
+    ("POST", "/projects/{}/import"): (MULTIPART, multipart([
+        ("csrf_token", None, None, "@csrf"),
+        ("file", "import.csv", "text/csv", CSV_HEAD + CSV_ROW)])),
+    ("POST", "/api/v1/projects/{}/confirmations/import"): ("text/csv", CSV_HEAD + CSV_ROW),
+}
+
+# Routes that read no input at all but the session cookie (or nothing): nothing for sqlmap
+# to mark.  Any other route left without a target fails the check.
+NO_INPUT = {
+    "GET /healthz": "public liveness probe, reads nothing",
+    "GET /metrics": "counters of this worker, reads nothing (nginx limits who may ask)",
+    "GET /": "home page: redirects by session, reads nothing",
+    "GET /help": "static help page, reads nothing",
+    "GET /api/v1/session": "the caller's own session, from the cookie only",
+    "DELETE /api/v1/session": "ends the caller's session, from the cookie only",
+    "POST /api/v1/me/mfa": "a new MFA secret for the caller, no body",
+    "POST /me/mfa": "the same as a page, only csrf_token",
+    "POST /logout": "ends the caller's session, only csrf_token",
+    "GET /api/v1/projects": "the caller's projects, no filters",
+    "GET /projects": "the caller's projects, no filters",
+    "GET /account": "the caller's account page, reads nothing",
+    "GET /api/v1/operator/firms": "every firm, no filters (operator)",
+    "GET /api/v1/operator/users": "every user, no filters (operator)",
+    "GET /operator": "the operator page, no filters",
+}
+
+# The answer routes, tried as the sent confirmation's respondent admin (on the sent
+# confirmation): the audit admin is refused before the body is read.
+RESPONDENT = {("GET", "/confirmations/{}/answer"), ("POST", "/confirmations/{}/answer"),
+              ("POST", "/api/v1/confirmations/{}/response")}
+
+# Routes that would end the session or the test data for every later target run last
+# (entering a wrong access code, cancelling the draft, completing the project, ...).
+LAST = [re.compile(r"^(POST (/api/v1)?/projects/\{\}/(complete|access)|POST (/api/v1)?/confirmations/\{\}/cancel|"
                    r"PUT /api/v1/me/password|POST /me/password)"),
         re.compile(r"^DELETE /api/v1/users/")]          # the very last: deletes the account
 
@@ -98,13 +236,43 @@ FINDING = re.compile(r"identified the following injection point|parameter '[^']*
 CLEAN = "all tested parameters do not appear to be injectable"
 
 
-def path_ids(seed):
+def path_ids(seed, route):
     """The real id for the segment before each '{}' (None: no id to test with)."""
+    respondent = (route["method"], route["pattern"]) in RESPONDENT
+    operator = route["pattern"].startswith(("/api/v1/operator/", "/operator/"))
     return {
-        "projects": seed["project_id"], "confirmations": seed["confirmation_id"],
-        "users": seed["user_id"], "members": seed["member_user_id"],
-        "lang": "en", "import-templates": "csv", "verify": "0123456789abcdef",
+        "projects": seed["project_id"],
+        "confirmations": seed["sent_confirmation_id"] if respondent else seed["confirmation_id"],
+        "documents": seed["document_id"],
+        # The operator routes lock and unlock a member of no importance to the other targets.
+        "users": seed["victim_user_id"] if operator else seed["user_id"],
+        "members": seed["member_user_id"],
+        "lang": "en", "import-templates": "confirmations-template.csv",
+        "verify": seed["reference"],
     }
+
+
+def seeded(seed, value):
+    """value, or the seed's value for "@name" / "@a.b"."""
+    if isinstance(value, str) and value.startswith("@"):
+        v = seed
+        for k in value[1:].split("."):
+            v = v[k]
+        return str(v)
+    if isinstance(value, dict):
+        return {k: seeded(seed, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [seeded(seed, v) for v in value]
+    return value
+
+
+def session_of(route, seed):
+    """The {cookie, csrf} sqlmap uses for route."""
+    if route["auth"] == "operator":
+        return seed["operator"]
+    if (route["method"], route["pattern"]) in RESPONDENT:
+        return seed["respondent"]
+    return seed["audit"]
 
 
 def sample(field):
@@ -133,9 +301,10 @@ def mark_json(value):
 
 
 def build(route, seed, base):
-    """The sqlmap target for a route: (url, data, content type), or None when the route
-    has nothing to test or no real id to test it with."""
-    ids = path_ids(seed)
+    """The sqlmap target for a route: (url, data, content type, raw), or None when the route
+    has nothing to test or no real id to test it with (raw: a streamed body, sent with
+    --skip-urlencode and our Content-Type)."""
+    ids = path_ids(seed, route)
     segs = route["pattern"].split("/")
     for i, s in enumerate(segs):
         if s == "{}":
@@ -146,12 +315,12 @@ def build(route, seed, base):
     url = base + "/".join(segs)
     query = QUERY.get(route["pattern"], {}) if route["method"] == "GET" else {}
     if query:
-        url += "?" + "&".join(f"{k}={urllib.parse.quote(v)}*" for k, v in query.items())
-    data, ctype = None, None
+        url += "?" + "&".join(f"{k}={urllib.parse.quote(seeded(seed, v))}*" for k, v in query.items())
+    data, ctype, raw = None, None, False
     key = (route["method"], route["pattern"])
     if route["body"] == "json":
         if key in BODIES:
-            data = mark_json(BODIES[key])
+            data = mark_json(seeded(seed, BODIES[key]))
         else:
             obj = {}
             for f in route["fields"]:
@@ -162,9 +331,7 @@ def build(route, seed, base):
             data = mark_json(obj) if obj else "{}"
         ctype = "application/json"
     elif route["body"] == "form":
-        pairs = [f"{k}={urllib.parse.quote(v)}*" for k, v in BODIES.get(key, {}).items()]
-        if key == ("POST", "/login"):
-            pairs = [f"{k}={urllib.parse.quote(v)}*" for k, v in seed["login"].items()]
+        pairs = [f"{k}={urllib.parse.quote(v)}*" for k, v in seeded(seed, FORMS.get(key, {})).items()]
         for f in route["fields"]:
             v = sample(f)
             if v is not None:
@@ -172,9 +339,13 @@ def build(route, seed, base):
                 pairs.append(f"{f['name']}={urllib.parse.quote(v)}*")
         data = "&".join(pairs) if pairs else ""
         ctype = "application/x-www-form-urlencoded"
+    elif route["body"] == "stream" and key in STREAMS:
+        ctype, data = STREAMS[key]
+        data = data.replace("@csrf", session_of(route, seed)["csrf"])
+        raw = True
     if "*" not in url and (data is None or "*" not in data):
         return None
-    return url, data, ctype
+    return url, data, ctype, raw
 
 
 def count_lines(path):
@@ -186,12 +357,13 @@ def count_lines(path):
 
 
 def run(route, target, seed, mode, outdir, access_log, n):
-    url, data, ctype = target
+    url, data, ctype, raw = target
+    session = session_of(route, seed)
     slug = f"{n:03d}-{route['method']}-" + re.sub(r"[^a-z0-9]+", "-", route["pattern"].lower()).strip("-")
     work = os.path.join(outdir, slug)
     os.makedirs(work, exist_ok=True)
     origin = os.environ["BGW_BASE_URL"]   # the app compares Origin with its base_url
-    headers = [f"Origin: {origin}", f"X-CSRF-Token: {seed['audit']['csrf']}"]
+    headers = [f"Origin: {origin}", f"X-CSRF-Token: {session['csrf']}"]
     if ctype:
         headers.append(f"Content-Type: {ctype}")
     cmd = ["sqlmap", "-u", url, "--method", route["method"], "--batch", "--flush-session",
@@ -200,9 +372,11 @@ def run(route, target, seed, mode, outdir, access_log, n):
            "--retries", "1", "--headers", "\n".join(headers),
            "--ignore-code", "400,401,403,404,405,409,413,422,429"]
     if route["auth"] != "public":
-        cmd += ["--cookie", seed["audit"]["cookie"]]
+        cmd += ["--cookie", session["cookie"]]
     if data is not None:
         cmd += ["--data", data]
+    if raw:
+        cmd += ["--skip-urlencode"]
     before = count_lines(access_log)
     t0 = time.monotonic()
     try:
@@ -240,31 +414,91 @@ def query_names_in_code(srcdir):
     return names
 
 
+# Form names the page handlers read that need no target: the CSRF token (compared with the
+# session's, never in SQL) and the answer form's file input (an urlencoded form sends only
+# the chosen file's name, which stops the answer with "not attached" before anything else).
+FORM_NAMES_NOT_SQL = {"csrf_token", "file"}
+
+
+def form_names_in_code(srcdir, specs):
+    """The form field names cgi/page_*.c reads: literal kv_get/posted names on a form, the
+    fields of each table passed to page_fields, and the names of the tables defined there."""
+    names = set()
+    d = os.path.join(srcdir, "cgi")
+    for fn in sorted(os.listdir(d)):
+        if not (fn.startswith("page_") and fn.endswith(".c")):
+            continue
+        with open(os.path.join(d, fn), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        for expr, name in re.findall(r'kv_get\(([^,"]*),\s*"([^"]+)"\)', text):
+            if re.search(r"form|^f$|^src$", expr.strip()):
+                names.add(name)
+        names |= set(re.findall(r'posted\([^,()]+,\s*"([^"]+)"', text))
+        names |= set(re.findall(r'\.name\s*=\s*"([^"]+)"', text))
+        for arg in re.findall(r'page_fields\(r,\s*([^)]*)\)', text):
+            for ident in re.findall(r"\b\w+_fields\b", arg):
+                names |= {f["name"] for f in specs.get(ident, [])
+                          if f["type"] not in ("object", "array")}
+    return names - FORM_NAMES_NOT_SQL
+
+
+def coverage(routes, specs, seed, base):
+    """Problems that would let a route or an input escape sqlmap silently."""
+    problems = []
+    keys = {(r["method"], r["pattern"]) for r in routes}
+    for r in routes:
+        key = (r["method"], r["pattern"])
+        name = f"{r['method']} {r['pattern']}"
+        t = build(r, seed, base)
+        if t is None and name not in NO_INPUT:
+            problems.append(f"{name} has no sqlmap target and no reason in NO_INPUT")
+        if t is not None and name in NO_INPUT:
+            problems.append(f"{name} is in NO_INPUT but has inputs now: remove it there")
+        if r["body"] == "form" and not r["fields"] and key not in FORMS and key not in NO_FORM_FIELDS:
+            problems.append(f"{name}: a page form with no body in FORMS (nor in NO_FORM_FIELDS)")
+        if r["body"] == "stream" and key not in STREAMS:
+            problems.append(f"{name}: a streamed body with no entry in STREAMS")
+    for table, entries in (("FORMS", FORMS), ("NO_FORM_FIELDS", NO_FORM_FIELDS),
+                           ("STREAMS", STREAMS), ("RESPONDENT", RESPONDENT),
+                           ("BODIES", BODIES), ("QUICK", QUICK)):
+        for k in entries:
+            if tuple(k) not in keys:
+                problems.append(f"{table} names {k[0]} {k[1]}, which is not in the route table")
+    for name in NO_INPUT:
+        if tuple(name.split(" ", 1)) not in keys:
+            problems.append(f"NO_INPUT names {name}, which is not in the route table")
+    sent = {n for body in FORMS.values() for n in body}
+    missing = form_names_in_code(os.environ["BGW_SRCDIR"], specs) - sent
+    if missing:
+        problems.append("form fields read in cgi/page_*.c but sent by no FORMS body: " +
+                        ", ".join(sorted(missing)))
+    return problems
+
+
 def main():
     routes_file, seed_file, base, access_log, outdir, mode = sys.argv[1:7]
+    only = os.environ.get("BGW_SQLMAP_ONLY")
     seed = json.load(open(seed_file))
-    routes = [json.loads(l) for l in open(routes_file) if l.strip()]
-    problems = []
+    lines = [json.loads(l) for l in open(routes_file) if l.strip()]
+    routes = [l for l in lines if "method" in l]
+    specs = {l["spec"]: l["fields"] for l in lines if "spec" in l}
+    problems = coverage(routes, specs, seed, base)
     listed = set().union(*QUERY.values())
     missing = query_names_in_code(os.environ["BGW_SRCDIR"]) - listed - {"lang"}
     if missing:
         problems.append("query parameters read in cgi/ but tested nowhere: " + ", ".join(sorted(missing)))
     if mode == "quick":
         by_key = {(r["method"], r["pattern"]): r for r in routes}
-        chosen = []
-        for k in QUICK:
-            if k in by_key:
-                chosen.append(by_key[k])
-            else:
-                problems.append(f"quick route {k[0]} {k[1]} is not in the route table")
+        chosen = [by_key[k] for k in QUICK if k in by_key]
     else:
-        chosen = [r for r in routes if r["auth"] != "operator"]
-        chosen.sort(key=order)
+        chosen = sorted(routes, key=order)
+    if only:
+        chosen = [r for r in chosen if re.search(only, f"{r['method']} {r['pattern']}")]
     results, skipped = [], []
     for r in chosen:
         t = build(r, seed, base)
         if t is None:
-            skipped.append(f"{r['method']} {r['pattern']}")
+            skipped.append(f"{r['method']} {r['pattern']}: {NO_INPUT.get(r['method'] + ' ' + r['pattern'], '?')}")
             continue
         res = run(r, t, seed, mode, outdir, access_log, len(results) + 1)
         results.append(res)
@@ -277,9 +511,10 @@ def main():
     for p in problems:
         print("FAILED " + p)
     bad = sum(1 for r in results if r["why"]) + len(problems)
-    print(f"{len(results)} targets, {sum(r['findings'] > 0 for r in results)} with findings, "
+    print(f"{len(results)} targets{' (BGW_SQLMAP_ONLY=' + only + ')' if only else ''}, "
+          f"{sum(r['findings'] > 0 for r in results)} with findings, "
           f"{sum(r['requests'] for r in results)} requests, {len(skipped)} routes without "
-          f"parameters skipped, {bad} failed")
+          f"inputs skipped (each with its reason), {bad} failed")
     sys.exit(1 if bad or not results else 0)
 
 
