@@ -462,24 +462,25 @@ list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *
 	/* The kept counts know status and type only; a search or "overdue" counts rows. */
 	const bool kept = f->sees_all && f->q == NULL && !f->overdue;
 	PGresult *count;
-	const db_call calls[] = {
-		{"db_generic_plans", 0, NULL, NULL},
-		{"conf_list_plain", 3, plain_p, res},
-		{"db_auto_plans", 0, NULL, NULL},
-		{"conf_list", 7, p, res},
-		{kept ? "conf_list_count_kept" : "conf_list_count", kept ? 3 : 5, p, &count},
-	};
-	const db_call *first = plain ? &calls[0] : &calls[3];
-	const size_t n = plain ? 3 : 1;
 	db_call batch[4];
+	size_t n = 0;
 	bgw_err err;
 
-	memcpy(batch, first, n * sizeof(*batch));
-	batch[n] = calls[4];
+	if (plain) {
+		batch[n++] = (db_call){"db_generic_plans", 0, NULL, NULL};
+		batch[n++] = (db_call){"conf_list_plain", 3, plain_p, res};
+		/* A read of its own ends with its round trip, and the setting with it. */
+		if (f->read_as == NULL)
+			batch[n++] = (db_call){"db_auto_plans", 0, NULL, NULL};
+	} else {
+		batch[n++] = (db_call){"conf_list", 7, p, res};
+	}
+	batch[n++] = (db_call){kept ? "conf_list_count_kept" : "conf_list_count", kept ? 3 : 5, p,
+	    &count};
 	snprintf(limit, sizeof(limit), "%lld", f->per_page);
 	snprintf(offset, sizeof(offset), "%lld", (f->page - 1) * f->per_page);
-	err = f->read_as != NULL ? db_read(db, a, f->read_as, batch, n + 1) :
-	    db_exec_batch(db, a, batch, n + 1);
+	err = f->read_as != NULL ? db_read(db, a, f->read_as, batch, n) :
+	    db_exec_batch(db, a, batch, n);
 	if (err != BGW_OK)
 		return err;
 	*total = db_int(count, 0, 0);
