@@ -11,6 +11,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -539,6 +540,65 @@ pg_rls_hides_rows_without_user(void **state)
 	bgw_arena_free(a);
 }
 
+/* The reminder slot on every branch (before the due date, after it, every N days after
+ * that, a setting turned off, a request sent on or after the slot): the answers 0016 must
+ * keep when it rewrote the function as one expression. */
+static const char slot_cases[] =
+	"SELECT count(*) FROM (VALUES "
+	"('2026-04-25'::date, '2026-04-30'::date, '2026-04-01'::date, 7, 7, 7, '2026-04-23'::date),"
+	"('2026-04-30', '2026-04-30', '2026-04-01', 7, 7, 7, '2026-04-23'),"
+	"('2026-04-22', '2026-04-30', '2026-04-01', 7, 7, 7, NULL),"
+	"('2026-05-01', '2026-04-30', '2026-04-01', 7, 7, 7, NULL),"
+	"('2026-05-07', '2026-04-30', '2026-04-01', 7, 7, 7, '2026-05-07'),"
+	"('2026-05-20', '2026-04-30', '2026-04-01', 7, 7, 7, '2026-05-14'),"
+	"('2026-05-20', '2026-04-30', '2026-04-01', 7, 7, NULL, '2026-05-07'),"
+	"('2026-05-20', '2026-04-30', '2026-05-15', 7, 7, 7, NULL),"
+	"('2026-05-20', '2026-04-30', '2026-05-14', 7, 7, 7, NULL),"
+	"('2026-05-20', '2026-04-30', '2026-05-13', 7, 7, 7, '2026-05-14'),"
+	"('2026-04-25', '2026-04-30', '2026-04-01', NULL, 7, 7, NULL),"
+	"('2026-05-20', '2026-04-30', '2026-04-01', 7, NULL, 7, NULL),"
+	"('2026-04-25', '2026-04-30', '2026-04-24', 7, 7, 7, NULL),"
+	"('2026-04-25', '2026-04-30', NULL, 7, 7, 7, NULL)"
+	") t(today, due, sent, b, a, e, want) "
+	"WHERE bgw.batch_reminder_slot(today, due, sent, b, a, e) IS DISTINCT FROM want";
+
+/* Whether the plan of sql, as EXPLAIN VERBOSE prints it, names fn (a function PostgreSQL
+ * calls rather than inlines). */
+static bool
+plan_calls(PGconn *c, const char *sql, const char *fn)
+{
+	char explain[512];
+	PGresult *r;
+	bool found = false;
+
+	snprintf(explain, sizeof(explain), "EXPLAIN (VERBOSE, COSTS OFF) %s", sql);
+	r = PQexec(c, explain);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	for (int i = 0; i < PQntuples(r); i++)
+		found = found || strstr(PQgetvalue(r, i, 0), fn) != NULL;
+	PQclear(r);
+	return found;
+}
+
+/* 0016: the batch job's listing runs without JIT (compiling its plan cost seconds a call)
+ * and with the reminder slot inlined (a function call per sent confirmation), and the slot
+ * still answers as before. */
+static void
+pg_batch_listing_plans_cheaply(void **state)
+{
+	PGconn *c;
+
+	(void)state;
+	NEED_PG();
+	c = pg_connect(owner_ci);
+	assert_int_equal(sql_long(c, "SELECT count(*) FROM pg_proc WHERE oid = "
+	    "'bgw.batch_due(timestamptz, integer)'::regprocedure AND 'jit=off' = ANY (proconfig)"), 1);
+	assert_false(plan_calls(c, "SELECT bgw.batch_reminder_slot(d, d + 10, d - 5, 7, 7, 7) "
+	    "FROM (VALUES (current_date)) v(d)", "batch_reminder_slot"));
+	assert_int_equal(sql_long(c, slot_cases), 0);
+	PQfinish(c);
+}
+
 static void
 pg_db_maps_errors_and_reconnects(void **state)
 {
@@ -623,6 +683,7 @@ main(void)
 		cmocka_unit_test(pg_app_cannot_create),
 		cmocka_unit_test(pg_audit_events_are_append_only),
 		cmocka_unit_test(pg_rls_hides_rows_without_user),
+		cmocka_unit_test(pg_batch_listing_plans_cheaply),
 		cmocka_unit_test(pg_db_maps_errors_and_reconnects),
 	};
 
