@@ -135,6 +135,10 @@ request_read_body(bgw_request *r, long long max, char **buf, size_t *len)
 	}
 	if (r->content_length >= 0 && (long long)used != r->content_length)
 		return BGW_E_BAD_REQUEST;
+	/* All of a known length read: take the end of the stream too (nginx sends it right
+	 * after the body), so that the worker may close without lingering (worker.c). */
+	if (r->content_length >= 0)
+		(void)FCGX_GetChar(r->fcgi->in);
 	p[used] = '\0';
 	*buf = p;
 	*len = used;

@@ -44,6 +44,10 @@ serve(int fd)
 		while (FCGX_GetStr(sink, sizeof(sink), req.in) > 0)
 			;
 		FCGX_PutStr(reply, (int)sizeof(reply) - 1, req.out);
+		/* Read to its end: close without libfcgi's lingering wait, as bgw-fcgi does
+		 * (cgi/worker.c, close_without_linger_if_read). */
+		if (FCGX_HasSeenEOF(req.in) == EOF)
+			FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
 	_exit(0);

@@ -156,6 +156,10 @@ serve(int fd, const char *conninfo)
 			    "{\"ok\":true,\"rows\":%ld}", n);
 			FCGX_PutStr(reply, len, req.out);
 		}
+		/* Read to its end: close without libfcgi's lingering wait, as bgw-fcgi does
+		 * (cgi/worker.c, close_without_linger_if_read). */
+		if (FCGX_HasSeenEOF(req.in) == EOF)
+			FCGX_Detach(&req);
 		FCGX_Finish_r(&req);
 	}
 	PQfinish(c);

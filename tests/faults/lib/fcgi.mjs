@@ -10,11 +10,12 @@ const END_REQUEST = 3;
 const PARAMS = 4;
 const STDIN = 5;
 const STDOUT = 6;
+export const RECORD = { BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT };
 const RESPONDER = 1;
 const RECORD_MAX = 65535;
 const REQUEST_ID = 1;
 
-function record(type, content = Buffer.alloc(0)) {
+export function record(type, content = Buffer.alloc(0)) {
 	const out = [];
 	for (let off = 0; off < content.length || out.length === 0; off += RECORD_MAX) {
 		const part = content.subarray(off, off + RECORD_MAX);
@@ -36,7 +37,7 @@ function nvLength(n) {
 	return b;
 }
 
-function encodeParams(params) {
+export function encodeParams(params) {
 	const parts = [];
 	for (const [k, v] of Object.entries(params)) {
 		const kb = Buffer.from(k);
