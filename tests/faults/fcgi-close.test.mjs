@@ -14,14 +14,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { configValue } from './lib/procs.mjs';
-import { fcgiParams, record, encodeParams, RECORD } from './lib/fcgi.mjs';
-
-const { BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT } = RECORD;
-const RESPONDER = 1;
+import { fcgiParams, requestBytes, parseAnswer } from './lib/fcgi.mjs';
 
 /**
  * Send one request over a half-open-capable connection, wait for the worker's FIN, then
- * write one more record.  Resolves {ended (an END_REQUEST came), status, afterFin: 'epipe'
+ * write a few more bytes.  Resolves {ended (an END_REQUEST came), status, afterFin: 'epipe'
  * (the worker had closed its socket) | 'taken' (the write went through: the worker only
  * shut down its side, and closed once we ended ours)}.
  */
@@ -31,19 +28,12 @@ function requestThenWriteAfterFin({ params, body }) {
 		const chunks = [];
 		let afterFin = 'no FIN came';
 		const timer = setTimeout(() => { s.destroy(); reject(new Error('no answer in 15 s')); }, 15000);
-		s.on('connect', () => {
-			const begin = Buffer.alloc(8);
-			begin.writeUInt16BE(RESPONDER, 0);
-			const out = [record(BEGIN_REQUEST, begin), record(PARAMS, encodeParams(params)), record(PARAMS)];
-			if (body.length) out.push(record(STDIN, body));
-			out.push(record(STDIN));
-			s.write(Buffer.concat(out));
-		});
+		s.on('connect', () => s.write(requestBytes(params, body)));
 		s.on('data', (c) => chunks.push(c));
 		// The write's callback tells: EPIPE at once if the worker's socket is gone; taken in if
 		// it is still open (lingering), and then our end lets the worker close.
 		s.on('end', () => {
-			s.write(record(STDIN, Buffer.from('after the end')), (e) => {
+			s.write(Buffer.from('after the end'), (e) => {
 				afterFin = e ? 'epipe' : 'taken';
 				s.end();
 			});
@@ -51,18 +41,8 @@ function requestThenWriteAfterFin({ params, body }) {
 		s.on('error', (e) => { if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') reject(e); });
 		s.on('close', () => {
 			clearTimeout(timer);
-			const buf = Buffer.concat(chunks);
-			let ended = false;
-			let text = '';
-			for (let off = 0; off + 8 <= buf.length;) {
-				const type = buf.readUInt8(off + 1);
-				const len = buf.readUInt16BE(off + 4);
-				if (type === STDOUT) text += buf.subarray(off + 8, off + 8 + len).toString('utf8');
-				if (type === END_REQUEST) ended = true;
-				off += 8 + len + buf.readUInt8(off + 6);
-			}
-			const m = text.match(/^Status: (\d+)/m);
-			resolve({ ended, status: m ? Number(m[1]) : 200, afterFin });
+			const { ended, status } = parseAnswer(Buffer.concat(chunks));
+			resolve({ ended, status, afterFin });
 		});
 	});
 }

@@ -10,12 +10,11 @@ const END_REQUEST = 3;
 const PARAMS = 4;
 const STDIN = 5;
 const STDOUT = 6;
-export const RECORD = { BEGIN_REQUEST, END_REQUEST, PARAMS, STDIN, STDOUT };
 const RESPONDER = 1;
 const RECORD_MAX = 65535;
 const REQUEST_ID = 1;
 
-export function record(type, content = Buffer.alloc(0)) {
+function record(type, content = Buffer.alloc(0)) {
 	const out = [];
 	for (let off = 0; off < content.length || out.length === 0; off += RECORD_MAX) {
 		const part = content.subarray(off, off + RECORD_MAX);
@@ -37,7 +36,7 @@ function nvLength(n) {
 	return b;
 }
 
-export function encodeParams(params) {
+function encodeParams(params) {
 	const parts = [];
 	for (const [k, v] of Object.entries(params)) {
 		const kb = Buffer.from(k);
@@ -45,6 +44,42 @@ export function encodeParams(params) {
 		parts.push(nvLength(kb.length), nvLength(vb.length), kb, vb);
 	}
 	return Buffer.concat(parts);
+}
+
+/** The bytes nginx sends for one request: BEGIN_REQUEST, the parameters, stdin in STDIN
+ * records and, with endStdin, the empty STDIN record that ends the stream. */
+export function requestBytes(params, stdin = Buffer.alloc(0), endStdin = true) {
+	const begin = Buffer.alloc(8);
+	begin.writeUInt16BE(RESPONDER, 0);
+	const out = [record(BEGIN_REQUEST, begin), record(PARAMS, encodeParams(params)), record(PARAMS)];
+	if (stdin.length) out.push(record(STDIN, stdin));
+	if (endStdin) out.push(record(STDIN));
+	return Buffer.concat(out);
+}
+
+/** A worker's answer from the bytes it sent: {status, headers, body, ended (an END_REQUEST
+ * came)}. */
+export function parseAnswer(buf) {
+	const stdout = [];
+	let ended = false;
+	for (let off = 0; off + 8 <= buf.length;) {
+		const type = buf.readUInt8(off + 1);
+		const len = buf.readUInt16BE(off + 4);
+		const pad = buf.readUInt8(off + 6);
+		if (type === STDOUT) stdout.push(buf.subarray(off + 8, off + 8 + len));
+		if (type === END_REQUEST) ended = true;
+		off += 8 + len + pad;
+	}
+	const text = Buffer.concat(stdout).toString('utf8');
+	const sep = text.indexOf('\r\n\r\n');
+	const head = sep < 0 ? text : text.slice(0, sep);
+	const headers = {};
+	for (const line of head.split('\r\n')) {
+		const i = line.indexOf(':');
+		if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+	}
+	const status = headers.status ? Number.parseInt(headers.status, 10) : (text ? 200 : 0);
+	return { status, headers, body: sep < 0 ? '' : text.slice(sep + 4), ended };
 }
 
 /**
@@ -64,13 +99,7 @@ export function fcgiRequest(socketPath, { params, stdin = Buffer.alloc(0), endSt
 		let closedBy = 'server';
 		const timer = setTimeout(() => { closedBy = 'timeout'; s.destroy(); }, timeout);
 		s.on('connect', () => {
-			const begin = Buffer.alloc(8);
-			begin.writeUInt16BE(RESPONDER, 0);
-			const out = [record(BEGIN_REQUEST, begin), record(PARAMS, encodeParams(params)),
-				record(PARAMS)];
-			if (stdin.length) out.push(record(STDIN, stdin));
-			if (endStdin) out.push(record(STDIN));
-			s.write(Buffer.concat(out));
+			s.write(requestBytes(params, stdin, endStdin));
 			if (closeAfterMs !== undefined) {
 				setTimeout(() => { if (!ended) { closedBy = 'client'; s.destroy(); } }, closeAfterMs);
 			}
@@ -79,27 +108,7 @@ export function fcgiRequest(socketPath, { params, stdin = Buffer.alloc(0), endSt
 		s.on('error', (e) => { if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') reject(e); });
 		s.on('close', () => {
 			clearTimeout(timer);
-			const buf = Buffer.concat(chunks);
-			const stdout = [];
-			for (let off = 0; off + 8 <= buf.length;) {
-				const type = buf.readUInt8(off + 1);
-				const len = buf.readUInt16BE(off + 4);
-				const pad = buf.readUInt8(off + 6);
-				const content = buf.subarray(off + 8, off + 8 + len);
-				if (type === STDOUT) stdout.push(content);
-				if (type === END_REQUEST) ended = true;
-				off += 8 + len + pad;
-			}
-			const text = Buffer.concat(stdout).toString('utf8');
-			const sep = text.indexOf('\r\n\r\n');
-			const head = sep < 0 ? text : text.slice(0, sep);
-			const headers = {};
-			for (const line of head.split('\r\n')) {
-				const i = line.indexOf(':');
-				if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-			}
-			const status = headers.status ? Number.parseInt(headers.status, 10) : (text ? 200 : 0);
-			resolve({ status, headers, body: sep < 0 ? '' : text.slice(sep + 4), ended, closedBy });
+			resolve({ ...parseAnswer(Buffer.concat(chunks)), closedBy });
 		});
 	});
 }
