@@ -298,7 +298,8 @@ begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
 		return BGW_OK; /* a stale cookie is the same as none */
 	r->user_id = r->user.id;
 	target_from_result(target_res, kind, &r->target);
-	return BGW_OK;
+	/* Once a minute at most, a round trip of its own moves the idle timer. */
+	return session_touch(r->app->db, r->a, &r->session);
 }
 
 /* Everything the route declares, in order: who, CSRF, policy, input. */

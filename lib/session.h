@@ -26,6 +26,7 @@
 typedef struct bgw_session {
 	const char *id;
 	const char *user_id;
+	bool idle_timer_due;    /* session_auth found the idle timer older than SESSION_TOUCH_S */
 	char csrf[SESSION_TOKEN_LEN + 1];
 } bgw_session;
 
@@ -43,8 +44,9 @@ bgw_err session_create(bgw_db *db, bgw_arena *a, const char *user_id, const char
  *     session_auth_result(&sa, token, &session, &user)
  *
  * The statement finds the live session (not idle past SESSION_IDLE_S, not past its absolute
- * limit, its user neither deleted nor locked), moves its idle timer, binds its user for
- * row-level security for the rest of the transaction, and returns the user. */
+ * limit, its user neither deleted nor locked), binds its user for row-level security for
+ * the rest of the transaction, and returns the user and whether its idle timer is due to
+ * move (session_touch then moves it). */
 typedef struct session_auth {
 	char token_hash[65], idle[16], touch[16];
 	const char *params[3];
@@ -61,6 +63,10 @@ db_call session_auth_call(session_auth *sa);
  * into sa->res.  BGW_E_UNAUTHENTICATED if there is no live session. */
 bgw_err session_auth_result(const session_auth *sa, const char *token, bgw_session *s,
     bgw_user *u);
+
+/* Move the idle timer of s on, when session_auth found it due (once a SESSION_TOUCH_S at
+ * most); nothing otherwise.  In the caller's transaction if one is open. */
+bgw_err session_touch(bgw_db *db, bgw_arena *a, const bgw_session *s);
 
 /* End the session of a token (logout).  Unknown tokens are fine. */
 bgw_err session_destroy(bgw_db *db, bgw_arena *a, const char *token);

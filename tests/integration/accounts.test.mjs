@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, request, freshSource } from './lib/stack.mjs';
 import {
-	admin, accept, signIn, newFirm, newPassword, uniqueEmail, tokenFromMail, totp, sql, canary,
+	admin, accept, signIn, newFirm, newProject, newPassword, uniqueEmail, tokenFromMail, totp, sql, canary,
 } from './lib/world.mjs';
 
 const COOKIE = '__Host-bgw_session';
@@ -106,6 +106,25 @@ test('the session ends after 30 idle minutes', async () => {
 	assert.equal((await a.request('GET', '/api/v1/session')).status, 200);
 	sql(`UPDATE bgw.sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = '${a.user.id}'`);
 	assert.equal((await a.request('GET', '/api/v1/session')).status, 401);
+});
+
+test('activity keeps the session: each kind of route moves the idle timer, at most once a minute', async () => {
+	const a = await newFirm();
+	const project = await newProject(a);
+	const age = () => Number(sql(`SELECT floor(extract(epoch FROM now() - last_seen_at)) FROM bgw.sessions WHERE user_id = '${a.user.id}'`));
+	// A route in a request transaction, and the list, which reads on its own (router.c).
+	for (const path of ['/api/v1/session', `/api/v1/projects/${project.id}/confirmations`]) {
+		sql(`UPDATE bgw.sessions SET last_seen_at = now() - interval '29 minutes' WHERE user_id = '${a.user.id}'`);
+		assert.equal((await a.request('GET', path)).status, 200, path);
+		assert.ok(age() < 60, `${path}: the idle timer did not move (${age()} s)`);
+		// 29 more idle minutes from the request: still signed in.
+		sql(`UPDATE bgw.sessions SET last_seen_at = last_seen_at - interval '29 minutes' WHERE user_id = '${a.user.id}'`);
+		assert.equal((await a.request('GET', path)).status, 200, `${path}: the session ended`);
+		// Moved less than a minute ago: the next request leaves it (no write per request).
+		sql(`UPDATE bgw.sessions SET last_seen_at = now() - interval '30 seconds' WHERE user_id = '${a.user.id}'`);
+		assert.equal((await a.request('GET', path)).status, 200, path);
+		assert.ok(age() >= 30, `${path}: written again within the minute (${age()} s)`);
+	}
 });
 
 test('the session ends at its absolute limit, however active', async () => {
