@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "confflow.h"
 #include "confirmation.h"
+#include "gzip.h"
 #include "project.h"
 #include "reconcile.h"
 
@@ -123,9 +124,20 @@ list_cache_key(bgw_request *r, const conf_filter *f)
 	    f->page, f->per_page);
 }
 
+/* Answer a list page, gzip-encoded or as it is. */
+static void
+reply_list(bgw_request *r, bool gzip, const char *body, size_t len)
+{
+	if (gzip)
+		request_reply_json_gzip(r, 200, body, len);
+	else
+		request_reply_json_text(r, 200, body, len);
+}
+
 /* The router runs this route without a request transaction (reads_on_its_own): the list
  * runs in a read of its own as the user, after the policy has admitted them with the
- * session and membership read in this request.  An unchanged page comes from the cache. */
+ * session and membership read in this request.  An unchanged page comes from the cache,
+ * compressed for a client that accepts gzip. */
 bgw_err
 h_conf_list(bgw_request *r)
 {
@@ -134,6 +146,7 @@ h_conf_list(bgw_request *r)
 	const char *key, *kept;
 	char *text;
 	size_t len;
+	bool gzip;
 	bgw_err err = request_paging(r, &f.page, &f.per_page);
 
 	f.status = kv_get(r->query, "status");
@@ -150,17 +163,28 @@ h_conf_list(bgw_request *r)
 		f.q = NULL;
 	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
 	f.read_as = r->in_transaction ? NULL : r->user_id;
+	/* The answer depends on Accept-Encoding, for any cache between us and the client. */
+	if ((err = request_add_header(r, "Vary", "Accept-Encoding")) != BGW_OK)
+		return err;
 	key = list_cache_key(r, &f);
+	/* Only a page the cache may keep is compressed: its key reflects none of the request's
+	 * free text (gzip.h).  Kept compressed under a key of its own, so a kept page costs no
+	 * compression. */
+	gzip = key != NULL && gzip_accepted(request_param(r, "HTTP_ACCEPT_ENCODING"));
+	if (gzip && (key = bgw_arena_printf(r->a, "gzip|%s", key)) == NULL)
+		return BGW_E_NOMEM;
 	if ((kept = pagecache_get(r->app->pages, key, r->target.list_version, &len)) != NULL) {
-		request_reply_json_text(r, 200, kept, len);
+		reply_list(r, gzip, kept, len);
 		return BGW_OK;
 	}
 	if ((err = conf_list_text(r->app->db, r->a, r->target.project_id, &f, &text, &len)) !=
 	    BGW_OK)
 		return err;
+	if (gzip && (err = gzip_encode(r->a, text, len, &text, &len)) != BGW_OK)
+		return err;
 	if (key != NULL)
 		(void)pagecache_put(r->app->pages, key, r->target.list_version, text, len);
-	request_reply_json_text(r, 200, text, len);
+	reply_list(r, gzip, text, len);
 	return BGW_OK;
 }
 

@@ -55,6 +55,13 @@ request_reply_json_text(bgw_request *r, int status, const char *text, size_t len
 	r->resp_len = len;
 }
 
+void
+request_reply_json_gzip(bgw_request *r, int status, const char *gz, size_t len)
+{
+	request_reply_json_text(r, status, gz, len);
+	r->resp_gzipped = gz;
+}
+
 bgw_err
 request_field_error(bgw_request *r, const char *name, const char *reason)
 {
@@ -200,6 +207,8 @@ request_send(bgw_request *r)
 		FCGX_PutS(r->resp_headers[i], out);
 		FCGX_PutS("\r\n", out);
 	}
+	if (r->resp_gzipped != NULL && r->resp_body == r->resp_gzipped && r->status != 204)
+		request_put_header(out, "Content-Encoding", "gzip");
 	if (r->status != 204) {
 		snprintf(line, sizeof(line), "%zu", r->resp_len);
 		request_put_header(out, "Content-Length", line);

@@ -75,6 +75,8 @@ typedef struct bgw_request {
 	int nresp_headers;
 	const char *resp_body;
 	size_t resp_len;
+	const char *resp_gzipped;    /* a gzip body: sent with Content-Encoding: gzip while it
+	                              * is still resp_body (an error answer replaces it) */
 	bool headers_sent;           /* a handler that streams has already answered */
 } bgw_request;
 
@@ -90,6 +92,9 @@ bgw_err request_reply_json(bgw_request *r, int status, const json_t *v);
 
 /* Answer status with JSON text already written (lib/jsonw.h), len bytes the arena owns. */
 void request_reply_json_text(bgw_request *r, int status, const char *text, size_t len);
+
+/* The same for JSON text gzip-encoded (lib/gzip.h), for a client that accepts gzip. */
+void request_reply_json_gzip(bgw_request *r, int status, const char *gz, size_t len);
 
 /* Fail field `name` with `reason` (a 422 listing it); returns BGW_E_VALIDATION. */
 bgw_err request_field_error(bgw_request *r, const char *name, const char *reason);

@@ -4,6 +4,7 @@
 // require every later answer to show the change: a stale page from any worker fails them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { sql, uniqueEmail } from './lib/world.mjs';
 import {
 	engagement, createConfirmation, confirmationBody, act, sendToRespondent,
@@ -133,4 +134,46 @@ test('a respondent sees only what was sent to its organisation, and a newly sent
 	list = await listEverywhere(ra, listPath(e));
 	assert.deepEqual(list.items.map((i) => i.id).sort(), [first.id, second.id].sort());
 	assert.equal(list.total, 2);
+});
+
+test('a client that accepts gzip gets the same list compressed, kept and changed alike; a search and a refusal of gzip get it as it is', async () => {
+	const e = await engagement();
+	const a = await createConfirmation(e.am, e.project.id, confirmationBody(uniqueEmail('bank')));
+	await createConfirmation(e.am, e.project.id, confirmationBody(uniqueEmail('bank')));
+	const CHROMIUM = { 'Accept-Encoding': 'gzip, deflate, br, zstd' };
+	const compressedEverywhere = async (want) => {
+		for (let i = 0; i < ROUNDS; i++) {
+			const res = await e.am.request('GET', listPath(e), { headers: CHROMIUM });
+			assert.equal(res.status, 200, res.body);
+			assert.equal(res.headers['content-encoding'], 'gzip', `answer ${i + 1}`);
+			assert.match(res.headers.vary ?? '', /Accept-Encoding/i);
+			assert.equal(Number(res.headers['content-length']), res.bytes.length);
+			assert.equal(gunzipSync(res.bytes).toString('utf8'), want, `answer ${i + 1} differs`);
+		}
+	};
+	const plain = await e.am.request('GET', listPath(e));
+	assert.equal(plain.status, 200, plain.body);
+	assert.equal(plain.headers['content-encoding'], undefined);
+	assert.match(plain.headers.vary ?? '', /Accept-Encoding/i);
+	assert.equal(JSON.parse(plain.body).total, 2);
+	await compressedEverywhere(plain.body);
+
+	// A change shows in the compressed pages as in the others.
+	const patched = await e.am.request('PATCH', `/api/v1/confirmations/${a.id}`, { body: { due_date: '2026-05-29' } });
+	assert.equal(patched.status, 200, patched.body);
+	const changed = await e.am.request('GET', listPath(e));
+	assert.equal(JSON.parse(changed.body).items[0].due_date, '2026-05-29');
+	await compressedEverywhere(changed.body);
+
+	// gzip refused by name, and a free-text search (never compressed: gzip.h): as it is.
+	for (const [headers, path] of [
+		[{ 'Accept-Encoding': 'gzip;q=0, *' }, listPath(e)],
+		[{ 'Accept-Encoding': 'identity' }, listPath(e)],
+		[CHROMIUM, listPath(e, '?q=bank')],
+	]) {
+		const res = await e.am.request('GET', path, { headers });
+		assert.equal(res.status, 200, res.body);
+		assert.equal(res.headers['content-encoding'], undefined, `${JSON.stringify(headers)} ${path}`);
+		JSON.parse(res.body);
+	}
 });
