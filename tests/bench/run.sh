@@ -20,6 +20,9 @@
 # bench_pad), which shows what is left once moving a larger body is paid by both.  The
 # targets of issue 9 (PASS/MISS) are read on ratio, as the issue defines them; the list's
 # ratio is the median of several baseline-then-list pairs, all printed as pair_ratios.
+# Every request carries the Accept-Encoding a browser sends (wrk.lua), so the list comes
+# gzip-encoded as Chromium gets it; list50_identity (WAF off, one pair) is the same list
+# for a client that accepts no encoding.
 #
 # Environment from dev: BGW_* (export_test_env), BGW_BENCH_WAF_PORT, BGW_BENCH_NOWAF_PORT,
 # BGW_BENCH_PG_BIN, BGW_PID_DIR, BGW_BENCH_WORKERS.  Knobs: BGW_BENCH_SECONDS (per wrk run,
@@ -51,6 +54,10 @@ LIST_RATIO_WAF_OFF=0.6                     # targets of issue 9 item 2
 LIST_RATIO_WAF_ON=0.9
 P99_TARGET_MS=20
 LIST_PAIRS=${BGW_BENCH_LIST_PAIRS:-3}      # baseline/application pairs behind each list ratio
+# What Chromium sends (wrk.lua sends it on every request unless BENCH_ACCEPT_ENCODING says
+# otherwise): answers are measured as the browser gets them.
+BROWSER_ACCEPT_ENCODING="gzip, deflate, br"
+export BENCH_ACCEPT_ENCODING=${BENCH_ACCEPT_ENCODING:-$BROWSER_ACCEPT_ENCODING}
 # The parameters of lib/kdf.h (KDF_DEFAULT_*): N = 2^17, r = 8, p = 1, 32-byte output.
 KDF_N=131072; KDF_R=8; KDF_P=1; KDF_LEN=32; KDF_MAXMEM=$((1 << 30))
 
@@ -145,7 +152,7 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else p
 # Keeps the numbers in RATIO_<name>_<waf>, P99_<name>_<waf> for the targets.
 compare() {
 	local name=$1 conns=$2 waf port t_rps q_rps s_rps extra ratio; shift 2
-	for waf in on off; do
+	for waf in ${WAF_MODES:-on off}; do
 		port=$(port_of $waf)
 		measure "$port" /bench/trivial "$conns" "$@"; t_rps=$R_RPS
 		measure "$port" /bench/onequery "$conns" "$@"; q_rps=$R_RPS
@@ -282,14 +289,22 @@ scenario_dashboard() {
 }
 
 scenario_list() {
-	local st path="/api/v1/projects/$PID_/confirmations?per_page=50"
+	local st plain_bytes gzip_bytes path="/api/v1/projects/$PID_/confirmations?per_page=50"
 	st=$(curl_status "$BGW_BENCH_NOWAF_PORT" GET "$path" -H "Cookie: $AUDIT_COOKIE")
 	[ "$st" = 200 ] || { emit "bench list50 skipped: GET …/confirmations answered $st"; return; }
 	local n
 	n=$(node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1])); console.log(j.items.length + "/" + j.total)' "$WORK/last-body")
 	say "the 50-row list answers $n rows (items/total)"
-	SAME_BODY_BYTES=$(stat -c %s "$WORK/last-body") BENCH_PATHS=$path BENCH_COOKIE=$AUDIT_COOKIE \
+	plain_bytes=$(stat -c %s "$WORK/last-body")
+	st=$(curl_status "$BGW_BENCH_NOWAF_PORT" GET "$path" -H "Cookie: $AUDIT_COOKIE" \
+		-H "Accept-Encoding: $BROWSER_ACCEPT_ENCODING")
+	[ "$st" = 200 ] || { emit "bench list50 skipped: GET …/confirmations (gzip) answered $st"; return; }
+	gzip_bytes=$(stat -c %s "$WORK/last-body")
+	say "its answer: $plain_bytes bytes, $gzip_bytes gzip-encoded"
+	SAME_BODY_BYTES=$gzip_bytes BENCH_PATHS=$path BENCH_COOKIE=$AUDIT_COOKIE \
 		PAIRS=$LIST_PAIRS compare list50 "$CONNECTIONS"
+	SAME_BODY_BYTES=$plain_bytes BENCH_PATHS=$path BENCH_COOKIE=$AUDIT_COOKIE \
+		BENCH_ACCEPT_ENCODING=identity WAF_MODES=off PAIRS=1 compare list50_identity "$CONNECTIONS"
 }
 
 scenario_page() {

@@ -8,6 +8,8 @@
 --   BENCH_BODY_FILE  the request body, read once
 --   BENCH_CTYPE      its Content-Type
 --   BENCH_COOKIE     Cookie header;  BENCH_CSRF: X-CSRF-Token header
+--   BENCH_ACCEPT_ENCODING  Accept-Encoding header (run.sh: what Chromium sends; "identity"
+--                    for a client that takes no encoding)
 --   BENCH_PAD        for a baseline only: ask for an answer of this many bytes (bench_pad=N
 --                    in the query string; baseline_pg_fcgi pads its JSON to it)
 --   BENCH_ANSWERS    a file of lines "CID ITEM_ID..." of fresh confirmations: each request
@@ -50,6 +52,7 @@ function init(args)
 	headers["Host"] = "localhost"
 	if env("BENCH_COOKIE") then headers["Cookie"] = env("BENCH_COOKIE") end
 	if env("BENCH_CSRF") then headers["X-CSRF-Token"] = env("BENCH_CSRF") end
+	if env("BENCH_ACCEPT_ENCODING") then headers["Accept-Encoding"] = env("BENCH_ACCEPT_ENCODING") end
 	if env("BENCH_CTYPE") then headers["Content-Type"] = env("BENCH_CTYPE") end
 	if env("BENCH_BODY_FILE") then body = slurp(env("BENCH_BODY_FILE")) end
 	paths = split(env("BENCH_PATHS") or "/")

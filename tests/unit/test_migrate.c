@@ -540,6 +540,43 @@ pg_rls_hides_rows_without_user(void **state)
 	bgw_arena_free(a);
 }
 
+/* 0017: reading a project calls no SECURITY DEFINER function (project_side cost a nested
+ * query per read), and the rule is the same: members read their project, and after its
+ * completion only the audit side does. */
+static void
+pg_projects_read_inline(void **state)
+{
+	PGconn *c;
+	bgw_db *db;
+	bgw_arena *a;
+
+	(void)state;
+	NEED_PG();
+	c = pg_connect(owner_ci);
+	assert_string_equal(sql_state(c, seed), "");
+	assert_int_equal(sql_long(c, "SELECT count(*) FROM pg_policy WHERE polname = 'projects_read' "
+	    "AND pg_get_expr(polqual, polrelid) LIKE '%project_side%'"), 0);
+	assert_string_equal(sql_state(c, "UPDATE bgw.projects SET status = 'completed', "
+	    "completed_at = now() WHERE id = 't-project'"), "");
+	a = bgw_arena_new();
+	db = db_open(app_ci, rls_tables);
+	assert_non_null(a);
+	assert_non_null(db);
+	assert_int_equal(db_ensure(db), BGW_OK);
+	visible(db, a, "t-auditor", 2, 1, 1);
+	visible(db, a, "t-clerk", 0, 0, 0);
+	visible(db, a, "t-banker", 0, 0, 0);
+	visible(db, a, "t-nobody", 0, 0, 0);
+	visible(db, a, NULL, 0, 0, 0);
+	assert_string_equal(sql_state(c, "UPDATE bgw.projects SET status = 'active', "
+	    "completed_at = NULL WHERE id = 't-project'"), "");
+	visible(db, a, "t-clerk", 2, 1, 1);
+	visible(db, a, "t-banker2", 0, 0, 1);
+	db_close(db);
+	bgw_arena_free(a);
+	PQfinish(c);
+}
+
 /* The reminder slot on every branch (before the due date, after it, every N days after
  * that, a setting turned off, a request sent on or after the slot): the answers 0016 must
  * keep when it rewrote the function as one expression. */
@@ -684,6 +721,7 @@ main(void)
 		cmocka_unit_test(pg_audit_events_are_append_only),
 		cmocka_unit_test(pg_rls_hides_rows_without_user),
 		cmocka_unit_test(pg_batch_listing_plans_cheaply),
+		cmocka_unit_test(pg_projects_read_inline),
 		cmocka_unit_test(pg_db_maps_errors_and_reconnects),
 	};
 
