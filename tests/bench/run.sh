@@ -27,7 +27,7 @@
 # Environment from dev: BGW_* (export_test_env), BGW_BENCH_WAF_PORT, BGW_BENCH_NOWAF_PORT,
 # BGW_BENCH_PG_BIN, BGW_PID_DIR, BGW_BENCH_WORKERS.  Knobs: BGW_BENCH_SECONDS (per wrk run,
 # default 10), BGW_BENCH_CONNECTIONS (default 32), BGW_BENCH_RSS_REQUESTS (default 100000),
-# BGW_BENCH_LIST_PAIRS (default 3: the list's ratio is the median of that many pairs).
+# BGW_BENCH_LIST_PAIRS (default 5: the list's ratio is the median of that many pairs).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,7 +53,7 @@ IMPORT_TARGET_S=5
 LIST_RATIO_WAF_OFF=0.6                     # targets of issue 9 item 2
 LIST_RATIO_WAF_ON=0.9
 P99_TARGET_MS=20
-LIST_PAIRS=${BGW_BENCH_LIST_PAIRS:-3}      # baseline/application pairs behind each list ratio
+LIST_PAIRS=${BGW_BENCH_LIST_PAIRS:-5}      # baseline/application pairs behind each list ratio
 # What Chromium sends (wrk.lua sends it on every request unless BENCH_ACCEPT_ENCODING says
 # otherwise): answers are measured as the browser gets them.
 BROWSER_ACCEPT_ENCODING="gzip, deflate, br"
