@@ -176,4 +176,9 @@ test('a client that accepts gzip gets the same list compressed, kept and changed
 		assert.equal(res.headers['content-encoding'], undefined, `${JSON.stringify(headers)} ${path}`);
 		JSON.parse(res.body);
 	}
+	// A page carries the CSRF token: never compressed, by the worker or by nginx (BREACH).
+	const page = await e.am.request('GET', `/projects/${e.project.id}`, { headers: CHROMIUM });
+	assert.equal(page.status, 200);
+	assert.match(page.body, /csrf_token/);
+	assert.equal(page.headers['content-encoding'], undefined);
 });
