@@ -507,6 +507,17 @@ visible(bgw_db *db, bgw_arena *a, const char *user_id, long want_conf, long want
 	bgw_arena_reset(a);
 }
 
+/* A connection as bgw_app with the row-security probes prepared, and an arena. */
+static void
+open_as_app(bgw_db **db, bgw_arena **a)
+{
+	*a = bgw_arena_new();
+	*db = db_open(app_ci, rls_tables);
+	assert_non_null(*a);
+	assert_non_null(*db);
+	assert_int_equal(db_ensure(*db), BGW_OK);
+}
+
 static void
 pg_rls_hides_rows_without_user(void **state)
 {
@@ -523,11 +534,7 @@ pg_rls_hides_rows_without_user(void **state)
 	assert_true(sql_long(c, "SELECT count(*) FROM bgw.memberships") >= 4);
 	PQfinish(c);
 
-	a = bgw_arena_new();
-	db = db_open(app_ci, rls_tables);
-	assert_non_null(a);
-	assert_non_null(db);
-	assert_int_equal(db_ensure(db), BGW_OK);
+	open_as_app(&db, &a);
 	visible(db, a, NULL, 0, 0, 0);
 	visible(db, a, "t-auditor", 2, 1, 1);
 	visible(db, a, "t-clerk", 2, 1, 1);
@@ -558,11 +565,7 @@ pg_projects_read_inline(void **state)
 	    "AND pg_get_expr(polqual, polrelid) LIKE '%project_side%'"), 0);
 	assert_string_equal(sql_state(c, "UPDATE bgw.projects SET status = 'completed', "
 	    "completed_at = now() WHERE id = 't-project'"), "");
-	a = bgw_arena_new();
-	db = db_open(app_ci, rls_tables);
-	assert_non_null(a);
-	assert_non_null(db);
-	assert_int_equal(db_ensure(db), BGW_OK);
+	open_as_app(&db, &a);
 	visible(db, a, "t-auditor", 2, 1, 1);
 	visible(db, a, "t-clerk", 0, 0, 0);
 	visible(db, a, "t-banker", 0, 0, 0);
