@@ -273,7 +273,10 @@ check_sqlmap() {
 		result sqlmap 1 "no WAF-off server or build (run through ./dev test security)"; return
 	fi
 	mkdir -p "$dir"
-	libs=$(sed -n 's/^\(FCGI\|PQ\|SSL\|XML\|CURL\|JANSSON\|ZIP\|QRENCODE\)_LIBS = //p' "$hard/Makefile" | tr '\n' ' ')
+	# The programs' own libraries, as the build's make expands them (BGW_LIBS without the
+	# archive, which is named below): a library added to Makefile.am is linked here too.
+	libs=$(printf 'bgw-print-libs:\n\t@echo $(filter-out lib/libbgw.a,$(BGW_LIBS))\n' |
+		make -s --no-print-directory -C "$hard" -f Makefile -f - bgw-print-libs)
 	cflags=$(sed -n 's/^\(PQ\|SSL\|XML\|CURL\|JANSSON\)_CFLAGS = //p' "$hard/Makefile" | tr '\n' ' ')
 	# shellcheck disable=SC2046,SC2086
 	if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$SRC/lib" -I"$SRC/cgi" $cflags \
