@@ -107,21 +107,29 @@ one_of(const char *s, const char *const *list)
 	return false;
 }
 
+/* Whether a list page may be kept (and so compressed: gzip.h): not one that also depends
+ * on the day or on free text (overdue, a search), which always runs. */
+static bool
+list_cacheable(const bgw_request *r, const conf_filter *f)
+{
+	return f->q == NULL && !f->overdue && r->target.list_version != NULL;
+}
+
 /* The key of a list page in the worker's page cache: everything the answer depends on but
  * the project's list version, which the cache compares separately.  The user (so one user's
  * page is never another's), what they may see (side, organisation, whether the project is
- * still open), and the request.  NULL for a page that also depends on the day or on free
- * text (overdue, a search): those always run. */
+ * still open), the request, and whether it is kept gzip-encoded.  NULL for a page that is
+ * not cacheable. */
 static const char *
-list_cache_key(bgw_request *r, const conf_filter *f)
+list_cache_key(bgw_request *r, const conf_filter *f, bool gzip)
 {
-	if (f->q != NULL || f->overdue || r->target.list_version == NULL)
+	if (!list_cacheable(r, f))
 		return NULL;
-	return bgw_arena_printf(r->a, "%s|%s|%d|%s|%s|%s|%s|%lld|%lld", r->user_id,
+	return bgw_arena_printf(r->a, "%s|%s|%d|%s|%s|%s|%s|%lld|%lld|%s", r->user_id,
 	    r->target.project_id, (int)r->target.facts.side,
 	    r->target.member_org_id != NULL ? r->target.member_org_id : "",
 	    r->target.status, f->status != NULL ? f->status : "", f->type != NULL ? f->type : "",
-	    f->page, f->per_page);
+	    f->page, f->per_page, gzip ? "gzip" : "");
 }
 
 /* Answer a list page, gzip-encoded or as it is. */
@@ -166,13 +174,11 @@ h_conf_list(bgw_request *r)
 	/* The answer depends on Accept-Encoding, for any cache between us and the client. */
 	if ((err = request_add_header(r, "Vary", "Accept-Encoding")) != BGW_OK)
 		return err;
-	key = list_cache_key(r, &f);
-	/* Only a page the cache may keep is compressed: its key reflects none of the request's
-	 * free text (gzip.h).  Kept compressed under a key of its own, so a kept page costs no
+	/* Only a page the cache may keep is compressed: it reflects none of the request's free
+	 * text (gzip.h).  Kept compressed under a key of its own, so a kept page costs no
 	 * compression. */
-	gzip = key != NULL && gzip_accepted(request_param(r, "HTTP_ACCEPT_ENCODING"));
-	if (gzip && (key = bgw_arena_printf(r->a, "gzip|%s", key)) == NULL)
-		return BGW_E_NOMEM;
+	gzip = list_cacheable(r, &f) && gzip_accepted(request_param(r, "HTTP_ACCEPT_ENCODING"));
+	key = list_cache_key(r, &f, gzip);
 	if ((kept = pagecache_get(r->app->pages, key, r->target.list_version, &len)) != NULL) {
 		reply_list(r, gzip, kept, len);
 		return BGW_OK;
