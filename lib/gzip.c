@@ -1,7 +1,6 @@
 /* gzip.c - gzip for answers (see gzip.h). */
 #include "gzip.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -9,89 +8,31 @@
 
 #include <zlib.h>
 
+#include "httplist.h"
+
 /* zlib's default level: the kept pages this serves are compressed once and sent many
  * times, so a level above 1 pays for itself. */
 #define GZIP_LEVEL 6
 #define GZIP_WINDOW_BITS (15 + 16) /* + 16: a gzip header and trailer, not zlib's */
 #define GZIP_MEM_LEVEL 8
-#define QVALUE_MAX_LEN 5           /* "0.001" (RFC 9110 12.4.2) */
-
-static const char *
-skip_space(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-/* The quality of one element's parameters (after the coding and its ';'), 1000 for 1;
- * -1 when malformed.  Parameters other than q are ignored. */
-static int
-element_quality(const char *s, const char *end)
-{
-	int q = 1000;
-
-	while (s < end) {
-		const char *semi = memchr(s, ';', (size_t)(end - s));
-		const char *stop = semi != NULL ? semi : end;
-
-		s = skip_space(s);
-		if (stop - s >= 2 && (s[0] == 'q' || s[0] == 'Q') && s[1] == '=') {
-			const char *v = s + 2, *v_end = stop;
-			int scale = 1000;
-
-			while (v_end > v && (v_end[-1] == ' ' || v_end[-1] == '\t'))
-				v_end--;
-			if (v_end - v < 1 || v_end - v > QVALUE_MAX_LEN || (v[0] != '0' && v[0] != '1'))
-				return -1;
-			q = (v[0] - '0') * 1000;
-			if (v + 1 < v_end) {
-				if (v[1] != '.')
-					return -1;
-				for (const char *d = v + 2; d < v_end; d++) {
-					if (!isdigit((unsigned char)*d))
-						return -1;
-					scale /= 10;
-					q += (*d - '0') * scale;
-				}
-			}
-			if (q > 1000)
-				return -1;
-		}
-		s = stop < end ? stop + 1 : end;
-	}
-	return q;
-}
 
 bool
 gzip_accepted(const char *accept_encoding)
 {
-	const char *s = accept_encoding;
+	const char *p = accept_encoding;
 	int gzip_q = -1, any_q = -1; /* -1: not named */
+	httplist_item it;
 
-	if (s == NULL)
+	if (p == NULL)
 		return false;
-	while (*s != '\0') {
-		const char *comma = strchr(s, ',');
-		const char *end = comma != NULL ? comma : s + strlen(s);
-		const char *coding = skip_space(s), *coding_end = coding;
-		size_t n;
-		int q;
-
-		while (coding_end < end && *coding_end != ';' && *coding_end != ' ' &&
-		    *coding_end != '\t')
-			coding_end++;
-		n = (size_t)(coding_end - coding);
-		q = element_quality(coding_end < end && *coding_end == ';' ? coding_end + 1 :
-		    skip_space(coding_end), end);
-		if (q < 0)
+	while (httplist_next(&p, &it)) {
+		if (it.q < 0)
 			return false;
-		if ((n == 4 && strncasecmp(coding, "gzip", 4) == 0) ||
-		    (n == 6 && strncasecmp(coding, "x-gzip", 6) == 0))
-			gzip_q = q;
-		else if (n == 1 && *coding == '*')
-			any_q = q;
-		s = comma != NULL ? comma + 1 : end;
+		if ((it.len == 4 && strncasecmp(it.token, "gzip", 4) == 0) ||
+		    (it.len == 6 && strncasecmp(it.token, "x-gzip", 6) == 0))
+			gzip_q = it.q;
+		else if (it.len == 1 && *it.token == '*')
+			any_q = it.q;
 	}
 	return gzip_q >= 0 ? gzip_q > 0 : any_q > 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "httplist.h"
 #include "i18n_catalogue.h"
 #include "money.h"
 
@@ -434,31 +435,12 @@ i18n_parse(const char *s, enum i18n_lang *out)
 	return true;
 }
 
-/* The q-value of one Accept-Language element's parameters (";q=0.5"), 1000ths; 1000 if
- * none, -1 if malformed. */
-static int
-qvalue(const char *p, const char *end)
+/* Whether a language range's primary subtag is lang (two letters): ja-JP is ja. */
+static bool
+primary_subtag_is(const httplist_item *it, const char *lang)
 {
-	int q = 0, scale = 1000;
-
-	while (p < end && (*p == ' ' || *p == ';' || *p == '\t'))
-		p++;
-	if (p >= end)
-		return 1000;
-	if (end - p < 3 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=')
-		return -1;
-	p += 2;
-	if (*p != '0' && *p != '1')
-		return -1;
-	q = (*p++ - '0') * 1000;
-	if (p < end && *p == '.')
-		for (p++; p < end && *p >= '0' && *p <= '9' && scale > 1; p++) {
-			scale /= 10;
-			q += (*p - '0') * scale;
-		}
-	while (p < end && *p == ' ')
-		p++;
-	return p == end && q <= 1000 ? q : -1;
+	return it->len >= 2 && (it->len == 2 || it->token[2] == '-') &&
+	    strncasecmp(it->token, lang, 2) == 0;
 }
 
 enum i18n_lang
@@ -467,35 +449,21 @@ i18n_pick(const char *query, const char *cookie, const char *accept_language)
 	enum i18n_lang l = I18N_JA;
 	int best = 0, bestq[I18N__COUNT] = {-1, -1};
 	const char *p = accept_language;
+	httplist_item it;
 
 	if (i18n_parse(query, &l) || i18n_parse(cookie, &l))
 		return l;
-	for (; p != NULL && *p != '\0';) {
-		const char *end = strchr(p, ',');
-		const char *semi;
-		size_t tag;
+	while (httplist_next(&p, &it)) {
 		enum i18n_lang which;
-		int q;
 
-		if (end == NULL)
-			end = p + strlen(p);
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		semi = memchr(p, ';', (size_t)(end - p));
-		tag = (size_t)((semi != NULL ? semi : end) - p);
-		while (tag > 0 && (p[tag - 1] == ' ' || p[tag - 1] == '\t'))
-			tag--;
-		q = semi != NULL ? qvalue(semi, end) : 1000;
-		/* Primary subtag only: ja-JP is ja, en-GB is en. */
-		if (tag >= 2 && (tag == 2 || p[2] == '-') && strncasecmp(p, "ja", 2) == 0)
+		if (primary_subtag_is(&it, "ja"))
 			which = I18N_JA;
-		else if (tag >= 2 && (tag == 2 || p[2] == '-') && strncasecmp(p, "en", 2) == 0)
+		else if (primary_subtag_is(&it, "en"))
 			which = I18N_EN;
 		else
 			which = I18N__COUNT;
-		if (which != I18N__COUNT && q > bestq[which])
-			bestq[which] = q;
-		p = *end == ',' ? end + 1 : end;
+		if (which != I18N__COUNT && it.q > bestq[which])
+			bestq[which] = it.q;
 	}
 	/* The higher q wins; on a tie, the default (Japanese). */
 	best = bestq[I18N_JA] >= bestq[I18N_EN] ? I18N_JA : I18N_EN;

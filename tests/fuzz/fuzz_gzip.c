@@ -1,6 +1,6 @@
 /* fuzz_gzip.c - the input as an Accept-Encoding value through gzip_accepted (no crash, and
- * the same answer twice), and as an answer through gzip_encode, which must inflate back to
- * the same bytes. */
+ * gzip admitted only when the value names it or "*"), and as an answer through
+ * gzip_encode, which must inflate back to the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +44,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* A header arrives NUL-terminated from FastCGI; an embedded NUL ends it early. */
 	header = bgw_arena_strndup(a, (const char *)data, size);
-	if (header != NULL && gzip_accepted(header) != gzip_accepted(header))
+	/* gzip is admitted only by naming it or the wildcard. */
+	if (header != NULL && gzip_accepted(header) && strcasestr(header, "gzip") == NULL &&
+	    strchr(header, '*') == NULL)
 		abort();
 	if (gzip_encode(a, (const char *)data, size, &gz, &gz_len) == BGW_OK)
 		check_round_trip((const char *)data, size, gz, gz_len);
