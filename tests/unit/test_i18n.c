@@ -45,6 +45,7 @@ test_pick(void **state)
 		{NULL, NULL, "english", I18N_JA},
 		{NULL, NULL, "en;q=bogus", I18N_JA},
 		{NULL, NULL, ",,;q=1,", I18N_JA},
+		{NULL, NULL, "en;level=1, ja;q=0.5", I18N_EN}, /* a non-q parameter is ignored */
 	};
 
 	(void)state;
