@@ -28,12 +28,22 @@
 # BGW_BENCH_PG_BIN, BGW_PID_DIR, BGW_BENCH_WORKERS.  Knobs: BGW_BENCH_SECONDS (per wrk run,
 # default 10), BGW_BENCH_CONNECTIONS (default 32), BGW_BENCH_RSS_REQUESTS (default 100000),
 # BGW_BENCH_LIST_PAIRS (default 5: the list's ratio is the median of that many pairs).
+#
+# Each scenario runs in a subshell of its own: one that stops (a failed seed, wrk or a
+# request the harness needed) prints "bench NAME FAILED: ..." and the others still run; a
+# scenario whose requests met errors prints them and its "target NAME_requests" line is a
+# MISS.  The exit status is non-zero when a scenario failed or met request errors.
+#
+# BGW_BENCH_SMOKE=1 (./dev test's bench suite): every scenario on tiny sizes for about a
+# second each, so the harness cannot rot; the figures then mean nothing and only the
+# "smoke NAME ok|FAILED" lines at the end count.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 export LC_ALL=C.UTF-8
 
+SMOKE=${BGW_BENCH_SMOKE:-0}
 DURATION=${BGW_BENCH_SECONDS:-10}          # seconds of each measured wrk run
 WARMUP=2                                   # seconds of an unmeasured run before each target
 CONNECTIONS=${BGW_BENCH_CONNECTIONS:-32}   # the p99 target is defined at 32 connections
@@ -43,7 +53,7 @@ SIGNIN_TIMEOUT=30s
 WRK_TIMEOUT=10s                            # a slower answer is counted as an error
 DRAIN_SECONDS=120                          # how long the pool may take to empty its queue
 DASHBOARD_ROWS=10000                       # confirmations in the benchmark project
-ANSWER_ROWS=20000                          # fresh confirmations for the answer scenario
+ANSWER_RATE_GUESS=1000                     # answers/s assumed before the first answer run
 RSS_REQUESTS=${BGW_BENCH_RSS_REQUESTS:-100000}
 RSS_FLAT_KIB=1024                          # target: worker RSS flat within ±1 MiB
 UPLOAD_BYTES=$((20 * 1024 * 1024))
@@ -60,6 +70,16 @@ BROWSER_ACCEPT_ENCODING="gzip, deflate, br"
 export BENCH_ACCEPT_ENCODING=${BENCH_ACCEPT_ENCODING:-$BROWSER_ACCEPT_ENCODING}
 # The parameters of lib/kdf.h (KDF_DEFAULT_*): N = 2^17, r = 8, p = 1, 32-byte output.
 KDF_N=131072; KDF_R=8; KDF_P=1; KDF_LEN=32; KDF_MAXMEM=$((1 << 30))
+KDF_RUNS=10
+RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
+BIGFILE_BYTES=$((100 * 1024 * 1024))       # scenario_bigfile
+BIGFILE_RSS_KIB=$((8 * 1024))
+if [ "$SMOKE" = 1 ]; then
+	DURATION=1; WARMUP=1; LIST_PAIRS=1; DASHBOARD_ROWS=200; ANSWER_RATE_GUESS=200
+	RSS_REQUESTS=200; RSS_CHUNK_SECONDS=1; UPLOAD_BYTES=$((1024 * 1024))
+	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; KDF_RUNS=2; DRAIN_SECONDS=30
+	export BGW_BENCH_REMINDERS=100
+fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -90,6 +110,9 @@ mkdir -p "$WORK"
 chmod 0700 "$WORK"
 RESULTS="$WORK/results.txt"
 : >"$RESULTS"
+# What a scenario keeps for the targets (keep NAME VALUE), read back after its subshell.
+KEPT="$WORK/kept.sh"
+: >"$KEPT"
 
 # --- Helpers ----------------------------------------------------------------------------------
 port_of() { [ "$1" = on ] && echo "$BGW_BENCH_WAF_PORT" || echo "$BGW_BENCH_NOWAF_PORT"; }
@@ -98,6 +121,9 @@ sql() { "$BGW_PSQL" -X -q -At -v ON_ERROR_STOP=1 -h "$BGW_PG_HOST" -U postgres -
 
 # emit LINE: print a result line and keep it for docs/performance.md.
 emit() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+
+# keep NAME VALUE: set NAME for the targets, in this shell and in the main one.
+keep() { printf -v "$1" '%s' "$2"; printf '%s=%q\n' "$1" "$2" >>"$KEPT"; }
 
 # curl_status PORT METHOD PATH [curl args...]: the status of one request (TLS verified).
 curl_status() {
@@ -181,9 +207,9 @@ compare() {
 		emit "bench ${name}_waf_$waf rps=$R_RPS p50_ms=$R_P50 p99_ms=$R_P99" \
 			"ratio=$ratio base=onequery base_rps=$q_rps" \
 			"ratio_trivial=$(div "$R_RPS" "$t_rps") trivial_rps=$t_rps conns=$conns$extra"
-		printf -v "RATIO_${name}_${waf}" '%s' "$ratio"
-		printf -v "P99_${name}_${waf}" '%s' "$R_P99"
-		printf -v "ERR_${name}_${waf}" '%s' "$R_ERR"
+		keep "RATIO_${name}_${waf}" "$ratio"
+		keep "P99_${name}_${waf}" "$R_P99"
+		keep "ERR_${name}_${waf}" "$R_ERR"
 	done
 }
 
@@ -264,7 +290,7 @@ scenario_signin() {
 scenario_kdf() {
 	local json="$WORK/kdf.json" salt
 	salt=$(openssl rand -hex 16)
-	hyperfine -N -w 1 -r 10 --export-json "$json" \
+	hyperfine -N -w 1 -r "$KDF_RUNS" --export-json "$json" \
 		"openssl kdf -keylen $KDF_LEN -kdfopt pass:benchmark-password -kdfopt hexsalt:$salt -kdfopt n:$KDF_N -kdfopt r:$KDF_R -kdfopt p:$KDF_P -kdfopt maxmem_bytes:$KDF_MAXMEM SCRYPT" \
 		"openssl kdf -keylen $KDF_LEN -kdfopt pass:benchmark-password -kdfopt hexsalt:$salt -kdfopt n:2 -kdfopt r:1 -kdfopt p:1 SCRYPT" \
 		>/dev/null 2>&1 || { emit "bench kdf_scrypt skipped: hyperfine failed"; return; }
@@ -315,48 +341,54 @@ scenario_page() {
 }
 
 # The respondent admin answers fresh confirmations (sent, never answered), one request each:
-# an admin's answer is final at once (seal, audit event, status answered).
+# an admin's answer is final at once (seal, audit event, status answered).  Every run of the
+# application gets fresh confirmations of its own, as many as twice the rate of the run
+# before could use (an answered one answered again is a 409: counted as an error, never as
+# a fast success); the baselines ignore the path and get one made-up line.
 scenario_answer() {
-	local answers="$WORK/answers.txt" one st
-	say "copying $ANSWER_ROWS fresh confirmations to answer (bulk SQL as postgres)"
-	copy_confirmations "$ANSWER_ROWS" >"$answers"
-	# The probe uses (and answers) the first line; wrk gets the others.
-	one=$(head -n 1 "$answers")
-	sed -i 1d "$answers"
-	local body
+	local one st body waf port t_rps q_rps extra
+	one=$(copy_confirmations 1)
 	body=$(awk '{ printf "{\"items\":["; for (i = 2; i <= NF; i++) printf "%s{\"item_id\":\"%s\",\"agrees\":true}", (i > 2 ? "," : ""), $i; printf "],\"responder\":{\"name\":\"Bench Responder\",\"title\":\"Manager\"}}" }' <<<"$one")
 	st=$(curl_status "$BGW_BENCH_NOWAF_PORT" POST "/api/v1/confirmations/${one%% *}/response" \
 		-H "Cookie: $RESP_COOKIE" -H "X-CSRF-Token: $RESP_CSRF" \
 		-H 'Content-Type: application/json' --data-binary "$body")
-	[ "$st" = 201 ] || { emit "bench answer skipped: POST …/response answered $st: $(head -c 300 "$WORK/last-body")"; return; }
-	# Each wrk run (warm-ups too) must get its own confirmations: split the file.
-	local parts=12 lines
-	lines=$(( ($(wc -l <"$answers") + parts - 1) / parts ))
-	split -l "$lines" -d -a 2 "$answers" "$WORK/answers-part-"
-	ANSWER_PART=0
-	local waf port t_rps q_rps extra
+	[ "$st" = 201 ] || { emit "bench answer skipped: POST …/response answered $st: $(head -c 300 "$WORK/last-body")"; return 1; }
+	# One line a wrk thread.
+	for _ in $(seq 1 "$THREADS"); do echo "baseline-ignores-this item"; done >"$WORK/answers-baseline"
+	ANSWER_RATE=$ANSWER_RATE_GUESS
 	for waf in on off; do
 		port=$(port_of $waf)
 		answer_measure "$port" /bench/trivial; t_rps=$R_RPS
 		answer_measure "$port" /bench/onequery; q_rps=$R_RPS
 		answer_measure "$port" ""
-		[ "$R_ERR" = 0 ] || extra="$extra errors=$R_ERR/$R_REQ"
+		extra=""
+		[ "$R_ERR" = 0 ] || extra=" errors=$R_ERR/$R_REQ"
 		emit "bench answer_waf_$waf rps=$R_RPS p50_ms=$R_P50 p99_ms=$R_P99" \
 			"ratio=$(div "$R_RPS" "$q_rps") base=onequery base_rps=$q_rps" \
 			"ratio_trivial=$(div "$R_RPS" "$t_rps") trivial_rps=$t_rps conns=$CONNECTIONS$extra"
+		keep "ERR_answer_$waf" "$R_ERR"
 	done
 }
 
+# answer_measure PORT PREFIX: a warm-up and a measured run of answers.
 answer_measure() {
-	local port=$1 prefix=$2 f
-	f=$(printf '%s/answers-part-%02d' "$WORK" "$ANSWER_PART")
-	ANSWER_PART=$((ANSWER_PART + 1))
-	BENCH_PREFIX=$prefix BENCH_ANSWERS=$f BENCH_COOKIE=$RESP_COOKIE BENCH_CSRF=$RESP_CSRF \
-		wrk_run "$port" "$WARMUP" "$CONNECTIONS" >/dev/null
-	f=$(printf '%s/answers-part-%02d' "$WORK" "$ANSWER_PART")
-	ANSWER_PART=$((ANSWER_PART + 1))
-	BENCH_PREFIX=$prefix BENCH_ANSWERS=$f BENCH_COOKIE=$RESP_COOKIE BENCH_CSRF=$RESP_CSRF \
-		wrk_run "$port" "$DURATION" "$CONNECTIONS"
+	local port=$1 prefix=$2 secs
+	for secs in "$WARMUP" "$DURATION"; do
+		answer_rows "$prefix" "$secs"
+		BENCH_PREFIX=$prefix BENCH_ANSWERS=$WORK/answers-run BENCH_COOKIE=$RESP_COOKIE \
+			BENCH_CSRF=$RESP_CSRF wrk_run "$port" "$secs" "$CONNECTIONS"
+		[ -n "$prefix" ] || ANSWER_RATE=$(awk -v r="$R_RPS" -v g="$ANSWER_RATE" \
+			'BEGIN { r *= 2; print (r > g ? int(r) + 1 : g) }')
+	done
+}
+
+# answer_rows PREFIX SECONDS: $WORK/answers-run, the lines one run of SECONDS may use.
+answer_rows() {
+	if [ -n "$1" ]; then
+		cp "$WORK/answers-baseline" "$WORK/answers-run"
+	else
+		copy_confirmations $(($2 * ANSWER_RATE + CONNECTIONS)) >"$WORK/answers-run"
+	fi
 }
 
 # A 20 MiB upload (a PDF by its magic, random bytes behind it: clamd finds nothing, and the
@@ -397,7 +429,8 @@ scenario_upload() {
 		emit "bench upload20m_waf_$waf rps=$R_RPS p50_ms=$R_P50 p99_ms=$R_P99" \
 			"ratio=$(div "$R_RPS" "$t_rps") base=trivial base_rps=$t_rps mb_s=$mbs" \
 			"clamd_ratio=$(div "$mbs" "$clamd_mbs") conns=$UPLOAD_CONNECTIONS errors=$R_ERR/$R_REQ"
-		[ $waf = off ] && UPLOAD_CLAMD_RATIO=$(div "$mbs" "$clamd_mbs")
+		keep "ERR_upload20m_$waf" "$R_ERR"
+		[ $waf = off ] && keep UPLOAD_CLAMD_RATIO "$(div "$mbs" "$clamd_mbs")"
 	done
 }
 
@@ -424,7 +457,7 @@ scenario_import() {
 		st=$(cat "$WORK/import-status")
 		emit "bench import10k_waf_$waf seconds=$t status=$st rows=$IMPORT_ROWS bytes=$(stat -c %s "$csv")" \
 			"$( [ "$st" = 201 ] || head -c 200 "$WORK/last-body")"
-		if [ $waf = off ]; then IMPORT_SECONDS=$t; IMPORT_STATUS=$st; fi
+		if [ $waf = off ]; then keep IMPORT_SECONDS "$t"; keep IMPORT_STATUS "$st"; fi
 	done
 }
 
@@ -450,7 +483,6 @@ scenario_reminders() {
 # they take seconds each (see docs/performance.md): 100,000 of them would take hours.
 # wrk runs for a fixed time (a thread that stops early still waits for the whole -d), so
 # the requests are made in RSS_CHUNK_SECONDS runs until enough have been answered.
-RSS_CHUNK_SECONDS=20
 scenario_rss() {
 	local master before after paths total=0 errors=0 secs=0
 	master=$(cat "$BGW_PID_DIR/bgw-fcgi.pid")
@@ -482,10 +514,10 @@ ok = bool(same) and restarted == 0 and abs(worst) <= lim
 print("%s %d %d" % ("PASS" if ok else "MISS", worst, restarted))
 EOF
 )
-	RSS_VERDICT=${verdict%% *}
 	local rest=${verdict#* }
-	RSS_WORST_KIB=${rest%% *}
-	RSS_RESTARTED=${rest##* }
+	keep RSS_VERDICT "${verdict%% *}"
+	keep RSS_WORST_KIB "${rest%% *}"
+	keep RSS_RESTARTED "${rest##* }"
 	emit "bench worker_rss requests=$total rps=$(div "$total" "$secs") ratio=n/a" \
 		"before_kib=[$before] after_kib=[$after] worst_delta_kib=$RSS_WORST_KIB" \
 		"workers_replaced=$RSS_RESTARTED errors=$errors"
@@ -506,8 +538,6 @@ worker_rss() {
 # request's.  WAF off: ModSecurity buffers bodies in nginx, which is not the worker.  This
 # runs on the dev build (-O2): ASan's quarantine keeps freed memory and would hide the
 # answer.
-BIGFILE_BYTES=$((100 * 1024 * 1024))
-BIGFILE_RSS_KIB=$((8 * 1024))
 scenario_bigfile() {
 	local file="$WORK/bigfile.bin" body="$WORK/bigfile.multipart" boundary st master p
 	local idle="" id got sha want t_up t_down
@@ -550,8 +580,8 @@ scenario_bigfile() {
 			[ "${x%%:*}" = "$p" ] && d=$((d - ${x#*:})) && [ "$d" -gt "$worst" ] && worst=$d
 		done
 	done
-	BIGFILE_WORST_KIB=$worst
-	BIGFILE_OK=$([ "$got" = 200 ] && [ "$sha" = "$want" ] && echo yes || echo no)
+	keep BIGFILE_WORST_KIB "$worst"
+	keep BIGFILE_OK "$([ "$got" = 200 ] && [ "$sha" = "$want" ] && echo yes || echo no)"
 	emit "bench bigfile100m upload_s=$t_up download_s=$t_down download_status=$got" \
 		"same_bytes=$BIGFILE_OK idle_kib=[${idle# }] peak_kib=[${peaks# }] worst_growth_kib=$worst ratio=n/a"
 }
@@ -607,12 +637,41 @@ for s in "${SCENARIOS[@]}"; do
 	case " ${ALL[*]} " in *" $s "*) ;; *) die "unknown scenario $s (one of: ${ALL[*]})" ;; esac
 done
 
-emit "# ./dev bench $(date -u +%Y-%m-%dT%H:%M:%SZ): ${DURATION}s per run, $CONNECTIONS connections, wrk -t $THREADS, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+emit "# ./dev bench $(date -u +%Y-%m-%dT%H:%M:%SZ): ${DURATION}s per run, $CONNECTIONS connections, wrk -t $THREADS, load average $(cut -d' ' -f1-3 /proc/loadavg)$([ "$SMOKE" = 1 ] && echo ', SMOKE: sizes too small for figures')"
 seed
+# SCENARIO_LINES[name]: the result lines it printed; FAILED: those that stopped.
+declare -A SCENARIO_LINES=()
+FAILED=()
 for s in "${SCENARIOS[@]}"; do
 	say "scenario $s (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-	"scenario_$s"
+	before=$(wc -l <"$RESULTS")
+	set +e
+	( set -e; "scenario_$s" )
+	rc=$?
+	set -e
+	[ $rc = 0 ] || { emit "bench $s FAILED: the scenario stopped with status $rc (its output is above)"; FAILED+=("$s"); }
+	# shellcheck disable=SC1090
+	. "$KEPT"
+	SCENARIO_LINES[$s]=$(tail -n +"$((before + 1))" "$RESULTS")
 done
 targets
 emit "# done $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 say "results kept in ${RESULTS#"$ROOT"/}"
+# A scenario is whole when it ran to its end, printed a line, and met no request error, no
+# skip and no request left unanswered.
+status=0
+for s in "${SCENARIOS[@]}"; do
+	lines=${SCENARIO_LINES[$s]}
+	why=""
+	case " ${FAILED[*]} " in *" $s "*) why="stopped" ;; esac
+	[ -n "$why" ] || [ -n "$lines" ] || why="printed no result"
+	[ -n "$why" ] || ! grep -qE 'skipped|invalid|no_answer' <<<"$lines" || why="skipped a part"
+	[ -n "$why" ] || ! grep -qE 'errors=[1-9]' <<<"$lines" || why="met request errors"
+	if [ "$SMOKE" = 1 ]; then
+		echo "smoke $s ${why:-ok}"
+	else
+		emit "target ${s}_requests ran whole without request errors: ${why:-yes} $([ -z "$why" ] && echo PASS || echo MISS)"
+	fi
+	[ -z "$why" ] || status=1
+done
+exit $status
