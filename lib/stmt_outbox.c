@@ -15,7 +15,8 @@ const db_stmt stmt_outbox[] = {
 	    6},
 	/* Claim up to $1 due rows for $2 seconds; $3 is the domain of Message-IDs, made once
 	 * per row at its first claim so a re-sent row keeps it.  A row still 'sending' whose
-	 * lease ran out belongs to a sender that died: it is due again. */
+	 * lease ran out belongs to a sender that died: it is due again.  Transactional mail
+	 * first: a request or a reset must not wait behind a batch run's reminders (0024). */
 	{"outbox_claim",
 	    "UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, "
 	    "locked_until = now() + make_interval(secs => $2::integer), "
@@ -23,7 +24,7 @@ const db_stmt stmt_outbox[] = {
 	    "FROM (SELECT id FROM outbox "
 	    "      WHERE status IN ('queued', 'sending') AND next_attempt_at <= now() "
 	    "        AND (status = 'queued' OR locked_until < now()) "
-	    "      ORDER BY next_attempt_at "
+	    "      ORDER BY bulk, next_attempt_at "
 	    "      LIMIT $1::integer "
 	    "      FOR UPDATE SKIP LOCKED) due "
 	    "WHERE o.id = due.id "

@@ -180,6 +180,11 @@ static const db_stmt stmt_test[] = {
 	{"t_outbox_attempts", "UPDATE outbox SET attempts = $2::integer WHERE natural_key = $1",
 	    2},
 	{"t_outbox_lock", "SELECT id FROM outbox WHERE natural_key = $1 FOR UPDATE", 1},
+	/* The batch job's bulk mail, queued a minute before (tools/notify_stmt.c's insert). */
+	{"t_outbox_bulk",
+	    "INSERT INTO outbox (natural_key, kind, to_address, subject, body, bulk, "
+	    "next_attempt_at) VALUES ($1, 'reminder', $1 || '@bank.example.jp', 's', 'b', true, "
+	    "now() - interval '1 minute')", 1},
 	{NULL, NULL, 0},
 };
 
@@ -496,6 +501,25 @@ test_pg_skip_locked(void **state)
 	assert_string_equal(smtp_last_to, "taro@bank.example.jp");
 }
 
+/* A batch run's reminders were due first, but the request queued after them leaves first:
+ * transactional mail never waits behind bulk mail (the sender takes 10 a claim here). */
+static void
+test_pg_transactional_first(void **state)
+{
+	struct pg *p = *state;
+	char key[32];
+
+	NEED_PG(state);
+	for (int i = 0; i < 25; i++) {
+		snprintf(key, sizeof(key), "bulk%02d", i);
+		run(p, "t_outbox_bulk", key);
+	}
+	enqueue(p, "request", "corrected@bank.example.jp");
+	assert_int_equal(drain(p, p->db, NULL), 10);
+	assert_string_equal(row_of(p, "request").status, "sent");
+	assert_string_equal(row_of(p, "bulk24").status, "queued");
+}
+
 /* A sender that died after claiming: the row waits for the lease, then goes out again with
  * the same Message-ID; the dead sender's late outcome is dropped. */
 static void
@@ -548,6 +572,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_pg_two_senders, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_skip_locked, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_crashed_sender, pg_setup, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_transactional_first, pg_setup, pg_teardown),
 	};
 
 	return cmocka_run_group_tests_name("outbox", tests, NULL, NULL);
