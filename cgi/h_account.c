@@ -197,6 +197,9 @@ h_password_reset(bgw_request *r)
 	return BGW_OK;
 }
 
+/* The token first (a cheap indexed lookup of its SHA-256), the costly hash only for a live
+ * one: a stream of made-up tokens must not buy a scrypt each.  The claim and the new
+ * password commit together; an error rolls both back. */
 bgw_err
 h_password_reset_complete(bgw_request *r)
 {
@@ -206,15 +209,18 @@ h_password_reset_complete(bgw_request *r)
 	const char *user_id;
 	bgw_err err;
 
-	if ((err = hash_new_password(r, "password", password, hash)) != BGW_OK)
-		return err;
-	if ((err = db_begin(r->app->db, NULL)) != BGW_OK)
+	if ((err = db_ensure(r->app->db)) != BGW_OK || (err = db_begin(r->app->db, NULL)) != BGW_OK)
 		return err;
 	r->in_transaction = true;
-	err = account_reset_complete(r->app->db, r->a, token, hash, &user_id);
-	OPENSSL_cleanse(hash, sizeof(hash));
+	err = account_reset_claim(r->app->db, r->a, token, &user_id);
 	if (err == BGW_E_VALIDATION)
 		return request_field_error(r, "token", "invalid_or_expired");
+	if (err != BGW_OK)
+		return err;
+	if ((err = hash_new_password(r, "password", password, hash)) != BGW_OK)
+		return err;
+	err = account_set_password(r->app->db, r->a, user_id, hash);
+	OPENSSL_cleanse(hash, sizeof(hash));
 	/* Whoever had the old password is out. */
 	if (err == BGW_OK)
 		err = session_destroy_user(r->app->db, r->a, user_id, NULL);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "audit.h"
 #include "kdf.h"
 #include "log.h"
@@ -88,15 +90,104 @@ log_event(bgw_request *r, const char *actor, const char *action, const char *rea
 		db_rollback(r->app->db);
 }
 
+/* The key of the per-account throttle: the account itself when the address names one, in
+ * whatever case it was typed (the lookup ignores case), else the address folded to lower
+ * case.  Every spelling of an address spends one budget, and the code step spends the
+ * password step's. */
+static const char *
+login_key(bgw_request *r, const bgw_user *u, bool found, const char *email)
+{
+	char *key;
+
+	if (found)
+		return bgw_arena_printf(r->a, "user:%s", u->id);
+	key = bgw_arena_printf(r->a, "email:%s", email);
+	for (char *c = key; key != NULL && *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return key;
+}
+
+/* Both throttles: the account's (key) and the address's. */
+static bgw_err
+login_throttled(bgw_request *r, const char *key)
+{
+	bgw_err err = throttle_check(r->app->db, r->a, &THROTTLE_LOGIN_ACCOUNT, key);
+
+	if (err == BGW_OK && r->remote_addr != NULL)
+		err = throttle_check(r->app->db, r->a, &THROTTLE_LOGIN_ADDRESS, r->remote_addr);
+	return err;
+}
+
 /* One failure: counted for the account and the address, recorded, answered alike. */
 static bgw_err
-fail_login(bgw_request *r, const char *email, const bgw_user *u, bool found, const char *why)
+fail_login(bgw_request *r, const char *key, const bgw_user *u, bool found, const char *why)
 {
-	throttle_fail(r->app->db, r->a, &THROTTLE_LOGIN_ACCOUNT, email);
+	throttle_fail(r->app->db, r->a, &THROTTLE_LOGIN_ACCOUNT, key);
 	if (r->remote_addr != NULL)
 		throttle_fail(r->app->db, r->a, &THROTTLE_LOGIN_ADDRESS, r->remote_addr);
 	log_event(r, found ? u->id : NULL, "session.login_failed", why);
 	return BGW_E_INVALID_CREDENTIALS;
+}
+
+/* The first factor: BGW_OK when the password of a usable account is right, with the account
+ * in *u and its throttle key in *key. */
+static bgw_err
+login_password(bgw_request *r, const char *email, const char *password, bgw_user *u,
+    const char **key)
+{
+	bool found, ok;
+	bgw_err err;
+
+	if ((err = db_ensure(r->app->db)) != BGW_OK)
+		return err;
+	/* The address is looked up before the throttle is asked (an indexed read, no scrypt),
+	 * so that the lock is the account's whatever the spelling.  The same answer for a
+	 * locked account, a locked address and a wrong password of an account that does not
+	 * exist: nothing tells an attacker which addresses are real. */
+	err = user_by_email(r->app->db, r->a, email, u);
+	if (err != BGW_OK && err != BGW_E_NOT_FOUND)
+		return err;
+	found = err == BGW_OK;
+	if ((*key = login_key(r, u, found, email)) == NULL)
+		return BGW_E_NOMEM;
+	if ((err = login_throttled(r, *key)) != BGW_OK)
+		return err;
+	if ((err = check_password(r, u, found, password, &ok)) != BGW_OK)
+		return err;
+	if (!found || !ok || u->locked)
+		return fail_login(r, *key, u, found, found && ok ? "account_locked" : "password");
+	return BGW_OK;
+}
+
+/* The second factor, counted under the first's key when wrong. */
+static bgw_err
+login_otp(bgw_request *r, const char *key, const bgw_user *u, const char *otp)
+{
+	bgw_err err = mfa_verify(r->app->db, r->a, &r->app->keys, u->id, otp);
+
+	return err == BGW_E_INVALID_CREDENTIALS ? fail_login(r, key, u, true, "otp") : err;
+}
+
+/* Both factors passed: a fresh session (csrf receives its CSRF token) and its cookie. */
+static bgw_err
+login_finish(bgw_request *r, const char *key, const bgw_user *u, char csrf[SESSION_TOKEN_LEN + 1])
+{
+	char token[SESSION_TOKEN_LEN + 1];
+	bgw_err err;
+
+	throttle_clear(r->app->db, r->a, &THROTTLE_LOGIN_ACCOUNT, key);
+	/* A fresh token at every login: a session id planted before login is worthless. */
+	if (r->session_token == NULL)
+		r->session_token = kv_get(r->cookies, SESSION_COOKIE);
+	if (r->session_token != NULL)
+		session_destroy(r->app->db, r->a, r->session_token);
+	if ((err = session_create(r->app->db, r->a, u->id, r->remote_addr, token, csrf)) != BGW_OK)
+		return err;
+	log_event(r, u->id, "session.login", NULL);
+	err = set_session_cookie(r, token, -1);
+	OPENSSL_cleanse(token, sizeof(token));
+	return err;
 }
 
 bgw_err
@@ -105,49 +196,81 @@ h_session_create(bgw_request *r)
 	const char *email = fields_get(r->fields, login_fields, "email")->s;
 	const char *password = fields_get(r->fields, login_fields, "password")->s;
 	const field_value *otp = fields_get(r->fields, login_fields, "otp");
-	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
+	char csrf[SESSION_TOKEN_LEN + 1];
+	const char *key;
 	bgw_user u;
-	bool found, ok;
 	bgw_err err;
 
-	if ((err = db_ensure(r->app->db)) != BGW_OK)
+	if ((err = login_password(r, email, password, &u, &key)) != BGW_OK)
 		return err;
-	/* The same answer for a locked account, a locked address and a wrong password of an
-	 * account that does not exist: nothing tells an attacker which addresses are real. */
-	if ((err = throttle_check(r->app->db, r->a, &THROTTLE_LOGIN_ACCOUNT, email)) != BGW_OK)
-		return err;
-	if (r->remote_addr != NULL &&
-	    (err = throttle_check(r->app->db, r->a, &THROTTLE_LOGIN_ADDRESS, r->remote_addr)) != BGW_OK)
-		return err;
-	err = user_by_email(r->app->db, r->a, email, &u);
-	if (err != BGW_OK && err != BGW_E_NOT_FOUND)
-		return err;
-	found = err == BGW_OK;
-	if ((err = check_password(r, &u, found, password, &ok)) != BGW_OK)
-		return err;
-	if (!found || !ok || u.locked)
-		return fail_login(r, email, &u, found, found && ok ? "account_locked" : "password");
 	if (u.mfa_enabled) {
 		if (!otp->present)
 			return BGW_E_OTP_REQUIRED;
-		err = mfa_verify(r->app->db, r->a, &r->app->keys, u.id, otp->s);
-		if (err == BGW_E_INVALID_CREDENTIALS)
-			return fail_login(r, email, &u, found, "otp");
-		if (err != BGW_OK)
+		if ((err = login_otp(r, key, &u, otp->s)) != BGW_OK)
 			return err;
 	}
-	throttle_clear(r->app->db, r->a, &THROTTLE_LOGIN_ACCOUNT, email);
-	/* A fresh token at every login: a session id planted before login is worthless. */
-	if (r->session_token == NULL)
-		r->session_token = kv_get(r->cookies, SESSION_COOKIE);
-	if (r->session_token != NULL)
-		session_destroy(r->app->db, r->a, r->session_token);
-	if ((err = session_create(r->app->db, r->a, u.id, r->remote_addr, token, csrf)) != BGW_OK)
-		return err;
-	log_event(r, u.id, "session.login", NULL);
-	if ((err = set_session_cookie(r, token, -1)) != BGW_OK)
+	if ((err = login_finish(r, key, &u, csrf)) != BGW_OK)
 		return err;
 	return reply_user(r, 200, &u, csrf);
+}
+
+bgw_err
+h_session_password_step(bgw_request *r, char *pending)
+{
+	const char *email = fields_get(r->fields, login_fields, "email")->s;
+	const char *password = fields_get(r->fields, login_fields, "password")->s;
+	char csrf[SESSION_TOKEN_LEN + 1];
+	const char *key;
+	bgw_user u;
+	bgw_err err;
+
+	pending[0] = '\0';
+	if ((err = login_password(r, email, password, &u, &key)) != BGW_OK)
+		return err;
+	if (u.mfa_enabled) {
+		err = session_pending_create(r->app->db, r->a, u.id, NULL, pending);
+		return err == BGW_OK ? BGW_E_OTP_REQUIRED : err;
+	}
+	return login_finish(r, key, &u, csrf);
+}
+
+bgw_err
+h_session_otp_step(bgw_request *r, const char *pending, const char *otp,
+    char *next)
+{
+	char csrf[SESSION_TOKEN_LEN + 1];
+	const char *user_id, *expires_at, *key;
+	bgw_user u;
+	bgw_err err;
+
+	next[0] = '\0';
+	if ((err = db_ensure(r->app->db)) != BGW_OK)
+		return err;
+	/* Taken (deleted) whatever follows: a token answers one code at most. */
+	if ((err = session_pending_take(r->app->db, r->a, pending, &user_id, &expires_at)) != BGW_OK)
+		return err;
+	err = user_by_id(r->app->db, r->a, user_id, &u);
+	if (err == BGW_E_NOT_FOUND)
+		return BGW_E_VALIDATION;
+	if (err != BGW_OK)
+		return err;
+	if ((key = login_key(r, &u, true, u.email)) == NULL)
+		return BGW_E_NOMEM;
+	/* The lock of the account (however it was reached) and of the address hold here too. */
+	if ((err = login_throttled(r, key)) != BGW_OK)
+		return err;
+	/* Locked by an operator, or MFA turned off, since the password step: start again. */
+	if (u.locked || !u.mfa_enabled)
+		return BGW_E_VALIDATION;
+	if ((err = login_otp(r, key, &u, otp)) == BGW_E_INVALID_CREDENTIALS) {
+		/* Another try, under a new token that ends when the first one would have. */
+		bgw_err e = session_pending_create(r->app->db, r->a, u.id, expires_at, next);
+
+		return e == BGW_OK ? err : e;
+	}
+	if (err != BGW_OK)
+		return err;
+	return login_finish(r, key, &u, csrf);
 }
 
 bgw_err

@@ -91,6 +91,15 @@ bgw_err h_health(bgw_request *r);
 /* h_session.c */
 extern const field_spec login_fields[];
 bgw_err h_session_create(bgw_request *r);
+/* The HTML login's two steps (cgi/page_session.c), on the checks of h_session_create.  The
+ * password step takes login_fields (its otp is ignored): BGW_OK with the session cookie set,
+ * or BGW_E_OTP_REQUIRED with pending (SESSION_TOKEN_LEN + 1 bytes) holding a pending
+ * sign-in's token for the code step.  The code step uses up pending: BGW_OK with the
+ * cookie set; BGW_E_INVALID_CREDENTIALS for a wrong code, with next holding the token of
+ * another try; BGW_E_VALIDATION when pending is unknown, used or expired (start again);
+ * BGW_E_RATE_LIMITED while the account or address is locked. */
+bgw_err h_session_password_step(bgw_request *r, char *pending);
+bgw_err h_session_otp_step(bgw_request *r, const char *pending, const char *otp, char *next);
 bgw_err h_session_get(bgw_request *r);
 bgw_err h_session_delete(bgw_request *r);
 

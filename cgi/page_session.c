@@ -3,7 +3,8 @@
  * The sign-in page runs the very code of POST /api/v1/session (h_session_create: the same
  * throttles, KDF slots, audit events and session rotation) on the form's fields, then turns
  * its answer into a page: a redirect on success, the TOTP step when the account has MFA, the
- * form again with a message otherwise. */
+ * form again with a message otherwise.  The TOTP step carries a pending sign-in's token
+ * (lib/session.h), never the password. */
 #include "page.h"
 
 #include <string.h>
@@ -27,15 +28,23 @@ hidden(page *p, const char *name, const char *value)
 	html_raw(&p->h, ">");
 }
 
-/* The form: first step (e-mail, password) or, with otp_step, the code (the first step's
- * fields ride along hidden: the API takes all three at once). */
+/* The code step's form: the token of the pending sign-in and the code.  The password does
+ * not ride along: after the first step it is nowhere but in the user's head. */
+static const field_spec otp_step_fields[] = {
+	{.name = "token", .type = FIELD_STRING, .required = true, .max_len = 64},
+	{.name = "otp", .type = FIELD_STRING, .required = true, .max_len = 64},
+	{.name = NULL},
+};
+
+/* The form: first step (e-mail, password) or, with pending, the code step (the pending
+ * sign-in's token hidden, the code). */
 static bgw_err
-login_form(bgw_request *r, int status, bool otp_step, const char *email, const char *password,
-    const char *next, const char *message_key)
+login_form(bgw_request *r, int status, const char *pending, const char *email, const char *next,
+    const char *message_key)
 {
 	page p;
 
-	page_init(&p, r, otp_step ? "login.otp_title" : "login.title");
+	page_init(&p, r, pending != NULL ? "login.otp_title" : "login.title");
 	html_fill(&p.h, "<div class=\"narrow\"><h1>{t}</h1>", {"t", p.title});
 	page_flash(&p);
 	if (message_key != NULL)
@@ -43,9 +52,8 @@ login_form(bgw_request *r, int status, bool otp_step, const char *email, const c
 		    {"m", page_t(&p, message_key)});
 	html_raw(&p.h, "<form method=\"post\" action=\"/login\" class=\"card\">");
 	hidden(&p, "next", next);
-	if (otp_step) {
-		hidden(&p, "email", email);
-		hidden(&p, "password", password);
+	if (pending != NULL) {
+		hidden(&p, "token", pending);
 		html_fill(&p.h, "<p id=\"otp-help\">{h}</p>", {"h", page_t(&p, "login.otp_help")});
 		html_fill(&p.h, "<div class=\"field\"><label for=\"f-otp\">{l}</label>"
 		    "<input id=\"f-otp\" name=\"otp\" type=\"text\" inputmode=\"numeric\" "
@@ -65,38 +73,62 @@ login_form(bgw_request *r, int status, bool otp_step, const char *email, const c
 bgw_err
 page_login(bgw_request *r)
 {
-	return login_form(r, 200, false, NULL, NULL, next_of(r->query), NULL);
+	return login_form(r, 200, NULL, NULL, next_of(r->query), NULL);
+}
+
+/* The second step: the pending sign-in's token and the code. */
+static bgw_err
+login_otp_post(bgw_request *r, const char *next)
+{
+	char again[SESSION_TOKEN_LEN + 1];
+	bgw_err err = page_fields(r, otp_step_fields);
+
+	if (err == BGW_E_VALIDATION)
+		return login_form(r, 422, NULL, NULL, next, "login.pending_expired");
+	if (err == BGW_OK)
+		err = h_session_otp_step(r, fields_get(r->fields, otp_step_fields, "token")->s,
+		    fields_get(r->fields, otp_step_fields, "otp")->s, again);
+	switch (err) {
+	case BGW_OK:
+		return page_redirect(r, next != NULL ? next : "/projects");
+	case BGW_E_INVALID_CREDENTIALS:
+		/* A wrong code keeps the user at the code step, under a new token. */
+		return login_form(r, 401, again, NULL, next, "login.otp_failed");
+	case BGW_E_VALIDATION:
+		return login_form(r, 422, NULL, NULL, next, "login.pending_expired");
+	case BGW_E_RATE_LIMITED:
+		return login_form(r, 429, NULL, NULL, next, "err.rate_limited");
+	default:
+		return err;
+	}
 }
 
 bgw_err
 page_login_post(bgw_request *r)
 {
 	const char *next = next_of(r->form);
-	const char *email, *password;
-	bool otp;
-	bgw_err err = page_fields(r, login_fields);
+	char pending[SESSION_TOKEN_LEN + 1];
+	const char *email;
+	bgw_err err;
 
-	if (err == BGW_E_VALIDATION)
-		return login_form(r, 422, false, kv_get(r->form, "email"), NULL, next, "err.validation");
+	if (kv_get(r->form, "token") != NULL)
+		return login_otp_post(r, next);
+	if ((err = page_fields(r, login_fields)) == BGW_E_VALIDATION)
+		return login_form(r, 422, NULL, kv_get(r->form, "email"), next, "err.validation");
 	if (err != BGW_OK)
 		return err;
 	email = fields_get(r->fields, login_fields, "email")->s;
-	password = fields_get(r->fields, login_fields, "password")->s;
-	otp = fields_get(r->fields, login_fields, "otp")->present;
-	err = h_session_create(r);
+	err = h_session_password_step(r, pending);
 
 	switch (err) {
 	case BGW_OK:
 		return page_redirect(r, next != NULL ? next : "/projects");
 	case BGW_E_OTP_REQUIRED:
-		return login_form(r, 200, true, email, password, next, NULL);
+		return login_form(r, 200, pending, NULL, next, NULL);
 	case BGW_E_INVALID_CREDENTIALS:
-		/* A wrong code keeps the user at the code step; anything else starts again. */
-		if (otp)
-			return login_form(r, 401, true, email, password, next, "login.otp_failed");
-		return login_form(r, 401, false, email, NULL, next, "login.failed");
+		return login_form(r, 401, NULL, email, next, "login.failed");
 	case BGW_E_RATE_LIMITED:
-		return login_form(r, 429, false, email, NULL, next, "err.rate_limited");
+		return login_form(r, 429, NULL, email, next, "err.rate_limited");
 	default:
 		return err;
 	}

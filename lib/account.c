@@ -133,8 +133,7 @@ account_reset_create(bgw_db *db, bgw_arena *a, const char *user_id, char *token)
 }
 
 bgw_err
-account_reset_complete(bgw_db *db, bgw_arena *a, const char *token, const char *password_hash,
-    const char **user_id)
+account_reset_claim(bgw_db *db, bgw_arena *a, const char *token, const char **user_id)
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *p[1] = {hex};
@@ -148,7 +147,7 @@ account_reset_complete(bgw_db *db, bgw_arena *a, const char *token, const char *
 	if (PQntuples(res) != 1)
 		return BGW_E_VALIDATION;
 	*user_id = db_value(res, 0, 0);
-	return account_set_password(db, a, *user_id, password_hash);
+	return BGW_OK;
 }
 
 bgw_err

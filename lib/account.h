@@ -39,10 +39,12 @@ bgw_err account_invitation_accept(bgw_db *db, bgw_arena *a, const account_invita
 /* A single-use reset token for user_id (TOKEN_LEN + 1 bytes into token). */
 bgw_err account_reset_create(bgw_db *db, bgw_arena *a, const char *user_id, char *token);
 
-/* Use up a reset token and set the new hash; *user_id receives the account.
- * BGW_E_VALIDATION if the token is unknown, used or expired. */
-bgw_err account_reset_complete(bgw_db *db, bgw_arena *a, const char *token,
-    const char *password_hash, const char **user_id);
+/* Use up a reset token (a cheap lookup of its SHA-256); *user_id receives the account.
+ * BGW_E_VALIDATION if the token is unknown, used or expired.  Called before the new
+ * password is hashed, inside the transaction that then sets it (account_set_password): a
+ * bogus token costs no scrypt, and a rollback (a password the policy refuses) gives the
+ * token back. */
+bgw_err account_reset_claim(bgw_db *db, bgw_arena *a, const char *token, const char **user_id);
 
 /* Set a user's password hash. */
 bgw_err account_set_password(bgw_db *db, bgw_arena *a, const char *user_id,

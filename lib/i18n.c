@@ -98,6 +98,8 @@ const i18n_entry i18n_core[] = {
 	{"login.otp_help", {"認証アプリに表示されている6桁のコード、またはリカバリーコードを入力してください。",
 		"Enter the 6-digit code from your authenticator app, or a recovery code."}},
 	{"login.otp_failed", {"確認コードが正しくありません。", "The verification code is not correct."}},
+	{"login.pending_expired", {"サインインの有効期限が切れました。もう一度パスワードから入力してください。",
+		"Your sign-in has expired. Enter your password again."}},
 	{"login.forgot", {"パスワードをお忘れの方", "Forgot your password?"}},
 	{"logout.done", {"サインアウトしました。", "You have signed out."}},
 

@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "log.h"
+#include "metrics.h"
 
 #define SCHEME_PREFIX "$scrypt$"
 /* Lengths accepted from a stored string; kdf_hash writes KDF_SALT_LEN and KDF_HASH_LEN. */
@@ -98,6 +99,8 @@ kdf_scrypt(const char *password, size_t len, const unsigned char *salt, size_t s
 	*q++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem);
 	*q = OSSL_PARAM_construct_end();
 
+	/* Counted before the work: a failed derivation spent the memory all the same. */
+	metrics_password_hashed();
 	kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL);
 	if (kdf == NULL) {
 		bgw_log(BGW_LOG_ERROR, "could not fetch scrypt: not provided by openssl");

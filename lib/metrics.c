@@ -28,6 +28,7 @@ struct slot {
 
 struct shared {
 	_Atomic uint64_t worker_restarts;
+	_Atomic uint64_t password_hashes;
 	struct slot slots[NSLOTS];
 };
 
@@ -122,6 +123,13 @@ metrics_worker_restarted(void)
 {
 	if (shm != NULL)
 		atomic_fetch_add_explicit(&shm->worker_restarts, 1, memory_order_relaxed);
+}
+
+void
+metrics_password_hashed(void)
+{
+	if (shm != NULL)
+		atomic_fetch_add_explicit(&shm->password_hashes, 1, memory_order_relaxed);
 }
 
 void
@@ -236,6 +244,11 @@ metrics_write(FILE *f, const metrics_route_label *labels, size_t nlabels)
 	    "the master.\n# TYPE bgw_worker_restarts_total counter\nbgw_worker_restarts_total "
 	    "%llu\n", shm != NULL ? (unsigned long long)atomic_load_explicit(
 	    &shm->worker_restarts, memory_order_relaxed) : 0ULL);
+	fprintf(f, "# HELP bgw_password_hashes_total Password hashes (scrypt) computed: sign-ins, "
+	    "new passwords, and the stand-in for unknown accounts.\n"
+	    "# TYPE bgw_password_hashes_total counter\nbgw_password_hashes_total %llu\n",
+	    shm != NULL ? (unsigned long long)atomic_load_explicit(&shm->password_hashes,
+	    memory_order_relaxed) : 0ULL);
 	return ferror(f) ? BGW_E_IO : BGW_OK;
 }
 

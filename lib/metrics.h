@@ -14,7 +14,8 @@
  *     under status "other";
  *   - a latency histogram over METRICS_BUCKETS_MS (cumulative in the output, as Prometheus
  *     wants), with the sum in microseconds and the count.
- * and the region holds the count of workers replaced by the master.
+ * and the region holds the count of workers replaced by the master and of password hashes
+ * computed.
  *
  * Nothing here knows FastCGI or the route table: cgi/h_metrics.c maps a request to its slot
  * and supplies the labels when it renders.
@@ -59,7 +60,12 @@ void metrics_observe(size_t route_index, int status, double duration_ms);
 /* Count one worker replaced by the master (it died and a new one was forked). */
 void metrics_worker_restarted(void);
 
-/* Write the request counters, the latency histograms and the restart counter in the
+/* Count one password hash (scrypt) computed, by lib/kdf.c: the costly work an
+ * unauthenticated request can cause, so that an operator (and a test) can see which requests
+ * paid for one.  Async-signal-safe and lock-free; a no-op before metrics_init. */
+void metrics_password_hashed(void);
+
+/* Write the request counters, the latency histograms, the restart and password-hash counters in the
  * Prometheus text exposition format (version 0.0.4) to f.  labels[i] names slot i for
  * i < nlabels; slots without traffic are left out.  BGW_OK or BGW_E_IO if f fails. */
 bgw_err metrics_write(FILE *f, const metrics_route_label *labels, size_t nlabels);

@@ -36,6 +36,15 @@ const db_stmt stmt_session[] = {
 	{"session_delete", "DELETE FROM sessions WHERE token_hash = decode($1, 'hex')", 1},
 	{"session_delete_user",
 	    "DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR id <> $2)", 2},
+	/* Pending sign-ins (db/migrations/0021_login_pending.sql).  Expired rows go whenever a
+	 * new one is made: the table stays as small as the sign-ins of the last few minutes. */
+	{"session_pending_purge", "DELETE FROM login_pending WHERE expires_at <= now()", 0},
+	{"session_pending_insert",
+	    "INSERT INTO login_pending (token_hash, user_id, expires_at) VALUES (decode($1, 'hex'), "
+	    "$2, COALESCE($3::timestamptz, now() + make_interval(secs => $4::int)))", 4},
+	{"session_pending_take",
+	    "DELETE FROM login_pending WHERE token_hash = decode($1, 'hex') AND expires_at > now() "
+	    "RETURNING user_id, expires_at::text", 1},
 	{NULL, NULL, 0},
 };
 
@@ -178,4 +187,42 @@ session_csrf_ok(const bgw_session *s, const char *header)
 	size_t n = strlen(s->csrf);
 
 	return header != NULL && strlen(header) == n && CRYPTO_memcmp(header, s->csrf, n) == 0;
+}
+
+bgw_err
+session_pending_create(bgw_db *db, bgw_arena *a, const char *user_id, const char *expires_at,
+    char *token)
+{
+	char hex[TOKEN_HEX_LEN + 1], ttl[16];
+	const char *p[4] = {hex, user_id, expires_at, ttl};
+	bgw_err err = token_new(token, SESSION_TOKEN_LEN + 1);
+
+	if (err != BGW_OK)
+		return err;
+	hash_hex(token, hex);
+	snprintf(ttl, sizeof(ttl), "%d", SESSION_PENDING_S);
+	if ((err = db_exec(db, a, "session_pending_purge", 0, NULL, NULL)) != BGW_OK)
+		return err;
+	return db_exec(db, a, "session_pending_insert", 4, p, NULL);
+}
+
+bgw_err
+session_pending_take(bgw_db *db, bgw_arena *a, const char *token, const char **user_id,
+    const char **expires_at)
+{
+	char hex[TOKEN_HEX_LEN + 1];
+	const char *p[1] = {hex};
+	PGresult *res;
+	bgw_err err;
+
+	if (token == NULL || strlen(token) != SESSION_TOKEN_LEN)
+		return BGW_E_VALIDATION;
+	hash_hex(token, hex);
+	if ((err = db_exec(db, a, "session_pending_take", 1, p, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_VALIDATION;
+	*user_id = db_value(res, 0, 0);
+	*expires_at = db_value(res, 0, 1);
+	return BGW_OK;
 }

@@ -82,6 +82,21 @@ bgw_err session_destroy_user(bgw_db *db, bgw_arena *a, const char *user_id, cons
 bgw_err session_rotate(bgw_db *db, bgw_arena *a, const char *user_id, const char *ip,
     char *token, char *csrf);
 
+/* A pending sign-in: the password was right, the one-time code is still to come (the HTML
+ * login's second step, so that its form carries this token instead of the password).  Only
+ * the token's SHA-256 is stored, bound to user_id.  It ends at expires_at when given (the
+ * expiry of the pending sign-in it replaces after a wrong code), else SESSION_PENDING_S from
+ * now; token (SESSION_TOKEN_LEN + 1 bytes) receives it. */
+#define SESSION_PENDING_S (5 * 60)
+bgw_err session_pending_create(bgw_db *db, bgw_arena *a, const char *user_id,
+    const char *expires_at, char *token);
+
+/* Use up a pending sign-in: single use, whatever the code turns out to be.  *user_id and
+ * *expires_at (its end, as text for session_pending_create) point into the arena.
+ * BGW_E_VALIDATION for an unknown, used or expired token. */
+bgw_err session_pending_take(bgw_db *db, bgw_arena *a, const char *token, const char **user_id,
+    const char **expires_at);
+
 /* The CSRF token bound to a session token. */
 void session_csrf_for(const char *token, char *csrf);
 

@@ -142,6 +142,7 @@ test_forked_workers_aggregate(void **state)
 			for (int i = 0; i < EACH; i++)
 				metrics_observe(0, 200, 1);
 			metrics_worker_restarted();
+			metrics_password_hashed();
 			_exit(0);
 		}
 	}
@@ -150,6 +151,7 @@ test_forked_workers_aggregate(void **state)
 	t = render();
 	has(t, "bgw_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 4000\n");
 	has(t, "bgw_worker_restarts_total 4\n");
+	has(t, "# TYPE bgw_password_hashes_total counter\nbgw_password_hashes_total 4\n");
 	free(t);
 }
 
