@@ -195,3 +195,27 @@ test('a respondent\'s file belongs to the answer it was attached for, recorded w
 	const items = (await e.aa.request('GET', `/api/v1/confirmations/${conf.id}/documents`)).json().items;
 	assert.deepEqual(items.map((d) => d.side), ['respondent', 'audit']);
 });
+
+test('maker and checker: the member\'s files join its submitted answer, the approver\'s files join it on approval, a later file waits for the next answer', async () => {
+	const e = await engagement();
+	const { conf, ra } = await sendToRespondent(e);
+	const rm = await respondentMember(e, ra);
+	const made = await uploaded(rm, conf.id, 'maker.pdf');
+	const full = (await rm.request('GET', `/api/v1/confirmations/${conf.id}`)).json().confirmation;
+	await act(rm, conf.id, 'response', {
+		items: full.items.map((i) => ({ item_id: i.id, agrees: true })),
+		responder: { name: '銀行 太郎', title: '係員' } }, 201);
+	const rid = sql(`SELECT id FROM bgw.responses WHERE confirmation_id = '${conf.id}'`);
+	const linked = (id) => sql(`SELECT coalesce(response_id, '') FROM bgw.documents WHERE id = '${id}'`);
+	assert.equal(linked(made), rid);
+	const checked = await uploaded(ra, conf.id, 'checker.pdf');
+	assert.equal(linked(checked), '', 'not part of the answer before approval');
+	await act(ra, conf.id, 'response/approve', { approver: { name: '銀行 花子', title: '課長' } });
+	assert.equal(linked(checked), rid);
+	const later = await uploaded(ra, conf.id, 'later.pdf');
+	assert.equal(linked(later), '');
+	// The client sees none of them until the audit team shares the answer.
+	assert.deepEqual(await listed(e.cm, conf.id), []);
+	await act(e.am, conf.id, 'share', { with_client: true });
+	assert.deepEqual((await listed(e.cm, conf.id)).sort(), [made, checked, later].sort());
+});
