@@ -78,7 +78,7 @@ h_doc_store(bgw_request *r, const struct doc_reader *rd, size_t max_parts,
 	doc_env env = env_of(r);
 	doc_owner owner = {.project_id = r->target.project_id,
 		.confirmation_id = r->target.confirmation_id, .user_id = r->user_id,
-		.ip = r->remote_addr};
+		.side = policy_side_name(r->target.facts.side), .ip = r->remote_addr};
 	char signature[128] = "";
 	bgw_err err;
 
@@ -116,7 +116,7 @@ h_doc_list(bgw_request *r)
 {
 	json_t *body;
 	bgw_err err = doc_list_json(r->app->db, r->a, r->target.project_id,
-	    r->target.confirmation_id, &body);
+	    r->target.confirmation_id, &r->target.facts, &body);
 
 	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
 }

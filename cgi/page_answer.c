@@ -114,7 +114,7 @@ attachments(page *p, const char *attached)
 	json_t *list, *it;
 	size_t i;
 	bgw_err err = doc_list_json(r->app->db, r->a, r->target.project_id,
-	    r->target.confirmation_id, &list);
+	    r->target.confirmation_id, &r->target.facts, &list);
 
 	if (err != BGW_OK)
 		return err;

@@ -116,7 +116,9 @@ page_conf_documents(page *p)
 	bgw_request *r = p->r;
 	json_t *list, *it;
 	size_t i;
-	bgw_err err = doc_list_json(r->app->db, r->a, r->target.project_id, cid_of(r), &list);
+	policy_subject s = page_subject(r);
+	bgw_err err = doc_list_json(r->app->db, r->a, r->target.project_id, cid_of(r),
+	    &r->target.facts, &list);
 
 	if (err != BGW_OK)
 		return err;
@@ -129,13 +131,16 @@ page_conf_documents(page *p)
 	json_array_foreach(json_object_get(list, "items"), i, it) {
 		html_raw(&p->h, "<li>");
 		page_doc_link(p, it);
-		html_fill(&p->h, " · {by} · ", {"by", page_js(it, "uploaded_by")});
+		html_fill(&p->h, " · {by}（{side}） · ", {"by", page_js(it, "uploaded_by")},
+		    {"side", page_t(p, bgw_arena_printf(r->a, "side.%s", page_js(it, "side")))});
 		page_datetime(p, page_js(it, "created_at"));
 		html_raw(&p->h, "</span></li>");
 	}
 	if (json_array_size(json_object_get(list, "items")) > 0)
 		html_raw(&p->h, "</ul>");
-	if (!r->target.facts.project_completed) {
+	/* The same decision as the upload route's: none on a completed project, none for the
+	 * client once the request is sent. */
+	if (policy_decide(ACT_DOC_UPLOAD, &s, &r->target.facts) == BGW_OK) {
 		html_raw(&p->h, "<form method=\"post\" enctype=\"multipart/form-data\"");
 		html_attr_url(&p->h, "action", bgw_arena_printf(r->a, "/confirmations/%s/documents",
 		    cid_of(r)));

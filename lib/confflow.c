@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "document.h"
 #include "fields.h"
 #include "invite.h"
 #include "mailq.h"
@@ -628,6 +629,9 @@ finalise(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, const 
 
 	if (err != BGW_OK)
 		return err;
+	/* And those the approver attached while it waited. */
+	if ((err = doc_link_answer(db, a, c->id, rid)) != BGW_OK)
+		return err;
 	detail = bgw_arena_printf(a, "{\"confirmation_id\":\"%s\",\"version\":%s,"
 	    "\"content_sha256\":\"%s\"}", c->id, version, digest);
 	if (detail == NULL)
@@ -655,6 +659,9 @@ store_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked 
 		return err;
 	*rid = db_value(res, 0, 0);
 	*version = db_value(res, 0, 1);
+	/* The files attached while this answer was prepared are part of it. */
+	if ((err = doc_link_answer(db, a, c->id, *rid)) != BGW_OK)
+		return err;
 	for (size_t i = 0; i < in->nitems; i++) {
 		const char *q[5] = {*rid, in->items[i].item_id, in->items[i].agrees ? "true" : "false",
 			in->items[i].amount, in->items[i].note};

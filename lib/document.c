@@ -28,17 +28,22 @@ const db_stmt stmt_document[] = {
 	{"doc_new_id", "SELECT new_id()", 0},
 	{"doc_insert",
 	    "INSERT INTO documents (id, project_id, confirmation_id, name, size, sha256, "
-	    "content_type, blob_id, wrapped_key, key_version, created_by) VALUES ($1, $2, $3, $4, "
-	    "$5::bigint, decode($6, 'hex'), $7, $8, decode($9, 'hex'), $10::int, $11)", 11},
+	    "content_type, blob_id, wrapped_key, key_version, created_by, side) VALUES ($1, $2, $3, "
+	    "$4, $5::bigint, decode($6, 'hex'), $7, $8, decode($9, 'hex'), $10::int, $11, $12)", 12},
 	{"doc_get",
 	    "SELECT id, name, size, content_type, encode(sha256, 'hex'), blob_id, "
 	    "encode(wrapped_key, 'hex'), key_version, " TS("created_at") " "
 	    "FROM documents WHERE id = $1", 1},
 	{"doc_list",
 	    "SELECT d.id, d.name, d.size, d.content_type, encode(d.sha256, 'hex'), "
-	    TS("d.created_at") ", coalesce(u.name, '') FROM documents d "
+	    TS("d.created_at") ", coalesce(u.name, ''), d.side FROM documents d "
 	    "LEFT JOIN users u ON u.id = d.created_by WHERE d.project_id = $1 "
-	    "AND d.confirmation_id IS NOT DISTINCT FROM $2 ORDER BY d.created_at, d.id", 2},
+	    "AND d.confirmation_id IS NOT DISTINCT FROM $2 AND d.side = ANY($3::text[]) "
+	    "ORDER BY d.created_at, d.id", 3},
+	/* A respondent's files not yet part of an answer join the one being submitted. */
+	{"doc_link_answer",
+	    "UPDATE documents SET response_id = $2 WHERE confirmation_id = $1 "
+	    "AND side = 'respondent' AND response_id IS NULL", 2},
 	{NULL, NULL, 0},
 };
 
@@ -167,8 +172,9 @@ record(const doc_env *env, const doc_owner *owner, doc_info *out, const char *bl
     const char *wrapped_hex, int key_version)
 {
 	char size[24], version[16];
-	const char *p[11] = {out->id, owner->project_id, owner->confirmation_id, out->name, size,
-		out->sha256, out->content_type, blob_id, wrapped_hex, version, owner->user_id};
+	const char *p[12] = {out->id, owner->project_id, owner->confirmation_id, out->name, size,
+		out->sha256, out->content_type, blob_id, wrapped_hex, version, owner->user_id,
+		owner->side};
 	audit_event ev = {.project_id = owner->project_id, .actor_id = owner->user_id,
 		.action = "doc.upload", .object_type = "document", .object_id = out->id,
 		.ip = owner->ip};
@@ -176,7 +182,7 @@ record(const doc_env *env, const doc_owner *owner, doc_info *out, const char *bl
 
 	snprintf(size, sizeof(size), "%lld", out->size);
 	snprintf(version, sizeof(version), "%d", key_version);
-	if ((err = db_exec(env->db, env->a, "doc_insert", 11, p, NULL)) != BGW_OK)
+	if ((err = db_exec(env->db, env->a, "doc_insert", 12, p, NULL)) != BGW_OK)
 		return err;
 	return audit_append(env->db, env->a, &ev, NULL);
 }
@@ -196,6 +202,8 @@ doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
 	bgw_err err;
 
 	memset(out, 0, sizeof(*out));
+	if (owner->side == NULL)
+		return BGW_E_FORBIDDEN; /* a document always records its side: fail closed */
 	if (u == NULL)
 		return BGW_E_NOMEM;
 	u->env = env;
@@ -265,30 +273,54 @@ doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
 	return err;
 }
 
+/* The sides whose files viewer may see, as a PostgreSQL array literal ("{audit,client}"). */
+static const char *
+visible_sides(bgw_arena *a, const policy_target *viewer)
+{
+	static const enum policy_side sides[] = {SIDE_AUDIT, SIDE_CLIENT, SIDE_RESPONDENT};
+	const char *list = "";
+
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++)
+		if (policy_may_see_document(viewer, sides[i]) && (list = bgw_arena_printf(a, "%s%s%s",
+		    list, *list != '\0' ? "," : "", policy_side_name(sides[i]))) == NULL)
+			return NULL;
+	return bgw_arena_printf(a, "{%s}", list);
+}
+
 bgw_err
 doc_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const char *confirmation_id,
-    json_t **out)
+    const policy_target *viewer, json_t **out)
 {
-	const char *p[2] = {project_id, confirmation_id};
+	const char *p[3] = {project_id, confirmation_id, visible_sides(a, viewer)};
 	PGresult *res;
 	json_t *items, *body;
-	bgw_err err = db_exec(db, a, "doc_list", 2, p, &res);
+	bgw_err err;
 
-	if (err != BGW_OK)
+	if (p[2] == NULL)
+		return BGW_E_NOMEM;
+	if ((err = db_exec(db, a, "doc_list", 3, p, &res)) != BGW_OK)
 		return err;
 	items = json_array();
 	body = jsonout_own(a, json_pack("{s:o, s:i}", "items", items, "total", PQntuples(res)));
 	if (body == NULL)
 		return BGW_E_NOMEM;
 	for (int r = 0; r < PQntuples(res); r++)
-		if (json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
+		if (json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s}",
 		    "id", db_value(res, r, 0), "name", db_value(res, r, 1),
 		    "size", (json_int_t)db_int(res, r, 2), "content_type", db_value(res, r, 3),
 		    "sha256", db_value(res, r, 4), "created_at", db_value(res, r, 5),
-		    "uploaded_by", db_value(res, r, 6))) != 0)
+		    "uploaded_by", db_value(res, r, 6), "side", db_value(res, r, 7))) != 0)
 			return BGW_E_NOMEM;
 	*out = body;
 	return BGW_OK;
+}
+
+bgw_err
+doc_link_answer(bgw_db *db, bgw_arena *a, const char *confirmation_id, const char *response_id)
+{
+	const char *p[2] = {confirmation_id, response_id};
+
+	return db_exec(db, a, "doc_link_answer", 2, p, NULL);
 }
 
 static int

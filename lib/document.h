@@ -16,6 +16,7 @@
 #include "db.h"
 #include "err.h"
 #include "masterkey.h"
+#include "policy.h"
 
 #define DOC_READ_CHUNK ((size_t)64 * 1024)
 #define DOC_MAX_PARTS 8 /* an API upload: the file and a few stray fields */
@@ -41,6 +42,7 @@ typedef struct doc_owner {
 	const char *project_id;
 	const char *confirmation_id; /* NULL: a project document */
 	const char *user_id;
+	const char *side;            /* the uploader's side (policy_side_name): who sees it */
 	const char *ip;
 } doc_owner;
 
@@ -60,9 +62,16 @@ typedef struct doc_info {
 bgw_err doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
     const doc_reader *rd, doc_info *out, char *signature, size_t sigcap);
 
-/* The documents of a project (confirmation_id NULL) or a confirmation: {items, total}. */
+/* The documents of a project (confirmation_id NULL) or a confirmation that viewer (the
+ * member's facts about that project or confirmation) may see, by the side that uploaded each
+ * (policy_may_see_document): {items, total}, each item with its "side". */
 bgw_err doc_list_json(bgw_db *db, bgw_arena *a, const char *project_id,
-    const char *confirmation_id, json_t **out);
+    const char *confirmation_id, const policy_target *viewer, json_t **out);
+
+/* Make the respondent's files of a confirmation that belong to no answer yet (attached while
+ * the answer was prepared) part of answer response_id.  Runs in the caller's transaction. */
+bgw_err doc_link_answer(bgw_db *db, bgw_arena *a, const char *confirmation_id,
+    const char *response_id);
 
 /* An open download: metadata and a verified reader (arena-owned). */
 typedef struct doc_download {

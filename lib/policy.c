@@ -142,6 +142,9 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 	if ((act == ACT_DOC_UPLOAD || act == ACT_DOC_LIST || act == ACT_DOC_READ) &&
 	    kind == TARGET_PROJECT && t->side == SIDE_RESPONDENT)
 		return BGW_E_NOT_FOUND;
+	/* A document belongs to the side that uploaded it: hidden as if it did not exist. */
+	if (act == ACT_DOC_READ && !policy_may_see_document(t, t->doc_side))
+		return BGW_E_NOT_FOUND;
 	if (!r->before_code && !t->code_verified)
 		return BGW_E_CODE_REQUIRED;
 	if (t->mfa_required && !s->mfa && act != ACT_PROJECT_ACCESS)
@@ -152,6 +155,12 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 		return BGW_E_FORBIDDEN;
 	if (r->write && t->project_completed)
 		return BGW_E_PROJECT_COMPLETED;
+	/* The client never has a channel to the respondent: its files are for the audit team,
+	 * and once the request is sent it adds none (the audit team's and the respondent's
+	 * uploads go on). */
+	if (act == ACT_DOC_UPLOAD && kind == TARGET_CONFIRMATION && t->side == SIDE_CLIENT &&
+	    t->released)
+		return BGW_E_INVALID_STATE;
 	return BGW_OK;
 }
 
@@ -181,6 +190,28 @@ policy_account_delete(const policy_subject *s, const policy_account_facts *f)
 	if (f->last_admin)
 		return BGW_E_INVALID_STATE;
 	return BGW_OK;
+}
+
+bool
+policy_may_see_document(const policy_target *t, enum policy_side uploaded_by)
+{
+	switch (uploaded_by) {
+	case SIDE_AUDIT: return true;
+	case SIDE_CLIENT: return t->side == SIDE_AUDIT || t->side == SIDE_CLIENT;
+	case SIDE_RESPONDENT: return policy_may_see_response(t);
+	default: return t->side == SIDE_AUDIT; /* fail closed */
+	}
+}
+
+const char *
+policy_side_name(enum policy_side side)
+{
+	switch (side) {
+	case SIDE_AUDIT: return "audit";
+	case SIDE_CLIENT: return "client";
+	case SIDE_RESPONDENT: return "respondent";
+	default: return NULL;
+	}
 }
 
 bool

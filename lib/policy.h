@@ -86,6 +86,7 @@ typedef struct policy_target {
 	bool addressed_to_user_org; /* the confirmation's respondent organisation is the user's */
 	bool released;              /* sent to the respondent (respondents see nothing before) */
 	bool shared_with_client;    /* the audit team shared the response with the client */
+	enum policy_side doc_side;  /* a document: the side that uploaded it (migration 0020) */
 } policy_target;
 
 /* The target kind an action works on. */
@@ -94,7 +95,10 @@ enum policy_target_kind policy_target_kind(enum policy_action act);
 /* The action's name, for logs and the route listing ("conf.send"). */
 const char *policy_action_name(enum policy_action act);
 
-/* Decide.  BGW_OK; BGW_E_UNAUTHENTICATED (no session where one is needed);
+/* Decide.  Documents (ACT_DOC_*) follow the side that uploaded them, see
+ * policy_may_see_document; a hidden document is BGW_E_NOT_FOUND, and a client's upload to a
+ * confirmation already sent is BGW_E_INVALID_STATE (409: no file channel to the respondent).
+ * BGW_OK; BGW_E_UNAUTHENTICATED (no session where one is needed);
  * BGW_E_NOT_FOUND (cannot see the target); BGW_E_CODE_REQUIRED (member who has not entered
  * the project's code); BGW_E_LOCKED (too many wrong codes, for ACT_PROJECT_ACCESS);
  * BGW_E_FORBIDDEN (sees it, may not do it, or the project requires MFA the user lacks); BGW_E_PROJECT_COMPLETED (a write to a completed
@@ -127,5 +131,14 @@ bgw_err policy_account_delete(const policy_subject *s, const policy_account_fact
 /* May this member see the response of a confirmation (audit; the respondent; the client when
  * shared)? */
 bool policy_may_see_response(const policy_target *t);
+
+/* May this member, who sees the document's confirmation or project (t), see a document
+ * uploaded by a member of side uploaded_by?  The audit team's files: whoever sees the parent.
+ * The client's: the audit team and the client, never the respondent.  The respondent's are
+ * part of its answer: whoever may see the response (the client only while shared). */
+bool policy_may_see_document(const policy_target *t, enum policy_side uploaded_by);
+
+/* "audit", "client", "respondent" (as stored), or NULL for SIDE_NONE. */
+const char *policy_side_name(enum policy_side side);
 
 #endif

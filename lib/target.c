@@ -23,7 +23,7 @@ const db_stmt stmt_target[] = {
 	{"target_document",
 	    "SELECT " MEMBER_COLUMNS ", c.id, c.status, "
 	    "coalesce(c.respondent_org_id = m.organization_id, false), "
-	    "coalesce(c.sent_at IS NOT NULL, false), coalesce(c.shared_with_client, false) "
+	    "coalesce(c.sent_at IS NOT NULL, false), coalesce(c.shared_with_client, false), d.side "
 	    "FROM documents d JOIN projects p ON p.id = d.project_id " MEMBER_JOIN
 	    "LEFT JOIN confirmations c ON c.id = d.confirmation_id WHERE d.id = $1", 1},
 	{NULL, NULL, 0},
@@ -95,6 +95,8 @@ target_from_result(const PGresult *res, enum policy_target_kind kind, bgw_target
 		out->facts.released = is_true(res, 11);
 		out->facts.shared_with_client = is_true(res, 12);
 	}
+	if (kind == TARGET_DOCUMENT)
+		out->facts.doc_side = side_of(db_value(res, 0, 13));
 }
 
 bgw_err

@@ -150,7 +150,11 @@ let w;
 
 before(async () => {
 	const e = await engagement();
-	const a = await sendToRespondent(e);
+	// A client's file added to the draft, for the document-side case below.
+	let clientDoc;
+	const a = await sendToRespondent(e, undefined, async (draft) => {
+		clientDoc = await upload(e.cm, draft.id, 'client.pdf');
+	});
 	e.ra = a.ra;
 	e.rm = await respondentMember(e, a.ra);
 	e.conf = a.conf;
@@ -172,14 +176,22 @@ before(async () => {
 	await op.request('POST', '/api/v1/me/mfa/verify', { body: { otp: totp(secret, step) } });
 	const operator = await signIn(email, password, { otp: totp(secret, step + 1) });
 	// A document on the confirmation, for the document routes.
+	const doc = await upload(e.aa, e.conf.id, 'a.pdf');
+	// And one of each side for the document-side case.
+	const sides = { audit: doc, client: clientDoc, respondent: await upload(e.ra, e.conf.id, 'b.pdf') };
+	w = { e, o, operator, doc, sides };
+});
+
+/** Upload a small PDF to a confirmation as c; resolves with the document's id. */
+async function upload(c, cid, name) {
 	const boundary = 'bgwaccess0123456789';
-	const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n`
+	const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n`
 		+ `Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--${boundary}--\r\n`);
-	const up = await e.aa.request('POST', `/api/v1/confirmations/${e.conf.id}/documents`,
+	const up = await c.request('POST', `/api/v1/confirmations/${cid}/documents`,
 		{ body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
 	assert.equal(up.status, 201, up.body);
-	w = { e, o, operator, doc: up.json().id };
-});
+	return up.json().id;
+}
 
 function fill(pattern) {
 	const { e, doc } = w;
@@ -247,6 +259,58 @@ test('every route answers every actor as the matrix says', async () => {
 			if (!judge(want, res, page))
 				failures.push(`${key} as ${name}: want ${want}, got ${res.status} ${res.body.slice(0, 120)}`);
 		}
+	}
+	assert.deepEqual(failures, []);
+});
+
+// Documents belong to a side (docs/api.md): on the world's sent confirmation, who lists and
+// downloads each side's file ('Y' listed and 200, 'N' not listed and 404), unshared and
+// shared; and who may still upload ('S': 409 invalid_state, the client once it is sent).
+const DOC_SIDES = {
+	unshared: { audit: 'YYYYYY', client: 'YYYYNN', respondent: 'YYNNYY' },
+	shared: { audit: 'YYYYYY', client: 'YYYYNN', respondent: 'YYYYYY' },
+};
+const UPLOAD_AFTER_SENDING = 'YYSSYY';
+
+test('documents belong to a side: each role lists, downloads and uploads as the side rule says', async () => {
+	const { e, o, sides } = w;
+	const cid = e.conf.id;
+	const failures = [];
+	const look = async (view) => {
+		for (const [i, role] of ROLES.entries()) {
+			const list = await e[role].request('GET', `/api/v1/confirmations/${cid}/documents`);
+			const ids = list.status === 200 ? list.json().items.map((d) => d.id) : [];
+			for (const [side, id] of Object.entries(sides)) {
+				const want = DOC_SIDES[view][side][i];
+				const got = (await e[role].request('GET', `/api/v1/documents/${id}`)).status;
+				if ((want === 'Y') !== ids.includes(id) || got !== (want === 'Y' ? 200 : 404))
+					failures.push(`${view} ${side} file as ${role}: want ${want}, listed ${ids.includes(id)}, download ${got}`);
+			}
+		}
+		// Outsiders: another organisation's respondent, the other project's audit admin.
+		for (const [name, c] of [['otherOrg', e.otherOrg], ['o.aa', o.aa]])
+			for (const [side, id] of Object.entries(sides)) {
+				const got = (await c.request('GET', `/api/v1/documents/${id}`)).status;
+				if (got !== 404) failures.push(`${view} ${side} file as ${name}: want 404, got ${got}`);
+			}
+	};
+	await look('unshared');
+	const share = (on) => e.am.request('POST', `/api/v1/confirmations/${cid}/share`, { body: { with_client: on } });
+	assert.equal((await share(true)).status, 200);
+	try {
+		await look('shared');
+	} finally {
+		assert.equal((await share(false)).status, 200);
+	}
+	for (const [i, role] of ROLES.entries()) {
+		const boundary = 'bgwaccessside';
+		const body = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="c.pdf"\r\n`
+			+ `Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--${boundary}--\r\n`);
+		const res = await e[role].request('POST', `/api/v1/confirmations/${cid}/documents`,
+			{ body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+		const want = UPLOAD_AFTER_SENDING[i] === 'Y' ? 201 : 409;
+		if (res.status !== want || (want === 409 && res.json().error.code !== 'invalid_state'))
+			failures.push(`upload after sending as ${role}: want ${want}, got ${res.status} ${res.body.slice(0, 80)}`);
 	}
 	assert.deepEqual(failures, []);
 });

@@ -3,8 +3,10 @@
  * Each row gives, for the six roles (audit admin, audit member, client admin, client member,
  * respondent admin, respondent member), what a member who entered the code gets on a live
  * project, for a confirmation addressed to the respondent's organisation and sent:
- * Y allow, F 403 forbidden.  Other rows cover strangers, operators, other organisations,
- * the code, and completion.
+ * Y allow, F 403 forbidden, S 409 invalid state (the client's upload to a sent confirmation);
+ * a document is the audit team's (seen by whoever sees its confirmation).  Other rows cover
+ * strangers, operators, other organisations, the code, completion, and documents of each
+ * side.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,7 +44,7 @@ static const struct {
 	{ACT_CONF_RECEIPT, "YYFFYY"},
 	{ACT_CONF_COMMENT, "YYYYYY"},
 	{ACT_CONF_HISTORY, "YYFFFF"},
-	{ACT_DOC_UPLOAD, "YYYYYY"},
+	{ACT_DOC_UPLOAD, "YYSSYY"},
 	{ACT_DOC_LIST, "YYYYYY"},
 	{ACT_DOC_READ, "YYYYYY"},
 };
@@ -56,7 +58,7 @@ member(int role)
 		SIDE_RESPONDENT, SIDE_RESPONDENT};
 	policy_target t = {.kind = TARGET_CONFIRMATION, .exists = true, .member = true,
 		.code_verified = true,
-		.addressed_to_user_org = true, .released = true};
+		.addressed_to_user_org = true, .released = true, .doc_side = SIDE_AUDIT};
 
 	t.side = sides[role];
 	t.admin = role % 2 == 0;
@@ -70,7 +72,9 @@ test_role_matrix(void **state)
 	for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++) {
 		for (int role = 0; role < 6; role++) {
 			policy_target t = member(role);
-			bgw_err want = matrix[i].roles[role] == 'Y' ? BGW_OK : BGW_E_FORBIDDEN;
+			char cell = matrix[i].roles[role];
+			bgw_err want = cell == 'Y' ? BGW_OK : cell == 'S' ? BGW_E_INVALID_STATE :
+			    BGW_E_FORBIDDEN;
 			bgw_err got = policy_decide(matrix[i].act, &user, &t);
 
 			if (got != want)
@@ -149,6 +153,48 @@ test_project_documents_hidden_from_respondents(void **state)
 		assert_int_equal(policy_decide(ACT_DOC_UPLOAD, &user, &t), want);
 		assert_int_equal(policy_decide(ACT_DOC_READ, &user, &t), want);
 	}
+}
+
+/* Documents belong to a side: for each uploader's side, which roles read it (Y) and which
+ * get 404 (N), unshared and shared; lists select by the same function. */
+static void
+test_documents_belong_to_a_side(void **state)
+{
+	static const struct {
+		enum policy_side uploaded_by;
+		const char *unshared, *shared; /* AA AM CA CM RA RM */
+	} v[] = {
+		{SIDE_AUDIT, "YYYYYY", "YYYYYY"},
+		{SIDE_CLIENT, "YYYYNN", "YYYYNN"},
+		{SIDE_RESPONDENT, "YYNNYY", "YYYYYY"},
+		{SIDE_NONE, "YYNNNN", "YYNNNN"}, /* never stored; fail closed */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (int role = 0; role < 6; role++) {
+			policy_target t = member(role);
+
+			t.doc_side = v[i].uploaded_by;
+			assert_int_equal(policy_decide(ACT_DOC_READ, &user, &t),
+			    v[i].unshared[role] == 'Y' ? BGW_OK : BGW_E_NOT_FOUND);
+			assert_int_equal(policy_may_see_document(&t, v[i].uploaded_by),
+			    v[i].unshared[role] == 'Y');
+			t.shared_with_client = true;
+			assert_int_equal(policy_decide(ACT_DOC_READ, &user, &t),
+			    v[i].shared[role] == 'Y' ? BGW_OK : BGW_E_NOT_FOUND);
+		}
+	/* Before sending the client may upload; a project's documents it always may. */
+	for (int role = 2; role < 4; role++) {
+		policy_target draft = member(role), project = member(role);
+
+		draft.released = false;
+		project.kind = TARGET_PROJECT;
+		assert_int_equal(policy_decide(ACT_DOC_UPLOAD, &user, &draft), BGW_OK);
+		assert_int_equal(policy_decide(ACT_DOC_UPLOAD, &user, &project), BGW_OK);
+	}
+	assert_string_equal(policy_side_name(SIDE_RESPONDENT), "respondent");
+	assert_null(policy_side_name(SIDE_NONE));
 }
 
 static void
@@ -285,6 +331,7 @@ main(void)
 		cmocka_unit_test(test_strangers_and_operators_see_nothing),
 		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
 		cmocka_unit_test(test_project_documents_hidden_from_respondents),
+		cmocka_unit_test(test_documents_belong_to_a_side),
 		cmocka_unit_test(test_code_required_and_locked),
 		cmocka_unit_test(test_project_mfa_requirement),
 		cmocka_unit_test(test_completion_ends_access),

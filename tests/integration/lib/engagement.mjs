@@ -48,9 +48,11 @@ export async function act(client, cid, verb, body, want = 200) {
 }
 
 /** Take a new confirmation to sent; the addressee opens its account from the mail and
- * enters the code.  Resolves with {conf, ra} (the respondent admin's client). */
-export async function sendToRespondent(e, email = uniqueEmail('bank')) {
+ * enters the code.  Resolves with {conf, ra} (the respondent admin's client).  `prepare`,
+ * if given, runs on the draft before it is submitted (a client's file, say). */
+export async function sendToRespondent(e, email = uniqueEmail('bank'), prepare = null) {
 	const conf = await createConfirmation(e.aa, e.project.id, confirmationBody(email));
+	if (prepare) await prepare(conf);
 	await act(e.aa, conf.id, 'submit');
 	await act(e.ca, conf.id, 'authorize');
 	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電し担当部署を確認' }, 201);
