@@ -36,10 +36,7 @@ const db_stmt stmt_auditcp[] = {
 	{"auditcp_now",
 	    "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 0},
 	{"auditcp_at",
-	    "SELECT (SELECT count(*) FROM audit_events "
-	    "        WHERE coalesce(project_id, '') = coalesce($1, '')), "
-	    "(SELECT encode(hash, 'hex') FROM audit_events "
-	    " WHERE coalesce(project_id, '') = coalesce($1, '') AND seq = $2::bigint)", 2},
+	    "SELECT c.length, encode(c.hash, 'hex') FROM audit_chain_at($1, $2::bigint) c", 2},
 	{"auditcp_recipients", "SELECT user_id, email FROM audit_checkpoint_recipients()", 0},
 	{NULL, NULL, 0},
 };
@@ -151,9 +148,75 @@ render_lines(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], const PGres
 }
 
 bgw_err
+auditcp_compare(bgw_db *db, bgw_arena *a, const auditcp_entry *e, const char **verdict,
+    long long *now_len)
+{
+	char *seq = bgw_arena_printf(a, "%lld", e->length);
+	const char *p[2] = {e->chain, seq};
+	PGresult *res;
+	bgw_err err;
+
+	*verdict = NULL;
+	if (seq == NULL)
+		return BGW_E_NOMEM;
+	if ((err = db_exec(db, a, "auditcp_at", 2, p, &res)) != BGW_OK)
+		return err;
+	*now_len = db_int(res, 0, 0);
+	if (db_isnull(res, 0, 1))
+		*verdict = "cut short";
+	else if (strcmp(db_value(res, 0, 1), e->head) != 0)
+		*verdict = "rewritten";
+	return BGW_OK;
+}
+
+char *
+auditcp_describe(bgw_arena *a, const auditcp_entry *e, const char *verdict, long long now_len)
+{
+	const char *label = e->chain != NULL ? e->chain : "(global)";
+
+	if (strcmp(verdict, "cut short") == 0)
+		return bgw_arena_printf(a, "chain %s: CUT SHORT: %lld events, the checkpoint of %s "
+		    "recorded %lld", label, now_len, e->at, e->length);
+	return bgw_arena_printf(a, "chain %s: REWRITTEN: event %lld is not the one the checkpoint "
+	    "of %s recorded", label, e->length, e->at);
+}
+
+/* Every chain that disagrees with the previous checkpoint, one line each, in *out (NULL
+ * when all agree or there is none). */
+static bgw_err
+disagreements(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
+    const char *path, char **out)
+{
+	auditcp_entry *latest;
+	auditcp_bad *bad;
+	bgw_err err = auditcp_read(a, key, path, &latest, &bad);
+
+	*out = NULL;
+	if (err == BGW_E_NOT_FOUND)
+		return BGW_OK;
+	if (err != BGW_OK)
+		return err;
+	/* Tampered lines are audit-verify's to report; they anchor nothing here. */
+	for (auditcp_entry *e = latest; e != NULL; e = e->next) {
+		const char *verdict;
+		long long now_len;
+
+		if ((err = auditcp_compare(db, a, e, &verdict, &now_len)) != BGW_OK)
+			return err;
+		if (verdict == NULL)
+			continue;
+		*out = bgw_arena_printf(a, "%s%s\n", *out != NULL ? *out : "",
+		    auditcp_describe(a, e, verdict, now_len));
+		if (*out == NULL)
+			return BGW_E_NOMEM;
+	}
+	return BGW_OK;
+}
+
+bgw_err
 auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
-    const char *path, int daily, int *taken, char **text, long long *chains,
-    char at[AUDITCP_AT_LEN + 1])
+    const char *path, int daily, int force, int *taken, char **text, long long *chains,
+    char at[AUDITCP_AT_LEN + 1], char **refused)
 {
 	char prev[AUDITCP_AT_LEN + 1];
 	PGresult *res;
@@ -163,6 +226,7 @@ auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
 	*taken = 0;
 	*chains = 0;
 	*text = NULL;
+	*refused = NULL;
 	/* O_APPEND: a line is only ever added; the lock makes one taker's lines contiguous and
 	 * its "already today" look and its write one step. */
 	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
@@ -183,6 +247,13 @@ auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
 	last_at(fd, prev);
 	if (daily && prev[0] != '\0' && strncmp(prev, at, 10) == 0)
 		goto out; /* today's is written */
+	/* A chain cut short or rewritten since the last checkpoint is not anchored in its new
+	 * state: the last good checkpoint stays the one audit-verify compares with. */
+	if (!force && (err = disagreements(db, a, key, path, refused)) == BGW_OK &&
+	    *refused != NULL)
+		err = BGW_E_CONFLICT;
+	if (err != BGW_OK)
+		goto out;
 	if ((err = db_exec(db, a, "auditcp_heads", 0, NULL, &res)) != BGW_OK)
 		goto out;
 	if (PQntuples(res) > 0)
@@ -341,37 +412,21 @@ auditcp_read(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], const char 
 	return BGW_OK;
 }
 
-bgw_err
-auditcp_compare(bgw_db *db, bgw_arena *a, const auditcp_entry *e, const char **verdict,
-    long long *now_len)
+/* The subject and body of a checkpoint's mail, or of the alarm when one was refused. */
+static bgw_err
+mail_text(bgw_arena *a, const char *at, const char *text, long long chains,
+    const char *refused, char **subject, char **body)
 {
-	char *seq = bgw_arena_printf(a, "%lld", e->length);
-	const char *p[2] = {e->chain, seq};
-	PGresult *res;
-	bgw_err err;
-
-	*verdict = NULL;
-	if (seq == NULL)
-		return BGW_E_NOMEM;
-	if ((err = db_exec(db, a, "auditcp_at", 2, p, &res)) != BGW_OK)
-		return err;
-	*now_len = db_int(res, 0, 0);
-	if (db_isnull(res, 0, 1))
-		*verdict = "cut short";
-	else if (strcmp(db_value(res, 0, 1), e->head) != 0)
-		*verdict = "rewritten";
-	return BGW_OK;
-}
-
-bgw_err
-auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text, long long chains,
-    int *sent)
-{
-	PGresult *res;
-	char *subject, *body;
-	bgw_err err;
-
-	*sent = 0;
+	if (refused != NULL) {
+		*subject = bgw_arena_printf(a, "Balance Gateway: audit checkpoint REFUSED %s", at);
+		*body = bgw_arena_printf(a,
+		    "監査ログのチェックポイントを作成できませんでした / No audit checkpoint was taken %s\n\n"
+		    "These chains disagree with their last checkpoint: events were removed or\n"
+		    "rewritten in the database since then.  Treat it as an incident\n"
+		    "(docs/operations.md, \"Audit checkpoints\"); the last good checkpoint stays the\n"
+		    "one bgw-admin audit-verify compares with.\n\n%s", at, refused);
+		return *subject != NULL && *body != NULL ? BGW_OK : BGW_E_NOMEM;
+	}
 	if (strlen(text) > CP_MAIL_LINES_MAX) {
 		const char *cut = text + CP_MAIL_LINES_MAX;
 
@@ -382,23 +437,38 @@ auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text, long lo
 		if (text == NULL)
 			return BGW_E_NOMEM;
 	}
-	subject = bgw_arena_printf(a, "Balance Gateway: audit checkpoint %s", at);
-	body = bgw_arena_printf(a,
+	*subject = bgw_arena_printf(a, "Balance Gateway: audit checkpoint %s", at);
+	*body = bgw_arena_printf(a,
 	    "監査ログのチェックポイント / Audit log checkpoint %s\n\n"
 	    "Chains: %lld.  Keep this mail: it is a copy of the checkpoint outside the\n"
 	    "database.  bgw-admin audit-verify compares every chain with its last checkpoint\n"
 	    "(docs/operations.md, \"Audit checkpoints\").\n\n"
 	    "Each line: tag, instant, chain (\"-\" the global one), events, last hash, HMAC.\n\n"
 	    "%s", at, chains, text);
-	if (subject == NULL || body == NULL)
-		return BGW_E_NOMEM;
+	return *subject != NULL && *body != NULL ? BGW_OK : BGW_E_NOMEM;
+}
+
+bgw_err
+auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text, long long chains,
+    const char *refused, int *sent)
+{
+	PGresult *res;
+	char *subject, *body;
+	bgw_err err;
+
+	*sent = 0;
+	if ((err = mail_text(a, at, text, chains, refused, &subject, &body)) != BGW_OK)
+		return err;
 	if ((err = db_exec(db, a, "auditcp_recipients", 0, NULL, &res)) != BGW_OK)
 		return err;
 	for (int r = 0; r < PQntuples(res); r++) {
 		outbox_msg m = {.kind = "audit_checkpoint", .project_id = NULL,
 			.to = db_value(res, r, 1), .subject = subject, .body = body};
 
-		m.natural_key = bgw_arena_printf(a, "audit_checkpoint:%s:%s", db_value(res, r, 0), at);
+		/* A checkpoint is mailed once; an alarm once a day, however often the job runs. */
+		m.natural_key = refused != NULL ?
+		    bgw_arena_printf(a, "audit_checkpoint_refused:%s:%.10s", db_value(res, r, 0), at) :
+		    bgw_arena_printf(a, "audit_checkpoint:%s:%s", db_value(res, r, 0), at);
 		if (m.natural_key == NULL)
 			return BGW_E_NOMEM;
 		if ((err = outbox_enqueue(db, a, &m)) != BGW_OK)

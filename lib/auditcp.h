@@ -61,11 +61,15 @@ bgw_err auditcp_load_key(const char *path, unsigned char key[AUDITCP_KEY_LEN]);
  * daily is set and the file already holds a checkpoint of the current UTC day, nothing is
  * written and *taken is 0 (the batch job's rule); else *taken is 1.  On success *text
  * holds the lines written (for the operators' mail, in a), *chains their count and at the
- * checkpoint's instant.  BGW_E_IO (logged) if the file cannot be opened or written; db
- * errors as db_exec.  Runs in the caller's transaction if one is open. */
+ * checkpoint's instant.  Unless force is set, every chain is first compared with the last
+ * checkpoint that recorded it (auditcp_compare): if any is cut short or rewritten, nothing
+ * is written, *refused holds one line per such chain (auditcp_describe) and the answer is
+ * BGW_E_CONFLICT; force (an operator after a restore) anchors the chains as they are.
+ * BGW_E_IO (logged) if the file cannot be opened or written; db errors as db_exec.  Runs in
+ * the caller's transaction if one is open. */
 bgw_err auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
-    const char *path, int daily, int *taken, char **text, long long *chains,
-    char at[AUDITCP_AT_LEN + 1]);
+    const char *path, int daily, int force, int *taken, char **text, long long *chains,
+    char at[AUDITCP_AT_LEN + 1], char **refused);
 
 /* Read path: in *latest the last validly signed entry of each chain, in order of chains
  * (global first); in *bad every line that is malformed or whose HMAC does not match.
@@ -76,14 +80,22 @@ bgw_err auditcp_read(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], con
 /* Compare one checkpoint entry with the database: *verdict NULL when the chain still holds
  * the entry's event at its length with its hash, "cut short" when it holds fewer events,
  * "rewritten" when the event at that length has another hash; *now_len gets its length
- * today.  Needs a connection that sees every event (the owner role).  Errors as db_exec. */
+ * today.  Through audit_chain_at (0023), so bgw_app may call it.  Errors as db_exec. */
 bgw_err auditcp_compare(bgw_db *db, bgw_arena *a, const auditcp_entry *e, const char **verdict,
     long long *now_len);
 
-/* Queue the checkpoint's mail to every operator (natural key per operator and instant, so
- * a retried run queues nothing twice).  *sent counts the operators.  Errors as
+/* The line audit-verify prints for a verdict of auditcp_compare (in a; NULL: no memory):
+ * "chain X: CUT SHORT: N events, the checkpoint of AT recorded M" or
+ * "chain X: REWRITTEN: event M is not the one the checkpoint of AT recorded". */
+char *auditcp_describe(bgw_arena *a, const auditcp_entry *e, const char *verdict,
+    long long now_len);
+
+/* Queue the checkpoint's mail (text: its lines, chains: their count) to every operator,
+ * under a natural key per operator and instant, so a retried run queues nothing twice.
+ * With refused (auditcp_take's lines) the mail is the alarm instead: no checkpoint was
+ * taken, these chains disagree; at most one a day.  *sent counts the operators.  Errors as
  * outbox_enqueue. */
 bgw_err auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text,
-    long long chains, int *sent);
+    long long chains, const char *refused, int *sent);
 
 #endif

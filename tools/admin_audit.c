@@ -119,12 +119,7 @@ check_anchors(const bgw_config *cfg, bgw_db *db, bgw_arena *a, const char *only)
 		if (verdict == NULL)
 			continue;
 		bad = 1;
-		if (strcmp(verdict, "cut short") == 0)
-			printf("chain %s: CUT SHORT: %lld events, the checkpoint of %s recorded %lld\n",
-			    label, now_len, e->at, e->length);
-		else
-			printf("chain %s: REWRITTEN: event %lld is not the one the checkpoint of %s "
-			    "recorded\n", label, e->length, e->at);
+		printf("%s\n", auditcp_describe(a, e, verdict, now_len));
 	}
 	if (!bad)
 		printf("checkpoints: every chain holds its last checkpoint\n");
@@ -136,16 +131,17 @@ admin_audit_checkpoint(const bgw_config *cfg, int argc, char **argv)
 {
 	static const db_stmt *const tables[] = {stmt_auditcp, stmt_outbox, NULL};
 	unsigned char key[AUDITCP_KEY_LEN];
-	char at[AUDITCP_AT_LEN + 1], *text;
+	char at[AUDITCP_AT_LEN + 1], *text, *refused = NULL;
 	long long chains = 0;
-	int taken = 0, mailed = 0, rc = 1;
+	int taken = 0, mailed = 0, rc = 1, force = 0;
 	bgw_db *db = NULL;
 	bgw_arena *a = NULL;
 	bgw_err err;
 
-	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: bgw-admin audit-checkpoint\n");
+	if (argc == 2 && strcmp(argv[1], "--force") == 0)
+		force = 1;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: bgw-admin audit-checkpoint [--force]\n");
 		return 2;
 	}
 	if (auditcp_load_key(cfg->audit_key_file, key) != BGW_OK) {
@@ -165,8 +161,14 @@ admin_audit_checkpoint(const bgw_config *cfg, int argc, char **argv)
 	}
 	/* The file first, then the mail in the same transaction: a checkpoint that could not
 	 * be written is not mailed as if it had been. */
-	if ((err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 0, &taken, &text, &chains,
-	    at)) != BGW_OK || (err = auditcp_mail(db, a, at, text, chains, &mailed)) != BGW_OK ||
+	err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 0, force, &taken, &text,
+	    &chains, at, &refused);
+	if (err == BGW_E_CONFLICT && refused != NULL) {
+		printf("%scheckpoint refused: these chains disagree with their last checkpoint "
+		    "(after a restore, once it is recorded: audit-checkpoint --force)\n", refused);
+		goto out;
+	}
+	if (err != BGW_OK || (err = auditcp_mail(db, a, at, text, chains, NULL, &mailed)) != BGW_OK ||
 	    (err = db_commit(db)) != BGW_OK) {
 		fprintf(stderr, "bgw-admin: could not take a checkpoint: %s\n",
 		    bgw_err_message(err));

@@ -7,7 +7,7 @@
  *                                                    the invitation link (printed and mailed)
  *   bgw-admin --config FILE operator-create --email E
  *                                                    invite one of the service's operators
- *   bgw-admin --config FILE audit-verify [--project ID] | audit-checkpoint
+ *   bgw-admin --config FILE audit-verify [--project ID] | audit-checkpoint [--force]
  *                                                    (tools/admin_audit.c, lib/auditcp.h)
  *   bgw-admin --config FILE purge [--now T]          destroy projects past their retention
  *   bgw-admin --config FILE rotate-master-key [--rewrap-only]
@@ -35,7 +35,7 @@ static const struct command {
 	{"audit-verify", admin_audit_verify,
 	    "[--project ID]: verify the audit chains, seals and checkpoints"},
 	{"audit-checkpoint", admin_audit_checkpoint,
-	    ": sign every chain's head into the checkpoint file, mail the operators"},
+	    "[--force]: sign every chain's head into the checkpoint file, mail the operators"},
 	{"purge", admin_purge, "[--now T]: destroy projects past their retention"},
 	{"rotate-master-key", admin_rotate_master_key,
 	    "[--rewrap-only]: new master key, re-wrap file keys and MFA secrets"},

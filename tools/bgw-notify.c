@@ -53,24 +53,34 @@ static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt
 
 /* The day's audit checkpoint (lib/auditcp.h), unless this host's file holds one of today
  * already: the chains' heads signed into the checkpoint file, and the same lines mailed to
- * the operators, in one transaction with the file written first.  0, or 1 (logged). */
+ * the operators, in one transaction with the file written first.  A chain that disagrees
+ * with the last checkpoint stops it: the operators get the alarm instead.  0, or 1
+ * (logged). */
 static int
 checkpoint_daily(bgw_db *db, bgw_arena *a, const bgw_config *cfg)
 {
 	unsigned char key[AUDITCP_KEY_LEN];
-	char at[AUDITCP_AT_LEN + 1], *text;
+	char at[AUDITCP_AT_LEN + 1], *text, *refused = NULL;
 	long long chains = 0;
 	int taken = 0, mailed = 0;
 	bgw_err err = auditcp_load_key(cfg->audit_key_file, key);
 
 	if (err == BGW_OK && (err = db_begin(db, NULL)) == BGW_OK) {
-		err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 1, &taken, &text, &chains,
-		    at);
+		err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 1, 0, &taken, &text,
+		    &chains, at, &refused);
 		if (err == BGW_OK && taken)
-			err = auditcp_mail(db, a, at, text, chains, &mailed);
-		if (err == BGW_OK)
-			err = db_commit(db);
-		else
+			err = auditcp_mail(db, a, at, text, chains, NULL, &mailed);
+		if (err == BGW_E_CONFLICT && refused != NULL) {
+			bgw_log(BGW_LOG_ERROR, "audit checkpoint refused, chains disagree with the "
+			    "last one:\n%s", refused);
+			if (auditcp_mail(db, a, at, NULL, 0, refused, &mailed) != BGW_OK)
+				mailed = -1;
+		}
+		if (err == BGW_OK || (err == BGW_E_CONFLICT && mailed >= 0)) {
+			bgw_err cerr = db_commit(db);
+
+			err = cerr != BGW_OK ? cerr : err;
+		} else
 			db_rollback(db);
 	}
 	OPENSSL_cleanse(key, sizeof(key));

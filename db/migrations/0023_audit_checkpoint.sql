@@ -19,6 +19,19 @@ AS $$
 	ORDER BY coalesce(e.project_id, ''), e.seq DESC
 $$;
 
+-- One chain compared with a checkpoint line: its number of events today, and the hash of
+-- its event p_seq (NULL when there is none).  Before a new checkpoint, the batch job checks
+-- each chain against the previous one, so that a chain cut short or rewritten in between is
+-- refused rather than anchored in its new state.
+CREATE FUNCTION audit_chain_at(p_project text, p_seq bigint, OUT length bigint, OUT hash bytea)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = bgw, pg_temp
+AS $$
+	SELECT (SELECT count(*) FROM audit_events e
+	        WHERE coalesce(e.project_id, '') = coalesce(p_project, '')),
+	       (SELECT e.hash FROM audit_events e
+	        WHERE coalesce(e.project_id, '') = coalesce(p_project, '') AND e.seq = p_seq)
+$$;
+
 -- The service's operators who receive the checkpoint mail: not deleted, not locked for good.
 CREATE FUNCTION audit_checkpoint_recipients()
 RETURNS TABLE (user_id text, email text)
@@ -30,5 +43,7 @@ AS $$
 	ORDER BY u.id
 $$;
 
-REVOKE ALL ON FUNCTION audit_chain_heads(), audit_checkpoint_recipients() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION audit_chain_heads(), audit_checkpoint_recipients() TO bgw_app;
+REVOKE ALL ON FUNCTION audit_chain_heads(), audit_chain_at(text, bigint),
+    audit_checkpoint_recipients() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION audit_chain_heads(), audit_chain_at(text, bigint),
+    audit_checkpoint_recipients() TO bgw_app;

@@ -137,6 +137,16 @@ test('a chain cut short after the checkpoint: audit-verify names it (link by lin
 	const all = adminRun('audit-verify');
 	assert.equal(all.status, 1);
 	assert.match(all.out, new RegExp(`chain ${e.project.id}: CUT SHORT`));
+	// A new checkpoint does not anchor the cut chain: refused, naming it, nothing written.
+	const before = lines().length;
+	const cp = adminRun('audit-checkpoint');
+	assert.equal(cp.status, 1, cp.out + cp.err);
+	assert.match(cp.out, new RegExp(`^chain ${e.project.id}: CUT SHORT: ${n - 2} events`, 'm'));
+	assert.match(cp.out, /checkpoint refused/);
+	assert.equal(lines().length, before);
+	// The operator who has recorded why (a restore) anchors the chains as they are.
+	assert.match(admin('audit-checkpoint', '--force'), /chains written/);
+	assert.match(admin('audit-verify', '--project', e.project.id), /audit-verify: ok/);
 });
 
 test('a chain rewritten and re-hashed after the checkpoint: audit-verify names it', async () => {
@@ -148,6 +158,10 @@ test('a chain rewritten and re-hashed after the checkpoint: audit-verify names i
 	assert.match(r.out, new RegExp(`^chain ${e.project.id}: ${n} events ok$`, 'm'), 'the rewrite is consistent link by link');
 	assert.equal(r.status, 1, r.out + r.err);
 	assert.match(r.out, new RegExp(`^chain ${e.project.id}: REWRITTEN: event ${n} is not the one the checkpoint of \\S+ recorded$`, 'm'));
+	const cp = adminRun('audit-checkpoint');
+	assert.equal(cp.status, 1, cp.out + cp.err);
+	assert.match(cp.out, new RegExp(`^chain ${e.project.id}: REWRITTEN`, 'm'));
+	admin('audit-checkpoint', '--force');
 });
 
 test('a checkpoint line changed in the file is reported as tampered', async () => {
