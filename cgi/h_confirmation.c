@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "confflow.h"
 #include "confirmation.h"
+#include "confview.h"
 #include "gzip.h"
 #include "project.h"
 #include "reconcile.h"
@@ -59,16 +60,21 @@ actor(const bgw_request *r)
 
 /* Answer with the confirmation as the user now sees it. */
 static bgw_err
+send_conf(bgw_request *r, int status, json_t *conf)
+{
+	json_t *body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", conf));
+
+	return body != NULL ? request_reply_json(r, status, body) : BGW_E_NOMEM;
+}
+
+static bgw_err
 reply_conf(bgw_request *r, int status, const char *id)
 {
-	json_t *body;
+	json_t *conf;
 	bgw_err err = conf_get_json(r->app->db, r->a, id, r->target.facts.side,
-	    policy_may_see_response(&r->target.facts), &body);
+	    policy_may_see_response(&r->target.facts), &conf);
 
-	if (err != BGW_OK)
-		return err;
-	body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", body));
-	return body != NULL ? request_reply_json(r, status, body) : BGW_E_NOMEM;
+	return err != BGW_OK ? err : send_conf(r, status, conf);
 }
 
 bgw_err
@@ -208,36 +214,28 @@ h_inbox(bgw_request *r)
 	return err;
 }
 
-static bool
-has_answer(const char *status)
-{
-	enum wf_state s;
-
-	return wf_state_from_string(status, &s) && workflow_has_final_answer(s);
-}
-
 bgw_err
 h_conf_get(bgw_request *r)
 {
 	const char *id = r->target.confirmation_id;
 	conf_actor who = actor(r);
+	json_t *conf;
 	bgw_err err;
 
 	/* The respondent's first look opens the request (DESIGN.md: sent -> opened). */
 	if (r->target.facts.side == SIDE_RESPONDENT && !r->target.facts.project_completed &&
 	    (err = conf_open(r->app->db, r->a, &who, id)) != BGW_OK)
 		return err;
-	/* Every view of an answer is recorded. */
-	if (policy_may_see_response(&r->target.facts) && has_answer(r->target.status)) {
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "response.view", .object_type = "confirmation", .object_id = id,
-			.ip = r->remote_addr};
-
-		if (!r->target.facts.project_completed &&
-		    (err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-	}
-	return reply_conf(r, 200, id);
+	if ((err = conf_get_json(r->app->db, r->a, id, r->target.facts.side,
+	    policy_may_see_response(&r->target.facts), &conf)) != BGW_OK)
+		return err;
+	/* Every view of an answer is recorded: decided by what the reply shows (an earlier
+	 * version after "ask again" too), also in a completed project (confview.h). */
+	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
+	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
+	    .confirmation_id = id}, conf)) != BGW_OK)
+		return err;
+	return send_conf(r, 200, conf);
 }
 
 bgw_err

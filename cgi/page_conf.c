@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "confflow.h"
 #include "confirmation.h"
+#include "confview.h"
 #include "project.h"
 #include "reconcile.h"
 
@@ -373,15 +374,11 @@ view(bgw_request *r, int status, const char *err_form)
 	if (err != BGW_OK)
 		return err;
 	response = json_object_get(c, "response");
-	/* Every view of an answer is recorded, as in the API. */
-	if (response != NULL && page_jb(response, "final") && !r->target.facts.project_completed) {
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "response.view", .object_type = "confirmation", .object_id = id,
-			.ip = r->remote_addr};
-
-		if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-	}
+	/* Every view of an answer is recorded, as in the API (confview.h). */
+	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
+	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
+	    .confirmation_id = id}, c)) != BGW_OK)
+		return err;
 	page_init(&p, r, NULL);
 	p.err_form = err_form;
 	p.title = bgw_arena_printf(r->a, "%s %s", page_t(&p, "conf.title"), page_js(c, "reference"));

@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "confirmation.h"
+#include "confview.h"
 
 static const char *
 key2(bgw_arena *a, const char *prefix, const char *v)
@@ -81,15 +82,12 @@ page_receipt(bgw_request *r)
 		html_fill(&p.h, ">{b}</a></p>", {"b", page_t(&p, "common.back")});
 		return page_send(&p, 409);
 	}
-	/* A receipt shows the answer: recorded like every view of it. */
-	if (!r->target.facts.project_completed) {
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "response.view", .object_type = "confirmation", .object_id = id,
-			.ip = r->remote_addr};
-
-		if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-	}
+	/* A receipt shows the answer: recorded like every view of it, also in a completed
+	 * project and for an earlier version after "ask again" (confview.h). */
+	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
+	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
+	    .confirmation_id = id}, c)) != BGW_OK)
+		return err;
 	resp = json_object_get(c, "respondent");
 	html_raw(&p.h, "<p class=\"crumbs noprint\"><a");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));

@@ -32,6 +32,7 @@ static const struct key keys[] = {
 	S(master_key_file), S(blob_dir), S(blob_backend), S(azure_endpoint), S(azure_account),
 	S(azure_container), S(azure_key_file), S(lock_dir), S(operator_networks), S(srcdir),
 	I(request_timeout_ms), I(page_cache_entries), Z(page_cache_bytes),
+	S(audit_key_file), S(audit_checkpoint_file),
 };
 
 void
@@ -60,6 +61,10 @@ config_defaults(bgw_config *c)
 	c->request_timeout_ms = 30000;
 	c->page_cache_entries = 64;
 	c->page_cache_bytes = 8LL * 1024 * 1024;
+	snprintf(c->audit_key_file, sizeof(c->audit_key_file),
+	    "/etc/balance-gateway/audit.key");
+	snprintf(c->audit_checkpoint_file, sizeof(c->audit_checkpoint_file),
+	    "/var/lib/balance-gateway/audit/checkpoints");
 }
 
 static char *

@@ -39,6 +39,10 @@ typedef struct bgw_config {
 	int request_timeout_ms;                /* clamd / smtp socket timeouts */
 	int page_cache_entries;                /* list pages a worker keeps; 0 = none (pagecache.h) */
 	long long page_cache_bytes;            /* and their bytes at most, per worker */
+	/* Audit checkpoints (lib/auditcp.h): the HMAC key, which the database role never
+	 * holds, and the append-only file of signed chain heads, outside the database. */
+	char audit_key_file[CONFIG_PATH_MAX];
+	char audit_checkpoint_file[CONFIG_PATH_MAX];
 } bgw_config;
 
 /* Fill c with defaults, then read path.  Unknown keys, malformed lines and values that do

@@ -10,6 +10,7 @@ int admin_status(const bgw_config *cfg, int argc, char **argv);
 int admin_firm_create(const bgw_config *cfg, int argc, char **argv);
 int admin_operator_create(const bgw_config *cfg, int argc, char **argv);
 int admin_audit_verify(const bgw_config *cfg, int argc, char **argv);
+int admin_audit_checkpoint(const bgw_config *cfg, int argc, char **argv);
 
 /* admin_ops.c (ops) */
 int admin_purge(const bgw_config *cfg, int argc, char **argv);

@@ -1,15 +1,24 @@
 /* admin_audit.c - bgw-admin audit-verify [--project ID]: recompute every hash chain (the
- * global one, project NULL, and each project's) and check every final answer against the
- * event that sealed it.  Runs as the owner role: row-level security would hide the rows
- * from bgw_app.  Prints one line per chain; on the first bad event or answer names it and
- * exits 1. */
+ * global one, project NULL, and each project's), check every final answer against the
+ * event that sealed it, and compare every chain with its last signed checkpoint (a chain
+ * cut short, or rewritten and re-hashed, still verifies link by link: only the checkpoint
+ * outside the database shows it).  Runs as the owner role: row-level security would hide
+ * the rows from bgw_app.  Prints one line per chain; on the first bad event or answer names
+ * it, names every chain that disagrees with its checkpoint, and exits 1.
+ *
+ * bgw-admin audit-checkpoint: take a checkpoint now (the batch job takes one a day). */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
 
 #include "admin.h"
 #include "audit.h"
+#include "auditcp.h"
 #include "confflow.h"
 #include "db.h"
+#include "outbox.h"
 
 #define BAD_ID_MAX 64
 
@@ -60,11 +69,128 @@ check_chain(bgw_db *db, bgw_arena *a, const char *project)
 	return 0;
 }
 
+/* Compare each chain (only: that project's) with the last checkpoint that recorded it.
+ * No checkpoint file yet is not an error (a new installation); an unreadable key or file,
+ * a line whose HMAC does not match, or a chain that disagrees is.  0 when all agree. */
+static int
+check_anchors(const bgw_config *cfg, bgw_db *db, bgw_arena *a, const char *only)
+{
+	unsigned char key[AUDITCP_KEY_LEN];
+	auditcp_entry *latest;
+	auditcp_bad *badlines;
+	struct stat st;
+	int bad = 0;
+	bgw_err err;
+
+
+	if (stat(cfg->audit_checkpoint_file, &st) != 0 || st.st_size == 0) {
+		printf("checkpoints: none yet (%s)\n", cfg->audit_checkpoint_file);
+		return 0;
+	}
+	if (auditcp_load_key(cfg->audit_key_file, key) != BGW_OK) {
+		printf("checkpoints: cannot check them: the audit key %s cannot be read\n",
+		    cfg->audit_key_file);
+		return 1;
+	}
+	err = auditcp_read(a, key, cfg->audit_checkpoint_file, &latest, &badlines);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (err != BGW_OK) {
+		printf("checkpoints: could not read %s: %s\n", cfg->audit_checkpoint_file,
+		    bgw_err_message(err));
+		return 1;
+	}
+	for (auditcp_bad *b = badlines; b != NULL; b = b->next) {
+		printf("checkpoint file %s line %ld: TAMPERED: %s\n", cfg->audit_checkpoint_file,
+		    b->line, b->why);
+		bad = 1;
+	}
+	for (auditcp_entry *e = latest; e != NULL; e = e->next) {
+		const char *label = e->chain != NULL ? e->chain : "(global)";
+		const char *verdict;
+		long long now_len = 0;
+
+		if (only != NULL && (e->chain == NULL || strcmp(e->chain, only) != 0))
+			continue;
+		if ((err = auditcp_compare(db, a, e, &verdict, &now_len)) != BGW_OK) {
+			fprintf(stderr, "bgw-admin: could not compare chain %s: %s\n", label,
+			    bgw_err_message(err));
+			return 1;
+		}
+		if (verdict == NULL)
+			continue;
+		bad = 1;
+		printf("%s\n", auditcp_describe(a, e, verdict, now_len));
+	}
+	if (!bad)
+		printf("checkpoints: every chain holds its last checkpoint\n");
+	return bad;
+}
+
+int
+admin_audit_checkpoint(const bgw_config *cfg, int argc, char **argv)
+{
+	static const db_stmt *const tables[] = {stmt_auditcp, stmt_outbox, NULL};
+	unsigned char key[AUDITCP_KEY_LEN];
+	char at[AUDITCP_AT_LEN + 1], *text, *refused = NULL;
+	long long chains = 0;
+	int taken = 0, mailed = 0, rc = 1, force = 0;
+	bgw_db *db = NULL;
+	bgw_arena *a = NULL;
+	bgw_err err;
+
+	if (argc == 2 && strcmp(argv[1], "--force") == 0)
+		force = 1;
+	else if (argc != 1) {
+		fprintf(stderr, "usage: bgw-admin audit-checkpoint [--force]\n");
+		return 2;
+	}
+	if (auditcp_load_key(cfg->audit_key_file, key) != BGW_OK) {
+		fprintf(stderr, "bgw-admin: could not read the audit key %s\n", cfg->audit_key_file);
+		return 1;
+	}
+	db = db_open(cfg->db_owner, tables);
+	a = bgw_arena_new();
+	if (db == NULL || a == NULL) {
+		fprintf(stderr, "bgw-admin: out of memory\n");
+		goto out;
+	}
+	if ((err = db_ensure(db)) != BGW_OK || (err = db_begin(db, NULL)) != BGW_OK) {
+		fprintf(stderr, "bgw-admin: could not connect to the database: %s\n",
+		    bgw_err_message(err));
+		goto out;
+	}
+	/* The file first, then the mail in the same transaction: a checkpoint that could not
+	 * be written is not mailed as if it had been. */
+	err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 0, force, &taken, &text,
+	    &chains, at, &refused);
+	if (err == BGW_E_CONFLICT && refused != NULL) {
+		printf("%scheckpoint refused: these chains disagree with their last checkpoint "
+		    "(after a restore, once it is recorded: audit-checkpoint --force)\n", refused);
+		goto out;
+	}
+	if (err != BGW_OK || (err = auditcp_mail(db, a, at, text, chains, NULL, &mailed)) != BGW_OK ||
+	    (err = db_commit(db)) != BGW_OK) {
+		fprintf(stderr, "bgw-admin: could not take a checkpoint: %s\n",
+		    bgw_err_message(err));
+		goto out;
+	}
+	printf("checkpoint %s: %lld chains written to %s, mailed to %d operators\n", at, chains,
+	    cfg->audit_checkpoint_file, mailed);
+	rc = 0;
+out:
+	OPENSSL_cleanse(key, sizeof(key));
+	if (db != NULL && rc != 0)
+		db_rollback(db);
+	bgw_arena_free(a);
+	db_close(db);
+	return rc;
+}
+
 int
 admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 {
 	static const db_stmt *const tables[] = {stmt_audit, stmt_confflow, stmt_admin_audit,
-		NULL};
+		stmt_auditcp, NULL};
 	const char *only = NULL;
 	bgw_db *db;
 	bgw_arena *a;
@@ -106,6 +232,7 @@ admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 		bad |= check_chain(db, a, NULL);
 	for (int i = 0; i < PQntuples(res) && !bad; i++)
 		bad |= check_chain(db, a, db_value(res, i, 0));
+	bad |= check_anchors(cfg, db, a, only);
 	if (!bad)
 		printf("audit-verify: ok\n");
 	rc = bad;

@@ -7,6 +7,8 @@
  *                                                    the invitation link (printed and mailed)
  *   bgw-admin --config FILE operator-create --email E
  *                                                    invite one of the service's operators
+ *   bgw-admin --config FILE audit-verify [--project ID] | audit-checkpoint [--force]
+ *                                                    (tools/admin_audit.c, lib/auditcp.h)
  *   bgw-admin --config FILE purge [--now T]          destroy projects past their retention
  *   bgw-admin --config FILE rotate-master-key [--rewrap-only]
  *   bgw-admin --config FILE lock|unlock --email E    (operations: tools/admin_ops.c)
@@ -30,7 +32,10 @@ static const struct command {
 	{"status", admin_ops_status, "PostgreSQL and clamd, row counts, outbox backlog, blob disk use"},
 	{"firm-create", admin_firm_create, "--name NAME --email EMAIL: create an audit firm"},
 	{"operator-create", admin_operator_create, "--email EMAIL: invite an operator"},
-	{"audit-verify", admin_audit_verify, "[--project ID]: verify the audit chains and seals"},
+	{"audit-verify", admin_audit_verify,
+	    "[--project ID]: verify the audit chains, seals and checkpoints"},
+	{"audit-checkpoint", admin_audit_checkpoint,
+	    "[--force]: sign every chain's head into the checkpoint file, mail the operators"},
 	{"purge", admin_purge, "[--now T]: destroy projects past their retention"},
 	{"rotate-master-key", admin_rotate_master_key,
 	    "[--rewrap-only]: new master key, re-wrap file keys and MFA secrets"},

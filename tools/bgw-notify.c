@@ -6,7 +6,8 @@
  *                                        one run of the batch job: queue what the calendar
  *                                        makes due at that instant (reminders, pending
  *                                        authorisation and approval, overdue alerts,
- *                                        digests), clean expired sessions and tokens, then
+ *                                        digests), clean expired sessions and tokens, take
+ *                                        the day's audit checkpoint (lib/auditcp.h), then
  *                                        drain what is due
  *
  * Several copies may run at once on any hosts: rows are claimed with FOR UPDATE SKIP LOCKED
@@ -21,8 +22,10 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 
 #include "audit.h"
+#include "auditcp.h"
 #include "config.h"
 #include "db.h"
 #include "invite.h"
@@ -46,7 +49,51 @@ on_stop(int sig)
 }
 
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
-	stmt_notify, NULL};
+	stmt_notify, stmt_auditcp, NULL};
+
+/* The day's audit checkpoint (lib/auditcp.h), unless this host's file holds one of today
+ * already: the chains' heads signed into the checkpoint file, and the same lines mailed to
+ * the operators, in one transaction with the file written first.  A chain that disagrees
+ * with the last checkpoint stops it: the operators get the alarm instead.  0, or 1
+ * (logged). */
+static int
+checkpoint_daily(bgw_db *db, bgw_arena *a, const bgw_config *cfg)
+{
+	unsigned char key[AUDITCP_KEY_LEN];
+	char at[AUDITCP_AT_LEN + 1], *text, *refused = NULL;
+	long long chains = 0;
+	int taken = 0, mailed = 0;
+	bgw_err err = auditcp_load_key(cfg->audit_key_file, key);
+
+	if (err == BGW_OK && (err = db_begin(db, NULL)) == BGW_OK) {
+		err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 1, 0, &taken, &text,
+		    &chains, at, &refused);
+		if (err == BGW_OK && taken)
+			err = auditcp_mail(db, a, at, text, chains, NULL, &mailed);
+		if (err == BGW_E_CONFLICT && refused != NULL) {
+			bgw_log(BGW_LOG_ERROR, "audit checkpoint refused, chains disagree with the "
+			    "last one:\n%s", refused);
+			if (auditcp_mail(db, a, at, NULL, 0, refused, &mailed) != BGW_OK)
+				mailed = -1;
+		}
+		if (err == BGW_OK || (err == BGW_E_CONFLICT && mailed >= 0)) {
+			bgw_err cerr = db_commit(db);
+
+			err = cerr != BGW_OK ? cerr : err;
+		} else
+			db_rollback(db);
+	}
+	OPENSSL_cleanse(key, sizeof(key));
+	bgw_arena_reset(a);
+	if (err != BGW_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not take the audit checkpoint: %s", bgw_err_code(err));
+		return 1;
+	}
+	if (taken)
+		bgw_log(BGW_LOG_INFO, "audit checkpoint %s: %lld chains, mailed to %d operators", at,
+		    chains, mailed);
+	return 0;
+}
 
 /* One drain round; returns how many were sent, -1 when the database is away. */
 static int
@@ -79,7 +126,7 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 {
 	notify_run run = {.db = db, .a = a, .base_url = cfg->base_url};
 	long long removed = 0;
-	int queued = 0, n = 0;
+	int queued = 0, n = 0, cp_failed;
 	bgw_err err = notify_set_now(&run, now_arg);
 
 	if (err == BGW_E_VALIDATION) {
@@ -96,9 +143,10 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	}
 	bgw_log(BGW_LOG_INFO, "batch at %s: %d notifications queued, %lld expired rows removed",
 	    run.now, queued, removed);
+	cp_failed = checkpoint_daily(db, a, cfg);
 	while (!stop_requested && (n = drain_once(db, a, smtp)) == NOTIFY_BATCH)
 		;
-	return n < 0 ? 1 : 0;
+	return n < 0 || cp_failed ? 1 : 0;
 }
 
 int

@@ -106,11 +106,13 @@ CONF
 pg_start() { as_pg "$PGBIN/pg_ctl" -D "$1" -l "$W/pglog/$(basename "$1").log" -w -t 60 start >/dev/null; }
 psql_at() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$1" -U postgres -d bgw -c "$2"; }
 
+# Each cluster keeps its own checkpoint file: a checkpoint anchors one database's chains.
 side_conf() { # side_conf FILE SOCKDIR BLOBDIR
 	sed -e "s|^db = .*|db = host=$2 dbname=bgw user=bgw_app|" \
 		-e "s|^db_owner = .*|db_owner = host=$2 dbname=bgw user=bgw_owner|" \
 		-e "s|^blob_dir = .*|blob_dir = $3|" \
 		-e "s|^master_key_file = .*|master_key_file = $W/secrets/master.key|" \
+		-e "s|^audit_checkpoint_file = .*|audit_checkpoint_file = ${1%.conf}.checkpoints|" \
 		-e "s|^socket = .*|socket = $W/run/side.sock|" "$BGW_CONFIG" >"$1"
 }
 side_conf "$W/primary.conf" "$W/sock" "$W/blobs"
