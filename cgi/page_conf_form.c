@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "confflow.h"
 #include "confinput.h"
 #include "confirmation.h"
 
@@ -322,7 +323,10 @@ page_conf_edit_post(bgw_request *r)
 	if (err == BGW_OK)
 		err = confinput_from_json(r->a, body, true, form, &in, &r->field_errors);
 	if (err == BGW_OK) {
-		err = conf_update(r->app->db, r->a, id, r->target.project_id, &in);
+		conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
+
+		err = conf_update(r->app->db, r->a, id, r->target.project_id, &in,
+		    r->target.facts.side, &who);
 		/* The one rule only the stored row can check: due after the as-of date. */
 		if (err == BGW_E_VALIDATION &&
 		    request_field_error(r, "due_date", "before the as-of date") != BGW_E_VALIDATION)
