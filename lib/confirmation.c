@@ -70,7 +70,8 @@ const db_stmt stmt_confirmation[] = {
 	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
 	    "c.status_reason, c.alternative_procedures, "
 	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
-	    TS("c.sent_at") " FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL "
+	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.id = $1", 1},
 	{"conf_items",
 	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
@@ -338,7 +339,7 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 		return err;
 	list = json_array();
 	conf = jsonout_own(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, "
-	    "s:s, s:o, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s?}",
+	    "s:s, s:o, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s?, s:b}",
 	    "id", db_value(res, 0, 0), "reference", db_value(res, 0, 1),
 	    "project_id", db_value(res, 0, 2), "type", db_value(res, 0, 3),
 	    "form", db_value(res, 0, 4), "status", db_value(res, 0, 5),
@@ -353,7 +354,9 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	    "created_at", db_value(res, 0, 14), "updated_at", db_value(res, 0, 15),
 	    "status_reason", or_null(res, 0, 16),
 	    "alternative_procedures", or_null(res, 0, 17),
-	    "sent_at", or_null(res, 0, 19)));
+	    "sent_at", or_null(res, 0, 19),
+	    /* Every side may know that only the audit team changes the respondent now. */
+	    "respondent_locked", is_true(res, 0, 20)));
 	if (conf == NULL)
 		return BGW_E_NOMEM;
 	for (int i = 0; i < PQntuples(items); i++)
