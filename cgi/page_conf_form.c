@@ -183,6 +183,10 @@ show(bgw_request *r, int status, const char *cid, const values *v)
 	type_select(&p, value(v, "type"));
 	form_radios(&p, value(v, "form"));
 	html_fill(&p.h, "<fieldset><legend>{l}</legend>", {"l", page_t(&p, "conf.respondent")});
+	/* Said before the client types: after the audit team's check only it changes these. */
+	if (r->target.facts.side != SIDE_AUDIT &&
+	    json_is_true(json_object_get(v->conf, "respondent_locked")))
+		html_fill(&p.h, "<p class=\"note\">{t}</p>", {"t", page_t(&p, "cform.respondent_locked")});
 	page_input(&p, "respondent.organization", "text", "conf.respondent_org",
 	    value(v, "respondent.organization"), "organization", true);
 	page_input(&p, "respondent.email", "email", "conf.respondent_email",

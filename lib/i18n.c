@@ -216,6 +216,8 @@ const i18n_entry i18n_core[] = {
 	{"conf.timeline", {"経過", "Timeline"}},
 	{"tl.created", {"作成", "Created"}},
 	{"tl.address_check", {"確認先の確認", "Address checked"}},
+	{"cform.respondent_locked", {"監査チームが確認先を確認済みです。確認先の変更はコメントで監査チームに依頼してください。",
+		"The audit team has checked the respondent. Ask the audit team in a comment to change it."}},
 	{"tl.address_check_void", {"確認先の確認（無効: 確認後に確認先が変更されました）",
 		"Address check (void: the respondent changed after it)"}},
 	{"tl.address_check_voided", {"確認先の確認が無効になりました。発送には新しい確認が必要です。",

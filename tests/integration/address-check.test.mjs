@@ -37,6 +37,9 @@ test('a client cannot reroute a checked request: changing the respondent is 409 
 	const seen = await get(e.cm, conf.id);
 	assert.equal(seen.respondent_locked, true, 'the client is told the respondent is locked');
 	assert.equal(seen.address_check, undefined, 'the check itself is the audit team\'s record');
+	const form = await e.cm.request('GET', `/confirmations/${conf.id}/edit`, { headers: { 'Accept-Language': 'ja' } });
+	assert.equal(form.status, 200);
+	assert.match(form.body, /監査チームが確認先を確認済みです/, 'the edit form says so before the client types');
 	assert.equal(c1.address_check.valid, true);
 	assert.deepEqual(c1.address_check.checked,
 		{ email: checked, organization: 'みなと銀行 本店', name: '残高確認ご担当者' });
