@@ -243,6 +243,7 @@ h_conf_patch(bgw_request *r)
 {
 	const char *id = r->target.confirmation_id, *form;
 	conf_input in;
+	conf_actor who;
 	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
 		.action = "conf.edit", .object_type = "confirmation", .object_id = id,
 		.ip = r->remote_addr};
@@ -254,7 +255,9 @@ h_conf_patch(bgw_request *r)
 		return err;
 	if (strcmp(r->target.status, "draft") != 0)
 		return BGW_E_INVALID_STATE;
-	err = conf_update(r->app->db, r->a, id, r->target.project_id, &in);
+	who = actor(r);
+	err = conf_update(r->app->db, r->a, id, r->target.project_id, &in, r->target.facts.side,
+	    &who);
 	if (err == BGW_E_VALIDATION)
 		return request_field_error(r, in.email == NULL || in.org_name == NULL ?
 		    "respondent" : "due_date", in.email == NULL || in.org_name == NULL ?

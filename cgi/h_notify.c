@@ -28,6 +28,10 @@ const field_spec reminders_fields[] = {
 const field_spec addressee_fields[] = {
 	{.name = "email", .type = FIELD_EMAIL, .required = true, .max_len = 254},
 	{.name = "name", .type = FIELD_STRING, .required = true, .max_len = 200},
+	/* {method, note} as for POST .../address-check: how the audit admin checked the new
+	 * address.  Absent: 409 address_not_checked, so that the answer names what is missing
+	 * as sending does. */
+	{.name = "address_check", .type = FIELD_OBJECT},
 	{.name = NULL},
 };
 
@@ -43,12 +47,6 @@ const db_stmt stmt_h_notify[] = {
 	    "remind_every_days = CASE WHEN $7 = 'keep' THEN remind_every_days ELSE $4::int END, "
 	    "updated_at = now() WHERE id = $1 "
 	    "RETURNING remind_days_before, remind_days_after, remind_every_days", 7},
-	{"hnotify_undeliverable",
-	    "SELECT undeliverable FROM confirmations WHERE id = $1", 1},
-	{"hnotify_addressee_set",
-	    "UPDATE confirmations SET respondent_email = $2, respondent_name = $3, "
-	    "undeliverable = false, version = version + 1, updated_at = now() "
-	    "WHERE id = $1 AND version = $4::int AND undeliverable RETURNING version", 4},
 	{NULL, NULL, 0},
 };
 
@@ -192,39 +190,44 @@ resend(bgw_request *r, const conf_locked *c, const char *email, const char *name
 	    vars);
 }
 
+/* The check of the new address, from the body's address_check object (absent: NULLs). */
+static bgw_err
+readdress_check(bgw_request *r, conf_readdress_in *in)
+{
+	const field_value *chk = fields_get(r->fields, addressee_fields, "address_check");
+	field_value *vals;
+	bgw_kv *errs = NULL, **tail = &r->field_errors;
+	bgw_err err;
+
+	if (chk == NULL || !chk->present)
+		return BGW_OK;
+	err = fields_from_json(r->a, chk->j, address_check_fields, &vals, &errs);
+	if (err == BGW_E_VALIDATION)
+		return kv_append_prefixed(r->a, &tail, "address_check.", errs) == BGW_OK ? err :
+		    BGW_E_NOMEM;
+	if (err != BGW_OK)
+		return err;
+	in->method = fields_get(vals, address_check_fields, "method")->s;
+	in->note = fields_get(vals, address_check_fields, "note")->s;
+	return BGW_OK;
+}
+
 bgw_err
 h_conf_addressee(bgw_request *r)
 {
-	const char *email = fields_get(r->fields, addressee_fields, "email")->s;
-	const char *name = fields_get(r->fields, addressee_fields, "name")->s;
 	const char *cid = r->target.confirmation_id;
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "conf.addressee", .object_type = "confirmation", .object_id = cid,
-		.ip = r->remote_addr};
-	const char *p[4];
+	conf_readdress_in in = {
+		.email = fields_get(r->fields, addressee_fields, "email")->s,
+		.name = fields_get(r->fields, addressee_fields, "name")->s,
+	};
+	conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
 	conf_locked c;
-	PGresult *res;
 	json_t *conf, *body;
-	bgw_err err = conf_lock(r->app->db, r->a, cid, &c);
+	bgw_err err = readdress_check(r, &in);
 
-	if (err != BGW_OK)
-		return err;
-	/* Only a request that was sent and bounced: anything else is corrected by editing the
-	 * draft, or is past the point where the address matters. */
-	if (c.status != WF_SENT && c.status != WF_OPENED)
-		return BGW_E_INVALID_STATE;
-	p[0] = cid;
-	p[1] = email;
-	p[2] = name;
-	p[3] = c.version;
-	if ((err = db_exec(r->app->db, r->a, "hnotify_addressee_set", 4, p, &res)) != BGW_OK)
-		return err;
-	if (PQntuples(res) != 1)
-		return BGW_E_INVALID_STATE; /* not undeliverable: nothing to correct */
-	c.email = email;
-	c.name = name;
-	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK ||
-	    (err = resend(r, &c, email, name, db_value(res, 0, 0))) != BGW_OK)
+	if (err != BGW_OK ||
+	    (err = conf_readdress(r->app->db, r->a, &who, cid, &in, &c)) != BGW_OK ||
+	    (err = resend(r, &c, in.email, in.name, c.version)) != BGW_OK)
 		return err;
 	if ((err = conf_get_json(r->app->db, r->a, cid, r->target.facts.side,
 	    policy_may_see_response(&r->target.facts), &conf)) != BGW_OK)

@@ -182,10 +182,20 @@ timeline(page *p, const json_t *c, const json_t *response)
 	html_fill(&p->h, "<section aria-labelledby=\"h-tl\"><h2 id=\"h-tl\">{t}</h2><ol class=\"tl\">",
 	    {"t", page_t(p, "conf.timeline")});
 	tl_item(p, "tl.created", page_js(c, "created_at"), NULL);
-	if (check != NULL)
-		tl_item(p, "tl.address_check", page_js(check, "checked_at"),
-		    bgw_arena_printf(p->r->a, "%s: %s", page_js(check, "method"),
-		    page_js(check, "note")));
+	if (check != NULL) {
+		const json_t *what = json_object_get(check, "checked");
+		bool valid = json_is_true(json_object_get(check, "valid"));
+
+		/* What was checked is shown with the check: a reader compares it with the
+		 * respondent above, and a void one says so in words, not only by colour. */
+		tl_item(p, valid ? "tl.address_check" : "tl.address_check_void",
+		    page_js(check, "checked_at"),
+		    bgw_arena_printf(p->r->a, "%s: %s (%s / %s / %s)", page_js(check, "method"),
+		    page_js(check, "note"), page_js(what, "organization"), page_js(what, "email"),
+		    page_js(what, "name")));
+		if (!valid)
+			tl_item(p, "tl.address_check_voided", page_js(check, "voided_at"), NULL);
+	}
 	tl_item(p, "tl.sent", page_js(c, "sent_at"), NULL);
 	if (response != NULL)
 		tl_item(p, "tl.answered", page_js(response, "submitted_at"),

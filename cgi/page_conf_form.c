@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "confflow.h"
 #include "confinput.h"
 #include "confirmation.h"
 
@@ -182,6 +183,10 @@ show(bgw_request *r, int status, const char *cid, const values *v)
 	type_select(&p, value(v, "type"));
 	form_radios(&p, value(v, "form"));
 	html_fill(&p.h, "<fieldset><legend>{l}</legend>", {"l", page_t(&p, "conf.respondent")});
+	/* Said before the client types: after the audit team's check only it changes these. */
+	if (r->target.facts.side != SIDE_AUDIT &&
+	    json_is_true(json_object_get(v->conf, "respondent_locked")))
+		html_fill(&p.h, "<p class=\"note\">{t}</p>", {"t", page_t(&p, "cform.respondent_locked")});
 	page_input(&p, "respondent.organization", "text", "conf.respondent_org",
 	    value(v, "respondent.organization"), "organization", true);
 	page_input(&p, "respondent.email", "email", "conf.respondent_email",
@@ -322,7 +327,10 @@ page_conf_edit_post(bgw_request *r)
 	if (err == BGW_OK)
 		err = confinput_from_json(r->a, body, true, form, &in, &r->field_errors);
 	if (err == BGW_OK) {
-		err = conf_update(r->app->db, r->a, id, r->target.project_id, &in);
+		conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
+
+		err = conf_update(r->app->db, r->a, id, r->target.project_id, &in,
+		    r->target.facts.side, &who);
 		/* The one rule only the stored row can check: due after the as-of date. */
 		if (err == BGW_E_VALIDATION &&
 		    request_field_error(r, "due_date", "before the as-of date") != BGW_E_VALIDATION)

@@ -9,7 +9,7 @@ const route routes_notify[] = {
 	    NULL, h_reminders_get},
 	{"PATCH", V1 "/projects/{}/reminders", ACT_PROJECT_SETTINGS, ROUTE_SIGNED_IN, true,
 	    BODY_JSON, reminders_fields, h_reminders_set},
-	{"POST", V1 "/confirmations/{}/addressee", ACT_CONF_REVIEW, ROUTE_SIGNED_IN, true,
+	{"POST", V1 "/confirmations/{}/addressee", ACT_CONF_READDRESS, ROUTE_SIGNED_IN, true,
 	    BODY_JSON, addressee_fields, h_conf_addressee},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
 };

@@ -33,11 +33,27 @@ const db_stmt stmt_confflow[] = {
 	    "answered_at = CASE WHEN $2 = 'answered' THEN now() ELSE answered_at END, "
 	    "version = version + 1, updated_at = now() WHERE id = $1 AND version = $5::int "
 	    "RETURNING id", 5},
+	/* What is checked is read from the row itself (locked by the caller), never from the
+	 * request: a check names what the confirmation was addressed to when it was made. */
 	{"flow_address_check_insert",
-	    "INSERT INTO address_checks (confirmation_id, method, note, checked_by) "
-	    "VALUES ($1, $2, $3, $4)", 4},
+	    "INSERT INTO address_checks (confirmation_id, method, note, checked_by, email, "
+	    "organization_id, organization_name, person_name, conf_version) "
+	    "SELECT c.id, $2, $3, $4, c.respondent_email, c.respondent_org_id, o.name, "
+	    "c.respondent_name, c.version FROM confirmations c "
+	    "JOIN organizations o ON o.id = c.respondent_org_id WHERE c.id = $1 RETURNING id", 4},
+	{"flow_respondent_lock",
+	    "UPDATE confirmations SET respondent_locked_at = coalesce(respondent_locked_at, now()) "
+	    "WHERE id = $1", 1},
 	{"flow_address_checked",
-	    "SELECT 1 FROM address_checks WHERE confirmation_id = $1 LIMIT 1", 1},
+	    "SELECT 1 FROM address_checks a JOIN confirmations c ON c.id = a.confirmation_id "
+	    "WHERE a.confirmation_id = $1 AND " CONF_CHECK_VALID " LIMIT 1", 1},
+	{"flow_addressee_set",
+	    "UPDATE confirmations SET respondent_email = $2, respondent_name = $3, "
+	    "undeliverable = false, version = version + 1, updated_at = now() "
+	    "WHERE id = $1 AND version = $4::int AND undeliverable RETURNING version", 4},
+	{"flow_address_checks_void",
+	    "UPDATE address_checks SET voided_at = now(), void_reason = $2 "
+	    "WHERE confirmation_id = $1 AND voided_at IS NULL RETURNING id", 2},
 	{"flow_user_by_email",
 	    "SELECT id, locale FROM users WHERE email = $1::citext AND deleted_at IS NULL", 1},
 	{"flow_membership",
@@ -185,11 +201,32 @@ conf_transition(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 	return err == BGW_OK ? apply(db, a, who, &c, act, reason, alternative) : err;
 }
 
+/* Insert the check of what c is addressed to now, lock the respondent, log it. */
+static bgw_err
+record_check(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked *c,
+    const char *method, const char *note)
+{
+	const char *p[4] = {c->id, method, note, who->user_id};
+	PGresult *res;
+	char *detail;
+	bgw_err err;
+
+	if ((err = db_exec(db, a, "flow_address_check_insert", 4, p, &res)) != BGW_OK ||
+	    (err = db_exec(db, a, "flow_respondent_lock", 1, &c->id, NULL)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_NOT_FOUND;
+	detail = bgw_arena_printf(a, "{\"check\":\"%s\",\"version\":%s}", db_value(res, 0, 0),
+	    c->version);
+	if (detail == NULL)
+		return BGW_E_NOMEM;
+	return log_event(db, a, who, c, "conf.address_check", "confirmation", c->id, detail, NULL);
+}
+
 bgw_err
 conf_address_check(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const char *method, const char *note)
 {
-	const char *p[4] = {id, method, note, who->user_id};
 	conf_locked c;
 	bgw_err err = conf_lock(db, a, id, &c);
 
@@ -197,9 +234,63 @@ conf_address_check(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *
 		return err;
 	if (!workflow_allowed(c.status, WF_ADDRESS_CHECK))
 		return BGW_E_INVALID_STATE;
-	if ((err = db_exec(db, a, "flow_address_check_insert", 4, p, NULL)) != BGW_OK)
+	return record_check(db, a, who, &c, method, note);
+}
+
+bgw_err
+conf_readdress(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    const conf_readdress_in *in, conf_locked *out)
+{
+	const char *p[4];
+	PGresult *res;
+	bgw_err err = conf_lock(db, a, id, out);
+
+	if (err != BGW_OK)
 		return err;
-	return log_event(db, a, who, &c, "conf.address_check", "confirmation", id, NULL, NULL);
+	/* Only a request that was sent and bounced: anything else is corrected by editing the
+	 * draft, or is past the point where the address matters. */
+	if (out->status != WF_SENT && out->status != WF_OPENED)
+		return BGW_E_INVALID_STATE;
+	if (in->method == NULL || in->note == NULL)
+		return BGW_E_ADDRESS_NOT_CHECKED;
+	p[0] = id;
+	p[1] = in->email;
+	p[2] = in->name;
+	p[3] = out->version;
+	if ((err = db_exec(db, a, "flow_addressee_set", 4, p, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_INVALID_STATE; /* not undeliverable: nothing to correct */
+	out->email = in->email;
+	out->name = in->name;
+	out->version = db_value(res, 0, 0);
+	if ((err = conf_address_checks_void(db, a, who, out->project_id, id, "readdressed")) !=
+	    BGW_OK ||
+	    (err = log_event(db, a, who, out, "conf.addressee", "confirmation", id, NULL, NULL)) !=
+	    BGW_OK)
+		return err;
+	return record_check(db, a, who, out, in->method, in->note);
+}
+
+bgw_err
+conf_address_checks_void(bgw_db *db, bgw_arena *a, const conf_actor *who,
+    const char *project_id, const char *id, const char *reason)
+{
+	const char *p[2] = {id, reason};
+	audit_event ev = {.project_id = project_id, .actor_id = who->user_id,
+		.action = "conf.address_check_void", .object_type = "confirmation", .object_id = id,
+		.ip = who->ip};
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "flow_address_checks_void", 2, p, &res);
+
+	if (err != BGW_OK || PQntuples(res) == 0)
+		return err;
+	/* reason is one of the table's check values: a literal of ours, never user text. */
+	ev.detail_json = bgw_arena_printf(a, "{\"reason\":\"%s\",\"checks\":%d}", reason,
+	    PQntuples(res));
+	if (ev.detail_json == NULL)
+		return BGW_E_NOMEM;
+	return audit_append(db, a, &ev, NULL);
 }
 
 static bgw_err

@@ -42,9 +42,40 @@ bgw_err conf_lock(bgw_db *db, bgw_arena *a, const char *id, conf_locked *out);
 bgw_err conf_transition(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     enum wf_action act, const char *reason, const char *alternative);
 
-/* Record how the audit team checked the respondent's address and authority. */
+/* A check row a (address_checks) is valid for its confirmation c (confirmations) while it
+ * is not void and checked what c is addressed to now: the e-mail (citext, so without
+ * regard to case), the organisation and the person.  Sending and the JSON's "valid" use
+ * this one predicate, so what the audit team sees is what sending asks. */
+#define CONF_CHECK_VALID \
+	"(a.voided_at IS NULL AND a.email = c.respondent_email " \
+	"AND a.organization_id = c.respondent_org_id AND a.person_name = c.respondent_name)"
+
+/* Record how the audit team checked the respondent's address and authority, bound to what
+ * the confirmation is addressed to now (e-mail, organisation, person) and its version.
+ * The first check locks the respondent against every side but the audit team. */
 bgw_err conf_address_check(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const char *method, const char *note);
+
+/* Void every live address check of confirmation id (of project project_id), because the
+ * respondent changed (reason "respondent_changed") or was readdressed ("readdressed"); the
+ * conf.address_check_void event records the reason and how many.  Nothing to void: BGW_OK
+ * and no event. */
+bgw_err conf_address_checks_void(bgw_db *db, bgw_arena *a, const conf_actor *who,
+    const char *project_id, const char *id, const char *reason);
+
+/* A corrected addressee and the audit admin's check of it. */
+typedef struct conf_readdress_in {
+	const char *email, *name;
+	const char *method, *note; /* the check of the new address; NULL: none was given */
+} conf_readdress_in;
+
+/* Readdress an undeliverable (未達) sent or opened confirmation: the old checks are void
+ * ("readdressed"), the new addressee is set and a check of it is recorded, all or nothing.
+ * BGW_E_INVALID_STATE when the confirmation is not sent/opened or not undeliverable;
+ * BGW_E_ADDRESS_NOT_CHECKED without a check.  *out is the locked row as changed (new
+ * e-mail, name and version), for mailing the request again. */
+bgw_err conf_readdress(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    const conf_readdress_in *in, conf_locked *out);
 
 /* The mail settings a send or a reminder needs. */
 typedef struct conf_mailer {
@@ -52,7 +83,8 @@ typedef struct conf_mailer {
 	const char *firm_name, *client_name;
 } conf_mailer;
 
-/* Send (authorized -> sent): needs an address check (BGW_E_ADDRESS_NOT_CHECKED); the
+/* Send (authorized -> sent): needs a valid address check of the current respondent
+ * (CONF_CHECK_VALID; else BGW_E_ADDRESS_NOT_CHECKED); the
  * addressee becomes a respondent member of the project (an existing account is linked, a
  * new one is invited as its organisation's admin) and is mailed the request. */
 bgw_err conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confflow.h"
 #include "jsonout.h"
 #include "jsonw.h"
 #include "money.h"
@@ -50,6 +51,12 @@ const db_stmt stmt_confirmation[] = {
 	    "amount) VALUES ($1, $2::int, $3, $4, $5, $6::numeric)", 6},
 	{"conf_items_delete", "DELETE FROM confirmation_items WHERE confirmation_id = $1", 1},
 	{"conf_form", "SELECT form FROM confirmations WHERE id = $1", 1},
+	/* The respondent before an edit, and whether the audit team has checked it; $2 the
+	 * e-mail the edit gives (NULL: none), compared as the column compares (citext). */
+	{"conf_respondent_now",
+	    "SELECT coalesce(respondent_email = $2::citext, true), respondent_org_id, "
+	    "respondent_name, respondent_locked_at IS NOT NULL FROM confirmations "
+	    "WHERE id = $1 FOR UPDATE", 2},
 	{"conf_update",
 	    "UPDATE confirmations SET type = coalesce($2, type), form = coalesce($3, form), "
 	    "respondent_org_id = coalesce($4, respondent_org_id), "
@@ -63,15 +70,20 @@ const db_stmt stmt_confirmation[] = {
 	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
 	    "c.status_reason, c.alternative_procedures, "
 	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
-	    TS("c.sent_at") " FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
+	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL "
+	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.id = $1", 1},
 	{"conf_items",
 	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
 	    "WHERE confirmation_id = $1 ORDER BY position", 1},
+	/* The latest check, what it checked and whether it still holds (CONF_CHECK_VALID). */
 	{"conf_address_check",
-	    "SELECT a.method, a.note, coalesce(u.name, ''), " TS("a.checked_at") " "
-	    "FROM address_checks a LEFT JOIN users u ON u.id = a.checked_by "
-	    "WHERE a.confirmation_id = $1 ORDER BY a.checked_at DESC, a.id LIMIT 1", 1},
+	    "SELECT a.method, a.note, coalesce(u.name, ''), " TS("a.checked_at") ", "
+	    "a.email, a.organization_name, a.person_name, a.conf_version, "
+	    CONF_CHECK_VALID ", " TS("a.voided_at") ", a.void_reason "
+	    "FROM address_checks a JOIN confirmations c ON c.id = a.confirmation_id "
+	    "LEFT JOIN users u ON u.id = a.checked_by "
+	    "WHERE a.confirmation_id = $1 ORDER BY a.checked_at DESC, a.id DESC LIMIT 1", 1},
 	/* The latest final answer; with $2 also one waiting for the respondent's approval. */
 	{"conf_response",
 	    "SELECT r.id, r.version, r.responder_name, r.responder_title, r.approver_name, "
@@ -216,18 +228,34 @@ conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form)
 
 bgw_err
 conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
-    const conf_input *in)
+    const conf_input *in, enum policy_side side, const struct conf_actor *who)
 {
-	const char *org = NULL;
+	const char *org = NULL, *cur_org, *pn[2] = {id, in->email};
 	PGresult *res;
+	bool changed, locked;
 	bgw_err err;
 
-	if (in->email != NULL || in->org_name != NULL) {
-		if (in->email == NULL || in->org_name == NULL)
-			return BGW_E_VALIDATION;
-		if ((err = conf_respondent_org(db, a, project_id, in->org_name, in->email, &org)) !=
-		    BGW_OK)
-			return err;
+	if ((in->email == NULL) != (in->org_name == NULL))
+		return BGW_E_VALIDATION;
+	if ((err = db_exec(db, a, "conf_respondent_now", 2, pn, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) != 1)
+		return BGW_E_NOT_FOUND;
+	cur_org = db_value(res, 0, 1);
+	locked = is_true(res, 0, 3);
+	/* Only a change of the respondent (e-mail, organisation, person) touches the check:
+	 * items, dates and form are not what the audit team checked. */
+	changed = !is_true(res, 0, 0) ||
+	    (in->name != NULL && strcmp(in->name, db_value(res, 0, 2)) != 0);
+	if (changed && locked && side != SIDE_AUDIT)
+		return BGW_E_RESPONDENT_LOCKED;
+	if (in->email != NULL &&
+	    (err = conf_respondent_org(db, a, project_id, in->org_name, in->email, &org)) != BGW_OK)
+		return err;
+	if (org != NULL && strcmp(org, cur_org) != 0) {
+		if (locked && side != SIDE_AUDIT)
+			return BGW_E_RESPONDENT_LOCKED;
+		changed = true;
 	}
 	{
 		const char *p[8] = {id, in->type, in->form, org, in->email, in->name, in->as_of,
@@ -240,6 +268,10 @@ conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
 		return BGW_E_INVALID_STATE;
 	if (!is_true(res, 0, 0))
 		return BGW_E_VALIDATION;
+	if (changed &&
+	    (err = conf_address_checks_void(db, a, who, project_id, id, "respondent_changed")) !=
+	    BGW_OK)
+		return err;
 	if (!in->has_items)
 		return BGW_OK;
 	if ((err = db_exec(db, a, "conf_items_delete", 1, &id, NULL)) != BGW_OK)
@@ -307,7 +339,7 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 		return err;
 	list = json_array();
 	conf = jsonout_own(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, "
-	    "s:s, s:o, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s?}",
+	    "s:s, s:o, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s?, s:b}",
 	    "id", db_value(res, 0, 0), "reference", db_value(res, 0, 1),
 	    "project_id", db_value(res, 0, 2), "type", db_value(res, 0, 3),
 	    "form", db_value(res, 0, 4), "status", db_value(res, 0, 5),
@@ -322,7 +354,9 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	    "created_at", db_value(res, 0, 14), "updated_at", db_value(res, 0, 15),
 	    "status_reason", or_null(res, 0, 16),
 	    "alternative_procedures", or_null(res, 0, 17),
-	    "sent_at", or_null(res, 0, 19)));
+	    "sent_at", or_null(res, 0, 19),
+	    /* Every side may know that only the audit team changes the respondent now. */
+	    "respondent_locked", is_true(res, 0, 20)));
 	if (conf == NULL)
 		return BGW_E_NOMEM;
 	for (int i = 0; i < PQntuples(items); i++)
@@ -332,9 +366,15 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 		    "amount", amount_json(or_null(items, i, 4), db_value(items, i, 3)))) != 0)
 			return BGW_E_NOMEM;
 	if (PQntuples(check) == 1 && json_object_set_new(conf, "address_check",
-	    json_pack("{s:s, s:s, s:s, s:s}", "method", db_value(check, 0, 0),
+	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:I, s:b, s:s?, s:s?}",
+	    "method", db_value(check, 0, 0),
 	    "note", db_value(check, 0, 1), "checked_by", db_value(check, 0, 2),
-	    "checked_at", db_value(check, 0, 3))) != 0)
+	    "checked_at", db_value(check, 0, 3),
+	    "checked", "email", db_value(check, 0, 4), "organization", db_value(check, 0, 5),
+	    "name", db_value(check, 0, 6),
+	    "confirmation_version", (json_int_t)db_int(check, 0, 7),
+	    "valid", is_true(check, 0, 8),
+	    "voided_at", or_null(check, 0, 9), "void_reason", or_null(check, 0, 10))) != 0)
 		return BGW_E_NOMEM;
 	if (with_response &&
 	    (err = response_json(db, a, id, side == SIDE_RESPONDENT, conf)) != BGW_OK)

@@ -26,9 +26,16 @@ bgw_err conf_respondent_org(bgw_db *db, bgw_arena *a, const char *project_id,
 bgw_err conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id,
     const conf_input *in, const char **id);
 
-/* Apply a PATCH to a draft.  BGW_E_INVALID_STATE unless the confirmation is a draft. */
+struct conf_actor;
+
+/* Apply a PATCH to a draft, as a user of side (who, for the audit log).  A change of the
+ * respondent (e-mail, organisation or person; the e-mail without regard to case) voids
+ * every address check of it (conf.address_check_void); once the audit team has checked the
+ * address, only the audit team may make one: BGW_E_RESPONDENT_LOCKED for anyone else.
+ * BGW_E_INVALID_STATE unless the confirmation is a draft; BGW_E_VALIDATION for an e-mail
+ * without organisation (or the reverse) or a due date before the as-of date. */
 bgw_err conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
-    const conf_input *in);
+    const conf_input *in, enum policy_side side, const struct conf_actor *who);
 
 /* The stored form of a confirmation (for validating a PATCH), arena memory. */
 bgw_err conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form);

@@ -55,6 +55,9 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_CONF_APPROVE] = {"conf.approve", TARGET_CONFIRMATION, WHO_MEMBER, RA, true, false},
 	[ACT_CONF_REVIEW] = {"conf.review", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT, true, false},
 	[ACT_CONF_CANCEL] = {"conf.cancel", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
+	/* Where a request goes is the audit team's channel: after sending only an admin moves
+	 * it, as only an admin sends. */
+	[ACT_CONF_READDRESS] = {"conf.readdress", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
 	[ACT_CONF_RECEIPT] = {"conf.receipt", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT | RESP, false, false},
 	[ACT_CONF_COMMENT] = {"conf.comment", TARGET_CONFIRMATION, WHO_MEMBER, ANY, false, false},
 	[ACT_CONF_HISTORY] = {"conf.history", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT, false, false},

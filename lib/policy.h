@@ -53,6 +53,7 @@ enum policy_action {
 	ACT_CONF_APPROVE,      /* response approve / return */
 	ACT_CONF_REVIEW,       /* review, resolve, ask again, close, remind, share */
 	ACT_CONF_CANCEL,
+	ACT_CONF_READDRESS,    /* correct an undeliverable addressee, with a new address check */
 	ACT_CONF_RECEIPT,
 	ACT_CONF_COMMENT,      /* read and write the comments the user may see */
 	ACT_CONF_HISTORY,

@@ -92,7 +92,7 @@ const MATRIX = {
 	// notifications
 	'PATCH /api/v1/projects/{}/reminders': 'YFFFFF',
 	'PUT /api/v1/projects/{}/reminders': 'YFFFFF',
-	'POST /api/v1/confirmations/{}/addressee': 'YYFFFF',
+	'POST /api/v1/confirmations/{}/addressee': 'YFFFFF',
 	'GET /api/v1/projects/{}/reminders': 'YYYYYY',
 	// operations
 	'GET /metrics': 'public',

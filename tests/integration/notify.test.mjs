@@ -172,7 +172,7 @@ test('a run killed half-way, and a rerun, send every reminder once', async () =>
 		WHERE c.respondent_email::text LIKE '${tag}-%' AND e.action = 'notify.reminder'`), n);
 });
 
-test('a mail refused for good marks the confirmation undeliverable; the audit team corrects it', async () => {
+test('a mail refused for good marks the confirmation undeliverable; the audit admin corrects it', async () => {
 	const e = await engagement();
 	const { conf } = await sendToRespondent(e);
 	backdate(e.project.id);
@@ -191,8 +191,10 @@ test('a mail refused for good marks the confirmation undeliverable; the audit te
 	assert.equal(events(conf.id, 'notify.undeliverable'), 1);
 
 	const good = uniqueEmail('corrected');
-	let r = await e.am.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
-		{ body: { email: good, name: '経理部 ご担当者' } });
+	// Only the audit admin readdresses, with its check of the new address (0018).
+	const check = { method: 'phone', note: '代表番号に架電し正しい宛先を確認' };
+	let r = await e.aa.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
+		{ body: { email: good, name: '経理部 ご担当者', address_check: check } });
 	assert.equal(r.status, 200, r.body);
 	assert.equal(r.json().confirmation.undeliverable, false);
 	assert.equal(events(conf.id, 'conf.addressee'), 1);
@@ -201,9 +203,10 @@ test('a mail refused for good marks the confirmation undeliverable; the audit te
 	assert.equal(mails.length, 1);
 	assert.match(mailText(mails[0]), /\/invitation\?token=/);
 	assert.match(mailText(mails[0]), new RegExp(conf.reference));
-	r = await e.am.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
-		{ body: { email: good, name: 'again' } });
+	r = await e.aa.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
+		{ body: { email: good, name: 'again', address_check: check } });
 	assert.equal(r.status, 409, 'only an undeliverable one is corrected');
+	assert.equal(r.json().error.code, 'invalid_state');
 	r = await e.ca.request('POST', `/api/v1/confirmations/${conf.id}/addressee`,
 		{ body: { email: good, name: 'client' } });
 	assert.equal(r.status, 403, r.body);

@@ -91,6 +91,11 @@ BODIES = {
         "items": [{"label": "Current account", "reference": "001", "currency": "JPY",
                    "amount": "1250000"}]},
     ("PATCH", "/api/v1/confirmations/{}"): {"due_date": "2026-05-31", "as_of": "2026-03-31"},
+    # The readdress with its nested check (0018), so that sqlmap reaches the check's fields;
+    # the seed's request is not undeliverable, so no request of the run changes it (409).
+    ("POST", "/api/v1/confirmations/{}/addressee"): {
+        "email": "bank2@example.com", "name": "Clerk",
+        "address_check": {"method": "phone", "note": "Called the branch"}},
     # The respondent's answer (RESPONDENT): disagreeing without an amount, so that no request
     # sqlmap makes can answer the confirmation and end the route for the rest of the run.
     ("POST", "/api/v1/confirmations/{}/response"): {

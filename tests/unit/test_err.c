@@ -25,6 +25,7 @@ static const struct {
 	{BGW_E_INVALID_STATE, 409, "invalid_state"},
 	{BGW_E_PROJECT_COMPLETED, 409, "project_completed"},
 	{BGW_E_ADDRESS_NOT_CHECKED, 409, "address_not_checked"},
+	{BGW_E_RESPONDENT_LOCKED, 409, "respondent_locked"},
 	{BGW_E_TOO_LARGE, 413, "too_large"},
 	{BGW_E_UNSUPPORTED_TYPE, 415, "unsupported_type"},
 	{BGW_E_VALIDATION, 422, "validation"},
