@@ -21,6 +21,8 @@ static const struct {
 	[BGW_E_PROJECT_COMPLETED] = {409, "project_completed", "the project is completed"},
 	[BGW_E_ADDRESS_NOT_CHECKED] = {409, "address_not_checked",
 	    "record how the respondent's address was checked before sending"},
+	[BGW_E_REPLAY_WITHHELD] = {409, "idempotency_key_used",
+	    "this request was already carried out; its answer held a secret and is not sent again"},
 	[BGW_E_TOO_LARGE] = {413, "too_large", "the request is too large"},
 	[BGW_E_UNSUPPORTED_TYPE] = {415, "unsupported_type", "this content type is not accepted"},
 	[BGW_E_VALIDATION] = {422, "validation", "some fields are not valid"},

@@ -19,6 +19,7 @@
  */
 #include "outbox.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include "log.h"
 #include "mime.h"
+#include "token.h"
 
 /* Room for a number as text. */
 #define NUM_MAX 24
@@ -39,6 +41,36 @@ enum claim_col {
 	COL_MESSAGE_ID
 };
 
+/* Kinds whose natural key names a live token or code ("invitation:<token>"): the row keeps
+ * only the key's SHA-256, which still makes a retried request queue nothing twice but
+ * opens nothing in a dump or a backup.  Their bodies hold the link too, until the mail is
+ * sent or given up (outbox_mark_sent / outbox_mark_failed empty them). */
+static const char *const secret_key_kinds[] = {"invitation", "password_reset",
+	"firm_invitation", "respondent_code", NULL};
+
+static bool
+secret_key_kind(const char *kind)
+{
+	for (const char *const *k = secret_key_kinds; *k != NULL; k++)
+		if (strcmp(*k, kind) == 0)
+			return true;
+	return false;
+}
+
+/* "<kind>:sha256:<hex of SHA-256 of key>", as migration 0022 rewrote older rows; NULL if
+ * out of memory. */
+static const char *
+hashed_key(bgw_arena *a, const char *kind, const char *key)
+{
+	unsigned char h[TOKEN_HASH_LEN];
+	char hex[TOKEN_HASH_LEN * 2 + 1];
+
+	token_hash(key, h);
+	if (token_hex(h, sizeof(h), hex, sizeof(hex)) != BGW_OK)
+		return NULL;
+	return bgw_arena_printf(a, "%s:sha256:%s", kind, hex);
+}
+
 bgw_err
 outbox_enqueue(bgw_db *db, bgw_arena *a, const outbox_msg *m)
 {
@@ -49,7 +81,10 @@ outbox_enqueue(bgw_db *db, bgw_arena *a, const outbox_msg *m)
 		bgw_log(BGW_LOG_ERROR, "cannot queue mail: a field is missing");
 		return BGW_E_INTERNAL;
 	}
-	params[0] = m->natural_key;
+	params[0] = secret_key_kind(m->kind) ? hashed_key(a, m->kind, m->natural_key) :
+	    m->natural_key;
+	if (params[0] == NULL)
+		return BGW_E_NOMEM;
 	params[1] = m->kind;
 	params[2] = m->project_id;
 	params[3] = m->to;

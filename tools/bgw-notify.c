@@ -6,8 +6,8 @@
  *                                        one run of the batch job: queue what the calendar
  *                                        makes due at that instant (reminders, pending
  *                                        authorisation and approval, overdue alerts,
- *                                        digests), clean expired sessions and tokens, then
- *                                        drain what is due
+ *                                        digests), clean expired sessions, tokens and
+ *                                        idempotency answers, then drain what is due
  *
  * Several copies may run at once on any hosts: rows are claimed with FOR UPDATE SKIP LOCKED
  * (lib/outbox.c), and every notification is queued once under its natural key
@@ -25,6 +25,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "idempotency.h"
 #include "invite.h"
 #include "log.h"
 #include "notify.h"
@@ -46,7 +47,7 @@ on_stop(int sig)
 }
 
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
-	stmt_notify, NULL};
+	stmt_notify, stmt_idempotency, NULL};
 
 /* One drain round; returns how many were sent, -1 when the database is away. */
 static int
