@@ -328,6 +328,28 @@ test_pg_enqueue_once(void **state)
 	}
 }
 
+/* A mail whose key names a live token keeps only the key's SHA-256 (migration 0022's
+ * form), and still queues once per key. */
+static void
+test_pg_token_key_hashed(void **state)
+{
+	struct pg *p = *state;
+	/* printf 'invitation:TOKEN-abc' | sha256sum */
+	const char *params[] = {"invitation:sha256:"
+	    "a4d4056d3f22971bf7087c703d39a3f4273c587650b874c3dafb08cbbcf0bbb3"};
+	outbox_msg m = {"invitation:TOKEN-abc", "invitation", NULL, "a@b.jp", "s", "b"};
+	PGresult *res;
+
+	NEED_PG(state);
+	assert_int_equal(outbox_enqueue(p->db, p->a, &m), BGW_OK);
+	assert_int_equal(outbox_enqueue(p->db, p->a, &m), BGW_OK);
+	assert_int_equal(db_exec(p->db, p->a, "t_outbox_count", 1, params, &res), BGW_OK);
+	assert_string_equal(db_value(res, 0, 0), "1");
+	params[0] = "invitation:TOKEN-abc";
+	assert_int_equal(db_exec(p->db, p->a, "t_outbox_count", 1, params, &res), BGW_OK);
+	assert_string_equal(db_value(res, 0, 0), "0");
+}
+
 static void
 test_pg_sent(void **state)
 {
@@ -541,6 +563,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_enqueue_mocked, NULL, NULL),
 	    cmocka_unit_test(test_drain_arguments),
 	    cmocka_unit_test_setup_teardown(test_pg_enqueue_once, pg_setup, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_token_key_hashed, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_sent, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_transient_then_sent, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_permanent, pg_setup, pg_teardown),
