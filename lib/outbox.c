@@ -57,34 +57,42 @@ secret_key_kind(const char *kind)
 	return false;
 }
 
-/* "<kind>:sha256:<hex of SHA-256 of key>", as migration 0022 rewrote older rows; NULL if
- * out of memory. */
-static const char *
-hashed_key(bgw_arena *a, const char *kind, const char *key)
+/* Room for "<kind>:sha256:<hex>": a kind is at most 32 characters (the table's check). */
+#define HASHED_KEY_MAX (32 + 8 + TOKEN_HASH_LEN * 2 + 1)
+
+/* "<kind>:sha256:<hex of SHA-256 of key>" into out, as migration 0022 rewrote older rows;
+ * false if it does not fit (a kind the table would refuse anyway). */
+static bool
+hashed_key(const char *kind, const char *key, char out[HASHED_KEY_MAX])
 {
 	unsigned char h[TOKEN_HASH_LEN];
 	char hex[TOKEN_HASH_LEN * 2 + 1];
+	int n;
 
 	token_hash(key, h);
 	if (token_hex(h, sizeof(h), hex, sizeof(hex)) != BGW_OK)
-		return NULL;
-	return bgw_arena_printf(a, "%s:sha256:%s", kind, hex);
+		return false;
+	n = snprintf(out, HASHED_KEY_MAX, "%s:sha256:%s", kind, hex);
+	return n > 0 && n < HASHED_KEY_MAX;
 }
 
 bgw_err
 outbox_enqueue(bgw_db *db, bgw_arena *a, const outbox_msg *m)
 {
 	const char *params[6];
+	char hashed[HASHED_KEY_MAX];
 
 	if (m->natural_key == NULL || m->kind == NULL || m->to == NULL || m->subject == NULL ||
 	    m->body == NULL) {
 		bgw_log(BGW_LOG_ERROR, "cannot queue mail: a field is missing");
 		return BGW_E_INTERNAL;
 	}
-	params[0] = secret_key_kind(m->kind) ? hashed_key(a, m->kind, m->natural_key) :
-	    m->natural_key;
-	if (params[0] == NULL)
-		return BGW_E_NOMEM;
+	params[0] = m->natural_key;
+	if (secret_key_kind(m->kind)) {
+		if (!hashed_key(m->kind, m->natural_key, hashed))
+			return BGW_E_VALIDATION;
+		params[0] = hashed;
+	}
 	params[1] = m->kind;
 	params[2] = m->project_id;
 	params[3] = m->to;
