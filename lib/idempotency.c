@@ -34,7 +34,8 @@ const db_stmt stmt_idempotency[] = {
 	/* A clock set ahead for a test (bgw-notify --now) deletes nothing early. */
 	{"idem_expire",
 	    "DELETE FROM idempotency_keys "
-	    "WHERE created_at <= least($1::timestamptz, now()) - make_interval(secs => " IDEM_TTL_SQL ")", 1},
+	    "WHERE created_at <= least($1::timestamptz, now()) "
+	    "- make_interval(secs => " IDEM_TTL_SQL ")", 1},
 	{NULL, NULL, 0},
 };
 
@@ -93,6 +94,6 @@ idem_expire(bgw_db *db, bgw_arena *a, const char *now, long long *removed)
 	PGresult *res;
 	bgw_err err = db_exec(db, a, "idem_expire", 1, &now, &res);
 
-	*removed = err == BGW_OK ? atoll(PQcmdTuples(res)) : 0;
+	*removed = err == BGW_OK ? strtoll(PQcmdTuples(res), NULL, 10) : 0;
 	return err;
 }
