@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import {
 	newFirm, newProject, addMember, enterCode, uniqueEmail, tokenFromMail, accept, signIn, sql,
-	newPassword,
+	newPassword, totp,
 } from './lib/world.mjs';
 import { engagement, createConfirmation, confirmationBody, act, ITEMS } from './lib/engagement.mjs';
 import { request, freshSource } from './lib/stack.mjs';
@@ -109,6 +109,48 @@ test('before the first-access code the inbox and project list show only the aski
 	assert.deepEqual(open.json().code_required, []);
 	assert.equal((await ra.request('GET', '/api/v1/projects')).json().items[0].name, `極秘監査案件 ${tag}`);
 	assert.ok((await ra.request('GET', '/inbox')).body.includes(conf.reference));
+});
+
+/** Turn MFA on for c's account; resolves with a new signed-in client (every session of the
+ * account ends when MFA changes). */
+async function enrol(c) {
+	const { secret } = (await c.request('POST', '/api/v1/me/mfa')).json();
+	const step = Math.floor(Date.now() / 30000);
+	assert.equal((await c.request('POST', '/api/v1/me/mfa/verify', { body: { otp: totp(secret, step) } })).status, 200);
+	return signIn(c.email, c.password, { otp: totp(secret, step + 1) });
+}
+
+test('before the MFA a project requires is set up, the same: only the asking firm', async () => {
+	const tag = crypto.randomBytes(4).toString('hex');
+	const aa = await newFirm();
+	const project = await newProject(aa, `二要素必須案件 ${tag}`);
+	const ca = await addMember(aa, project.id, 'client', true);
+	await enterCode(ca, project.id, project.first_access_code);
+	const { conf, ra } = await sendWithoutCode({ aa, ca, project, code: project.first_access_code });
+	await enterCode(ra, project.id, project.first_access_code);
+	const aa2 = await enrol(aa);
+	const set = await aa2.request('PATCH', `/api/v1/projects/${project.id}`, { body: { mfa_required: true } });
+	assert.equal(set.status, 200, set.body);
+
+	const item = (await ra.request('GET', '/api/v1/projects')).json().items[0];
+	assert.equal(item.code_entered, true);
+	assert.equal(item.mfa_setup_required, true);
+	assert.equal(item.name, null);
+	assert.equal(item.client_name, null);
+	const inbox = await ra.request('GET', '/api/v1/inbox');
+	assert.deepEqual(inbox.json().items, []);
+	assert.deepEqual(inbox.json().code_required,
+		[{ project_id: project.id, audit_firm: aa.firm, mfa_setup_required: true }]);
+	for (const path of ['/api/v1/projects', '/api/v1/inbox', '/inbox', '/projects']) {
+		const res = await ra.request('GET', path);
+		assert.equal(res.status, 200);
+		for (const s of [tag, '株式会社サンプル商事', conf.reference]) {
+			assert.ok(!res.body.includes(s), `${path} shows ${s} before MFA`);
+		}
+	}
+	const ra2 = await enrol(ra);
+	assert.equal((await ra2.request('GET', '/api/v1/inbox')).json().items[0].reference, conf.reference);
+	assert.equal((await ra2.request('GET', '/api/v1/projects')).json().items[0].name, `二要素必須案件 ${tag}`);
 });
 
 /** Run statements as bgw_app with the user bound, as a worker's transaction does. */
