@@ -133,10 +133,10 @@ test('before the MFA a project requires is set up, the same: only the asking fir
 	assert.equal(set.status, 200, set.body);
 
 	const item = (await ra.request('GET', '/api/v1/projects')).json().items[0];
+	assert.equal(item.name, null, 'the project\'s name before MFA');
+	assert.equal(item.client_name, null);
 	assert.equal(item.code_entered, true);
 	assert.equal(item.mfa_setup_required, true);
-	assert.equal(item.name, null);
-	assert.equal(item.client_name, null);
 	const inbox = await ra.request('GET', '/api/v1/inbox');
 	assert.deepEqual(inbox.json().items, []);
 	assert.deepEqual(inbox.json().code_required,
