@@ -204,13 +204,12 @@ bgw_err
 h_inbox(bgw_request *r)
 {
 	long long page, per_page;
-	char *text;
-	size_t len;
+	json_t *body;
 	bgw_err err = request_paging(r, &page, &per_page);
 
 	if (err == BGW_OK &&
-	    (err = conf_inbox_text(r->app->db, r->a, page, per_page, &text, &len)) == BGW_OK)
-		request_reply_json_text(r, 200, text, len);
+	    (err = conf_inbox_json(r->app->db, r->a, page, per_page, &body)) == BGW_OK)
+		err = request_reply_json(r, 200, body);
 	return err;
 }
 

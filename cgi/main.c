@@ -61,8 +61,9 @@ print_routes(void)
 	for (const route *const *t = route_tables; *t != NULL; t++)
 	for (const route *rt = *t; rt->method != NULL; rt++)
 		printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"action\":\"%s\",\"auth\":\"%s\","
-		    "\"csrf\":%s,\"body\":\"%s\"}\n", rt->method, rt->pattern, policy_action_name(rt->action),
-		    auth_names[rt->auth], rt->csrf ? "true" : "false", body_names[rt->body]);
+		    "\"csrf\":%s,\"body\":\"%s\",\"secret_answer\":%s}\n", rt->method, rt->pattern,
+		    policy_action_name(rt->action), auth_names[rt->auth], rt->csrf ? "true" : "false",
+		    body_names[rt->body], rt->answer == ANSWER_SECRET ? "true" : "false");
 	return 0;
 }
 

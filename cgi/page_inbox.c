@@ -39,6 +39,27 @@ rows(page *p, const json_t *items)
 	}
 }
 
+/* Projects waiting for the first-access code (or MFA): the asking firm and a way in, and
+ * nothing of the requests themselves until then. */
+static void
+locked(page *p, const json_t *list)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(list, i, it) {
+		bool mfa = page_jb(it, "mfa_setup_required");
+
+		html_fill(&p->h, "<p class=\"alert\">{t}: {firm} <a",
+		    {"t", page_t(p, mfa ? "projects.locked_mfa" : "projects.locked_code")},
+		    {"firm", page_js(it, "audit_firm")});
+		html_attr_url(&p->h, "href", mfa ? "/account" : bgw_arena_printf(p->r->a,
+		    "/projects/%s/access?next=/inbox", page_js(it, "project_id")));
+		html_fill(&p->h, ">{t}</a></p>", {"t", page_t(p, mfa ? "inbox.mfa_setup" :
+		    "access.submit")});
+	}
+}
+
 bgw_err
 page_inbox(bgw_request *r)
 {
@@ -55,6 +76,7 @@ page_inbox(bgw_request *r)
 	page_init(&p, r, "inbox.title");
 	html_fill(&p.h, "<h1>{t}</h1>", {"t", p.title});
 	page_flash(&p);
+	locked(&p, json_object_get(list, "code_required"));
 	total = page_ji(list, "total");
 	if (json_array_size(json_object_get(list, "items")) == 0) {
 		html_fill(&p.h, "<p>{t}</p>", {"t", page_t(&p, "inbox.none")});

@@ -84,9 +84,17 @@ list_page(bgw_request *r, int status)
 			html_raw(&p.h, "<tr><th scope=\"row\"><a");
 			html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s",
 			    page_js(it, "id")));
-			html_fill(&p.h, ">{n}</a></th><td>{c}</td><td>", {"n", page_js(it, "name")},
-			    {"c", page_js(it, "client_name")});
-			page_date(&p, page_js(it, "period_end"));
+			/* Before the code (and required MFA) only the asking audit firm is shown. */
+			if (page_js(it, "name") == NULL)
+				html_fill(&p.h, ">{n}</a></th><td>{c}</td><td>",
+				    {"n", page_t(&p, page_jb(it, "code_entered") ?
+				    "projects.locked_mfa" : "projects.locked_code")},
+				    {"c", page_js(it, "audit_firm")});
+			else
+				html_fill(&p.h, ">{n}</a></th><td>{c}</td><td>",
+				    {"n", page_js(it, "name")}, {"c", page_js(it, "client_name")});
+			if (page_js(it, "period_end") != NULL)
+				page_date(&p, page_js(it, "period_end"));
 			html_fill(&p.h, "</td><td>{s}</td><td>{side}・{role}</td></tr>",
 			    {"s", page_t(&p, key2(r->a, "pstatus", page_js(it, "status")))},
 			    {"side", page_t(&p, key2(r->a, "side", page_js(it, "side")))},

@@ -1,7 +1,8 @@
 /* route.h - the route table: every route the program answers, declared in one place.
  *
  * A route names its method and path pattern, who may call it (auth), whether it needs a
- * CSRF token, what body it takes and which fields, and its handler.  The router does all of
+ * CSRF token, what body it takes and which fields, its handler, and whether its answer
+ * may be kept for an Idempotency-Key replay.  The router does all of
  * that before the handler runs; the integration tests generate the role matrix from this
  * table (bgw-fcgi --routes prints it).
  */
@@ -27,6 +28,15 @@ enum route_body {
 	BODY_STREAM,    /* the handler streams it itself (multipart uploads, imports) */
 };
 
+/* What an Idempotency-Key keeps of the answer (docs/api.md).  ANSWER_SECRET: the answer
+ * carries a secret (a first-access code, an MFA secret, recovery codes, a respondent's
+ * code), so it is never stored: a repeat of the key is 409 idempotency_key_used instead of
+ * the secret again, and the action still runs only once. */
+enum route_answer {
+	ANSWER_KEPT,    /* stored for 24 hours and replayed */
+	ANSWER_SECRET,  /* never stored; a repeat is 409 */
+};
+
 typedef bgw_err (*route_handler)(bgw_request *r);
 
 typedef struct route {
@@ -38,6 +48,7 @@ typedef struct route {
 	enum route_body body;
 	const field_spec *fields;  /* for BODY_JSON / BODY_FORM; NULL = no fields */
 	route_handler handler;
+	enum route_answer answer;  /* what an Idempotency-Key keeps of the answer */
 } route;
 
 /* The route tables, one per area of the program, each ending with a route whose method is

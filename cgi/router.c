@@ -391,15 +391,21 @@ idempotent_claim(bgw_request *r, const char **key, bool *replay)
 	return err;
 }
 
+/* The answer is bound to the request's project, if it has one, so the project's purge
+ * deletes it; an answer carrying a secret keeps only that the key was used. */
 static bgw_err
-idempotent_store(bgw_request *r, const char *key)
+idempotent_store(bgw_request *r, const route *rt, const char *key)
 {
-	idem_answer ans = {.status = r->status, .content_type = r->resp_type,
-		.body = r->resp_body != NULL ? bgw_arena_strndup(r->a, r->resp_body, r->resp_len) : NULL};
+	idem_answer ans = {.status = r->status, .withheld = rt->answer == ANSWER_SECRET};
 
 	if (r->headers_sent)
 		return BGW_OK; /* a streamed answer is not kept */
-	return idem_store(r->app->db, r->a, r->user_id, key, &ans);
+	if (!ans.withheld) {
+		ans.content_type = r->resp_type;
+		ans.body = r->resp_body != NULL ?
+		    bgw_arena_strndup(r->a, r->resp_body, r->resp_len) : NULL;
+	}
+	return idem_store(r->app->db, r->a, r->user_id, key, r->target.project_id, &ans);
 }
 
 void
@@ -425,7 +431,7 @@ router_serve(bgw_request *r)
 			err = BGW_E_INTERNAL;
 		}
 		if (err == BGW_OK && key != NULL)
-			err = idempotent_store(r, key);
+			err = idempotent_store(r, rt, key);
 	}
 	err = finish_transaction(r, err);
 	if (err != BGW_OK && !r->headers_sent) {

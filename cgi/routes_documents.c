@@ -6,14 +6,14 @@
 
 const route routes_documents[] = {
 	{"POST", V1 "/projects/{}/documents", ACT_DOC_UPLOAD, ROUTE_SIGNED_IN, true, BODY_STREAM,
-	    NULL, h_doc_upload},
+	    NULL, h_doc_upload, ANSWER_KEPT},
 	{"GET", V1 "/projects/{}/documents", ACT_DOC_LIST, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
-	    h_doc_list},
+	    h_doc_list, ANSWER_KEPT},
 	{"POST", V1 "/confirmations/{}/documents", ACT_DOC_UPLOAD, ROUTE_SIGNED_IN, true,
-	    BODY_STREAM, NULL, h_doc_upload},
+	    BODY_STREAM, NULL, h_doc_upload, ANSWER_KEPT},
 	{"GET", V1 "/confirmations/{}/documents", ACT_DOC_LIST, ROUTE_SIGNED_IN, false, BODY_NONE,
-	    NULL, h_doc_list},
+	    NULL, h_doc_list, ANSWER_KEPT},
 	{"GET", V1 "/documents/{}", ACT_DOC_READ, ROUTE_SIGNED_IN, false, BODY_NONE, NULL,
-	    h_doc_download},
-	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
+	    h_doc_download, ANSWER_KEPT},
+	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT},
 };

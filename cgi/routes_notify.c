@@ -6,10 +6,10 @@
 
 const route routes_notify[] = {
 	{"GET", V1 "/projects/{}/reminders", ACT_PROJECT_READ, ROUTE_SIGNED_IN, false, BODY_NONE,
-	    NULL, h_reminders_get},
+	    NULL, h_reminders_get, ANSWER_KEPT},
 	{"PATCH", V1 "/projects/{}/reminders", ACT_PROJECT_SETTINGS, ROUTE_SIGNED_IN, true,
-	    BODY_JSON, reminders_fields, h_reminders_set},
+	    BODY_JSON, reminders_fields, h_reminders_set, ANSWER_KEPT},
 	{"POST", V1 "/confirmations/{}/addressee", ACT_CONF_READDRESS, ROUTE_SIGNED_IN, true,
-	    BODY_JSON, addressee_fields, h_conf_addressee},
-	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
+	    BODY_JSON, addressee_fields, h_conf_addressee, ANSWER_KEPT},
+	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT},
 };

@@ -6,6 +6,7 @@
 #include "route.h"
 
 const route routes_ops[] = {
-	{"GET", "/metrics", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, h_metrics},
-	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
+	{"GET", "/metrics", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL,
+	    h_metrics, ANSWER_KEPT},
+	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT},
 };

@@ -16,41 +16,51 @@
 
 const route routes_pages_account[] = {
 	/* opened from a mailed link: no session yet */
-	{"GET", "/invitation", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL, page_invitation},
+	{"GET", "/invitation", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL,
+	    page_invitation, ANSWER_KEPT},
 	{"POST", "/invitations/accept", ACT_PUBLIC, PUBLIC, false, BODY_FORM, NULL,
-	    page_invitation_accept},
-	{"GET", "/password-reset", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL, page_reset},
-	{"POST", "/password-reset", ACT_PUBLIC, PUBLIC, false, BODY_FORM, NULL, page_reset_post},
+	    page_invitation_accept, ANSWER_KEPT},
+	{"GET", "/password-reset", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL,
+	    page_reset, ANSWER_KEPT},
+	{"POST", "/password-reset", ACT_PUBLIC, PUBLIC, false, BODY_FORM, NULL,
+	    page_reset_post, ANSWER_KEPT},
 	{"POST", "/password-reset/complete", ACT_PUBLIC, PUBLIC, false, BODY_FORM, NULL,
-	    page_reset_complete},
+	    page_reset_complete, ANSWER_KEPT},
 
 	/* account settings */
-	{"GET", "/account", ACT_ACCOUNT, SIGNED, false, BODY_NONE, NULL, page_account},
-	{"POST", "/me/password", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL, page_password_change},
-	{"POST", "/me/mfa", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL, page_mfa_begin},
-	{"POST", "/me/mfa/verify", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL, page_mfa_verify},
-	{"POST", "/me/mfa/disable", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL, page_mfa_disable},
+	{"GET", "/account", ACT_ACCOUNT, SIGNED, false, BODY_NONE, NULL, page_account, ANSWER_KEPT},
+	{"POST", "/me/password", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL,
+	    page_password_change, ANSWER_KEPT},
+	{"POST", "/me/mfa", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL,
+	    page_mfa_begin, ANSWER_SECRET},
+	{"POST", "/me/mfa/verify", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL,
+	    page_mfa_verify, ANSWER_SECRET},
+	{"POST", "/me/mfa/disable", ACT_ACCOUNT, SIGNED, true, BODY_FORM, NULL,
+	    page_mfa_disable, ANSWER_KEPT},
 
 	/* members of a project */
-	{"GET", MEMBERS, ACT_MEMBERS_READ, SIGNED, false, BODY_NONE, NULL, page_members},
-	{"POST", MEMBERS, ACT_MEMBERS_MANAGE, SIGNED, true, BODY_FORM, NULL, page_member_add},
+	{"GET", MEMBERS, ACT_MEMBERS_READ, SIGNED, false, BODY_NONE, NULL,
+	    page_members, ANSWER_KEPT},
+	{"POST", MEMBERS, ACT_MEMBERS_MANAGE, SIGNED, true, BODY_FORM, NULL,
+	    page_member_add, ANSWER_KEPT},
 	{"POST", MEMBERS "/{}/remove", ACT_MEMBERS_MANAGE, SIGNED, true, BODY_FORM, NULL,
-	    page_member_remove},
+	    page_member_remove, ANSWER_KEPT},
 	{"POST", MEMBERS "/{}/unlock", ACT_MEMBER_UNLOCK, SIGNED, true, BODY_FORM, NULL,
-	    page_member_unlock},
+	    page_member_unlock, ANSWER_KEPT},
 	{"POST", "/projects/{}/access-code", ACT_PROJECT_SETTINGS, SIGNED, true, BODY_FORM, NULL,
-	    page_code_regenerate},
+	    page_code_regenerate, ANSWER_SECRET},
 
 	/* public */
-	{"GET", "/help", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL, page_help},
-	{"GET", "/verify", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL, page_verify},
+	{"GET", "/help", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL, page_help, ANSWER_KEPT},
+	{"GET", "/verify", ACT_PUBLIC, PUBLIC, false, BODY_NONE, NULL, page_verify, ANSWER_KEPT},
 
 	/* operators */
-	{"GET", "/operator", ACT_OPERATOR, OPERATOR, false, BODY_NONE, NULL, page_operator},
+	{"GET", "/operator", ACT_OPERATOR, OPERATOR, false, BODY_NONE, NULL,
+	    page_operator, ANSWER_KEPT},
 	{"POST", "/operator/users/{}/lock", ACT_OPERATOR, OPERATOR, true, BODY_FORM, NULL,
-	    page_operator_lock},
+	    page_operator_lock, ANSWER_KEPT},
 	{"POST", "/operator/users/{}/unlock", ACT_OPERATOR, OPERATOR, true, BODY_FORM, NULL,
-	    page_operator_unlock},
+	    page_operator_unlock, ANSWER_KEPT},
 
-	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL},
+	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT},
 };

@@ -20,6 +20,12 @@
 	"c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, " \
 	"c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, " \
 	"c.shared_with_client "
+/* A project's requests are in the inbox once the user entered its first-access code and
+ * set up the MFA it requires; before, only project_list's and the inbox's code_required
+ * entries (the project id and the audit firm) say that they exist. */
+#define INBOX_OPEN "(m.code_verified_at IS NOT NULL AND (NOT p.mfa_required OR u.mfa_enabled))"
+/* Projects listed as waiting for a code, at most (a respondent is in a handful). */
+#define INBOX_LOCKED_MAX "100"
 #define LIST_FROM "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 
 /* The filters of a project's list (status, type, search, overdue), for a page of it and for
@@ -70,7 +76,7 @@ const db_stmt stmt_confirmation[] = {
 	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
 	    "c.status_reason, c.alternative_procedures, "
 	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
-	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL "
+	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL, c.status_reason_side "
 	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.id = $1", 1},
 	{"conf_items",
@@ -121,7 +127,16 @@ const db_stmt stmt_confirmation[] = {
 	    "JOIN projects p ON p.id = c.project_id JOIN organizations f ON f.id = p.audit_firm_id "
 	    "JOIN memberships m ON m.project_id = c.project_id AND m.user_id = app_user_id() "
 	    "AND m.side = 'respondent' AND m.organization_id = c.respondent_org_id "
-	    "WHERE p.status = 'active' ORDER BY c.due_date, c.id LIMIT $1::int OFFSET $2::int", 2},
+	    "JOIN users u ON u.id = m.user_id "
+	    "WHERE p.status = 'active' AND " INBOX_OPEN " "
+	    "ORDER BY c.due_date, c.id LIMIT $1::int OFFSET $2::int", 2},
+	/* The projects whose requests wait for the code or for MFA: only the asking firm. */
+	{"conf_inbox_locked",
+	    "SELECT p.id, f.name, p.mfa_required AND NOT u.mfa_enabled "
+	    "FROM memberships m JOIN projects p ON p.id = m.project_id "
+	    "JOIN organizations f ON f.id = p.audit_firm_id JOIN users u ON u.id = m.user_id "
+	    "WHERE m.user_id = app_user_id() AND m.side = 'respondent' AND p.status = 'active' "
+	    "AND NOT " INBOX_OPEN " ORDER BY p.created_at, p.id LIMIT " INBOX_LOCKED_MAX, 0},
 	{NULL, NULL, 0},
 };
 
@@ -322,6 +337,18 @@ response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t
 	return BGW_OK;
 }
 
+/* A respondent reads only a reason its own side wrote (its decline, its admin's send-back);
+ * the audit team's and the client's reasons and the alternative procedures are their
+ * working papers (migration 0022 records who wrote the reason). */
+static const char *
+reason_for(const PGresult *res, enum policy_side side)
+{
+	if (side == SIDE_RESPONDENT &&
+	    (db_isnull(res, 0, 21) || strcmp(db_value(res, 0, 21), "respondent") != 0))
+		return NULL;
+	return or_null(res, 0, 16);
+}
+
 bgw_err
 conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
     bool with_response, json_t **out)
@@ -352,8 +379,8 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	    /* Negative requests alone are not sufficient evidence (ISA 505.15). */
 	    "sufficient_alone", strcmp(db_value(res, 0, 4), "negative") != 0,
 	    "created_at", db_value(res, 0, 14), "updated_at", db_value(res, 0, 15),
-	    "status_reason", or_null(res, 0, 16),
-	    "alternative_procedures", or_null(res, 0, 17),
+	    "status_reason", reason_for(res, side),
+	    "alternative_procedures", side == SIDE_RESPONDENT ? NULL : or_null(res, 0, 17),
 	    "sent_at", or_null(res, 0, 19),
 	    /* Every side may know that only the audit team changes the respondent now. */
 	    "respondent_locked", is_true(res, 0, 20)));
@@ -565,6 +592,26 @@ conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filt
 	return err == BGW_OK ? conf_rows_text(a, res, false, total, text, len) : err;
 }
 
+/* {project_id, audit_firm, mfa_setup_required} of each project waiting for the code. */
+static bgw_err
+inbox_locked(bgw_db *db, bgw_arena *a, json_t *body)
+{
+	PGresult *res;
+	json_t *list = json_array();
+	bgw_err err;
+
+	if (list == NULL || json_object_set_new(body, "code_required", list) != 0)
+		return BGW_E_NOMEM;
+	if ((err = db_exec(db, a, "conf_inbox_locked", 0, NULL, &res)) != BGW_OK)
+		return err;
+	for (int r = 0; r < PQntuples(res); r++)
+		if (json_array_append_new(list, json_pack("{s:s, s:s, s:b}",
+		    "project_id", db_value(res, r, 0), "audit_firm", db_value(res, r, 1),
+		    "mfa_setup_required", is_true(res, r, 2))) != 0)
+			return BGW_E_NOMEM;
+	return BGW_OK;
+}
+
 bgw_err
 conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_t **out)
 {
@@ -572,16 +619,7 @@ conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page, js
 	long long total;
 	bgw_err err = inbox_query(db, a, page, per_page, &res, &total);
 
-	return err == BGW_OK ? conf_rows_json(a, res, true, total, out) : err;
-}
-
-bgw_err
-conf_inbox_text(bgw_db *db, bgw_arena *a, long long page, long long per_page, char **text,
-    size_t *len)
-{
-	PGresult *res;
-	long long total;
-	bgw_err err = inbox_query(db, a, page, per_page, &res, &total);
-
-	return err == BGW_OK ? conf_rows_text(a, res, true, total, text, len) : err;
+	if (err == BGW_OK)
+		err = conf_rows_json(a, res, true, total, out);
+	return err == BGW_OK ? inbox_locked(db, a, *out) : err;
 }

@@ -61,15 +61,15 @@ typedef struct conf_filter {
 bgw_err conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
     json_t **out);
 
-/* The respondent's inbox across projects: {items, total}. */
+/* The respondent's inbox across projects: {items, total, code_required}; items only of
+ * projects whose code the user entered (and whose required MFA it set up), code_required
+ * [{project_id, audit_firm, mfa_setup_required}] for the others. */
 bgw_err conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page,
     json_t **out);
 
-/* The same two answers as JSON text in the arena (*len bytes), written straight from the
+/* The same answer as JSON text in the arena (*len bytes), written straight from the
  * rows without building json_t values: what the API sends.  Same errors as above. */
 bgw_err conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
-    char **text, size_t *len);
-bgw_err conf_inbox_text(bgw_db *db, bgw_arena *a, long long page, long long per_page,
     char **text, size_t *len);
 
 /* The rendering both use, for rows with conf_list's columns (the inbox's add count and

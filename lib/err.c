@@ -23,6 +23,9 @@ static const struct {
 	    "record how the respondent's address was checked before sending"},
 	[BGW_E_RESPONDENT_LOCKED] = {409, "respondent_locked",
 	    "the audit team has checked the respondent's address; ask it to change the respondent"},
+
+	[BGW_E_REPLAY_WITHHELD] = {409, "idempotency_key_used",
+	    "this request was already carried out; its answer held a secret and is not sent again"},
 	[BGW_E_TOO_LARGE] = {413, "too_large", "the request is too large"},
 	[BGW_E_UNSUPPORTED_TYPE] = {415, "unsupported_type", "this content type is not accepted"},
 	[BGW_E_VALIDATION] = {422, "validation", "some fields are not valid"},

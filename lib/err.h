@@ -23,6 +23,8 @@ typedef enum bgw_err {
 	BGW_E_PROJECT_COMPLETED,   /* 409 project_completed */
 	BGW_E_ADDRESS_NOT_CHECKED, /* 409 address_not_checked: send before the address check */
 	BGW_E_RESPONDENT_LOCKED,   /* 409 respondent_locked: the audit team has checked the address */
+
+	BGW_E_REPLAY_WITHHELD,     /* 409 idempotency_key_used: done once; its secret not resent */
 	BGW_E_TOO_LARGE,           /* 413 too_large */
 	BGW_E_UNSUPPORTED_TYPE,    /* 415 unsupported_type */
 	BGW_E_VALIDATION,          /* 422 validation */

@@ -149,6 +149,8 @@ const i18n_entry i18n_core[] = {
 
 	/* projects */
 	{"projects.title", {"プロジェクト一覧", "Projects"}},
+	{"projects.locked_code", {"初回認証コードの入力が必要です", "First-access code required"}},
+	{"projects.locked_mfa", {"二要素認証の設定が必要です", "Set up two-factor authentication first"}},
 	{"projects.none", {"参加しているプロジェクトはありません。", "You are not a member of any project."}},
 	{"projects.name", {"プロジェクト名", "Project"}},
 	{"projects.client", {"被監査会社", "Audited company"}},
@@ -321,6 +323,7 @@ const i18n_entry i18n_core[] = {
 	/* respondent */
 	{"inbox.title", {"受信した確認依頼", "Confirmation requests"}},
 	{"inbox.none", {"確認依頼はありません。", "There are no requests."}},
+	{"inbox.mfa_setup", {"二要素認証を設定する", "Set up two-factor authentication"}},
 	{"inbox.from", {"依頼元", "From"}},
 	{"ans.title", {"回答の入力", "Your answer"}},
 	{"ans.intro", {"各項目について、貴社の記録と一致するかをお答えください。一致しない場合は、貴社の記録上の金額と説明を入力してください。回答は監査人にのみ直接届きます。",

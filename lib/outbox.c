@@ -19,6 +19,7 @@
  */
 #include "outbox.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include "log.h"
 #include "mime.h"
+#include "token.h"
 
 /* Room for a number as text. */
 #define NUM_MAX 24
@@ -39,10 +41,46 @@ enum claim_col {
 	COL_MESSAGE_ID
 };
 
+/* Kinds whose natural key names a live token or code ("invitation:<token>"): the row keeps
+ * only the key's SHA-256, which still makes a retried request queue nothing twice but
+ * opens nothing in a dump or a backup.  Their bodies hold the link too, until the mail is
+ * sent or given up (outbox_mark_sent / outbox_mark_failed empty them). */
+static const char *const secret_key_kinds[] = {"invitation", "password_reset",
+	"firm_invitation", "respondent_code", NULL};
+
+static bool
+secret_key_kind(const char *kind)
+{
+	for (const char *const *k = secret_key_kinds; *k != NULL; k++)
+		if (strcmp(*k, kind) == 0)
+			return true;
+	return false;
+}
+
+/* Room for "<kind>:sha256:<hex>": a kind is at most 32 characters (the table's check). */
+#define HASHED_KEY_MAX (32 + 8 + TOKEN_HASH_LEN * 2 + 1)
+
+/* "<kind>:sha256:<hex of SHA-256 of key>" into out, as migration 0022 rewrote older rows;
+ * false if it does not fit (a kind the table would refuse anyway). */
+static bool
+hashed_key(const char *kind, const char *key, char out[HASHED_KEY_MAX])
+{
+	unsigned char h[TOKEN_HASH_LEN];
+	char hex[TOKEN_HASH_LEN * 2 + 1];
+	int n;
+
+	token_hash(key, h);
+	if (token_hex(h, sizeof(h), hex, sizeof(hex)) != BGW_OK)
+		return false;
+	n = snprintf(out, HASHED_KEY_MAX, "%s:sha256:%s", kind, hex);
+	return n > 0 && n < HASHED_KEY_MAX;
+}
+
 bgw_err
 outbox_enqueue(bgw_db *db, bgw_arena *a, const outbox_msg *m)
 {
 	const char *params[6];
+	char hashed[HASHED_KEY_MAX];
 
 	if (m->natural_key == NULL || m->kind == NULL || m->to == NULL || m->subject == NULL ||
 	    m->body == NULL) {
@@ -50,6 +88,11 @@ outbox_enqueue(bgw_db *db, bgw_arena *a, const outbox_msg *m)
 		return BGW_E_INTERNAL;
 	}
 	params[0] = m->natural_key;
+	if (secret_key_kind(m->kind)) {
+		if (!hashed_key(m->kind, m->natural_key, hashed))
+			return BGW_E_VALIDATION;
+		params[0] = hashed;
+	}
 	params[1] = m->kind;
 	params[2] = m->project_id;
 	params[3] = m->to;

@@ -52,7 +52,9 @@ typedef struct outbox_failure {
 } outbox_failure;
 
 /* Queue m unless a row with its natural key exists already (then nothing changes and the
- * answer is still BGW_OK: a retried request queues nothing twice).  Runs in the caller's
+ * answer is still BGW_OK: a retried request queues nothing twice).  For the kinds whose key
+ * names a live token (invitation, password_reset, firm_invitation, respondent_code) only
+ * the key's SHA-256 is stored.  Runs in the caller's
  * transaction when one is open, so the mail exists exactly when the change that caused it
  * commits.  BGW_E_VALIDATION if a field breaks the table's checks; BGW_E_INTERNAL for a
  * NULL field but project_id; db errors as db_exec. */

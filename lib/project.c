@@ -37,10 +37,14 @@ const db_stmt stmt_project[] = {
 	    "UPDATE memberships SET code_failures = code_failures + 1, "
 	    "code_locked = code_failures + 1 >= $2::int "
 	    "WHERE project_id = $1 AND user_id = app_user_id() RETURNING code_locked", 2},
+	/* Column 9: MFA the project requires and the user has not set up; 10: the audit firm,
+	 * which is all a user sees of a project before the code and MFA (project_list). */
 	{"project_list",
 	    "SELECT p.id, p.name, p.client_name, p.period_end, p.status, m.side, m.admin, "
-	    "m.code_verified_at IS NOT NULL, count(*) OVER () "
+	    "m.code_verified_at IS NOT NULL, count(*) OVER (), "
+	    "p.mfa_required AND NOT u.mfa_enabled, f.name "
 	    "FROM memberships m JOIN projects p ON p.id = m.project_id "
+	    "JOIN users u ON u.id = m.user_id JOIN organizations f ON f.id = p.audit_firm_id "
 	    "WHERE m.user_id = app_user_id() ORDER BY p.created_at DESC, p.id "
 	    "LIMIT $1::int OFFSET $2::int", 2},
 	{"project_get",
@@ -220,11 +224,16 @@ project_list(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_
 	if (body == NULL)
 		return BGW_E_NOMEM;
 	for (int r = 0; r < n; r++) {
-		json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}",
-		    "id", db_value(res, r, 0), "name", db_value(res, r, 1),
-		    "client_name", db_value(res, r, 2), "period_end", db_value(res, r, 3),
+		/* Until the code is entered and required MFA set up, the user sees only what it
+		 * needs to enter the code: which audit firm asks; not the project or client. */
+		bool open = is_true(res, r, 7) && !is_true(res, r, 9);
+		json_t *item = json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s, s:b, s:b, s:b, s:s}",
+		    "id", db_value(res, r, 0), "name", open ? db_value(res, r, 1) : NULL,
+		    "client_name", open ? db_value(res, r, 2) : NULL,
+		    "period_end", open ? db_value(res, r, 3) : NULL,
 		    "status", db_value(res, r, 4), "side", db_value(res, r, 5),
-		    "admin", is_true(res, r, 6), "code_entered", is_true(res, r, 7));
+		    "admin", is_true(res, r, 6), "code_entered", is_true(res, r, 7),
+		    "mfa_setup_required", is_true(res, r, 9), "audit_firm", db_value(res, r, 10));
 
 		if (item == NULL || json_array_append_new(items, item) != 0)
 			return BGW_E_NOMEM;

@@ -6,9 +6,9 @@
  *                                        one run of the batch job: queue what the calendar
  *                                        makes due at that instant (reminders, pending
  *                                        authorisation and approval, overdue alerts,
- *                                        digests), clean expired sessions and tokens, take
- *                                        the day's audit checkpoint (lib/auditcp.h), then
- *                                        drain what is due
+ *                                        digests), clean expired sessions, tokens and
+ *                                        idempotency answers, take the day's audit
+ *                                        checkpoint (lib/auditcp.h), then drain what is due
  *
  * Several copies may run at once on any hosts: rows are claimed with FOR UPDATE SKIP LOCKED
  * (lib/outbox.c), and every notification is queued once under its natural key
@@ -28,6 +28,7 @@
 #include "auditcp.h"
 #include "config.h"
 #include "db.h"
+#include "idempotency.h"
 #include "invite.h"
 #include "log.h"
 #include "notify.h"
@@ -49,7 +50,7 @@ on_stop(int sig)
 }
 
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
-	stmt_notify, stmt_auditcp, NULL};
+	stmt_notify, stmt_auditcp, stmt_idempotency, NULL};
 
 /* The day's audit checkpoint (lib/auditcp.h), unless this host's file holds one of today
  * already: the chains' heads signed into the checkpoint file, and the same lines mailed to

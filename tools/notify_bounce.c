@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "audit.h"
+#include "idempotency.h"
 #include "log.h"
 
 bgw_err
@@ -37,10 +38,14 @@ bgw_err
 notify_clean(notify_run *run, long long *removed)
 {
 	PGresult *res;
+	long long answers = 0;
 	bgw_err err = db_exec(run->db, run->a, "notify_clean", 1, (const char *[]){run->now},
 	    &res);
 
 	*removed = err == BGW_OK ? atoll(db_value(res, 0, 0)) : 0;
+	/* Idempotency answers are kept 24 hours (docs/api.md), then go. */
+	if (err == BGW_OK && (err = idem_expire(run->db, run->a, run->now, &answers)) == BGW_OK)
+		*removed += answers;
 	bgw_arena_reset(run->a);
 	return err;
 }

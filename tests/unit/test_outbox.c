@@ -126,7 +126,10 @@ test_enqueue_mocked(void **state)
 	assert_int_equal(outbox_enqueue(NULL, *state, &m), BGW_OK);
 	assert_string_equal(mock_stmt, "outbox_insert");
 	assert_int_equal(mock_nparams, 6);
-	assert_string_equal(mock_params[0], "invitation:u1:p1");
+	/* An invitation's key names its token: only its SHA-256 is sent (migration 0022).
+	 * printf 'invitation:u1:p1' | sha256sum */
+	assert_string_equal(mock_params[0], "invitation:sha256:"
+	    "549238dc4a8f29b94a2906a0680974e9941cca564b1ba67da222c81fdbdba6df");
 	assert_string_equal(mock_params[1], "invitation");
 	assert_null(mock_params[2]);
 	assert_string_equal(mock_params[3], "a@b.jp");
@@ -331,6 +334,28 @@ test_pg_enqueue_once(void **state)
 
 		assert_int_equal(outbox_enqueue(p->db, p->a, &m), BGW_E_VALIDATION);
 	}
+}
+
+/* A mail whose key names a live token keeps only the key's SHA-256 (migration 0022's
+ * form), and still queues once per key. */
+static void
+test_pg_token_key_hashed(void **state)
+{
+	struct pg *p = *state;
+	/* printf 'invitation:TOKEN-abc' | sha256sum */
+	const char *params[] = {"invitation:sha256:"
+	    "a4d4056d3f22971bf7087c703d39a3f4273c587650b874c3dafb08cbbcf0bbb3"};
+	outbox_msg m = {"invitation:TOKEN-abc", "invitation", NULL, "a@b.jp", "s", "b"};
+	PGresult *res;
+
+	NEED_PG(state);
+	assert_int_equal(outbox_enqueue(p->db, p->a, &m), BGW_OK);
+	assert_int_equal(outbox_enqueue(p->db, p->a, &m), BGW_OK);
+	assert_int_equal(db_exec(p->db, p->a, "t_outbox_count", 1, params, &res), BGW_OK);
+	assert_string_equal(db_value(res, 0, 0), "1");
+	params[0] = "invitation:TOKEN-abc";
+	assert_int_equal(db_exec(p->db, p->a, "t_outbox_count", 1, params, &res), BGW_OK);
+	assert_string_equal(db_value(res, 0, 0), "0");
 }
 
 static void
@@ -565,6 +590,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_enqueue_mocked, NULL, NULL),
 	    cmocka_unit_test(test_drain_arguments),
 	    cmocka_unit_test_setup_teardown(test_pg_enqueue_once, pg_setup, pg_teardown),
+	    cmocka_unit_test_setup_teardown(test_pg_token_key_hashed, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_sent, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_transient_then_sent, pg_setup, pg_teardown),
 	    cmocka_unit_test_setup_teardown(test_pg_permanent, pg_setup, pg_teardown),
