@@ -33,6 +33,7 @@ bgw_err page_conf_return(bgw_request *r);
 bgw_err page_conf_refuse(bgw_request *r);
 bgw_err page_conf_address_check(bgw_request *r);
 bgw_err page_conf_send(bgw_request *r);
+bgw_err page_conf_respondent_code(bgw_request *r);
 bgw_err page_conf_approve(bgw_request *r);
 bgw_err page_conf_send_back(bgw_request *r);
 bgw_err page_conf_decline(bgw_request *r);

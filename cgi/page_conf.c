@@ -261,24 +261,27 @@ final_answer(const json_t *c)
 	return resp != NULL && page_jb(resp, "final");
 }
 
-/* Send, with the way the respondent's first-access code is to travel (needed when the
- * organisation holds no code in this project yet; lib/confflow.h). */
+/* A form with the way the respondent's first-access code is to travel: the send (the
+ * channel needed when the organisation holds no code in this project yet; lib/confflow.h)
+ * and the audit admin's reissue of a lost code. */
 static void
-send_form(page *p)
+channel_form(page *p, const char *verb, const char *help_key, const char *button_key,
+    const char *cls)
 {
 	static const char *const channels[][2] = {{"phone", "conf.channel_phone"},
 		{"letter", "conf.channel_letter"}, {"mail", "conf.channel_mail"}};
 
-	html_raw(&p->h, "<form method=\"post\" class=\"act primary\"");
-	html_attr_url(&p->h, "action", bgw_arena_printf(p->r->a, "/confirmations/%s/send",
-	    cid_of(p->r)));
+	html_raw(&p->h, "<form method=\"post\"");
+	html_attr_url(&p->h, "action", bgw_arena_printf(p->r->a, "/confirmations/%s/%s",
+	    cid_of(p->r), verb));
+	html_attr(&p->h, "class", cls);
 	html_raw(&p->h, ">");
-	p->form = "send";
+	p->form = verb;
 	page_csrf(p);
 	html_fill(&p->h, "<fieldset><legend>{t}</legend><p class=\"note\">{h}</p>",
-	    {"t", page_t(p, "conf.code_channel")}, {"h", page_t(p, "conf.code_channel_help")});
+	    {"t", page_t(p, "conf.code_channel")}, {"h", page_t(p, help_key)});
 	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
-		const char *id = bgw_arena_printf(p->r->a, "f-send-%s", channels[i][0]);
+		const char *id = bgw_arena_printf(p->r->a, "f-%s-%s", verb, channels[i][0]);
 
 		html_raw(&p->h, "<div class=\"check\"><input type=\"radio\" name=\"code_channel\"");
 		html_attr(&p->h, "id", id);
@@ -288,7 +291,7 @@ send_form(page *p)
 		html_fill(&p->h, ">{t}</label></div>", {"t", page_t(p, channels[i][1])});
 	}
 	html_raw(&p->h, "</fieldset>");
-	html_fill(&p->h, "<button type=\"submit\">{t}</button></form>", {"t", page_t(p, "act.send")});
+	html_fill(&p->h, "<button type=\"submit\">{t}</button></form>", {"t", page_t(p, button_key)});
 	p->form = NULL;
 }
 
@@ -322,7 +325,7 @@ actions(page *p, const json_t *c)
 		action_close(p, "act.address_check");
 	}
 	if (page_may(r, st, WF_SEND))
-		send_form(p);
+		channel_form(p, "send", "conf.code_channel_help", "act.send", "act primary");
 	if (page_may(r, st, r->target.facts.admin ? WF_RESPOND_ADMIN : WF_RESPOND_MEMBER) ||
 	    (strcmp(st, "sent") == 0 && page_may(r, "opened", r->target.facts.admin ?
 	    WF_RESPOND_ADMIN : WF_RESPOND_MEMBER)))
@@ -378,6 +381,11 @@ actions(page *p, const json_t *c)
 	}
 	if (page_may(r, st, WF_CANCEL))
 		action_form(p, "cancel", "act.cancel", true, "act danger");
+	/* A lost respondent code: the audit admin issues a new one once the request is out. */
+	if (page_js(c, "sent_at") != NULL && !r->target.facts.project_completed &&
+	    policy_decide(ACT_CONF_SEND, &s, &r->target.facts) == BGW_OK)
+		channel_form(p, "respondent-code", "conf.code_reissue_help", "act.respondent_code",
+		    "act");
 	if (final_answer(c) && policy_decide(ACT_CONF_RECEIPT, &s, &r->target.facts) == BGW_OK)
 		link_button(p, bgw_arena_printf(r->a, "/confirmations/%s/receipt", cid_of(r)),
 		    "act.receipt");
@@ -567,6 +575,27 @@ page_conf_send(bgw_request *r)
 		return err;
 	}
 	return done(r, err, "send");
+}
+
+bgw_err
+page_conf_respondent_code(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	conf_mailer m;
+	conf_code code = {.code = ""};
+	bgw_err err = page_fields(r, respondent_code_fields);
+
+	if (err == BGW_OK)
+		err = mailer(r, &m);
+	if (err == BGW_OK)
+		err = conf_respondent_code(r->app->db, r->a, &who, cid_of(r), &m,
+		    fields_get(r->fields, respondent_code_fields, "code_channel")->s, true, &code);
+	if (err == BGW_OK && code.code[0] != '\0') {
+		err = view_code(r, 200, NULL, code.code);
+		OPENSSL_cleanse(code.code, sizeof(code.code));
+		return err;
+	}
+	return done(r, err, "respondent-code");
 }
 
 bgw_err

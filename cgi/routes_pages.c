@@ -44,6 +44,8 @@ const route routes_pages[] = {
 	{"POST", CONF "/address-check", ACT_CONF_ADDRESS_CHECK, SIGNED, true, BODY_FORM, NULL,
 	    page_conf_address_check},
 	{"POST", CONF "/send", ACT_CONF_SEND, SIGNED, true, BODY_FORM, NULL, page_conf_send},
+	{"POST", CONF "/respondent-code", ACT_CONF_SEND, SIGNED, true, BODY_FORM, NULL,
+	    page_conf_respondent_code},
 	{"POST", CONF "/approve", ACT_CONF_APPROVE, SIGNED, true, BODY_FORM, NULL,
 	    page_conf_approve},
 	{"POST", CONF "/send-back", ACT_CONF_APPROVE, SIGNED, true, BODY_FORM, NULL,

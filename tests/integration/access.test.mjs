@@ -117,6 +117,7 @@ const MATRIX = {
 	'POST /confirmations/{}/refuse': 'FFYFFF',
 	'POST /confirmations/{}/address-check': 'YYFFFF',
 	'POST /confirmations/{}/send': 'YFFFFF',
+	'POST /confirmations/{}/respondent-code': 'YFFFFF',
 	'POST /confirmations/{}/approve': 'FFFFYF',
 	'POST /confirmations/{}/send-back': 'FFFFYF',
 	'POST /confirmations/{}/decline': 'FFFFYY',
