@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "audit.h"
 #include "confflow.h"
 #include "confirmation.h"
@@ -18,6 +20,16 @@ const field_spec reason_fields[] = {
 const field_spec address_check_fields[] = {
 	{.name = "method", .type = FIELD_STRING, .required = true, .max_len = 100},
 	{.name = "note", .type = FIELD_TEXT, .required = true, .max_len = 2000},
+	{.name = NULL},
+};
+static const char *const code_channels[] = {CONF_CODE_CHANNELS, NULL};
+/* Required only when the send issues a new respondent code: lib/confflow.c decides. */
+const field_spec send_fields[] = {
+	{.name = "code_channel", .type = FIELD_ENUM, .enum_values = code_channels},
+	{.name = NULL},
+};
+const field_spec respondent_code_fields[] = {
+	{.name = "code_channel", .type = FIELD_ENUM, .required = true, .enum_values = code_channels},
 	{.name = NULL},
 };
 const field_spec approve_fields[] = {
@@ -356,16 +368,81 @@ mailer(bgw_request *r, conf_mailer *m)
 	return BGW_OK;
 }
 
+/* The code part of a send's or a reissue's answer: which channel, whether a code was
+ * issued, and for phone and letter the code itself, this once (only its hash is kept). */
+static bgw_err
+code_answer(json_t *body, conf_code *code)
+{
+	int bad = json_object_set_new(body, "code_issued", json_boolean(code->issued)) |
+	    json_object_set_new(body, "code_channel",
+	    code->channel != NULL ? json_string(code->channel) : json_null());
+
+	if (code->code[0] != '\0')
+		bad |= json_object_set_new(body, "respondent_code", json_string(code->code));
+	OPENSSL_cleanse(code->code, sizeof(code->code));
+	return bad != 0 ? BGW_E_NOMEM : BGW_OK;
+}
+
+static const char *
+channel_field(bgw_request *r, const field_spec *specs)
+{
+	const field_value *v = fields_get(r->fields, specs, "code_channel");
+
+	return v != NULL && v->present ? v->s : NULL;
+}
+
 bgw_err
 h_conf_send(bgw_request *r)
 {
 	conf_actor who = actor(r);
 	conf_mailer m;
+	conf_code code = {.code = ""};
+	json_t *c, *body;
 	bgw_err err = mailer(r, &m);
 
 	if (err == BGW_OK)
 		err = conf_send(r->app->db, r->a, &who, r->target.confirmation_id, &m);
-	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
+	if (err == BGW_OK)
+		err = conf_respondent_code(r->app->db, r->a, &who, r->target.confirmation_id, &m,
+		    channel_field(r, send_fields), false, &code);
+	if (err == BGW_E_VALIDATION)
+		return request_field_error(r, "code_channel", "required");
+	if (err == BGW_OK)
+		err = conf_get_json(r->app->db, r->a, r->target.confirmation_id,
+		    r->target.facts.side, policy_may_see_response(&r->target.facts), &c);
+	if (err == BGW_OK) {
+		body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", c));
+		err = body != NULL ? code_answer(body, &code) : BGW_E_NOMEM;
+	}
+	if (err != BGW_OK) {
+		OPENSSL_cleanse(code.code, sizeof(code.code));
+		return err;
+	}
+	return request_reply_json(r, 200, body);
+}
+
+/* An audit admin replaces the respondent organisation's code (the first one was lost). */
+bgw_err
+h_conf_respondent_code(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	conf_mailer m;
+	conf_code code = {.code = ""};
+	json_t *body;
+	bgw_err err = mailer(r, &m);
+
+	if (err == BGW_OK)
+		err = conf_respondent_code(r->app->db, r->a, &who, r->target.confirmation_id, &m,
+		    channel_field(r, respondent_code_fields), true, &code);
+	if (err == BGW_OK) {
+		body = jsonout_own(r->a, json_object());
+		err = body != NULL ? code_answer(body, &code) : BGW_E_NOMEM;
+	}
+	if (err != BGW_OK) {
+		OPENSSL_cleanse(code.code, sizeof(code.code));
+		return err;
+	}
+	return request_reply_json(r, 200, body);
 }
 
 bgw_err

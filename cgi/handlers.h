@@ -33,6 +33,7 @@ bgw_err page_conf_return(bgw_request *r);
 bgw_err page_conf_refuse(bgw_request *r);
 bgw_err page_conf_address_check(bgw_request *r);
 bgw_err page_conf_send(bgw_request *r);
+bgw_err page_conf_respondent_code(bgw_request *r);
 bgw_err page_conf_approve(bgw_request *r);
 bgw_err page_conf_send_back(bgw_request *r);
 bgw_err page_conf_decline(bgw_request *r);
@@ -156,6 +157,9 @@ bgw_err h_conf_decline(bgw_request *r);
 bgw_err h_conf_close(bgw_request *r);
 bgw_err h_conf_address_check(bgw_request *r);
 bgw_err h_conf_send(bgw_request *r);
+bgw_err h_conf_respondent_code(bgw_request *r);
+/* Send and code reissue: {code_channel: "phone" | "letter" | "mail"} (lib/confflow.h). */
+extern const field_spec send_fields[], respondent_code_fields[];
 bgw_err h_conf_remind(bgw_request *r);
 bgw_err h_conf_respond(bgw_request *r);
 bgw_err h_conf_approve(bgw_request *r);

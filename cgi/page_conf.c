@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "audit.h"
 #include "confflow.h"
 #include "confirmation.h"
@@ -270,6 +272,40 @@ final_answer(const json_t *c)
 	return resp != NULL && page_jb(resp, "final");
 }
 
+/* A form with the way the respondent's first-access code is to travel: the send (the
+ * channel needed when the organisation holds no code in this project yet; lib/confflow.h)
+ * and the audit admin's reissue of a lost code. */
+static void
+channel_form(page *p, const char *verb, const char *help_key, const char *button_key,
+    const char *cls)
+{
+	static const char *const channels[][2] = {{"phone", "conf.channel_phone"},
+		{"letter", "conf.channel_letter"}, {"mail", "conf.channel_mail"}};
+
+	html_raw(&p->h, "<form method=\"post\"");
+	html_attr_url(&p->h, "action", bgw_arena_printf(p->r->a, "/confirmations/%s/%s",
+	    cid_of(p->r), verb));
+	html_attr(&p->h, "class", cls);
+	html_raw(&p->h, ">");
+	p->form = verb;
+	page_csrf(p);
+	html_fill(&p->h, "<fieldset><legend>{t}</legend><p class=\"note\">{h}</p>",
+	    {"t", page_t(p, "conf.code_channel")}, {"h", page_t(p, help_key)});
+	for (size_t i = 0; i < sizeof(channels) / sizeof(channels[0]); i++) {
+		const char *id = bgw_arena_printf(p->r->a, "f-%s-%s", verb, channels[i][0]);
+
+		html_raw(&p->h, "<div class=\"check\"><input type=\"radio\" name=\"code_channel\"");
+		html_attr(&p->h, "id", id);
+		html_attr(&p->h, "value", channels[i][0]);
+		html_raw(&p->h, "><label");
+		html_attr(&p->h, "for", id);
+		html_fill(&p->h, ">{t}</label></div>", {"t", page_t(p, channels[i][1])});
+	}
+	html_raw(&p->h, "</fieldset>");
+	html_fill(&p->h, "<button type=\"submit\">{t}</button></form>", {"t", page_t(p, button_key)});
+	p->form = NULL;
+}
+
 /* Every action this user may take now; nothing else is shown. */
 static void
 actions(page *p, const json_t *c)
@@ -300,7 +336,7 @@ actions(page *p, const json_t *c)
 		action_close(p, "act.address_check");
 	}
 	if (page_may(r, st, WF_SEND))
-		action_form(p, "send", "act.send", false, "act primary");
+		channel_form(p, "send", "conf.code_channel_help", "act.send", "act primary");
 	if (page_may(r, st, r->target.facts.admin ? WF_RESPOND_ADMIN : WF_RESPOND_MEMBER) ||
 	    (strcmp(st, "sent") == 0 && page_may(r, "opened", r->target.facts.admin ?
 	    WF_RESPOND_ADMIN : WF_RESPOND_MEMBER)))
@@ -356,6 +392,11 @@ actions(page *p, const json_t *c)
 	}
 	if (page_may(r, st, WF_CANCEL))
 		action_form(p, "cancel", "act.cancel", true, "act danger");
+	/* A lost respondent code: the audit admin issues a new one once the request is out. */
+	if (page_js(c, "sent_at") != NULL && !r->target.facts.project_completed &&
+	    policy_decide(ACT_CONF_SEND, &s, &r->target.facts) == BGW_OK)
+		channel_form(p, "respondent-code", "conf.code_reissue_help", "act.respondent_code",
+		    "act");
 	if (final_answer(c) && policy_decide(ACT_CONF_RECEIPT, &s, &r->target.facts) == BGW_OK)
 		link_button(p, bgw_arena_printf(r->a, "/confirmations/%s/receipt", cid_of(r)),
 		    "act.receipt");
@@ -364,9 +405,11 @@ actions(page *p, const json_t *c)
 	html_raw(&p->h, "</section>");
 }
 
-/* The page; err_form names the action whose POST failed validation (its errors shown). */
+/* The page; err_form names the action whose POST failed validation (its errors shown);
+ * code, when not NULL, is a respondent code just issued for the phone or a letter, shown
+ * this once (nothing else can show it again). */
 static bgw_err
-view(bgw_request *r, int status, const char *err_form)
+view_code(bgw_request *r, int status, const char *err_form, const char *code)
 {
 	const char *id = cid_of(r);
 	conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
@@ -395,6 +438,10 @@ view(bgw_request *r, int status, const char *err_form)
 	html_fill(&p.h, "<p class=\"crumbs\"><a href=\"{home}\">{projects}</a></p><h1>{t}</h1>",
 	    {"home", "/projects"}, {"projects", page_t(&p, "nav.projects")}, {"t", p.title});
 	page_flash(&p);
+	if (code != NULL)
+		html_fill(&p.h, "<div class=\"alert ok\" role=\"status\" data-respondent-code>"
+		    "<p>{t}</p><p class=\"code\">{code}</p></div>",
+		    {"t", page_t(&p, "conf.code_shown")}, {"code", code});
 	if (err_form != NULL) {
 		p.form = err_form;
 		page_errors(&p);
@@ -414,6 +461,12 @@ view(bgw_request *r, int status, const char *err_form)
 	actions(&p, c);
 	html_raw(&p.h, "</div></div>");
 	return page_send(&p, status);
+}
+
+static bgw_err
+view(bgw_request *r, int status, const char *err_form)
+{
+	return view_code(r, status, err_form, NULL);
 }
 
 bgw_err
@@ -507,11 +560,49 @@ page_conf_send(bgw_request *r)
 {
 	conf_actor who = actor(r);
 	conf_mailer m;
-	bgw_err err = mailer(r, &m);
+	conf_code code = {.code = ""};
+	const field_value *channel;
+	bgw_err err = page_fields(r, send_fields);
 
 	if (err == BGW_OK)
+		err = mailer(r, &m);
+	if (err == BGW_OK)
 		err = conf_send(r->app->db, r->a, &who, cid_of(r), &m);
+	if (err == BGW_OK) {
+		channel = fields_get(r->fields, send_fields, "code_channel");
+		err = conf_respondent_code(r->app->db, r->a, &who, cid_of(r), &m,
+		    channel->present ? channel->s : NULL, false, &code);
+		if (err == BGW_E_VALIDATION)
+			err = request_field_error(r, "code_channel", "required");
+	}
+	/* Phone or letter: the page after the send is the one place the code is shown. */
+	if (err == BGW_OK && code.code[0] != '\0') {
+		err = view_code(r, 200, NULL, code.code);
+		OPENSSL_cleanse(code.code, sizeof(code.code));
+		return err;
+	}
 	return done(r, err, "send");
+}
+
+bgw_err
+page_conf_respondent_code(bgw_request *r)
+{
+	conf_actor who = actor(r);
+	conf_mailer m;
+	conf_code code = {.code = ""};
+	bgw_err err = page_fields(r, respondent_code_fields);
+
+	if (err == BGW_OK)
+		err = mailer(r, &m);
+	if (err == BGW_OK)
+		err = conf_respondent_code(r->app->db, r->a, &who, cid_of(r), &m,
+		    fields_get(r->fields, respondent_code_fields, "code_channel")->s, true, &code);
+	if (err == BGW_OK && code.code[0] != '\0') {
+		err = view_code(r, 200, NULL, code.code);
+		OPENSSL_cleanse(code.code, sizeof(code.code));
+		return err;
+	}
+	return done(r, err, "respondent-code");
 }
 
 bgw_err

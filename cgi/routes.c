@@ -79,8 +79,12 @@ const route routes_core[] = {
 	    h_conf_refuse, ANSWER_KEPT},
 	{"POST", CONF "/address-check", ACT_CONF_ADDRESS_CHECK, SIGNED, true, BODY_JSON,
 	    address_check_fields, h_conf_address_check, ANSWER_KEPT},
-	{"POST", CONF "/send", ACT_CONF_SEND, SIGNED, true, BODY_NONE, NULL,
-	    h_conf_send, ANSWER_SECRET},
+	/* Both answers may carry the respondent's first-access code (code_channel phone or
+	 * letter): never kept for a replay. */
+	{"POST", CONF "/send", ACT_CONF_SEND, SIGNED, true, BODY_JSON, send_fields, h_conf_send,
+	    ANSWER_SECRET},
+	{"POST", CONF "/respondent-code", ACT_CONF_SEND, SIGNED, true, BODY_JSON,
+	    respondent_code_fields, h_conf_respondent_code, ANSWER_SECRET},
 	{"POST", CONF "/response", ACT_CONF_RESPOND, SIGNED, true, BODY_JSON, NULL,
 	    h_conf_respond, ANSWER_KEPT},
 	{"POST", CONF "/response/approve", ACT_CONF_APPROVE, SIGNED, true, BODY_JSON,

@@ -49,6 +49,8 @@ const route routes_pages[] = {
 	    page_conf_address_check, ANSWER_KEPT},
 	{"POST", CONF "/send", ACT_CONF_SEND, SIGNED, true, BODY_FORM, NULL,
 	    page_conf_send, ANSWER_SECRET},
+	{"POST", CONF "/respondent-code", ACT_CONF_SEND, SIGNED, true, BODY_FORM, NULL,
+	    page_conf_respondent_code, ANSWER_SECRET},
 	{"POST", CONF "/approve", ACT_CONF_APPROVE, SIGNED, true, BODY_FORM, NULL,
 	    page_conf_approve, ANSWER_KEPT},
 	{"POST", CONF "/send-back", ACT_CONF_APPROVE, SIGNED, true, BODY_FORM, NULL,

@@ -64,6 +64,8 @@ const db_stmt stmt_confflow[] = {
 	{"flow_remind",
 	    "UPDATE confirmations SET reminders_sent = reminders_sent + 1, "
 	    "last_reminded_at = now(), updated_at = now() WHERE id = $1 RETURNING reminders_sent", 1},
+	/* Respondent codes: a confirmation is past sending once sent_at is set. */
+	{"flow_was_sent", "SELECT 1 FROM confirmations WHERE id = $1 AND sent_at IS NOT NULL", 1},
 	{"flow_items",
 	    "SELECT id, currency FROM confirmation_items WHERE confirmation_id = $1 "
 	    "ORDER BY position", 1},
@@ -367,6 +369,95 @@ conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, const
 		return BGW_E_NOMEM;
 	return mail_addressee(db, a, &c, m, "confirmation_request", link, locale,
 	    bgw_arena_printf(a, "confirmation_request:%s:%s", id, c.version));
+}
+
+static bool
+channel_known(const char *channel)
+{
+	static const char *const channels[] = {CONF_CODE_CHANNELS};
+
+	for (size_t i = 0; channel != NULL && i < sizeof(channels) / sizeof(channels[0]); i++)
+		if (strcmp(channels[i], channel) == 0)
+			return true;
+	return false;
+}
+
+/* The second mail: only the code and the reference, no link, so that the request mail
+ * and this one each hold half of what opens the confirmation. */
+static bgw_err
+mail_code(bgw_db *db, bgw_arena *a, const conf_locked *c, const conf_mailer *m,
+    const char *code, const char *code_id)
+{
+	bgw_kv *vars = NULL, **tail = &vars;
+	const char *locale = "ja";
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "flow_user_by_email", 1, &c->email, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (PQntuples(res) == 1)
+		locale = db_value(res, 0, 1);
+	if ((err = kv(a, &tail, "name", c->name)) != BGW_OK ||
+	    (err = kv(a, &tail, "firm", m->firm_name)) != BGW_OK ||
+	    (err = kv(a, &tail, "client", m->client_name)) != BGW_OK ||
+	    (err = kv(a, &tail, "reference", c->reference)) != BGW_OK ||
+	    (err = kv(a, &tail, "code", code)) != BGW_OK)
+		return err;
+	return mailq_send(db, a, "respondent_code", locale, c->email,
+	    bgw_arena_printf(a, "respondent_code:%s", code_id), c->project_id, vars);
+}
+
+bgw_err
+conf_respondent_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    const conf_mailer *m, const char *channel, bool fresh, conf_code *out)
+{
+	conf_locked c;
+	PGresult *res;
+	const char *current, *code_id, *detail;
+	project_respcode rc;
+	bgw_err err = conf_lock(db, a, id, &c);
+
+	out->issued = false;
+	out->channel = NULL;
+	out->code[0] = '\0';
+	if (err != BGW_OK)
+		return err;
+	if ((err = db_exec(db, a, "flow_was_sent", 1, &id, &res)) != BGW_OK)
+		return err;
+	if (PQntuples(res) == 0)
+		return BGW_E_INVALID_STATE;
+	if ((err = project_respcode_current(db, a, c.project_id, c.org_id, &current)) != BGW_OK)
+		return err;
+	if (current != NULL && !fresh) {
+		out->channel = current;
+		return BGW_OK;
+	}
+	if (!channel_known(channel))
+		return BGW_E_VALIDATION;
+	rc = (project_respcode){.project_id = c.project_id, .org_id = c.org_id,
+		.confirmation_id = id, .channel = channel};
+	if ((err = project_respcode_issue(db, a, &rc, &code_id, out->code)) != BGW_OK)
+		return err;
+	/* The channel is recorded, never the code. */
+	detail = bgw_arena_printf(a, "{\"channel\":\"%s\",\"organization_id\":\"%s\","
+	    "\"replaced\":%s}", channel, c.org_id, current != NULL ? "true" : "false");
+	if (detail == NULL)
+		err = BGW_E_NOMEM;
+	if (err == BGW_OK)
+		err = log_event(db, a, who, &c, "conf.respondent_code", "confirmation", id, detail,
+		    NULL);
+	if (err == BGW_OK && strcmp(channel, "mail") == 0) {
+		err = mail_code(db, a, &c, m, out->code, code_id);
+		OPENSSL_cleanse(out->code, sizeof(out->code));
+		out->code[0] = '\0';
+	}
+	if (err != BGW_OK) {
+		OPENSSL_cleanse(out->code, sizeof(out->code));
+		return err;
+	}
+	out->issued = true;
+	out->channel = channel;
+	return BGW_OK;
 }
 
 bgw_err

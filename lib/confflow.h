@@ -16,6 +16,7 @@
 #include "db.h"
 #include "err.h"
 #include "kv.h"
+#include "project.h"
 #include "workflow.h"
 
 #define RESPONSE_EXTRA_MAX 100
@@ -89,6 +90,27 @@ typedef struct conf_mailer {
  * new one is invited as its organisation's admin) and is mailed the request. */
 bgw_err conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const conf_mailer *m);
+
+/* How a respondent organisation's first-access code travels: read out on the phone or
+ * printed on a letter (the code is in the answer, once), or a second mail to the addressee. */
+#define CONF_CODE_CHANNELS "phone", "letter", "mail"
+
+/* What happened to the respondent code at a send or a reissue. */
+typedef struct conf_code {
+	bool issued;         /* a new code was issued now */
+	const char *channel; /* the channel of the organisation's current code (NULL: none) */
+	char code[PROJECT_CODE_DISPLAY_LEN + 1]; /* phone, letter: the new code; else "" */
+} conf_code;
+
+/* The first-access code of the respondent organisation of a sent confirmation (after
+ * conf_send, in its transaction; or alone, to replace a lost code).  When the organisation
+ * already holds a code in the project and fresh is false, nothing is issued.  Otherwise a
+ * new code replaces the old one, the channel is recorded in the audit log (never the
+ * code), and for "mail" the code goes to the addressee in a mail of its own.  The caller
+ * shows out->code once and cleanses it.  BGW_E_VALIDATION: channel missing or unknown when
+ * a code is to be issued; BGW_E_INVALID_STATE: not sent yet. */
+bgw_err conf_respondent_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    const conf_mailer *m, const char *channel, bool fresh, conf_code *out);
 
 /* A second request by hand (sent/opened): mailed and counted. */
 bgw_err conf_remind(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,

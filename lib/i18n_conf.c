@@ -4,6 +4,18 @@
 #include "i18n_catalogue.h"
 
 const i18n_entry i18n_conf[] = {
+	/* the respondent's first-access code, at sending (lane h2) */
+	{"conf.code_channel", {"確認先の初回認証コードの伝達方法", "How the respondent's first-access code travels"}},
+	{"conf.code_channel_help", {"確認先の組織には、被監査会社とは別の初回認証コードを発行します。この案件で初めてこの組織に発送するときに選んでください。",
+	    "The respondent's organisation gets a first-access code of its own, separate from the audited company's. Choose how it travels when this project first sends to the organisation."}},
+	{"conf.channel_phone", {"電話で伝える（この後に一度だけ表示）", "Read out on the phone (shown once, next)"}},
+	{"conf.channel_letter", {"書面に印字して郵送する（この後に一度だけ表示）", "Printed on a letter (shown once, next)"}},
+	{"conf.channel_mail", {"宛先に別のメールで送る（リンクなし）", "A second mail to the addressee (no link)"}},
+	{"conf.code_reissue_help", {"確認先が初回認証コードを紛失した場合などに、新しいコードを発行します。以前のコードは使えなくなります（すでに入力済みの利用者はそのまま利用できます）。",
+	    "If the respondent lost its first-access code, issue a new one. The old code stops working (users who already entered it keep their access)."}},
+	{"act.respondent_code", {"確認先の初回認証コードを再発行", "Issue a new respondent code"}},
+	{"conf.code_shown", {"確認先の初回認証コードです。この画面でしか表示されません。選んだ方法（電話・書面）で確認先にお伝えください。被監査会社には伝えないでください。",
+	    "The respondent's first-access code. It is shown only now: pass it on the way you chose (phone or letter), and never to the audited company."}},
 	/* the confirmation form */
 	{"cform.form_help", {"積極式：残高を記載し、一致・不一致を回答してもらいます。白紙式：残高を記入してもらいます。消極式：不一致の場合のみ回答を求めます（単独では十分な証拠になりません）。",
 	    "Positive: balances are stated and the respondent agrees or differs. Blank: the respondent fills in the amounts. Negative: an answer only if it disagrees (not sufficient evidence on its own)."}},

@@ -27,6 +27,7 @@ static const char *const known_slots[] = {
 	"awaiting",
 	"overdue",
 	"exceptions",
+	"code",       /* a respondent's first-access code: only in respondent_code, no link */
 	NULL,
 };
 
@@ -180,6 +181,34 @@ static const struct template templates[] = {
 	    "To check that this request really comes from {{firm}} before opening any link, "
 	    "enter the reference on this page:\n"
 	    "{{verify_url}}\n"},
+
+	/* To the respondent, beside the request: the first-access code and the reference, and
+	 * no link, so that neither mail alone opens the confirmation. */
+	{"respondent_code", "ja",
+	    "【{{firm}}】初回認証コードのお知らせ（参照番号：{{reference}}）",
+	    "{{name}} 様\n"
+	    "\n"
+	    "{{firm}}より、{{client}}の監査に関する確認状（参照番号：{{reference}}）を"
+	    "別のメールでお送りしております。\n"
+	    "貴社が初めてアクセスされる際に入力いただく初回認証コードをお知らせいたします。\n"
+	    "\n"
+	    "　初回認証コード：{{code}}\n"
+	    "\n"
+	    "このコードは貴社の担当者の方のみにお使いいただくもので、{{client}}には"
+	    "お知らせしておりません。第三者に開示しないでください。\n"},
+	{"respondent_code", "en",
+	    "[{{firm}}] Your first-access code (reference {{reference}})",
+	    "Dear {{name}},\n"
+	    "\n"
+	    "{{firm}} has sent you, in a separate mail, an audit confirmation request concerning "
+	    "{{client}} (reference {{reference}}).\n"
+	    "The first time you or your colleagues sign in, you will be asked for this "
+	    "first-access code:\n"
+	    "\n"
+	    "  First-access code: {{code}}\n"
+	    "\n"
+	    "The code is for your organisation only; {{client}} does not know it. Please do not "
+	    "share it with anyone else.\n"},
 
 	/* To the respondent, before the due date or while overdue. */
 	{"reminder", "ja",

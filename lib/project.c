@@ -12,7 +12,10 @@
 #include "jsonout.h"
 #include "token.h"
 
+/* The labels keep a respondent code from ever hashing like a project code; migration 0019's
+ * access_code_hash computes the same hashes in the database, where they are checked. */
 #define CODE_LABEL "bgw-project-code-v1"
+#define RESPONDENT_CODE_LABEL "bgw-respondent-code-v1"
 
 const db_stmt stmt_project[] = {
 	{"project_new_id", "SELECT new_id()", 0},
@@ -23,20 +26,23 @@ const db_stmt stmt_project[] = {
 	    "retention_days, first_access_code_hash, created_by) VALUES ($1, $2, $3, $4, $5, "
 	    "$6::date, $7::int, decode($8, 'hex'), $9)", 9},
 	{"project_creator_member",
-	    "INSERT INTO memberships (project_id, user_id, side, admin, code_verified_at) "
-	    "VALUES ($1, $2, 'audit', true, now())", 2},
+	    "INSERT INTO memberships (project_id, user_id, side, admin) "
+	    "VALUES ($1, $2, 'audit', true)", 2},
 	{"project_set_code",
 	    "UPDATE projects SET first_access_code_hash = decode($2, 'hex'), updated_at = now() "
 	    "WHERE id = $1", 2},
-	{"project_code_hash",
-	    "SELECT encode(first_access_code_hash, 'hex') FROM projects WHERE id = $1", 1},
-	{"project_code_ok",
-	    "UPDATE memberships SET code_verified_at = now(), code_failures = 0 "
-	    "WHERE project_id = $1 AND user_id = app_user_id() AND NOT code_locked", 1},
-	{"project_code_fail",
-	    "UPDATE memberships SET code_failures = code_failures + 1, "
-	    "code_locked = code_failures + 1 >= $2::int "
-	    "WHERE project_id = $1 AND user_id = app_user_id() RETURNING code_locked", 2},
+	/* Migration 0019: the code state of a membership changes only in these functions. */
+	{"project_code_check", "SELECT membership_code_check($1, $2)", 2},
+	{"project_respcode_current",
+	    "SELECT id, channel FROM respondent_codes WHERE project_id = $1 "
+	    "AND organization_id = $2 AND replaced_at IS NULL", 2},
+	{"project_respcode_replace",
+	    "UPDATE respondent_codes SET replaced_at = now() WHERE project_id = $1 "
+	    "AND organization_id = $2 AND replaced_at IS NULL", 2},
+	{"project_respcode_insert",
+	    "INSERT INTO respondent_codes (project_id, organization_id, confirmation_id, code_hash, "
+	    "channel, issued_by) VALUES ($1, $2, $3, decode($4, 'hex'), $5, app_user_id()) "
+	    "RETURNING id", 5},
 	/* Column 9: MFA the project requires and the user has not set up; 10: the audit firm,
 	 * which is all a user sees of a project before the code and MFA (project_list). */
 	{"project_list",
@@ -78,9 +84,7 @@ const db_stmt stmt_project[] = {
 	    "AND user_id <> $2", 2},
 	{"project_member_remove",
 	    "DELETE FROM memberships WHERE project_id = $1 AND user_id = $2 RETURNING user_id", 2},
-	{"project_member_unlock",
-	    "UPDATE memberships SET code_failures = 0, code_locked = false "
-	    "WHERE project_id = $1 AND user_id = $2 RETURNING user_id", 2},
+	{"project_member_unlock", "SELECT membership_code_unlock($1, $2)", 2},
 	{"project_facts",
 	    "SELECT p.name, p.client_name, p.client_org_id, p.audit_firm_id, o.name "
 	    "FROM projects p JOIN organizations o ON o.id = p.audit_firm_id WHERE p.id = $1", 1},
@@ -91,14 +95,15 @@ const db_stmt stmt_project[] = {
 
 /* Codes are compared without dashes, spaces or case, salted by the project id. */
 static void
-code_hash_hex(const char *project_id, const char *code, char hex[TOKEN_HEX_LEN + 1])
+code_hash_hex(const char *label, const char *project_id, const char *code,
+    char hex[TOKEN_HEX_LEN + 1])
 {
 	unsigned char h[TOKEN_HASH_LEN];
 	unsigned int len = sizeof(h);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	EVP_DigestUpdate(ctx, CODE_LABEL, sizeof(CODE_LABEL));
+	EVP_DigestUpdate(ctx, label, strlen(label) + 1);
 	EVP_DigestUpdate(ctx, project_id, strlen(project_id) + 1);
 	for (const char *p = code; *p != '\0'; p++) {
 		if (isalnum((unsigned char)*p)) {
@@ -113,7 +118,7 @@ code_hash_hex(const char *project_id, const char *code, char hex[TOKEN_HEX_LEN +
 }
 
 static bgw_err
-new_code(const char *project_id, char *display, char hex[TOKEN_HEX_LEN + 1])
+new_code(const char *label, const char *project_id, char *display, char hex[TOKEN_HEX_LEN + 1])
 {
 	char raw[PROJECT_CODE_LEN + 1];
 	bgw_err err = code_new(raw, sizeof(raw), PROJECT_CODE_LEN);
@@ -121,7 +126,7 @@ new_code(const char *project_id, char *display, char hex[TOKEN_HEX_LEN + 1])
 	if (err != BGW_OK)
 		return err;
 	snprintf(display, PROJECT_CODE_DISPLAY_LEN + 1, "%.4s-%.4s-%.4s", raw, raw + 4, raw + 8);
-	code_hash_hex(project_id, raw, hex);
+	code_hash_hex(label, project_id, raw, hex);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return BGW_OK;
 }
@@ -142,7 +147,7 @@ project_create(bgw_db *db, bgw_arena *a, const project_new *p, const char **id, 
 	if ((err = db_exec(db, a, "project_client_insert", 1, &p->client_name, &res)) != BGW_OK)
 		return err;
 	client_org = db_value(res, 0, 0);
-	if ((err = new_code(*id, code, hex)) != BGW_OK)
+	if ((err = new_code(CODE_LABEL, *id, code, hex)) != BGW_OK)
 		return err;
 	snprintf(retention, sizeof(retention), "%lld", p->retention_days);
 	{
@@ -155,8 +160,14 @@ project_create(bgw_db *db, bgw_arena *a, const project_new *p, const char **id, 
 	{
 		const char *params[2] = {*id, p->creator_id};
 
-		return db_exec(db, a, "project_creator_member", 2, params, NULL);
+		if ((err = db_exec(db, a, "project_creator_member", 2, params, NULL)) != BGW_OK)
+			return err;
 	}
+	/* The creator is the one shown the code: it passes the one check there is (no
+	 * membership is ever inserted verified), which also proves that the database hashes
+	 * the new code as this file does. */
+	err = project_code_check(db, a, *id, code);
+	return err == BGW_OK ? BGW_OK : BGW_E_INTERNAL;
 }
 
 bgw_err
@@ -164,7 +175,7 @@ project_code_regenerate(bgw_db *db, bgw_arena *a, const char *project_id, char *
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *params[2] = {project_id, hex};
-	bgw_err err = new_code(project_id, code, hex);
+	bgw_err err = new_code(CODE_LABEL, project_id, code, hex);
 
 	return err == BGW_OK ? db_exec(db, a, "project_set_code", 2, params, NULL) : err;
 }
@@ -172,23 +183,54 @@ project_code_regenerate(bgw_db *db, bgw_arena *a, const char *project_id, char *
 bgw_err
 project_code_check(bgw_db *db, bgw_arena *a, const char *project_id, const char *code)
 {
-	char want[TOKEN_HEX_LEN + 1], max[16];
-	const char *params[2] = {project_id, max};
+	const char *params[2] = {project_id, code};
 	PGresult *res;
-	bgw_err err = db_exec(db, a, "project_code_hash", 1, &project_id, &res);
+	const char *v;
+	bgw_err err = db_exec(db, a, "project_code_check", 2, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (PQntuples(res) != 1 || db_isnull(res, 0, 0))
 		return BGW_E_NOT_FOUND;
-	code_hash_hex(project_id, code, want);
-	if (CRYPTO_memcmp(want, db_value(res, 0, 0), TOKEN_HEX_LEN) == 0)
-		return db_exec(db, a, "project_code_ok", 1, &project_id, NULL);
-	snprintf(max, sizeof(max), "%d", PROJECT_CODE_MAX_FAILURES);
-	if ((err = db_exec(db, a, "project_code_fail", 2, params, &res)) != BGW_OK)
-		return err;
-	return PQntuples(res) == 1 && strcmp(db_value(res, 0, 0), "t") == 0 ? BGW_E_LOCKED :
+	v = db_value(res, 0, 0);
+	return strcmp(v, "ok") == 0 ? BGW_OK : strcmp(v, "locked") == 0 ? BGW_E_LOCKED :
 	    BGW_E_WRONG_CODE;
+}
+
+bgw_err
+project_respcode_current(bgw_db *db, bgw_arena *a, const char *project_id, const char *org_id,
+    const char **channel)
+{
+	const char *params[2] = {project_id, org_id};
+	PGresult *res;
+	bgw_err err = db_exec(db, a, "project_respcode_current", 2, params, &res);
+
+	if (err != BGW_OK)
+		return err;
+	*channel = PQntuples(res) == 1 ? db_value(res, 0, 1) : NULL;
+	return BGW_OK;
+}
+
+bgw_err
+project_respcode_issue(bgw_db *db, bgw_arena *a, const project_respcode *rc, const char **id,
+    char *code)
+{
+	char hex[TOKEN_HEX_LEN + 1];
+	const char *params[5] = {rc->project_id, rc->org_id, rc->confirmation_id, hex, rc->channel};
+	PGresult *res;
+	bgw_err err;
+
+	/* The old code stops working in the same transaction as the new one is recorded. */
+	if ((err = db_exec(db, a, "project_respcode_replace", 2, params, NULL)) != BGW_OK)
+		return err;
+	if ((err = new_code(RESPONDENT_CODE_LABEL, rc->project_id, code, hex)) != BGW_OK)
+		return err;
+	if ((err = db_exec(db, a, "project_respcode_insert", 5, params, &res)) != BGW_OK) {
+		OPENSSL_cleanse(code, PROJECT_CODE_DISPLAY_LEN + 1);
+		return err;
+	}
+	*id = db_value(res, 0, 0);
+	return BGW_OK;
 }
 
 static const char *
@@ -382,7 +424,7 @@ project_member_unlock(bgw_db *db, bgw_arena *a, const char *project_id, const ch
 
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
+	return PQntuples(res) == 1 && is_true(res, 0, 0) ? BGW_OK : BGW_E_NOT_FOUND;
 }
 
 bgw_err

@@ -36,10 +36,34 @@ bgw_err project_create(bgw_db *db, bgw_arena *a, const project_new *p, const cha
 /* A new first-access code for project_id (display form into code). */
 bgw_err project_code_regenerate(bgw_db *db, bgw_arena *a, const char *project_id, char *code);
 
-/* Check the code the current user typed.  BGW_OK (the membership is marked verified),
- * BGW_E_WRONG_CODE (a failure counted), BGW_E_LOCKED (this failure or an earlier one
- * reached PROJECT_CODE_MAX_FAILURES).  The caller must commit even on failure. */
+/* Check the code the current user typed against its side's code (database function
+ * membership_code_check, migration 0019): the project code for the audit and client sides,
+ * the organisation's current respondent code for a respondent.  BGW_OK (the membership is
+ * marked verified), BGW_E_WRONG_CODE (a failure counted), BGW_E_LOCKED (this failure or an
+ * earlier one reached PROJECT_CODE_MAX_FAILURES), BGW_E_NOT_FOUND (not a member).  The caller
+ * must commit even on failure. */
 bgw_err project_code_check(bgw_db *db, bgw_arena *a, const char *project_id, const char *code);
+
+/* A respondent organisation's first-access code in a project (table respondent_codes):
+ * who issues it for which confirmation, and how it travels ("phone", "letter", "mail"). */
+typedef struct project_respcode {
+	const char *project_id;
+	const char *org_id;
+	const char *confirmation_id;
+	const char *channel;
+} project_respcode;
+
+/* The channel of the organisation's current code into *channel, or NULL when it holds none. */
+bgw_err project_respcode_current(bgw_db *db, bgw_arena *a, const char *project_id,
+    const char *org_id, const char **channel);
+
+/* Issue a fresh code for rc's organisation, issued by the current user (an audit admin:
+ * row-level security refuses anyone else); the organisation's previous code stops working.
+ * *id is the new record's id; code (PROJECT_CODE_DISPLAY_LEN + 1 bytes) receives the code in
+ * display form, which the caller shows or mails once and then cleanses: only its hash is
+ * kept. */
+bgw_err project_respcode_issue(bgw_db *db, bgw_arena *a, const project_respcode *rc,
+    const char **id, char *code);
 
 /* Projects of the current user, newest first: {items: [...], total}. */
 bgw_err project_list(bgw_db *db, bgw_arena *a, long long page, long long per_page,

@@ -74,6 +74,7 @@ static const db_stmt stmt_admin_ops[] = {
 	/* Stored answers may quote the project's content (migration 0022). */
 	{"ops_purge_idempotency", "DELETE FROM idempotency_keys WHERE project_id = $1", 1},
 	{"ops_purge_memberships", "DELETE FROM memberships WHERE project_id = $1", 1},
+	{"ops_purge_respondent_codes", "DELETE FROM respondent_codes WHERE project_id = $1", 1},
 	{"ops_purge_scrub",
 	    "UPDATE projects SET name = 'purged', client_name = 'purged', "
 	    "first_access_code_hash = '\\x00000000000000000000000000000000'::bytea, "
@@ -211,7 +212,8 @@ purge_rows(bgw_db *db, bgw_arena *a, const char *pid, const char *now_ts, PGresu
 {
 	static const char *const deletes[] = {"ops_purge_documents", "ops_purge_confirmations",
 		"ops_purge_notifications", "ops_purge_outbox", "ops_purge_tokens",
-		"ops_purge_idempotency", "ops_purge_memberships", "ops_purge_scrub", NULL};
+		"ops_purge_idempotency", "ops_purge_memberships", "ops_purge_respondent_codes",
+		"ops_purge_scrub", NULL};
 	const char *lock_params[2] = {pid, now_ts};
 	PGresult *res = NULL, *counts = NULL;
 	char *detail;

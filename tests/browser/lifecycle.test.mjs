@@ -101,14 +101,17 @@ for (const lang of ['ja', 'en']) {
 		await am.page.fill('#f-address-check-note', '代表番号に架電し担当部署を確認');
 		await am.page.click('form[action$="/address-check"] button');
 		await aa.page.goto(`${env.baseUrl}/confirmations/${cid}`);
+		await aa.page.check('#f-send-letter');
 		await aa.page.click('form[action$="/send"] button');
 		assert.match(await aa.page.textContent('.facts'), new RegExp(W[lang].sent));
+		const respondentCode = (await aa.page.textContent('[data-respondent-code] .code')).trim();
 
 		// 4. The respondent admin opens its account from the mail and invites a member.
 		const token = await tokenFromMail(email, '/invitation');
 		const { password } = await accept(token, { name: '銀行 花子' });
 		const raC = await signIn(email, password);
-		await enterCode(raC, e.project.id, e.code);
+		await enterCode(raC, e.project.id, respondentCode);
+		raC.respondentCode = respondentCode;
 		const rmC = await respondentMember(e, raC);
 
 		// 5. The respondent member: inbox, the request, an attachment, the answer.

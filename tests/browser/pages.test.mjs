@@ -161,16 +161,30 @@ test('audit admin records the address check and sends; the respondent answers; t
 	sql(`UPDATE bgw.address_checks SET method = ${q(XSS('method'))}, note = ${q(XSS('note'))} WHERE confirmation_id = ${q(conf.id)}`);
 	await page.reload();
 	assert.ok((await page.textContent('.tl')).includes(XSS('method')));
+	// The respondent's code travels by phone: the page after the send shows it this once.
+	await page.check('#f-send-phone');
 	await page.click('form[action$="/send"] button');
 	assert.match(await page.textContent('.facts'), /Sent/);
+	const respondentCode = (await page.textContent('[data-respondent-code] .code')).trim();
+	assert.match(respondentCode, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
 	await axe(page, 'confirmation sent');
+	await page.goto(`${env.baseUrl}/confirmations/${conf.id}`);
+	assert.equal(await page.$('[data-respondent-code]'), null);
+	// The phone note is lost: the audit admin issues a new code for a letter; the old one dies.
+	await page.check('#f-respondent-code-letter');
+	await page.click('form[action$="/respondent-code"] button');
+	const reissued = (await page.textContent('[data-respondent-code] .code')).trim();
+	assert.match(reissued, /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+	assert.notEqual(reissued, respondentCode);
 	// The respondent opens its account from the mail and answers through the API.
 	const cur = await e.aa.request('GET', `/api/v1/confirmations/${conf.id}`);
 	const email = cur.json().confirmation.respondent.email;
 	const token = await tokenFromMail(email, '/invitation');
 	const { password } = await accept(token, { name: '銀行 花子' });
 	const ra = await signIn(email, password);
-	await enterCode(ra, e.project.id, e.code);
+	const dead = await ra.request('POST', `/api/v1/projects/${e.project.id}/access`, { body: { code: respondentCode } });
+	assert.equal(dead.status, 422);
+	await enterCode(ra, e.project.id, reissued);
 	const items = cur.json().confirmation.items;
 	await act(ra, conf.id, 'response', {
 		items: [{ item_id: items[0].id, agrees: false, amount: '1200000', note: 'Interest credited on 31 March' },

@@ -1,7 +1,8 @@
 // seed.mjs: demo accounts and a small engagement for `./dev up`, made through the API the
 // way users make them (firm created by the admin command line, invitations by mail, codes
 // entered).  Run again, it finds the demo firm's admin can sign in and does nothing.
-// Prints one line per account: role, e-mail, password; and the project's first-access code.
+// Prints one line per account: role, e-mail, password; and the first-access codes (the
+// project's, for the audit and client sides, and the demo bank's).
 import { request } from '../integration/lib/stack.mjs';
 import { admin, accept, signIn, tokenFromMail, enterCode } from '../integration/lib/world.mjs';
 import { confirmationBody, act } from '../integration/lib/engagement.mjs';
@@ -44,18 +45,20 @@ async function main() {
 	await act(aa, c3.id, 'submit');
 	await act(ca, c3.id, 'authorize');
 	await act(aa, c3.id, 'address-check', { method: 'phone', note: '代表番号に架電し確認' }, 201);
-	await act(aa, c3.id, 'send');
+	const sent = (await act(aa, c3.id, 'send', { code_channel: 'phone' })).json();
 	await accept(await tokenFromMail(who('bank'), '/invitation'), { name: '銀行 一郎', password: PASSWORD });
 	const ra = await signIn(who('bank'), PASSWORD);
-	await enterCode(ra, p.id, p.first_access_code);
+	// The bank enters its own organisation's code: the client's opens nothing there.
+	await enterCode(ra, p.id, sent.respondent_code);
 	const rm = await invite(ra, p.id, who('bank-staff'), 'respondent', false, '銀行 二郎');
-	await enterCode(rm, p.id, p.first_access_code);
+	await enterCode(rm, p.id, sent.respondent_code);
 	console.log(`demo accounts (password for all: ${PASSWORD})`);
 	for (const [role, name] of [['audit admin', 'auditor'], ['audit member', 'audit-staff'],
 		['client admin', 'client-admin'], ['client member', 'client-staff'],
 		['respondent admin', 'bank'], ['respondent member', 'bank-staff']])
 		console.log(`  ${role.padEnd(18)} ${who(name)}`);
-	console.log(`  first-access code of the demo project: ${p.first_access_code}`);
+	console.log(`  first-access code of the demo project (audit and client): ${p.first_access_code}`);
+	console.log(`  first-access code of the demo bank (respondents):        ${sent.respondent_code}`);
 }
 
 main().catch((e) => { console.error(`demo seed failed: ${e.message}`); process.exit(1); });

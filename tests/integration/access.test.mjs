@@ -57,6 +57,7 @@ const MATRIX = {
 	'POST /api/v1/confirmations/{}/refuse': 'FFYFFF',
 	'POST /api/v1/confirmations/{}/address-check': 'YYFFFF',
 	'POST /api/v1/confirmations/{}/send': 'YFFFFF',
+	'POST /api/v1/confirmations/{}/respondent-code': 'YFFFFF',
 	'POST /api/v1/confirmations/{}/response': 'FFFFYY',
 	'POST /api/v1/confirmations/{}/response/approve': 'FFFFYF',
 	'POST /api/v1/confirmations/{}/response/return': 'FFFFYF',
@@ -116,6 +117,7 @@ const MATRIX = {
 	'POST /confirmations/{}/refuse': 'FFYFFF',
 	'POST /confirmations/{}/address-check': 'YYFFFF',
 	'POST /confirmations/{}/send': 'YFFFFF',
+	'POST /confirmations/{}/respondent-code': 'YFFFFF',
 	'POST /confirmations/{}/approve': 'FFFFYF',
 	'POST /confirmations/{}/send-back': 'FFFFYF',
 	'POST /confirmations/{}/decline': 'FFFFYY',
@@ -161,6 +163,8 @@ before(async () => {
 	// Another organisation's respondent in the same project.
 	const b = await sendToRespondent(e);
 	e.otherOrg = b.ra;
+	e.respondentCode = a.code;
+	e.otherOrgCode = b.code;
 	// The same six roles in another firm's project.
 	const o = await engagement();
 	const oa = await sendToRespondent(o);
@@ -311,6 +315,31 @@ test('documents belong to a side: each role lists, downloads and uploads as the 
 		const want = UPLOAD_AFTER_SENDING[i] === 'Y' ? 201 : 409;
 		if (res.status !== want || (want === 409 && res.json().error.code !== 'invalid_state'))
 			failures.push(`upload after sending as ${role}: want ${want}, got ${res.status} ${res.body.slice(0, 80)}`);
+	}
+	assert.deepEqual(failures, []);
+});
+
+// First-access codes per side (lane h2): each role of the project is let in by its own
+// side's code only.  The audit and client roles hold the project's code; each respondent
+// organisation its own.  A wrong try counts, and the right code after it resets the count.
+test("every role's first-access code is its side's: another side's code is wrong_code", async () => {
+	const { e, o } = w;
+	const pid = e.project.id;
+	const own = { aa: e.code, am: e.code, ca: e.code, cm: e.code, ra: e.respondentCode,
+		rm: e.respondentCode, otherOrg: e.otherOrgCode };
+	const others = { aa: [e.respondentCode], am: [e.respondentCode], ca: [e.respondentCode],
+		cm: [e.respondentCode], ra: [e.code, e.otherOrgCode], rm: [e.code, e.otherOrgCode],
+		otherOrg: [e.code, e.respondentCode] };
+	const failures = [];
+	for (const [name, code] of Object.entries(own)) {
+		const c = name === 'otherOrg' ? e.otherOrg : e[name];
+		for (const wrong of [...others[name], o.code]) {
+			const r = await c.request('POST', `/api/v1/projects/${pid}/access`, { body: { code: wrong } });
+			if (r.status !== 422 || r.json().error.code !== 'wrong_code')
+				failures.push(`${name} with another side's code: ${r.status} ${r.body.slice(0, 80)}`);
+		}
+		const r = await c.request('POST', `/api/v1/projects/${pid}/access`, { body: { code } });
+		if (r.status !== 204) failures.push(`${name} with its own code: ${r.status} ${r.body.slice(0, 80)}`);
 	}
 	assert.deepEqual(failures, []);
 });

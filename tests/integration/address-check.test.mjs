@@ -76,7 +76,7 @@ test('a client cannot reroute a checked request: changing the respondent is 409 
 
 	await act(e.cm, conf.id, 'submit');
 	await act(e.ca, conf.id, 'authorize');
-	const sent = (await act(e.aa, conf.id, 'send')).json().confirmation;
+	const sent = (await act(e.aa, conf.id, 'send', { code_channel: 'phone' })).json().confirmation;
 	assert.equal(sent.status, 'sent');
 	assert.equal(sent.respondent.email.toLowerCase(), checked.toLowerCase());
 	await requestMailTo(checked);
@@ -127,7 +127,7 @@ test('a change of the respondent voids the check, visibly; sending needs a new c
 	assert.equal(c.address_check.valid, true);
 	assert.equal(c.address_check.checked.email, second);
 	assert.equal(c.address_check.checked.organization, 'さくら銀行 本店');
-	await act(e.aa, conf.id, 'send');
+	await act(e.aa, conf.id, 'send', { code_channel: 'phone' });
 	await requestMailTo(second);
 	assert.equal(queuedTo(first), 0);
 });

@@ -28,8 +28,9 @@ test('the whole path: draft, authorised, sent, answered by maker and checker, ex
 	assert.equal(early.json().error.code, 'address_not_checked');
 	const checked = await act(e.am, conf.id, 'address-check', { method: 'phone', note: '代表番号で確認' }, 201);
 	assert.equal(checked.json().confirmation.address_check.method, 'phone');
-	const sent = await act(e.aa, conf.id, 'send');
+	const sent = await act(e.aa, conf.id, 'send', { code_channel: 'phone' });
 	assert.equal(sent.json().confirmation.status, 'sent');
+	const respondentCode = sent.json().respondent_code;
 	await act(e.aa, conf.id, 'send', undefined, 409);
 
 	// The request mail: reference and verify page, no amounts.
@@ -48,7 +49,8 @@ test('the whole path: draft, authorised, sent, answered by maker and checker, ex
 		const blocked = await get(c, conf.id);
 		assert.equal(blocked.status, 403);
 		assert.equal(blocked.json().error.code, 'first_access_code_required');
-		await enterCode(c, e.project.id, e.code);
+		await enterCode(c, e.project.id, respondentCode);
+		c.respondentCode = respondentCode;
 		return { ra: c };
 	})();
 	const opened = await get(ra, conf.id);

@@ -115,10 +115,12 @@ test('sending a confirmation with a key keeps no answer; a repeat is 409, not a 
 	await act(e.ca, conf.id, 'authorize');
 	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電' }, 201);
 	const key = crypto.randomUUID();
-	const sent = await e.aa.request('POST', `/api/v1/confirmations/${conf.id}/send`, { headers: { 'Idempotency-Key': key } });
+	const body = { code_channel: 'phone' };
+	const sent = await e.aa.request('POST', `/api/v1/confirmations/${conf.id}/send`, { body, headers: { 'Idempotency-Key': key } });
 	assert.equal(sent.status, 200, sent.body);
+	assert.match(sent.json().respondent_code ?? '', /./, 'the answer carries the respondent code');
 	assert.equal(storedBodies(key), '0');
-	const again = await e.aa.request('POST', `/api/v1/confirmations/${conf.id}/send`, { headers: { 'Idempotency-Key': key } });
+	const again = await e.aa.request('POST', `/api/v1/confirmations/${conf.id}/send`, { body, headers: { 'Idempotency-Key': key } });
 	assert.equal(again.status, 409);
 	assert.equal(again.json().error.code, 'idempotency_key_used');
 });

@@ -18,17 +18,18 @@ import { request, freshSource } from './lib/stack.mjs';
 const get = (c, cid) => c.request('GET', `/api/v1/confirmations/${cid}`);
 
 /** Take a new confirmation to sent; the addressee opens its account but does NOT enter
- * the code.  Resolves with {conf, ra, email}. */
+ * the code.  Resolves with {conf, ra, email, code} (code: its organisation's, read out on
+ * the phone). */
 async function sendWithoutCode(e) {
 	const email = uniqueEmail('bank');
 	const conf = await createConfirmation(e.aa, e.project.id, confirmationBody(email));
 	await act(e.aa, conf.id, 'submit');
 	await act(e.ca, conf.id, 'authorize');
 	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電し担当部署を確認' }, 201);
-	await act(e.aa, conf.id, 'send');
+	const { respondent_code: code } = (await act(e.aa, conf.id, 'send', { code_channel: 'phone' })).json();
 	const token = await tokenFromMail(email, '/invitation');
 	const { password } = await accept(token, { name: '銀行 花子' });
-	return { conf, ra: await signIn(email, password), email };
+	return { conf, ra: await signIn(email, password), email, code };
 }
 
 test('a respondent never reads the audit team\'s or the client\'s reasons, nor the alternative procedures', async () => {
@@ -42,10 +43,10 @@ test('a respondent never reads the audit team\'s or the client\'s reasons, nor t
 	await act(e.aa, conf.id, 'submit');
 	await act(e.ca, conf.id, 'authorize');
 	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電' }, 201);
-	await act(e.aa, conf.id, 'send');
+	const { respondent_code: code } = (await act(e.aa, conf.id, 'send', { code_channel: 'phone' })).json();
 	const { password } = await accept(await tokenFromMail(email, '/invitation'));
 	const ra = await signIn(email, password);
-	await enterCode(ra, e.project.id, e.code);
+	await enterCode(ra, e.project.id, code);
 
 	const seen = await get(ra, conf.id);
 	assert.equal(seen.status, 200);
@@ -78,7 +79,7 @@ test('before the first-access code the inbox and project list show only the aski
 	const ca = await addMember(aa, project.id, 'client', true);
 	await enterCode(ca, project.id, project.first_access_code);
 	const e = { aa, ca, project, code: project.first_access_code };
-	const { conf, ra } = await sendWithoutCode(e);
+	const { conf, ra, code } = await sendWithoutCode(e);
 	const secrets = [tag, '株式会社サンプル商事', conf.reference, ITEMS[0].reference];
 
 	const inbox = await ra.request('GET', '/api/v1/inbox');
@@ -101,7 +102,7 @@ test('before the first-access code the inbox and project list show only the aski
 	assert.ok((await ra.request('GET', '/inbox')).body.includes(`/projects/${project.id}/access`),
 		'the inbox page leads to the code');
 
-	await enterCode(ra, project.id, project.first_access_code);
+	await enterCode(ra, project.id, code);
 	const open = await ra.request('GET', '/api/v1/inbox');
 	assert.equal(open.json().items.length, 1);
 	assert.equal(open.json().items[0].reference, conf.reference);
@@ -126,8 +127,8 @@ test('before the MFA a project requires is set up, the same: only the asking fir
 	const project = await newProject(aa, `二要素必須案件 ${tag}`);
 	const ca = await addMember(aa, project.id, 'client', true);
 	await enterCode(ca, project.id, project.first_access_code);
-	const { conf, ra } = await sendWithoutCode({ aa, ca, project, code: project.first_access_code });
-	await enterCode(ra, project.id, project.first_access_code);
+	const { conf, ra, code } = await sendWithoutCode({ aa, ca, project, code: project.first_access_code });
+	await enterCode(ra, project.id, code);
 	const aa2 = await enrol(aa);
 	const set = await aa2.request('PATCH', `/api/v1/projects/${project.id}`, { body: { mfa_required: true } });
 	assert.equal(set.status, 200, set.body);
@@ -160,8 +161,8 @@ function asApp(uid, statement) {
 
 test('row-level security lets a respondent change only what its actions change', async () => {
 	const e = await engagement();
-	const { conf, ra } = await sendWithoutCode(e);
-	await enterCode(ra, e.project.id, e.code);
+	const { conf, ra, code } = await sendWithoutCode(e);
+	await enterCode(ra, e.project.id, code);
 	assert.equal((await get(ra, conf.id)).json().confirmation.status, 'opened');
 	const uid = ra.user.id;
 	for (const set of ["shared_with_client = true", "respondent_email = 'thief@example.test'",

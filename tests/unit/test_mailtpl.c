@@ -14,7 +14,7 @@
 
 static const char *const names[] = {
     "invitation", "password_reset", "confirmation_request", "reminder", "overdue_alert",
-    "digest",
+    "digest", "respondent_code",
 };
 static const char *const locales[] = {"ja", "en"};
 
@@ -36,6 +36,7 @@ static const char *const all_vars[][2] = {
     {"awaiting", "7"},
     {"overdue", "2"},
     {"exceptions", "1"},
+    {"code", "K7QM-2XPR-9TWD"},
 };
 
 static bgw_kv *
@@ -112,6 +113,25 @@ test_respondent_mails(void **state)
 			assert_non_null(strstr(body, "https://gateway.example.jp/confirmations/abc"));
 			assert_non_null(strstr(body, "監査法人サンプル"));
 		}
+	}
+}
+
+/* The code mail: the code and the reference, and no link at all (lane h2). */
+static void
+test_respondent_code_mail(void **state)
+{
+	bgw_kv *vars = vars_without(*state, NULL);
+
+	for (size_t k = 0; k < 2; k++) {
+		char *subject, *body;
+
+		assert_int_equal(mailtpl_render(*state, "respondent_code", locales[k], vars,
+		    &subject, &body), BGW_OK);
+		assert_non_null(strstr(subject, "BG7KQ2MX4P"));
+		assert_non_null(strstr(body, "K7QM-2XPR-9TWD"));
+		assert_null(strstr(subject, "K7QM-2XPR-9TWD"));
+		assert_null(strstr(body, "https://"));
+		assert_null(strstr(body, "http://"));
 	}
 }
 
@@ -232,6 +252,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_all_render, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_respondent_mails, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_respondent_code_mail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_japanese_wording, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_var, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_template_or_locale, setup, teardown),

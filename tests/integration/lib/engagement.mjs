@@ -3,7 +3,7 @@
 // sent, the respondent organisation's admin (the addressee) and a member it invites.
 import assert from 'node:assert/strict';
 import {
-	newFirm, newProject, addMember, enterCode, uniqueEmail, tokenFromMail, accept, signIn,
+	newFirm, newProject, addMember, enterCode, uniqueEmail, tokenFromMail, accept, signIn, canary,
 } from './world.mjs';
 
 export const ITEMS = [
@@ -47,27 +47,43 @@ export async function act(client, cid, verb, body, want = 200) {
 	return res;
 }
 
+/** Take an authorised confirmation through the address check to sent, the respondent's
+ * code read out on the phone; resolves with the send's answer ({confirmation, code_issued,
+ * code_channel, respondent_code}). */
+export async function sendConfirmation(e, conf, channel = 'phone') {
+	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電し担当部署を確認' }, 201);
+	const sent = (await act(e.aa, conf.id, 'send', { code_channel: channel })).json();
+	canary(sent.respondent_code);
+	return sent;
+}
+
 /** Take a new confirmation to sent; the addressee opens its account from the mail and
- * enters the code.  Resolves with {conf, ra} (the respondent admin's client).  `prepare`,
- * if given, runs on the draft before it is submitted (a client's file, say). */
+ * enters its organisation's first-access code (not the client's: docs/api.md).  Resolves
+ * with {conf, ra, email, code}: ra is the respondent admin's client, and code (also
+ * ra.respondentCode) its organisation's code.  `prepare`, if given, runs on the draft
+ * before it is submitted (a client's file, say). */
 export async function sendToRespondent(e, email = uniqueEmail('bank'), prepare = null) {
 	const conf = await createConfirmation(e.aa, e.project.id, confirmationBody(email));
 	if (prepare) await prepare(conf);
 	await act(e.aa, conf.id, 'submit');
 	await act(e.ca, conf.id, 'authorize');
-	await act(e.aa, conf.id, 'address-check', { method: 'phone', note: '代表番号に架電し担当部署を確認' }, 201);
-	await act(e.aa, conf.id, 'send');
+	const sent = await sendConfirmation(e, conf);
+	assert.equal(sent.code_issued, true, JSON.stringify(sent));
+	const code = sent.respondent_code;
 	const token = await tokenFromMail(email, '/invitation');
 	const { password } = await accept(token, { name: '銀行 花子' });
 	const ra = await signIn(email, password);
-	await enterCode(ra, e.project.id, e.code);
-	return { conf, ra, email };
+	await enterCode(ra, e.project.id, code);
+	ra.respondentCode = code;
+	return { conf, ra, email, code };
 }
 
-/** The respondent admin invites a member of its organisation. */
+/** The respondent admin invites a member of its organisation, who enters the
+ * organisation's code. */
 export async function respondentMember(e, ra) {
 	const rm = await addMember(ra, e.project.id, 'respondent', false);
-	await enterCode(rm, e.project.id, e.code);
+	await enterCode(rm, e.project.id, ra.respondentCode);
+	rm.respondentCode = ra.respondentCode;
 	return rm;
 }
 
