@@ -382,7 +382,7 @@ auditcp_read(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], const char 
 			auditcp_bad *b = bgw_arena_alloc(a, sizeof(*b));
 
 			if (b == NULL) {
-				fclose(f);
+				(void)fclose(f); /* read only: nothing of ours is lost */
 				return BGW_E_NOMEM;
 			}
 			*b = (auditcp_bad){.line = lineno, .why = why};
@@ -394,7 +394,7 @@ auditcp_read(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], const char 
 		all = e;
 		count++;
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing of ours is lost */
 	if (count == 0)
 		return BGW_OK;
 	if ((vec = bgw_arena_alloc(a, count * sizeof(*vec))) == NULL)

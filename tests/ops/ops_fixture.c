@@ -70,10 +70,12 @@ static const db_stmt stmt_fixture[] = {
 	    "body) VALUES ('fx:' || new_id(), 'fixture', $1, 'a@example.jp', 's', 'b')", 1},
 	{"fx_new_id", "SELECT new_id()", 0},
 	{"fx_active", "SELECT version FROM master_keys WHERE active", 0},
+	/* A file of an answer is the respondent's, any other the audit team's (0020). */
 	{"fx_document", "INSERT INTO documents (id, project_id, confirmation_id, response_id, name, "
-	    "size, sha256, content_type, blob_id, wrapped_key, key_version) VALUES ($1, $2, "
+	    "size, sha256, content_type, blob_id, wrapped_key, key_version, side) VALUES ($1, $2, "
 	    "nullif($3, ''), nullif($4, ''), 'file.pdf', $5::bigint, decode($6, 'hex'), "
-	    "'application/pdf', $7, decode($8, 'hex'), $9::int)", 9},
+	    "'application/pdf', $7, decode($8, 'hex'), $9::int, "
+	    "CASE WHEN $4 = '' THEN 'audit' ELSE 'respondent' END)", 9},
 	{"fx_documents", "SELECT id, blob_id, encode(wrapped_key, 'hex'), key_version, "
 	    "encode(sha256, 'hex'), size FROM documents ORDER BY id", 0},
 	{"fx_mfa_users", "SELECT id, encode(mfa_secret_enc, 'hex'), mfa_key_version FROM users "

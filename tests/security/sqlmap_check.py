@@ -124,6 +124,8 @@ FORMS = {
     ("POST", "/confirmations/{}/ask-again"): REASON,
     ("POST", "/confirmations/{}/cancel"): REASON,
     ("POST", "/confirmations/{}/send-back"): REASON,
+    ("POST", "/confirmations/{}/send"): {"code_channel": "phone"},
+    ("POST", "/confirmations/{}/respondent-code"): {"code_channel": "phone"},
     ("POST", "/confirmations/{}/address-check"): {"method": "phone", "note": "Called the branch"},
     ("POST", "/confirmations/{}/approve"): {"approver_name": "Clerk", "approver_title": "Manager"},
     ("POST", "/confirmations/{}/review"): {"result": "agreed", "note": "Agreed"},
@@ -156,7 +158,7 @@ FORMS = {
 NO_FORM_FIELDS = {
     ("POST", "/logout"), ("POST", "/projects/{}/complete"), ("POST", "/me/mfa"),
     ("POST", "/confirmations/{}/submit"), ("POST", "/confirmations/{}/authorize"),
-    ("POST", "/confirmations/{}/send"), ("POST", "/confirmations/{}/remind"),
+    ("POST", "/confirmations/{}/remind"),
     ("POST", "/projects/{}/members/{}/remove"), ("POST", "/projects/{}/members/{}/unlock"),
     ("POST", "/projects/{}/access-code"),
     ("POST", "/operator/users/{}/lock"), ("POST", "/operator/users/{}/unlock"),
