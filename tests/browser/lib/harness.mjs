@@ -74,10 +74,22 @@ export async function axe(page, label) {
 		`axe on ${label}`);
 }
 
+// A page's screenshot stops this far down: a list that grows with the test data (the
+// operator's firms after a whole run) would otherwise make a picture of megabytes.
+const SHOT_MAX_PX = 4000;
+
+/** The whole page into file, cut at SHOT_MAX_PX. */
+async function capture(page, file) {
+	const opts = { path: file, fullPage: true };
+	const height = await page.evaluate(() => document.documentElement.scrollHeight);
+	if (height > SHOT_MAX_PX) opts.clip = { x: 0, y: 0, width: page.viewportSize().width, height: SHOT_MAX_PX };
+	await page.screenshot(opts);
+}
+
 /** Screenshots docs/screenshots/NAME-desktop.png and -phone.png; at phone width nothing may
  * be wider than the screen (tables scroll inside their own box). */
 export async function shot(page, name) {
-	await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
+	await capture(page, path.join(SHOTS, `${name}-desktop.png`));
 	await page.setViewportSize(PHONE);
 	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
 	if (wide > PHONE.width) {
@@ -90,7 +102,7 @@ export async function shot(page, name) {
 		PHONE.width);
 		assert.fail(`${name}: page is ${wide}px wide at phone width: ${culprits.join(', ')}`);
 	}
-	await page.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
+	await capture(page, path.join(SHOTS, `${name}-phone.png`));
 	await page.setViewportSize(DESKTOP);
 }
 
