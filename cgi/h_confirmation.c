@@ -383,6 +383,17 @@ code_answer(json_t *body, conf_code *code)
 	return bad != 0 ? BGW_E_NOMEM : BGW_OK;
 }
 
+/* Answer 200 with body and the code part, unless err; the code's clear text is wiped on
+ * every path. */
+static bgw_err
+reply_with_code(bgw_request *r, bgw_err err, json_t *body, conf_code *code)
+{
+	if (err == BGW_OK)
+		err = body != NULL ? code_answer(body, code) : BGW_E_NOMEM;
+	OPENSSL_cleanse(code->code, sizeof(code->code));
+	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+}
+
 static const char *
 channel_field(bgw_request *r, const field_spec *specs)
 {
@@ -397,7 +408,7 @@ h_conf_send(bgw_request *r)
 	conf_actor who = actor(r);
 	conf_mailer m;
 	conf_code code = {.code = ""};
-	json_t *c, *body;
+	json_t *c, *body = NULL;
 	bgw_err err = mailer(r, &m);
 
 	if (err == BGW_OK)
@@ -410,15 +421,9 @@ h_conf_send(bgw_request *r)
 	if (err == BGW_OK)
 		err = conf_get_json(r->app->db, r->a, r->target.confirmation_id,
 		    r->target.facts.side, policy_may_see_response(&r->target.facts), &c);
-	if (err == BGW_OK) {
+	if (err == BGW_OK)
 		body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", c));
-		err = body != NULL ? code_answer(body, &code) : BGW_E_NOMEM;
-	}
-	if (err != BGW_OK) {
-		OPENSSL_cleanse(code.code, sizeof(code.code));
-		return err;
-	}
-	return request_reply_json(r, 200, body);
+	return reply_with_code(r, err, body, &code);
 }
 
 /* An audit admin replaces the respondent organisation's code (the first one was lost). */
@@ -428,21 +433,15 @@ h_conf_respondent_code(bgw_request *r)
 	conf_actor who = actor(r);
 	conf_mailer m;
 	conf_code code = {.code = ""};
-	json_t *body;
+	json_t *body = NULL;
 	bgw_err err = mailer(r, &m);
 
 	if (err == BGW_OK)
 		err = conf_respondent_code(r->app->db, r->a, &who, r->target.confirmation_id, &m,
 		    channel_field(r, respondent_code_fields), true, &code);
-	if (err == BGW_OK) {
+	if (err == BGW_OK)
 		body = jsonout_own(r->a, json_object());
-		err = body != NULL ? code_answer(body, &code) : BGW_E_NOMEM;
-	}
-	if (err != BGW_OK) {
-		OPENSSL_cleanse(code.code, sizeof(code.code));
-		return err;
-	}
-	return request_reply_json(r, 200, body);
+	return reply_with_code(r, err, body, &code);
 }
 
 bgw_err

@@ -126,6 +126,28 @@ check_anchors(const bgw_config *cfg, bgw_db *db, bgw_arena *a, const char *only)
 	return bad;
 }
 
+/* The owner's connection with a transaction open, and an arena, into *db and *a (either may
+ * be set on failure: the caller closes them).  0, or 1 with the reason on stderr. */
+static int
+begin_as_owner(const bgw_config *cfg, const db_stmt *const *tables, bgw_db **db,
+    bgw_arena **a)
+{
+	bgw_err err;
+
+	*db = db_open(cfg->db_owner, tables);
+	*a = bgw_arena_new();
+	if (*db == NULL || *a == NULL) {
+		fprintf(stderr, "bgw-admin: out of memory\n");
+		return 1;
+	}
+	if ((err = db_ensure(*db)) != BGW_OK || (err = db_begin(*db, NULL)) != BGW_OK) {
+		fprintf(stderr, "bgw-admin: could not connect to the database: %s\n",
+		    bgw_err_message(err));
+		return 1;
+	}
+	return 0;
+}
+
 int
 admin_audit_checkpoint(const bgw_config *cfg, int argc, char **argv)
 {
@@ -148,17 +170,8 @@ admin_audit_checkpoint(const bgw_config *cfg, int argc, char **argv)
 		fprintf(stderr, "bgw-admin: could not read the audit key %s\n", cfg->audit_key_file);
 		return 1;
 	}
-	db = db_open(cfg->db_owner, tables);
-	a = bgw_arena_new();
-	if (db == NULL || a == NULL) {
-		fprintf(stderr, "bgw-admin: out of memory\n");
+	if (begin_as_owner(cfg, tables, &db, &a) != 0)
 		goto out;
-	}
-	if ((err = db_ensure(db)) != BGW_OK || (err = db_begin(db, NULL)) != BGW_OK) {
-		fprintf(stderr, "bgw-admin: could not connect to the database: %s\n",
-		    bgw_err_message(err));
-		goto out;
-	}
 	/* The file first, then the mail in the same transaction: a checkpoint that could not
 	 * be written is not mailed as if it had been. */
 	err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 0, force, &taken, &text,
@@ -204,17 +217,8 @@ admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 		fprintf(stderr, "usage: bgw-admin audit-verify [--project ID]\n");
 		return 2;
 	}
-	db = db_open(cfg->db_owner, tables);
-	a = bgw_arena_new();
-	if (db == NULL || a == NULL) {
-		fprintf(stderr, "bgw-admin: out of memory\n");
+	if (begin_as_owner(cfg, tables, &db, &a) != 0)
 		goto out;
-	}
-	if ((err = db_ensure(db)) != BGW_OK || (err = db_begin(db, NULL)) != BGW_OK) {
-		fprintf(stderr, "bgw-admin: could not connect to the database: %s\n",
-		    bgw_err_message(err));
-		goto out;
-	}
 	/* One snapshot for every chain: events appended meanwhile are checked next time. */
 	if (only != NULL)
 		err = db_exec(db, a, "admin_audit_project", 1, &only, &res);
