@@ -36,7 +36,7 @@ cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
 	[ -s "$W/nginx/nginx.pid" ] && kill -TERM "$(cat "$W/nginx/nginx.pid")" 2>/dev/null
-	for d in primary restored; do
+	for d in primary restored restored2; do
 		[ -f "$W/$d/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$W/$d" -m immediate stop >/dev/null 2>&1
 	done
 	sleep 0.5
@@ -44,9 +44,10 @@ cleanup() {
 trap cleanup EXIT
 
 rm -rf "$W"
-mkdir -p "$W"/{sock,sock2,repo,pglog,lock,spool,secrets,blobs,blobs-backup,run,nginx/tmp}
-chown postgres:bgw "$W/sock" "$W/sock2"; chmod 0750 "$W/sock" "$W/sock2"
-chown postgres:postgres "$W/repo" "$W/pglog" "$W/lock" "$W/spool"; chmod 0700 "$W/repo"
+mkdir -p "$W"/{sock,sock2,sock3,repo,repo2,pglog,lock,spool,secrets,blobs,blobs-backup,run,nginx/tmp,pgbr.d,textfile}
+chown postgres:bgw "$W/sock" "$W/sock2" "$W/sock3"; chmod 0750 "$W/sock" "$W/sock2" "$W/sock3"
+chown postgres:postgres "$W/repo" "$W/repo2" "$W/pglog" "$W/lock" "$W/spool" "$W/textfile"
+chmod 0700 "$W/repo" "$W/repo2"
 chown bgw:bgw "$W/blobs" "$W/secrets" "$W/run"; chmod 0750 "$W/blobs" "$W/secrets"
 (umask 077 && openssl rand -out "$W/secrets/master.key" 32)
 chown bgw:bgw "$W/secrets/master.key"; chmod 0400 "$W/secrets/master.key"
@@ -63,13 +64,37 @@ if ! gcc -std=c11 -D_GNU_SOURCE -O1 -I"$SRC/lib" $(pkg-config --cflags libpq 2>/
 	exit 1
 fi
 
-# ---- a primary with WAL archiving into an encrypted pgBackRest repository --------------
+# ---- the shipped alert rules (docs/deploy/alerts/) -----------------------------------------
+log "alert rules: promtool check rules and promtool test rules"
+check "promtool check rules docs/deploy/alerts/*.yml" promtool check rules "$SRC"/docs/deploy/alerts/*.yml
+check "promtool test rules tests/ops/alerts.test.yml (every alert fires on its cause, quiet otherwise)" \
+	promtool test rules "$SRC/tests/ops/alerts.test.yml"
+# The tests must catch a wrong limit: the same tests against rules whose signature limit
+# is 30 days instead of 3 fail.
+mkdir -p "$W/alerts-mutant/docs/deploy/alerts" "$W/alerts-mutant/tests/ops"
+sed 's/bgw_clamd_signatures_age_seconds > 3 \* 86400/bgw_clamd_signatures_age_seconds > 30 * 86400/' \
+	"$SRC/docs/deploy/alerts/bgw.yml" >"$W/alerts-mutant/docs/deploy/alerts/bgw.yml"
+cp "$SRC/tests/ops/alerts.test.yml" "$W/alerts-mutant/tests/ops/"
+check "the alert tests fail on rules with a 30-day signature limit" sh -c \
+	'! cmp -s "$1" "$2" && ! promtool test rules "$3" >/dev/null 2>&1' _ "$SRC/docs/deploy/alerts/bgw.yml" \
+	"$W/alerts-mutant/docs/deploy/alerts/bgw.yml" "$W/alerts-mutant/tests/ops/alerts.test.yml"
+
+# ---- a primary with WAL archiving into two encrypted pgBackRest repositories ------------
+# As in production (docs/deploy/pgbackrest.conf): the passphrases are not in the main file
+# but in an include directory outside the cluster's data directory; repo2 stands for the
+# mirror site (a second local path here).
+CIPHER1=$(openssl rand -base64 48 | tr -d '\n')
+CIPHER2=$(openssl rand -base64 48 | tr -d '\n')
+printf '[global]\nrepo1-cipher-pass=%s\nrepo2-cipher-pass=%s\n' "$CIPHER1" "$CIPHER2" >"$W/pgbr.d/bgw-cipher.conf"
+chown -R postgres "$W/pgbr.d"; chmod 0700 "$W/pgbr.d"; chmod 0600 "$W/pgbr.d/bgw-cipher.conf"
 cat >"$W/pgbackrest.conf" <<CONF
 [global]
 repo1-path=$W/repo
 repo1-cipher-type=aes-256-cbc
-repo1-cipher-pass=$(openssl rand -base64 48 | tr -d '\n')
 repo1-retention-full=2
+repo2-path=$W/repo2
+repo2-cipher-type=aes-256-cbc
+repo2-retention-full=2
 lock-path=$W/lock
 log-path=$W/pglog
 spool-path=$W/spool
@@ -83,7 +108,8 @@ pg1-path=$W/primary
 pg1-socket-path=$W/sock
 CONF
 chown postgres "$W/pgbackrest.conf"; chmod 0600 "$W/pgbackrest.conf"
-BR=(pgbackrest --config="$W/pgbackrest.conf" --stanza=bgw)
+export PGBACKREST_CONFIG=$W/pgbackrest.conf PGBACKREST_CONFIG_INCLUDE_PATH=$W/pgbr.d
+BR=(pgbackrest --stanza=bgw)
 
 make_cluster() {
 	local dir=$1
@@ -98,7 +124,7 @@ unix_socket_directories = '$W/sock'
 unix_socket_permissions = 0777
 wal_level = replica
 archive_mode = on
-archive_command = 'pgbackrest --config=$W/pgbackrest.conf --stanza=bgw archive-push %p'
+archive_command = 'pgbackrest --config=$W/pgbackrest.conf --config-include-path=$W/pgbr.d --stanza=bgw archive-push %p'
 archive_timeout = 0
 max_wal_senders = 3
 CONF
@@ -139,11 +165,35 @@ SUMQ="SELECT string_agg(t || ':' || n || ':' || h, ' ' ORDER BY t) FROM (
  UNION ALL SELECT 'audit_events', count(*), md5(coalesce(string_agg(e::text, '|' ORDER BY e.id), '')) FROM bgw.audit_events e
  UNION ALL SELECT 'users', count(*), md5(coalesce(string_agg(u::text, '|' ORDER BY u.id), '')) FROM bgw.users u) s"
 
-log "drill: full backup, incremental backup, then commits only in the WAL archive"
-P1=$(seed "$W/primary.conf") && ok "seed before the full backup" || bad "seed before the full backup"
-check "full backup" as_pg "${BR[@]}" --type=full backup
+# The backups go through bgw-backup-db.sh as bgw.cron runs it: one repository per run.
+backup() { as_pg env BGW_BACKUP_METRICS_DIR="$W/textfile" ${BGW_BACKUP_STANZA:+BGW_BACKUP_STANZA=$BGW_BACKUP_STANZA} "$SRC/docs/deploy/bgw-backup-db.sh" "$@"; }
+log "drill: full backups into both repositories, incremental (repo1) and differential (repo2), then commits only in the WAL archive"
+P1=$(seed "$W/primary.conf") && ok "seed before the full backups" || bad "seed before the full backups"
+check "full backup into repo1" backup 1 full
+check "full backup into repo2" backup 2 full
 P2=$(seed "$W/primary.conf") && ok "seed before the incremental" || bad "seed before the incremental"
-check "incremental backup" as_pg "${BR[@]}" --type=incr backup
+check "incremental backup into repo1" backup 1 incr
+check "differential backup into repo2" backup 2 diff
+# The old bgw.cron ran "pgbackrest backup" without --repo: repo2 then held WAL and no backup.
+for r in 1 2; do
+	check "repo$r holds its own full and later backup" test "$(as_pg "${BR[@]}" --repo=$r --output=json info |
+		grep -o '"type":"[a-z]*"' | sort | uniq -c | awk '{printf "%s%s ", $1, $2}')" = \
+		"1\"type\":\"$([ $r = 1 ] && echo full || echo diff)\" 1\"type\":\"$([ $r = 1 ] && echo incr || echo full)\" "
+done
+now=$(date +%s)
+check "bgw-backup-db.sh recorded each repository's success for the backup-age alert" sh -c '
+	for f in 1-full 1-incr 2-full 2-diff; do
+		t=$(sed -n "s/^bgw_backup_last_success_timestamp_seconds{repo=\"${f%%-*}\",type=\"${f#*-}\"} //p" "$1/bgw-backup-repo$f.prom")
+		[ -n "$t" ] && [ $(($2 - t)) -lt 600 ] || exit 1
+	done' _ "$W/textfile" "$now"
+check "the backup-age files are valid Prometheus text" sh -c 'cat "$1"/*.prom | promtool check metrics' _ "$W/textfile"
+T1=$(cat "$W/textfile/bgw-backup-repo1-full.prom" 2>/dev/null)
+sleep 1
+BGW_BACKUP_STANZA=nosuch backup 1 full >"$W/failed-backup.log" 2>&1; rc=$?
+check "a failed backup fails and keeps the last success's time (the alert sees its age)" \
+	test "$rc" != 0 -a -n "$T1" -a "$(cat "$W/textfile/bgw-backup-repo1-full.prom")" = "$T1"
+check "both repositories are encrypted (no plain info file)" sh -c 'for r in repo repo2; do [ "$(head -c 8 "$1/$r/backup/bgw/backup.info")" = Salted__ ] || exit 1; done' _ "$W"
+check "the cipher passphrases are nowhere in the data directory" sh -c '! grep -rqF -e "$2" -e "$3" "$1/primary"' _ "$W" "$CIPHER1" "$CIPHER2"
 P3=$(seed "$W/primary.conf") && ok "seed after the last backup" || bad "seed after the last backup"
 # The trap: these last commits are only in the current WAL segment.  Switch it and wait
 # until the archiver has it, or the restore ends before them.
@@ -155,11 +205,12 @@ done
 check "last WAL segment $SEG archived" test "$(psql_at "$W/sock" "SELECT coalesce(last_archived_wal >= '$SEG', false) FROM pg_stat_archiver")" = t
 BEFORE=$(psql_at "$W/sock" "$SUMQ")
 check "blobs backed up" "$SRC/docs/deploy/bgw-backup-blobs.sh" "$W/blobs" "$W/blobs-backup"
-check "pgbackrest verify of the repository" as_pg "${BR[@]}" verify
+check "pgbackrest verify of repo1" as_pg "${BR[@]}" --repo=1 verify
+check "pgbackrest verify of repo2" as_pg "${BR[@]}" --repo=2 verify
 as_pg "$PGBIN/pg_ctl" -D "$W/primary" -m immediate stop >/dev/null
-log "the primary is gone; restoring into a side cluster"
+log "the primary is gone; restoring from repo1 into a side cluster"
 mkdir -p "$W/restored"; chown postgres:postgres "$W/restored"; chmod 0700 "$W/restored"
-check "pgbackrest restore" as_pg "${BR[@]}" --pg1-path="$W/restored" restore
+check "pgbackrest restore from repo1" as_pg "${BR[@]}" --repo=1 --pg1-path="$W/restored" restore
 cat >>"$W/restored/postgresql.conf" <<CONF
 unix_socket_directories = '$W/sock2'
 archive_mode = off
@@ -180,6 +231,26 @@ if [[ $("$ADMIN" --config "$W/restored.conf" 2>&1) == *audit-verify* ]]; then
 else
 	skip "bgw-admin audit-verify is not built yet (checked with audit_verify_chain above)"
 fi
+
+# ---- the same from the mirror repository alone ----------------------------------------------
+log "restoring from repo2 (the mirror) into a second side cluster"
+side_conf "$W/restored2.conf" "$W/sock3" "$W/blobs-restored2"
+mkdir -p "$W/restored2"; chown postgres:postgres "$W/restored2"; chmod 0700 "$W/restored2"
+check "pgbackrest restore from repo2" as_pg "${BR[@]}" --repo=2 --pg1-path="$W/restored2" restore
+cat >>"$W/restored2/postgresql.conf" <<CONF
+unix_socket_directories = '$W/sock3'
+archive_mode = off
+CONF
+cp -a "$W/blobs-backup" "$W/blobs-restored2"; chown -R bgw:bgw "$W/blobs-restored2"; chmod 0750 "$W/blobs-restored2"
+check "cluster restored from repo2 started" pg_start "$W/restored2"
+for i in $(seq 1 150); do [ "$(psql_at "$W/sock3" "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.2; done
+AFTER2=$(psql_at "$W/sock3" "$SUMQ")
+check "repo2: every confirmation, response, document and audit event came back (counts + checksums)" test "$BEFORE" = "$AFTER2"
+[ "$BEFORE" = "$AFTER2" ] || { echo "# before: $BEFORE"; echo "# after:  $AFTER2"; }
+check "repo2: every restored file decrypts to its sha256" env BGW_CONFIG="$W/restored2.conf" "$FX" verify-files
+check "repo2: every restored audit chain verifies" env BGW_CONFIG="$W/restored2.conf" "$FX" verify-audit
+check "repo2: bgw-admin audit-verify" "$ADMIN" --config "$W/restored2.conf" audit-verify
+as_pg "$PGBIN/pg_ctl" -D "$W/restored2" -m fast stop >/dev/null 2>&1
 
 # ---- retention purge (on the restored cluster, which is now a working database) ---------
 log "purge"
@@ -287,6 +358,7 @@ fi
 URL=https://localhost:$PORT
 pool_conf() { # pool_conf N
 	sed -e "s|^socket = .*|socket = $W/run/pool$1.sock|" -e "s|^workers = .*|workers = 2|" \
+		-e "s|^audit_checkpoint_file = .*|audit_checkpoint_file = $W/pool.checkpoints|" \
 		-e "s|^base_url = .*|base_url = $URL|" "$BGW_CONFIG" >"$W/pool$1.conf"
 	chgrp bgw "$W/pool$1.conf"; chmod 0640 "$W/pool$1.conf"
 }
@@ -360,7 +432,19 @@ CONF
 	log "requests served: pool 1 $a1, pool 2 $a2"
 	check "both pools served the engagement's requests" test "$a1" -gt 5 -a "$a2" -gt 5
 
+	# A checkpoint on this host, so that its age is exported as in production.
+	"$ADMIN" --config "$W/pool1.conf" audit-checkpoint >/dev/null 2>&1
+	chmod 0644 "$W/pool.checkpoints" 2>/dev/null
 	M=$(curl -s "http://127.0.0.1:$((PORT + 1))/metrics")
+	# Every series the alert rules read that the app owns is exported (bgw_backup_* comes
+	# from bgw-backup-db.sh, checked in the drill; the signature age needs an official
+	# database, which the offline stack has not: tests/faults/signatures.test.mjs).
+	missing=$(grep -o 'bgw_[a-z_]*' "$SRC/docs/deploy/alerts/bgw.yml" | sort -u |
+		grep -vE '^bgw_(backup_|clamd_signatures_age_seconds$)' | while read -r m; do
+			printf '%s\n' "$M" | grep -q "^$m[{ ]" || echo "$m"; done)
+	check "metrics: every series the alert rules need is exported${missing:+ (missing: $(echo $missing))}" test -z "$missing"
+	check "metrics: audit checkpoint age, outbox retrying and failed" sh -c 'printf "%s" "$1" | grep -Eq "^bgw_audit_checkpoint_age_seconds [0-9]" && printf "%s" "$1" | grep -Eq "^bgw_outbox_retrying [0-9]" && printf "%s" "$1" | grep -Eq "^bgw_outbox_failed [0-9]"' _ "$M"
+	check "metrics: no signature age from the offline test signatures" sh -c '! printf "%s" "$1" | grep -q "^bgw_clamd_signatures_age_seconds"' _ "$M"
 	check "metrics: Prometheus text with request counters" sh -c 'printf "%s" "$1" | grep -q "^# TYPE bgw_http_requests_total counter$" && printf "%s" "$1" | grep -Eq "^bgw_http_requests_total\{method=\"POST\",route=\"/api/v1/session\",status=\"[0-9]+\"\} [1-9]"' _ "$M"
 	check "metrics: latency histogram" sh -c 'printf "%s" "$1" | grep -q "^# TYPE bgw_http_request_duration_seconds histogram$" && printf "%s" "$1" | grep -q "^bgw_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"} "' _ "$M"
 	check "metrics: PostgreSQL and clamd up, outbox backlog, blob disk" sh -c 'printf "%s" "$1" | grep -q "^bgw_postgresql_up 1$" && printf "%s" "$1" | grep -q "^bgw_clamd_up 1$" && printf "%s" "$1" | grep -q "^bgw_outbox_backlog [0-9]" && printf "%s" "$1" | grep -q "^bgw_blob_store_fs_avail_bytes [0-9]"' _ "$M"
