@@ -19,4 +19,7 @@ int admin_lock(const bgw_config *cfg, int argc, char **argv);
 int admin_unlock(const bgw_config *cfg, int argc, char **argv);
 int admin_ops_status(const bgw_config *cfg, int argc, char **argv);
 
+/* admin_doctor.c: encryption at rest of the database and blob volumes, signature age */
+int admin_doctor(const bgw_config *cfg, int argc, char **argv);
+
 #endif

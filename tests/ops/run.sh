@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # run.sh - the operations suite: restore drill, retention purge (local and Azure blob
-# stores), master-key rotation, account lock, metrics, two worker pools behind one nginx,
-# and through scripts of their own the installed tree (install.sh) and the PostgreSQL
-# failover drill (failover.sh).  Run by `./dev test shell` with the
-# test stack up (BGW_* from ./dev); prints "N passed, N failed" last.
+# stores), master-key rotation, account lock, metrics, the alert rules (promtool), two worker
+# pools behind one nginx, and through scripts of their own the installed tree (install.sh),
+# the PostgreSQL failover drill (failover.sh) and, with BGW_DEEP=1, the pg_auto_failover
+# drill under load (failover-auto.sh).  Run by `./dev test shell` (or `./dev test [--deep]
+# ops`, this script alone) with the test stack up (BGW_* from ./dev); prints "N passed, N
+# failed" last.
 #
 # The drill and the key tests run on a side PostgreSQL cluster of their own under
 # var/<stack>/ops/ (WAL archiving needs a restart the stack's cluster must not get), with
@@ -79,6 +81,45 @@ check "the alert tests fail on rules with a 30-day signature limit" sh -c \
 	'! cmp -s "$1" "$2" && ! promtool test rules "$3" >/dev/null 2>&1' _ "$SRC/docs/deploy/alerts/bgw.yml" \
 	"$W/alerts-mutant/docs/deploy/alerts/bgw.yml" "$W/alerts-mutant/tests/ops/alerts.test.yml"
 
+# ---- clamd's signature updates in production (docs/deploy/freshclam.conf) ------------------
+FC=$W/freshclam-check
+mkdir -p "$FC" && cp "$SRC/docs/deploy/freshclam.conf" "$FC/"
+clamconf -c "$FC" >"$FC/clamconf.out" 2>&1
+check "freshclam.conf: clamconf reads it without error, 24 checks a day, tested databases, clamd notified" \
+	sh -c '! grep -q "ERROR" "$1" && grep -qx "Checks = \"24\"" "$1" && grep -qx "TestDatabases = \"yes\"" "$1" && grep -qx "NotifyClamd = \"/etc/clamav/clamd.conf\"" "$1"' _ "$FC/clamconf.out"
+
+# ---- bgw-admin doctor: encryption at rest (docs/operations.md, "Encryption at rest") -------
+log "bgw-admin doctor"
+DOC=$("$ADMIN" --config "$BGW_CONFIG" doctor --pgdata "$BGW_STACK_DIR/pg" 2>/dev/null); rc=$?
+printf '%s\n' "$DOC" | sed 's/^/# /'
+check "doctor on this host: the database volume is not (known to be) encrypted, exit 1" sh -c \
+	'printf "%s\n" "$1" | grep -Eq "^database volume: NOT ok: (not encrypted|cannot tell) " && test "$2" = 1' _ "$DOC" "$rc"
+check "doctor: the offline test signatures are not production signatures" sh -c \
+	'printf "%s\n" "$1" | grep -q "^clamd signatures: NOT ok: no official database loaded"' _ "$DOC"
+# A host's block devices as sysfs shows them: LVM (254:1) on LUKS2 (254:0) for the
+# database, LVM (254:2) on LUKS2 and a plain partition (8:3), a plain partition (8:2) for
+# the blobs.
+FS=$W/fakesys
+mkdir -p "$FS"/sys/dev/block/{254:0,254:1,254:2,8:1,8:2,8:3}/dm "$FS"/sys/dev/block/254:1/slaves/dm-0 \
+	"$FS"/sys/dev/block/254:2/slaves/{dm-0,sda3} "$FS"/sys/class/block/{dm-0,sda3}
+echo CRYPT-LUKS2-5a1e0c3d-pgdata >"$FS/sys/dev/block/254:0/dm/uuid"
+echo LVM-vg-pg >"$FS/sys/dev/block/254:1/dm/uuid"
+echo LVM-vg-mixed >"$FS/sys/dev/block/254:2/dm/uuid"
+echo 254:0 >"$FS/sys/class/block/dm-0/dev"; echo 8:3 >"$FS/sys/class/block/sda3/dev"
+cat >"$FS/mountinfo" <<INFO
+22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+30 22 254:1 / /srv/pg rw,relatime shared:2 - ext4 /dev/mapper/vg-pg rw
+31 22 254:2 / /srv/mixed rw,relatime shared:3 - ext4 /dev/mapper/vg-mixed rw
+32 22 8:2 / $BGW_STACK_DIR rw,relatime shared:4 - ext4 /dev/sda2 rw
+INFO
+doctor() { "$ADMIN" --config "$BGW_CONFIG" doctor --sysfs "$FS/sys" --mountinfo "$FS/mountinfo" "$@" 2>/dev/null; }
+check "doctor: PostgreSQL on LVM on LUKS2 is encrypted" sh -c \
+	'printf "%s\n" "$1" | grep -qx "database volume: ok: encrypted (dm-crypt LUKS2, /srv/pg/15/main on /dev/mapper/vg-pg, device 254:1)"' _ "$(doctor --pgdata /srv/pg/15/main)"
+check "doctor: a volume group with one plain disk under it is not" sh -c \
+	'printf "%s\n" "$1" | grep -q "^database volume: NOT ok: not encrypted (/srv/mixed/main on /dev/mapper/vg-mixed, device 254:2)"' _ "$(doctor --pgdata /srv/mixed/main)"
+check "doctor: the blob store on a plain partition is not" sh -c \
+	'printf "%s\n" "$1" | grep -q "^blob volume: NOT ok: not encrypted (.* on /dev/sda2, device 8:2)"' _ "$(doctor --pgdata /srv/pg/15/main)"
+
 # ---- a primary with WAL archiving into two encrypted pgBackRest repositories ------------
 # As in production (docs/deploy/pgbackrest.conf): the passphrases are not in the main file
 # but in an include directory outside the cluster's data directory; repo2 stands for the
@@ -143,6 +184,7 @@ side_conf() { # side_conf FILE SOCKDIR BLOBDIR
 }
 side_conf "$W/primary.conf" "$W/sock" "$W/blobs"
 side_conf "$W/restored.conf" "$W/sock2" "$W/blobs-restored"
+side_conf "$W/restored2.conf" "$W/sock3" "$W/blobs-restored2"
 
 log "creating the primary cluster with WAL archiving"
 check "primary cluster created" make_cluster "$W/primary"
@@ -186,7 +228,7 @@ check "bgw-backup-db.sh recorded each repository's success for the backup-age al
 		t=$(sed -n "s/^bgw_backup_last_success_timestamp_seconds{repo=\"${f%%-*}\",type=\"${f#*-}\"} //p" "$1/bgw-backup-repo$f.prom")
 		[ -n "$t" ] && [ $(($2 - t)) -lt 600 ] || exit 1
 	done' _ "$W/textfile" "$now"
-check "the backup-age files are valid Prometheus text" sh -c 'cat "$1"/*.prom | promtool check metrics' _ "$W/textfile"
+check "the backup-age files are valid Prometheus text" sh -c 'for f in "$1"/*.prom; do promtool check metrics <"$f" || exit 1; done' _ "$W/textfile"
 T1=$(cat "$W/textfile/bgw-backup-repo1-full.prom" 2>/dev/null)
 sleep 1
 BGW_BACKUP_STANZA=nosuch backup 1 full >"$W/failed-backup.log" 2>&1; rc=$?
@@ -208,48 +250,32 @@ check "blobs backed up" "$SRC/docs/deploy/bgw-backup-blobs.sh" "$W/blobs" "$W/bl
 check "pgbackrest verify of repo1" as_pg "${BR[@]}" --repo=1 verify
 check "pgbackrest verify of repo2" as_pg "${BR[@]}" --repo=2 verify
 as_pg "$PGBIN/pg_ctl" -D "$W/primary" -m immediate stop >/dev/null
+# restore_from REPO DIR SOCKDIR: restore the stanza from that repository alone into DIR,
+# start it as a side cluster on SOCKDIR with the blob copy (DIR.conf, side_conf), and prove
+# that everything came back.
+restore_from() {
+	local repo=$1 dir=$2 sock=$3 blobs=$W/blobs-${2##*/} after p i
+	mkdir -p "$dir"; chown postgres:postgres "$dir"; chmod 0700 "$dir"
+	check "pgbackrest restore from repo$repo" as_pg "${BR[@]}" --repo="$repo" --pg1-path="$dir" restore
+	printf "unix_socket_directories = '%s'\narchive_mode = off\n" "$sock" >>"$dir/postgresql.conf"
+	cp -a "$W/blobs-backup" "$blobs"; chown -R bgw:bgw "$blobs"; chmod 0750 "$blobs"
+	check "repo$repo: restored cluster started" pg_start "$dir"
+	for i in $(seq 1 150); do [ "$(psql_at "$sock" "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.2; done
+	after=$(psql_at "$sock" "$SUMQ")
+	check "repo$repo: every confirmation, response, document and audit event came back (counts + checksums)" test "$BEFORE" = "$after"
+	[ "$BEFORE" = "$after" ] || { echo "# before: $BEFORE"; echo "# after:  $after"; }
+	for p in "$P1" "$P2" "$P3"; do
+		check "repo$repo: project $p restored" test "$(psql_at "$sock" "SELECT count(*) FROM bgw.documents WHERE project_id = '$p'")" -gt 0
+	done
+	check "repo$repo: every restored file decrypts to its sha256" env BGW_CONFIG="$dir.conf" "$FX" verify-files
+	check "repo$repo: every restored audit chain verifies" env BGW_CONFIG="$dir.conf" "$FX" verify-audit
+	check "repo$repo: bgw-admin audit-verify on the restored cluster" "$ADMIN" --config "$dir.conf" audit-verify
+}
 log "the primary is gone; restoring from repo1 into a side cluster"
-mkdir -p "$W/restored"; chown postgres:postgres "$W/restored"; chmod 0700 "$W/restored"
-check "pgbackrest restore from repo1" as_pg "${BR[@]}" --repo=1 --pg1-path="$W/restored" restore
-cat >>"$W/restored/postgresql.conf" <<CONF
-unix_socket_directories = '$W/sock2'
-archive_mode = off
-CONF
-cp -a "$W/blobs-backup" "$W/blobs-restored"; chown -R bgw:bgw "$W/blobs-restored"; chmod 0750 "$W/blobs-restored"
-check "restored cluster started" pg_start "$W/restored"
-for i in $(seq 1 150); do [ "$(psql_at "$W/sock2" "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.2; done
-AFTER=$(psql_at "$W/sock2" "$SUMQ")
-check "every confirmation, response, document and audit event came back (counts + checksums)" test "$BEFORE" = "$AFTER"
-[ "$BEFORE" = "$AFTER" ] || { echo "# before: $BEFORE"; echo "# after:  $AFTER"; }
-for p in "$P1" "$P2" "$P3"; do
-	check "project $p restored" test "$(psql_at "$W/sock2" "SELECT count(*) FROM bgw.documents WHERE project_id = '$p'")" -gt 0
-done
-check "every restored file decrypts to its sha256" env BGW_CONFIG="$W/restored.conf" "$FX" verify-files
-check "every restored audit chain verifies" env BGW_CONFIG="$W/restored.conf" "$FX" verify-audit
-if [[ $("$ADMIN" --config "$W/restored.conf" 2>&1) == *audit-verify* ]]; then
-	check "bgw-admin audit-verify on the restored cluster" "$ADMIN" --config "$W/restored.conf" audit-verify
-else
-	skip "bgw-admin audit-verify is not built yet (checked with audit_verify_chain above)"
-fi
-
-# ---- the same from the mirror repository alone ----------------------------------------------
+restore_from 1 "$W/restored" "$W/sock2"
+# The same from the mirror repository alone, into a second side cluster.
 log "restoring from repo2 (the mirror) into a second side cluster"
-side_conf "$W/restored2.conf" "$W/sock3" "$W/blobs-restored2"
-mkdir -p "$W/restored2"; chown postgres:postgres "$W/restored2"; chmod 0700 "$W/restored2"
-check "pgbackrest restore from repo2" as_pg "${BR[@]}" --repo=2 --pg1-path="$W/restored2" restore
-cat >>"$W/restored2/postgresql.conf" <<CONF
-unix_socket_directories = '$W/sock3'
-archive_mode = off
-CONF
-cp -a "$W/blobs-backup" "$W/blobs-restored2"; chown -R bgw:bgw "$W/blobs-restored2"; chmod 0750 "$W/blobs-restored2"
-check "cluster restored from repo2 started" pg_start "$W/restored2"
-for i in $(seq 1 150); do [ "$(psql_at "$W/sock3" "SELECT pg_is_in_recovery()")" = f ] && break; sleep 0.2; done
-AFTER2=$(psql_at "$W/sock3" "$SUMQ")
-check "repo2: every confirmation, response, document and audit event came back (counts + checksums)" test "$BEFORE" = "$AFTER2"
-[ "$BEFORE" = "$AFTER2" ] || { echo "# before: $BEFORE"; echo "# after:  $AFTER2"; }
-check "repo2: every restored file decrypts to its sha256" env BGW_CONFIG="$W/restored2.conf" "$FX" verify-files
-check "repo2: every restored audit chain verifies" env BGW_CONFIG="$W/restored2.conf" "$FX" verify-audit
-check "repo2: bgw-admin audit-verify" "$ADMIN" --config "$W/restored2.conf" audit-verify
+restore_from 2 "$W/restored2" "$W/sock3"
 as_pg "$PGBIN/pg_ctl" -D "$W/restored2" -m fast stop >/dev/null 2>&1
 
 # ---- retention purge (on the restored cluster, which is now a working database) ---------
@@ -434,7 +460,7 @@ CONF
 
 	# A checkpoint on this host, so that its age is exported as in production.
 	"$ADMIN" --config "$W/pool1.conf" audit-checkpoint >/dev/null 2>&1
-	chmod 0644 "$W/pool.checkpoints" 2>/dev/null
+	chown bgw:bgw "$W/pool.checkpoints" 2>/dev/null; chmod 0640 "$W/pool.checkpoints" 2>/dev/null
 	M=$(curl -s "http://127.0.0.1:$((PORT + 1))/metrics")
 	# Every series the alert rules read that the app owns is exported (bgw_backup_* comes
 	# from bgw-backup-db.sh, checked in the drill; the signature age needs an official
@@ -495,6 +521,12 @@ subsuite() {
 }
 subsuite "$SRC/tests/ops/install.sh"
 subsuite "$SRC/tests/ops/failover.sh"
+# pg_auto_failover's own detection and promotion under load: a minute or two.
+if [ "${BGW_DEEP:-0}" = 1 ]; then
+	subsuite "$SRC/tests/ops/failover-auto.sh"
+else
+	skip "the pg_auto_failover drill under load (tests/ops/failover-auto.sh) runs in ./dev test --deep ops"
+fi
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
