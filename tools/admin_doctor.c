@@ -51,10 +51,29 @@ read_line(const char *path, char *buf, size_t cap)
 	if (f == NULL)
 		return -1;
 	got = fgets(buf, (int)cap, f) != NULL;
-	fclose(f);
+	(void)fclose(f);
 	if (!got)
 		return -1;
 	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* "MAJ:MIN" (sysfs dev files, mountinfo's third field): 0, or -1 if malformed. */
+static int
+parse_devno(const char *s, unsigned *maj, unsigned *min)
+{
+	unsigned long a, b;
+	char *end;
+
+	a = strtoul(s, &end, 10);
+	if (end == s || *end != ':')
+		return -1;
+	s = end + 1;
+	b = strtoul(s, &end, 10);
+	if (end == s || (*end != '\0' && *end != ' ') || a > UINT_MAX || b > UINT_MAX)
+		return -1;
+	*maj = (unsigned)a;
+	*min = (unsigned)b;
 	return 0;
 }
 
@@ -79,14 +98,23 @@ find_mount(const char *mountinfo, const char *path, struct volume *v)
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		unsigned maj, min;
-		char *sep = strstr(line, " - ");
-		char fstype[64], source[PATH_MAX];
-
 		/* id parent maj:min root mountpoint options [optional...] - fstype source ... */
-		if (sep == NULL || sscanf(line, "%*s %*s %u:%u %*s %4095s", &maj, &min, mp) != 3 ||
-		    sscanf(sep + 3, "%63s %4095s", fstype, source) != 2)
+		char *sep = strstr(line, " - "), *field[5], *save = NULL, *fstype, *source;
+		unsigned maj, min;
+		int n = 0;
+
+		if (sep == NULL)
 			continue;
+		*sep = '\0';
+		for (char *t = strtok_r(line, " ", &save); t != NULL && n < 5;
+		    t = strtok_r(NULL, " ", &save))
+			field[n++] = t;
+		fstype = strtok_r(sep + 3, " ", &save);
+		source = strtok_r(NULL, " \n", &save);
+		if (n < 5 || fstype == NULL || source == NULL ||
+		    parse_devno(field[2], &maj, &min) != 0)
+			continue;
+		snprintf(mp, sizeof(mp), "%s", field[4]);
 		if (!covers(mp, path) || strlen(mp) < strlen(best))
 			continue;
 		snprintf(best, sizeof(best), "%s", mp);
@@ -95,7 +123,7 @@ find_mount(const char *mountinfo, const char *path, struct volume *v)
 		snprintf(v->fstype, sizeof(v->fstype), "%s", fstype);
 		snprintf(v->source, sizeof(v->source), "%s", source);
 	}
-	fclose(f);
+	(void)fclose(f);
 	return best[0] != '\0' ? 0 : -1;
 }
 
@@ -131,7 +159,7 @@ encrypted(const char *sysfs, unsigned maj, unsigned min, int depth, char *kind, 
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/class/block/%s/dev", sysfs, e->d_name);
-		if (read_line(path, buf, sizeof(buf)) != 0 || sscanf(buf, "%u:%u", &smaj, &smin) != 2) {
+		if (read_line(path, buf, sizeof(buf)) != 0 || parse_devno(buf, &smaj, &smin) != 0) {
 			verdict = -1;
 			break;
 		}

@@ -22,8 +22,11 @@ FCGI=$BGW_BUILD_DIR/cgi/bgw-fcgi
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 W=$BGW_STACK_DIR/autofailover
 BASE=${BGW_PORT_BASE:-$(sed -n 's|.*https://localhost:\([0-9]*\).*|\1|p' <<<"${BGW_BASE_URL:-https://localhost:9500}")}
-PM=$((BASE + 12)) P1=$((BASE + 13)) P2=$((BASE + 14))   # monitor, node1, node2 (TCP, loopback)
-PORT=$((BASE + 15))                                      # the drill's nginx (TLS)
+# TCP on loopback, above the stacks' ranges of ten ports (the next stack's BGW_PORT_BASE may
+# be BASE + 10; pg_auto_failover's monitor listens on every address of its port).
+AUTO=$((BASE + 1010))
+PM=$((AUTO + 2)) P1=$((AUTO + 3)) P2=$((AUTO + 4))   # monitor, node1, node2
+PORT=$((AUTO + 5))                                   # the drill's nginx (TLS)
 SETUP_WAIT_S=120        # a node's creation (initdb, or pg_basebackup of the primary)
 SWITCH_WAIT_S=180       # the monitor's detection and promotion (~50 s with its defaults)
 STEADY_S=8              # load before the kill, and after the recovery
@@ -65,6 +68,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+for p in $PM $P1 $P2 $PORT; do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		bad "port $p is free for the drill (ss -ltnp 'sport = :$p')"
+		echo "$PASS passed, $FAIL failed"
+		exit 1
+	fi
+done
 rm -rf "$W"
 mkdir -p "$W"/{xdg/config,xdg/data,xdg/run,pglog,secrets,blobs,run,nginx/tmp}
 chown -R postgres:postgres "$W/xdg" "$W/pglog"; chmod 0700 "$W/xdg/run"
