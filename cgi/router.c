@@ -4,13 +4,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "handlers.h"
-#include "idempotency.h"
-#include "jsonbody.h"
-#include "jsonout.h"
-#include "log.h"
-#include "netacl.h"
-#include "urlenc.h"
+#include "api/handlers.h"
+#include "http/idempotency.h"
+#include "http/jsonbody.h"
+#include "http/jsonout.h"
+#include "core/log.h"
+#include "http/netacl.h"
+#include "core/urlenc.h"
 
 #define ROUTE_MAX_SEGMENTS 12
 #define PATH_PARAM_MAX 64

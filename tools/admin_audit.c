@@ -14,11 +14,11 @@
 #include <openssl/crypto.h>
 
 #include "admin.h"
-#include "audit.h"
-#include "auditcp.h"
-#include "confflow.h"
-#include "db.h"
-#include "outbox.h"
+#include "flow/audit.h"
+#include "flow/auditcp.h"
+#include "flow/confflow.h"
+#include "store/db.h"
+#include "mail/outbox.h"
 
 #define BAD_ID_MAX 64
 

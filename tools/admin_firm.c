@@ -5,14 +5,14 @@
 #include <string.h>
 
 #include "admin.h"
-#include "audit.h"
-#include "db.h"
-#include "fields.h"
-#include "invite.h"
-#include "kv.h"
-#include "mailtpl.h"
-#include "outbox.h"
-#include "stmt.h"
+#include "flow/audit.h"
+#include "store/db.h"
+#include "http/fields.h"
+#include "auth/invite.h"
+#include "core/kv.h"
+#include "mail/mailtpl.h"
+#include "mail/outbox.h"
+#include "store/stmt.h"
 
 static const db_stmt stmt_firm[] = {
 	{"firm_insert",

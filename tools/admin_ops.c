@@ -31,14 +31,14 @@
 #include <openssl/crypto.h>
 
 #include "admin.h"
-#include "audit.h"
-#include "blobstore.h"
-#include "db.h"
-#include "filecrypt.h"
-#include "log.h"
-#include "masterkey.h"
-#include "secretbox.h"
-#include "stmt.h"
+#include "flow/audit.h"
+#include "files/blobstore.h"
+#include "store/db.h"
+#include "files/filecrypt.h"
+#include "core/log.h"
+#include "crypto/masterkey.h"
+#include "crypto/secretbox.h"
+#include "store/stmt.h"
 
 /* Rows re-wrapped per transaction: short transactions, few locks held at once. */
 #define ROTATE_BATCH "500"
@@ -367,7 +367,7 @@ rewrap_document(const masterkeys *ks, const unsigned char *active, int new_ver, 
 	return err;
 }
 
-/* Re-seal one user's MFA secret (aad "mfa-secret:<user id>", as lib/mfa.c seals it). */
+/* Re-seal one user's MFA secret (aad "mfa-secret:<user id>", as lib/auth/mfa.c seals it). */
 static bgw_err
 rewrap_mfa(const masterkeys *ks, const unsigned char *active, const char *id,
     const char *box_hex, int old_ver, char *out_hex)

@@ -7,11 +7,11 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "db.h"
-#include "err.h"
-#include "kv.h"
-#include "outbox.h"
+#include "core/arena.h"
+#include "store/db.h"
+#include "core/err.h"
+#include "core/kv.h"
+#include "mail/outbox.h"
 
 /* Due notifications fetched per round. */
 #define NOTIFY_DUE_BATCH 200

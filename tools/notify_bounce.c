@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 
-#include "audit.h"
-#include "idempotency.h"
-#include "log.h"
+#include "flow/audit.h"
+#include "http/idempotency.h"
+#include "core/log.h"
 
 bgw_err
 notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id)

@@ -15,11 +15,11 @@
 
 #include <openssl/crypto.h>
 
-#include "audit.h"
-#include "invite.h"
-#include "log.h"
-#include "mailtpl.h"
-#include "token.h"
+#include "flow/audit.h"
+#include "auth/invite.h"
+#include "core/log.h"
+#include "mail/mailtpl.h"
+#include "auth/token.h"
 
 enum due_col {
 	D_KEY, D_KIND, D_CONF, D_PROJECT, D_USER, D_TO, D_LOCALE, D_NAME, D_REFERENCE, D_DUE,
@@ -32,7 +32,7 @@ struct kind_rule {
 	const char *kind;
 	const char *states;  /* a PostgreSQL text[] literal */
 	int addressee;
-	int own_template;    /* notify_tpl.c rather than lib/mailtpl.c */
+	int own_template;    /* notify_tpl.c rather than lib/mail/mailtpl.c */
 };
 
 static const struct kind_rule kind_rules[] = {

@@ -20,17 +20,17 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "arena.h"
-#include "audit.h"
-#include "blobstore.h"
-#include "confflow.h"
-#include "config.h"
-#include "db.h"
-#include "filecrypt.h"
-#include "log.h"
-#include "masterkey.h"
-#include "secretbox.h"
-#include "token.h"
+#include "core/arena.h"
+#include "flow/audit.h"
+#include "files/blobstore.h"
+#include "flow/confflow.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "files/filecrypt.h"
+#include "core/log.h"
+#include "crypto/masterkey.h"
+#include "crypto/secretbox.h"
+#include "auth/token.h"
 
 #define FILES_PER_PROJECT 3
 #define FILE_MAX ((size_t)200 * 1024)
@@ -147,7 +147,7 @@ event(const char *pid, const char *action, const char *otype, const char *oid)
 		die("audit_append");
 }
 
-/* Seal an answer the way the application does (lib/confflow.c): its content digest goes
+/* Seal an answer the way the application does (lib/flow/confflow.c): its content digest goes
  * into a response.final event, whose hash is the seal, so audit-verify accepts it. */
 static void
 seal(const char *pid, const char *cid, const char *rid)

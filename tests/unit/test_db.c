@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "db.h"
+#include "core/arena.h"
+#include "store/db.h"
 
 /* ---- the mock ------------------------------------------------------------------------ */
 
