@@ -277,7 +277,7 @@ begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
 {
 	const char *id = target_id(r);
 	session_auth sa;
-	PGresult *target_res = NULL;
+	db_rows *target_res = NULL;
 	db_call calls[2];
 	size_t n = 0;
 	bgw_err err;

@@ -26,8 +26,6 @@ typedef struct notify_run {
 	char now[NOTIFY_NOW_MAX]; /* the run's instant (--now, else the database's now()) */
 } notify_run;
 
-/* The statements of the batch job; ends with {NULL}. */
-extern const db_stmt stmt_notify[];
 
 /* Fix the run's instant: now_arg ("YYYY-MM-DDTHH:MM:SSZ") or, when NULL, the database's
  * clock, into run->now.  BGW_E_VALIDATION for a malformed now_arg. */

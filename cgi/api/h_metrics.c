@@ -25,14 +25,6 @@
 #define METRICS_LOOPBACK "127.0.0.0/8 ::1/128"
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
-const db_stmt stmt_metrics[] = {
-	/* Mail waiting to leave and the age of the oldest waiting message (uses outbox_due). */
-	{"metrics_outbox",
-	    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) "
-	    "FROM outbox WHERE status IN ('queued', 'sending')", 0},
-	{NULL, NULL, 0},
-};
-
 static metrics_route_label labels[METRICS_ROUTES_MAX];
 static size_t nlabels;
 
@@ -99,7 +91,7 @@ static void
 write_gauges(bgw_request *r, FILE *f)
 {
 	bgw_err db = db_ensure(r->app->db);
-	PGresult *res = NULL;
+	db_rows *res = NULL;
 	struct statvfs vfs;
 
 	if (db == BGW_OK)
@@ -109,7 +101,7 @@ write_gauges(bgw_request *r, FILE *f)
 	metrics_write_gauge(f, "bgw_clamd_up", "1 if clamd answered PING.", NULL,
 	    scan_ping(r->app->cfg->clamd_socket) == BGW_OK);
 	if (db == BGW_OK && db_exec(r->app->db, r->a, "metrics_outbox", 0, NULL, &res) == BGW_OK &&
-	    PQntuples(res) == 1) {
+	    db_nrows(res) == 1) {
 		metrics_write_gauge(f, "bgw_outbox_backlog", "Mail queued or being sent.", NULL,
 		    strtod(db_value(res, 0, 0), NULL));
 		metrics_write_gauge(f, "bgw_outbox_oldest_seconds",

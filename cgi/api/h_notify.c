@@ -35,23 +35,8 @@ const field_spec addressee_fields[] = {
 	{.name = NULL},
 };
 
-const db_stmt stmt_h_notify[] = {
-	{"hnotify_reminders_get",
-	    "SELECT remind_days_before, remind_days_after, remind_every_days FROM projects "
-	    "WHERE id = $1", 1},
-	/* $2..$4: the new value; $5..$7: 'keep' leaves a column as it is. */
-	{"hnotify_reminders_set",
-	    "UPDATE projects SET "
-	    "remind_days_before = CASE WHEN $5 = 'keep' THEN remind_days_before ELSE $2::int END, "
-	    "remind_days_after = CASE WHEN $6 = 'keep' THEN remind_days_after ELSE $3::int END, "
-	    "remind_every_days = CASE WHEN $7 = 'keep' THEN remind_every_days ELSE $4::int END, "
-	    "updated_at = now() WHERE id = $1 "
-	    "RETURNING remind_days_before, remind_days_after, remind_every_days", 7},
-	{NULL, NULL, 0},
-};
-
 static json_t *
-schedule_json(const PGresult *res)
+schedule_json(const db_rows *res)
 {
 	json_t *o = json_object();
 
@@ -69,11 +54,11 @@ schedule_json(const PGresult *res)
 }
 
 static bgw_err
-reply_schedule(bgw_request *r, const PGresult *res)
+reply_schedule(bgw_request *r, const db_rows *res)
 {
 	json_t *body;
 
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	body = jsonout_own(r->a, json_pack("{s:o*}", "reminders", schedule_json(res)));
 	return body != NULL ? request_reply_json(r, 200, body) : BGW_E_NOMEM;
@@ -82,7 +67,7 @@ reply_schedule(bgw_request *r, const PGresult *res)
 bgw_err
 h_reminders_get(bgw_request *r)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(r->app->db, r->a, "hnotify_reminders_get", 1,
 	    &r->target.project_id, &res);
 
@@ -100,7 +85,7 @@ h_reminders_set(bgw_request *r)
 	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
 		.action = "project.reminders", .object_type = "project",
 		.object_id = r->target.project_id, .ip = r->remote_addr};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 	int bad = 0;
 
@@ -126,7 +111,7 @@ h_reminders_set(bgw_request *r)
 		return BGW_E_VALIDATION;
 	if ((err = db_exec(r->app->db, r->a, "hnotify_reminders_set", 7, p, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
 		return err;
@@ -141,7 +126,7 @@ resend(bgw_request *r, const conf_locked *c, const char *email, const char *name
 {
 	bgw_db *db = r->app->db;
 	project_facts pf;
-	PGresult *res;
+	db_rows *res;
 	const char *link, *locale = "ja";
 	bgw_kv *vars = NULL, **tail = &vars;
 	char *verify = bgw_arena_printf(r->a, "%s/verify", r->app->cfg->base_url);
@@ -153,7 +138,7 @@ resend(bgw_request *r, const conf_locked *c, const char *email, const char *name
 	if ((err = project_facts_get(db, r->a, c->project_id, &pf)) != BGW_OK ||
 	    (err = db_exec(db, r->a, "flow_user_by_email", 1, &email, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) == 1) {
+	if (db_nrows(res) == 1) {
 		const char *uid = db_value(res, 0, 0);
 		const char *p[4] = {c->project_id, uid, c->org_id, r->user_id};
 

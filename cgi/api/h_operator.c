@@ -7,40 +7,20 @@
 
 #include "flow/audit.h"
 
-const db_stmt stmt_operator[] = {
-	{"operator_firms",
-	    "SELECT o.id, o.name, count(u.id) FROM organizations o "
-	    "LEFT JOIN users u ON u.organization_id = o.id AND u.deleted_at IS NULL "
-	    "WHERE o.kind = 'audit_firm' AND o.deleted_at IS NULL GROUP BY o.id ORDER BY o.name", 0},
-	{"operator_users",
-	    "SELECT u.id, u.email, u.name, o.id, o.name, o.kind, u.mfa_enabled, "
-	    "coalesce(u.locked_until > now(), false) FROM users u "
-	    "JOIN organizations o ON o.id = u.organization_id WHERE u.deleted_at IS NULL "
-	    "ORDER BY o.name, u.email", 0},
-	/* An operator's lock has no end; the throttle's own locks are short. */
-	{"operator_lock",
-	    "UPDATE users SET locked_until = 'infinity', updated_at = now() "
-	    "WHERE id = $1 AND deleted_at IS NULL AND NOT is_operator RETURNING id", 1},
-	{"operator_unlock",
-	    "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = now() "
-	    "WHERE id = $1 AND deleted_at IS NULL RETURNING id", 1},
-	{NULL, NULL, 0},
-};
-
 bgw_err
 h_operator_firms(bgw_request *r)
 {
-	PGresult *res;
+	db_rows *res;
 	json_t *items, *body;
 	bgw_err err = db_exec(r->app->db, r->a, "operator_firms", 0, NULL, &res);
 
 	if (err != BGW_OK)
 		return err;
 	items = json_array();
-	body = jsonout_own(r->a, json_pack("{s:o, s:i}", "items", items, "total", PQntuples(res)));
+	body = jsonout_own(r->a, json_pack("{s:o, s:i}", "items", items, "total", db_nrows(res)));
 	if (body == NULL)
 		return BGW_E_NOMEM;
-	for (int i = 0; i < PQntuples(res); i++)
+	for (int i = 0; i < db_nrows(res); i++)
 		if (json_array_append_new(items, json_pack("{s:s, s:s, s:I}", "id",
 		    db_value(res, i, 0), "name", db_value(res, i, 1), "users",
 		    (json_int_t)atoll(db_value(res, i, 2)))) != 0)
@@ -51,17 +31,17 @@ h_operator_firms(bgw_request *r)
 bgw_err
 h_operator_users(bgw_request *r)
 {
-	PGresult *res;
+	db_rows *res;
 	json_t *items, *body;
 	bgw_err err = db_exec(r->app->db, r->a, "operator_users", 0, NULL, &res);
 
 	if (err != BGW_OK)
 		return err;
 	items = json_array();
-	body = jsonout_own(r->a, json_pack("{s:o, s:i}", "items", items, "total", PQntuples(res)));
+	body = jsonout_own(r->a, json_pack("{s:o, s:i}", "items", items, "total", db_nrows(res)));
 	if (body == NULL)
 		return BGW_E_NOMEM;
-	for (int i = 0; i < PQntuples(res); i++)
+	for (int i = 0; i < db_nrows(res); i++)
 		if (json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:b, s:b}",
 		    "id", db_value(res, i, 0), "email", db_value(res, i, 1), "name",
 		    db_value(res, i, 2), "organization", "id", db_value(res, i, 3), "name",
@@ -78,13 +58,13 @@ set_lock(bgw_request *r, bool lock)
 	const char *uid = r->path_params[0];
 	audit_event ev = {.actor_id = r->user_id, .action = lock ? "operator.lock" :
 		"operator.unlock", .object_type = "user", .object_id = uid, .ip = r->remote_addr};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(r->app->db, r->a, lock ? "operator_lock" : "operator_unlock", 1, &uid,
 	    &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	/* A locked account loses its sessions at once. */
 	if (lock && (err = session_destroy_user(r->app->db, r->a, uid, NULL)) != BGW_OK)

@@ -182,15 +182,11 @@ bgw_err h_doc_store(bgw_request *r, const struct doc_reader *rd, size_t max_part
 bgw_err h_doc_list(bgw_request *r);
 bgw_err h_doc_download(bgw_request *r);
 
-/* h_operator.c */
-extern const db_stmt stmt_operator[];
 bgw_err h_operator_firms(bgw_request *r);
 bgw_err h_operator_users(bgw_request *r);
 bgw_err h_operator_lock(bgw_request *r);
 bgw_err h_operator_unlock(bgw_request *r);
 
-/* h_metrics.c (ops): GET /metrics, and the worker's per-request hook */
-extern const db_stmt stmt_metrics[];
 bgw_err h_metrics(bgw_request *r);
 /* Count r (its route, status and duration) in the shared counters; call once per request
  * after the answer is sent and before the arena is reset. */
@@ -198,7 +194,6 @@ void h_metrics_observe(bgw_request *r, double duration_ms);
 
 /* h_notify.c (notify) */
 extern const field_spec reminders_fields[], addressee_fields[];
-extern const db_stmt stmt_h_notify[];
 bgw_err h_reminders_get(bgw_request *r);
 bgw_err h_reminders_set(bgw_request *r);
 bgw_err h_conf_addressee(bgw_request *r);

@@ -7,20 +7,20 @@
 #include <string.h>
 
 static bool
-is_true(PGresult *res, int row, int col)
+is_true(db_rows *res, int row, int col)
 {
 	return strcmp(db_value(res, row, col), "t") == 0;
 }
 
 static void
-firms(page *p, PGresult *res)
+firms(page *p, db_rows *res)
 {
 	html_fill(&p->h, "<section aria-labelledby=\"h-firms\"><h2 id=\"h-firms\">{t}</h2>"
 	    "<div class=\"scroll\" tabindex=\"0\"><table><caption class=\"sr\">{t}</caption><thead>"
 	    "<tr><th scope=\"col\">{n}</th><th scope=\"col\" class=\"num\">{u}</th></tr></thead>"
 	    "<tbody>", {"t", page_t(p, "op.firms")}, {"n", page_t(p, "op.firm")},
 	    {"u", page_t(p, "op.users_count")});
-	for (int i = 0; i < PQntuples(res); i++)
+	for (int i = 0; i < db_nrows(res); i++)
 		html_fill(&p->h, "<tr><th scope=\"row\">{n}</th><td class=\"num\">{c}</td></tr>",
 		    {"n", db_value(res, i, 1)}, {"c", db_value(res, i, 2)});
 	html_raw(&p->h, "</tbody></table></div></section>");
@@ -42,7 +42,7 @@ lock_button(page *p, const char *uid, bool lock, const char *who)
 }
 
 static void
-users(page *p, PGresult *res)
+users(page *p, db_rows *res)
 {
 	html_fill(&p->h, "<section aria-labelledby=\"h-users\"><h2 id=\"h-users\">{t}</h2>"
 	    "<div class=\"scroll\" tabindex=\"0\"><table><caption class=\"sr\">{t}</caption><thead>"
@@ -52,7 +52,7 @@ users(page *p, PGresult *res)
 	    {"n", page_t(p, "mem.name")}, {"o", page_t(p, "mem.org")},
 	    {"m", page_t(p, "acct.mfa")}, {"s", page_t(p, "op.state")},
 	    {"a", page_t(p, "mem.actions")});
-	for (int i = 0; i < PQntuples(res); i++) {
+	for (int i = 0; i < db_nrows(res); i++) {
 		const char *uid = db_value(res, i, 0), *kind = db_value(res, i, 5);
 		const char *kind_key = bgw_arena_printf(p->r->a, "okind.%s", kind);
 		bool locked = is_true(res, i, 7), self = strcmp(uid, p->r->user_id) == 0;
@@ -79,7 +79,7 @@ users(page *p, PGresult *res)
 bgw_err
 page_operator(bgw_request *r)
 {
-	PGresult *f, *u;
+	db_rows *f, *u;
 	page p;
 	bgw_err err;
 

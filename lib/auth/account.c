@@ -7,41 +7,6 @@
 
 #include "auth/token.h"
 
-const db_stmt stmt_account[] = {
-	{"account_invitation",
-	    "SELECT t.id, t.email, t.organization_id, t.project_id, t.side, t.admin, u.id "
-	    "FROM tokens t LEFT JOIN users u ON u.email = t.email AND u.deleted_at IS NULL "
-	    "WHERE t.token_hash = decode($1, 'hex') AND t.kind = 'invitation' "
-	    "AND t.used_at IS NULL AND t.expires_at > now() FOR UPDATE OF t", 1},
-	{"account_user_insert",
-	    "INSERT INTO users (organization_id, email, name, password_hash, is_operator) "
-	    "SELECT $1, $2, $3, $4, o.kind = 'operator' FROM organizations o WHERE o.id = $1 "
-	    "RETURNING id", 4},
-	{"account_membership_insert",
-	    "INSERT INTO memberships (project_id, user_id, side, admin, organization_id) "
-	    "VALUES ($1, $2, $3, $4::boolean, $5) ON CONFLICT (project_id, user_id) DO NOTHING", 5},
-	{"account_token_use", "UPDATE tokens SET used_at = now() WHERE id = $1", 1},
-	{"account_reset_insert",
-	    "INSERT INTO tokens (token_hash, kind, user_id, expires_at) VALUES (decode($1, 'hex'), "
-	    "'password_reset', $2, now() + make_interval(secs => $3::int))", 3},
-	/* Older unused reset links stop working when a new one is asked for. */
-	{"account_reset_expire_old",
-	    "UPDATE tokens SET used_at = now() WHERE user_id = $1 AND kind = 'password_reset' "
-	    "AND used_at IS NULL", 1},
-	{"account_reset_use",
-	    "UPDATE tokens SET used_at = now() WHERE token_hash = decode($1, 'hex') "
-	    "AND kind = 'password_reset' AND used_at IS NULL AND expires_at > now() "
-	    "RETURNING user_id", 1},
-	{"account_set_password",
-	    "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, "
-	    "updated_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id", 2},
-	/* Account deletion: db/migrations/0013_account_delete.sql. */
-	{"account_delete_facts",
-	    "SELECT found, self, same_org, admin, last_admin FROM account_delete_facts($1)", 1},
-	{"account_delete", "SELECT account_delete($1)", 1},
-	{NULL, NULL, 0},
-};
-
 static bgw_err
 hash_token(const char *token, char hex[TOKEN_HEX_LEN + 1])
 {
@@ -54,7 +19,7 @@ hash_token(const char *token, char hex[TOKEN_HEX_LEN + 1])
 }
 
 static const char *
-value_or_null(const PGresult *res, int c)
+value_or_null(const db_rows *res, int c)
 {
 	return db_isnull(res, 0, c) ? NULL : db_value(res, 0, c);
 }
@@ -64,14 +29,14 @@ account_invitation_find(bgw_db *db, bgw_arena *a, const char *token, account_inv
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *p[1] = {hex};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = hash_token(token, hex);
 
 	if (err != BGW_OK)
 		return err;
 	if ((err = db_exec(db, a, "account_invitation", 1, p, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_VALIDATION;
 	out->token_id = db_value(res, 0, 0);
 	out->email = db_value(res, 0, 1);
@@ -93,7 +58,7 @@ account_invitation_accept(bgw_db *db, bgw_arena *a, const account_invitation *in
 		*user_id = inv->existing_user_id;
 	} else {
 		const char *p[4] = {inv->organization_id, inv->email, name, password_hash};
-		PGresult *res;
+		db_rows *res;
 
 		if ((err = db_exec(db, a, "account_user_insert", 4, p, &res)) != BGW_OK)
 			return err;
@@ -137,14 +102,14 @@ account_reset_claim(bgw_db *db, bgw_arena *a, const char *token, const char **us
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *p[1] = {hex};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = hash_token(token, hex);
 
 	if (err != BGW_OK)
 		return err;
 	if ((err = db_exec(db, a, "account_reset_use", 1, p, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_VALIDATION;
 	*user_id = db_value(res, 0, 0);
 	return BGW_OK;
@@ -154,16 +119,16 @@ bgw_err
 account_set_password(bgw_db *db, bgw_arena *a, const char *user_id, const char *password_hash)
 {
 	const char *p[2] = {user_id, password_hash};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "account_set_password", 2, p, &res);
 
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
+	return db_nrows(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
 }
 
 static bool
-flag(const PGresult *res, int c)
+flag(const db_rows *res, int c)
 {
 	return !db_isnull(res, 0, c) && strcmp(db_value(res, 0, c), "t") == 0;
 }
@@ -171,13 +136,13 @@ flag(const PGresult *res, int c)
 bgw_err
 account_delete_facts(bgw_db *db, bgw_arena *a, const char *user_id, policy_account_facts *out)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "account_delete_facts", 1, &user_id, &res);
 
 	memset(out, 0, sizeof(*out));
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INTERNAL;
 	out->found = flag(res, 0);
 	out->self = flag(res, 1);
@@ -190,13 +155,13 @@ account_delete_facts(bgw_db *db, bgw_arena *a, const char *user_id, policy_accou
 bgw_err
 account_delete(bgw_db *db, bgw_arena *a, const char *user_id, int *memberships)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "account_delete", 1, &user_id, &res);
 
 	*memberships = 0;
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INTERNAL;
 	*memberships = atoi(db_value(res, 0, 0));
 	return BGW_OK;

@@ -62,6 +62,5 @@ bgw_err account_delete_facts(bgw_db *db, bgw_arena *a, const char *user_id,
  * back) if the policy would.  Runs in the caller's transaction. */
 bgw_err account_delete(bgw_db *db, bgw_arena *a, const char *user_id, int *memberships);
 
-extern const db_stmt stmt_account[];
 
 #endif

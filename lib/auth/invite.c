@@ -3,14 +3,6 @@
 
 #include <stdio.h>
 
-const db_stmt stmt_invite[] = {
-	{"invite_insert",
-	    "INSERT INTO tokens (token_hash, kind, email, organization_id, project_id, side, admin, "
-	    "created_by, expires_at) VALUES (decode($1, 'hex'), 'invitation', $2, $3, $4, $5, "
-	    "$6::boolean, $7, now() + make_interval(secs => $8::int))", 8},
-	{NULL, NULL, 0},
-};
-
 bgw_err
 invite_create(bgw_db *db, bgw_arena *a, const invite_spec *spec, char *token)
 {

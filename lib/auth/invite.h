@@ -32,6 +32,5 @@ bgw_err invite_create(bgw_db *db, bgw_arena *a, const invite_spec *spec, char *t
 /* The link that accepts token, in arena memory. */
 char *invite_link(bgw_arena *a, const char *base_url, const char *token);
 
-extern const db_stmt stmt_invite[];
 
 #endif

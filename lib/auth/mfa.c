@@ -19,32 +19,6 @@
 #define MFA_AAD_MAX 96
 #define MFA_SEALED_MAX (MFA_SECRET_BYTES + SECRETBOX_OVERHEAD)
 
-const db_stmt stmt_mfa[] = {
-	{"mfa_secret",
-	    "SELECT encode(mfa_secret_enc, 'hex'), coalesce(mfa_last_step, -1), mfa_enabled, "
-	    "mfa_key_version "
-	    "FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", 1},
-	/* Only a later step may be used: the WHERE makes a concurrent reuse lose. */
-	{"mfa_use_step",
-	    "UPDATE users SET mfa_last_step = $2::bigint WHERE id = $1 "
-	    "AND coalesce(mfa_last_step, -1) < $2::bigint RETURNING id", 2},
-	{"mfa_use_recovery",
-	    "UPDATE mfa_recovery_codes SET used_at = now() WHERE user_id = $1 "
-	    "AND code_hash = decode($2, 'hex') AND used_at IS NULL RETURNING id", 2},
-	{"mfa_store_secret",
-	    "UPDATE users SET mfa_secret_enc = decode($2, 'hex'), mfa_key_version = $3::int, "
-	    "mfa_enabled = false, mfa_last_step = NULL, updated_at = now() WHERE id = $1", 3},
-	{"mfa_enable",
-	    "UPDATE users SET mfa_enabled = true, updated_at = now() WHERE id = $1", 1},
-	{"mfa_clear_codes", "DELETE FROM mfa_recovery_codes WHERE user_id = $1", 1},
-	{"mfa_add_code",
-	    "INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES ($1, decode($2, 'hex'))", 2},
-	{"mfa_disable",
-	    "UPDATE users SET mfa_enabled = false, mfa_secret_enc = NULL, mfa_key_version = NULL, "
-	    "mfa_last_step = NULL, updated_at = now() WHERE id = $1", 1},
-	{NULL, NULL, 0},
-};
-
 static int
 hex_decode(const char *hex, unsigned char *out, size_t cap, size_t *len)
 {
@@ -99,12 +73,12 @@ load_secret(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_i
 	char aad[MFA_AAD_MAX];
 	size_t sealed_len;
 	const unsigned char *master;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "mfa_secret", 1, &user_id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1 || db_isnull(res, 0, 0))
+	if (db_nrows(res) != 1 || db_isnull(res, 0, 0))
 		return BGW_E_NOT_FOUND;
 	if (hex_decode(db_value(res, 0, 0), sealed, sizeof(sealed), &sealed_len) != 0)
 		return BGW_E_INTERNAL;
@@ -129,7 +103,7 @@ check_totp(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id
 	int64_t step;
 	char step_s[24];
 	const char *params[2] = {user_id, step_s};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = load_secret(db, a, keys, user_id, secret, &len, &last, &enabled);
 
 	if (err == BGW_E_NOT_FOUND)
@@ -149,7 +123,7 @@ check_totp(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id
 	err = db_exec(db, a, "mfa_use_step", 2, params, &res);
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_INVALID_CREDENTIALS;
+	return db_nrows(res) == 1 ? BGW_OK : BGW_E_INVALID_CREDENTIALS;
 }
 
 bgw_err
@@ -158,7 +132,7 @@ mfa_verify(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id
 {
 	char norm[CODE_LEN_MAX], hex[TOKEN_HEX_LEN + 1];
 	const char *params[2] = {user_id, hex};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 	bool digits = strlen(otp) == TOTP_DIGITS;
 
@@ -174,7 +148,7 @@ mfa_verify(bgw_db *db, bgw_arena *a, const masterkeys *keys, const char *user_id
 	err = db_exec(db, a, "mfa_use_recovery", 2, params, &res);
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_INVALID_CREDENTIALS;
+	return db_nrows(res) == 1 ? BGW_OK : BGW_E_INVALID_CREDENTIALS;
 }
 
 bgw_err

@@ -40,6 +40,5 @@ bgw_err mfa_enrol_finish(bgw_db *db, bgw_arena *a, const masterkeys *keys,
 /* Turn MFA off and forget the secret and recovery codes. */
 bgw_err mfa_disable(bgw_db *db, bgw_arena *a, const char *user_id);
 
-extern const db_stmt stmt_mfa[];
 
 #endif

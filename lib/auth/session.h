@@ -50,7 +50,7 @@ bgw_err session_create(bgw_db *db, bgw_arena *a, const char *user_id, const char
 typedef struct session_auth {
 	char token_hash[65], idle[16], touch[16];
 	const char *params[3];
-	PGresult *res;          /* the call's result, owned by the arena given to the batch */
+	db_rows *res;          /* the call's result, owned by the arena given to the batch */
 } session_auth;
 
 /* Fill sa for token; false if token cannot be a session token (no session). */
@@ -104,6 +104,5 @@ void session_csrf_for(const char *token, char *csrf);
  * time. */
 bool session_csrf_ok(const bgw_session *s, const char *header);
 
-extern const db_stmt stmt_session[];
 
 #endif

@@ -3,32 +3,6 @@
 
 #include <string.h>
 
-/* Columns shared by every query: project id, project status, side, admin, code verified,
- * code locked, the member's organisation, whether the project requires MFA. */
-#define MEMBER_COLUMNS \
-	"p.id, p.status, m.side, m.admin, m.code_verified_at IS NOT NULL, m.code_locked, " \
-	"m.organization_id, p.mfa_required "
-#define MEMBER_JOIN \
-	"JOIN memberships m ON m.project_id = p.id AND m.user_id = app_user_id() "
-
-const db_stmt stmt_target[] = {
-	{"target_project",
-	    "SELECT " MEMBER_COLUMNS ", p.list_version::text FROM projects p " MEMBER_JOIN
-	    "WHERE p.id = $1", 1},
-	{"target_confirmation",
-	    "SELECT " MEMBER_COLUMNS ", c.id, c.status, c.respondent_org_id = m.organization_id, "
-	    "c.sent_at IS NOT NULL, c.shared_with_client "
-	    "FROM confirmations c JOIN projects p ON p.id = c.project_id " MEMBER_JOIN
-	    "WHERE c.id = $1", 1},
-	{"target_document",
-	    "SELECT " MEMBER_COLUMNS ", c.id, c.status, "
-	    "coalesce(c.respondent_org_id = m.organization_id, false), "
-	    "coalesce(c.sent_at IS NOT NULL, false), coalesce(c.shared_with_client, false), d.side "
-	    "FROM documents d JOIN projects p ON p.id = d.project_id " MEMBER_JOIN
-	    "LEFT JOIN confirmations c ON c.id = d.confirmation_id WHERE d.id = $1", 1},
-	{NULL, NULL, 0},
-};
-
 static enum policy_side
 side_of(const char *s)
 {
@@ -42,7 +16,7 @@ side_of(const char *s)
 }
 
 static bool
-is_true(const PGresult *res, int c)
+is_true(const db_rows *res, int c)
 {
 	return strcmp(db_value(res, 0, c), "t") == 0;
 }
@@ -64,10 +38,10 @@ target_statement(enum policy_target_kind kind)
 }
 
 void
-target_from_result(const PGresult *res, enum policy_target_kind kind, bgw_target *out)
+target_from_result(const db_rows *res, enum policy_target_kind kind, bgw_target *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (res == NULL || PQntuples(res) != 1)
+	if (res == NULL || db_nrows(res) != 1)
 		return;
 	out->facts.kind = kind == TARGET_MEMBER ? TARGET_PROJECT : kind;
 	out->facts.exists = true;
@@ -104,7 +78,7 @@ target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, const char *
     bgw_target *out)
 {
 	const char *stmt = target_statement(kind);
-	PGresult *res = NULL;
+	db_rows *res = NULL;
 	bgw_err err;
 
 	memset(out, 0, sizeof(*out));

@@ -26,8 +26,7 @@ bgw_err target_load(bgw_db *db, bgw_arena *a, enum policy_target_kind kind, cons
  * (cgi/router.c, with BEGIN and the session): the statement for kind (NULL: the kind has
  * no target) with id as its one parameter, and the target read from its result. */
 const char *target_statement(enum policy_target_kind kind);
-void target_from_result(const PGresult *res, enum policy_target_kind kind, bgw_target *out);
+void target_from_result(const db_rows *res, enum policy_target_kind kind, bgw_target *out);
 
-extern const db_stmt stmt_target[];
 
 #endif

@@ -9,35 +9,16 @@ const throttle_rule THROTTLE_LOGIN_ACCOUNT = {"login_account", 5, 15 * 60, 15 * 
 const throttle_rule THROTTLE_LOGIN_ADDRESS = {"login_address", 30, 15 * 60, 15 * 60};
 const throttle_rule THROTTLE_RESET_ADDRESS = {"reset_address", 10, 60 * 60, 60 * 60};
 
-const db_stmt stmt_throttle[] = {
-	{"throttle_check",
-	    "SELECT 1 FROM throttle WHERE bucket = $1 AND key = $2 AND locked_until > now()", 2},
-	/* A window that has passed starts again at one failure. */
-	{"throttle_fail",
-	    "INSERT INTO throttle AS t (bucket, key, failures, window_start) "
-	    "VALUES ($1, $2, 1, now()) ON CONFLICT (bucket, key) DO UPDATE SET "
-	    "failures = CASE WHEN t.window_start < now() - make_interval(secs => $3::int) "
-	    "  THEN 1 ELSE t.failures + 1 END, "
-	    "window_start = CASE WHEN t.window_start < now() - make_interval(secs => $3::int) "
-	    "  THEN now() ELSE t.window_start END "
-	    "RETURNING failures", 3},
-	{"throttle_lock",
-	    "UPDATE throttle SET locked_until = now() + make_interval(secs => $3::int) "
-	    "WHERE bucket = $1 AND key = $2", 3},
-	{"throttle_clear", "DELETE FROM throttle WHERE bucket = $1 AND key = $2", 2},
-	{NULL, NULL, 0},
-};
-
 bgw_err
 throttle_check(bgw_db *db, bgw_arena *a, const throttle_rule *rule, const char *key)
 {
 	const char *p[2] = {rule->bucket, key};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "throttle_check", 2, p, &res);
 
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) > 0 ? BGW_E_RATE_LIMITED : BGW_OK;
+	return db_nrows(res) > 0 ? BGW_E_RATE_LIMITED : BGW_OK;
 }
 
 bgw_err
@@ -45,7 +26,7 @@ throttle_fail(bgw_db *db, bgw_arena *a, const throttle_rule *rule, const char *k
 {
 	char window[16], lock[16];
 	const char *p[3] = {rule->bucket, key, window};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	snprintf(window, sizeof(window), "%d", rule->window_s);
@@ -53,7 +34,7 @@ throttle_fail(bgw_db *db, bgw_arena *a, const throttle_rule *rule, const char *k
 	err = db_exec(db, a, "throttle_fail", 3, p, &res);
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) == 1 && atoi(db_value(res, 0, 0)) >= rule->limit) {
+	if (db_nrows(res) == 1 && atoi(db_value(res, 0, 0)) >= rule->limit) {
 		p[2] = lock;
 		err = db_exec(db, a, "throttle_lock", 3, p, NULL);
 	}

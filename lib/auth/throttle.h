@@ -34,6 +34,5 @@ bgw_err throttle_fail(bgw_db *db, bgw_arena *a, const throttle_rule *rule, const
 /* Forget the failures of key (after a success). */
 bgw_err throttle_clear(bgw_db *db, bgw_arena *a, const throttle_rule *rule, const char *key);
 
-extern const db_stmt stmt_throttle[];
 
 #endif

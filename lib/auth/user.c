@@ -3,18 +3,8 @@
 
 #include <string.h>
 
-const db_stmt stmt_user[] = {
-	{"user_by_email",
-	    "SELECT " USER_COLUMNS "FROM users u JOIN organizations o ON o.id = u.organization_id "
-	    "WHERE u.email = $1::citext AND u.deleted_at IS NULL", 1},
-	{"user_by_id",
-	    "SELECT " USER_COLUMNS "FROM users u JOIN organizations o ON o.id = u.organization_id "
-	    "WHERE u.id = $1 AND u.deleted_at IS NULL", 1},
-	{NULL, NULL, 0},
-};
-
 void
-user_from_row(const PGresult *res, int r, int c, bgw_user *u)
+user_from_row(const db_rows *res, int r, int c, bgw_user *u)
 {
 	memset(u, 0, sizeof(*u));
 	u->id = db_value(res, r, c);
@@ -33,12 +23,12 @@ user_from_row(const PGresult *res, int r, int c, bgw_user *u)
 static bgw_err
 load(bgw_db *db, bgw_arena *a, const char *stmt, const char *key, bgw_user *u)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, stmt, 1, &key, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	user_from_row(res, 0, 0, u);
 	return BGW_OK;

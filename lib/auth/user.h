@@ -23,16 +23,12 @@ typedef struct bgw_user {
 	bool locked;               /* locked_until is in the future */
 } bgw_user;
 
-/* The columns user_from_row reads, in its order, from users u JOIN organizations o: for a
- * statement elsewhere that returns a user with something else (lib/auth/session.c). */
-#define USER_COLUMNS \
-	"u.id, u.email, u.name, u.locale, u.password_hash, o.id, o.name, o.kind, " \
-	"u.mfa_enabled, u.is_operator, coalesce(u.locked_until > now(), false) "
+/* How many columns user_from_row reads (USER_COLUMNS in store/stmt.h). */
 #define USER_COLUMN_COUNT 11
 
 /* The user in row r of res, from column c on (USER_COLUMNS); the strings stay owned by
  * res. */
-void user_from_row(const PGresult *res, int r, int c, bgw_user *u);
+void user_from_row(const db_rows *res, int r, int c, bgw_user *u);
 
 /* The live (not deleted) user with this e-mail (case-insensitive), arena memory.
  * BGW_E_NOT_FOUND if none. */
@@ -44,6 +40,5 @@ bgw_err user_by_id(bgw_db *db, bgw_arena *a, const char *id, bgw_user *out);
 /* {id, email, name, organization: {id, name}, mfa, locale}; a new reference. */
 json_t *user_to_json(const bgw_user *u);
 
-extern const db_stmt stmt_user[];
 
 #endif

@@ -1,7 +1,7 @@
 /* arena.h - per-request memory: one arena, reset after each request.
  *
  * Allocations live until bgw_arena_reset or bgw_arena_free.  Resources that are not memory
- * (PGresult, json_t, temp files, curl and libxml2 handles) are released by cleanup hooks,
+ * (db_rows, json_t, temp files, curl and libxml2 handles) are released by cleanup hooks,
  * which run in reverse order of registration at reset/free, so every path that obtained a
  * resource releases it without its own error label.
  */

@@ -22,30 +22,6 @@
 /* Room for boundaries and part headers around the one file. */
 #define DOC_MULTIPART_OVERHEAD ((size_t)64 * 1024)
 #define DOC_SIGNATURE_MAX 128
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-const db_stmt stmt_document[] = {
-	{"doc_new_id", "SELECT new_id()", 0},
-	{"doc_insert",
-	    "INSERT INTO documents (id, project_id, confirmation_id, name, size, sha256, "
-	    "content_type, blob_id, wrapped_key, key_version, created_by, side) VALUES ($1, $2, $3, "
-	    "$4, $5::bigint, decode($6, 'hex'), $7, $8, decode($9, 'hex'), $10::int, $11, $12)", 12},
-	{"doc_get",
-	    "SELECT id, name, size, content_type, encode(sha256, 'hex'), blob_id, "
-	    "encode(wrapped_key, 'hex'), key_version, " TS("created_at") " "
-	    "FROM documents WHERE id = $1", 1},
-	{"doc_list",
-	    "SELECT d.id, d.name, d.size, d.content_type, encode(d.sha256, 'hex'), "
-	    TS("d.created_at") ", coalesce(u.name, ''), d.side FROM documents d "
-	    "LEFT JOIN users u ON u.id = d.created_by WHERE d.project_id = $1 "
-	    "AND d.confirmation_id IS NOT DISTINCT FROM $2 AND d.side = ANY($3::text[]) "
-	    "ORDER BY d.created_at, d.id", 3},
-	/* A respondent's files not yet part of an answer join the one being submitted. */
-	{"doc_link_answer",
-	    "UPDATE documents SET response_id = $2 WHERE confirmation_id = $1 "
-	    "AND side = 'respondent' AND response_id IS NULL", 2},
-	{NULL, NULL, 0},
-};
 
 /* Everything one upload holds while the body streams through. */
 struct upload {
@@ -197,7 +173,7 @@ doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
 	char wrapped_hex[2 * FILECRYPT_WRAPPED_LEN + 1], *sha_hex;
 	unsigned int dlen;
 	blob_sink *sink;
-	PGresult *res;
+	db_rows *res;
 	int key_version;
 	bgw_err err;
 
@@ -292,7 +268,7 @@ doc_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const char *conf
     const policy_target *viewer, json_t **out)
 {
 	const char *p[3] = {project_id, confirmation_id, visible_sides(a, viewer)};
-	PGresult *res;
+	db_rows *res;
 	json_t *items, *body;
 	bgw_err err;
 
@@ -301,10 +277,10 @@ doc_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const char *conf
 	if ((err = db_exec(db, a, "doc_list", 3, p, &res)) != BGW_OK)
 		return err;
 	items = json_array();
-	body = jsonout_own(a, json_pack("{s:o, s:i}", "items", items, "total", PQntuples(res)));
+	body = jsonout_own(a, json_pack("{s:o, s:i}", "items", items, "total", db_nrows(res)));
 	if (body == NULL)
 		return BGW_E_NOMEM;
-	for (int r = 0; r < PQntuples(res); r++)
+	for (int r = 0; r < db_nrows(res); r++)
 		if (json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s}",
 		    "id", db_value(res, r, 0), "name", db_value(res, r, 1),
 		    "size", (json_int_t)db_int(res, r, 2), "content_type", db_value(res, r, 3),
@@ -350,12 +326,12 @@ doc_open(const doc_env *env, const char *id, doc_download *out, const unsigned c
 	size_t wlen;
 	int version;
 	blob_source *src;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(env->db, env->a, "doc_get", 1, &id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	out->info.id = db_value(res, 0, 0);
 	out->info.name = db_value(res, 0, 1);

@@ -87,6 +87,5 @@ bgw_err doc_open(const doc_env *env, const char *id, doc_download *out,
 /* The next verified chunk (n = 0 at the end, after the last chunk verified). */
 bgw_err doc_next(doc_download *d, const unsigned char **buf, size_t *n);
 
-extern const db_stmt stmt_document[];
 
 #endif

@@ -15,25 +15,6 @@
 
 #define AUDIT_CANON_VERSION "bgw-audit-v1"
 #define AUDIT_FIELDS 10
-#define TS_FORMAT "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'"
-
-const db_stmt stmt_audit[] = {
-	{"audit_head",
-	    "SELECT h.last_seq, encode(h.last_hash, 'hex'), "
-	    "to_char(now() AT TIME ZONE 'UTC', " TS_FORMAT "), "
-	    "coalesce($2::jsonb, '{}'::jsonb)::text, host($3::inet) "
-	    "FROM audit_chain_head($1) h", 3},
-	{"audit_insert",
-	    "INSERT INTO audit_events (project_id, seq, at, actor_id, action, object_type, "
-	    "object_id, ip, detail, prev_hash, hash) VALUES ($1, $2, $3::timestamptz, $4, $5, $6, "
-	    "$7, $8::inet, $9::jsonb, decode($10, 'hex'), decode($11, 'hex'))", 11},
-	{"audit_chain",
-	    "SELECT seq, to_char(at AT TIME ZONE 'UTC', " TS_FORMAT "), actor_id, action, "
-	    "object_type, object_id, host(ip), detail::text, encode(prev_hash, 'hex'), "
-	    "encode(hash, 'hex'), id, project_id FROM audit_events "
-	    "WHERE coalesce(project_id, '') = coalesce($1, '') ORDER BY seq", 1},
-	{NULL, NULL, 0},
-};
 
 static void
 to_hex(const unsigned char *b, size_t n, char *out)
@@ -98,7 +79,7 @@ audit_append(bgw_db *db, bgw_arena *a, const audit_event *ev, char *hash_hex)
 	const char *hp[3] = {ev->project_id, ev->detail_json, ev->ip};
 	unsigned char prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
 	char prev_hex[2 * AUDIT_HASH_LEN + 1], new_hex[2 * AUDIT_HASH_LEN + 1];
-	PGresult *res;
+	db_rows *res;
 	const char *at, *detail, *ip;
 	char *seq;
 	bgw_err err;
@@ -106,7 +87,7 @@ audit_append(bgw_db *db, bgw_arena *a, const audit_event *ev, char *hash_hex)
 	err = db_exec(db, a, "audit_head", 3, hp, &res);
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1 || from_hex(db_value(res, 0, 1), prev, sizeof(prev)) != 0) {
+	if (db_nrows(res) != 1 || from_hex(db_value(res, 0, 1), prev, sizeof(prev)) != 0) {
 		bgw_log(BGW_LOG_ERROR, "cannot read audit chain head");
 		return BGW_E_INTERNAL;
 	}
@@ -140,7 +121,7 @@ audit_verify_chain(bgw_db *db, bgw_arena *a, const char *project_id, long long *
     long long *bad_seq, char *bad_id, size_t bad_id_cap)
 {
 	unsigned char prev[AUDIT_HASH_LEN] = {0};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "audit_chain", 1, &project_id, &res);
 	int n;
 
@@ -148,7 +129,7 @@ audit_verify_chain(bgw_db *db, bgw_arena *a, const char *project_id, long long *
 	*bad_seq = 0;
 	if (err != BGW_OK)
 		return err;
-	n = PQntuples(res);
+	n = db_nrows(res);
 	for (int r = 0; r < n; r++) {
 		unsigned char stored_prev[AUDIT_HASH_LEN], stored[AUDIT_HASH_LEN], want[AUDIT_HASH_LEN];
 		const char *fields[AUDIT_FIELDS - 1];

@@ -42,7 +42,5 @@ bgw_err audit_verify_chain(bgw_db *db, bgw_arena *a, const char *project_id, lon
 void audit_hash(const unsigned char prev[AUDIT_HASH_LEN], const char *const fields[],
     int nfields, unsigned char out[AUDIT_HASH_LEN]);
 
-/* The statements this module runs. */
-extern const db_stmt stmt_audit[];
 
 #endif

@@ -28,19 +28,6 @@
  * past it, the file alone holds the rest, and the mail says so. */
 #define CP_MAIL_LINES_MAX (512 * 1024)
 
-const db_stmt stmt_auditcp[] = {
-	{"auditcp_heads",
-	    "SELECT h.project_id, h.last_seq, encode(h.last_hash, 'hex'), "
-	    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-	    "FROM audit_chain_heads() h ORDER BY coalesce(h.project_id, '')", 0},
-	{"auditcp_now",
-	    "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')", 0},
-	{"auditcp_at",
-	    "SELECT c.length, encode(c.hash, 'hex') FROM audit_chain_at($1, $2::bigint) c", 2},
-	{"auditcp_recipients", "SELECT user_id, email FROM audit_checkpoint_recipients()", 0},
-	{NULL, NULL, 0},
-};
-
 bgw_err
 auditcp_load_key(const char *path, unsigned char key[AUDITCP_KEY_LEN])
 {
@@ -115,10 +102,10 @@ write_all(int fd, const char *s, size_t n)
 
 /* The signed lines of the heads in res, joined, in *text. */
 static bgw_err
-render_lines(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], const PGresult *res,
+render_lines(bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN], const db_rows *res,
     const char *at, char **text)
 {
-	int rows = PQntuples(res);
+	int rows = db_nrows(res);
 	size_t len = 0;
 	char *out = bgw_arena_alloc(a, (size_t)rows * CP_LINE_MAX + 1);
 
@@ -153,7 +140,7 @@ auditcp_compare(bgw_db *db, bgw_arena *a, const auditcp_entry *e, const char **v
 {
 	char *seq = bgw_arena_printf(a, "%lld", e->length);
 	const char *p[2] = {e->chain, seq};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	*verdict = NULL;
@@ -219,7 +206,7 @@ auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
     char at[AUDITCP_AT_LEN + 1], char **refused)
 {
 	char prev[AUDITCP_AT_LEN + 1];
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 	int fd;
 
@@ -256,7 +243,7 @@ auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
 		goto out;
 	if ((err = db_exec(db, a, "auditcp_heads", 0, NULL, &res)) != BGW_OK)
 		goto out;
-	if (PQntuples(res) > 0)
+	if (db_nrows(res) > 0)
 		snprintf(at, AUDITCP_AT_LEN + 1, "%s", db_value(res, 0, 3));
 	if ((err = render_lines(a, key, res, at, text)) != BGW_OK)
 		goto out;
@@ -266,7 +253,7 @@ auditcp_take(bgw_db *db, bgw_arena *a, const unsigned char key[AUDITCP_KEY_LEN],
 		err = BGW_E_IO;
 		goto out;
 	}
-	*chains = PQntuples(res);
+	*chains = db_nrows(res);
 	*taken = 1;
 out:
 	close(fd); /* also releases the lock */
@@ -452,7 +439,7 @@ bgw_err
 auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text, long long chains,
     const char *refused, int *sent)
 {
-	PGresult *res;
+	db_rows *res;
 	char *subject, *body;
 	bgw_err err;
 
@@ -461,7 +448,7 @@ auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text, long lo
 		return err;
 	if ((err = db_exec(db, a, "auditcp_recipients", 0, NULL, &res)) != BGW_OK)
 		return err;
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int r = 0; r < db_nrows(res); r++) {
 		outbox_msg m = {.kind = "audit_checkpoint", .project_id = NULL,
 			.to = db_value(res, r, 1), .subject = subject, .body = body};
 

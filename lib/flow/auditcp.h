@@ -49,8 +49,6 @@ typedef struct auditcp_bad {
 	struct auditcp_bad *next;
 } auditcp_bad;
 
-/* The statements of this module; ends with {NULL}. */
-extern const db_stmt stmt_auditcp[];
 
 /* Load the HMAC key from path (secretbox_load_key's format and permission rules: 32 raw
  * bytes or 64 hex digits, no group or other access).  BGW_E_IO logged with the path. */

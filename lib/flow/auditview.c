@@ -7,27 +7,8 @@
 
 #include "http/jsonout.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define EVENT_COLUMNS "e.seq, " TS("e.at") ", e.actor_id, u.name, e.action, e.object_type, " \
-	"e.object_id, e.detail::text, encode(e.hash, 'hex'), encode(e.prev_hash, 'hex'), " \
-	"count(*) OVER ()"
-
-const db_stmt stmt_auditview[] = {
-	/* The project id is bound as well as the object: an id alone could name an event of
-	 * another chain. */
-	{"auditview_history",
-	    "SELECT " EVENT_COLUMNS " FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id "
-	    "WHERE e.project_id = $1 AND (e.object_id = $2 OR e.object_id IN "
-	    "(SELECT r.id FROM responses r WHERE r.confirmation_id = $2)) ORDER BY e.seq", 2},
-	{"auditview_log",
-	    "SELECT " EVENT_COLUMNS " FROM audit_events e LEFT JOIN users u ON u.id = e.actor_id "
-	    "WHERE e.project_id = $1 ORDER BY e.seq LIMIT $2::int OFFSET $3::int", 3},
-	{"auditview_count", "SELECT count(*) FROM audit_events WHERE project_id = $1", 1},
-	{NULL, NULL, 0},
-};
-
 static json_t *
-event_json(const PGresult *res, int r, bool with_prev)
+event_json(const db_rows *res, int r, bool with_prev)
 {
 	json_t *detail = json_loads(db_value(res, r, 7), 0, NULL);
 	json_t *ev = json_pack("{s:I, s:s, s:{s:s?, s:s?}, s:s, s:s?, s:s?, s:o, s:s}",
@@ -49,9 +30,9 @@ event_json(const PGresult *res, int r, bool with_prev)
 
 /* total < 0: take it from the rows' window count. */
 static bgw_err
-list_json(bgw_arena *a, const PGresult *res, bool with_prev, long long total, json_t **out)
+list_json(bgw_arena *a, const db_rows *res, bool with_prev, long long total, json_t **out)
 {
-	int n = PQntuples(res);
+	int n = db_nrows(res);
 	json_t *items = json_array();
 	json_t *body;
 
@@ -73,7 +54,7 @@ auditview_history_json(bgw_db *db, bgw_arena *a, const char *pid, const char *ci
     json_t **out)
 {
 	const char *p[2] = {pid, cid};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "auditview_history", 2, p, &res);
 
 	return err == BGW_OK ? list_json(a, res, false, -1, out) : err;
@@ -85,7 +66,7 @@ auditview_log_json(bgw_db *db, bgw_arena *a, const char *pid, long long page,
 {
 	char limit[24], offset[24];
 	const char *p[3] = {pid, limit, offset};
-	PGresult *res, *count;
+	db_rows *res, *count;
 	bgw_err err;
 
 	snprintf(limit, sizeof(limit), "%lld", per_page);

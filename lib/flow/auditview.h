@@ -21,6 +21,5 @@ bgw_err auditview_history_json(bgw_db *db, bgw_arena *a, const char *pid, const 
 bgw_err auditview_log_json(bgw_db *db, bgw_arena *a, const char *pid, long long page,
     long long per_page, json_t **out);
 
-extern const db_stmt stmt_auditview[];
 
 #endif

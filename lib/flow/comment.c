@@ -5,24 +5,6 @@
 
 #include "http/jsonout.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define COMMENT_COLUMNS "c.id, c.visibility, c.body, coalesce(u.name, ''), " \
-	"coalesce(c.author_side, ''), " TS("c.created_at")
-
-const db_stmt stmt_comment[] = {
-	/* $2, $3: which threads the reader may see (the policy's decision, also RLS's). */
-	{"comment_list",
-	    "SELECT " COMMENT_COLUMNS " FROM comments c LEFT JOIN users u ON u.id = c.author_id "
-	    "WHERE c.confirmation_id = $1 AND ((c.visibility = 'audit_client' AND $2::boolean) "
-	    "OR (c.visibility = 'audit_respondent' AND $3::boolean)) "
-	    "ORDER BY c.created_at, c.id", 3},
-	{"comment_insert",
-	    "WITH c AS (INSERT INTO comments (confirmation_id, visibility, body, author_id, "
-	    "author_side) VALUES ($1, $2, $3, $4, $5) RETURNING *) "
-	    "SELECT " COMMENT_COLUMNS " FROM c LEFT JOIN users u ON u.id = c.author_id", 5},
-	{NULL, NULL, 0},
-};
-
 static const char *
 side_name(enum policy_side side)
 {
@@ -78,7 +60,7 @@ comment_write_thread(enum policy_side side, const char *asked, bgw_err *err)
 }
 
 static json_t *
-row_json(const PGresult *res, int r)
+row_json(const db_rows *res, int r)
 {
 	const char *side = db_value(res, r, 4);
 
@@ -95,7 +77,7 @@ comment_list_json(bgw_db *db, bgw_arena *a, const char *cid, enum policy_side si
 	const char *p[3] = {cid,
 		comment_may_read(side, shared, COMMENT_THREAD_CLIENT) ? "true" : "false",
 		comment_may_read(side, shared, COMMENT_THREAD_RESPONDENT) ? "true" : "false"};
-	PGresult *res;
+	db_rows *res;
 	json_t *items, *body;
 	bgw_err err = db_exec(db, a, "comment_list", 3, p, &res);
 
@@ -103,10 +85,10 @@ comment_list_json(bgw_db *db, bgw_arena *a, const char *cid, enum policy_side si
 		return err;
 	items = json_array();
 	body = jsonout_own(a, json_pack("{s:o, s:I}", "items", items,
-	    "total", (json_int_t)PQntuples(res)));
+	    "total", (json_int_t)db_nrows(res)));
 	if (body == NULL)
 		return BGW_E_NOMEM;
-	for (int r = 0; r < PQntuples(res); r++)
+	for (int r = 0; r < db_nrows(res); r++)
 		if (json_array_append_new(items, row_json(res, r)) != 0)
 			return BGW_E_NOMEM;
 	*out = body;
@@ -118,14 +100,14 @@ comment_add(bgw_db *db, bgw_arena *a, const char *cid, const char *user_id,
     enum policy_side side, const char *thread, const char *body, json_t **out)
 {
 	const char *p[5] = {cid, thread, body, user_id, side_name(side)};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	if (p[4] == NULL)
 		return BGW_E_FORBIDDEN;
 	if ((err = db_exec(db, a, "comment_insert", 5, p, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INTERNAL;
 	*out = jsonout_own(a, row_json(res, 0));
 	return *out != NULL ? BGW_OK : BGW_E_NOMEM;

@@ -38,6 +38,5 @@ bgw_err comment_list_json(bgw_db *db, bgw_arena *a, const char *cid, enum policy
 bgw_err comment_add(bgw_db *db, bgw_arena *a, const char *cid, const char *user_id,
     enum policy_side side, const char *thread, const char *body, json_t **out);
 
-extern const db_stmt stmt_comment[];
 
 #endif

@@ -16,118 +16,16 @@
 #include "auth/token.h"
 
 #define RESPONSE_CANON_VERSION "bgw-response-v1"
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-
-const db_stmt stmt_confflow[] = {
-	{"flow_lock",
-	    "SELECT c.id, c.project_id, c.reference, c.type, c.form, c.respondent_org_id, "
-	    "c.respondent_email, c.respondent_name, c.as_of, c.due_date, c.status, c.version "
-	    "FROM confirmations c WHERE c.id = $1 FOR UPDATE", 1},
-	/* One UPDATE for every transition; the timestamps follow the new state. */
-	{"flow_set_status",
-	    "UPDATE confirmations SET status = $2, "
-	    "status_reason = CASE WHEN $3::text IS NOT NULL THEN $3 ELSE status_reason END, "
-	    "alternative_procedures = coalesce($4, alternative_procedures), "
-	    "sent_at = CASE WHEN $2 = 'sent' AND sent_at IS NULL THEN now() ELSE sent_at END, "
-	    "opened_at = CASE WHEN $2 = 'opened' AND opened_at IS NULL THEN now() ELSE opened_at END, "
-	    "answered_at = CASE WHEN $2 = 'answered' THEN now() ELSE answered_at END, "
-	    "version = version + 1, updated_at = now() WHERE id = $1 AND version = $5::int "
-	    "RETURNING id", 5},
-	/* What is checked is read from the row itself (locked by the caller), never from the
-	 * request: a check names what the confirmation was addressed to when it was made. */
-	{"flow_address_check_insert",
-	    "INSERT INTO address_checks (confirmation_id, method, note, checked_by, email, "
-	    "organization_id, organization_name, person_name, conf_version) "
-	    "SELECT c.id, $2, $3, $4, c.respondent_email, c.respondent_org_id, o.name, "
-	    "c.respondent_name, c.version FROM confirmations c "
-	    "JOIN organizations o ON o.id = c.respondent_org_id WHERE c.id = $1 RETURNING id", 4},
-	{"flow_respondent_lock",
-	    "UPDATE confirmations SET respondent_locked_at = coalesce(respondent_locked_at, now()) "
-	    "WHERE id = $1", 1},
-	{"flow_address_checked",
-	    "SELECT 1 FROM address_checks a JOIN confirmations c ON c.id = a.confirmation_id "
-	    "WHERE a.confirmation_id = $1 AND " CONF_CHECK_VALID " LIMIT 1", 1},
-	{"flow_addressee_set",
-	    "UPDATE confirmations SET respondent_email = $2, respondent_name = $3, "
-	    "undeliverable = false, version = version + 1, updated_at = now() "
-	    "WHERE id = $1 AND version = $4::int AND undeliverable RETURNING version", 4},
-	{"flow_address_checks_void",
-	    "UPDATE address_checks SET voided_at = now(), void_reason = $2 "
-	    "WHERE confirmation_id = $1 AND voided_at IS NULL RETURNING id", 2},
-	{"flow_user_by_email",
-	    "SELECT id, locale FROM users WHERE email = $1::citext AND deleted_at IS NULL", 1},
-	{"flow_membership",
-	    "SELECT 1 FROM memberships WHERE project_id = $1 AND user_id = $2", 2},
-	{"flow_membership_insert",
-	    "INSERT INTO memberships (project_id, user_id, side, admin, organization_id, created_by) "
-	    "VALUES ($1, $2, 'respondent', true, $3, $4) ON CONFLICT DO NOTHING", 4},
-	{"flow_remind",
-	    "UPDATE confirmations SET reminders_sent = reminders_sent + 1, "
-	    "last_reminded_at = now(), updated_at = now() WHERE id = $1 RETURNING reminders_sent", 1},
-	/* Respondent codes: a confirmation is past sending once sent_at is set. */
-	{"flow_was_sent", "SELECT 1 FROM confirmations WHERE id = $1 AND sent_at IS NOT NULL", 1},
-	{"flow_items",
-	    "SELECT id, currency FROM confirmation_items WHERE confirmation_id = $1 "
-	    "ORDER BY position", 1},
-	{"flow_response_insert",
-	    "INSERT INTO responses (confirmation_id, version, responder_id, responder_name, "
-	    "responder_title) SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4 "
-	    "FROM responses WHERE confirmation_id = $1 RETURNING id, version", 4},
-	{"flow_response_item_insert",
-	    "INSERT INTO response_items (response_id, item_id, agrees, amount, note) "
-	    "VALUES ($1, $2, $3::boolean, $4::numeric, $5)", 5},
-	{"flow_response_extra_insert",
-	    "INSERT INTO response_extra_items (response_id, position, label, currency, amount, note) "
-	    "VALUES ($1, $2::int, $3, $4, $5::numeric, $6)", 6},
-	{"flow_response_pending",
-	    "SELECT id, version FROM responses WHERE confirmation_id = $1 AND NOT final "
-	    "AND returned_at IS NULL", 1},
-	{"flow_response_finalise",
-	    "UPDATE responses SET final = true, seal = decode($2, 'hex'), "
-	    "approver_id = $3, approver_name = $4, approver_title = $5, "
-	    "approved_at = CASE WHEN $4::text IS NULL THEN NULL ELSE now() END "
-	    "WHERE id = $1 AND NOT final", 5},
-	{"flow_response_return",
-	    "UPDATE responses SET returned_at = now(), return_reason = $2 WHERE id = $1", 2},
-	{"flow_response_row",
-	    "SELECT confirmation_id, version, responder_name, responder_title, "
-	    "coalesce(approver_name, ''), coalesce(approver_title, ''), " TS("submitted_at") " "
-	    "FROM responses WHERE id = $1", 1},
-	{"flow_response_row_items",
-	    "SELECT ri.item_id, ri.agrees, coalesce(ri.amount::text, ''), coalesce(ri.note, '') "
-	    "FROM response_items ri JOIN confirmation_items i ON i.id = ri.item_id "
-	    "WHERE ri.response_id = $1 ORDER BY i.position", 1},
-	{"flow_response_row_extra",
-	    "SELECT label, currency, amount::text, coalesce(note, '') FROM response_extra_items "
-	    "WHERE response_id = $1 ORDER BY position", 1},
-	{"flow_review_insert",
-	    "INSERT INTO reviews (confirmation_id, response_id, result, note, reviewed_by) "
-	    "SELECT $1, (SELECT id FROM responses WHERE confirmation_id = $1 AND final "
-	    "ORDER BY version DESC LIMIT 1), $2, $3, $4", 4},
-	{"flow_reconciling_insert",
-	    "INSERT INTO reconciling_items (confirmation_id, kind, currency, amount, note, "
-	    "created_by) VALUES ($1, $2, $3, $4::numeric, $5, $6)", 6},
-	{"flow_share",
-	    "UPDATE confirmations SET shared_with_client = $2::boolean, updated_at = now() "
-	    "WHERE id = $1", 2},
-	{"flow_final_responses",
-	    "SELECT r.id, encode(r.seal, 'hex'), e.detail->>'content_sha256', encode(e.hash, 'hex') "
-	    "FROM responses r JOIN confirmations c ON c.id = r.confirmation_id "
-	    "LEFT JOIN audit_events e ON e.project_id = c.project_id "
-	    "AND e.action = 'response.final' AND e.object_id = r.id "
-	    "WHERE c.project_id = $1 AND r.final ORDER BY r.id", 1},
-	{NULL, NULL, 0},
-};
 
 bgw_err
 conf_lock(bgw_db *db, bgw_arena *a, const char *id, conf_locked *out)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "flow_lock", 1, &id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	out->id = db_value(res, 0, 0);
 	out->project_id = db_value(res, 0, 1);
@@ -164,7 +62,7 @@ apply(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, enum wf_a
 	enum wf_state to;
 	const char *p[5];
 	char *action, *detail;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = workflow_next(c->status, act, &to);
 
 	if (err != BGW_OK)
@@ -176,7 +74,7 @@ apply(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, enum wf_a
 	p[4] = c->version;
 	if ((err = db_exec(db, a, "flow_set_status", 5, p, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INVALID_STATE; /* changed under us: the lock makes this a bug */
 	action = bgw_arena_printf(a, "conf.%s", wf_action_name(act));
 	detail = bgw_arena_printf(a, "{\"from\":\"%s\",\"to\":\"%s\"}", wf_state_name(c->status),
@@ -209,14 +107,14 @@ record_check(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked 
     const char *method, const char *note)
 {
 	const char *p[4] = {c->id, method, note, who->user_id};
-	PGresult *res;
+	db_rows *res;
 	char *detail;
 	bgw_err err;
 
 	if ((err = db_exec(db, a, "flow_address_check_insert", 4, p, &res)) != BGW_OK ||
 	    (err = db_exec(db, a, "flow_respondent_lock", 1, &c->id, NULL)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	detail = bgw_arena_printf(a, "{\"check\":\"%s\",\"version\":%s}", db_value(res, 0, 0),
 	    c->version);
@@ -244,7 +142,7 @@ conf_readdress(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const conf_readdress_in *in, conf_locked *out)
 {
 	const char *p[4];
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = conf_lock(db, a, id, out);
 
 	if (err != BGW_OK)
@@ -261,7 +159,7 @@ conf_readdress(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 	p[3] = out->version;
 	if ((err = db_exec(db, a, "flow_addressee_set", 4, p, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INVALID_STATE; /* not undeliverable: nothing to correct */
 	out->email = in->email;
 	out->name = in->name;
@@ -282,14 +180,14 @@ conf_address_checks_void(bgw_db *db, bgw_arena *a, const conf_actor *who,
 	audit_event ev = {.project_id = project_id, .actor_id = who->user_id,
 		.action = "conf.address_check_void", .object_type = "confirmation", .object_id = id,
 		.ip = who->ip};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "flow_address_checks_void", 2, p, &res);
 
-	if (err != BGW_OK || PQntuples(res) == 0)
+	if (err != BGW_OK || db_nrows(res) == 0)
 		return err;
 	/* reason is one of the table's check values: a literal of ours, never user text. */
 	ev.detail_json = bgw_arena_printf(a, "{\"reason\":\"%s\",\"checks\":%d}", reason,
-	    PQntuples(res));
+	    db_nrows(res));
 	if (ev.detail_json == NULL)
 		return BGW_E_NOMEM;
 	return audit_append(db, a, &ev, NULL);
@@ -328,7 +226,7 @@ bgw_err
 conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, const conf_mailer *m)
 {
 	conf_locked c;
-	PGresult *res;
+	db_rows *res;
 	const char *link, *locale = "ja";
 	bgw_err err = conf_lock(db, a, id, &c);
 
@@ -338,7 +236,7 @@ conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, const
 		return BGW_E_INVALID_STATE;
 	if ((err = db_exec(db, a, "flow_address_checked", 1, &id, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) == 0)
+	if (db_nrows(res) == 0)
 		return BGW_E_ADDRESS_NOT_CHECKED;
 	if ((err = apply(db, a, who, &c, WF_SEND, NULL, NULL)) != BGW_OK)
 		return err;
@@ -346,7 +244,7 @@ conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, const
 	 * open one, as the first (admin) user of the respondent organisation. */
 	if ((err = db_exec(db, a, "flow_user_by_email", 1, &c.email, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) == 1) {
+	if (db_nrows(res) == 1) {
 		const char *uid = db_value(res, 0, 0);
 		const char *p[4] = {c.project_id, uid, c.org_id, who->user_id};
 
@@ -390,12 +288,12 @@ mail_code(bgw_db *db, bgw_arena *a, const conf_locked *c, const conf_mailer *m,
 {
 	bgw_kv *vars = NULL, **tail = &vars;
 	const char *locale = "ja";
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "flow_user_by_email", 1, &c->email, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) == 1)
+	if (db_nrows(res) == 1)
 		locale = db_value(res, 0, 1);
 	if ((err = kv(a, &tail, "name", c->name)) != BGW_OK ||
 	    (err = kv(a, &tail, "firm", m->firm_name)) != BGW_OK ||
@@ -412,7 +310,7 @@ conf_respondent_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char
     const conf_mailer *m, const char *channel, bool fresh, conf_code *out)
 {
 	conf_locked c;
-	PGresult *res;
+	db_rows *res;
 	const char *current, *code_id, *detail;
 	project_respcode rc;
 	bgw_err err = conf_lock(db, a, id, &c);
@@ -424,7 +322,7 @@ conf_respondent_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char
 		return err;
 	if ((err = db_exec(db, a, "flow_was_sent", 1, &id, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) == 0)
+	if (db_nrows(res) == 0)
 		return BGW_E_INVALID_STATE;
 	if ((err = project_respcode_current(db, a, c.project_id, c.org_id, &current)) != BGW_OK)
 		return err;
@@ -465,7 +363,7 @@ conf_remind(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const conf_mailer *m)
 {
 	conf_locked c;
-	PGresult *res;
+	db_rows *res;
 	const char *link, *count;
 	bgw_err err = conf_lock(db, a, id, &c);
 
@@ -554,10 +452,10 @@ canonical_amount(bgw_arena *a, const char *amount, const char *currency)
 }
 
 static bgw_err
-read_answer_items(bgw_arena *a, const json_t *arr, const PGresult *items, const char *form,
+read_answer_items(bgw_arena *a, const json_t *arr, const db_rows *items, const char *form,
     resp_input *out, bgw_kv ***tail, bgw_err *result)
 {
-	int nitems = PQntuples(items);
+	int nitems = db_nrows(items);
 	bool *seen = bgw_arena_calloc(a, (size_t)nitems + 1, sizeof(bool));
 
 	out->nitems = json_array_size(arr);
@@ -691,7 +589,7 @@ resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *bod
 	field_value *vals, *pv;
 	bgw_kv *errs = NULL;
 	const field_value *v;
-	PGresult *items;
+	db_rows *items;
 	conf_locked c;
 	bgw_err err, result = BGW_OK;
 
@@ -757,7 +655,7 @@ bgw_err
 conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
     const char *approver_name, const char *approver_title, char *hex)
 {
-	PGresult *row, *items, *extra;
+	db_rows *row, *items, *extra;
 	unsigned char h[TOKEN_HASH_LEN];
 	unsigned int len = sizeof(h);
 	EVP_MD_CTX *ctx;
@@ -767,7 +665,7 @@ conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
 	    (err = db_exec(db, a, "flow_response_row_items", 1, &response_id, &items)) != BGW_OK ||
 	    (err = db_exec(db, a, "flow_response_row_extra", 1, &response_id, &extra)) != BGW_OK)
 		return err;
-	if (PQntuples(row) != 1)
+	if (db_nrows(row) != 1)
 		return BGW_E_NOT_FOUND;
 	if ((ctx = EVP_MD_CTX_new()) == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
@@ -784,11 +682,11 @@ conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
 		digest_field(ctx, v);
 	}
 	digest_field(ctx, "items");
-	for (int r = 0; r < PQntuples(items); r++)
+	for (int r = 0; r < db_nrows(items); r++)
 		for (int c = 0; c < 4; c++)
 			digest_field(ctx, db_value(items, r, c));
 	digest_field(ctx, "extra_items");
-	for (int r = 0; r < PQntuples(extra); r++)
+	for (int r = 0; r < db_nrows(extra); r++)
 		for (int c = 0; c < 4; c++)
 			digest_field(ctx, db_value(extra, r, c));
 	EVP_DigestFinal_ex(ctx, h, &len);
@@ -834,7 +732,7 @@ store_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked 
     const resp_input *in, const char **rid, const char **version)
 {
 	const char *p[4] = {c->id, who->user_id, in->responder_name, in->responder_title};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "flow_response_insert", 4, p, &res);
 
 	if (err != BGW_OK)
@@ -893,12 +791,12 @@ conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bo
 static bgw_err
 pending(bgw_db *db, bgw_arena *a, const char *id, const char **rid, const char **version)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "flow_response_pending", 1, &id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INVALID_STATE;
 	*rid = db_value(res, 0, 0);
 	*version = db_value(res, 0, 1);
@@ -1003,12 +901,12 @@ bgw_err
 conf_verify_responses(bgw_db *db, bgw_arena *a, const char *project_id, char *bad_id,
     size_t cap)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "flow_final_responses", 1, &project_id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int r = 0; r < db_nrows(res); r++) {
 		char digest[TOKEN_HEX_LEN + 1];
 		const char *rid = db_value(res, r, 0);
 

@@ -43,14 +43,6 @@ bgw_err conf_lock(bgw_db *db, bgw_arena *a, const char *id, conf_locked *out);
 bgw_err conf_transition(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     enum wf_action act, const char *reason, const char *alternative);
 
-/* A check row a (address_checks) is valid for its confirmation c (confirmations) while it
- * is not void and checked what c is addressed to now: the e-mail (citext, so without
- * regard to case), the organisation and the person.  Sending and the JSON's "valid" use
- * this one predicate, so what the audit team sees is what sending asks. */
-#define CONF_CHECK_VALID \
-	"(a.voided_at IS NULL AND a.email = c.respondent_email " \
-	"AND a.organization_id = c.respondent_org_id AND a.person_name = c.respondent_name)"
-
 /* Record how the audit team checked the respondent's address and authority, bound to what
  * the confirmation is addressed to now (e-mail, organisation, person) and its version.
  * The first check locks the respondent against every side but the audit team. */
@@ -183,6 +175,5 @@ bgw_err conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
 bgw_err conf_verify_responses(bgw_db *db, bgw_arena *a, const char *project_id, char *bad_id,
     size_t cap);
 
-extern const db_stmt stmt_confflow[];
 
 #endif

@@ -13,141 +13,14 @@
 /* About the bytes one list row takes as JSON: the writer's first block holds a page. */
 #define LIST_ROW_BYTES 360
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-/* The columns of a list row (conf_rows_json and conf_rows_text read them by position). */
-#define LIST_COLUMNS \
-	"c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, " \
-	"c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, " \
-	"c.shared_with_client "
-/* A project's requests are in the inbox once the user entered its first-access code and
- * set up the MFA it requires; before, only project_list's and the inbox's code_required
- * entries (the project id and the audit firm) say that they exist. */
-#define INBOX_OPEN "(m.code_verified_at IS NOT NULL AND (NOT p.mfa_required OR u.mfa_enabled))"
-/* Projects listed as waiting for a code, at most (a respondent is in a handful). */
-#define INBOX_LOCKED_MAX "100"
-#define LIST_FROM "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
-
-/* The filters of a project's list (status, type, search, overdue), for a page of it and for
- * its total alike. */
-#define CONF_LIST_WHERE \
-	"WHERE c.project_id = $1 AND ($2::text IS NULL OR c.status = $2) " \
-	"AND ($3::text IS NULL OR c.type = $3) " \
-	"AND ($4::text IS NULL OR strpos(lower(o.name), lower($4)) > 0 " \
-	"  OR strpos(lower(c.respondent_email::text), lower($4)) > 0 " \
-	"  OR strpos(lower(c.respondent_name), lower($4)) > 0) " \
-	"AND (NOT $5::boolean OR (c.due_date < current_date " \
-	"  AND c.status IN ('sent', 'opened', 'awaiting_respondent_approval'))) "
-
-const db_stmt stmt_confirmation[] = {
-	{"conf_org_by_email",
-	    "SELECT o.id FROM users u JOIN organizations o ON o.id = u.organization_id "
-	    "WHERE u.email = $1::citext AND u.deleted_at IS NULL AND o.kind = 'respondent'", 1},
-	{"conf_org_in_project",
-	    "SELECT respondent_org_id FROM confirmations WHERE project_id = $1 "
-	    "AND respondent_email = $2::citext ORDER BY created_at LIMIT 1", 2},
-	{"conf_org_insert",
-	    "INSERT INTO organizations (kind, name) VALUES ('respondent', $1) RETURNING id", 1},
-	{"conf_insert",
-	    "INSERT INTO confirmations (project_id, type, form, respondent_org_id, respondent_email, "
-	    "respondent_name, as_of, due_date, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::date, "
-	    "$8::date, $9) RETURNING id", 9},
-	{"conf_item_insert",
-	    "INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency, "
-	    "amount) VALUES ($1, $2::int, $3, $4, $5, $6::numeric)", 6},
-	{"conf_items_delete", "DELETE FROM confirmation_items WHERE confirmation_id = $1", 1},
-	{"conf_form", "SELECT form FROM confirmations WHERE id = $1", 1},
-	/* The respondent before an edit, and whether the audit team has checked it; $2 the
-	 * e-mail the edit gives (NULL: none), compared as the column compares (citext). */
-	{"conf_respondent_now",
-	    "SELECT coalesce(respondent_email = $2::citext, true), respondent_org_id, "
-	    "respondent_name, respondent_locked_at IS NOT NULL FROM confirmations "
-	    "WHERE id = $1 FOR UPDATE", 2},
-	{"conf_update",
-	    "UPDATE confirmations SET type = coalesce($2, type), form = coalesce($3, form), "
-	    "respondent_org_id = coalesce($4, respondent_org_id), "
-	    "respondent_email = coalesce($5, respondent_email), "
-	    "respondent_name = coalesce($6, respondent_name), as_of = coalesce($7::date, as_of), "
-	    "due_date = coalesce($8::date, due_date), version = version + 1, updated_at = now() "
-	    "WHERE id = $1 AND status = 'draft' RETURNING due_date >= as_of", 8},
-	{"conf_get",
-	    "SELECT c.id, c.reference, c.project_id, c.type, c.form, c.status, o.name, "
-	    "c.respondent_email, c.respondent_name, c.as_of, c.due_date, c.shared_with_client, "
-	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
-	    "c.status_reason, c.alternative_procedures, "
-	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
-	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL, c.status_reason_side "
-	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
-	    "WHERE c.id = $1", 1},
-	{"conf_items",
-	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
-	    "WHERE confirmation_id = $1 ORDER BY position", 1},
-	/* The latest check, what it checked and whether it still holds (CONF_CHECK_VALID). */
-	{"conf_address_check",
-	    "SELECT a.method, a.note, coalesce(u.name, ''), " TS("a.checked_at") ", "
-	    "a.email, a.organization_name, a.person_name, a.conf_version, "
-	    CONF_CHECK_VALID ", " TS("a.voided_at") ", a.void_reason "
-	    "FROM address_checks a JOIN confirmations c ON c.id = a.confirmation_id "
-	    "LEFT JOIN users u ON u.id = a.checked_by "
-	    "WHERE a.confirmation_id = $1 ORDER BY a.checked_at DESC, a.id DESC LIMIT 1", 1},
-	/* The latest final answer; with $2 also one waiting for the respondent's approval. */
-	{"conf_response",
-	    "SELECT r.id, r.version, r.responder_name, r.responder_title, r.approver_name, "
-	    "r.approver_title, " TS("r.submitted_at") ", encode(r.seal, 'hex'), r.final "
-	    "FROM responses r WHERE r.confirmation_id = $1 "
-	    "AND (r.final OR ($2::boolean AND r.returned_at IS NULL)) "
-	    "ORDER BY r.version DESC LIMIT 1", 2},
-	{"conf_response_items",
-	    "SELECT ri.item_id, ri.agrees, ri.amount::text, ri.note, i.currency "
-	    "FROM response_items ri "
-	    "JOIN confirmation_items i ON i.id = ri.item_id WHERE ri.response_id = $1 "
-	    "ORDER BY i.position", 1},
-	{"conf_response_extra",
-	    "SELECT label, currency, amount::text, note FROM response_extra_items "
-	    "WHERE response_id = $1 ORDER BY position", 1},
-	/* One page of the list, in the index's order: reads only the rows it returns. */
-	{"conf_list",
-	    "SELECT " LIST_COLUMNS LIST_FROM
-	    CONF_LIST_WHERE "ORDER BY c.created_at, c.id LIMIT $6::int OFFSET $7::int", 7},
-	/* conf_list without filters. */
-	{"conf_list_plain",
-	    "SELECT " LIST_COLUMNS LIST_FROM
-	    "WHERE c.project_id = $1 ORDER BY c.created_at, c.id LIMIT $2::int OFFSET $3::int", 3},
-	/* The total of the same filters, row by row (respondents, searches, overdue). */
-	{"conf_list_count",
-	    "SELECT count(*) " LIST_FROM CONF_LIST_WHERE, 5},
-	/* The total by status and type from the kept counts (migration 0014). */
-	{"conf_list_count_kept",
-	    "SELECT coalesce(sum(n), 0) FROM confirmation_counts "
-	    "WHERE project_id = $1 AND ($2::text IS NULL OR status = $2) "
-	    "AND ($3::text IS NULL OR type = $3)", 3},
-	{"conf_inbox",
-	    "SELECT " LIST_COLUMNS ", count(*) OVER (), p.id, p.name, p.client_name, f.name "
-	    LIST_FROM
-	    "JOIN projects p ON p.id = c.project_id JOIN organizations f ON f.id = p.audit_firm_id "
-	    "JOIN memberships m ON m.project_id = c.project_id AND m.user_id = app_user_id() "
-	    "AND m.side = 'respondent' AND m.organization_id = c.respondent_org_id "
-	    "JOIN users u ON u.id = m.user_id "
-	    "WHERE p.status = 'active' AND " INBOX_OPEN " "
-	    "ORDER BY c.due_date, c.id LIMIT $1::int OFFSET $2::int", 2},
-	/* The projects whose requests wait for the code or for MFA: only the asking firm. */
-	{"conf_inbox_locked",
-	    "SELECT p.id, f.name, p.mfa_required AND NOT u.mfa_enabled "
-	    "FROM memberships m JOIN projects p ON p.id = m.project_id "
-	    "JOIN organizations f ON f.id = p.audit_firm_id JOIN users u ON u.id = m.user_id "
-	    "WHERE m.user_id = app_user_id() AND m.side = 'respondent' AND p.status = 'active' "
-	    "AND NOT " INBOX_OPEN " ORDER BY p.created_at, p.id LIMIT " INBOX_LOCKED_MAX, 0},
-	{NULL, NULL, 0},
-};
-
 static bool
-is_true(const PGresult *res, int r, int c)
+is_true(const db_rows *res, int r, int c)
 {
 	return strcmp(db_value(res, r, c), "t") == 0;
 }
 
 static const char *
-or_null(const PGresult *res, int r, int c)
+or_null(const db_rows *res, int r, int c)
 {
 	return db_isnull(res, r, c) ? NULL : db_value(res, r, c);
 }
@@ -172,18 +45,18 @@ conf_respondent_org(bgw_db *db, bgw_arena *a, const char *project_id, const char
     const char *email, const char **org_id)
 {
 	const char *p2[2] = {project_id, email};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "conf_org_by_email", 1, &email, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) == 1) {
+	if (db_nrows(res) == 1) {
 		*org_id = db_value(res, 0, 0);
 		return BGW_OK;
 	}
 	if ((err = db_exec(db, a, "conf_org_in_project", 2, p2, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1 &&
+	if (db_nrows(res) != 1 &&
 	    (err = db_exec(db, a, "conf_org_insert", 1, &org_name, &res)) != BGW_OK)
 		return err;
 	*org_id = db_value(res, 0, 0);
@@ -211,7 +84,7 @@ conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_i
     const conf_input *in, const char **id)
 {
 	const char *org;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = conf_respondent_org(db, a, project_id, in->org_name, in->email, &org);
 
 	if (err != BGW_OK)
@@ -230,12 +103,12 @@ conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_i
 bgw_err
 conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "conf_form", 1, &id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	*form = db_value(res, 0, 0);
 	return BGW_OK;
@@ -246,7 +119,7 @@ conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
     const conf_input *in, enum policy_side side, const struct conf_actor *who)
 {
 	const char *org = NULL, *cur_org, *pn[2] = {id, in->email};
-	PGresult *res;
+	db_rows *res;
 	bool changed, locked;
 	bgw_err err;
 
@@ -254,7 +127,7 @@ conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
 		return BGW_E_VALIDATION;
 	if ((err = db_exec(db, a, "conf_respondent_now", 2, pn, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	cur_org = db_value(res, 0, 1);
 	locked = is_true(res, 0, 3);
@@ -279,7 +152,7 @@ conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
 		if ((err = db_exec(db, a, "conf_update", 8, p, &res)) != BGW_OK)
 			return err;
 	}
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_INVALID_STATE;
 	if (!is_true(res, 0, 0))
 		return BGW_E_VALIDATION;
@@ -298,12 +171,12 @@ static bgw_err
 response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t *conf)
 {
 	const char *p[2] = {id, pending_too ? "true" : "false"};
-	PGresult *res, *items, *extra;
+	db_rows *res, *items, *extra;
 	json_t *r, *list, *xlist;
 	bgw_err err = db_exec(db, a, "conf_response", 2, p, &res);
 	const char *rid;
 
-	if (err != BGW_OK || PQntuples(res) != 1)
+	if (err != BGW_OK || db_nrows(res) != 1)
 		return err;
 	rid = db_value(res, 0, 0);
 	if ((err = db_exec(db, a, "conf_response_items", 1, &rid, &items)) != BGW_OK ||
@@ -322,13 +195,13 @@ response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t
 	if (!db_isnull(res, 0, 4) && json_object_set_new(r, "approver", json_pack("{s:s, s:s}",
 	    "name", db_value(res, 0, 4), "title", or_null(res, 0, 5) ? db_value(res, 0, 5) : "")) != 0)
 		return BGW_E_NOMEM;
-	for (int i = 0; i < PQntuples(items); i++)
+	for (int i = 0; i < db_nrows(items); i++)
 		if (json_array_append_new(list, json_pack("{s:s, s:b, s:o, s:s?}",
 		    "item_id", db_value(items, i, 0), "agrees", is_true(items, i, 1),
 		    "amount", amount_json(or_null(items, i, 2), db_value(items, i, 4)),
 		    "note", or_null(items, i, 3))) != 0)
 			return BGW_E_NOMEM;
-	for (int i = 0; i < PQntuples(extra); i++)
+	for (int i = 0; i < db_nrows(extra); i++)
 		if (json_array_append_new(xlist, json_pack("{s:s, s:s, s:o, s:s?}",
 		    "label", db_value(extra, i, 0), "currency", db_value(extra, i, 1),
 		    "amount", amount_json(db_value(extra, i, 2), db_value(extra, i, 1)),
@@ -341,7 +214,7 @@ response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t
  * the audit team's and the client's reasons and the alternative procedures are their
  * working papers (migration 0022 records who wrote the reason). */
 static const char *
-reason_for(const PGresult *res, enum policy_side side)
+reason_for(const db_rows *res, enum policy_side side)
 {
 	if (side == SIDE_RESPONDENT &&
 	    (db_isnull(res, 0, 21) || strcmp(db_value(res, 0, 21), "respondent") != 0))
@@ -353,13 +226,13 @@ bgw_err
 conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
     bool with_response, json_t **out)
 {
-	PGresult *res, *items, *check;
+	db_rows *res, *items, *check;
 	json_t *conf, *list;
 	bgw_err err = db_exec(db, a, "conf_get", 1, &id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	if ((err = db_exec(db, a, "conf_items", 1, &id, &items)) != BGW_OK ||
 	    (err = db_exec(db, a, "conf_address_check", 1, &id, &check)) != BGW_OK)
@@ -386,13 +259,13 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	    "respondent_locked", is_true(res, 0, 20)));
 	if (conf == NULL)
 		return BGW_E_NOMEM;
-	for (int i = 0; i < PQntuples(items); i++)
+	for (int i = 0; i < db_nrows(items); i++)
 		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, s:o}",
 		    "id", db_value(items, i, 0), "label", db_value(items, i, 1),
 		    "reference", or_null(items, i, 2), "currency", db_value(items, i, 3),
 		    "amount", amount_json(or_null(items, i, 4), db_value(items, i, 3)))) != 0)
 			return BGW_E_NOMEM;
-	if (PQntuples(check) == 1 && json_object_set_new(conf, "address_check",
+	if (db_nrows(check) == 1 && json_object_set_new(conf, "address_check",
 	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:I, s:b, s:s?, s:s?}",
 	    "method", db_value(check, 0, 0),
 	    "note", db_value(check, 0, 1), "checked_by", db_value(check, 0, 2),
@@ -411,7 +284,7 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 }
 
 static json_t *
-list_item(const PGresult *res, int r)
+list_item(const db_rows *res, int r)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:I, s:b, s:b}",
 	    "id", db_value(res, r, 0), "reference", db_value(res, r, 1),
@@ -424,9 +297,9 @@ list_item(const PGresult *res, int r)
 }
 
 bgw_err
-conf_rows_json(bgw_arena *a, const PGresult *res, bool inbox, long long total, json_t **out)
+conf_rows_json(bgw_arena *a, const db_rows *res, bool inbox, long long total, json_t **out)
 {
-	int n = PQntuples(res);
+	int n = db_nrows(res);
 	json_t *items = json_array();
 	json_t *body = jsonout_own(a, json_pack("{s:o, s:I}", "items", items,
 	    "total", (json_int_t)total));
@@ -460,7 +333,7 @@ text_member(jsonw *w, const char *key, const char *value)
 
 /* One row as list_item and the inbox's "project" member, written straight as text. */
 static void
-text_item(jsonw *w, const PGresult *res, int r, bool inbox)
+text_item(jsonw *w, const db_rows *res, int r, bool inbox)
 {
 	static const char *const plain[] = {"id", "reference", "type", "form", "status"};
 
@@ -494,10 +367,10 @@ text_item(jsonw *w, const PGresult *res, int r, bool inbox)
 }
 
 bgw_err
-conf_rows_text(bgw_arena *a, const PGresult *res, bool inbox, long long total, char **text,
+conf_rows_text(bgw_arena *a, const db_rows *res, bool inbox, long long total, char **text,
     size_t *len)
 {
-	int n = PQntuples(res);
+	int n = db_nrows(res);
 	jsonw w;
 
 	jsonw_init(&w, a, (size_t)n * LIST_ROW_BYTES + 64);
@@ -519,7 +392,7 @@ conf_rows_text(bgw_arena *a, const PGresult *res, bool inbox, long long total, c
  * plan; a filtered one is planned for its values, which may pick another index. */
 static bgw_err
 list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
-    PGresult **res, long long *total)
+    db_rows **res, long long *total)
 {
 	char limit[24], offset[24];
 	const char *p[7] = {project_id, f->status, f->type, f->q, f->overdue ? "true" : "false",
@@ -528,7 +401,7 @@ list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *
 	const bool plain = f->status == NULL && f->type == NULL && f->q == NULL && !f->overdue;
 	/* The kept counts know status and type only; a search or "overdue" counts rows. */
 	const bool kept = f->sees_all && f->q == NULL && !f->overdue;
-	PGresult *count;
+	db_rows *count;
 	db_call batch[4];
 	size_t n = 0;
 	bgw_err err;
@@ -555,7 +428,7 @@ list_query(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *
 }
 
 static bgw_err
-inbox_query(bgw_db *db, bgw_arena *a, long long page, long long per_page, PGresult **res,
+inbox_query(bgw_db *db, bgw_arena *a, long long page, long long per_page, db_rows **res,
     long long *total)
 {
 	char limit[24], offset[24];
@@ -566,7 +439,7 @@ inbox_query(bgw_db *db, bgw_arena *a, long long page, long long per_page, PGresu
 	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
 	if ((err = db_exec(db, a, "conf_inbox", 2, p, res)) != BGW_OK)
 		return err;
-	*total = PQntuples(*res) > 0 ? db_int(*res, 0, 13) : 0;
+	*total = db_nrows(*res) > 0 ? db_int(*res, 0, 13) : 0;
 	return BGW_OK;
 }
 
@@ -574,7 +447,7 @@ bgw_err
 conf_list_json(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
     json_t **out)
 {
-	PGresult *res;
+	db_rows *res;
 	long long total;
 	bgw_err err = list_query(db, a, project_id, f, &res, &total);
 
@@ -585,7 +458,7 @@ bgw_err
 conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
     char **text, size_t *len)
 {
-	PGresult *res;
+	db_rows *res;
 	long long total;
 	bgw_err err = list_query(db, a, project_id, f, &res, &total);
 
@@ -596,7 +469,7 @@ conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filt
 static bgw_err
 inbox_locked(bgw_db *db, bgw_arena *a, json_t *body)
 {
-	PGresult *res;
+	db_rows *res;
 	json_t *list = json_array();
 	bgw_err err;
 
@@ -604,7 +477,7 @@ inbox_locked(bgw_db *db, bgw_arena *a, json_t *body)
 		return BGW_E_NOMEM;
 	if ((err = db_exec(db, a, "conf_inbox_locked", 0, NULL, &res)) != BGW_OK)
 		return err;
-	for (int r = 0; r < PQntuples(res); r++)
+	for (int r = 0; r < db_nrows(res); r++)
 		if (json_array_append_new(list, json_pack("{s:s, s:s, s:b}",
 		    "project_id", db_value(res, r, 0), "audit_firm", db_value(res, r, 1),
 		    "mfa_setup_required", is_true(res, r, 2))) != 0)
@@ -615,7 +488,7 @@ inbox_locked(bgw_db *db, bgw_arena *a, json_t *body)
 bgw_err
 conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_t **out)
 {
-	PGresult *res;
+	db_rows *res;
 	long long total;
 	bgw_err err = inbox_query(db, a, page, per_page, &res, &total);
 

@@ -75,11 +75,10 @@ bgw_err conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const c
 /* The rendering both use, for rows with conf_list's columns (the inbox's add count and
  * project): {items, total} as a json_t the arena owns, or as text.  conf_rows_text writes
  * exactly the bytes jsonout_dump writes of conf_rows_json (tests/unit/test_conflist.c). */
-bgw_err conf_rows_json(bgw_arena *a, const PGresult *res, bool inbox, long long total,
+bgw_err conf_rows_json(bgw_arena *a, const db_rows *res, bool inbox, long long total,
     json_t **out);
-bgw_err conf_rows_text(bgw_arena *a, const PGresult *res, bool inbox, long long total,
+bgw_err conf_rows_text(bgw_arena *a, const db_rows *res, bool inbox, long long total,
     char **text, size_t *len);
 
-extern const db_stmt stmt_confirmation[];
 
 #endif

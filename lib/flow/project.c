@@ -17,82 +17,6 @@
 #define CODE_LABEL "bgw-project-code-v1"
 #define RESPONDENT_CODE_LABEL "bgw-respondent-code-v1"
 
-const db_stmt stmt_project[] = {
-	{"project_new_id", "SELECT new_id()", 0},
-	{"project_client_insert",
-	    "INSERT INTO organizations (kind, name) VALUES ('client', $1) RETURNING id", 1},
-	{"project_insert",
-	    "INSERT INTO projects (id, name, client_name, client_org_id, audit_firm_id, period_end, "
-	    "retention_days, first_access_code_hash, created_by) VALUES ($1, $2, $3, $4, $5, "
-	    "$6::date, $7::int, decode($8, 'hex'), $9)", 9},
-	{"project_creator_member",
-	    "INSERT INTO memberships (project_id, user_id, side, admin) "
-	    "VALUES ($1, $2, 'audit', true)", 2},
-	{"project_set_code",
-	    "UPDATE projects SET first_access_code_hash = decode($2, 'hex'), updated_at = now() "
-	    "WHERE id = $1", 2},
-	/* Migration 0019: the code state of a membership changes only in these functions. */
-	{"project_code_check", "SELECT membership_code_check($1, $2)", 2},
-	{"project_respcode_current",
-	    "SELECT id, channel FROM respondent_codes WHERE project_id = $1 "
-	    "AND organization_id = $2 AND replaced_at IS NULL", 2},
-	{"project_respcode_replace",
-	    "UPDATE respondent_codes SET replaced_at = now() WHERE project_id = $1 "
-	    "AND organization_id = $2 AND replaced_at IS NULL", 2},
-	{"project_respcode_insert",
-	    "INSERT INTO respondent_codes (project_id, organization_id, confirmation_id, code_hash, "
-	    "channel, issued_by) VALUES ($1, $2, $3, decode($4, 'hex'), $5, app_user_id()) "
-	    "RETURNING id", 5},
-	/* Column 9: MFA the project requires and the user has not set up; 10: the audit firm,
-	 * which is all a user sees of a project before the code and MFA (project_list). */
-	{"project_list",
-	    "SELECT p.id, p.name, p.client_name, p.period_end, p.status, m.side, m.admin, "
-	    "m.code_verified_at IS NOT NULL, count(*) OVER (), "
-	    "p.mfa_required AND NOT u.mfa_enabled, f.name "
-	    "FROM memberships m JOIN projects p ON p.id = m.project_id "
-	    "JOIN users u ON u.id = m.user_id JOIN organizations f ON f.id = p.audit_firm_id "
-	    "WHERE m.user_id = app_user_id() ORDER BY p.created_at DESC, p.id "
-	    "LIMIT $1::int OFFSET $2::int", 2},
-	{"project_get",
-	    "SELECT id, name, client_name, period_end, status, retention_days, mfa_required, "
-	    "remind_days_before, remind_days_after, remind_every_days, "
-	    "to_char(completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
-	    "FROM projects WHERE id = $1", 1},
-	{"project_counts",
-	    "SELECT status, count(*) FROM confirmations WHERE project_id = $1 GROUP BY status", 1},
-	/* Migration 0014's kept counts: visible only to the sides that see every
-	 * confirmation of the project; respondents get no rows and are counted row by row. */
-	{"project_counts_kept",
-	    "SELECT status, sum(n) FROM confirmation_counts WHERE project_id = $1 AND n > 0 "
-	    "GROUP BY status", 1},
-	{"project_settings",
-	    "UPDATE projects SET mfa_required = coalesce($2::boolean, mfa_required), "
-	    "retention_days = coalesce($3::int, retention_days), updated_at = now() "
-	    "WHERE id = $1 AND status = 'active' RETURNING id", 3},
-	{"project_complete",
-	    "UPDATE projects SET status = 'completed', completed_at = now(), updated_at = now() "
-	    "WHERE id = $1 AND status = 'active' RETURNING id", 1},
-	{"project_members",
-	    "SELECT u.id, u.email, u.name, o.id, o.name, m.side, m.admin, m.code_locked "
-	    "FROM memberships m JOIN users u ON u.id = m.user_id "
-	    "JOIN organizations o ON o.id = coalesce(m.organization_id, u.organization_id) "
-	    "WHERE m.project_id = $1 ORDER BY m.side, u.name, u.id", 1},
-	{"project_member_get",
-	    "SELECT side, organization_id FROM memberships WHERE project_id = $1 AND user_id = $2", 2},
-	{"project_audit_admins",
-	    "SELECT count(*) FROM memberships WHERE project_id = $1 AND side = 'audit' AND admin "
-	    "AND user_id <> $2", 2},
-	{"project_member_remove",
-	    "DELETE FROM memberships WHERE project_id = $1 AND user_id = $2 RETURNING user_id", 2},
-	{"project_member_unlock", "SELECT membership_code_unlock($1, $2)", 2},
-	{"project_facts",
-	    "SELECT p.name, p.client_name, p.client_org_id, p.audit_firm_id, o.name "
-	    "FROM projects p JOIN organizations o ON o.id = p.audit_firm_id WHERE p.id = $1", 1},
-	{"project_has_respondent",
-	    "SELECT 1 FROM confirmations WHERE project_id = $1 AND respondent_org_id = $2 LIMIT 1", 2},
-	{NULL, NULL, 0},
-};
-
 /* Codes are compared without dashes, spaces or case, salted by the project id. */
 static void
 code_hash_hex(const char *label, const char *project_id, const char *code,
@@ -136,7 +60,7 @@ project_create(bgw_db *db, bgw_arena *a, const project_new *p, const char **id, 
 {
 	char hex[TOKEN_HEX_LEN + 1], retention[24];
 	const char *client_org;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	/* The new row is invisible to its creator until the membership exists (row-level
@@ -184,13 +108,13 @@ bgw_err
 project_code_check(bgw_db *db, bgw_arena *a, const char *project_id, const char *code)
 {
 	const char *params[2] = {project_id, code};
-	PGresult *res;
+	db_rows *res;
 	const char *v;
 	bgw_err err = db_exec(db, a, "project_code_check", 2, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1 || db_isnull(res, 0, 0))
+	if (db_nrows(res) != 1 || db_isnull(res, 0, 0))
 		return BGW_E_NOT_FOUND;
 	v = db_value(res, 0, 0);
 	return strcmp(v, "ok") == 0 ? BGW_OK : strcmp(v, "locked") == 0 ? BGW_E_LOCKED :
@@ -202,12 +126,12 @@ project_respcode_current(bgw_db *db, bgw_arena *a, const char *project_id, const
     const char **channel)
 {
 	const char *params[2] = {project_id, org_id};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_respcode_current", 2, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	*channel = PQntuples(res) == 1 ? db_value(res, 0, 1) : NULL;
+	*channel = db_nrows(res) == 1 ? db_value(res, 0, 1) : NULL;
 	return BGW_OK;
 }
 
@@ -217,7 +141,7 @@ project_respcode_issue(bgw_db *db, bgw_arena *a, const project_respcode *rc, con
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *params[5] = {rc->project_id, rc->org_id, rc->confirmation_id, hex, rc->channel};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	/* The old code stops working in the same transaction as the new one is recorded. */
@@ -234,13 +158,13 @@ project_respcode_issue(bgw_db *db, bgw_arena *a, const project_respcode *rc, con
 }
 
 static const char *
-value_or_null(const PGresult *res, int r, int c)
+value_or_null(const db_rows *res, int r, int c)
 {
 	return db_isnull(res, r, c) ? NULL : db_value(res, r, c);
 }
 
 static bool
-is_true(const PGresult *res, int r, int c)
+is_true(const db_rows *res, int r, int c)
 {
 	return strcmp(db_value(res, r, c), "t") == 0;
 }
@@ -250,7 +174,7 @@ project_list(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_
 {
 	char limit[24], offset[24];
 	const char *params[2] = {limit, offset};
-	PGresult *res;
+	db_rows *res;
 	json_t *items, *body;
 	bgw_err err;
 	int n;
@@ -259,7 +183,7 @@ project_list(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_
 	snprintf(offset, sizeof(offset), "%lld", (page - 1) * per_page);
 	if ((err = db_exec(db, a, "project_list", 2, params, &res)) != BGW_OK)
 		return err;
-	n = PQntuples(res);
+	n = db_nrows(res);
 	items = json_array();
 	body = jsonout_own(a, json_pack("{s:o, s:I}", "items", items,
 	    "total", (json_int_t)(n > 0 ? atoll(db_value(res, 0, 8)) : 0)));
@@ -287,18 +211,18 @@ project_list(bgw_db *db, bgw_arena *a, long long page, long long per_page, json_
 bgw_err
 project_get(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out)
 {
-	PGresult *res, *counts;
+	db_rows *res, *counts;
 	json_t *body, *by_status;
 	bgw_err err;
 
 	if ((err = db_exec(db, a, "project_get", 1, &project_id, &res)) != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	if ((err = db_exec(db, a, "project_counts_kept", 1, &project_id, &counts)) != BGW_OK)
 		return err;
 	/* No kept count: a respondent, or no confirmation yet (then counting is free). */
-	if (PQntuples(counts) == 0 &&
+	if (db_nrows(counts) == 0 &&
 	    (err = db_exec(db, a, "project_counts", 1, &project_id, &counts)) != BGW_OK)
 		return err;
 	by_status = json_object();
@@ -315,7 +239,7 @@ project_get(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out)
 	    "counts", by_status));
 	if (body == NULL)
 		return BGW_E_NOMEM;
-	for (int r = 0; r < PQntuples(counts); r++)
+	for (int r = 0; r < db_nrows(counts); r++)
 		if (json_object_set_new(by_status, db_value(counts, r, 0),
 		    json_integer(atoll(db_value(counts, r, 1)))) != 0)
 			return BGW_E_NOMEM;
@@ -328,36 +252,36 @@ project_settings(bgw_db *db, bgw_arena *a, const char *project_id, const char *m
     const char *retention_days)
 {
 	const char *params[3] = {project_id, mfa_required, retention_days};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_settings", 3, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_INVALID_STATE;
+	return db_nrows(res) == 1 ? BGW_OK : BGW_E_INVALID_STATE;
 }
 
 bgw_err
 project_complete(bgw_db *db, bgw_arena *a, const char *project_id)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_complete", 1, &project_id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_INVALID_STATE;
+	return db_nrows(res) == 1 ? BGW_OK : BGW_E_INVALID_STATE;
 }
 
 bgw_err
 project_members(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out)
 {
-	PGresult *res;
+	db_rows *res;
 	json_t *items, *body;
 	bgw_err err = db_exec(db, a, "project_members", 1, &project_id, &res);
 	int n;
 
 	if (err != BGW_OK)
 		return err;
-	n = PQntuples(res);
+	n = db_nrows(res);
 	items = json_array();
 	body = jsonout_own(a, json_pack("{s:o, s:i}", "items", items, "total", n));
 	if (body == NULL)
@@ -381,12 +305,12 @@ project_member_get(bgw_db *db, bgw_arena *a, const char *project_id, const char 
     const char **side, const char **org_id)
 {
 	const char *params[2] = {project_id, user_id};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_member_get", 2, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	*side = db_value(res, 0, 0);
 	*org_id = value_or_null(res, 0, 1);
@@ -397,7 +321,7 @@ bgw_err
 project_member_remove(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id)
 {
 	const char *params[2] = {project_id, user_id};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	if ((err = db_exec(db, a, "project_audit_admins", 2, params, &res)) != BGW_OK)
@@ -412,30 +336,30 @@ project_member_remove(bgw_db *db, bgw_arena *a, const char *project_id, const ch
 	}
 	if ((err = db_exec(db, a, "project_member_remove", 2, params, &res)) != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
+	return db_nrows(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
 }
 
 bgw_err
 project_member_unlock(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id)
 {
 	const char *params[2] = {project_id, user_id};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_member_unlock", 2, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	return PQntuples(res) == 1 && is_true(res, 0, 0) ? BGW_OK : BGW_E_NOT_FOUND;
+	return db_nrows(res) == 1 && is_true(res, 0, 0) ? BGW_OK : BGW_E_NOT_FOUND;
 }
 
 bgw_err
 project_facts_get(bgw_db *db, bgw_arena *a, const char *project_id, project_facts *out)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_facts", 1, &project_id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	out->name = db_value(res, 0, 0);
 	out->client_name = db_value(res, 0, 1);
@@ -450,10 +374,10 @@ project_has_respondent(bgw_db *db, bgw_arena *a, const char *project_id, const c
     bool *yes)
 {
 	const char *params[2] = {project_id, org_id};
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_has_respondent", 2, params, &res);
 
 	if (err == BGW_OK)
-		*yes = PQntuples(res) == 1;
+		*yes = db_nrows(res) == 1;
 	return err;
 }

@@ -111,6 +111,5 @@ bgw_err project_facts_get(bgw_db *db, bgw_arena *a, const char *project_id, proj
 bgw_err project_has_respondent(bgw_db *db, bgw_arena *a, const char *project_id,
     const char *org_id, bool *yes);
 
-extern const db_stmt stmt_project[];
 
 #endif

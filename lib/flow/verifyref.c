@@ -5,14 +5,6 @@
 
 #include "http/jsonout.h"
 
-/* verify_reference (db/migrations/0009_records.sql) runs as the owner, because the caller
- * has no user and row-level security shows it nothing; it returns one row or none. */
-const db_stmt stmt_verifyref[] = {
-	{"verifyref_lookup",
-	    "SELECT audit_firm, client_name, sent_on::text, status FROM verify_reference($1)", 1},
-	{NULL, NULL, 0},
-};
-
 static int
 in_alphabet(char c)
 {
@@ -48,13 +40,13 @@ verifyref_normalise(const char *in, char out[VERIFYREF_LEN + 1])
 bgw_err
 verifyref_lookup(bgw_db *db, bgw_arena *a, const char *ref, json_t **out)
 {
-	PGresult *res;
+	db_rows *res;
 	json_t *v;
 	bgw_err err = db_exec(db, a, "verifyref_lookup", 1, &ref, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1)
+	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	v = jsonout_own(a, json_pack("{s:s, s:s, s:s, s:s}", "audit_firm", db_value(res, 0, 0),
 	    "client_name", db_value(res, 0, 1), "sent_on", db_value(res, 0, 2),

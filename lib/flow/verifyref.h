@@ -26,6 +26,5 @@ int verifyref_normalise(const char *in, char out[VERIFYREF_LEN + 1]);
  * database errors as db_exec maps them. */
 bgw_err verifyref_lookup(bgw_db *db, bgw_arena *a, const char *ref, json_t **out);
 
-extern const db_stmt stmt_verifyref[];
 
 #endif

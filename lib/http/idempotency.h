@@ -13,9 +13,9 @@
 #include "store/db.h"
 #include "core/err.h"
 
-/* How long an answer is kept and replayed (docs/api.md): after that a request with the
- * same key is new, and the batch job deletes the row (idem_expire). */
-#define IDEM_TTL_S 86400
+/* An answer is kept and replayed for 24 hours (docs/api.md; IDEM_TTL_S in
+ * store/stmt_idempotency.c): after that a request with the same key is new, and the batch
+ * job deletes the row (idem_expire). */
 
 typedef struct idem_answer {
 	int status;
@@ -43,6 +43,5 @@ bgw_err idem_store(bgw_db *db, bgw_arena *a, const char *user_id, const char *ke
 /* Delete the answers that expired by now (timestamptz text); *removed counts them. */
 bgw_err idem_expire(bgw_db *db, bgw_arena *a, const char *now, long long *removed);
 
-extern const db_stmt stmt_idempotency[];
 
 #endif

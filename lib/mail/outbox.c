@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 
 #include "core/log.h"
 #include "mail/mime.h"
@@ -126,7 +125,7 @@ static bgw_err
 record(bgw_db *db, bgw_arena *a, const char *stmt, int n, const char *const *params,
     int *lost)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err e = db_exec(db, a, stmt, n, params, &res);
 
 	*lost = 0;
@@ -135,7 +134,7 @@ record(bgw_db *db, bgw_arena *a, const char *stmt, int n, const char *const *par
 		    params[0], bgw_err_code(e));
 		return e;
 	}
-	if (strcmp(PQcmdTuples(res), "1") != 0) {
+	if (db_affected(res) != 1) {
 		bgw_log(BGW_LOG_WARN, "mail %s was claimed again before %s: outcome dropped",
 		    params[0], stmt);
 		*lost = 1;
@@ -144,7 +143,7 @@ record(bgw_db *db, bgw_arena *a, const char *stmt, int n, const char *const *par
 }
 
 static bgw_err
-add_failure(bgw_arena *a, outbox_failure **failed, const PGresult *res, int r,
+add_failure(bgw_arena *a, outbox_failure **failed, const db_rows *res, int r,
     const char *error)
 {
 	outbox_failure *f = bgw_arena_alloc(a, sizeof(*f));
@@ -165,7 +164,7 @@ add_failure(bgw_arena *a, outbox_failure **failed, const PGresult *res, int r,
 
 /* Build and send row r of the claim; record its outcome. */
 static bgw_err
-send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const PGresult *res, int r,
+send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r,
     int *sent, outbox_failure **failed)
 {
 	const char *id = db_value(res, r, COL_ID);
@@ -231,7 +230,7 @@ outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
 	char limit[NUM_MAX], lease[NUM_MAX];
 	const char *domain = c->msgid_domain;
 	const char *params[3];
-	PGresult *res;
+	db_rows *res;
 	int r, n;
 	bgw_err e;
 
@@ -263,7 +262,7 @@ outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
 	params[2] = domain;
 	if ((e = db_exec(db, a, "outbox_claim", 3, params, &res)) != BGW_OK)
 		return e;
-	n = PQntuples(res);
+	n = db_nrows(res);
 	for (r = 0; r < n; r++)
 		if ((e = send_one(db, a, c, res, r, sent, failed)) != BGW_OK)
 			return e;

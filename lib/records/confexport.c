@@ -4,53 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-/* Every statement orders by the same key, so the rows merge in one pass. */
-#define CONF_ORDER "c.created_at, c.id"
-#define ANSWERS_OF "FROM responses r JOIN confirmations c ON c.id = r.confirmation_id " \
-	"WHERE c.project_id = $1 AND r.final AND ($2::boolean OR c.shared_with_client)"
-
-const db_stmt stmt_confexport[] = {
-	{"confexport_confs",
-	    "SELECT c.id, c.reference, c.status, c.type, c.form, o.name, c.respondent_email, "
-	    "c.respondent_name, c.as_of::text, c.due_date::text "
-	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
-	    "WHERE c.project_id = $1 ORDER BY " CONF_ORDER, 1},
-	{"confexport_items",
-	    "SELECT i.confirmation_id, i.id, i.label, i.reference, i.currency, i.amount::text "
-	    "FROM confirmation_items i JOIN confirmations c ON c.id = i.confirmation_id "
-	    "WHERE c.project_id = $1 ORDER BY " CONF_ORDER ", i.position", 1},
-	{"confexport_responses",
-	    "SELECT r.confirmation_id, r.id, r.version, r.responder_name, r.responder_title, "
-	    "r.approver_name, r.approver_title, " TS("r.submitted_at") ", encode(r.seal, 'hex') "
-	    ANSWERS_OF " ORDER BY " CONF_ORDER ", r.version", 2},
-	{"confexport_answers",
-	    "SELECT r.id, ri.item_id, ri.agrees, ri.amount::text, ri.note "
-	    "FROM response_items ri JOIN confirmation_items i ON i.id = ri.item_id, "
-	    "responses r JOIN confirmations c ON c.id = r.confirmation_id "
-	    "WHERE ri.response_id = r.id AND c.project_id = $1 AND r.final "
-	    "AND ($2::boolean OR c.shared_with_client) "
-	    "ORDER BY " CONF_ORDER ", r.version, i.position", 2},
-	{"confexport_extra",
-	    "SELECT r.id, x.label, x.currency, x.amount::text, x.note "
-	    "FROM response_extra_items x, responses r JOIN confirmations c "
-	    "ON c.id = r.confirmation_id WHERE x.response_id = r.id AND c.project_id = $1 "
-	    "AND r.final AND ($2::boolean OR c.shared_with_client) "
-	    "ORDER BY " CONF_ORDER ", r.version, x.position", 2},
-	{NULL, NULL, 0},
-};
-
 static const char *
-or_null(const PGresult *res, int r, int c)
+or_null(const db_rows *res, int r, int c)
 {
 	return db_isnull(res, r, c) ? NULL : db_value(res, r, c);
 }
 
 /* How many consecutive rows from *at have column col equal to key. */
 static int
-run_of(const PGresult *res, int at, int col, const char *key)
+run_of(const db_rows *res, int at, int col, const char *key)
 {
-	int n = 0, rows = PQntuples(res);
+	int n = 0, rows = db_nrows(res);
 
 	while (at + n < rows && strcmp(db_value(res, at + n, col), key) == 0)
 		n++;
@@ -58,7 +22,7 @@ run_of(const PGresult *res, int at, int col, const char *key)
 }
 
 static bgw_err
-load_items(bgw_arena *a, const PGresult *res, int *at, export_confirmation *ec,
+load_items(bgw_arena *a, const db_rows *res, int *at, export_confirmation *ec,
     import_confirmation *c)
 {
 	int n = run_of(res, *at, 0, ec->id);
@@ -80,7 +44,7 @@ load_items(bgw_arena *a, const PGresult *res, int *at, export_confirmation *ec,
 }
 
 static bgw_err
-load_answers(bgw_arena *a, const PGresult *ans, int *at_ans, const PGresult *extra,
+load_answers(bgw_arena *a, const db_rows *ans, int *at_ans, const db_rows *extra,
     int *at_extra, export_response *r, const char *rid)
 {
 	int n = run_of(ans, *at_ans, 0, rid), m = run_of(extra, *at_extra, 0, rid);
@@ -109,7 +73,7 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
     confexport_set *out)
 {
 	const char *p[2] = {pid, all_responses ? "true" : "false"};
-	PGresult *confs, *items, *resp, *ans, *extra;
+	db_rows *confs, *items, *resp, *ans, *extra;
 	int at_item = 0, at_resp = 0, at_ans = 0, at_extra = 0, n;
 	bgw_err err;
 
@@ -119,7 +83,7 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
 	    (err = db_exec(db, a, "confexport_answers", 2, p, &ans)) != BGW_OK ||
 	    (err = db_exec(db, a, "confexport_extra", 2, p, &extra)) != BGW_OK)
 		return err;
-	n = PQntuples(confs);
+	n = db_nrows(confs);
 	out->n = (size_t)n;
 	out->list = bgw_arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof(*out->list));
 	if (out->list == NULL)

@@ -32,6 +32,5 @@ bgw_err confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_resp
  * [A-Za-z0-9_-] in pid replaced by '_' (a header-safe, path-safe name).  Arena memory. */
 char *confexport_filename(bgw_arena *a, const char *pid, const char *ext);
 
-extern const db_stmt stmt_confexport[];
 
 #endif

@@ -12,39 +12,6 @@
 #define CONFIMPORT_CONF_ARRAYS 8 /* the text[] parameters of each statement */
 #define CONFIMPORT_ITEM_ARRAYS 6
 
-const db_stmt stmt_confimport[] = {
-	/* Ids first, so items can name their confirmation without relying on the order of
-	 * RETURNING rows. */
-	{"confimport_ids", "SELECT new_id() FROM generate_series(1, $1::int)", 1},
-	/* conf_respondent_org's three steps (confirmation.h), each for every address at once:
-	 * an existing respondent user's organisation, else the one an earlier confirmation of
-	 * the project to that address made, else a new one. */
-	/* The addresses as a relation joined to the rows, not "= ANY(array)": that compares
-	 * every row with every address (citext folds case at each comparison), 63 s for
-	 * 10,000 addresses against a project of 10,000 confirmations (tests/bench import). */
-	{"confimport_org_users",
-	    "SELECT u.email::text, o.id FROM unnest($1::citext[]) AS a(email) "
-	    "JOIN users u ON u.email = a.email JOIN organizations o ON o.id = u.organization_id "
-	    "WHERE u.deleted_at IS NULL AND o.kind = 'respondent'", 1},
-	{"confimport_org_project",
-	    "SELECT DISTINCT ON (c.respondent_email) c.respondent_email::text, "
-	    "c.respondent_org_id FROM (SELECT DISTINCT email FROM unnest($2::citext[]) AS a(email)) a "
-	    "JOIN confirmations c ON c.respondent_email = a.email WHERE c.project_id = $1 "
-	    "ORDER BY c.respondent_email, c.created_at", 2},
-	{"confimport_org_insert",
-	    "INSERT INTO organizations (id, kind, name) "
-	    "SELECT u.id, 'respondent', u.n FROM unnest($1::text[], $2::text[]) AS u(id, n)", 2},
-	/* db/migrations/0009_records.sql: the row-level security checks made once for the set
-	 * (per row they cost about a millisecond each), then one INSERT ... SELECT unnest. */
-	{"confimport_confs",
-	    "SELECT import_confirmations($1, $2::text[], $3::text[], $4::text[], $5::text[], "
-	    "$6::text[], $7::text[], $8::text[], $9::text[])", 9},
-	{"confimport_items",
-	    "SELECT import_confirmation_items($1, $2::text[], $3::text[], $4::text[], $5::text[], "
-	    "$6::text[], $7::text[])", 7},
-	{NULL, NULL, 0},
-};
-
 static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
 	"other", NULL};
 static const char *const forms[] = {"positive", "blank", "negative", NULL};
@@ -270,9 +237,9 @@ cmp_email(const void *key, const void *elem)
 /* Give the addresses in res (column 0: e-mail, 1: organisation) their organisation, unless
  * an earlier step already did. */
 static void
-assign(addr_set *s, const PGresult *res)
+assign(addr_set *s, const db_rows *res)
 {
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int r = 0; r < db_nrows(res); r++) {
 		const char **hit = bsearch(db_value(res, r, 0), s->email, s->n, sizeof(*s->email),
 		    cmp_email);
 
@@ -293,7 +260,7 @@ resolve_orgs(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in, si
 	size_t *slot = bgw_arena_calloc(a, n, sizeof(*slot));
 	pgarray emails, ids, names;
 	const char *p[2], *count;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 	size_t nnew = 0;
 
@@ -337,7 +304,7 @@ resolve_orgs(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in, si
 			return BGW_E_NOMEM;
 		if ((err = db_exec(db, a, "confimport_ids", 1, &count, &res)) != BGW_OK)
 			return err;
-		if ((size_t)PQntuples(res) != nnew)
+		if ((size_t)db_nrows(res) != nnew)
 			return BGW_E_INTERNAL;
 		pgarray_init(&ids, a);
 		pgarray_init(&names, a);
@@ -376,14 +343,14 @@ static bgw_err
 insert_all(bgw_db *db, bgw_arena *a, const char *stmt, int nparams, const char *const *params,
     size_t want)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err = db_exec(db, a, stmt, nparams, params, &res);
 
 	if (err != BGW_OK)
 		return err;
-	if (PQntuples(res) != 1 || strtoull(db_value(res, 0, 0), NULL, 10) != want) {
+	if (db_nrows(res) != 1 || strtoull(db_value(res, 0, 0), NULL, 10) != want) {
 		bgw_log(BGW_LOG_WARN, "could not import: %s inserted %s of %zu rows", stmt,
-		    PQntuples(res) == 1 ? db_value(res, 0, 0) : "?", want);
+		    db_nrows(res) == 1 ? db_value(res, 0, 0) : "?", want);
 		return BGW_E_FORBIDDEN;
 	}
 	return BGW_OK;
@@ -398,7 +365,7 @@ confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in
 	const char *cp[CONFIMPORT_CONF_ARRAYS + 1], *ip[CONFIMPORT_ITEM_ARRAYS + 1];
 	char count[24];
 	const char *countp = count;
-	PGresult *ids;
+	db_rows *ids;
 	bgw_err err;
 
 	if (orgs == NULL)
@@ -410,7 +377,7 @@ confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in
 	snprintf(count, sizeof(count), "%zu", n);
 	if ((err = db_exec(db, a, "confimport_ids", 1, &countp, &ids)) != BGW_OK)
 		return err;
-	if ((size_t)PQntuples(ids) != n)
+	if ((size_t)db_nrows(ids) != n)
 		return BGW_E_INTERNAL;
 	for (size_t k = 0; k < CONFIMPORT_CONF_ARRAYS; k++)
 		pgarray_init(&cc[k], a);

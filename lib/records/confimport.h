@@ -43,6 +43,5 @@ bgw_err confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_i
  * of memory. */
 json_t *confimport_rows_json(const import_result *r);
 
-extern const db_stmt stmt_confimport[];
 
 #endif

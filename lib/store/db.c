@@ -12,6 +12,7 @@
 #include "store/db.h"
 
 #include <errno.h>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -647,4 +648,22 @@ int
 db_isnull(const PGresult *res, int r, int c)
 {
 	return PQgetisnull(res, r, c);
+}
+
+int
+db_nrows(const PGresult *res)
+{
+	return PQntuples(res);
+}
+
+int
+db_ncols(const PGresult *res)
+{
+	return PQnfields(res);
+}
+
+long long
+db_affected(const PGresult *res)
+{
+	return strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }

@@ -11,8 +11,6 @@
 
 #include <stddef.h>
 
-#include <libpq-fe.h>
-
 #include "core/arena.h"
 #include "core/err.h"
 
@@ -23,6 +21,10 @@ typedef struct db_stmt {
 } db_stmt;
 
 typedef struct bgw_db bgw_db;
+
+/* The rows a statement answered.  Opaque outside lib/store/ (it is libpq's result, whose
+ * header only the store includes): read it with db_nrows, db_value, db_int, db_isnull. */
+typedef struct pg_result db_rows;
 
 /* A handle for conninfo using the NULL-terminated list of statement tables (which must
  * outlive the handle).  Does not connect yet; NULL only on out of memory. */
@@ -42,7 +44,7 @@ bgw_err db_ensure(bgw_db *db);
  * by db_map_sqlstate, BGW_E_UNAVAILABLE if the connection is lost (it will be re-made by the
  * next db_ensure). */
 bgw_err db_exec(bgw_db *db, bgw_arena *a, const char *name, int nparams,
-    const char *const *params, PGresult **res);
+    const char *const *params, db_rows **res);
 
 /* One statement of a batch: name, its text parameters, and where to put its result (NULL:
  * not wanted). */
@@ -50,7 +52,7 @@ typedef struct db_call {
 	const char *name;
 	int nparams;
 	const char *const *params;
-	PGresult **res;
+	db_rows **res;
 } db_call;
 
 /* Run n statements in order in one round trip (libpq pipeline mode).  Each wanted result
@@ -94,14 +96,21 @@ void db_rollback(bgw_db *db);
  * BGW_E_INTERNAL. */
 bgw_err db_map_sqlstate(const char *sqlstate);
 
+/* The number of rows of a result, and of its columns. */
+int db_nrows(const db_rows *res);
+int db_ncols(const db_rows *res);
+
+/* The number of rows an INSERT, UPDATE or DELETE changed (0 for other statements). */
+long long db_affected(const db_rows *res);
+
 /* Value of row r, column c of a result as a string ("" for NULL; owned by the result). */
-const char *db_value(const PGresult *res, int r, int c);
+const char *db_value(const db_rows *res, int r, int c);
 
 /* The same value as an integer, for integer and count columns: 0 for NULL or for text that
  * is not entirely a base-10 integer in range (which PostgreSQL never sends for those). */
-long long db_int(const PGresult *res, int r, int c);
+long long db_int(const db_rows *res, int r, int c);
 
 /* 1 if the value is SQL NULL. */
-int db_isnull(const PGresult *res, int r, int c);
+int db_isnull(const db_rows *res, int r, int c);
 
 #endif

@@ -1,7 +1,7 @@
-/* notify_stmt.c - the statements of the batch job (tools/notify_*.c).  Everything about
+/* stmt_notify.c - the statements of the batch job (tools/notify_*.c).  Everything about
  * projects and confirmations goes through the functions of 0010_batch.sql: the job has no
  * user bound, so row-level security would show it nothing directly. */
-#include "notify.h"
+#include "store/stmt.h"
 
 const db_stmt stmt_notify[] = {
 	{"notify_now",
