@@ -3,7 +3,7 @@
 #ifndef BGW_ADMIN_H
 #define BGW_ADMIN_H
 
-#include "config.h"
+#include "core/config.h"
 
 int admin_migrate(const bgw_config *cfg, int argc, char **argv);
 int admin_status(const bgw_config *cfg, int argc, char **argv);

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "admin.h"
-#include "scan.h"
+#include "files/scan.h"
 
 #define DOCTOR_PGDATA_DEFAULT "/var/lib/postgresql"
 #define DOCTOR_SYSFS_DEFAULT "/sys"
