@@ -187,6 +187,16 @@ authfix_mfa_on(authfix *f, const char *user_id, char *secret, char ***codes)
 		*codes = out.codes;
 }
 
+bgw_err
+authfix_end(authfix *f, bgw_err err)
+{
+	if (err == BGW_OK)
+		assert_int_equal(db_commit(f->db), BGW_OK);
+	else
+		db_rollback(f->db);
+	return err;
+}
+
 long
 authfix_events(authfix *f, const char *action, const char *object_id)
 {

@@ -28,6 +28,13 @@ typedef struct authfix {
 	char ip[48];               /* a documentation address no other program uses */
 } authfix;
 
+/* Skip the case when the database is not there (f NULL). */
+#define AUTHFIX_NEED(f) \
+	do { \
+		if ((f) == NULL) \
+			skip(); \
+	} while (0)
+
 /* NULL (the caller skips) unless BGW_TEST_PG and BGW_TEST_PG_OWNER are set. */
 authfix *authfix_open(void);
 void authfix_close(authfix *f);
@@ -57,6 +64,10 @@ void authfix_totp(const char *secret_b32, int step_offset, char code[7]);
  * setup key, codes (when not NULL) the recovery codes (arena memory).  The code used is
  * spent (the step before now): codes of now and the next step (offsets 0 and 1) still work. */
 void authfix_mfa_on(authfix *f, const char *user_id, char *secret, char ***codes);
+
+/* End the transaction a case opened around a use case: commit after BGW_OK (a failed
+ * commit fails the case), roll back after anything else, as the router does.  Answers err. */
+bgw_err authfix_end(authfix *f, bgw_err err);
 
 /* How many audit events of action the global chain holds about object_id. */
 long authfix_events(authfix *f, const char *action, const char *object_id);

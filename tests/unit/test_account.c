@@ -17,12 +17,6 @@
 #include "auth/token.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 #define NEW_PASSWORD "a brand new passphrase of mine"
 
 static authfix *fx;
@@ -50,11 +44,7 @@ change(const char *user_id, const char *session_id, const char *current, const c
 	*errors = NULL;
 	assert_int_equal(db_begin(fx->db, user_id), BGW_OK);
 	err = account_change_password(fx->db, fx->a, &fx->env, &who, &in, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 static void
@@ -64,7 +54,7 @@ test_change_password(void **state)
 	bgw_kv *errors;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	mine = authfix_session(fx, id, &mine_id);
 	other = authfix_session(fx, id, NULL);
@@ -128,11 +118,7 @@ complete_reset(const char *token, const char *password, bgw_kv **errors)
 	*errors = NULL;
 	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
 	err = account_complete_reset(fx->db, fx->a, &fx->env, &who, &in, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 static void
@@ -142,7 +128,7 @@ test_reset_by_mail_single_use(void **state)
 	bgw_kv *errors;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	authfix_ip(fx);
 	id = authfix_user(fx, "respondent", &email);
 	session = authfix_session(fx, id, NULL);
@@ -173,7 +159,7 @@ test_reset_newer_link_voids_older(void **state)
 	bgw_kv *errors;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	authfix_ip(fx);
 	authfix_user(fx, "client", &email);
 	assert_int_equal(request_reset(email), BGW_OK);
@@ -191,7 +177,7 @@ test_reset_unknown_address_same_answer(void **state)
 	const char *p[1];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	authfix_ip(fx);
 	email = bgw_arena_printf(fx->a, "%s@example.test", pgfix_unique(fx->pg, "nobody"));
 	p[0] = email;
@@ -206,7 +192,7 @@ test_reset_address_budget(void **state)
 	const char *email;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	authfix_ip(fx);
 	email = bgw_arena_printf(fx->a, "%s@example.test", pgfix_unique(fx->pg, "nobody"));
 	for (int i = 0; i < THROTTLE_RESET_ADDRESS.limit; i++)
@@ -227,11 +213,7 @@ operator_sets(const char *operator_id, const char *user_id, bool lock)
 	assert_int_equal(db_begin(fx->db, operator_id), BGW_OK);
 	err = lock ? account_lock(fx->db, fx->a, &who, user_id) :
 	    account_unlock(fx->db, fx->a, &who, user_id);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 static void
@@ -240,7 +222,7 @@ test_operator_lock_unlock(void **state)
 	const char *op, *email, *id, *session, *other_op;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	op = authfix_user(fx, "operator", NULL);
 	other_op = authfix_user(fx, "operator", NULL);
 	id = authfix_user(fx, "audit_firm", &email);

@@ -17,12 +17,6 @@
 #include "auth/session.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 static authfix *fx;
 
 /* A project of a new audit firm with an audit admin; answers the project, *admin_id. */
@@ -67,11 +61,7 @@ accept(const char *token, const char *name, const char *password, bgw_user *u,
 	*errors = NULL;
 	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
 	err = account_accept_invitation(fx->db, fx->a, &fx->env, &who, &in, u, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 static long
@@ -106,7 +96,7 @@ test_new_account(void **state)
 	auth_caller who;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	pid = project(&admin, &client);
 	email = bgw_arena_printf(fx->a, "%s@example.test", pgfix_unique(fx->pg, "invited"));
 	token = invite(admin, pid, client, email);
@@ -143,7 +133,7 @@ test_existing_account_linked(void **state)
 	bgw_kv *errors;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	pid = project(&admin, &client);
 	id = authfix_user(fx, "client", &email);
 	hash = pgfix_sql(fx->pg, "SELECT password_hash FROM users WHERE id = $1", 1, &id);
@@ -166,7 +156,7 @@ test_expired_invitation(void **state)
 	const char *p[1];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	pid = project(&admin, &client);
 	email = bgw_arena_printf(fx->a, "%s@example.test", pgfix_unique(fx->pg, "late"));
 	token = invite(admin, pid, client, email);

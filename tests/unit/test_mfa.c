@@ -15,12 +15,6 @@
 #include "auth/mfa.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 static authfix *fx;
 
 static bool
@@ -40,11 +34,7 @@ confirm(const char *user_id, const char *otp, mfa_session_out *out, bgw_kv **err
 	*errors = NULL;
 	assert_int_equal(db_begin(fx->db, user_id), BGW_OK);
 	err = mfa_confirm(fx->db, fx->a, &fx->env, &who, otp, out, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 static bgw_err
@@ -56,11 +46,7 @@ start(const char *user_id, mfa_start_out *out)
 
 	assert_int_equal(db_begin(fx->db, user_id), BGW_OK);
 	err = mfa_start(fx->db, fx->a, &fx->env, &who, out);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 static bgw_err
@@ -74,11 +60,7 @@ turn_off(const char *user_id, const char *password, const char *otp, mfa_session
 	*errors = NULL;
 	assert_int_equal(db_begin(fx->db, user_id), BGW_OK);
 	err = mfa_turn_off(fx->db, fx->a, &fx->env, &who, password, otp, out, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(fx->db), BGW_OK);
-	else
-		db_rollback(fx->db);
-	return err;
+	return authfix_end(fx, err);
 }
 
 /* Check otp for user_id as a sign-in's second step does (consuming it). */
@@ -103,7 +85,7 @@ test_enrolment_confirm_enables(void **state)
 	char code[7];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "audit_firm", NULL);
 	before = authfix_session(fx, id, NULL);
 	/* No enrolment started: the code cannot be right. */
@@ -139,7 +121,7 @@ test_codes_once(void **state)
 	char secret[MFA_SECRET_B32_LEN + 1], code[7], **recovery;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", NULL);
 	authfix_mfa_on(fx, id, secret, &recovery);
 	authfix_totp(secret, 0, code);
@@ -163,7 +145,7 @@ test_turn_off_needs_password_and_code(void **state)
 	bgw_kv *errors;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "respondent", NULL);
 	authfix_mfa_on(fx, id, secret, NULL);
 	before = authfix_session(fx, id, NULL);
@@ -193,7 +175,7 @@ test_operator_keeps_mfa(void **state)
 	bgw_kv *errors;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "operator", NULL);
 	authfix_mfa_on(fx, id, secret, NULL);
 	authfix_totp(secret, 0, code);

@@ -17,12 +17,6 @@
 #include "auth/throttle.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 static authfix *fx;
 
 static bgw_err
@@ -76,7 +70,7 @@ test_right_password_opens_session(void **state)
 	session_sign_in_out out;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	assert_int_equal(sign_in(email, AUTHFIX_PASSWORD, NULL, false, &out), BGW_OK);
 	assert_string_equal(out.user.id, id);
@@ -95,7 +89,7 @@ test_wrong_password_counted_and_recorded(void **state)
 	char upper[160];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	assert_int_equal(sign_in(email, "not the password at all", NULL, false, &out),
 	    BGW_E_INVALID_CREDENTIALS);
@@ -121,7 +115,7 @@ test_unknown_address_answers_alike(void **state)
 	const char *email;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	email = bgw_arena_printf(fx->a, "%s@Example.test", pgfix_unique(fx->pg, "nobody"));
 	assert_int_equal(sign_in(email, AUTHFIX_PASSWORD, NULL, false, &out),
 	    BGW_E_INVALID_CREDENTIALS);
@@ -139,7 +133,7 @@ test_lockout_after_limit(void **state)
 	session_sign_in_out out;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "audit_firm", &email);
 	for (int i = 0; i < THROTTLE_LOGIN_ACCOUNT.limit; i++)
 		assert_int_equal(sign_in(email, "a wrong password here", NULL, false, &out),
@@ -158,7 +152,7 @@ test_operator_lock_refuses_right_password(void **state)
 	session_sign_in_out out;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	pgfix_sql(fx->pg, "UPDATE users SET locked_until = 'infinity' WHERE id = $1", 1, &id);
 	assert_int_equal(sign_in(email, AUTHFIX_PASSWORD, NULL, false, &out),
@@ -174,7 +168,7 @@ test_mfa_code_in_one_step(void **state)
 	session_sign_in_out out;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "audit_firm", &email);
 	authfix_mfa_on(fx, id, secret, NULL);
 	assert_int_equal(sign_in(email, AUTHFIX_PASSWORD, NULL, false, &out), BGW_E_OTP_REQUIRED);
@@ -201,7 +195,7 @@ test_mfa_pending_step(void **state)
 	auth_caller who;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "audit_firm", &email);
 	authfix_mfa_on(fx, id, secret, NULL);
 	who = authfix_caller(fx, NULL, NULL);
@@ -248,7 +242,7 @@ test_pending_void_once_locked(void **state)
 	auth_caller who;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	authfix_mfa_on(fx, id, secret, NULL);
 	who = authfix_caller(fx, NULL, NULL);
@@ -273,7 +267,7 @@ test_sign_in_ends_planted_session(void **state)
 	auth_caller who;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	planted = authfix_session(fx, id, NULL);
 	who = authfix_caller(fx, NULL, NULL);
@@ -293,7 +287,7 @@ test_sign_out(void **state)
 	auth_caller who;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "respondent", NULL);
 	token = authfix_session(fx, id, &sid);
 	other = authfix_session(fx, id, NULL);
@@ -314,7 +308,7 @@ test_rotate_ends_every_session(void **state)
 	char token[SESSION_TOKEN_LEN + 1], csrf[SESSION_TOKEN_LEN + 1];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", NULL);
 	one = authfix_session(fx, id, NULL);
 	two = authfix_session(fx, id, NULL);
@@ -338,7 +332,7 @@ test_destroy_user_keeps_one(void **state)
 	const char *id, *keep, *keep_id, *drop;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", NULL);
 	keep = authfix_session(fx, id, &keep_id);
 	drop = authfix_session(fx, id, NULL);

@@ -14,12 +14,6 @@
 #include "auth/target.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 static authfix *fx;
 
 struct world {
@@ -98,7 +92,7 @@ test_project_facts_of_members(void **state)
 	bgw_target t;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	make_world(&w);
 	t = load(w.auditor, TARGET_PROJECT, w.project);
 	assert_true(t.facts.exists);
@@ -131,7 +125,7 @@ test_outsider_learns_nothing(void **state)
 	bgw_target t;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	make_world(&w);
 	t = load(w.outsider, TARGET_PROJECT, w.project);
 	assert_false(t.facts.exists);
@@ -153,7 +147,7 @@ test_confirmation_facts(void **state)
 	bgw_target t;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	make_world(&w);
 	t = load(w.auditor, TARGET_CONFIRMATION, w.draft);
 	assert_true(t.facts.exists);

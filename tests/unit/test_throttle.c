@@ -13,12 +13,6 @@
 #include "auth/throttle.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 static authfix *fx;
 
 /* A rule of the tests' own bucket: three failures a minute lock for a minute. */
@@ -30,7 +24,7 @@ test_limit_locks_key(void **state)
 	const char *key;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	key = pgfix_unique(fx->pg, "key");
 	for (int i = 0; i < three.limit - 1; i++) {
 		assert_int_equal(throttle_check(fx->db, fx->a, &three, key), BGW_OK);
@@ -50,7 +44,7 @@ test_clear_forgets_failures(void **state)
 	const char *key;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	key = pgfix_unique(fx->pg, "key");
 	assert_int_equal(throttle_fail(fx->db, fx->a, &three, key), BGW_OK);
 	assert_int_equal(throttle_fail(fx->db, fx->a, &three, key), BGW_OK);
@@ -67,7 +61,7 @@ test_keys_and_buckets_apart(void **state)
 	const char *key, *other;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	key = pgfix_unique(fx->pg, "key");
 	other = pgfix_unique(fx->pg, "key");
 	for (int i = 0; i < three.limit; i++)
@@ -84,7 +78,7 @@ test_old_window_starts_again(void **state)
 	const char *p[1];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	key = pgfix_unique(fx->pg, "key");
 	p[0] = key;
 	for (int i = 0; i < three.limit - 1; i++)

@@ -14,12 +14,6 @@
 #include "auth/user.h"
 #include "authfix.h"
 
-#define NEED_DB(f) \
-	do { \
-		if ((f) == NULL) \
-			skip(); \
-	} while (0)
-
 static authfix *fx;
 
 static void
@@ -51,7 +45,7 @@ test_by_email_any_case(void **state)
 	bgw_user u;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "respondent", &email);
 	snprintf(upper, sizeof(upper), "%s", email);
 	for (char *c = upper; *c != '\0'; c++)
@@ -79,7 +73,7 @@ test_by_id_flags(void **state)
 	bgw_user u;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", NULL);
 	op = authfix_user(fx, "operator", NULL);
 	pgfix_sql(fx->pg, "UPDATE users SET locked_until = now() + interval '1 hour', "
@@ -103,7 +97,7 @@ test_deleted_is_gone(void **state)
 	bgw_user u;
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "client", &email);
 	pgfix_sql(fx->pg, "UPDATE users SET deleted_at = now() WHERE id = $1", 1, &id);
 	assert_int_equal(db_begin(fx->db, NULL), BGW_OK);
@@ -119,7 +113,7 @@ test_record_on_the_log(void **state)
 	const char *p[1];
 
 	(void)state;
-	NEED_DB(fx);
+	AUTHFIX_NEED(fx);
 	id = authfix_user(fx, "audit_firm", NULL);
 	p[0] = id;
 	assert_int_equal(db_begin(fx->db, id), BGW_OK);
