@@ -211,7 +211,8 @@ account_accept_invitation(bgw_db *db, bgw_arena *a, const auth_env *env,
 	err = account_invitation_accept(db, a, &inv, in->name, hash, &user_id);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (err == BGW_OK)
-		err = user_record(db, a, inv.project_id, user_id, "invitation.accept", who->ip, NULL);
+		err = user_record(db, a, inv.project_id, user_id, "invitation.accept", who->ip,
+		    NULL);
 	return err == BGW_OK ? user_by_id(db, a, user_id, user) : err;
 }
 

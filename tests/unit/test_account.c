@@ -103,8 +103,8 @@ mailed_token(const char *email)
 {
 	const char *p[1] = {email};
 
-	return pgfix_sql(fx->pg, "SELECT substring(body from 'password-reset\\?token=([A-Za-z0-9_-]+)') "
-	    "FROM outbox WHERE to_address = $1 AND kind = 'password_reset' "
+	return pgfix_sql(fx->pg, "SELECT substring(body from "
+	    "'password-reset\\?token=([A-Za-z0-9_-]+)') FROM outbox WHERE to_address = $1 AND kind = 'password_reset' "
 	    "ORDER BY created_at DESC LIMIT 1", 1, p);
 }
 
