@@ -7,9 +7,9 @@
  * The TOTP step carries a pending sign-in's token (lib/auth/session.h), never the password. */
 #include "pages/page.h"
 
-#include "authglue.h"
-
 #include <string.h>
+
+#include "authglue.h"
 
 static const char *
 next_of(const bgw_kv *src)
