@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run.sh - the operations suite: restore drill, retention purge (local and Azure blob
 # stores), master-key rotation, account lock, metrics, two worker pools behind one nginx,
-# and through scripts of their own the installed tree (install.sh) and the PostgreSQL
-# failover drill (failover.sh).  Run by `./dev test shell` with the
+# and through scripts of their own the installed tree (install.sh), the PostgreSQL
+# failover drill (failover.sh), fail2ban's filter, jail and a real ban (fail2ban.sh) and the
+# Debian package (package.sh: contents and lintian; --deep: installed in a fresh chroot).  Run by `./dev test shell` with the
 # test stack up (BGW_* from ./dev); prints "N passed, N failed" last.
 #
 # The drill and the key tests run on a side PostgreSQL cluster of their own under
@@ -396,7 +397,7 @@ CONF
 	fi
 fi
 
-# ---- the installed tree, and the failover drill (scripts of their own) ------------------
+# ---- the installed tree, the failover drill, fail2ban, the package (scripts of their own) --
 # Each prints its own "ok"/"not ok" lines and "N passed, N failed", added to this suite's.
 subsuite() {
 	local out line
@@ -411,6 +412,8 @@ subsuite() {
 }
 subsuite "$SRC/tests/ops/install.sh"
 subsuite "$SRC/tests/ops/failover.sh"
+subsuite "$SRC/tests/ops/fail2ban.sh"
+subsuite "$SRC/tests/ops/package.sh"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
