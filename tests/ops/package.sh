@@ -46,7 +46,8 @@ fi
 
 # ---- contents (dpkg-deb) ----------------------------------------------------------------
 dpkg-deb --contents "$DEB" | awk '{print $NF}' | sed 's|^\./|/|' >"$W/contents"
-dpkg-deb --ctrl-tarfile "$DEB" | tar -C "$W" --one-top-level=control -xf -
+mkdir -p "$W/control" "$W/root"
+dpkg-deb --ctrl-tarfile "$DEB" | tar -C "$W/control" -xf -
 has() { grep -qxF "$1" "$W/contents"; }
 for f in /usr/sbin/bgw-fcgi /usr/sbin/bgw-admin /usr/sbin/bgw-notify \
 	/usr/share/balance-gateway/db/roles.sql /usr/share/balance-gateway/deploy/bgw.conf \
@@ -72,14 +73,14 @@ missing=""
 for f in "${ETC_FILES[@]}"; do
 	has "$f" && grep -qxF "$f" "$W/control/conffiles" || missing+=" $f"
 done
-check "contents: the nginx site, ${#ETC_FILES[@]} snippets, ModSecurity and fail2ban files are conffiles in /etc${missing:+ (missing:$missing)}" \
+check "contents: the nginx site, snippets, ModSecurity and fail2ban files (${#ETC_FILES[@]}) are conffiles in /etc${missing:+ (missing:$missing)}" \
 	test -z "$missing"
 check "contents: no nginx template left to render (/usr/share/balance-gateway/nginx)" \
 	bash -c '! grep -q "^/usr/share/balance-gateway/nginx" "$1"' _ "$W/contents"
 check "contents: maintainer scripts postinst and postrm" test -x "$W/control/postinst" -a -x "$W/control/postrm"
 check "contents: the units are enabled by the postinst, never started (dh_installsystemd --no-start)" \
 	bash -c 'grep -q "deb-systemd-helper enable" "$1" && ! grep -q "deb-systemd-invoke start\|deb-systemd-invoke restart" "$1"' _ "$W/control/postinst"
-dpkg-deb --fsys-tarfile "$DEB" | tar -C "$W" --one-top-level=root -xf -
+dpkg-deb --fsys-tarfile "$DEB" | tar -C "$W/root" -xf -
 check "contents: no file names the build or source tree" \
 	bash -c '! grep -rlIF -e "$1/" "$2/root/etc" "$2/root/lib" "$2/root/usr/share/balance-gateway"' _ "$SRC" "$W"
 check "contents: the installed nginx and ModSecurity files are the tree's" bash -c '
