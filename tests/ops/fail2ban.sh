@@ -24,18 +24,14 @@ NFT_TABLE=f2b-bgw-test-$HTTPS_PORT
 ATTACKER=127.250.0.7
 BYSTANDER=127.250.0.8
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-skip() { echo "ok - $* # SKIP"; }
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 
 rm -rf "$W"
 mkdir -p "$W"
 if ! command -v fail2ban-regex >/dev/null; then
 	bad "fail2ban is not installed (Debian package fail2ban; ./dev installs it)"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
+	finish
 fi
 
 # ---- the filter on recorded lines ------------------------------------------------------
@@ -162,5 +158,4 @@ CONF
 	trap - EXIT
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish

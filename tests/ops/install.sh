@@ -18,12 +18,8 @@ UNITS=$D$PREFIX/lib/systemd/system
 DOCS=$D$PREFIX/share/doc/balance-gateway
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-skip() { echo "ok - $* # SKIP"; }
-log() { echo "# $*"; }
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 
 rm -rf "$W"
 mkdir -p "$W"
@@ -94,18 +90,31 @@ else
 	skip "systemd-analyze is not available"
 fi
 
-# ---- the installed programs and migrations build a database ----------------------------------
+# ---- the installed bgw-admin setup builds a database, and again changes nothing ------------
+# The stack's cluster, a database of this test's own: setup creates it, runs the installed
+# roles.sql as the superuser, keeps the roles' passwords in a passfile the conninfo names
+# (made now, kept on the second run) and applies the installed migrations.
 if [ -n "${BGW_PG_HOST:-}" ] && [ -n "${BGW_CONFIG:-}" ]; then
 	PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$BGW_PG_HOST" -U postgres)
 	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS bgw_install' >/dev/null 2>&1
-	"${PSQL[@]}" -d postgres -c 'CREATE DATABASE bgw_install' >/dev/null
-	check "installed roles.sql" "${PSQL[@]}" -d bgw_install -f "$DATA/db/roles.sql" -o /dev/null
-	sed -e 's/dbname=bgw /dbname=bgw_install /' -e "s|^srcdir = .*|srcdir = $DATA|" "$BGW_CONFIG" >"$W/bgw.conf"
-	check "installed bgw-admin migrate with the installed migrations" \
-		env ASAN_OPTIONS=detect_leaks=0 "$SBIN/bgw-admin" --config "$W/bgw.conf" migrate
+	sed -e "s|dbname=bgw |dbname=bgw_install passfile=$W/pgpass |" -e "s|^srcdir = .*|srcdir = $DATA|" \
+		"$BGW_CONFIG" >"$W/bgw.conf"
+	chmod 0400 "$W/bgw.conf"
+	setup() { env ASAN_OPTIONS=detect_leaks=0 "$SBIN/bgw-admin" --config "$W/bgw.conf" setup \
+		--superuser "host=$BGW_PG_HOST user=postgres dbname=postgres" 2>&1; }
+	out=$(setup)
+	printf '%s\n' "$out" | sed 's/^/# setup: /'
 	n=$(ls "$SRC"/db/migrations/*.sql | wc -l)
+	check "installed bgw-admin setup: database, roles, all $n migrations" \
+		grep -q "^migrations applied: $n\$" <<<"$out"
 	got=$("${PSQL[@]}" -At -d bgw_install -c 'SELECT count(*) FROM bgw.schema_migrations' 2>/dev/null || echo 0)
-	check "all $n migrations applied ($got)" test "$got" = "$n"
+	check "all $n migrations recorded ($got)" test "$got" = "$n"
+	check "setup kept both roles' passwords in the passfile, private to the config's owner" bash -c \
+		'[ "$(grep -c "^\*:\*:bgw_install:bgw_\(app\|owner\):." "$1")" = 2 ] && [ "$(stat -c %a "$1")" = 400 ]' _ "$W/pgpass"
+	sum=$(sha256sum <"$W/pgpass")
+	out=$(setup)
+	check "bgw-admin setup again: nothing to apply (idempotent)" grep -q '^migrations applied: 0$' <<<"$out"
+	check "bgw-admin setup again: the passwords are kept" test "$(sha256sum <"$W/pgpass")" = "$sum"
 	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS bgw_install' >/dev/null 2>&1
 fi
 

@@ -21,13 +21,8 @@ W=${BGW_STACK_DIR:-$SRC/var/package-test}/package
 CACHE=${BGW_CHROOT_CACHE:-/var/tmp/bgw-chroot}
 MIRROR=${BGW_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-skip() { echo "ok - $* # SKIP"; }
-log() { echo "# $*"; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" = 0 ]; exit; }
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 
 rm -rf "$W"
 mkdir -p "$W"
