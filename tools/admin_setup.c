@@ -78,7 +78,7 @@ passfile_find(setup_role *r)
 			found = 1;
 		}
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to flush */
 	return found;
 }
 
@@ -221,7 +221,7 @@ file_read(const char *path)
 			buf[n] = '\0';
 		}
 	}
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to flush */
 	return buf;
 }
 
@@ -286,7 +286,7 @@ setup_superuser_as_postgres(const bgw_config *cfg, const setup_role *roles, int 
 		    "give --superuser CONNINFO\n", SETUP_SUPERUSER_OS);
 		return -1;
 	}
-	fflush(NULL);
+	(void)fflush(NULL); /* what is buffered is not printed twice, by the child too */
 	pid = fork();
 	if (pid < 0)
 		return -1;
