@@ -149,6 +149,15 @@ exec_sql(PGconn *c, const char *sql, const char *what)
 	return rc;
 }
 
+/* roles.sql says "already exists, skipping" for each object on every run after the first:
+ * expected, and not worth a line on an operator's terminal. */
+static void
+notice_ignore(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /* Connect as the superuser to dbname; NULL (message printed) if that fails. */
 static PGconn *
 superuser_connect(const char *superuser, const char *dbname)
@@ -166,6 +175,7 @@ superuser_connect(const char *superuser, const char *dbname)
 		PQfinish(c);
 		return NULL;
 	}
+	PQsetNoticeProcessor(c, notice_ignore, NULL);
 	return c;
 }
 
