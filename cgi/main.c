@@ -14,11 +14,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "log.h"
+#include "core/config.h"
+#include "core/log.h"
 #include "master.h"
 #include "route.h"
-#include "workflow.h"
+#include "flow/workflow.h"
 
 #define LISTEN_BACKLOG 1024
 
@@ -67,7 +67,7 @@ print_routes(void)
 	return 0;
 }
 
-/* Names are the fixed identifiers of lib/workflow.c and lib/policy.c: no escaping needed. */
+/* Names are the fixed identifiers of lib/flow/workflow.c and lib/auth/policy.c: no escaping needed. */
 static int
 print_transitions(void)
 {

@@ -2,7 +2,7 @@
 #ifndef BGW_MASTER_H
 #define BGW_MASTER_H
 
-#include "config.h"
+#include "core/config.h"
 
 /* Run the pool on listen_fd until SIGTERM/SIGINT (drain: workers finish what they accepted,
  * then exit).  SIGHUP re-reads config_path and replaces the workers gracefully.  A worker

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonout.h"
-#include "log.h"
+#include "http/jsonout.h"
+#include "core/log.h"
 
 /* Read the body in pieces of this size: large enough to be cheap, small enough for the
  * arena to stay small when a limit is exceeded. */

@@ -11,18 +11,18 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "arena.h"
-#include "config.h"
-#include "blobstore.h"
-#include "db.h"
-#include "err.h"
-#include "fields.h"
-#include "kv.h"
-#include "masterkey.h"
-#include "pagecache.h"
-#include "session.h"
-#include "target.h"
-#include "user.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "files/blobstore.h"
+#include "store/db.h"
+#include "core/err.h"
+#include "http/fields.h"
+#include "core/kv.h"
+#include "crypto/masterkey.h"
+#include "http/pagecache.h"
+#include "auth/session.h"
+#include "auth/target.h"
+#include "auth/user.h"
 
 #define REQUEST_MAX_PATH_PARAMS 4
 #define REQUEST_MAX_HEADERS 16
@@ -90,10 +90,10 @@ bgw_err request_add_header(bgw_request *r, const char *name, const char *value);
 /* Answer status with a JSON body built from v (not consumed). */
 bgw_err request_reply_json(bgw_request *r, int status, const json_t *v);
 
-/* Answer status with JSON text already written (lib/jsonw.h), len bytes the arena owns. */
+/* Answer status with JSON text already written (lib/http/jsonw.h), len bytes the arena owns. */
 void request_reply_json_text(bgw_request *r, int status, const char *text, size_t len);
 
-/* The same for JSON text gzip-encoded (lib/gzip.h), for a client that accepts gzip. */
+/* The same for JSON text gzip-encoded (lib/core/gzip.h), for a client that accepts gzip. */
 void request_reply_json_gzip(bgw_request *r, int status, const char *gz, size_t len);
 
 /* Fail field `name` with `reason` (a 422 listing it); returns BGW_E_VALIDATION. */

@@ -11,8 +11,8 @@
 
 #include <stdbool.h>
 
-#include "fields.h"
-#include "policy.h"
+#include "http/fields.h"
+#include "auth/policy.h"
 #include "request.h"
 
 enum route_auth {

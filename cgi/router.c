@@ -4,13 +4,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "handlers.h"
-#include "idempotency.h"
-#include "jsonbody.h"
-#include "jsonout.h"
-#include "log.h"
-#include "netacl.h"
-#include "urlenc.h"
+#include "api/handlers.h"
+#include "http/idempotency.h"
+#include "http/jsonbody.h"
+#include "http/jsonout.h"
+#include "core/log.h"
+#include "http/netacl.h"
+#include "core/urlenc.h"
 
 #define ROUTE_MAX_SEGMENTS 12
 #define PATH_PARAM_MAX 64
@@ -277,7 +277,7 @@ begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
 {
 	const char *id = target_id(r);
 	session_auth sa;
-	PGresult *target_res = NULL;
+	db_rows *target_res = NULL;
 	db_call calls[2];
 	size_t n = 0;
 	bgw_err err;

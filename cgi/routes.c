@@ -2,7 +2,7 @@
  * once it has a line in one of them, and the access tests (tests/integration/access.test.mjs)
  * read all of them through `bgw-fcgi --routes` and refuse to pass while a route has no
  * expected row in their matrix. */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 #define V1 "/api/v1"

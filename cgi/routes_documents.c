@@ -1,5 +1,5 @@
 /* routes_documents.c - the routes of uploaded documents. */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 #define V1 "/api/v1"

@@ -1,5 +1,5 @@
 /* routes_notify.c - the routes of reminder schedules and undeliverable addressees. */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 #define V1 "/api/v1"

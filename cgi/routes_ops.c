@@ -2,7 +2,7 @@
  *
  * /metrics is public in the router's sense (a Prometheus scraper has no session); the
  * handler itself answers 404 to any address outside loopback and operator_networks. */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 const route routes_ops[] = {

@@ -4,7 +4,7 @@
  * on signed-in routes; the handlers validate the fields themselves (page_fields) so that a
  * form with a mistake comes back filled in with its errors instead of an error page.  Each
  * POST answers 303 to a page (PRG). */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 #define SIGNED ROUTE_SIGNED_IN

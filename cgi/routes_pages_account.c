@@ -6,7 +6,7 @@
  * Paths of forms that carry secrets (/invitations/accept, /password-reset, /me/password,
  * /me/mfa...) are the ones nginx's ModSecurity exclusion 10010 keeps out of inspection and
  * logs, like their /api/v1 twins. */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 #define SIGNED ROUTE_SIGNED_IN

@@ -1,6 +1,6 @@
 /* routes_records.c - the routes of comments, history, the public verify route, import,
  * export, the import templates and the audit log. */
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 #define V1 "/api/v1"

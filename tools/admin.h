@@ -3,7 +3,7 @@
 #ifndef BGW_ADMIN_H
 #define BGW_ADMIN_H
 
-#include "config.h"
+#include "core/config.h"
 
 /* The configuration file bgw-admin was started with (set by main before any command). */
 extern const char *admin_config_path;

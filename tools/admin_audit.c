@@ -14,24 +14,14 @@
 #include <openssl/crypto.h>
 
 #include "admin.h"
-#include "audit.h"
-#include "auditcp.h"
-#include "confflow.h"
-#include "db.h"
-#include "outbox.h"
+#include "flow/audit.h"
+#include "flow/auditcp.h"
+#include "flow/confflow.h"
+#include "store/db.h"
+#include "mail/outbox.h"
+#include "store/stmt.h"
 
 #define BAD_ID_MAX 64
-
-static const db_stmt stmt_admin_audit[] = {
-	/* A project's events outlive its content (purge keeps them), so chains are listed
-	 * from the events as well as from the projects. */
-	{"admin_audit_projects",
-	    "SELECT id FROM projects UNION SELECT DISTINCT project_id FROM audit_events "
-	    "WHERE project_id IS NOT NULL ORDER BY 1", 0},
-	{"admin_audit_project", "SELECT id FROM projects WHERE id = $1 "
-	    "UNION SELECT project_id FROM audit_events WHERE project_id = $1", 1},
-	{NULL, NULL, 0},
-};
 
 /* Check one chain (project NULL: the global one) and, for a project, its answers.
  * Returns 0 when both are intact, 1 after printing what is wrong. */
@@ -81,7 +71,6 @@ check_anchors(const bgw_config *cfg, bgw_db *db, bgw_arena *a, const char *only)
 	struct stat st;
 	int bad = 0;
 	bgw_err err;
-
 
 	if (stat(cfg->audit_checkpoint_file, &st) != 0 || st.st_size == 0) {
 		printf("checkpoints: none yet (%s)\n", cfg->audit_checkpoint_file);
@@ -207,7 +196,7 @@ admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 	const char *only = NULL;
 	bgw_db *db;
 	bgw_arena *a;
-	PGresult *res;
+	db_rows *res;
 	int bad = 0, rc = 1;
 	bgw_err err;
 
@@ -228,13 +217,13 @@ admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 		fprintf(stderr, "bgw-admin: could not list the chains: %s\n", bgw_err_message(err));
 		goto out;
 	}
-	if (only != NULL && PQntuples(res) == 0) {
+	if (only != NULL && db_nrows(res) == 0) {
 		fprintf(stderr, "bgw-admin: no project %s\n", only);
 		goto out;
 	}
 	if (only == NULL)
 		bad |= check_chain(db, a, NULL);
-	for (int i = 0; i < PQntuples(res) && !bad; i++)
+	for (int i = 0; i < db_nrows(res) && !bad; i++)
 		bad |= check_chain(db, a, db_value(res, i, 0));
 	bad |= check_anchors(cfg, db, a, only);
 	if (!bad)

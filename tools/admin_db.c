@@ -2,10 +2,10 @@
 #include <stdio.h>
 
 #include "admin.h"
-#include "db.h"
-#include "migrate.h"
-#include "scan.h"
-#include "stmt.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "files/scan.h"
+#include "store/stmt.h"
 
 int
 admin_migrate(const bgw_config *cfg, int argc, char **argv)

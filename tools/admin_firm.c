@@ -5,26 +5,14 @@
 #include <string.h>
 
 #include "admin.h"
-#include "audit.h"
-#include "db.h"
-#include "fields.h"
-#include "invite.h"
-#include "kv.h"
-#include "mailtpl.h"
-#include "outbox.h"
-#include "stmt.h"
-
-static const db_stmt stmt_firm[] = {
-	{"firm_insert",
-	    "INSERT INTO organizations (kind, name) VALUES ('audit_firm', $1) RETURNING id", 1},
-	/* The service's own staff share one organisation, made on first use. */
-	{"operator_org",
-	    "WITH found AS (SELECT id FROM organizations WHERE kind = 'operator' ORDER BY created_at "
-	    "LIMIT 1), made AS (INSERT INTO organizations (kind, name) SELECT 'operator', $1 "
-	    "WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id) "
-	    "SELECT id FROM found UNION ALL SELECT id FROM made", 1},
-	{NULL, NULL, 0},
-};
+#include "flow/audit.h"
+#include "store/db.h"
+#include "http/fields.h"
+#include "auth/invite.h"
+#include "core/kv.h"
+#include "mail/mailtpl.h"
+#include "mail/outbox.h"
+#include "store/stmt.h"
 
 static const db_stmt *const tables[] = {stmt_core, stmt_firm, stmt_invite, stmt_outbox,
 	stmt_audit, NULL};
@@ -74,7 +62,7 @@ create(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const char *name, const 
 	bgw_kv *vars = NULL, **tail = &vars;
 	outbox_msg m = {.kind = "firm_invitation", .to = email};
 	char *subject, *body;
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	if (operator) {

@@ -31,105 +31,18 @@
 #include <openssl/crypto.h>
 
 #include "admin.h"
-#include "audit.h"
-#include "blobstore.h"
-#include "db.h"
-#include "filecrypt.h"
-#include "log.h"
-#include "masterkey.h"
-#include "secretbox.h"
-#include "stmt.h"
+#include "flow/audit.h"
+#include "files/blobstore.h"
+#include "store/db.h"
+#include "files/filecrypt.h"
+#include "core/log.h"
+#include "crypto/masterkey.h"
+#include "crypto/secretbox.h"
+#include "store/stmt.h"
 
-/* Rows re-wrapped per transaction: short transactions, few locks held at once. */
-#define ROTATE_BATCH "500"
-/* Projects purged per run at most: a run is bounded; the next run (daily) continues. */
-#define PURGE_MAX_PROJECTS "1000"
 /* Longest MFA secret box (users.mfa_secret_enc allows 256 bytes). */
 #define MFA_BOX_MAX 256
 #define HEX_MAX(n) ((n) * 2 + 1)
-
-static const db_stmt stmt_admin_ops[] = {
-	/* ---- purge ---- */
-	{"ops_purge_due",
-	    "SELECT id FROM projects WHERE status = 'completed' "
-	    "AND completed_at + make_interval(days => retention_days) <= $1::timestamptz "
-	    "ORDER BY completed_at, id LIMIT " PURGE_MAX_PROJECTS, 1},
-	{"ops_purge_lock",
-	    "SELECT id FROM projects WHERE id = $1 AND status = 'completed' "
-	    "AND completed_at + make_interval(days => retention_days) <= $2::timestamptz "
-	    "FOR UPDATE", 2},
-	{"ops_purge_blobs", "SELECT blob_id FROM documents WHERE project_id = $1 ORDER BY id", 1},
-	{"ops_purge_counts",
-	    "SELECT (SELECT count(*) FROM confirmations WHERE project_id = $1), "
-	    "(SELECT count(*) FROM responses r JOIN confirmations c ON c.id = r.confirmation_id "
-	    "WHERE c.project_id = $1), "
-	    "(SELECT count(*) FROM documents WHERE project_id = $1), "
-	    "(SELECT count(*) FROM memberships WHERE project_id = $1)", 1},
-	/* Documents first: a project document has no confirmation to cascade from. */
-	{"ops_purge_documents", "DELETE FROM documents WHERE project_id = $1", 1},
-	{"ops_purge_confirmations", "DELETE FROM confirmations WHERE project_id = $1", 1},
-	{"ops_purge_notifications", "DELETE FROM notifications WHERE project_id = $1", 1},
-	{"ops_purge_outbox", "DELETE FROM outbox WHERE project_id = $1", 1},
-	{"ops_purge_tokens", "DELETE FROM tokens WHERE project_id = $1", 1},
-	/* Stored answers may quote the project's content (migration 0022). */
-	{"ops_purge_idempotency", "DELETE FROM idempotency_keys WHERE project_id = $1", 1},
-	{"ops_purge_memberships", "DELETE FROM memberships WHERE project_id = $1", 1},
-	{"ops_purge_respondent_codes", "DELETE FROM respondent_codes WHERE project_id = $1", 1},
-	{"ops_purge_scrub",
-	    "UPDATE projects SET name = 'purged', client_name = 'purged', "
-	    "first_access_code_hash = '\\x00000000000000000000000000000000'::bytea, "
-	    "status = 'purged', purged_at = now(), updated_at = now() WHERE id = $1", 1},
-	/* ---- rotate-master-key ---- */
-	{"ops_mk_max", "SELECT coalesce(max(version), 0) FROM master_keys", 0},
-	{"ops_mk_retire",
-	    "UPDATE master_keys SET active = false, retired_at = now() "
-	    "WHERE active AND version <> $1", 1},
-	{"ops_mk_activate",
-	    "INSERT INTO master_keys (version, active) VALUES ($1::int, true) "
-	    "ON CONFLICT (version) DO UPDATE SET active = true, retired_at = NULL", 1},
-	{"ops_rewrap_docs",
-	    "SELECT id, encode(wrapped_key, 'hex'), key_version FROM documents "
-	    "WHERE key_version <> $1::int ORDER BY id LIMIT " ROTATE_BATCH " FOR UPDATE", 1},
-	{"ops_rewrap_doc",
-	    "UPDATE documents SET wrapped_key = decode($2, 'hex'), key_version = $3::int "
-	    "WHERE id = $1 AND key_version = $4::int", 4},
-	{"ops_rewrap_users",
-	    "SELECT id, encode(mfa_secret_enc, 'hex'), mfa_key_version FROM users "
-	    "WHERE mfa_key_version <> $1::int ORDER BY id LIMIT " ROTATE_BATCH " FOR UPDATE", 1},
-	{"ops_rewrap_user",
-	    "UPDATE users SET mfa_secret_enc = decode($2, 'hex'), mfa_key_version = $3::int "
-	    "WHERE id = $1 AND mfa_key_version = $4::int", 4},
-	/* ---- lock / unlock ---- */
-	{"ops_lock",
-	    "UPDATE users SET locked_until = 'infinity', updated_at = now() "
-	    "WHERE email = $1 AND deleted_at IS NULL RETURNING id", 1},
-	{"ops_unlock",
-	    "UPDATE users SET locked_until = NULL, failed_logins = 0, updated_at = now() "
-	    "WHERE email = $1 AND deleted_at IS NULL RETURNING id", 1},
-	{"ops_drop_sessions", "DELETE FROM sessions WHERE user_id = $1", 1},
-	/* ---- status ---- */
-	{"ops_status_counts",
-	    "SELECT (SELECT count(*) FROM projects WHERE status = 'active'), "
-	    "(SELECT count(*) FROM projects WHERE status = 'completed'), "
-	    "(SELECT count(*) FROM projects WHERE status = 'purged'), "
-	    "(SELECT count(*) FROM projects WHERE status = 'completed' "
-	    " AND completed_at + make_interval(days => retention_days) <= now()), "
-	    "(SELECT count(*) FROM confirmations), (SELECT count(*) FROM responses), "
-	    "(SELECT count(*) FROM documents), "
-	    "(SELECT coalesce(sum(size), 0) FROM documents), "
-	    "(SELECT count(*) FROM users WHERE deleted_at IS NULL), "
-	    "(SELECT count(*) FROM users WHERE locked_until > now()), "
-	    "(SELECT count(*) FROM sessions WHERE expires_at > now()), "
-	    "(SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')), "
-	    "(SELECT count(*) FROM outbox WHERE status = 'failed'), "
-	    "(SELECT coalesce(extract(epoch FROM now() - min(created_at))::bigint, 0) "
-	    " FROM outbox WHERE status IN ('queued', 'sending')), "
-	    "(SELECT count(*) FROM audit_events), "
-	    "(SELECT version FROM master_keys WHERE active), "
-	    "(SELECT count(*) FROM documents d JOIN master_keys k ON k.version = d.key_version "
-	    " WHERE NOT k.active)", 0},
-	{NULL, NULL, 0},
-};
 
 static const db_stmt *const owner_tables[] = {stmt_core, stmt_audit, stmt_admin_ops, NULL};
 
@@ -200,7 +113,7 @@ options_ok(int argc, char **argv, const char *const *with_value, const char *con
 /* ---- purge ------------------------------------------------------------------------------ */
 
 static long long
-count_at(const PGresult *res, int c)
+count_at(const db_rows *res, int c)
 {
 	return strtoll(db_value(res, 0, c), NULL, 10);
 }
@@ -208,21 +121,21 @@ count_at(const PGresult *res, int c)
 /* Purge one project whose retention has passed by now_ts; its blob ids go to *blobs (arena).
  * BGW_OK; BGW_E_NOT_FOUND if it was no longer due (purged meanwhile by another run). */
 static bgw_err
-purge_rows(bgw_db *db, bgw_arena *a, const char *pid, const char *now_ts, PGresult **blobs)
+purge_rows(bgw_db *db, bgw_arena *a, const char *pid, const char *now_ts, db_rows **blobs)
 {
 	static const char *const deletes[] = {"ops_purge_documents", "ops_purge_confirmations",
 		"ops_purge_notifications", "ops_purge_outbox", "ops_purge_tokens",
 		"ops_purge_idempotency", "ops_purge_memberships", "ops_purge_respondent_codes",
 		"ops_purge_scrub", NULL};
 	const char *lock_params[2] = {pid, now_ts};
-	PGresult *res = NULL, *counts = NULL;
+	db_rows *res = NULL, *counts = NULL;
 	char *detail;
 	bgw_err err;
 
 	if ((err = db_begin(db, NULL)) != BGW_OK)
 		return err;
 	err = db_exec(db, a, "ops_purge_lock", 2, lock_params, &res);
-	if (err == BGW_OK && PQntuples(res) != 1)
+	if (err == BGW_OK && db_nrows(res) != 1)
 		err = BGW_E_NOT_FOUND;
 	if (err == BGW_OK)
 		err = db_exec(db, a, "ops_purge_blobs", 1, &pid, blobs);
@@ -256,7 +169,7 @@ admin_purge(const bgw_config *cfg, int argc, char **argv)
 	bgw_db *db;
 	bgw_arena *a;
 	blobstore *bs = NULL;
-	PGresult *due;
+	db_rows *due;
 	int purged = 0, failed = 0, rc = 1;
 
 	if (!options_ok(argc, argv, opts, NULL)) {
@@ -275,9 +188,9 @@ admin_purge(const bgw_config *cfg, int argc, char **argv)
 		fprintf(stderr, "bgw-admin: could not list the projects due (is --now a timestamp?)\n");
 		goto out;
 	}
-	for (int i = 0; i < PQntuples(due); i++) {
+	for (int i = 0; i < db_nrows(due); i++) {
 		const char *pid = db_value(due, i, 0);
-		PGresult *blobs = NULL;
+		db_rows *blobs = NULL;
 		int gone = 0, left = 0;
 		bgw_err err = purge_rows(db, a, pid, now_ts, &blobs);
 
@@ -289,7 +202,7 @@ admin_purge(const bgw_config *cfg, int argc, char **argv)
 			failed++;
 			continue;
 		}
-		for (int b = 0; b < PQntuples(blobs); b++) {
+		for (int b = 0; b < db_nrows(blobs); b++) {
 			bgw_err berr = blobstore_delete(bs, db_value(blobs, b, 0));
 
 			if (berr == BGW_OK || berr == BGW_E_NOT_FOUND) {
@@ -367,7 +280,7 @@ rewrap_document(const masterkeys *ks, const unsigned char *active, int new_ver, 
 	return err;
 }
 
-/* Re-seal one user's MFA secret (aad "mfa-secret:<user id>", as lib/mfa.c seals it). */
+/* Re-seal one user's MFA secret (aad "mfa-secret:<user id>", as lib/auth/mfa.c seals it). */
 static bgw_err
 rewrap_mfa(const masterkeys *ks, const unsigned char *active, const char *id,
     const char *box_hex, int old_ver, char *out_hex)
@@ -412,14 +325,14 @@ rewrap_all(bgw_db *db, bgw_arena *a, const masterkeys *ks, int new_ver, enum rew
 	snprintf(ver, sizeof(ver), "%d", new_ver);
 	*done = 0;
 	for (;;) {
-		PGresult *res;
+		db_rows *res;
 		int rows;
 
 		if ((err = db_begin(db, NULL)) != BGW_OK)
 			return err;
 		err = db_exec(db, a, kind == REWRAP_DOCUMENTS ? "ops_rewrap_docs" : "ops_rewrap_users",
 		    1, &vp, &res);
-		rows = err == BGW_OK ? PQntuples(res) : 0;
+		rows = err == BGW_OK ? db_nrows(res) : 0;
 		for (int i = 0; err == BGW_OK && i < rows; i++) {
 			const char *id = db_value(res, i, 0), *old_ver = db_value(res, i, 2);
 			char out_hex[HEX_MAX(MFA_BOX_MAX)];
@@ -458,7 +371,7 @@ static bgw_err
 next_version(const bgw_config *cfg, bgw_db *db, bgw_arena *a, bool rewrap_only, int *version)
 {
 	masterkeys ks;
-	PGresult *res;
+	db_rows *res;
 	int db_max, file_max = 0;
 	bgw_err err;
 
@@ -562,7 +475,7 @@ set_lock(const bgw_config *cfg, int argc, char **argv, bool lock)
 	const char *email = option(argc, argv, "--email");
 	bgw_db *db;
 	bgw_arena *a;
-	PGresult *res;
+	db_rows *res;
 	int rc = 1;
 	bgw_err err;
 
@@ -575,7 +488,7 @@ set_lock(const bgw_config *cfg, int argc, char **argv, bool lock)
 	err = db_begin(db, NULL);
 	if (err == BGW_OK)
 		err = db_exec(db, a, lock ? "ops_lock" : "ops_unlock", 1, &email, &res);
-	if (err == BGW_OK && PQntuples(res) != 1)
+	if (err == BGW_OK && db_nrows(res) != 1)
 		err = BGW_E_NOT_FOUND;
 	if (err == BGW_OK) {
 		const char *uid = db_value(res, 0, 0);
@@ -631,11 +544,11 @@ admin_ops_status(const bgw_config *cfg, int argc, char **argv)
 	blobstore *bs;
 	bgw_db *db;
 	bgw_arena *a;
-	PGresult *res;
+	db_rows *res;
 
 	if (open_owner(cfg, &db, &a) == 0 &&
 	    db_exec(db, a, "ops_status_counts", 0, NULL, &res) == BGW_OK) {
-		for (int c = 0; c < PQnfields(res) && c < (int)(sizeof(labels) / sizeof(*labels)); c++)
+		for (int c = 0; c < db_ncols(res) && c < (int)(sizeof(labels) / sizeof(*labels)); c++)
 			printf("%s: %s\n", labels[c], db_isnull(res, 0, c) ? "none" :
 			    db_value(res, 0, c));
 	} else {

@@ -11,7 +11,7 @@
  *   bgw-admin --config FILE operator-create --email E
  *                                                    invite one of the service's operators
  *   bgw-admin --config FILE audit-verify [--project ID] | audit-checkpoint [--force]
- *                                                    (tools/admin_audit.c, lib/auditcp.h)
+ *                                                    (tools/admin_audit.c, lib/flow/auditcp.h)
  *   bgw-admin --config FILE purge [--now T]          destroy projects past their retention
  *   bgw-admin --config FILE rotate-master-key [--rewrap-only]
  *   bgw-admin --config FILE lock|unlock --email E    (operations: tools/admin_ops.c)
@@ -22,9 +22,9 @@
 #include "admin.h"
 #include <curl/curl.h>
 
-#include "config.h"
-#include "log.h"
-#include "scan.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "files/scan.h"
 
 const char *admin_config_path;
 

@@ -8,10 +8,10 @@
  *                                        authorisation and approval, overdue alerts,
  *                                        digests), clean expired sessions, tokens and
  *                                        idempotency answers, take the day's audit
- *                                        checkpoint (lib/auditcp.h), then drain what is due
+ *                                        checkpoint (lib/flow/auditcp.h), then drain what is due
  *
  * Several copies may run at once on any hosts: rows are claimed with FOR UPDATE SKIP LOCKED
- * (lib/outbox.c), and every notification is queued once under its natural key
+ * (lib/mail/outbox.c), and every notification is queued once under its natural key
  * (db/migrations/0010_batch.sql), so nothing is queued twice.  A mail refused for good
  * flags its confirmation undeliverable (未達), whichever mode sent it.
  */
@@ -24,17 +24,17 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
-#include "audit.h"
-#include "auditcp.h"
-#include "config.h"
-#include "db.h"
-#include "idempotency.h"
-#include "invite.h"
-#include "log.h"
+#include "flow/audit.h"
+#include "flow/auditcp.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "http/idempotency.h"
+#include "auth/invite.h"
+#include "core/log.h"
 #include "notify.h"
-#include "outbox.h"
-#include "smtp.h"
-#include "stmt.h"
+#include "mail/outbox.h"
+#include "mail/smtp.h"
+#include "store/stmt.h"
 
 /* Messages claimed per round, and the pause when the outbox is empty. */
 #define NOTIFY_BATCH 50
@@ -52,7 +52,7 @@ on_stop(int sig)
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
 	stmt_notify, stmt_auditcp, stmt_idempotency, NULL};
 
-/* The day's audit checkpoint (lib/auditcp.h), unless this host's file holds one of today
+/* The day's audit checkpoint (lib/flow/auditcp.h), unless this host's file holds one of today
  * already: the chains' heads signed into the checkpoint file, and the same lines mailed to
  * the operators, in one transaction with the file written first.  A chain that disagrees
  * with the last checkpoint stops it: the operators get the alarm instead.  0, or 1

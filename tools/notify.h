@@ -7,11 +7,11 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "db.h"
-#include "err.h"
-#include "kv.h"
-#include "outbox.h"
+#include "core/arena.h"
+#include "store/db.h"
+#include "core/err.h"
+#include "core/kv.h"
+#include "mail/outbox.h"
 
 /* Due notifications fetched per round. */
 #define NOTIFY_DUE_BATCH 200
@@ -26,8 +26,6 @@ typedef struct notify_run {
 	char now[NOTIFY_NOW_MAX]; /* the run's instant (--now, else the database's now()) */
 } notify_run;
 
-/* The statements of the batch job; ends with {NULL}. */
-extern const db_stmt stmt_notify[];
 
 /* Fix the run's instant: now_arg ("YYYY-MM-DDTHH:MM:SSZ") or, when NULL, the database's
  * clock, into run->now.  BGW_E_VALIDATION for a malformed now_arg. */

@@ -4,20 +4,20 @@
 
 #include <stdlib.h>
 
-#include "audit.h"
-#include "idempotency.h"
-#include "log.h"
+#include "flow/audit.h"
+#include "http/idempotency.h"
+#include "core/log.h"
 
 bgw_err
 notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id)
 {
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	if ((err = db_begin(db, NULL)) != BGW_OK)
 		return err;
 	err = db_exec(db, a, "notify_mark_undeliverable", 1, &outbox_id, &res);
-	for (int r = 0; err == BGW_OK && r < PQntuples(res); r++) {
+	for (int r = 0; err == BGW_OK && r < db_nrows(res); r++) {
 		char *detail = bgw_arena_printf(a, "{\"outbox_id\":\"%s\"}", outbox_id);
 		audit_event ev = {.project_id = db_value(res, r, 1), .actor_id = NULL,
 			.action = "notify.undeliverable", .object_type = "confirmation",
@@ -37,7 +37,7 @@ notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id)
 bgw_err
 notify_clean(notify_run *run, long long *removed)
 {
-	PGresult *res;
+	db_rows *res;
 	long long answers = 0;
 	bgw_err err = db_exec(run->db, run->a, "notify_clean", 1, (const char *[]){run->now},
 	    &res);

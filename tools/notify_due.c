@@ -15,11 +15,11 @@
 
 #include <openssl/crypto.h>
 
-#include "audit.h"
-#include "invite.h"
-#include "log.h"
-#include "mailtpl.h"
-#include "token.h"
+#include "flow/audit.h"
+#include "auth/invite.h"
+#include "core/log.h"
+#include "mail/mailtpl.h"
+#include "auth/token.h"
 
 enum due_col {
 	D_KEY, D_KIND, D_CONF, D_PROJECT, D_USER, D_TO, D_LOCALE, D_NAME, D_REFERENCE, D_DUE,
@@ -32,7 +32,7 @@ struct kind_rule {
 	const char *kind;
 	const char *states;  /* a PostgreSQL text[] literal */
 	int addressee;
-	int own_template;    /* notify_tpl.c rather than lib/mailtpl.c */
+	int own_template;    /* notify_tpl.c rather than lib/mail/mailtpl.c */
 };
 
 static const struct kind_rule kind_rules[] = {
@@ -56,7 +56,7 @@ bgw_err
 notify_set_now(notify_run *run, const char *now_arg)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-	PGresult *res;
+	db_rows *res;
 	bgw_err err;
 
 	if (now_arg != NULL) {
@@ -86,7 +86,7 @@ var(bgw_arena *a, bgw_kv ***tail, const char *k, const char *v)
 /* The link of a mail.  An addressee without an account gets a fresh single-use invitation
  * (the first one may have expired or gone); everyone else a page behind sign-in. */
 static bgw_err
-link_for(notify_run *run, const PGresult *res, int r, const char **link)
+link_for(notify_run *run, const db_rows *res, int r, const char **link)
 {
 	const char *kind = db_value(res, r, D_KIND);
 	bgw_arena *a = run->a;
@@ -118,7 +118,7 @@ link_for(notify_run *run, const PGresult *res, int r, const char **link)
 /* Render row r into *subject and *body.  Every slot any template of the kind may use is
  * given (unused ones are ignored); none holds an amount. */
 static bgw_err
-render(notify_run *run, const PGresult *res, int r, const struct kind_rule *rule,
+render(notify_run *run, const db_rows *res, int r, const struct kind_rule *rule,
     const char *link, char **subject, char **body)
 {
 	bgw_arena *a = run->a;
@@ -167,12 +167,12 @@ history(notify_run *run, const char *project_id, const char *conf_id, const char
 /* After the mail is queued: the reminder counter, or the overdue notices, and the events
  * in the history of each confirmation concerned. */
 static bgw_err
-record(notify_run *run, const PGresult *res, int r, const char *outbox_id)
+record(notify_run *run, const db_rows *res, int r, const char *outbox_id)
 {
 	const char *kind = db_value(res, r, D_KIND);
 	const char *conf = db_value(res, r, D_CONF);
 	const char *project = db_value(res, r, D_PROJECT);
-	PGresult *marked;
+	db_rows *marked;
 	bgw_err err;
 
 	if (strcmp(kind, "reminder") == 0) {
@@ -186,7 +186,7 @@ record(notify_run *run, const PGresult *res, int r, const char *outbox_id)
 
 		if ((err = db_exec(run->db, run->a, "notify_mark_overdue", 3, p, &marked)) != BGW_OK)
 			return err;
-		for (int i = 0; i < PQntuples(marked); i++)
+		for (int i = 0; i < db_nrows(marked); i++)
 			if ((err = history(run, project, db_value(marked, i, 0), kind, outbox_id)) !=
 			    BGW_OK)
 				return err;
@@ -199,13 +199,13 @@ record(notify_run *run, const PGresult *res, int r, const char *outbox_id)
 
 /* One notification in one transaction: 1 if it was queued by us, 0 if skipped. */
 static bgw_err
-queue_one(notify_run *run, const PGresult *res, int r, int *queued)
+queue_one(notify_run *run, const db_rows *res, int r, int *queued)
 {
 	const char *kind = db_value(res, r, D_KIND);
 	const struct kind_rule *rule = rule_for(kind);
 	const char *link, *p[6];
 	char *subject, *body;
-	PGresult *lock, *ins;
+	db_rows *lock, *ins;
 	bgw_err err;
 
 	*queued = 0;
@@ -236,7 +236,7 @@ queue_one(notify_run *run, const PGresult *res, int r, int *queued)
 	p[5] = body;
 	if ((err = db_exec(run->db, run->a, "notify_outbox_insert", 6, p, &ins)) != BGW_OK)
 		goto out;
-	if (PQntuples(ins) != 1)
+	if (db_nrows(ins) != 1)
 		goto out; /* queued by another run since we listed it */
 	if ((err = record(run, res, r, db_value(ins, 0, 0))) != BGW_OK)
 		goto out;
@@ -258,13 +258,13 @@ notify_queue_due(notify_run *run, int *queued)
 	snprintf(limit, sizeof(limit), "%d", NOTIFY_DUE_BATCH);
 	for (;;) {
 		const char *p[2] = {run->now, limit};
-		PGresult *res;
+		db_rows *res;
 		int n, progress = 0;
 
 		if ((err = db_ensure(run->db)) != BGW_OK ||
 		    (err = db_exec(run->db, run->a, "notify_due", 2, p, &res)) != BGW_OK)
 			return err;
-		n = PQntuples(res);
+		n = db_nrows(res);
 		for (int r = 0; r < n; r++) {
 			int q;
 

@@ -1,12 +1,12 @@
 /* notify_tpl.c - the wording of the batch job's own mails (the shared ones are in
- * lib/mailtpl.c), expanded by mailtpl_expand with the same slot rules.  The mail to a
+ * lib/mail/mailtpl.c), expanded by mailtpl_expand with the same slot rules.  The mail to a
  * respondent admin carries the reference and the public verify address, never an amount. */
 #include "notify.h"
 
 #include <string.h>
 
-#include "log.h"
-#include "mailtpl.h"
+#include "core/log.h"
+#include "mail/mailtpl.h"
 
 struct tpl {
 	const char *name, *locale, *subject, *body;

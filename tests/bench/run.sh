@@ -69,7 +69,7 @@ LIST_PAIRS=${BGW_BENCH_LIST_PAIRS:-5}      # baseline/application pairs behind e
 # otherwise): answers are measured as the browser gets them.
 BROWSER_ACCEPT_ENCODING="gzip, deflate, br"
 export BENCH_ACCEPT_ENCODING=${BENCH_ACCEPT_ENCODING:-$BROWSER_ACCEPT_ENCODING}
-# The parameters of lib/kdf.h (KDF_DEFAULT_*): N = 2^17, r = 8, p = 1, 32-byte output.
+# The parameters of lib/crypto/kdf.h (KDF_DEFAULT_*): N = 2^17, r = 8, p = 1, 32-byte output.
 KDF_N=131072; KDF_R=8; KDF_P=1; KDF_LEN=32; KDF_MAXMEM=$((1 << 30))
 KDF_RUNS=10
 RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
@@ -289,7 +289,7 @@ scenario_signin() {
 		BENCH_CTYPE=application/json compare signin "$SIGNIN_CONNECTIONS" --timeout "$SIGNIN_TIMEOUT"
 }
 
-# The KDF alone, as a login runs it (EVP_KDF SCRYPT with lib/kdf.h's parameters), through
+# The KDF alone, as a login runs it (EVP_KDF SCRYPT with lib/crypto/kdf.h's parameters), through
 # openssl(1): hyperfine's time includes starting openssl, which the next line measures.
 scenario_kdf() {
 	local json="$WORK/kdf.json" salt
@@ -490,7 +490,7 @@ scenario_reminders() {
 scenario_rss() {
 	local master before after paths total=0 errors=0 secs=0
 	master=$(cat "$BGW_PID_DIR/bgw-fcgi.pid")
-	# The list too: its kept pages (lib/pagecache.c) are the one thing a worker holds on to.
+	# The list too: its kept pages (lib/http/pagecache.c) are the one thing a worker holds on to.
 	paths="/api/v1/confirmations/$CID /api/v1/projects /api/v1/session /api/v1/inbox?per_page=50"
 	paths="$paths /api/v1/projects/$PID_/confirmations?per_page=50"
 	BENCH_PATHS=$paths BENCH_COOKIE=$AUDIT_COOKIE \

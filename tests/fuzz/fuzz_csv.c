@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "csv.h"
-#include "err.h"
-#include "importrow.h"
-#include "utf8.h"
+#include "core/arena.h"
+#include "records/csv.h"
+#include "core/err.h"
+#include "records/importrow.h"
+#include "core/utf8.h"
 
 struct sbuf {
 	char *p;

@@ -7,7 +7,7 @@
 
 #include <zlib.h>
 
-#include "gzip.h"
+#include "core/gzip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
-#include "jsonbody.h"
-#include "jsonout.h"
+#include "http/fields.h"
+#include "http/jsonbody.h"
+#include "http/jsonout.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

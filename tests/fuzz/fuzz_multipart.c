@@ -10,10 +10,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "multipart.h"
-#include "utf8.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "http/multipart.h"
+#include "core/utf8.h"
 
 /* The longest Content-Type taken from the input. */
 #define FUZZ_CT_MAX 256

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fields.h"
-#include "urlenc.h"
-#include "utf8.h"
+#include "http/fields.h"
+#include "core/urlenc.h"
+#include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

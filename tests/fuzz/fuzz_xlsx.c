@@ -5,10 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-#include "err.h"
-#include "importrow.h"
-#include "xlsx.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "records/importrow.h"
+#include "records/xlsx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

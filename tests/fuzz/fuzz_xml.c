@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "importrow.h"
-#include "xmlio.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "records/importrow.h"
+#include "records/xmlio.h"
 
 static char xsd[4096];
 

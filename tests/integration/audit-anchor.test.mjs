@@ -1,5 +1,5 @@
-// The audit chain anchored outside the database (lib/auditcp.h), and every view of an answer
-// recorded (lib/confview.h).
+// The audit chain anchored outside the database (lib/flow/auditcp.h), and every view of an answer
+// recorded (lib/flow/confview.h).
 //
 // A chain verifies link by link: each event's hash covers the previous one.  That proves no
 // stored event was changed in place, but not that the chain is whole: someone with the
@@ -47,7 +47,7 @@ async function projectWithHistory() {
 
 const chainLength = (pid) => Number(sql(`SELECT count(*) FROM bgw.audit_events WHERE project_id = '${pid}'`));
 
-// audit_hash (lib/audit.c): SHA-256(prev || "bgw-audit-v1\n" || each field as
+// audit_hash (lib/flow/audit.c): SHA-256(prev || "bgw-audit-v1\n" || each field as
 // "<bytes>:<value>\n", NULL as "-\n"), over the texts the database gives back.
 function eventHash(prev, fields) {
 	const h = crypto.createHash('sha256');

@@ -1,5 +1,5 @@
 // The confirmation list is answered from a worker's memory while its project's list version
-// has not moved (lib/pagecache.c, migration 0015).  These tests warm every worker's cache
+// has not moved (lib/http/pagecache.c, migration 0015).  These tests warm every worker's cache
 // with a page, change what the page shows (or who may see it) in every way there is, and
 // require every later answer to show the change: a stale page from any worker fails them.
 import { test } from 'node:test';

@@ -12,7 +12,7 @@ import {
 import { engagement, createConfirmation, confirmationBody, act, sendConfirmation } from './lib/engagement.mjs';
 
 const CODE = /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/;
-// The code as the code mail (lib/mailtpl.c respondent_code, ja or en) writes it.
+// The code as the code mail (lib/mail/mailtpl.c respondent_code, ja or en) writes it.
 const MAILED = /(?:初回認証コード：|First-access code: )([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/;
 const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
 

@@ -1,6 +1,6 @@
 // Issue 4 acceptance: every path of the state diagram and every illegal action, for every role.
 //
-// Generated from the transition table itself (`bgw-fcgi --transitions`, lib/workflow.c): for
+// Generated from the transition table itself (`bgw-fcgi --transitions`, lib/flow/workflow.c): for
 // every state, every API action and each of the six roles, a confirmation in that state is
 // asked to do it, and the answer must be what the table and the access rules say:
 //   - a respondent before the confirmation was sent: 404 (it does not exist for them);

@@ -20,17 +20,18 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "arena.h"
-#include "audit.h"
-#include "blobstore.h"
-#include "confflow.h"
-#include "config.h"
-#include "db.h"
-#include "filecrypt.h"
-#include "log.h"
-#include "masterkey.h"
-#include "secretbox.h"
-#include "token.h"
+#include "core/arena.h"
+#include "flow/audit.h"
+#include "files/blobstore.h"
+#include "flow/confflow.h"
+#include "core/config.h"
+#include "store/db.h"
+#include "files/filecrypt.h"
+#include "core/log.h"
+#include "crypto/masterkey.h"
+#include "crypto/secretbox.h"
+#include "auth/token.h"
+#include "store/stmt.h"
 
 #define FILES_PER_PROJECT 3
 #define FILE_MAX ((size_t)200 * 1024)
@@ -98,11 +99,11 @@ die(const char *what)
 static const char *
 one(const char *stmt, int n, const char *const *p)
 {
-	PGresult *res;
+	db_rows *res;
 
 	if (db_exec(db, a, stmt, n, p, &res) != BGW_OK)
 		die(stmt);
-	return PQntuples(res) > 0 ? db_value(res, 0, 0) : "";
+	return db_nrows(res) > 0 ? db_value(res, 0, 0) : "";
 }
 
 static void
@@ -147,7 +148,7 @@ event(const char *pid, const char *action, const char *otype, const char *oid)
 		die("audit_append");
 }
 
-/* Seal an answer the way the application does (lib/confflow.c): its content digest goes
+/* Seal an answer the way the application does (lib/flow/confflow.c): its content digest goes
  * into a response.final event, whose hash is the seal, so audit-verify accepts it. */
 static void
 seal(const char *pid, const char *cid, const char *rid)
@@ -313,7 +314,7 @@ verify_files(void)
 {
 	masterkeys ks;
 	blobstore *bs;
-	PGresult *res;
+	db_rows *res;
 	int bad = 0, n;
 
 	if (masterkey_load_all(cfg.master_key_file, &ks) != BGW_OK)
@@ -322,7 +323,7 @@ verify_files(void)
 		die("blob store");
 	if (db_exec(db, a, "fx_documents", 0, NULL, &res) != BGW_OK)
 		die("documents");
-	n = PQntuples(res);
+	n = db_nrows(res);
 	for (int i = 0; i < n; i++) {
 		const char *id = db_value(res, i, 0);
 		int ver = atoi(db_value(res, i, 3));
@@ -374,14 +375,14 @@ static int
 verify_mfa(void)
 {
 	masterkeys ks;
-	PGresult *res;
+	db_rows *res;
 	int bad = 0, n;
 
 	if (masterkey_load_all(cfg.master_key_file, &ks) != BGW_OK)
 		die("master keys");
 	if (db_exec(db, a, "fx_mfa_users", 0, NULL, &res) != BGW_OK)
 		die("users");
-	n = PQntuples(res);
+	n = db_nrows(res);
 	for (int i = 0; i < n; i++) {
 		const char *uid = db_value(res, i, 0);
 		unsigned char box[256], out[256], want[32];
@@ -407,13 +408,13 @@ verify_mfa(void)
 static int
 verify_audit(void)
 {
-	PGresult *res;
+	db_rows *res;
 	int bad = 0, n;
 	long long total = 0;
 
 	if (db_exec(db, a, "fx_chains", 0, NULL, &res) != BGW_OK)
 		die("chains");
-	n = PQntuples(res);
+	n = db_nrows(res);
 	for (int i = 0; i < n; i++) {
 		const char *pid = db_isnull(res, i, 0) ? NULL : db_value(res, i, 0);
 		long long count = 0, bad_seq = 0;

@@ -388,7 +388,7 @@ CONF
 		DUPS=$(grep -hi '^message-id:' "$BGW_SMTP_MAILDIR"/new/* 2>/dev/null | sort | uniq -d | wc -l)
 		check "no mail was sent twice" test "$DUPS" = 0
 		# A row sent on a later attempt is a retry after an SMTP error, which the design
-		# allows (lib/outbox.c); what it forbids is one run's lease running out while it
+		# allows (lib/mail/outbox.c); what it forbids is one run's lease running out while it
 		# still works on a row, so that the other run takes it over: that run logs it.
 		check "no outbox row was taken over by the other run" \
 			sh -c '! grep -q "was claimed again before" "$1" "$2"' _ "$W/once1.log" "$W/once2.log"

@@ -9,7 +9,7 @@
  * Output: one JSON line per route,
  *   {"method":"POST","pattern":"/api/v1/projects","auth":"signed_in","body":"json",
  *    "fields":[{"name":"name","type":"string","required":true,"enum":["a","b"]},...]}
- * then one per field table the page handlers share with the API (cgi/handlers.h), which
+ * then one per field table the page handlers share with the API (cgi/api/handlers.h), which
  * they validate their forms against (page_fields): sqlmap_check.py checks that the form
  * body it sends for a page route holds every field the handler reads,
  *   {"spec":"reason_fields","fields":[...]}
@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "handlers.h"
+#include "api/handlers.h"
 #include "route.h"
 
 static const char *const auth_names[] = {"public", "signed_in", "operator"};

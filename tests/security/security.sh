@@ -127,7 +127,7 @@ check_cppcheck() {
 	n=$(grep -c ': \(error\|warning\|portability\) (' "$log" || true)
 	[ "$n" = 0 ] || sed "s|$SRC/||" "$log" >&2
 	result cppcheck "$([ "$n" = 0 ] && echo 0 || echo 1)" \
-		"cppcheck $(cppcheck --version | cut -d' ' -f2): $n findings in $(ls "$SRC"/{lib,cgi,tools}/*.c | wc -l) files"
+		"cppcheck $(cppcheck --version | cut -d' ' -f2): $n findings in $(find "$SRC"/lib "$SRC"/cgi "$SRC"/tools -name '*.c' | wc -l) files"
 }
 
 # --- 3. clang-tidy (cert-*, bugprone-*) -------------------------------------------------
@@ -138,7 +138,7 @@ check_clang_tidy() {
 	local log="$OUT/clang-tidy.txt" supp n=0 total=0 f l check text
 	# Expanded unquoted inside sh -c: the quotes of the string macros stay literal.
 	export TIDY_FLAGS="-std=c11 -D_GNU_SOURCE -DBGW_DATADIR=\"/usr/share/balance-gateway\" -DBGW_SYSCONFDIR=\"/etc/balance-gateway\" -I$SRC/lib -I$SRC/cgi $(pkg-config --cflags libxml-2.0 libpq jansson libcurl libzip libqrencode openssl 2>/dev/null)"
-	(cd "$SRC" && ls lib/*.c cgi/*.c tools/*.c) | (cd "$SRC" && xargs -P2 -n8 sh -c \
+	(cd "$SRC" && find lib cgi tools -name '*.c' | sort) | (cd "$SRC" && xargs -P2 -n8 sh -c \
 		'clang-tidy -quiet --config-file="$0" "$@" -- $TIDY_FLAGS 2>/dev/null' \
 		"$HERE/clang-tidy.yaml") >"$log"
 	: >"$OUT/clang-tidy-new.txt"
@@ -280,7 +280,7 @@ check_sqlmap() {
 	cflags=$(sed -n 's/^\(PQ\|SSL\|XML\|CURL\|JANSSON\)_CFLAGS = //p' "$hard/Makefile" | tr '\n' ' ')
 	# shellcheck disable=SC2046,SC2086
 	if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$SRC/lib" -I"$SRC/cgi" $cflags \
-		"$HERE/route_fields.c" $(ls "$hard"/cgi/*.o | grep -v '/main\.o$') "$hard/lib/libbgw.a" \
+		"$HERE/route_fields.c" $(find "$hard/cgi" -name '*.o' ! -name '*main.o' | sort) "$hard/lib/libbgw.a" \
 		$libs -o "$dir/route_fields" >"$dir/build.log" 2>&1 ||
 		! "$dir/route_fields" >"$dir/routes.jsonl"; then
 		cat "$dir/build.log" >&2; result sqlmap 1 "could not list the routes with their fields"; return

@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "auditcp.h"
+#include "flow/auditcp.h"
 
 static const unsigned char key[AUDITCP_KEY_LEN] = "0123456789abcdef0123456789abcdef";
 static const char h1[] = "1111111111111111111111111111111111111111111111111111111111111111";

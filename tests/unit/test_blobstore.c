@@ -20,7 +20,7 @@
 #include <curl/curl.h>
 #include <ftw.h>
 
-#include "blobstore.h"
+#include "files/blobstore.h"
 
 /* Azurite's well-known development account key (public, in Microsoft's documentation). */
 #define AZURITE_ACCOUNT "devstoreaccount1"

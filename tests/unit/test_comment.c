@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "comment.h"
+#include "flow/comment.h"
 
 #define C COMMENT_THREAD_CLIENT
 #define R COMMENT_THREAD_RESPONDENT

@@ -1,5 +1,5 @@
 /* test_conflist.c - the API's confirmation list, written straight as text, is byte for byte
- * what the json_t rendering the pages use dumps to (lib/confirmation.c conf_rows_*); and
+ * what the json_t rendering the pages use dumps to (lib/flow/confirmation.c conf_rows_*); and
  * db_int, which reads its counts (here because test_db wraps PQgetvalue). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 
 #include <libpq-fe.h>
 
-#include "confirmation.h"
-#include "jsonout.h"
+#include "flow/confirmation.h"
+#include "http/jsonout.h"
 
 #define COLUMNS 18
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "cookie.h"
+#include "http/cookie.h"
 
 static int
 setup(void **state)

@@ -11,10 +11,10 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "csv.h"
-#include "err.h"
-#include "importrow.h"
+#include "core/arena.h"
+#include "records/csv.h"
+#include "core/err.h"
+#include "records/importrow.h"
 
 #define HDR "group,type,form,respondent_organization,respondent_email,respondent_name," \
 	"as_of,due_date,label,reference,currency,amount\r\n"

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,8 @@
 #include <cmocka.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "db.h"
+#include "core/arena.h"
+#include "store/db.h"
 
 /* ---- the mock ------------------------------------------------------------------------ */
 
@@ -59,28 +60,28 @@ ConnStatusType __wrap_PQstatus(const PGconn *c);
 void __wrap_PQfinish(PGconn *c);
 char *__wrap_PQerrorMessage(const PGconn *c);
 PQnoticeProcessor __wrap_PQsetNoticeProcessor(PGconn *c, PQnoticeProcessor p, void *arg);
-PGresult *__wrap_PQprepare(PGconn *c, const char *name, const char *sql, int n,
+db_rows *__wrap_PQprepare(PGconn *c, const char *name, const char *sql, int n,
     const Oid *types);
-PGresult *__wrap_PQdescribePrepared(PGconn *c, const char *name);
-int __wrap_PQnparams(const PGresult *r);
-PGresult *__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
+db_rows *__wrap_PQdescribePrepared(PGconn *c, const char *name);
+int __wrap_PQnparams(const db_rows *r);
+db_rows *__wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
     const int *l, const int *f, int rf);
-ExecStatusType __wrap_PQresultStatus(const PGresult *r);
-char *__wrap_PQresultErrorField(const PGresult *r, int field);
-void __wrap_PQclear(PGresult *r);
+ExecStatusType __wrap_PQresultStatus(const db_rows *r);
+char *__wrap_PQresultErrorField(const db_rows *r, int field);
+void __wrap_PQclear(db_rows *r);
 PGTransactionStatusType __wrap_PQtransactionStatus(const PGconn *c);
-char *__wrap_PQgetvalue(const PGresult *r, int row, int col);
-int __wrap_PQgetisnull(const PGresult *r, int row, int col);
-int __wrap_PQntuples(const PGresult *r);
+char *__wrap_PQgetvalue(const db_rows *r, int row, int col);
+int __wrap_PQgetisnull(const db_rows *r, int row, int col);
+int __wrap_PQntuples(const db_rows *r);
 int __wrap_PQenterPipelineMode(PGconn *c);
 int __wrap_PQexitPipelineMode(PGconn *c);
 int __wrap_PQsendQueryPrepared(PGconn *c, const char *name, int n, const char *const *v,
     const int *l, const int *f, int rf);
 int __wrap_PQpipelineSync(PGconn *c);
-PGresult *__wrap_PQgetResult(PGconn *c);
+db_rows *__wrap_PQgetResult(PGconn *c);
 int __wrap_PQsocket(const PGconn *c);
 
-static PGresult *
+static db_rows *
 fake(ExecStatusType st, const char *sqlstate, const char *message, int nparams)
 {
 	struct fake_res *r = malloc(sizeof(*r));
@@ -92,7 +93,7 @@ fake(ExecStatusType st, const char *sqlstate, const char *message, int nparams)
 	r->nparams = nparams;
 	r->value = "1";
 	m.live++;
-	return (PGresult *)r;
+	return (db_rows *)r;
 }
 
 PGconn *
@@ -141,7 +142,7 @@ __wrap_PQsetNoticeProcessor(PGconn *c, PQnoticeProcessor p, void *arg)
 	return NULL;
 }
 
-PGresult *
+db_rows *
 __wrap_PQprepare(PGconn *c, const char *name, const char *sql, int n, const Oid *types)
 {
 	(void)c;
@@ -157,7 +158,7 @@ __wrap_PQprepare(PGconn *c, const char *name, const char *sql, int n, const Oid 
 /* The server's parameter count: the table's, except for wrong_nparams. */
 static int table_nparams(const char *name);
 
-PGresult *
+db_rows *
 __wrap_PQdescribePrepared(PGconn *c, const char *name)
 {
 	int n = table_nparams(name);
@@ -170,16 +171,16 @@ __wrap_PQdescribePrepared(PGconn *c, const char *name)
 }
 
 int
-__wrap_PQnparams(const PGresult *r)
+__wrap_PQnparams(const db_rows *r)
 {
 	return ((const struct fake_res *)r)->nparams;
 }
 
 /* What the server does with one statement (both the plain and the pipelined path). */
-static PGresult *
+static db_rows *
 run(const char *name, int n, const char *const *v)
 {
-	PGresult *r;
+	db_rows *r;
 
 	m.execs++;
 	snprintf(m.last_name, sizeof(m.last_name), "%s", name);
@@ -215,7 +216,7 @@ run(const char *name, int n, const char *const *v)
 	return r;
 }
 
-PGresult *
+db_rows *
 __wrap_PQexecPrepared(PGconn *c, const char *name, int n, const char *const *v,
     const int *l, const int *f, int rf)
 {
@@ -282,10 +283,10 @@ __wrap_PQpipelineSync(PGconn *c)
 	return 1;
 }
 
-PGresult *
+db_rows *
 __wrap_PQgetResult(PGconn *c)
 {
-	PGresult *r;
+	db_rows *r;
 
 	(void)c;
 	if (m.between) { /* each statement's results end with NULL */
@@ -319,13 +320,13 @@ __wrap_PQgetResult(PGconn *c)
 }
 
 ExecStatusType
-__wrap_PQresultStatus(const PGresult *r)
+__wrap_PQresultStatus(const db_rows *r)
 {
 	return r != NULL ? ((const struct fake_res *)r)->st : PGRES_FATAL_ERROR;
 }
 
 char *
-__wrap_PQresultErrorField(const PGresult *r, int field)
+__wrap_PQresultErrorField(const db_rows *r, int field)
 {
 	const struct fake_res *f = (const struct fake_res *)r;
 
@@ -339,7 +340,7 @@ __wrap_PQresultErrorField(const PGresult *r, int field)
 }
 
 void
-__wrap_PQclear(PGresult *r)
+__wrap_PQclear(db_rows *r)
 {
 	if (r == NULL)
 		return;
@@ -364,7 +365,7 @@ __wrap_PQtransactionStatus(const PGconn *c)
 }
 
 char *
-__wrap_PQgetvalue(const PGresult *r, int row, int col)
+__wrap_PQgetvalue(const db_rows *r, int row, int col)
 {
 	const struct fake_res *f = (const struct fake_res *)r;
 
@@ -372,7 +373,7 @@ __wrap_PQgetvalue(const PGresult *r, int row, int col)
 }
 
 int
-__wrap_PQgetisnull(const PGresult *r, int row, int col)
+__wrap_PQgetisnull(const db_rows *r, int row, int col)
 {
 	const struct fake_res *f = (const struct fake_res *)r;
 
@@ -380,7 +381,7 @@ __wrap_PQgetisnull(const PGresult *r, int row, int col)
 }
 
 int
-__wrap_PQntuples(const PGresult *r)
+__wrap_PQntuples(const db_rows *r)
 {
 	(void)r;
 	return 1;
@@ -557,7 +558,7 @@ nparams_mismatch_is_internal(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = {"a", "b"};
-	PGresult *r = (PGresult *)&fake_conn;
+	db_rows *r = (db_rows *)&fake_conn;
 
 	assert_int_equal(db_ensure(fx->db), BGW_OK);
 	assert_int_equal(db_exec(fx->db, NULL, "s_one", 0, NULL, NULL), BGW_E_INTERNAL);
@@ -576,7 +577,7 @@ sqlstate_of_failed_statement_is_mapped(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = {"x"};
-	PGresult *r = (PGresult *)&fake_conn;
+	db_rows *r = (db_rows *)&fake_conn;
 
 	assert_int_equal(db_ensure(fx->db), BGW_OK);
 	m.exec_st = PGRES_FATAL_ERROR;
@@ -622,7 +623,7 @@ static void
 results_live_until_arena_reset(void **state)
 {
 	struct fixture *fx = *state;
-	PGresult *r = NULL;
+	db_rows *r = NULL;
 
 	assert_int_equal(db_ensure(fx->db), BGW_OK);
 	assert_int_equal(m.live, 0);
@@ -720,7 +721,7 @@ batch_runs_in_one_round_trip(void **state)
 {
 	struct fixture *fx = *state;
 	const char *one[] = {"a"}, *three[] = {"b", "c"};
-	PGresult *r1 = NULL, *r3 = NULL;
+	db_rows *r1 = NULL, *r3 = NULL;
 	const db_call calls[] = {
 		{"s_one", 1, one, &r1},
 		{"s_two", 0, NULL, NULL},
@@ -760,7 +761,7 @@ read_binds_user_without_begin(void **state)
 {
 	struct fixture *fx = *state;
 	const char *one[] = {"a"};
-	PGresult *r1 = NULL;
+	db_rows *r1 = NULL;
 	const db_call calls[] = {{"s_one", 1, one, &r1}, {"s_two", 0, NULL, NULL}};
 	const db_call too_many[DB_READ_MAX + 1] = {{"s_two", 0, NULL, NULL}};
 

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "core/err.h"
 
 static const struct {
 	bgw_err e;

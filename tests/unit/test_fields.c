@@ -8,10 +8,10 @@
 
 #include <cmocka.h>
 
-#include "fields.h"
-#include "jsonbody.h"
-#include "jsonout.h"
-#include "urlenc.h"
+#include "http/fields.h"
+#include "http/jsonbody.h"
+#include "http/jsonout.h"
+#include "core/urlenc.h"
 
 static int
 setup(void **state)

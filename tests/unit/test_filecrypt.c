@@ -18,8 +18,8 @@
 #include <ftw.h>
 #include <openssl/evp.h>
 
-#include "blobstore.h"
-#include "filecrypt.h"
+#include "files/blobstore.h"
+#include "files/filecrypt.h"
 
 int __real_RAND_bytes(unsigned char *buf, int num);
 int __wrap_RAND_bytes(unsigned char *buf, int num);

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "filename.h"
+#include "core/arena.h"
+#include "files/filename.h"
 
 static void
 test_sanitize(void **state)

@@ -11,7 +11,7 @@
 
 #include <zlib.h>
 
-#include "gzip.h"
+#include "core/gzip.h"
 
 static const struct {
 	const char *header;

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "html.h"
+#include "http/html.h"
 
 static const char *
 done(html *h)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "httplist.h"
+#include "http/httplist.h"
 
 /* The list as "token=q" words joined by spaces ("" for an empty token). */
 static void

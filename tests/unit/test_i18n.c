@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "i18n.h"
+#include "core/i18n.h"
 
 static void
 test_catalogue_complete_and_unique(void **state)

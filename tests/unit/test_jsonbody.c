@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "jsonbody.h"
-#include "jsonout.h"
+#include "http/jsonbody.h"
+#include "http/jsonout.h"
 
 static int
 setup(void **state)

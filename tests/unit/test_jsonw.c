@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "jsonout.h"
-#include "jsonw.h"
+#include "http/jsonout.h"
+#include "http/jsonw.h"
 
 static bgw_arena *a;
 

@@ -15,7 +15,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
-#include "kdf.h"
+#include "crypto/kdf.h"
 
 /* Cheap parameters so round trips run in milliseconds. */
 static const kdf_params cheap = {10, 8, 1};

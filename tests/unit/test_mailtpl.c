@@ -7,10 +7,10 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "kv.h"
-#include "mailtpl.h"
-#include "utf8.h"
+#include "core/arena.h"
+#include "core/kv.h"
+#include "mail/mailtpl.h"
+#include "core/utf8.h"
 
 static const char *const names[] = {
     "invitation", "password_reset", "confirmation_request", "reminder", "overdue_alert",

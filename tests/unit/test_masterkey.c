@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <ftw.h>
 
-#include "masterkey.h"
+#include "crypto/masterkey.h"
 
 int __real_RAND_bytes(unsigned char *buf, int num);
 int __wrap_RAND_bytes(unsigned char *buf, int num);

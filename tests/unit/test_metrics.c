@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "metrics.h"
+#include "core/metrics.h"
 
 static const metrics_route_label labels[] = {
 	{"GET", "/healthz"},

@@ -24,10 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "db.h"
-#include "migrate.h"
-#include "stmt.h"
+#include "core/arena.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "store/stmt.h"
 
 #define UNREACHABLE "host=/nonexistent-bgw-test-socket-dir connect_timeout=2"
 

@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "mime.h"
-#include "utf8.h"
+#include "core/arena.h"
+#include "mail/mime.h"
+#include "core/utf8.h"
 
 /* RAND_bytes fails while this is set (linked with -Wl,--wrap=RAND_bytes). */
 static int rand_fails;

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "money.h"
+#include "core/money.h"
 
 /* ---- the currency table ---- */
 

@@ -11,9 +11,9 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "err.h"
-#include "multipart.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "http/multipart.h"
 
 #define CT "multipart/form-data; boundary=XyZ"
 #define CD "Content-Disposition: form-data; "

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "netacl.h"
+#include "http/netacl.h"
 
 static const struct {
 	const char *list, *addr;

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "kv.h"
+#include "core/arena.h"
+#include "core/kv.h"
 #include "notify.h"
 
 static const char *const all_vars[][2] = {

@@ -16,10 +16,10 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
-#include "arena.h"
-#include "db.h"
-#include "outbox.h"
-#include "smtp.h"
+#include "core/arena.h"
+#include "store/db.h"
+#include "mail/outbox.h"
+#include "mail/smtp.h"
 
 /* --- db_exec: recorded (mock mode) or real ------------------------------------------- */
 

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "pagecache.h"
+#include "http/pagecache.h"
 
 static void
 assert_hit(pagecache *c, const char *key, const char *version, const char *body)

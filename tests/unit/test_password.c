@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "password.h"
+#include "auth/password.h"
 
 #define LIST_REL "db/common-passwords.txt"
 

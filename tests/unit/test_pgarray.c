@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "pgarray.h"
+#include "store/pgarray.h"
 
 static const char *
 build(bgw_arena *a, const char *const *vals, size_t n)

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "policy.h"
+#include "auth/policy.h"
 
 static const struct {
 	enum policy_action act;

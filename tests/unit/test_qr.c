@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "qr.h"
+#include "core/qr.h"
 
 #define GRID_MAX 200
 

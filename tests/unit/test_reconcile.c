@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "reconcile.h"
+#include "flow/reconcile.h"
 
 static int
 setup(void **state)

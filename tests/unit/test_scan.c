@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "scan.h"
+#include "files/scan.h"
 
 /* The test timeout: short, so the slow-clamd cases end quickly. */
 #define TEST_TIMEOUT_MS 200

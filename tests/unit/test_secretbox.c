@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "secretbox.h"
+#include "crypto/secretbox.h"
 
 int __real_RAND_bytes(unsigned char *buf, int num);
 int __wrap_RAND_bytes(unsigned char *buf, int num);

@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "arena.h"
-#include "mime.h"
-#include "smtp.h"
+#include "core/arena.h"
+#include "mail/mime.h"
+#include "mail/smtp.h"
 
 /* --- mocks: real calls unless mocking is on ---------------------------------------------- */
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "sniff.h"
+#include "files/sniff.h"
 
 #define FIXTURE_MAX (64 * 1024)
 

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "token.h"
+#include "auth/token.h"
 
 int __real_RAND_bytes(unsigned char *buf, int num);
 int __wrap_RAND_bytes(unsigned char *buf, int num);

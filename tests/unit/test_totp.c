@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "base32.h"
-#include "totp.h"
+#include "core/base32.h"
+#include "auth/totp.h"
 
 static const unsigned char rfc_key[] = "12345678901234567890"; /* 20 bytes, SHA-1 seed */
 #define RFC_KEYLEN 20

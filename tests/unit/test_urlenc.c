@@ -7,8 +7,8 @@
 
 #include <cmocka.h>
 
-#include "kv.h"
-#include "urlenc.h"
+#include "core/kv.h"
+#include "core/urlenc.h"
 
 #define MAX_PAIRS 8
 

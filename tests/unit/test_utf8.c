@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "utf8.h"
+#include "core/utf8.h"
 
 struct vec {
 	const char *name;

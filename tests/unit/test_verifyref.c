@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "verifyref.h"
+#include "flow/verifyref.h"
 
 static void
 test_valid(void **state)

@@ -1,7 +1,7 @@
 /* test_workflow.c - the confirmation lifecycle as a truth table.
  *
  * The matrix below is every (state, action) pair written out a second time, independently
- * of lib/workflow.c: a change to the lifecycle has to be made in both places, on purpose.
+ * of lib/flow/workflow.c: a change to the lifecycle has to be made in both places, on purpose.
  * Cells: the two-letter code of the next state, "==" for an action legal in that state that
  * changes nothing, ".." for 409 invalid_state.
  */
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "workflow.h"
+#include "flow/workflow.h"
 
 /* State codes, in enum order. */
 static const char *const codes[WF_STATE__COUNT] = {

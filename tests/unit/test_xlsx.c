@@ -16,10 +16,10 @@
 #include <cmocka.h>
 #include <zip.h>
 
-#include "arena.h"
-#include "err.h"
-#include "importrow.h"
-#include "xlsx.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "records/importrow.h"
+#include "records/xlsx.h"
 
 #define NS "xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
 #define NSR "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""

@@ -13,10 +13,10 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
-#include "err.h"
-#include "importrow.h"
-#include "xmlio.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "records/importrow.h"
+#include "records/xmlio.h"
 
 /* Wall-clock bound for the rejections the issue wants "within a second". */
 #define FAST_SECONDS 1.0

@@ -1,0 +1,121 @@
+/* h_export.c - GET /projects/{pid}/export.csv and export.xml, streamed to the client.
+ *
+ * Everything is read before the first byte goes out, so a database error is still an
+ * ordinary error answer; only a failing client connection can cut a download short.
+ */
+#include "api/handlers.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "flow/audit.h"
+#include "records/confexport.h"
+#include "records/csv.h"
+#include "records/xmlio.h"
+
+#define CSV_TYPE "text/csv; charset=utf-8"
+#define XML_TYPE "application/xml; charset=utf-8"
+
+typedef struct out_sink {
+	FCGX_Stream *out;
+	bool discard; /* HEAD: headers only */
+} out_sink;
+
+static bgw_err
+to_client(void *ud, const char *buf, size_t n)
+{
+	out_sink *s = ud;
+
+	if (s->discard || n == 0)
+		return BGW_OK;
+	return FCGX_PutStr(buf, (int)n, s->out) == (int)n ? BGW_OK : BGW_E_IO;
+}
+
+/* The answer's head; the body follows through to_client.  nginx adds the security headers
+ * (nginx/README.md); no-store because an export holds confirmation data. */
+static bgw_err
+start_download(bgw_request *r, const char *type, const char *ext)
+{
+	char *name = confexport_filename(r->a, r->target.project_id, ext);
+	char *disposition;
+
+	if (name == NULL ||
+	    (disposition = bgw_arena_printf(r->a, "attachment; filename=\"%s\"", name)) == NULL)
+		return BGW_E_NOMEM;
+	request_put_header(r->fcgi->out, "Status", "200 OK");
+	request_put_header(r->fcgi->out, "Cache-Control", "no-store");
+	request_put_header(r->fcgi->out, "Content-Type", type);
+	request_put_header(r->fcgi->out, "Content-Disposition", disposition);
+	request_put_header(r->fcgi->out, "X-Content-Type-Options", "nosniff");
+	FCGX_PutS("\r\n", r->fcgi->out);
+	r->headers_sent = true;
+	r->status = 200;
+	return BGW_OK;
+}
+
+/* Load what the user may export and record the download (answers are evidence: every
+ * view and download of one is logged). */
+static bgw_err
+prepare(bgw_request *r, const char *format, confexport_set *set, bool *responses)
+{
+	bool audit = r->target.facts.side == SIDE_AUDIT;
+	char *detail = bgw_arena_printf(r->a, "{\"format\":\"%s\",\"view\":\"%s\"}", format,
+	    audit ? "audit" : "client");
+	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
+		.action = "project.export", .object_type = "project",
+		.object_id = r->target.project_id, .ip = r->remote_addr, .detail_json = detail};
+	bgw_err err;
+
+	if (detail == NULL)
+		return BGW_E_NOMEM;
+	*responses = true; /* the client's view: only the shared ones, the loader decides */
+	if ((err = confexport_load(r->app->db, r->a, r->target.project_id, audit, set)) != BGW_OK)
+		return err;
+	return audit_append(r->app->db, r->a, &ev, NULL);
+}
+
+bgw_err
+h_export_csv(bgw_request *r)
+{
+	out_sink sink = {.out = r->fcgi->out, .discard = strcmp(r->method, "HEAD") == 0};
+	confexport_set set;
+	csv_writer w;
+	bool responses;
+	bgw_err err = prepare(r, "csv", &set, &responses);
+
+	if (err != BGW_OK || (err = start_download(r, CSV_TYPE, "csv")) != BGW_OK)
+		return err;
+	csv_writer_init(&w, to_client, &sink);
+	csv_write_bom(&w);
+	csv_export_header(&w, responses);
+	for (size_t i = 0; i < set.n && w.err == BGW_OK; i++)
+		csv_export_confirmation(&w, set.list[i].reference, &set.list[i], responses);
+	return w.err;
+}
+
+bgw_err
+h_export_xml(bgw_request *r)
+{
+	out_sink sink = {.out = r->fcgi->out, .discard = strcmp(r->method, "HEAD") == 0};
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	confexport_set set;
+	xmlio_writer *w;
+	bool responses;
+	bgw_err err = prepare(r, "xml", &set, &responses);
+
+	if (err != BGW_OK)
+		return err;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((err = start_download(r, XML_TYPE, "xml")) != BGW_OK ||
+	    (err = xmlio_export_begin(r->a, to_client, &sink, r->target.project_id, now, &w)) !=
+	    BGW_OK)
+		return err;
+	for (size_t i = 0; i < set.n && err == BGW_OK; i++)
+		err = xmlio_export_confirmation(w, &set.list[i]);
+	if (err != BGW_OK)
+		return err;
+	return xmlio_export_end(w);
+}

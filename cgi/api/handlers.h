@@ -1,0 +1,213 @@
+/* handlers.h - every route handler (one file per resource) and the fields it declares. */
+#ifndef BGW_HANDLERS_H
+#define BGW_HANDLERS_H
+
+#include "http/jsonout.h"
+#include "auth/mfa.h"
+#include "request.h"
+
+/* page_error.c: the error answer of an HTML page route (the router calls it) */
+void page_render_error(bgw_request *r, bgw_err err);
+
+/* The HTML pages (routes_pages.c; helpers in page.h).
+ * page_layout.c */
+bgw_err page_home(bgw_request *r);
+bgw_err page_lang(bgw_request *r);
+/* page_session.c */
+bgw_err page_login(bgw_request *r);
+bgw_err page_login_post(bgw_request *r);
+bgw_err page_logout(bgw_request *r);
+/* page_project.c */
+bgw_err page_projects(bgw_request *r);
+bgw_err page_project_create(bgw_request *r);
+bgw_err page_dashboard(bgw_request *r);
+bgw_err page_access(bgw_request *r);
+bgw_err page_access_post(bgw_request *r);
+bgw_err page_bulk_authorize(bgw_request *r);
+bgw_err page_project_complete(bgw_request *r);
+/* page_conf.c */
+bgw_err page_conf(bgw_request *r);
+bgw_err page_conf_submit(bgw_request *r);
+bgw_err page_conf_authorize(bgw_request *r);
+bgw_err page_conf_return(bgw_request *r);
+bgw_err page_conf_refuse(bgw_request *r);
+bgw_err page_conf_address_check(bgw_request *r);
+bgw_err page_conf_send(bgw_request *r);
+bgw_err page_conf_respondent_code(bgw_request *r);
+bgw_err page_conf_approve(bgw_request *r);
+bgw_err page_conf_send_back(bgw_request *r);
+bgw_err page_conf_decline(bgw_request *r);
+bgw_err page_conf_review(bgw_request *r);
+bgw_err page_conf_resolve(bgw_request *r);
+bgw_err page_conf_ask_again(bgw_request *r);
+bgw_err page_conf_close(bgw_request *r);
+bgw_err page_conf_remind(bgw_request *r);
+bgw_err page_conf_cancel(bgw_request *r);
+bgw_err page_conf_share(bgw_request *r);
+/* page_conf_form.c, page_import.c, page_inbox.c, page_answer.c, page_receipt.c,
+ * page_conf_records.c (pagesb: the confirmation-side pages) */
+bgw_err page_conf_new(bgw_request *r);
+bgw_err page_conf_new_post(bgw_request *r);
+bgw_err page_conf_edit(bgw_request *r);
+bgw_err page_conf_edit_post(bgw_request *r);
+bgw_err page_import(bgw_request *r);
+bgw_err page_import_post(bgw_request *r);
+bgw_err page_inbox(bgw_request *r);
+bgw_err page_answer(bgw_request *r);
+bgw_err page_answer_post(bgw_request *r);
+bgw_err page_receipt(bgw_request *r);
+bgw_err page_comment_add(bgw_request *r);
+bgw_err page_doc_upload(bgw_request *r);
+
+/* The account-side pages (routes_pages_account.c; pagesa).
+ * page_invite.c: links from mail (invitation, password reset) */
+bgw_err page_invitation(bgw_request *r);
+bgw_err page_invitation_accept(bgw_request *r);
+bgw_err page_reset(bgw_request *r);
+bgw_err page_reset_post(bgw_request *r);
+bgw_err page_reset_complete(bgw_request *r);
+/* page_account.c: account settings, password change, MFA */
+bgw_err page_account(bgw_request *r);
+bgw_err page_password_change(bgw_request *r);
+bgw_err page_mfa_begin(bgw_request *r);
+bgw_err page_mfa_verify(bgw_request *r);
+bgw_err page_mfa_disable(bgw_request *r);
+/* page_members.c: a project's members, the first-access code */
+bgw_err page_members(bgw_request *r);
+bgw_err page_member_add(bgw_request *r);
+bgw_err page_member_remove(bgw_request *r);
+bgw_err page_member_unlock(bgw_request *r);
+bgw_err page_code_regenerate(bgw_request *r);
+/* page_help.c: public help and verify pages */
+bgw_err page_help(bgw_request *r);
+bgw_err page_verify(bgw_request *r);
+/* page_operator.c: firms, users, lock and unlock */
+bgw_err page_operator(bgw_request *r);
+bgw_err page_operator_lock(bgw_request *r);
+bgw_err page_operator_unlock(bgw_request *r);
+
+/* h_health.c */
+bgw_err h_health(bgw_request *r);
+
+/* h_session.c */
+extern const field_spec login_fields[];
+bgw_err h_session_create(bgw_request *r);
+/* The HTML login's two steps (cgi/pages/page_session.c), on the checks of h_session_create.  The
+ * password step takes login_fields (its otp is ignored): BGW_OK with the session cookie set,
+ * or BGW_E_OTP_REQUIRED with pending (SESSION_TOKEN_LEN + 1 bytes) holding a pending
+ * sign-in's token for the code step.  The code step uses up pending: BGW_OK with the
+ * cookie set; BGW_E_INVALID_CREDENTIALS for a wrong code, with next holding the token of
+ * another try; BGW_E_VALIDATION when pending is unknown, used or expired (start again);
+ * BGW_E_RATE_LIMITED while the account or address is locked. */
+bgw_err h_session_password_step(bgw_request *r, char *pending);
+bgw_err h_session_otp_step(bgw_request *r, const char *pending, const char *otp, char *next);
+bgw_err h_session_get(bgw_request *r);
+bgw_err h_session_delete(bgw_request *r);
+
+/* h_account.c */
+extern const field_spec accept_fields[], reset_fields[], reset_complete_fields[],
+	password_change_fields[], otp_fields[], mfa_off_fields[];
+bgw_err h_invitation_accept(bgw_request *r);
+bgw_err h_password_reset(bgw_request *r);
+bgw_err h_password_reset_complete(bgw_request *r);
+bgw_err h_password_change(bgw_request *r);
+/* End every session of the signed-in account and give this browser a new one (cookie and
+ * r->session.csrf): after MFA is turned on or off (h_account.c). */
+bgw_err h_rotate_session(bgw_request *r);
+/* A new MFA secret for the signed-in account (BGW_E_INVALID_STATE if MFA is on already):
+ * what POST /me/mfa does before answering, for the API and the page alike. */
+bgw_err h_mfa_start(bgw_request *r, char secret[MFA_SECRET_B32_LEN + 1], char uri[MFA_URI_MAX]);
+bgw_err h_mfa_begin(bgw_request *r);
+bgw_err h_mfa_verify(bgw_request *r);
+bgw_err h_mfa_disable(bgw_request *r);
+
+/* h_account.c (ident): DELETE /api/v1/users/{uid}, account deletion */
+bgw_err h_account_delete(bgw_request *r);
+
+/* h_project.c */
+extern const field_spec project_create_fields[], project_patch_fields[], access_fields[],
+	member_add_fields[];
+bgw_err h_project_patch(bgw_request *r);
+bgw_err h_project_create(bgw_request *r);
+bgw_err h_project_list(bgw_request *r);
+bgw_err h_project_access(bgw_request *r);
+bgw_err h_project_get(bgw_request *r);
+bgw_err h_project_complete(bgw_request *r);
+bgw_err h_project_code_regenerate(bgw_request *r);
+bgw_err h_members_list(bgw_request *r);
+bgw_err h_member_add(bgw_request *r);
+bgw_err h_member_remove(bgw_request *r);
+bgw_err h_member_unlock(bgw_request *r);
+
+/* h_confirmation.c */
+extern const field_spec reason_fields[], address_check_fields[], approve_fields[],
+	review_fields[], resolve_fields[], close_fields[], share_fields[];
+bgw_err h_conf_create(bgw_request *r);
+bgw_err h_conf_list(bgw_request *r);
+bgw_err h_inbox(bgw_request *r);
+bgw_err h_conf_get(bgw_request *r);
+bgw_err h_conf_patch(bgw_request *r);
+bgw_err h_conf_submit(bgw_request *r);
+bgw_err h_conf_authorize(bgw_request *r);
+bgw_err h_conf_return(bgw_request *r);
+bgw_err h_conf_refuse(bgw_request *r);
+bgw_err h_conf_cancel(bgw_request *r);
+bgw_err h_conf_ask_again(bgw_request *r);
+bgw_err h_conf_decline(bgw_request *r);
+bgw_err h_conf_close(bgw_request *r);
+bgw_err h_conf_address_check(bgw_request *r);
+bgw_err h_conf_send(bgw_request *r);
+bgw_err h_conf_respondent_code(bgw_request *r);
+/* Send and code reissue: {code_channel: "phone" | "letter" | "mail"} (lib/flow/confflow.h). */
+extern const field_spec send_fields[], respondent_code_fields[];
+bgw_err h_conf_remind(bgw_request *r);
+bgw_err h_conf_respond(bgw_request *r);
+bgw_err h_conf_approve(bgw_request *r);
+bgw_err h_conf_send_back(bgw_request *r);
+bgw_err h_conf_review(bgw_request *r);
+bgw_err h_conf_resolve(bgw_request *r);
+bgw_err h_conf_share(bgw_request *r);
+
+/* h_document.c */
+bgw_err h_doc_upload(bgw_request *r);
+/* Store the upload in r's body (read through rd; max_parts as doc_env's, 0 for an API
+ * upload) as a document of r's target, in r's transaction: doc_upload's answers.  Every
+ * upload, API or page, goes through here: a refused infected file is put on record
+ * (audit doc.infected, committed on its own) and the request is left in a new transaction
+ * (r->in_transaction) for whatever the caller still reads. */
+struct doc_reader;
+struct doc_info;
+bgw_err h_doc_store(bgw_request *r, const struct doc_reader *rd, size_t max_parts,
+    struct doc_info *out);
+bgw_err h_doc_list(bgw_request *r);
+bgw_err h_doc_download(bgw_request *r);
+
+bgw_err h_operator_firms(bgw_request *r);
+bgw_err h_operator_users(bgw_request *r);
+bgw_err h_operator_lock(bgw_request *r);
+bgw_err h_operator_unlock(bgw_request *r);
+
+bgw_err h_metrics(bgw_request *r);
+/* Count r (its route, status and duration) in the shared counters; call once per request
+ * after the answer is sent and before the arena is reset. */
+void h_metrics_observe(bgw_request *r, double duration_ms);
+
+/* h_notify.c (notify) */
+extern const field_spec reminders_fields[], addressee_fields[];
+bgw_err h_reminders_get(bgw_request *r);
+bgw_err h_reminders_set(bgw_request *r);
+bgw_err h_conf_addressee(bgw_request *r);
+
+/* h_comment.c, h_history.c, h_verify.c, h_export.c, h_import.c (routes_records.c) */
+extern const field_spec comment_fields[];
+bgw_err h_comment_list(bgw_request *r);
+bgw_err h_comment_add(bgw_request *r);
+bgw_err h_conf_history(bgw_request *r);
+bgw_err h_project_audit_log(bgw_request *r);
+bgw_err h_verify(bgw_request *r);
+bgw_err h_export_csv(bgw_request *r);
+bgw_err h_export_xml(bgw_request *r);
+bgw_err h_conf_import(bgw_request *r);
+bgw_err h_import_template(bgw_request *r);
+
+#endif

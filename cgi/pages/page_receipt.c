@@ -1,0 +1,108 @@
+/* page_receipt.c - GET /confirmations/{cid}/receipt: the printable A4 receipt of the final
+ * answer with its seal, under the API receipt's policy (ACT_CONF_RECEIPT: the audit team
+ * and the respondent).  The print layout is the stylesheet's @media print; the print button
+ * is revealed by the script (data-print), and the browser's own print works without it. */
+#include "pages/page.h"
+
+#include <string.h>
+
+#include "flow/audit.h"
+#include "flow/confirmation.h"
+#include "flow/confview.h"
+
+static const char *
+key2(bgw_arena *a, const char *prefix, const char *v)
+{
+	return bgw_arena_printf(a, "%s.%s", prefix, v != NULL ? v : "");
+}
+
+static const json_t *
+answer_of(const json_t *response, const char *item_id)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(json_object_get(response, "items"), i, a)
+		if (item_id != NULL && page_js(a, "item_id") != NULL &&
+		    strcmp(page_js(a, "item_id"), item_id) == 0)
+			return a;
+	return NULL;
+}
+
+static void
+row(page *p, const char *key, const char *v)
+{
+	html_fill(&p->h, "<div><dt>{l}</dt><dd>{v}</dd></div>", {"l", page_t(p, key)}, {"v", v});
+}
+
+static void
+items(page *p, const json_t *c, const json_t *response)
+{
+	size_t i;
+	json_t *it;
+
+	html_fill(&p->h, "<h2>{t}</h2><div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">{a}</th>"
+	    "<th scope=\"col\" class=\"num\">{b}</th><th scope=\"col\">{c}</th>"
+	    "<th scope=\"col\" class=\"num\">{d}</th><th scope=\"col\">{e}</th></tr></thead><tbody>",
+	    {"t", page_t(p, "conf.items")}, {"a", page_t(p, "item.label")},
+	    {"b", page_t(p, "item.amount")}, {"c", page_t(p, "resp.result")},
+	    {"d", page_t(p, "resp.amount")}, {"e", page_t(p, "resp.note")});
+	json_array_foreach(json_object_get(c, "items"), i, it) {
+		const json_t *a = answer_of(response, page_js(it, "id"));
+
+		html_fill(&p->h, "<tr><th scope=\"row\">{l}</th><td class=\"num\">",
+		    {"l", page_js(it, "label")});
+		page_amount(p, page_js(it, "amount"), page_js(it, "currency"));
+		html_fill(&p->h, "</td><td>{r}</td><td class=\"num\">", {"r", a == NULL ? NULL :
+		    page_t(p, page_jb(a, "agrees") ? "resp.agrees" : "resp.differs")});
+		if (a != NULL && page_js(a, "amount") != NULL)
+			page_amount(p, page_js(a, "amount"), page_js(it, "currency"));
+		html_fill(&p->h, "</td><td>{n}</td></tr>", {"n", a != NULL ? page_js(a, "note") : NULL});
+	}
+	html_raw(&p->h, "</tbody></table></div>");
+}
+
+bgw_err
+page_receipt(bgw_request *r)
+{
+	const char *id = r->target.confirmation_id;
+	const json_t *response, *resp;
+	json_t *c;
+	page p;
+	bgw_err err = conf_get_json(r->app->db, r->a, id, r->target.facts.side, true, &c);
+
+	if (err != BGW_OK)
+		return err;
+	response = json_object_get(c, "response");
+	page_init(&p, r, "rcpt.title");
+	if (response == NULL || !page_jb(response, "final")) {
+		html_fill(&p.h, "<h1>{t}</h1><p class=\"alert warn\">{m}</p><p><a",
+		    {"t", p.title}, {"m", page_t(&p, "rcpt.no_answer")});
+		html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));
+		html_fill(&p.h, ">{b}</a></p>", {"b", page_t(&p, "common.back")});
+		return page_send(&p, 409);
+	}
+	/* A receipt shows the answer: recorded like every view of it, also in a completed
+	 * project and for an earlier version after "ask again" (confview.h). */
+	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
+	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
+	    .confirmation_id = id}, c)) != BGW_OK)
+		return err;
+	resp = json_object_get(c, "respondent");
+	html_raw(&p.h, "<p class=\"crumbs noprint\"><a");
+	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));
+	html_fill(&p.h, ">{b}</a> <button type=\"button\" data-print hidden>{pr}</button></p>"
+	    "<article class=\"receipt\"><h1>{t}</h1><dl class=\"facts\">",
+	    {"b", page_t(&p, "common.back")}, {"pr", page_t(&p, "rcpt.print")}, {"t", p.title});
+	row(&p, "conf.reference", page_js(c, "reference"));
+	row(&p, "conf.type", page_t(&p, key2(r->a, "type", page_js(c, "type"))));
+	row(&p, "conf.form", page_t(&p, key2(r->a, "form", page_js(c, "form"))));
+	row(&p, "conf.respondent_org", page_js(resp, "organization"));
+	html_fill(&p.h, "<div><dt>{l}</dt><dd>", {"l", page_t(&p, "conf.as_of")});
+	page_date(&p, page_js(c, "as_of"));
+	html_raw(&p.h, "</dd></div></dl>");
+	items(&p, c, response);
+	page_conf_response(&p, response);
+	html_fill(&p.h, "<p class=\"note\">{h}</p></article>", {"h", page_t(&p, "rcpt.seal_help")});
+	return page_send(&p, 200);
+}

@@ -1,0 +1,59 @@
+/* stmt.h - the statement tables: every SQL statement of the project, by name.
+ *
+ * Each area keeps its statements in one table here (stmt_<area>.c), so a reviewer reads all
+ * SQL in one place and db_ensure prepares it all at connect.  Names are unique across every
+ * table; db.c also reserves the names starting with "db_" (db_begin, db_commit,
+ * db_rollback, db_set_user).  Statements name tables without a schema: bgw_app's
+ * search_path is "bgw, public" (db/roles.sql).
+ */
+#ifndef BGW_STMT_H
+#define BGW_STMT_H
+
+#include "store/db.h"
+
+/* A check row a (address_checks) is valid for its confirmation c (confirmations) while it
+ * is not void and checked what c is addressed to now: the e-mail (citext, so without
+ * regard to case), the organisation and the person.  Sending and the JSON's "valid" use
+ * this one predicate, so what the audit team sees is what sending asks. */
+#define CONF_CHECK_VALID \
+	"(a.voided_at IS NULL AND a.email = c.respondent_email " \
+	"AND a.organization_id = c.respondent_org_id AND a.person_name = c.respondent_name)"
+
+/* The columns user_from_row (auth/user.h) reads, in its order, from users u JOIN
+ * organizations o: for any statement that returns a user with something else. */
+#define USER_COLUMNS \
+	"u.id, u.email, u.name, u.locale, u.password_hash, o.id, o.name, o.kind, " \
+	"u.mfa_enabled, u.is_operator, coalesce(u.locked_until > now(), false) "
+
+/* Statements every program needs (health checks); ends with {NULL}. */
+extern const db_stmt stmt_core[];
+
+/* Each area's statements, one file each (lib/store/<table name>.c); each ends with {NULL}. */
+extern const db_stmt stmt_account[];  /* lib/auth/account.c */
+extern const db_stmt stmt_admin_audit[];  /* tools/admin_audit.c */
+extern const db_stmt stmt_admin_ops[];  /* tools/admin_ops.c */
+extern const db_stmt stmt_audit[];  /* lib/flow/audit.c */
+extern const db_stmt stmt_auditcp[];  /* lib/flow/auditcp.c */
+extern const db_stmt stmt_auditview[];  /* lib/flow/auditview.c */
+extern const db_stmt stmt_comment[];  /* lib/flow/comment.c */
+extern const db_stmt stmt_confexport[];  /* lib/records/confexport.c */
+extern const db_stmt stmt_confflow[];  /* lib/flow/confflow.c */
+extern const db_stmt stmt_confimport[];  /* lib/records/confimport.c */
+extern const db_stmt stmt_confirmation[];  /* lib/flow/confirmation.c */
+extern const db_stmt stmt_document[];  /* lib/files/document.c */
+extern const db_stmt stmt_firm[];  /* tools/admin_firm.c */
+extern const db_stmt stmt_h_notify[];  /* cgi/api/h_notify.c */
+extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
+extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
+extern const db_stmt stmt_metrics[];  /* cgi/api/h_metrics.c */
+extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
+extern const db_stmt stmt_notify[];  /* tools/notify_*.c */
+extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c */
+extern const db_stmt stmt_project[];  /* lib/flow/project.c */
+extern const db_stmt stmt_session[];  /* lib/auth/session.c */
+extern const db_stmt stmt_target[];  /* lib/auth/target.c */
+extern const db_stmt stmt_throttle[];  /* lib/auth/throttle.c */
+extern const db_stmt stmt_user[];  /* lib/auth/user.c */
+extern const db_stmt stmt_verifyref[];  /* lib/flow/verifyref.c */
+
+#endif
