@@ -176,7 +176,7 @@ check "bgw-admin setup again: the passwords are kept" bash -c '[ -s "$1" ] && [ 
 got=$(IN runuser -u postgres -- psql -At -d bgw -c 'SELECT count(*) FROM bgw.schema_migrations' 2>&1)
 check "all $n migrations applied ($got)" test "$got" = "$n"
 check "the service user logs in as bgw_app with the password setup set (TCP, scram)" \
-	IN runuser -u bgw -- psql -At "host=localhost dbname=bgw user=bgw_app passfile=/etc/balance-gateway/pgpass" -c 'SELECT 1'
+	IN runuser -u bgw -- psql -At -o /dev/null "host=localhost dbname=bgw user=bgw_app passfile=/etc/balance-gateway/pgpass" -c 'SELECT 1'
 check "bgw_app is not the owner and cannot bypass row-level security" bash -c \
 	'[ "$(chroot "$1" runuser -u postgres -- psql -At -d bgw -c "SELECT rolsuper OR rolbypassrls OR pg_has_role('"'"'bgw_app'"'"', '"'"'bgw_owner'"'"', '"'"'MEMBER'"'"') FROM pg_roles WHERE rolname = '"'"'bgw_app'"'"'")" = f ]' _ "$R"
 
