@@ -3,6 +3,7 @@
  * read all of them through `bgw-fcgi --routes` and refuse to pass while a route has no
  * expected row in their matrix. */
 #include "api/handlers.h"
+#include "authglue.h"
 #include "route.h"
 
 #define V1 "/api/v1"
