@@ -32,18 +32,13 @@ SWITCH_WAIT_S=180       # the monitor's detection and promotion (~50 s with its 
 STEADY_S=8              # load before the kill, and after the recovery
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
 
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 # shellcheck source=tests/ops/drill-nginx.sh
 . "$SRC/tests/ops/drill-nginx.sh"
-
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-log() { echo "# $*"; }
 if ! command -v pg_autoctl >/dev/null; then
-	echo "ok - pg_autoctl is not installed (postgresql-15-auto-failover) # SKIP"
-	echo "$PASS passed, $FAIL failed"
-	exit 0
+	skip "pg_autoctl is not installed (postgresql-15-auto-failover)"
+	finish
 fi
 
 # pg_autoctl keeps its configuration and state under XDG directories: ours, not postgres's.
@@ -71,8 +66,7 @@ trap cleanup EXIT
 for p in $PM $P1 $P2 $PORT; do
 	if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 		bad "port $p is free for the drill (ss -ltnp 'sport = :$p')"
-		echo "$PASS passed, $FAIL failed"
-		exit 1
+		finish
 	fi
 done
 rm -rf "$W"
@@ -195,5 +189,4 @@ check "bgw-admin status reaches the new primary" sh -c "'$ADMIN' --config '$W/po
 # The figures for docs/operations.md, on one line.
 log "FIGURES: kill->promoted $(( (PROMOTED_MS - KILLED_MS) / 1000 )) s; first failure $(get first_failure_after_kill_s) s after the kill; 503s for $(get unavailable_s) s; answered again $(get recovered_after_s) s after the kill; requests $(get requests), failed $(get failed) ($(get failed_statuses)), committed $(get committed), lost $(get lost), in doubt (failed but committed) $(get in_doubt_committed)"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish

@@ -24,14 +24,10 @@ P1=$((BASE + 10)) P2=$((BASE + 11))       # socket "ports" of the two clusters (
 PROMOTE_WAIT_S=60
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
 
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 # shellcheck source=tests/ops/drill-nginx.sh
 . "$SRC/tests/ops/drill-nginx.sh"
-
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-log() { echo "# $*"; }
 as_pg() { setpriv --reuid=postgres --regid="$(id -g postgres)" --init-groups --inh-caps=-all -- "$@"; }
 psql_at() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$1" -p "$2" -U postgres -d "${4:-bgw}" -c "$3"; }
 
@@ -141,5 +137,4 @@ check "the pool was not restarted (same master pid)" kill -0 "$POOL"
 check "bgw-admin status reaches the new primary" sh -c "'$ADMIN' --config '$W/pool.conf' status | grep -q '^projects active: [2-9]'"
 check "no worker crashed" sh -c "! grep -qE 'ERROR: AddressSanitizer|runtime error:' '$W/pool.log'"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish
