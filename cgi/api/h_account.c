@@ -116,9 +116,6 @@ h_invitation_accept(bgw_request *r)
 	json_t *body;
 	bgw_err err;
 
-	if ((err = db_begin(r->app->db, NULL)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
 	if ((err = account_invitation_find(r->app->db, r->a, token, &inv)) != BGW_OK)
 		return err == BGW_E_VALIDATION ?
 		    request_field_error(r, "token", "invalid_or_expired") : err;
@@ -151,8 +148,6 @@ h_password_reset(bgw_request *r)
 	bgw_kv *vars = NULL, **tail = &vars;
 	bgw_err err;
 
-	if ((err = db_ensure(r->app->db)) != BGW_OK)
-		return err;
 	if (r->remote_addr != NULL) {
 		if ((err = throttle_check(r->app->db, r->a, &THROTTLE_RESET_ADDRESS,
 		    r->remote_addr)) != BGW_OK)
@@ -162,9 +157,6 @@ h_password_reset(bgw_request *r)
 		    r->remote_addr)) != BGW_OK)
 			return err;
 	}
-	if ((err = db_begin(r->app->db, NULL)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
 	err = user_by_email(r->app->db, r->a, email, &u);
 	if (err == BGW_OK) {
 		char *link;
@@ -209,9 +201,6 @@ h_password_reset_complete(bgw_request *r)
 	const char *user_id;
 	bgw_err err;
 
-	if ((err = db_ensure(r->app->db)) != BGW_OK || (err = db_begin(r->app->db, NULL)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
 	err = account_reset_claim(r->app->db, r->a, token, &user_id);
 	if (err == BGW_E_VALIDATION)
 		return request_field_error(r, "token", "invalid_or_expired");

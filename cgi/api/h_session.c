@@ -84,10 +84,9 @@ log_event(bgw_request *r, const char *actor, const char *action, const char *rea
 		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\"}", reason);
 		ev.detail_json = detail;
 	}
-	if (db_begin(r->app->db, NULL) != BGW_OK)
-		return;
-	if (audit_append(r->app->db, r->a, &ev, NULL) != BGW_OK || db_commit(r->app->db) != BGW_OK)
-		db_rollback(r->app->db);
+	/* Sign-in has no transaction (TX_NONE): the router records the event in one of its own
+	 * after the handler, whatever the answer. */
+	(void)request_keep_event(r, &ev);
 }
 
 /* The key of the per-account throttle: the account itself when the address names one, in
