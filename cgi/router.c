@@ -387,6 +387,7 @@ begin_signed_in(bgw_request *r, const route *rt, bool *open)
 	return session_touch(r->app->db, r->a, &r->session);
 }
 
+/* The session's CSRF token, or BGW_E_CSRF. */
 static bgw_err
 check_csrf(bgw_request *r, const route *rt)
 {
@@ -427,7 +428,7 @@ admit(bgw_request *r, const route *rt, bool *open)
 		return admit_public(r, rt, open);
 	/* The rest of the request runs as the user, so row-level security applies to the target
 	 * lookup and to everything the handler does: in one transaction bound to the user, or,
-	 * for a route that reads on its own, in round trips that each bind the user. */
+	 * for a TX_READ route, in round trips that each bind the user. */
 	if ((err = begin_signed_in(r, rt, open)) != BGW_OK)
 		return err;
 	if (r->user_id == NULL)
