@@ -1,5 +1,6 @@
 /* h_confirmation.c - confirmations: create, read, list, edit, and every transition. */
 #include "api/handlers.h"
+#include "route.h"
 
 #include <string.h>
 
@@ -188,7 +189,7 @@ h_conf_list(bgw_request *r)
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;
 	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
-	f.read_as = r->in_transaction ? NULL : r->user_id;
+	f.read_as = r->route->tx == TX_READ ? r->user_id : NULL;
 	/* The answer depends on Accept-Encoding, for any cache between us and the client. */
 	if ((err = request_add_header(r, "Vary", "Accept-Encoding")) != BGW_OK)
 		return err;

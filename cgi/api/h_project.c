@@ -111,8 +111,8 @@ h_project_access(bgw_request *r)
 	    value(r, access_fields, "code")->s);
 	bgw_err logged;
 
-	/* A wrong code is counted and logged even though the answer is an error. */
-	r->commit_on_error = true;
+	/* A wrong code is counted and logged even though the answer is an error (the route is
+	 * TX_KEEP_ON_ERROR). */
 	logged = log_project(r, pid, err == BGW_OK ? "project.code_ok" :
 	    err == BGW_E_LOCKED ? "project.code_locked" : "project.code_wrong", "project", pid);
 	if (err == BGW_OK && logged != BGW_OK)

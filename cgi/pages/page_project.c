@@ -198,7 +198,7 @@ page_access_post(bgw_request *r)
 	if (err == BGW_OK)
 		return page_redirect(r, html_next_ok(next) ? next :
 		    bgw_arena_printf(r->a, "/projects/%s", r->target.project_id));
-	/* The wrong code was counted and logged (commit_on_error); answer with the form. */
+	/* The wrong code was counted and logged (TX_KEEP_ON_ERROR); answer with the form. */
 	if (err == BGW_E_WRONG_CODE) {
 		r->field_errors = NULL;
 		err = access_form(r, 422, "access.wrong");
