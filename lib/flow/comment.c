@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "flow/audit.h"
+#include "http/fields.h"
 #include "http/jsonout.h"
 
 static const char *
@@ -118,11 +119,9 @@ bgw_err
 comment_post(bgw_db *db, bgw_arena *a, const comment_post_in *in, json_t **out,
     bgw_kv **errors)
 {
-	static const char required[] = "required for the audit team";
 	audit_event ev = {.project_id = in->project_id, .actor_id = in->user_id,
 		.action = "comment.add", .object_type = "confirmation", .object_id = in->cid,
 		.ip = in->ip};
-	bgw_kv **tail = errors;
 	const char *thread;
 	bgw_err err;
 
@@ -133,8 +132,7 @@ comment_post(bgw_db *db, bgw_arena *a, const comment_post_in *in, json_t **out,
 		return BGW_E_PROJECT_COMPLETED;
 	thread = comment_write_thread(in->side, in->thread, &err);
 	if (err == BGW_E_VALIDATION)
-		return kv_append(a, &tail, "thread", required, sizeof(required) - 1) == BGW_OK ?
-		    err : BGW_E_NOMEM;
+		return fields_error(a, errors, "thread", "required for the audit team");
 	if (err != BGW_OK)
 		return err;
 	err = comment_add(db, a, in->cid, in->user_id, in->side, thread, in->body, out);

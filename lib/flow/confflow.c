@@ -107,18 +107,6 @@ conf_transition(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 
 /* --- drafts and looks -------------------------------------------------------------------- */
 
-/* Append one field error (name: message) to *errors; BGW_E_VALIDATION, or BGW_E_NOMEM. */
-static bgw_err
-field_error(bgw_arena *a, bgw_kv **errors, const char *name, const char *message)
-{
-	bgw_kv **tail = errors;
-
-	while (*tail != NULL)
-		tail = &(*tail)->next;
-	return kv_append(a, &tail, name, message, strlen(message)) == BGW_OK ? BGW_E_VALIDATION :
-	    BGW_E_NOMEM;
-}
-
 static bgw_err
 log_conf(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *project_id,
     const char *action, const char *id)
@@ -162,7 +150,7 @@ conf_draft_edit(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_edit
 	 * and e-mail change together; the due date stays after the as-of date. */
 	respondent_half = ci.email == NULL || ci.org_name == NULL;
 	if (err == BGW_E_VALIDATION)
-		return field_error(a, errors, respondent_half ? "respondent" : "due_date",
+		return fields_error(a, errors, respondent_half ? "respondent" : "due_date",
 		    respondent_half ? "organization and email change together" :
 		    "before the as-of date");
 	return err == BGW_OK ? log_conf(db, a, who, in->project_id, "conf.edit", in->id) : err;
@@ -331,7 +319,7 @@ conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char 
 	*errors = NULL;
 	if (err == BGW_OK)
 		err = conf_respondent_code(db, a, who, id, m, channel, false, code);
-	return err == BGW_E_VALIDATION ? field_error(a, errors, "code_channel", "required") : err;
+	return err == BGW_E_VALIDATION ? fields_error(a, errors, "code_channel", "required") : err;
 }
 
 bgw_err

@@ -12,6 +12,7 @@
 #include "auth/invite.h"
 #include "auth/token.h"
 #include "flow/audit.h"
+#include "http/fields.h"
 #include "http/jsonout.h"
 #include "mail/mailq.h"
 
@@ -59,18 +60,6 @@ new_code(const char *label, const char *project_id, char *display, char hex[TOKE
 	code_hash_hex(label, project_id, raw, hex);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return BGW_OK;
-}
-
-/* Append one field error (name: message) to *errors; BGW_E_VALIDATION, or BGW_E_NOMEM. */
-static bgw_err
-field_error(bgw_arena *a, bgw_kv **errors, const char *name, const char *message)
-{
-	bgw_kv **tail = errors;
-
-	while (*tail != NULL)
-		tail = &(*tail)->next;
-	return kv_append(a, &tail, name, message, strlen(message)) == BGW_OK ? BGW_E_VALIDATION :
-	    BGW_E_NOMEM;
 }
 
 /* The event of who's action on the project. */
@@ -141,7 +130,7 @@ project_create(bgw_db *db, bgw_arena *a, const project_actor *who, const project
 	*errors = NULL;
 	out->code[0] = '\0';
 	if (!retention_ok(days))
-		return field_error(a, errors, "retention_days", "out_of_range");
+		return fields_error(a, errors, "retention_days", "out_of_range");
 	err = insert_project(db, a, who, in, days, &out->id, out->code);
 	if (err == BGW_OK)
 		err = log_project(db, a, who, out->id, "project.create", "project", out->id);
@@ -346,10 +335,10 @@ project_update(bgw_db *db, bgw_arena *a, const project_actor *who, const char *p
 
 	*errors = NULL;
 	if (in->has_retention && !retention_ok(in->retention_days))
-		return field_error(a, errors, "retention_days", "out_of_range");
+		return fields_error(a, errors, "retention_days", "out_of_range");
 	/* Requiring MFA of everyone starts with oneself: else the admin locks itself out. */
 	if (in->has_mfa_required && in->mfa_required && !who->mfa_enabled)
-		return field_error(a, errors, "mfa_required", "enable_your_own_mfa_first");
+		return fields_error(a, errors, "mfa_required", "enable_your_own_mfa_first");
 	snprintf(days, sizeof(days), "%lld", in->retention_days);
 	err = store_settings(db, a, project_id, in->has_mfa_required ?
 	    (in->mfa_required ? "true" : "false") : NULL, in->has_retention ? days : NULL);
@@ -454,11 +443,11 @@ member_org(bgw_db *db, bgw_arena *a, const project_actor *who, const char *proje
 		return BGW_OK;
 	}
 	if (in->organization == NULL)
-		return field_error(a, errors, "organization", "required");
+		return fields_error(a, errors, "organization", "required");
 	if ((err = project_has_respondent(db, a, project_id, in->organization, &known)) != BGW_OK)
 		return err;
 	if (!known)
-		return field_error(a, errors, "organization", "not_a_respondent_of_this_project");
+		return fields_error(a, errors, "organization", "not_a_respondent_of_this_project");
 	*org = in->organization;
 	return BGW_OK;
 }

@@ -81,6 +81,19 @@ step(flowcase *c, bgw_err err)
 	return err;
 }
 
+/* The audit team sends id, the respondent's code to travel by channel (NULL: none chosen). */
+static bgw_err
+send_as_audit(flowcase *c, const scene *s, const char *id, const char *channel,
+    conf_code *code, bgw_kv **errors)
+{
+	conf_mailer m;
+
+	flowcase_begin(c, s->auditor);
+	assert_int_equal(conf_mailer_load(c->db, c->a, s->project, "https://bg.example", &m),
+	    BGW_OK);
+	return step(c, conf_send_with_code(c->db, c->a, &s->audit, id, &m, channel, code, errors));
+}
+
 /* What a reader of side is shown (conf_view, with the policy's channel rule). */
 static json_t *
 view_as(flowcase *c, const scene *s, const char *id, const char *user,
@@ -127,7 +140,6 @@ test_lifecycle(void **state)
 	flowcase *c = flowcase_get(state);
 	scene s = scene_new(c);
 	const char *id = draft(c, &s);
-	conf_mailer m;
 	conf_code code = {.code = ""};
 	bgw_kv *errors = NULL;
 	json_t *seen, *answer, *items;
@@ -156,15 +168,9 @@ test_lifecycle(void **state)
 	assert_string_equal(status_of(c, id), "authorized");
 
 	/* The send needs the code's channel when the respondent holds no code yet. */
-	flowcase_begin(c, s.auditor);
-	assert_int_equal(conf_mailer_load(c->db, c->a, s.project, "https://bg.example", &m),
-	    BGW_OK);
-	assert_int_equal(step(c, conf_send_with_code(c->db, c->a, &s.audit, id, &m,
-	    NULL, &code, &errors)), BGW_E_VALIDATION);
+	assert_int_equal(send_as_audit(c, &s, id, NULL, &code, &errors), BGW_E_VALIDATION);
 	assert_string_equal(flowcase_field(errors), "code_channel");
-	flowcase_begin(c, s.auditor);
-	assert_int_equal(step(c, conf_send_with_code(c->db, c->a, &s.audit, id, &m,
-	    "phone", &code, &errors)), BGW_OK);
+	assert_int_equal(send_as_audit(c, &s, id, "phone", &code, &errors), BGW_OK);
 	assert_string_equal(status_of(c, id), "sent");
 	assert_true(code.issued);
 	assert_int_equal(strlen(code.code), PROJECT_CODE_DISPLAY_LEN);
@@ -225,7 +231,6 @@ test_send_needs_address_check(void **state)
 	flowcase *c = flowcase_get(state);
 	scene s = scene_new(c);
 	const char *id = draft(c, &s);
-	conf_mailer m;
 	conf_code code = {.code = ""};
 	bgw_kv *errors = NULL;
 
@@ -235,11 +240,8 @@ test_send_needs_address_check(void **state)
 	flowcase_begin(c, s.client_user);
 	assert_int_equal(step(c, conf_transition(c->db, c->a, &s.client, id,
 	    WF_AUTHORIZE, NULL, NULL)), BGW_OK);
-	flowcase_begin(c, s.auditor);
-	assert_int_equal(conf_mailer_load(c->db, c->a, s.project, "https://bg.example", &m),
-	    BGW_OK);
-	assert_int_equal(step(c, conf_send_with_code(c->db, c->a, &s.audit, id, &m,
-	    "phone", &code, &errors)), BGW_E_ADDRESS_NOT_CHECKED);
+	assert_int_equal(send_as_audit(c, &s, id, "phone", &code, &errors),
+	    BGW_E_ADDRESS_NOT_CHECKED);
 	assert_string_equal(status_of(c, id), "authorized");
 	assert_int_equal(flowcase_events(c, s.project, "conf.send"), 0);
 }
