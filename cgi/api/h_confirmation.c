@@ -390,13 +390,9 @@ bgw_err
 h_conf_respond(bgw_request *r)
 {
 	conf_actor who = actor_conf(r);
-	resp_input in;
-	bgw_err err = resp_input_from_json(r->app->db, r->a, r->target.confirmation_id, r->json,
-	    &in, &r->field_errors);
+	bgw_err err = conf_answer(r->app->db, r->a, &who, r->target.confirmation_id,
+	    r->target.facts.admin, r->json, NULL, &r->field_errors);
 
-	if (err == BGW_OK)
-		err = conf_respond(r->app->db, r->a, &who, r->target.confirmation_id,
-		    r->target.facts.admin, &in, NULL);
 	return err == BGW_OK ? reply_conf(r, 201, r->target.confirmation_id) : err;
 }
 

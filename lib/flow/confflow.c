@@ -862,6 +862,16 @@ store_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked 
 }
 
 bgw_err
+conf_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bool admin,
+    const json_t *body, char *seal_hex, bgw_kv **errors)
+{
+	resp_input in;
+	bgw_err err = resp_input_from_json(db, a, id, body, &in, errors);
+
+	return err == BGW_OK ? conf_respond(db, a, who, id, admin, &in, seal_hex) : err;
+}
+
+bgw_err
 conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bool admin,
     const resp_input *in, char *seal_hex)
 {

@@ -189,6 +189,11 @@ bgw_err resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const jso
 bgw_err conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     bool admin, const resp_input *in, char *seal_hex);
 
+/* An answer as the respondent gives it: body validated (resp_input_from_json, every
+ * problem in *errors with BGW_E_VALIDATION), then conf_respond. */
+bgw_err conf_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    bool admin, const json_t *body, char *seal_hex, bgw_kv **errors);
+
 /* A respondent admin approves the waiting answer (answered, sealed) or sends it back with a
  * reason (opened). */
 bgw_err conf_approve(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,

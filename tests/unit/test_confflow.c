@@ -142,8 +142,7 @@ test_lifecycle(void **state)
 	const char *id = draft(c, &s);
 	conf_code code = {.code = ""};
 	bgw_kv *errors = NULL;
-	json_t *seen, *answer, *items;
-	resp_input in;
+	json_t *seen, *answer, *empty, *items;
 	const char *p[2];
 	char seal[65];
 
@@ -188,17 +187,24 @@ test_lifecycle(void **state)
 	assert_int_equal(json_array_size(items), 1);
 
 	/* The respondent admin answers: final at once, sealed. */
+	empty = json_pack("{s:[], s:{s:s}}", "items", "responder", "name", "Sato");
 	answer = json_pack("{s:[{s:s, s:b}], s:{s:s}}", "items", "item_id",
 	    json_string_value(json_object_get(json_array_get(items, 0), "id")), "agrees", 1,
 	    "responder", "name", "Sato");
 	p[0] = s.project;
 	p[1] = s.resp_user;
+	/* Every item must be answered. */
 	flowcase_begin(c, s.resp_user);
-	assert_int_equal(resp_input_from_json(c->db, c->a, id, answer, &in, &errors), BGW_OK);
-	assert_int_equal(step(c, conf_respond(c->db, c->a, &s.resp, id,
+	assert_int_equal(step(c, conf_answer(c->db, c->a, &s.resp, id, true, empty, seal,
+	    &errors)), BGW_E_VALIDATION);
+	assert_non_null(errors);
+	assert_string_equal(status_of(c, id), "opened");
+	flowcase_begin(c, s.resp_user);
+	assert_int_equal(step(c, conf_answer(c->db, c->a, &s.resp, id,
 	    strcmp(pgfix_sql(c->f, "SELECT admin::text FROM memberships WHERE project_id = $1 "
-	    "AND user_id = $2", 2, p), "true") == 0, &in, seal)), BGW_OK);
+	    "AND user_id = $2", 2, p), "true") == 0, answer, seal, &errors)), BGW_OK);
 	json_decref(answer);
+	json_decref(empty);
 	assert_string_equal(status_of(c, id), "answered");
 	assert_int_equal(strlen(seal), 64);
 
