@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "actor.h"
 #include "flow/audit.h"
 #include "flow/auditview.h"
 #include "flow/comment.h"
@@ -195,7 +196,8 @@ page_comment_add(bgw_request *r)
 		{.name = NULL},
 	};
 	const field_value *tv;
-	const char *thread, *detail;
+	comment_post_in in;
+	bgw_kv *errors; /* the form offers only the threads this side may write */
 	json_t *comment;
 	bgw_err err;
 
@@ -204,25 +206,9 @@ page_comment_add(bgw_request *r)
 	if ((err = page_fields(r, spec)) != BGW_OK)
 		return err;
 	tv = fields_get(r->fields, spec, "thread");
-	thread = comment_write_thread(r->target.facts.side, tv->present ? tv->s : NULL, &err);
-	if (err != BGW_OK)
+	in = actor_comment(r, tv->present ? tv->s : NULL, fields_get(r->fields, spec, "body")->s);
+	if ((err = comment_post(r->app->db, r->a, &in, &comment, &errors)) != BGW_OK)
 		return err;
-	err = comment_add(r->app->db, r->a, cid_of(r), r->user_id, r->target.facts.side, thread,
-	    fields_get(r->fields, spec, "body")->s, &comment);
-	if (err != BGW_OK)
-		return err;
-	detail = bgw_arena_printf(r->a, "{\"comment_id\":\"%s\",\"thread\":\"%s\"}",
-	    page_js(comment, "id"), thread);
-	if (detail == NULL)
-		return BGW_E_NOMEM;
-	{
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "comment.add", .object_type = "confirmation",
-			.object_id = cid_of(r), .ip = r->remote_addr, .detail_json = detail};
-
-		if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-	}
 	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.saved#h-cmt",
 	    cid_of(r)));
 }
