@@ -75,19 +75,6 @@ authglue_errors(bgw_request *r, const bgw_kv *errors)
 }
 
 bgw_err
-authglue_begin(bgw_request *r)
-{
-	bgw_err err;
-
-	if (r->in_transaction)
-		return BGW_OK;
-	if ((err = db_ensure(r->app->db)) != BGW_OK || (err = db_begin(r->app->db, NULL)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
-	return BGW_OK;
-}
-
-bgw_err
 authglue_cookie(bgw_request *r, char *token)
 {
 	/* __Host- prefix: Secure, Path=/ and no Domain, so no other host can set or read it. */
@@ -147,10 +134,8 @@ authglue_accept_invitation(bgw_request *r, bgw_user *u)
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
 	bgw_kv *errors = NULL;
-	bgw_err err = authglue_begin(r);
+	bgw_err err = account_accept_invitation(r->app->db, r->a, &env, &who, &in, u, &errors);
 
-	if (err == BGW_OK)
-		err = account_accept_invitation(r->app->db, r->a, &env, &who, &in, u, &errors);
 	return err == BGW_E_VALIDATION ? authglue_errors(r, errors) : err;
 }
 
@@ -159,12 +144,8 @@ authglue_request_reset(bgw_request *r)
 {
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
-	bgw_err err = db_ensure(r->app->db);
+	bgw_err err = account_reset_admit(r->app->db, r->a, &who);
 
-	if (err == BGW_OK)
-		err = account_reset_admit(r->app->db, r->a, &who);
-	if (err == BGW_OK)
-		err = authglue_begin(r);
 	if (err == BGW_OK)
 		err = account_request_reset(r->app->db, r->a, &env, &who,
 		    authglue_field(r, reset_fields, "email"));
@@ -179,10 +160,8 @@ authglue_complete_reset(bgw_request *r)
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
 	bgw_kv *errors = NULL;
-	bgw_err err = authglue_begin(r);
+	bgw_err err = account_complete_reset(r->app->db, r->a, &env, &who, &in, &errors);
 
-	if (err == BGW_OK)
-		err = account_complete_reset(r->app->db, r->a, &env, &who, &in, &errors);
 	return err == BGW_E_VALIDATION ? authglue_errors(r, errors) : err;
 }
 

@@ -25,10 +25,6 @@ auth_caller authglue_caller(const bgw_request *r);
 /* Put a use case's field errors on r (for the 422); returns BGW_E_VALIDATION. */
 bgw_err authglue_errors(bgw_request *r, const bgw_kv *errors);
 
-/* Open the transaction of a public route's work, unless one is open already (a4 moves this
- * into the route table). */
-bgw_err authglue_begin(bgw_request *r);
-
 /* Set the session cookie to token and wipe token; a NULL token ends the cookie. */
 bgw_err authglue_cookie(bgw_request *r, char *token);
 
