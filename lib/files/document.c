@@ -249,6 +249,59 @@ doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
 	return err;
 }
 
+/* The refused upload on record, in a transaction of its own (doc_store says why). */
+static bool
+record_infected(const doc_env *env, const char *user_id, const doc_store_in *in,
+    const char *signature)
+{
+	json_t *detail = jsonout_own(env->a, json_pack("{s:s?, s:s}", "confirmation_id",
+	    in->confirmation_id, "signature", signature));
+	char *detail_text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
+	audit_event ev = {.project_id = in->project_id, .actor_id = user_id,
+		.action = "doc.infected", .object_type = "project", .object_id = in->project_id,
+		.ip = in->ip, .detail_json = detail_text};
+
+	db_rollback(env->db);
+	if (db_begin(env->db, user_id) == BGW_OK) {
+		if (detail_text == NULL || audit_append(env->db, env->a, &ev, NULL) != BGW_OK) {
+			db_rollback(env->db);
+			bgw_log(BGW_LOG_ERROR, "could not record an infected upload in project %s",
+			    in->project_id);
+		} else if (db_commit(env->db) != BGW_OK)
+			bgw_log(BGW_LOG_ERROR, "could not commit the record of an infected upload in "
+			    "project %s", in->project_id);
+	}
+	free(detail_text);
+	return db_begin(env->db, user_id) == BGW_OK;
+}
+
+bgw_err
+doc_store(const doc_env *env, const char *user_id, const doc_store_in *in,
+    doc_store_out *out, bgw_kv **errors)
+{
+	doc_env e = *env;
+	doc_owner owner = {.project_id = in->project_id, .confirmation_id = in->confirmation_id,
+		.user_id = user_id, .side = in->side, .ip = in->ip};
+	char signature[DOC_SIGNATURE_MAX] = "";
+	bgw_err err;
+
+	out->in_transaction = true;
+	e.max_parts = in->max_parts;
+	err = doc_upload(&e, &owner, in->content_type, in->body, &out->info, signature,
+	    sizeof(signature));
+	if (err == BGW_E_INFECTED)
+		out->in_transaction = record_infected(env, user_id, in, signature);
+	if (err == BGW_E_VALIDATION) {
+		bgw_kv **tail = errors;
+
+		while (*tail != NULL)
+			tail = &(*tail)->next;
+		if (kv_append(env->a, &tail, "file", "required", strlen("required")) != BGW_OK)
+			return BGW_E_NOMEM;
+	}
+	return err;
+}
+
 /* The sides whose files viewer may see, as a PostgreSQL array literal ("{audit,client}"). */
 static const char *
 visible_sides(bgw_arena *a, const policy_target *viewer)

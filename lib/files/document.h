@@ -17,6 +17,7 @@
 #include "core/err.h"
 #include "crypto/masterkey.h"
 #include "auth/policy.h"
+#include "core/kv.h"
 
 #define DOC_READ_CHUNK ((size_t)64 * 1024)
 #define DOC_MAX_PARTS 8 /* an API upload: the file and a few stray fields */
@@ -61,6 +62,32 @@ typedef struct doc_info {
  * blob-store errors.  Runs in the caller's transaction. */
 bgw_err doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
     const doc_reader *rd, doc_info *out, char *signature, size_t sigcap);
+
+/* An upload as the API and the page both make it: the target, the uploader, the body. */
+typedef struct doc_store_in {
+	const char *project_id;
+	const char *confirmation_id; /* NULL: a project document */
+	const char *side;            /* the uploader's side (policy_side_name): who sees it */
+	const char *ip;
+	const char *content_type;    /* the body's (multipart/form-data with its boundary) */
+	const doc_reader *body;
+	size_t max_parts;            /* as doc_env's: 0 for an API upload */
+} doc_store_in;
+
+typedef struct doc_store_out {
+	doc_info info;
+	bool in_transaction;         /* after BGW_E_INFECTED: whether a new transaction is open */
+} doc_store_out;
+
+/* The upload use case: store in's body as a document of user_id's, in the caller's
+ * transaction, with doc_upload's answers; on BGW_E_VALIDATION *errors names "file"
+ * ("required").  A refused infected file is put on record (audit doc.infected with the
+ * signature, never the content), which must outlive the refusal: the caller's transaction
+ * is rolled back (nothing of the upload may stay), the event committed in one of its own,
+ * and a new transaction begun for whatever the caller still reads (a page shows its form
+ * again); out->in_transaction says whether that begin worked. */
+bgw_err doc_store(const doc_env *env, const char *user_id, const doc_store_in *in,
+    doc_store_out *out, bgw_kv **errors);
 
 /* The documents of a project (confirmation_id NULL) or a confirmation that viewer (the
  * member's facts about that project or confirmation) may see, by the side that uploaded each
