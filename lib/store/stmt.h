@@ -47,7 +47,7 @@ extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
 extern const db_stmt stmt_metrics[];  /* cgi/api/h_metrics.c */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
-extern const db_stmt stmt_notify[];  /* tools/notify_*.c */
+extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
 extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */
