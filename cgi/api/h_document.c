@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow/audit.h"
 #include "files/filename.h"
 #include "core/log.h"
 #include "upload.h"
@@ -73,16 +72,12 @@ h_doc_download(bgw_request *r)
 	size_t n;
 	char length[32];
 	const char *disposition, *type;
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "doc.download", .object_type = "document", .ip = r->remote_addr};
 	FCGX_Stream *out = r->fcgi->out;
-	bgw_err err = doc_open(&env, r->path_params[0], &d, &buf, &n);
+	/* Logged before the bytes go: the router commits after the handler returns. */
+	bgw_err err = doc_fetch(&env, r->user_id, r->remote_addr, r->target.project_id,
+	    r->path_params[0], &d, &buf, &n);
 
 	if (err != BGW_OK)
-		return err;
-	ev.object_id = d.info.id;
-	/* Logged before the bytes go: the router commits after the handler returns. */
-	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
 		return err;
 	disposition = filename_content_disposition(r->a, d.info.name);
 	type = strncmp(d.info.content_type, "text/", 5) == 0 ?

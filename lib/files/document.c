@@ -421,3 +421,17 @@ doc_next(doc_download *d, const unsigned char **buf, size_t *n)
 {
 	return filecrypt_read(d->reader, buf, n);
 }
+
+bgw_err
+doc_fetch(const doc_env *env, const char *user_id, const char *ip, const char *project_id,
+    const char *id, doc_download *out, const unsigned char **first, size_t *first_len)
+{
+	audit_event ev = {.project_id = project_id, .actor_id = user_id,
+		.action = "doc.download", .object_type = "document", .ip = ip};
+	bgw_err err = doc_open(env, id, out, first, first_len);
+
+	if (err != BGW_OK)
+		return err;
+	ev.object_id = out->info.id;
+	return audit_append(env->db, env->a, &ev, NULL);
+}

@@ -111,6 +111,14 @@ typedef struct doc_download {
 bgw_err doc_open(const doc_env *env, const char *id, doc_download *out,
     const unsigned char **first, size_t *first_len);
 
+/* The download use case: doc_open, then the download on record (audit doc.download by
+ * user_id from ip in project_id's chain) before a byte of it is sent: answers are
+ * evidence, every view and download is logged.  In the caller's transaction, which commits
+ * after the bytes went.  doc_open's errors, then audit_append's. */
+bgw_err doc_fetch(const doc_env *env, const char *user_id, const char *ip,
+    const char *project_id, const char *id, doc_download *out,
+    const unsigned char **first, size_t *first_len);
+
 /* The next verified chunk (n = 0 at the end, after the last chunk verified). */
 bgw_err doc_next(doc_download *d, const unsigned char **buf, size_t *n);
 

@@ -268,3 +268,18 @@ outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
 			return e;
 	return BGW_OK;
 }
+
+bgw_err
+outbox_backlog(bgw_db *db, bgw_arena *a, double *backlog, double *oldest_s)
+{
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "metrics_outbox", 0, NULL, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (db_nrows(res) != 1)
+		return BGW_E_INTERNAL;
+	*backlog = strtod(db_value(res, 0, 0), NULL);
+	*oldest_s = strtod(db_value(res, 0, 1), NULL);
+	return BGW_OK;
+}

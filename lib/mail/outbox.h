@@ -73,4 +73,9 @@ bgw_err outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, in
 /* Seconds to wait before attempt number attempts + 1 after a transient failure. */
 long outbox_backoff(int attempts);
 
+/* The mail waiting to leave (queued or being sent) in *backlog and the age of the oldest
+ * waiting message in seconds in *oldest_s (0 when none), for the metrics.  Needs the
+ * stmt_metrics table.  Database errors. */
+bgw_err outbox_backlog(bgw_db *db, bgw_arena *a, double *backlog, double *oldest_s);
+
 #endif

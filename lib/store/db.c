@@ -667,3 +667,11 @@ db_affected(const PGresult *res)
 {
 	return strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }
+
+bgw_err
+db_ping(bgw_db *db, bgw_arena *a)
+{
+	bgw_err err = db_ensure(db);
+
+	return err == BGW_OK ? db_exec(db, a, "health_ping", 0, NULL, NULL) : err;
+}
