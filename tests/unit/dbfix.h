@@ -10,4 +10,9 @@
  * when BGW_TEST_PG is not set (the caller skips).  Failures end the test. */
 bgw_db *dbfix_open(void);
 
+/* The owner role's connection (bgw_owner, as the operators' tools run: config db_owner),
+ * derived from BGW_TEST_PG, with the same tables and the tools' own; NULL when BGW_TEST_PG
+ * is not set.  Row-level security does not apply to it: a test binds its own rows. */
+bgw_db *dbfix_open_owner(void);
+
 #endif

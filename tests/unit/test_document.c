@@ -284,7 +284,7 @@ test_a_clean_file_is_stored_encrypted_and_listed_for_its_side(void **state)
 }
 
 static void
-test_a_stored_file_downloads_intact(void **state)
+test_a_stored_file_downloads_intact_and_on_record(void **state)
 {
 	struct world *w = *state;
 	char content[3000];
@@ -306,16 +306,21 @@ test_a_stored_file_downloads_intact(void **state)
 	env = env_of(w);
 	back = bgw_arena_alloc(w->a, sizeof(content));
 	assert_int_equal(db_begin(w->db, w->auditor), BGW_OK);
-	assert_int_equal(doc_open(&env, out.info.id, &d, &buf, &n), BGW_OK);
+	assert_int_equal(doc_fetch(&env, w->auditor, "192.0.2.8", w->project, out.info.id, &d,
+	    &buf, &n), BGW_OK);
 	while (n > 0) {
 		assert_true(got + n < sizeof(content));
 		memcpy(back + got, buf, n);
 		got += n;
 		assert_int_equal(doc_next(&d, &buf, &n), BGW_OK);
 	}
-	db_rollback(w->db);
+	assert_int_equal(db_commit(w->db), BGW_OK);
 	assert_int_equal(got, strlen(content));
 	assert_memory_equal(back, content, got);
+	/* every download is on record */
+	assert_int_equal(pgfix_count(w->fx, "SELECT 1 FROM audit_events WHERE object_id = $1 "
+	    "AND action = 'doc.download' AND actor_id = $2", 2,
+	    (const char *[]){out.info.id, w->auditor}), 1);
 }
 
 static void
@@ -387,7 +392,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_clean_file_is_stored_encrypted_and_listed_for_its_side),
-		cmocka_unit_test(test_a_stored_file_downloads_intact),
+		cmocka_unit_test(test_a_stored_file_downloads_intact_and_on_record),
 		cmocka_unit_test(test_eicar_is_refused_nothing_is_stored_and_the_refusal_is_on_record),
 		cmocka_unit_test(test_a_form_without_a_file_names_the_field),
 		cmocka_unit_test(test_an_upload_without_a_side_is_refused),
