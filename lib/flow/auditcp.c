@@ -469,18 +469,10 @@ bgw_err
 auditcp_chains(bgw_db *db, bgw_arena *a, const char *only, const char ***ids, int *n)
 {
 	db_rows *res;
-	const char **list;
 	bgw_err err = only != NULL ? db_exec(db, a, "admin_audit_project", 1, &only, &res) :
 	    db_exec(db, a, "admin_audit_projects", 0, NULL, &res);
 
 	if (err != BGW_OK)
 		return err;
-	*n = db_nrows(res);
-	if ((list = bgw_arena_alloc(a, sizeof(*list) * (size_t)(*n + 1))) == NULL)
-		return BGW_E_NOMEM;
-	for (int i = 0; i < *n; i++)
-		list[i] = db_value(res, i, 0);
-	list[*n] = NULL;
-	*ids = list;
-	return BGW_OK;
+	return (*ids = db_column(a, res, 0, n)) != NULL ? BGW_OK : BGW_E_NOMEM;
 }

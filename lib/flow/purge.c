@@ -76,19 +76,11 @@ bgw_err
 purge_due(bgw_db *db, bgw_arena *a, const char *now_ts, const char ***ids, int *n)
 {
 	db_rows *due;
-	const char **list;
 	bgw_err err = db_exec(db, a, "ops_purge_due", 1, &now_ts, &due);
 
 	if (err != BGW_OK)
 		return err;
-	*n = db_nrows(due);
-	if ((list = bgw_arena_alloc(a, sizeof(*list) * (size_t)(*n + 1))) == NULL)
-		return BGW_E_NOMEM;
-	for (int i = 0; i < *n; i++)
-		list[i] = db_value(due, i, 0);
-	list[*n] = NULL;
-	*ids = list;
-	return BGW_OK;
+	return (*ids = db_column(a, due, 0, n)) != NULL ? BGW_OK : BGW_E_NOMEM;
 }
 
 bgw_err

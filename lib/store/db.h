@@ -118,4 +118,8 @@ long long db_int(const db_rows *res, int r, int c);
 /* 1 if the value is SQL NULL. */
 int db_isnull(const db_rows *res, int r, int c);
 
+/* Column c of every row of a result as a NULL-terminated array in arena a (the strings stay
+ * the result's), *n (may be NULL) the count: a list of ids.  NULL on out of memory. */
+const char **db_column(bgw_arena *a, const db_rows *res, int c, int *n);
+
 #endif

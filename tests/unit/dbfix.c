@@ -64,3 +64,37 @@ dbfix_open(void)
 		return NULL;
 	return open_as(conninfo, tables);
 }
+
+bool
+dbfix_open_all(pgfix **fx, bgw_db **db, bgw_arena **a, bool owner)
+{
+	*db = NULL;
+	*a = NULL;
+	if ((*fx = pgfix_open()) == NULL)
+		return false;
+	*db = owner ? dbfix_open_owner() : dbfix_open();
+	if (*db == NULL)
+		fail_msg("dbfix: BGW_TEST_PG_OWNER is set but BGW_TEST_PG is not");
+	if ((*a = bgw_arena_new()) == NULL)
+		fail_msg("dbfix: out of memory");
+	return true;
+}
+
+void
+dbfix_close_all(pgfix *fx, bgw_db *db, bgw_arena *a)
+{
+	if (a != NULL)
+		bgw_arena_free(a);
+	db_close(db);
+	pgfix_close(fx);
+}
+
+bgw_err
+dbfix_end(bgw_db *db, bgw_err err)
+{
+	if (err == BGW_OK)
+		assert_int_equal(db_commit(db), BGW_OK);
+	else
+		db_rollback(db);
+	return err;
+}

@@ -28,11 +28,9 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, true))
 		return 0;
-	w->db = dbfix_open_owner();
-	w->a = bgw_arena_new();
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -40,10 +38,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
@@ -55,11 +50,7 @@ set(struct world *w, const char *email, bool lock, const char **uid)
 
 	assert_int_equal(db_begin(w->db, NULL), BGW_OK);
 	err = acctlock_set(w->db, w->a, email, lock, uid);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static void
@@ -68,8 +59,7 @@ test_lock_ends_sessions_and_unlock_clears_attempts(void **state)
 	struct world *w = *state;
 	const char *user, *email, *uid = NULL, *p[1];
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	user = pgfix_user(w->fx, pgfix_org(w->fx, "client"));
 	p[0] = user;
 	email = pgfix_sql(w->fx, "SELECT email FROM users WHERE id = $1", 1, p);
@@ -99,8 +89,7 @@ test_an_unknown_email_is_not_found(void **state)
 {
 	struct world *w = *state;
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	assert_int_equal(set(w, "nobody-at-all@example.test", true, NULL), BGW_E_NOT_FOUND);
 	assert_int_equal(set(w, "nobody-at-all@example.test", false, NULL), BGW_E_NOT_FOUND);
 }

@@ -40,13 +40,8 @@ setup(void **state)
 	    "2,payable,positive,C社,c@example.test,経理,2026-03-31,2026-04-30,買掛金,,USD,10.50\r\n";
 
 	*state = w;
-	w->fx = pgfix_open();
-	if (w->fx == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
-	if (w->db == NULL || w->a == NULL)
-		return -1;
 	firm = pgfix_org(w->fx, "audit_firm");
 	client = pgfix_org(w->fx, "client");
 	other = pgfix_org(w->fx, "client");
@@ -72,10 +67,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	xmlio_cleanup();
 	return 0;
@@ -91,11 +83,7 @@ export_as(struct world *w, const char *user, bool audit, const char *format,
 
 	assert_int_equal(db_begin(w->db, user), BGW_OK);
 	err = confexport_run(w->db, w->a, user, &in, set);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static long
@@ -107,12 +95,6 @@ events(struct world *w, const char *user, const char *detail)
 	    "actor_id = $2 AND action = 'project.export' AND detail = $3::jsonb", 3, p);
 }
 
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
-
 static void
 test_the_audit_team_exports_every_confirmation_with_its_items(void **state)
 {
@@ -120,7 +102,7 @@ test_the_audit_team_exports_every_confirmation_with_its_items(void **state)
 	confexport_set set;
 	const export_confirmation *bank, *payable;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(export_as(w, w->auditor, true, "csv", &set), BGW_OK);
 	assert_int_equal(set.n, 2);
 	/* made in one statement: the order between them is the store's; find each */
@@ -143,7 +125,7 @@ test_the_client_exports_its_view_and_it_is_on_record(void **state)
 	struct world *w = *state;
 	confexport_set set;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(export_as(w, w->client_user, false, "xml", &set), BGW_OK);
 	assert_int_equal(set.n, 2);
 	assert_int_equal(events(w, w->client_user, "{\"format\":\"xml\",\"view\":\"client\"}"),
@@ -156,7 +138,7 @@ test_an_outsider_exports_nothing(void **state)
 	struct world *w = *state;
 	confexport_set set = {0};
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	/* The policy layer answers 404 first; row-level security is the second wall. */
 	(void)export_as(w, w->outsider, true, "csv", &set);
 	assert_int_equal(set.n, 0);

@@ -39,15 +39,12 @@ setup(void **state)
 
 	*state = w;
 	snprintf(w->xsd, sizeof(w->xsd), "%s/db/confirmations.xsd", src != NULL ? src : ".");
-	w->fx = pgfix_open();
-	if (w->fx == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
 	w->firm = pgfix_org(w->fx, "audit_firm");
 	w->client = pgfix_org(w->fx, "client");
 	w->auditor = pgfix_user(w->fx, w->firm);
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -55,10 +52,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	xmlio_cleanup();
 	return 0;
@@ -85,11 +79,7 @@ run(struct world *w, const char *pid, confimport_format fmt, const char *file,
 
 	assert_int_equal(db_begin(w->db, w->auditor), BGW_OK);
 	err = confimport_run(w->db, w->a, w->auditor, &in, out);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static long
@@ -100,12 +90,6 @@ drafts(struct world *w, const char *pid)
 	return pgfix_count(w->fx, "SELECT 1 FROM confirmations WHERE project_id = $1 AND "
 	    "status = 'draft'", 1, p);
 }
-
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
 
 static void
 test_a_good_file_creates_every_draft_with_one_event(void **state)
@@ -118,7 +102,7 @@ test_a_good_file_creates_every_draft_with_one_event(void **state)
 	    "1,,,,,,,,外貨預金,,USD,10.50\r\n"
 	    "2,receivable,blank,B社,b@example.test,経理,2026-03-31,2026-04-30,売掛金,INV-1,JPY,\r\n";
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	pid = project(w);
 	p[0] = pid;
 	assert_int_equal(run(w, pid, CONFIMPORT_CSV, csv, &out), BGW_OK);
@@ -148,7 +132,7 @@ test_a_bad_row_creates_nothing_and_every_bad_row_is_listed(void **state)
 	    "3,bank,positive,D社,d@example.test,担当,2026-03-31,2026-04-30,預金,,XYZ,5\r\n"
 	    "4,bank,positive,F社,f@example.test,担当,2026-03-31,2026-04-30,預金,,JPY,100\r\n";
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	pid = project(w);
 	p[0] = pid;
 	assert_int_equal(run(w, pid, CONFIMPORT_CSV, csv, &out), BGW_E_VALIDATION);
@@ -180,7 +164,7 @@ test_a_broken_file_is_refused_with_its_line(void **state)
 	const char *pid;
 	confimport_run_out out;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	pid = project(w);
 	assert_int_equal(run(w, pid, CONFIMPORT_CSV, HEADER "1,bank,\"unterminated", &out),
 	    BGW_E_BAD_REQUEST);
@@ -196,7 +180,7 @@ test_xml_against_the_schema(void **state)
 	const char *pid;
 	confimport_run_out out;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	pid = project(w);
 	assert_int_equal(run(w, pid, CONFIMPORT_XML, "<?xml version=\"1.0\"?><nothing/>", &out),
 	    BGW_E_VALIDATION);
@@ -210,7 +194,7 @@ test_an_unknown_format_is_refused_before_reading(void **state)
 	struct world *w = *state;
 	confimport_run_out out;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(run(w, project(w), CONFIMPORT_NONE, "{}", &out),
 	    BGW_E_UNSUPPORTED_TYPE);
 	assert_false(out.refused_rows);

@@ -31,17 +31,15 @@ find(json_t *body, const char *id)
 static void
 test_firms_and_users_as_the_operator_sees_them(void **state)
 {
-	pgfix *fx = pgfix_open();
+	pgfix *fx;
 	bgw_db *db;
 	bgw_arena *a;
 	json_t *firms, *users, *f, *u;
 	const char *firm, *alice, *bob, *p[1];
 
 	(void)state;
-	if (fx == NULL)
+	if (!dbfix_open_all(&fx, &db, &a, true))
 		skip();
-	db = dbfix_open_owner();
-	a = bgw_arena_new();
 	firm = pgfix_org(fx, "audit_firm");
 	alice = pgfix_user(fx, firm);
 	bob = pgfix_user(fx, firm);
@@ -68,9 +66,7 @@ test_firms_and_users_as_the_operator_sees_them(void **state)
 	assert_true(json_is_false(json_object_get(u, "locked")));
 	assert_true(json_is_true(json_object_get(find(users, bob), "locked")));
 	assert_null(find(firms, pgfix_org(fx, "client"))); /* only audit firms */
-	bgw_arena_free(a);
-	db_close(db);
-	pgfix_close(fx);
+	dbfix_close_all(fx, db, a);
 }
 
 int

@@ -49,15 +49,19 @@ static int
 setup(void **state)
 {
 	struct world *w = calloc(1, sizeof(*w));
-	const char *conninfo = getenv("BGW_TEST_PG");
 	unsigned char raw[32];
 	int fd;
 
 	*state = w;
 	w->clamd = getenv("BGW_TEST_CLAMD");
-	w->fx = pgfix_open();
-	if (w->fx == NULL || conninfo == NULL || w->clamd == NULL || w->clamd[0] == '\0')
+	if (w->clamd == NULL || w->clamd[0] == '\0' ||
+	    !dbfix_open_all(&w->fx, &w->db, &w->a, false)) {
+		dbfix_close_all(w->fx, w->db, w->a);
+		w->fx = NULL;
+		w->db = NULL;
+		w->a = NULL;
 		return 0;
+	}
 	snprintf(w->dir, sizeof(w->dir), "/tmp/bgw-doc-XXXXXX");
 	if (mkdtemp(w->dir) == NULL)
 		return -1;
@@ -74,10 +78,6 @@ setup(void **state)
 		return -1;
 	w->bs = blobstore_open_local(w->blobs);
 	if (w->bs == NULL || blobstore_prepare(w->bs) != BGW_OK)
-		return -1;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
-	if (w->db == NULL || w->a == NULL)
 		return -1;
 	{
 		const char *firm = pgfix_org(w->fx, "audit_firm");
@@ -102,9 +102,7 @@ teardown(void **state)
 	struct world *w = *state;
 	char cmd[128];
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
+	dbfix_close_all(w->fx, w->db, w->a);
 	if (w->bs != NULL)
 		blobstore_close(w->bs);
 	masterkey_wipe(&w->keys);
@@ -113,16 +111,9 @@ teardown(void **state)
 		if (system(cmd) != 0)
 			return -1;
 	}
-	pgfix_close(w->fx);
 	free(w);
 	return 0;
 }
-
-#define NEED_SERVICES(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
 
 /* A request body served from memory in small pieces, as FastCGI hands it on. */
 struct mem_body {
@@ -187,11 +178,7 @@ upload(struct world *w, const char *user, const char *side, const char *body, si
 
 	assert_int_equal(db_begin(w->db, user), BGW_OK);
 	err = doc_store(&env, user, &in, out, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static size_t
@@ -243,7 +230,6 @@ listed_names(struct world *w, const char *user, enum policy_side side)
 	json_array_foreach(json_object_get(body, "items"), i, item)
 		names = bgw_arena_printf(w->a, "%s%s%s", names, *names ? "," : "",
 		    json_string_value(json_object_get(item, "name")));
-	json_decref(body);
 	db_rollback(w->db);
 	return names;
 }
@@ -259,7 +245,7 @@ test_a_clean_file_is_stored_encrypted_and_listed_for_its_side(void **state)
 	bgw_kv *errors = NULL;
 	const char *p[2];
 
-	NEED_SERVICES(w);
+	DBFIX_NEED(w->db);
 	body = form("file", "balances-note.txt", content, &len);
 	assert_int_equal(upload(w, w->client_user, "client", body, len, &out, &errors), BGW_OK);
 	free(body);
@@ -296,7 +282,7 @@ test_a_stored_file_downloads_intact_and_on_record(void **state)
 	doc_download d;
 	const unsigned char *buf;
 
-	NEED_SERVICES(w);
+	DBFIX_NEED(w->db);
 	for (size_t i = 0; i < sizeof(content) - 1; i++)
 		content[i] = (char)('a' + i % 26);
 	content[sizeof(content) - 1] = '\0';
@@ -335,7 +321,7 @@ test_eicar_is_refused_nothing_is_stored_and_the_refusal_is_on_record(void **stat
 	const char *p[1];
 	long docs_before;
 
-	NEED_SERVICES(w);
+	DBFIX_NEED(w->db);
 	p[0] = w->project;
 	docs_before = pgfix_count(w->fx, "SELECT 1 FROM documents WHERE project_id = $1", 1, p);
 	snprintf(eicar, sizeof(eicar), "%s%s", eicar_a, eicar_b);
@@ -362,7 +348,7 @@ test_a_form_without_a_file_names_the_field(void **state)
 	doc_store_out out;
 	bgw_kv *errors = NULL;
 
-	NEED_SERVICES(w);
+	DBFIX_NEED(w->db);
 	body = form("note", NULL, "no file here", &len);
 	assert_int_equal(upload(w, w->auditor, "audit", body, len, &out, &errors),
 	    BGW_E_VALIDATION);
@@ -381,7 +367,7 @@ test_an_upload_without_a_side_is_refused(void **state)
 	doc_store_out out;
 	bgw_kv *errors = NULL;
 
-	NEED_SERVICES(w);
+	DBFIX_NEED(w->db);
 	body = form("file", "a.txt", "hello", &len);
 	assert_int_equal(upload(w, w->auditor, NULL, body, len, &out, &errors), BGW_E_FORBIDDEN);
 	free(body);

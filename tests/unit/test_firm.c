@@ -30,11 +30,9 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, true))
 		return 0;
-	w->db = dbfix_open_owner();
-	w->a = bgw_arena_new();
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -42,10 +40,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
@@ -57,11 +52,7 @@ invite(struct world *w, const firm_invite_in *in, firm_invite_out *out, bgw_kv *
 
 	assert_int_equal(db_begin(w->db, NULL), BGW_OK);
 	err = firm_invite(w->db, w->a, in, out, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static void
@@ -74,8 +65,7 @@ test_a_firm_and_its_first_admins_invitation(void **state)
 	bgw_kv *errors = NULL;
 	const char *p[2];
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	in.name = pgfix_unique(w->fx, "監査法人");
 	snprintf(email, sizeof(email), "%s@Example.TEST", pgfix_unique(w->fx, "admin"));
 	in.email = email;
@@ -104,8 +94,7 @@ test_a_bad_email_names_the_field_and_creates_nothing(void **state)
 	bgw_kv *errors = NULL;
 	const char *p[1];
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	in.name = pgfix_unique(w->fx, "firm");
 	p[0] = in.name;
 	assert_int_equal(invite(w, &in, &out, &errors), BGW_E_VALIDATION);
@@ -125,8 +114,7 @@ test_operators_share_one_organisation(void **state)
 	firm_invite_out one, two;
 	bgw_kv *errors = NULL;
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	snprintf(e1, sizeof(e1), "%s@example.test", pgfix_unique(w->fx, "op"));
 	snprintf(e2, sizeof(e2), "%s@example.test", pgfix_unique(w->fx, "op"));
 	in.email = e1;

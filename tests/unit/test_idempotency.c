@@ -31,14 +31,12 @@ setup(void **state)
 	const char *org;
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
 	org = pgfix_org(w->fx, "client");
 	w->alice = pgfix_user(w->fx, org);
 	w->bob = pgfix_user(w->fx, org);
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -46,10 +44,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
@@ -65,18 +60,8 @@ request(struct world *w, const char *user, const char *key, const char *method,
 	err = idem_claim(w->db, w->a, user, key, method, path, replay, got);
 	if (err == BGW_OK && !*replay)
 		err = idem_store(w->db, w->a, user, key, NULL, answer);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
-
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
 
 static void
 test_a_retry_gets_the_first_answer(void **state)
@@ -88,7 +73,7 @@ test_a_retry_gets_the_first_answer(void **state)
 	idem_answer second = {.status = 500, .body = "other"}, got = {0};
 	bool replay;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(request(w, w->alice, key, "POST", "/api/v1/projects", &first, &replay,
 	    &got), BGW_OK);
 	assert_false(replay);
@@ -108,7 +93,7 @@ test_a_key_is_bound_to_its_request_and_its_user(void **state)
 	idem_answer ans = {.status = 200, .body = "{}"}, got = {0};
 	bool replay;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(request(w, w->alice, key, "POST", "/a", &ans, &replay, &got), BGW_OK);
 	assert_int_equal(request(w, w->alice, key, "POST", "/b", &ans, &replay, &got),
 	    BGW_E_VALIDATION);
@@ -129,7 +114,7 @@ test_a_withheld_answer_is_not_replayed(void **state)
 	const char *p[2] = {w->alice, key};
 	bool replay;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(request(w, w->alice, key, "POST", "/code", &ans, &replay, &got), BGW_OK);
 	assert_int_equal(request(w, w->alice, key, "POST", "/code", &ans, &replay, &got),
 	    BGW_E_REPLAY_WITHHELD);
@@ -149,7 +134,7 @@ test_an_expired_answer_lets_the_key_run_again(void **state)
 	long long removed = 0;
 	bool replay;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(request(w, w->alice, key, "POST", "/x", &ans, &replay, &got), BGW_OK);
 	(void)pgfix_sql(w->fx, "UPDATE idempotency_keys SET created_at = now() - interval "
 	    "'25 hours' WHERE user_id = $1 AND key = $2", 2, p);

@@ -32,12 +32,10 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
 	w->user = pgfix_user(w->fx, pgfix_org(w->fx, "audit_firm"));
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -45,10 +43,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
@@ -74,11 +69,11 @@ send(struct world *w, const char *tpl, const char *locale, const char *to, const
 
 	assert_int_equal(db_begin(w->db, w->user), BGW_OK);
 	err = mailq_send(w->db, w->a, tpl, locale, to, key, NULL, v);
-	if (err == BGW_OK && commit)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
+	if (!commit) {
 		db_rollback(w->db);
-	return err;
+		return err;
+	}
+	return dbfix_end(w->db, err);
 }
 
 static long
@@ -95,12 +90,6 @@ address(struct world *w)
 	return bgw_arena_printf(w->a, "%s@example.test", pgfix_unique(w->fx, "to"));
 }
 
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
-
 static void
 test_the_rendered_mail_waits_in_the_outbox_once(void **state)
 {
@@ -108,7 +97,7 @@ test_the_rendered_mail_waits_in_the_outbox_once(void **state)
 	const char *key = pgfix_unique(w->fx, "mailq"), *to;
 	const char *p[2];
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	to = address(w);
 	assert_int_equal(send(w, "firm_invitation", "en", to, key,
 	    vars(w, "Sakura & Co", "https://bg.example/invite/x"), true), BGW_OK);
@@ -136,7 +125,7 @@ test_a_rolled_back_change_sends_nothing(void **state)
 	struct world *w = *state;
 	const char *key = pgfix_unique(w->fx, "mailq"), *to;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	to = address(w);
 	assert_int_equal(send(w, "firm_invitation", "ja", to, key,
 	    vars(w, "桜監査法人", "https://bg.example/i"), false), BGW_OK);
@@ -150,7 +139,7 @@ test_what_cannot_be_rendered_is_not_queued(void **state)
 	const char *k1 = pgfix_unique(w->fx, "mailq"), *k2 = pgfix_unique(w->fx, "mailq");
 	const char *k3 = pgfix_unique(w->fx, "mailq"), *to;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	to = address(w);
 	assert_int_equal(send(w, "no_such_template", "ja", to, k1, vars(w, "x", "y"), true),
 	    BGW_E_INTERNAL);

@@ -32,11 +32,9 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -44,19 +42,10 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
-
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
 
 static void
 test_the_runs_instant(void **state)
@@ -64,7 +53,7 @@ test_the_runs_instant(void **state)
 	struct world *w = *state;
 	notify_run run = {.db = w->db, .a = w->a};
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(notify_set_now(&run, "2026-05-01T09:00:00Z"), BGW_OK);
 	assert_non_null(strstr(run.now, "2026-05-01"));
 	assert_int_equal(notify_set_now(&run, NULL), BGW_OK);
@@ -86,7 +75,7 @@ test_a_bounced_request_flags_its_confirmation_once(void **state)
 	confimport_run_in in = {.format = CONFIMPORT_CSV, .buf = csv, .len = sizeof(csv) - 1};
 	confimport_run_out out;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	admin = pgfix_user(w->fx, firm);
 	pid = pgfix_project(w->fx, firm, pgfix_org(w->fx, "client"));
 	pgfix_member(w->fx, pid, admin, "audit", true, NULL);
@@ -122,7 +111,7 @@ test_the_clean_up_removes_expired_sessions_only(void **state)
 	const char *user, *p[1];
 	long long removed = 0;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	user = pgfix_user(w->fx, pgfix_org(w->fx, "client"));
 	p[0] = user;
 	(void)pgfix_sql(w->fx, "INSERT INTO sessions (token_hash, user_id, csrf_hash, created_at, "

@@ -29,7 +29,7 @@ value_of(const opscount_line *lines, size_t n, const char *label)
 static void
 test_every_line_is_labelled_and_counts_follow_the_rows(void **state)
 {
-	pgfix *fx = pgfix_open();
+	pgfix *fx;
 	bgw_db *db;
 	bgw_arena *a;
 	opscount_line lines[OPSCOUNT_MAX];
@@ -38,10 +38,8 @@ test_every_line_is_labelled_and_counts_follow_the_rows(void **state)
 	const char *p[1];
 
 	(void)state;
-	if (fx == NULL)
+	if (!dbfix_open_all(&fx, &db, &a, true))
 		skip();
-	db = dbfix_open_owner();
-	a = bgw_arena_new();
 	assert_int_equal(opscount_read(db, a, lines, &n), BGW_OK);
 	assert_int_equal(n, OPSCOUNT_MAX);
 	assert_string_equal(lines[0].label, "projects active");
@@ -59,9 +57,7 @@ test_every_line_is_labelled_and_counts_follow_the_rows(void **state)
 	assert_int_equal(opscount_read(db, a, lines, &n), BGW_OK);
 	assert_true(atoll(value_of(lines, n, "users")) >= users + 1);
 	assert_true(atoll(value_of(lines, n, "users locked")) >= locked + 1);
-	bgw_arena_free(a);
-	db_close(db);
-	pgfix_close(fx);
+	dbfix_close_all(fx, db, a);
 }
 
 int

@@ -37,7 +37,7 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, true))
 		return 0;
 	snprintf(w->dir, sizeof(w->dir), "/tmp/bgw-purge-XXXXXX");
 	if (mkdtemp(w->dir) == NULL)
@@ -45,12 +45,10 @@ setup(void **state)
 	w->bs = blobstore_open_local(w->dir);
 	if (w->bs == NULL || blobstore_prepare(w->bs) != BGW_OK)
 		return -1;
-	w->db = dbfix_open_owner();
-	w->a = bgw_arena_new();
 	w->firm = pgfix_org(w->fx, "audit_firm");
 	w->client = pgfix_org(w->fx, "client");
 	w->auditor = pgfix_user(w->fx, w->firm);
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -59,9 +57,7 @@ teardown(void **state)
 	struct world *w = *state;
 	char cmd[128];
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
+	dbfix_close_all(w->fx, w->db, w->a);
 	if (w->bs != NULL)
 		blobstore_close(w->bs);
 	if (w->dir[0] != '\0') {
@@ -69,7 +65,6 @@ teardown(void **state)
 		if (system(cmd) != 0)
 			return -1;
 	}
-	pgfix_close(w->fx);
 	free(w);
 	return 0;
 }
@@ -136,8 +131,7 @@ test_a_project_past_retention_is_destroyed_but_its_chain(void **state)
 	const char *blob, *pid, *p[1];
 	purge_result res;
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	pid = project(w, "2001-01-01T00:00:00Z", &blob);
 	p[0] = pid;
 	assert_true(blob_exists(w, blob));
@@ -169,8 +163,7 @@ test_active_and_retained_projects_are_left_alone(void **state)
 	const char *blob1, *blob2, *active, *recent, *p[1];
 	purge_result res;
 
-	if (w->db == NULL)
-		skip();
+	DBFIX_NEED(w->db);
 	active = project(w, NULL, &blob1);
 	recent = project(w, "2001-01-01T00:00:00Z", &blob2);
 	assert_false(listed(w, "2001-01-15T00:00:00Z", active));

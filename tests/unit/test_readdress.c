@@ -32,14 +32,12 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
 	w->firm = pgfix_org(w->fx, "audit_firm");
 	w->client = pgfix_org(w->fx, "client");
 	w->admin = pgfix_user(w->fx, w->firm);
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -47,10 +45,7 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
@@ -87,11 +82,7 @@ readdress(struct world *w, const char *cid, const conf_readdress_in *in, conf_lo
 
 	assert_int_equal(db_begin(w->db, w->admin), BGW_OK);
 	err = readdress_run(w->db, w->a, &who, cid, in, "https://bg.example", out);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static long
@@ -100,12 +91,6 @@ mails_to(struct world *w, const char *email)
 	return pgfix_count(w->fx, "SELECT 1 FROM outbox WHERE to_address = $1 AND "
 	    "kind = 'confirmation_request'", 1, (const char *[]){email});
 }
-
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
 
 static void
 test_a_stranger_at_the_corrected_address_is_invited(void **state)
@@ -117,7 +102,7 @@ test_a_stranger_at_the_corrected_address_is_invited(void **state)
 		.note = "called the bank's main number"};
 	conf_locked c;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	cid = confirmation(w, true);
 	snprintf(email, sizeof(email), "%s@example.test", pgfix_unique(w->fx, "new"));
 	in.email = email;
@@ -140,7 +125,7 @@ test_a_known_account_joins_the_project(void **state)
 	conf_readdress_in in = {.name = "既存", .method = "letter", .note = "letterhead"};
 	conf_locked c;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	cid = confirmation(w, true);
 	pid = pgfix_sql(w->fx, "SELECT project_id FROM confirmations WHERE id = $1", 1,
 	    (const char *[]){cid});
@@ -164,7 +149,7 @@ test_nothing_changes_without_a_check_or_before_sending(void **state)
 		.note = "n"};
 	conf_locked c;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	bounced = confirmation(w, true);
 	draft = confirmation(w, false);
 	assert_int_equal(readdress(w, bounced, &unchecked, &c), BGW_E_ADDRESS_NOT_CHECKED);

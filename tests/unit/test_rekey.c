@@ -39,7 +39,7 @@ write_key(const char *path)
 static void
 test_the_next_version_and_the_record(void **state)
 {
-	pgfix *fx = pgfix_open();
+	pgfix *fx;
 	bgw_db *db;
 	bgw_arena *a;
 	char dir[64], key[128], path[160], cmd[128];
@@ -47,10 +47,8 @@ test_the_next_version_and_the_record(void **state)
 	struct stat st;
 
 	(void)state;
-	if (fx == NULL)
+	if (!dbfix_open_all(&fx, &db, &a, true))
 		skip();
-	db = dbfix_open_owner();
-	a = bgw_arena_new();
 	snprintf(dir, sizeof(dir), "/tmp/bgw-rekey-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(key, sizeof(key), "%s/master.key", dir);
@@ -86,9 +84,7 @@ test_the_next_version_and_the_record(void **state)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
-	bgw_arena_free(a);
-	db_close(db);
-	pgfix_close(fx);
+	dbfix_close_all(fx, db, a);
 }
 
 int

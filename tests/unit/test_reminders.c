@@ -29,15 +29,13 @@ setup(void **state)
 	struct world *w = calloc(1, sizeof(*w));
 
 	*state = w;
-	if ((w->fx = pgfix_open()) == NULL)
+	if (!dbfix_open_all(&w->fx, &w->db, &w->a, false))
 		return 0;
-	w->db = dbfix_open();
-	w->a = bgw_arena_new();
 	w->firm = pgfix_org(w->fx, "audit_firm");
 	w->client = pgfix_org(w->fx, "client");
 	w->admin = pgfix_user(w->fx, w->firm);
 	w->outsider = pgfix_user(w->fx, pgfix_org(w->fx, "audit_firm"));
-	return w->db != NULL && w->a != NULL ? 0 : -1;
+	return 0;
 }
 
 static int
@@ -45,19 +43,10 @@ teardown(void **state)
 {
 	struct world *w = *state;
 
-	if (w->a != NULL)
-		bgw_arena_free(w->a);
-	db_close(w->db);
-	pgfix_close(w->fx);
+	dbfix_close_all(w->fx, w->db, w->a);
 	free(w);
 	return 0;
 }
-
-#define NEED_DB(w) \
-	do { \
-		if ((w)->db == NULL) \
-			skip(); \
-	} while (0)
 
 static const char *
 project(struct world *w)
@@ -76,11 +65,7 @@ set(struct world *w, const char *user, const char *pid, const reminders_set_in *
 
 	assert_int_equal(db_begin(w->db, user), BGW_OK);
 	err = reminders_set(w->db, w->a, user, "192.0.2.3", pid, in, out, errors);
-	if (err == BGW_OK)
-		assert_int_equal(db_commit(w->db), BGW_OK);
-	else
-		db_rollback(w->db);
-	return err;
+	return dbfix_end(w->db, err);
 }
 
 static bgw_err
@@ -103,7 +88,7 @@ test_the_admin_changes_slot_by_slot_on_record(void **state)
 	bgw_kv *errors = NULL;
 	const char *pid, *p[1];
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	pid = project(w);
 	p[0] = pid;
 	assert_int_equal(get(w, w->admin, pid, &before), BGW_OK);
@@ -144,7 +129,7 @@ test_out_of_range_names_the_field_and_changes_nothing(void **state)
 	struct world *w = *state;
 	const char *pid, *p[1];
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	pid = project(w);
 	p[0] = pid;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -175,7 +160,7 @@ test_the_edges_of_the_range_are_allowed(void **state)
 	reminders_schedule s;
 	bgw_kv *errors = NULL;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	memset(&in, 0, sizeof(in));
 	for (int i = 0; i < REMINDERS_NSLOTS; i++)
 		in.change[i] = REMINDERS_SET;
@@ -193,7 +178,7 @@ test_an_outsider_finds_no_schedule(void **state)
 	struct world *w = *state;
 	reminders_schedule s;
 
-	NEED_DB(w);
+	DBFIX_NEED(w->db);
 	assert_int_equal(get(w, w->outsider, project(w), &s), BGW_E_NOT_FOUND);
 }
 
