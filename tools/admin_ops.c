@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
-
 #include "admin.h"
 #include "auth/acctlock.h"
 #include "core/log.h"
