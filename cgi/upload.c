@@ -1,6 +1,8 @@
 /* upload.c - an upload's request glue (upload.h). */
 #include "upload.h"
 
+#include "core/log.h"
+
 doc_env
 upload_env(bgw_request *r)
 {
@@ -20,8 +22,12 @@ upload_store(bgw_request *r, const doc_reader *rd, size_t max_parts, doc_info *o
 	doc_store_out res;
 	bgw_err err = doc_store(&env, r->user_id, &in, &res, errors);
 
-	if (err == BGW_E_INFECTED)
-		r->in_transaction = res.in_transaction;
+	/* Kept whatever the request's outcome: the router commits it with the request, or on
+	 * its own after rolling the request back, so nothing of the upload stays. */
+	if (err == BGW_E_INFECTED && (res.refusal.detail_json == NULL ||
+	    request_keep_event(r, &res.refusal) != BGW_OK))
+		bgw_log(BGW_LOG_ERROR, "could not record an infected upload in project %s",
+		    r->target.project_id);
 	*out = res.info;
 	return err;
 }

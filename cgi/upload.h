@@ -12,8 +12,8 @@ doc_env upload_env(bgw_request *r);
 
 /* Store r's body (read through rd; max_parts as doc_store_in's) as a document of r's target
  * by r's user, in r's transaction: doc_store's answers, with *errors naming "file" on
- * BGW_E_VALIDATION (the API's r->field_errors; a page words it its own way); after a refused infected file r->in_transaction says whether a new
- * transaction is open (doc_store). */
+ * BGW_E_VALIDATION (the API's r->field_errors; a page words it its own way).  A refused
+ * infected file's doc.infected is kept with request_keep_event (doc_store says why). */
 bgw_err upload_store(bgw_request *r, const doc_reader *rd, size_t max_parts, doc_info *out,
     bgw_kv **errors);
 

@@ -22,7 +22,7 @@ static bgw_err
 read_fcgi(void *ud, char *buf, size_t cap, size_t *n)
 {
 	struct body_reader *br = ud;
-	int got = FCGX_GetStr(buf, (int)cap, br->r->fcgi->in);
+	int got = request_body_get(br->r, buf, (int)cap);
 
 	if (got < 0)
 		return BGW_E_BAD_REQUEST;

@@ -249,30 +249,20 @@ doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
 	return err;
 }
 
-/* The refused upload on record, in a transaction of its own (doc_store says why). */
-static bool
-record_infected(const doc_env *env, const char *user_id, const doc_store_in *in,
-    const char *signature)
+/* The refused upload as an event for the caller to keep (doc_store says why). */
+static bgw_err
+refusal_of(const doc_env *env, const char *user_id, const doc_store_in *in,
+    const char *signature, audit_event *ev)
 {
 	json_t *detail = jsonout_own(env->a, json_pack("{s:s?, s:s}", "confirmation_id",
 	    in->confirmation_id, "signature", signature));
-	char *detail_text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
-	audit_event ev = {.project_id = in->project_id, .actor_id = user_id,
-		.action = "doc.infected", .object_type = "project", .object_id = in->project_id,
-		.ip = in->ip, .detail_json = detail_text};
+	char *text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
 
-	db_rollback(env->db);
-	if (db_begin(env->db, user_id) == BGW_OK) {
-		if (detail_text == NULL || audit_append(env->db, env->a, &ev, NULL) != BGW_OK) {
-			db_rollback(env->db);
-			bgw_log(BGW_LOG_ERROR, "could not record an infected upload in project %s",
-			    in->project_id);
-		} else if (db_commit(env->db) != BGW_OK)
-			bgw_log(BGW_LOG_ERROR, "could not commit the record of an infected upload in "
-			    "project %s", in->project_id);
-	}
-	free(detail_text);
-	return db_begin(env->db, user_id) == BGW_OK;
+	*ev = (audit_event){.project_id = in->project_id, .actor_id = user_id,
+		.action = "doc.infected", .object_type = "project", .object_id = in->project_id,
+		.ip = in->ip, .detail_json = text != NULL ? bgw_arena_strdup(env->a, text) : NULL};
+	free(text);
+	return ev->detail_json != NULL ? BGW_OK : BGW_E_NOMEM;
 }
 
 bgw_err
@@ -285,12 +275,14 @@ doc_store(const doc_env *env, const char *user_id, const doc_store_in *in,
 	char signature[DOC_SIGNATURE_MAX] = "";
 	bgw_err err;
 
-	out->in_transaction = true;
+	memset(&out->refusal, 0, sizeof(out->refusal));
 	e.max_parts = in->max_parts;
 	err = doc_upload(&e, &owner, in->content_type, in->body, &out->info, signature,
 	    sizeof(signature));
-	if (err == BGW_E_INFECTED)
-		out->in_transaction = record_infected(env, user_id, in, signature);
+	if (err == BGW_E_INFECTED && refusal_of(env, user_id, in, signature, &out->refusal) !=
+	    BGW_OK)
+		bgw_log(BGW_LOG_ERROR, "could not describe an infected upload in project %s",
+		    in->project_id);
 	if (err == BGW_E_VALIDATION) {
 		bgw_kv **tail = errors;
 

@@ -18,6 +18,7 @@
 #include "crypto/masterkey.h"
 #include "auth/policy.h"
 #include "core/kv.h"
+#include "flow/audit.h"
 
 #define DOC_READ_CHUNK ((size_t)64 * 1024)
 #define DOC_MAX_PARTS 8 /* an API upload: the file and a few stray fields */
@@ -76,16 +77,16 @@ typedef struct doc_store_in {
 
 typedef struct doc_store_out {
 	doc_info info;
-	bool in_transaction;         /* after BGW_E_INFECTED: whether a new transaction is open */
+	audit_event refusal;         /* after BGW_E_INFECTED: doc.infected, for the caller to keep */
 } doc_store_out;
 
 /* The upload use case: store in's body as a document of user_id's, in the caller's
  * transaction, with doc_upload's answers; on BGW_E_VALIDATION *errors names "file"
- * ("required").  A refused infected file is put on record (audit doc.infected with the
- * signature, never the content), which must outlive the refusal: the caller's transaction
- * is rolled back (nothing of the upload may stay), the event committed in one of its own,
- * and a new transaction begun for whatever the caller still reads (a page shows its form
- * again); out->in_transaction says whether that begin worked. */
+ * ("required").  A refused infected file must be on record whatever becomes of the
+ * request (who tried to upload what kind of malware, where; never the content), while
+ * nothing of the upload may stay: on BGW_E_INFECTED out->refusal is that event
+ * (doc.infected with the signature, arena strings), which the caller records outside the
+ * transaction it rolls back (the router's request_keep_event). */
 bgw_err doc_store(const doc_env *env, const char *user_id, const doc_store_in *in,
     doc_store_out *out, bgw_kv **errors);
 

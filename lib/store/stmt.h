@@ -48,7 +48,7 @@ extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
 extern const db_stmt stmt_metrics[];  /* lib/mail/outbox.c (outbox_backlog) */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
-extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c */
+extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */
 extern const db_stmt stmt_target[];  /* lib/auth/target.c */

@@ -2,8 +2,9 @@
  * them, against the real PostgreSQL (BGW_TEST_PG / BGW_TEST_PG_OWNER, tests/unit/pgfix.h),
  * the real clamd (BGW_TEST_CLAMD) and a local blob store in a temporary directory: a clean
  * file is stored encrypted and listed for the sides that may see it, and downloads back
- * intact; EICAR is refused, nothing of it is stored, and the refusal is on record; a form
- * without a file names the field.  Without those services every case skips. */
+ * intact and on record; EICAR is refused, nothing of it is stored, and the refusal is
+ * handed back to be kept; a form without a file names the field.  Without those services
+ * every case skips. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 #include "core/arena.h"
 #include "files/blobstore.h"
 #include "files/document.h"
+#include "flow/audit.h"
 #include "store/db.h"
 #include "dbfix.h"
 #include "pgfix.h"
@@ -329,8 +331,17 @@ test_eicar_is_refused_nothing_is_stored_and_the_refusal_is_on_record(void **stat
 	assert_int_equal(upload(w, w->auditor, "audit", body, len, &out, &errors),
 	    BGW_E_INFECTED);
 	free(body);
-	/* the use case left a transaction open for the caller (upload() rolled it back) */
-	assert_true(out.in_transaction);
+	/* The refusal, to be kept outside the rolled-back transaction (upload() rolled it back):
+	 * who, where, which signature, never the content.  Recorded here as the router's
+	 * request_keep_event records it. */
+	assert_string_equal(out.refusal.action, "doc.infected");
+	assert_string_equal(out.refusal.actor_id, w->auditor);
+	assert_string_equal(out.refusal.project_id, w->project);
+	assert_non_null(strstr(out.refusal.detail_json, "Eicar"));
+	assert_null(strstr(out.refusal.detail_json, "EICAR-STANDARD"));
+	assert_int_equal(db_begin(w->db, w->auditor), BGW_OK);
+	assert_int_equal(audit_append(w->db, w->a, &out.refusal, NULL), BGW_OK);
+	assert_int_equal(db_commit(w->db), BGW_OK);
 	bgw_arena_reset(w->a); /* the request's end: cleanup hooks remove any partial blob */
 	assert_int_equal(pgfix_count(w->fx, "SELECT 1 FROM documents WHERE project_id = $1", 1,
 	    p), docs_before);
