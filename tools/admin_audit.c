@@ -196,8 +196,8 @@ admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 	const char *only = NULL;
 	bgw_db *db;
 	bgw_arena *a;
-	db_rows *res;
-	int bad = 0, rc = 1;
+	const char **chains;
+	int nchains, bad = 0, rc = 1;
 	bgw_err err;
 
 	if (argc == 3 && strcmp(argv[1], "--project") == 0)
@@ -209,22 +209,18 @@ admin_audit_verify(const bgw_config *cfg, int argc, char **argv)
 	if (begin_as_owner(cfg, tables, &db, &a) != 0)
 		goto out;
 	/* One snapshot for every chain: events appended meanwhile are checked next time. */
-	if (only != NULL)
-		err = db_exec(db, a, "admin_audit_project", 1, &only, &res);
-	else
-		err = db_exec(db, a, "admin_audit_projects", 0, NULL, &res);
-	if (err != BGW_OK) {
+	if ((err = auditcp_chains(db, a, only, &chains, &nchains)) != BGW_OK) {
 		fprintf(stderr, "bgw-admin: could not list the chains: %s\n", bgw_err_message(err));
 		goto out;
 	}
-	if (only != NULL && db_nrows(res) == 0) {
+	if (only != NULL && nchains == 0) {
 		fprintf(stderr, "bgw-admin: no project %s\n", only);
 		goto out;
 	}
 	if (only == NULL)
 		bad |= check_chain(db, a, NULL);
-	for (int i = 0; i < db_nrows(res) && !bad; i++)
-		bad |= check_chain(db, a, db_value(res, i, 0));
+	for (int i = 0; i < nchains && !bad; i++)
+		bad |= check_chain(db, a, chains[i]);
 	bad |= check_anchors(cfg, db, a, only);
 	if (!bad)
 		printf("audit-verify: ok\n");

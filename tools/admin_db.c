@@ -36,11 +36,8 @@ admin_status(const bgw_config *cfg, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (db != NULL && a != NULL) {
-		dberr = db_ensure(db);
-		if (dberr == BGW_OK)
-			dberr = db_exec(db, a, "health_ping", 0, NULL, NULL);
-	}
+	if (db != NULL && a != NULL)
+		dberr = db_ping(db, a);
 	scanerr = scan_ping(cfg->clamd_socket);
 	printf("db: %s\nscanner: %s\n", dberr == BGW_OK ? "ok" : "unavailable",
 	    scanerr == BGW_OK ? "ok" : "unavailable");

@@ -22,16 +22,14 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/crypto.h>
 
 #include "flow/audit.h"
-#include "flow/auditcp.h"
 #include "core/config.h"
 #include "store/db.h"
 #include "http/idempotency.h"
 #include "auth/invite.h"
 #include "core/log.h"
-#include "notify.h"
+#include "mail/notify.h"
 #include "mail/outbox.h"
 #include "mail/smtp.h"
 #include "store/stmt.h"
@@ -51,50 +49,6 @@ on_stop(int sig)
 
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
 	stmt_notify, stmt_auditcp, stmt_idempotency, NULL};
-
-/* The day's audit checkpoint (lib/flow/auditcp.h), unless this host's file holds one of today
- * already: the chains' heads signed into the checkpoint file, and the same lines mailed to
- * the operators, in one transaction with the file written first.  A chain that disagrees
- * with the last checkpoint stops it: the operators get the alarm instead.  0, or 1
- * (logged). */
-static int
-checkpoint_daily(bgw_db *db, bgw_arena *a, const bgw_config *cfg)
-{
-	unsigned char key[AUDITCP_KEY_LEN];
-	char at[AUDITCP_AT_LEN + 1], *text, *refused = NULL;
-	long long chains = 0;
-	int taken = 0, mailed = 0;
-	bgw_err err = auditcp_load_key(cfg->audit_key_file, key);
-
-	if (err == BGW_OK && (err = db_begin(db, NULL)) == BGW_OK) {
-		err = auditcp_take(db, a, key, cfg->audit_checkpoint_file, 1, 0, &taken, &text,
-		    &chains, at, &refused);
-		if (err == BGW_OK && taken)
-			err = auditcp_mail(db, a, at, text, chains, NULL, &mailed);
-		if (err == BGW_E_CONFLICT && refused != NULL) {
-			bgw_log(BGW_LOG_ERROR, "audit checkpoint refused, chains disagree with the "
-			    "last one:\n%s", refused);
-			if (auditcp_mail(db, a, at, NULL, 0, refused, &mailed) != BGW_OK)
-				mailed = -1;
-		}
-		if (err == BGW_OK || (err == BGW_E_CONFLICT && mailed >= 0)) {
-			bgw_err cerr = db_commit(db);
-
-			err = cerr != BGW_OK ? cerr : err;
-		} else
-			db_rollback(db);
-	}
-	OPENSSL_cleanse(key, sizeof(key));
-	bgw_arena_reset(a);
-	if (err != BGW_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not take the audit checkpoint: %s", bgw_err_code(err));
-		return 1;
-	}
-	if (taken)
-		bgw_log(BGW_LOG_INFO, "audit checkpoint %s: %lld chains, mailed to %d operators", at,
-		    chains, mailed);
-	return 0;
-}
 
 /* One drain round; returns how many were sent, -1 when the database is away. */
 static int
@@ -144,7 +98,8 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	}
 	bgw_log(BGW_LOG_INFO, "batch at %s: %d notifications queued, %lld expired rows removed",
 	    run.now, queued, removed);
-	cp_failed = checkpoint_daily(db, a, cfg);
+	cp_failed = notify_checkpoint(db, a, cfg->audit_key_file,
+	    cfg->audit_checkpoint_file) != BGW_OK;
 	while (!stop_requested && (n = drain_once(db, a, smtp)) == NOTIFY_BATCH)
 		;
 	return n < 0 || cp_failed ? 1 : 0;

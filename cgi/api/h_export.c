@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "flow/audit.h"
 #include "records/confexport.h"
 #include "records/csv.h"
 #include "records/xmlio.h"
@@ -53,25 +52,14 @@ start_download(bgw_request *r, const char *type, const char *ext)
 	return BGW_OK;
 }
 
-/* Load what the user may export and record the download (answers are evidence: every
- * view and download of one is logged). */
+/* Load what the user may export and record the download (confexport_run). */
 static bgw_err
-prepare(bgw_request *r, const char *format, confexport_set *set, bool *responses)
+prepare(bgw_request *r, const char *format, confexport_set *set)
 {
-	bool audit = r->target.facts.side == SIDE_AUDIT;
-	char *detail = bgw_arena_printf(r->a, "{\"format\":\"%s\",\"view\":\"%s\"}", format,
-	    audit ? "audit" : "client");
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "project.export", .object_type = "project",
-		.object_id = r->target.project_id, .ip = r->remote_addr, .detail_json = detail};
-	bgw_err err;
+	confexport_run_in in = {.project_id = r->target.project_id, .ip = r->remote_addr,
+		.format = format, .audit_view = r->target.facts.side == SIDE_AUDIT};
 
-	if (detail == NULL)
-		return BGW_E_NOMEM;
-	*responses = true; /* the client's view: only the shared ones, the loader decides */
-	if ((err = confexport_load(r->app->db, r->a, r->target.project_id, audit, set)) != BGW_OK)
-		return err;
-	return audit_append(r->app->db, r->a, &ev, NULL);
+	return confexport_run(r->app->db, r->a, r->user_id, &in, set);
 }
 
 bgw_err
@@ -80,8 +68,8 @@ h_export_csv(bgw_request *r)
 	out_sink sink = {.out = r->fcgi->out, .discard = strcmp(r->method, "HEAD") == 0};
 	confexport_set set;
 	csv_writer w;
-	bool responses;
-	bgw_err err = prepare(r, "csv", &set, &responses);
+	bool responses = true; /* the client's view: only the shared ones, the loader decides */
+	bgw_err err = prepare(r, "csv", &set);
 
 	if (err != BGW_OK || (err = start_download(r, CSV_TYPE, "csv")) != BGW_OK)
 		return err;
@@ -102,8 +90,7 @@ h_export_xml(bgw_request *r)
 	struct tm tm;
 	confexport_set set;
 	xmlio_writer *w;
-	bool responses;
-	bgw_err err = prepare(r, "xml", &set, &responses);
+	bgw_err err = prepare(r, "xml", &set);
 
 	if (err != BGW_OK)
 		return err;

@@ -24,15 +24,13 @@ signatures_state(const char *clamd_socket, json_int_t *age_s)
 bgw_err
 h_health(bgw_request *r)
 {
-	bgw_err db = db_ensure(r->app->db);
+	bgw_err db = db_ping(r->app->db, r->a);
 	bgw_err scan;
 	const char *sigs;
 	json_int_t age_s;
 	json_t *body;
 	bgw_err err;
 
-	if (db == BGW_OK)
-		db = db_exec(r->app->db, r->a, "health_ping", 0, NULL, NULL);
 	scan = scan_ping(r->app->cfg->clamd_socket);
 	age_s = -1;
 	sigs = "unavailable";

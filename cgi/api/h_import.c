@@ -11,45 +11,15 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "flow/audit.h"
 #include "records/confimport.h"
-#include "records/csv.h"
 #include "core/log.h"
-#include "records/xlsx.h"
-#include "records/xmlio.h"
 
 /* Larger than body_max_bytes on purpose: 10,000 rows are several MiB.  nginx and
  * ModSecurity must let this path's bodies through up to the same size. */
 #define IMPORT_BODY_MAX ((long long)IMPORT_MAX_BYTES)
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define TEMPLATE_MAX_BYTES (1024 * 1024)
-
-enum import_format { FMT_NONE, FMT_CSV, FMT_XML, FMT_XLSX };
-
-static bool
-type_is(const char *ct, const char *want)
-{
-	size_t n = strlen(want);
-
-	return ct != NULL && strncasecmp(ct, want, n) == 0 &&
-	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-static enum import_format
-format_of(const char *ct)
-{
-	if (type_is(ct, "text/csv"))
-		return FMT_CSV;
-	if (type_is(ct, "application/xml") || type_is(ct, "text/xml"))
-		return FMT_XML;
-	if (type_is(ct, XLSX_TYPE))
-		return FMT_XLSX;
-	return FMT_NONE;
-}
-
-static const char *const format_names[] = {"none", "csv", "xml", "xlsx"};
 
 /* The error answer with the rows (every bad row, or the one fatal problem). */
 static bgw_err
@@ -68,69 +38,31 @@ reply_rows(bgw_request *r, bgw_err kind, const import_result *res)
 	return request_reply_json(r, bgw_err_status(kind), body);
 }
 
-static bgw_err
-parse(bgw_request *r, enum import_format fmt, const char *buf, size_t len,
-    import_result *res)
-{
-	char *xsd;
-
-	switch (fmt) {
-	case FMT_CSV:
-		return csv_import(r->a, buf, len, res);
-	case FMT_XLSX:
-		return xlsx_import(r->a, buf, len, res);
-	case FMT_XML:
-		xsd = bgw_arena_printf(r->a, "%s/db/confirmations.xsd", r->app->cfg->srcdir);
-		return xsd != NULL ? xmlio_import(r->a, buf, len, xsd, res) : BGW_E_NOMEM;
-	default:
-		return BGW_E_UNSUPPORTED_TYPE;
-	}
-}
-
 bgw_err
 h_conf_import(bgw_request *r)
 {
-	enum import_format fmt = format_of(r->content_type);
-	import_result res = {0};
-	conf_input *in = NULL;
-	char *buf, *detail;
-	size_t len;
+	confimport_run_in in = {.project_id = r->target.project_id, .ip = r->remote_addr,
+		.format = confimport_format_of_type(r->content_type)};
+	confimport_run_out out;
+	char *buf;
+	json_t *body;
 	bgw_err err;
 
-	if (fmt == FMT_NONE)
+	if (in.format == CONFIMPORT_NONE)
 		return BGW_E_UNSUPPORTED_TYPE;
-	if ((err = request_read_body(r, IMPORT_BODY_MAX, &buf, &len)) != BGW_OK)
+	if ((err = request_read_body(r, IMPORT_BODY_MAX, &buf, &in.len)) != BGW_OK)
 		return err;
-	err = parse(r, fmt, buf, len, &res);
-	/* The tabular importers build every confirmation even when rows are bad: check them
-	 * too, so the answer lists every bad row at once. */
-	if (err == BGW_OK || (err == BGW_E_VALIDATION && fmt != FMT_XML))
-		err = confimport_check(r->a, &res, err != BGW_OK, &in);
-	if (err == BGW_E_VALIDATION || err == BGW_E_BAD_REQUEST ||
-	    (err == BGW_E_TOO_LARGE && res.nerrors > 0))
-		return reply_rows(r, err, &res);
-	if (err != BGW_OK)
-		return err;
-	err = confimport_store(r->app->db, r->a, r->target.project_id, in, res.nconfirmations);
-	if (err != BGW_OK)
-		return err;
-	detail = bgw_arena_printf(r->a, "{\"count\":%zu,\"items\":%zu,\"format\":\"%s\"}",
-	    res.nconfirmations, res.nitems, format_names[fmt]);
-	if (detail == NULL)
+	in.buf = buf;
+	in.xsd_path = bgw_arena_printf(r->a, "%s/db/confirmations.xsd", r->app->cfg->srcdir);
+	if (in.xsd_path == NULL)
 		return BGW_E_NOMEM;
-	{
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "conf.import", .object_type = "project",
-			.object_id = r->target.project_id, .ip = r->remote_addr,
-			.detail_json = detail};
-		json_t *body;
-
-		if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-		body = jsonout_own(r->a, json_pack("{s:I}", "created",
-		    (json_int_t)res.nconfirmations));
-		return body != NULL ? request_reply_json(r, 201, body) : BGW_E_NOMEM;
-	}
+	err = confimport_run(r->app->db, r->a, r->user_id, &in, &out);
+	if (out.refused_rows)
+		return reply_rows(r, err, &out.result);
+	if (err != BGW_OK)
+		return err;
+	body = jsonout_own(r->a, json_pack("{s:I}", "created", (json_int_t)out.created));
+	return body != NULL ? request_reply_json(r, 201, body) : BGW_E_NOMEM;
 }
 
 /* The templates people fill in; names are fixed, never a path from the request. */

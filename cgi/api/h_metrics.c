@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 #include "http/netacl.h"
+#include "mail/outbox.h"
 #include "route.h"
 #include "files/scan.h"
 
@@ -114,30 +115,24 @@ write_ages(bgw_request *r, FILE *f, bool clamd_up)
 static void
 write_gauges(bgw_request *r, FILE *f)
 {
-	bgw_err db = db_ensure(r->app->db);
-	db_rows *res = NULL;
+	bgw_err db = db_ping(r->app->db, r->a);
+	outbox_state box;
 	struct statvfs vfs;
 	bool clamd_up;
 
-	if (db == BGW_OK)
-		db = db_exec(r->app->db, r->a, "health_ping", 0, NULL, NULL);
 	metrics_write_gauge(f, "bgw_postgresql_up", "1 if PostgreSQL answered a query.", NULL,
 	    db == BGW_OK);
 	clamd_up = scan_ping(r->app->cfg->clamd_socket) == BGW_OK;
 	metrics_write_gauge(f, "bgw_clamd_up", "1 if clamd answered PING.", NULL, clamd_up);
-	if (db == BGW_OK && db_exec(r->app->db, r->a, "metrics_outbox", 0, NULL, &res) == BGW_OK &&
-	    db_nrows(res) == 1) {
+	if (db == BGW_OK && outbox_backlog(r->app->db, r->a, &box) == BGW_OK) {
 		metrics_write_gauge(f, "bgw_outbox_backlog", "Mail queued or being sent.", NULL,
-		    strtod(db_value(res, 0, 0), NULL));
+		    box.backlog);
 		metrics_write_gauge(f, "bgw_outbox_oldest_seconds",
-		    "Age of the oldest mail waiting in the outbox.", NULL,
-		    strtod(db_value(res, 0, 1), NULL));
+		    "Age of the oldest mail waiting in the outbox.", NULL, box.oldest_s);
 		metrics_write_gauge(f, "bgw_outbox_retrying",
-		    "Mail waiting after a failed attempt (SMTP errors now).", NULL,
-		    strtod(db_value(res, 0, 2), NULL));
+		    "Mail waiting after a failed attempt (SMTP errors now).", NULL, box.retrying);
 		metrics_write_gauge(f, "bgw_outbox_failed",
-		    "Mail given up after its last attempt (ever: watch it grow).", NULL,
-		    strtod(db_value(res, 0, 3), NULL));
+		    "Mail given up after its last attempt (ever: watch it grow).", NULL, box.failed);
 	}
 	write_ages(r, f, clamd_up);
 	if (r->app->cfg->blob_dir[0] != '\0' && statvfs(r->app->cfg->blob_dir, &vfs) == 0) {

@@ -1,23 +1,13 @@
-/* h_notify.c - the reminder schedule of a project, and the correction of an undeliverable
- * (未達) addressee followed by a new request to the corrected address. */
+/* h_notify.c - the reminder schedule of a project (lib/mail/reminders.h), and the correction
+ * of an undeliverable (未達) addressee followed by a new request to the corrected address
+ * (lib/flow/readdress.h). */
 #include "api/handlers.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
-#include "flow/audit.h"
-#include "flow/confflow.h"
 #include "flow/confirmation.h"
-#include "auth/invite.h"
-#include "mail/mailq.h"
-#include "flow/project.h"
-#include "auth/token.h"
-
-/* Bounds of the schedule (the table's checks say the same). */
-#define REMIND_DAYS_MAX 365
+#include "flow/readdress.h"
+#include "mail/reminders.h"
 
 const field_spec reminders_fields[] = {
 	{.name = "days_before", .type = FIELD_INT},
@@ -35,144 +25,52 @@ const field_spec addressee_fields[] = {
 	{.name = NULL},
 };
 
-static json_t *
-schedule_json(const db_rows *res)
-{
-	json_t *o = json_object();
-
-	for (int c = 0; o != NULL && c < 3; c++) {
-		static const char *const names[] = {"days_before", "days_after", "every_days"};
-		json_t *v = db_isnull(res, 0, c) ? json_null() :
-		    json_integer(strtoll(db_value(res, 0, c), NULL, 10));
-
-		if (json_object_set_new(o, names[c], v) != 0) {
-			json_decref(o);
-			return NULL;
-		}
-	}
-	return o;
-}
-
 static bgw_err
-reply_schedule(bgw_request *r, const db_rows *res)
+reply_schedule(bgw_request *r, const reminders_schedule *s)
 {
-	json_t *body;
+	json_t *o = jsonout_own(r->a, json_object()), *body;
 
-	if (db_nrows(res) != 1)
-		return BGW_E_NOT_FOUND;
-	body = jsonout_own(r->a, json_pack("{s:o*}", "reminders", schedule_json(res)));
+	for (int i = 0; o != NULL && i < REMINDERS_NSLOTS; i++)
+		if (json_object_set_new(o, reminders_names[i], s->on[i] ?
+		    json_integer(s->days[i]) : json_null()) != 0)
+			return BGW_E_NOMEM;
+	if (o == NULL)
+		return BGW_E_NOMEM;
+	body = jsonout_own(r->a, json_pack("{s:O}", "reminders", o));
 	return body != NULL ? request_reply_json(r, 200, body) : BGW_E_NOMEM;
 }
 
 bgw_err
 h_reminders_get(bgw_request *r)
 {
-	db_rows *res;
-	bgw_err err = db_exec(r->app->db, r->a, "hnotify_reminders_get", 1,
-	    &r->target.project_id, &res);
+	reminders_schedule s;
+	bgw_err err = reminders_get(r->app->db, r->a, r->target.project_id, &s);
 
-	return err == BGW_OK ? reply_schedule(r, res) : err;
+	return err == BGW_OK ? reply_schedule(r, &s) : err;
 }
 
 bgw_err
 h_reminders_set(bgw_request *r)
 {
-	static const char *const names[] = {"days_before", "days_after", "every_days"};
-	/* every_days repeats: 0 would mean every day forever, so it starts at 1. */
-	static const long long mins[] = {0, 0, 1};
-	const char *p[7] = {r->target.project_id};
-	char num[3][24];
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "project.reminders", .object_type = "project",
-		.object_id = r->target.project_id, .ip = r->remote_addr};
-	db_rows *res;
+	reminders_set_in in;
+	reminders_schedule s;
 	bgw_err err;
-	int bad = 0;
 
-	for (int i = 0; i < 3; i++) {
+	memset(&in, 0, sizeof(in)); /* every slot REMINDERS_KEEP */
+	for (int i = 0; i < REMINDERS_NSLOTS; i++) {
 		/* Absent: unchanged; null: that reminder off; a number: the new value. */
-		const json_t *raw = json_object_get(r->json, names[i]);
-		const field_value *v = fields_get(r->fields, reminders_fields, names[i]);
+		const json_t *raw = json_object_get(r->json, reminders_names[i]);
+		const field_value *v = fields_get(r->fields, reminders_fields, reminders_names[i]);
 
-		p[1 + i] = NULL;
-		p[4 + i] = raw == NULL ? "keep" : "set";
-		if (raw == NULL || json_is_null(raw))
+		if (raw == NULL)
 			continue;
-		if (v == NULL || !v->present || v->i < mins[i] || v->i > REMIND_DAYS_MAX) {
-			if ((err = request_field_error(r, names[i], "out_of_range")) != BGW_OK)
-				return err;
-			bad = 1;
-			continue;
-		}
-		snprintf(num[i], sizeof(num[i]), "%lld", v->i);
-		p[1 + i] = num[i];
+		in.change[i] = json_is_null(raw) ? REMINDERS_OFF : REMINDERS_SET;
+		in.invalid[i] = v == NULL || !v->present;
+		in.days[i] = in.invalid[i] ? 0 : v->i;
 	}
-	if (bad)
-		return BGW_E_VALIDATION;
-	if ((err = db_exec(r->app->db, r->a, "hnotify_reminders_set", 7, p, &res)) != BGW_OK)
-		return err;
-	if (db_nrows(res) != 1)
-		return BGW_E_NOT_FOUND;
-	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-		return err;
-	return reply_schedule(r, res);
-}
-
-/* The corrected addressee gets the request as at sending: a known account joins the
- * project, anyone else is invited (a new single-use link). */
-static bgw_err
-resend(bgw_request *r, const conf_locked *c, const char *email, const char *name,
-    const char *version)
-{
-	bgw_db *db = r->app->db;
-	project_facts pf;
-	db_rows *res;
-	const char *link, *locale = "ja";
-	bgw_kv *vars = NULL, **tail = &vars;
-	char *verify = bgw_arena_printf(r->a, "%s/verify", r->app->cfg->base_url);
-	char *key = bgw_arena_printf(r->a, "confirmation_request:%s:addressee%s", c->id, version);
-	bgw_err err;
-
-	if (verify == NULL || key == NULL)
-		return BGW_E_NOMEM;
-	if ((err = project_facts_get(db, r->a, c->project_id, &pf)) != BGW_OK ||
-	    (err = db_exec(db, r->a, "flow_user_by_email", 1, &email, &res)) != BGW_OK)
-		return err;
-	if (db_nrows(res) == 1) {
-		const char *uid = db_value(res, 0, 0);
-		const char *p[4] = {c->project_id, uid, c->org_id, r->user_id};
-
-		locale = db_value(res, 0, 1);
-		if ((err = db_exec(db, r->a, "flow_membership_insert", 4, p, NULL)) != BGW_OK)
-			return err;
-		link = bgw_arena_printf(r->a, "%s/confirmations/%s", r->app->cfg->base_url, c->id);
-	} else {
-		char token[TOKEN_LEN + 1];
-		invite_spec spec = {.email = email, .organization_id = c->org_id,
-			.project_id = c->project_id, .side = "respondent", .admin = true,
-			.created_by = r->user_id};
-
-		if ((err = invite_create(db, r->a, &spec, token)) != BGW_OK)
-			return err;
-		link = invite_link(r->a, r->app->cfg->base_url, token);
-		OPENSSL_cleanse(token, sizeof(token));
-	}
-	if (link == NULL)
-		return BGW_E_NOMEM;
-#define SLOT(k, v) \
-	if ((err = kv_append(r->a, &tail, k, v, strlen(v))) != BGW_OK) \
-		return err
-	SLOT("name", name);
-	SLOT("firm", pf.firm_name);
-	SLOT("client", pf.client_name);
-	SLOT("reference", c->reference);
-	SLOT("as_of", c->as_of);
-	SLOT("due_date", c->due_date);
-	SLOT("link", link);
-	SLOT("verify_url", verify);
-#undef SLOT
-	return mailq_send(db, r->a, "confirmation_request", locale, email, key, c->project_id,
-	    vars);
+	err = reminders_set(r->app->db, r->a, r->user_id, r->remote_addr, r->target.project_id,
+	    &in, &s, &r->field_errors);
+	return err == BGW_OK ? reply_schedule(r, &s) : err;
 }
 
 /* The check of the new address, from the body's address_check object (absent: NULLs). */
@@ -211,8 +109,8 @@ h_conf_addressee(bgw_request *r)
 	bgw_err err = readdress_check(r, &in);
 
 	if (err != BGW_OK ||
-	    (err = conf_readdress(r->app->db, r->a, &who, cid, &in, &c)) != BGW_OK ||
-	    (err = resend(r, &c, in.email, in.name, c.version)) != BGW_OK)
+	    (err = readdress_run(r->app->db, r->a, &who, cid, &in, r->app->cfg->base_url,
+	    &c)) != BGW_OK)
 		return err;
 	if ((err = conf_get_json(r->app->db, r->a, cid, r->target.facts.side,
 	    policy_may_see_response(&r->target.facts), &conf)) != BGW_OK)

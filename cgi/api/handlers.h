@@ -152,15 +152,6 @@ bgw_err h_conf_share(bgw_request *r);
 
 /* h_document.c */
 bgw_err h_doc_upload(bgw_request *r);
-/* Store the upload in r's body (read through rd; max_parts as doc_env's, 0 for an API
- * upload) as a document of r's target, in r's transaction: doc_upload's answers.  Every
- * upload, API or page, goes through here: a refused infected file is put on record
- * (audit doc.infected, kept by request_keep_event whatever the answer) and the caller may
- * go on reading in the request's transaction. */
-struct doc_reader;
-struct doc_info;
-bgw_err h_doc_store(bgw_request *r, const struct doc_reader *rd, size_t max_parts,
-    struct doc_info *out);
 bgw_err h_doc_list(bgw_request *r);
 bgw_err h_doc_download(bgw_request *r);
 

@@ -18,6 +18,7 @@
 #include "files/document.h"
 #include "http/multipart.h"
 #include "core/utf8.h"
+#include "upload.h"
 
 void
 page_doc_link(page *p, json_t *item)
@@ -339,6 +340,7 @@ page_doc_upload(bgw_request *r)
 	const char *next = kv_get(r->query, "next");
 	bool answer = next != NULL && strcmp(next, "answer") == 0;
 	doc_info info;
+	bgw_kv *unused = NULL; /* file_reason words a missing file for the form */
 	const char *why;
 	bgw_err err;
 
@@ -351,7 +353,7 @@ page_doc_upload(bgw_request *r)
 	r->form = NULL;
 	if ((err = multipart_new(r->a, r->content_type, &lim, &cb, &g, &g.mp)) != BGW_OK)
 		return err;
-	err = h_doc_store(r, &rd, UPLOAD_FORM_PARTS, &info);
+	err = upload_store(r, &rd, UPLOAD_FORM_PARTS, &info, &unused);
 	if (answer && err != BGW_OK)
 		drain(&g); /* the fields after the point where the store stopped reading */
 	if (answer && err == BGW_OK)

@@ -1,27 +1,19 @@
 /* page_import.c - GET/POST /projects/{pid}/import: bulk import from a plain HTML form.
  *
- * The file goes through the same lib/ calls as POST /api/v1/.../confirmations/import
- * (csv_import, xlsx_import, xmlio_import, confimport_check, confimport_store): all or
- * nothing, and every bad row listed on the page.  The form is multipart: the router has
- * checked its CSRF token (the field before the file) before this handler reads the body. */
+ * The file goes through the same use case as POST /api/v1/.../confirmations/import
+ * (confimport_run): all or nothing, and every bad row listed on the page.  The form is
+ * multipart: the router has checked its CSRF token (the field before the file) before this
+ * handler reads the body. */
 #include "pages/page.h"
 
 #include <string.h>
-#include <strings.h>
 
-#include "flow/audit.h"
 #include "records/confimport.h"
-#include "records/csv.h"
 #include "http/multipart.h"
-#include "records/xlsx.h"
-#include "records/xmlio.h"
 
 #define IMPORT_FORM_OVERHEAD (64 * 1024) /* the form's fields and framing beside the file */
 #define IMPORT_FORM_PARTS 4
 #define PAGE_IMPORT_FILENAME_MAX 255
-
-enum fmt { F_NONE, F_CSV, F_XML, F_XLSX };
-static const char *const fmt_names[] = {"none", "csv", "xml", "xlsx"};
 
 /* The parts of the form, collected from the body in memory. */
 struct upload {
@@ -64,26 +56,6 @@ u_data(void *ud, const char *buf, size_t n)
 		u->file_len += n;
 	}
 	return BGW_OK;
-}
-
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
-static enum fmt
-format_of(const struct upload *u)
-{
-	if (ends_with(u->filename, ".csv"))
-		return F_CSV;
-	if (ends_with(u->filename, ".xlsx"))
-		return F_XLSX;
-	if (ends_with(u->filename, ".xml"))
-		return F_XML;
-	return F_NONE;
 }
 
 static void
@@ -152,24 +124,6 @@ page_import(bgw_request *r)
 	return show(r, 200, NULL, NULL);
 }
 
-static bgw_err
-parse(bgw_request *r, enum fmt f, const char *buf, size_t len, import_result *res)
-{
-	char *xsd;
-
-	switch (f) {
-	case F_CSV:
-		return csv_import(r->a, buf, len, res);
-	case F_XLSX:
-		return xlsx_import(r->a, buf, len, res);
-	case F_XML:
-		xsd = bgw_arena_printf(r->a, "%s/db/confirmations.xsd", r->app->cfg->srcdir);
-		return xsd != NULL ? xmlio_import(r->a, buf, len, xsd, res) : BGW_E_NOMEM;
-	default:
-		return BGW_E_UNSUPPORTED_TYPE;
-	}
-}
-
 bgw_err
 page_import_post(bgw_request *r)
 {
@@ -179,10 +133,9 @@ page_import_post(bgw_request *r)
 		.max_total = (size_t)IMPORT_MAX_BYTES + IMPORT_FORM_OVERHEAD};
 	struct upload u = {.r = r};
 	multipart_parser *mp;
-	import_result res = {0};
-	conf_input *in = NULL;
-	enum fmt f;
-	char *body, *detail;
+	confimport_run_in in = {.project_id = r->target.project_id, .ip = r->remote_addr};
+	confimport_run_out out;
+	char *body;
 	size_t len;
 	bgw_err err;
 
@@ -198,34 +151,21 @@ page_import_post(bgw_request *r)
 		return err;
 	if (!u.has_file || u.file_len == 0)
 		return show(r, 422, NULL, "imp.no_file");
-	if ((f = format_of(&u)) == F_NONE)
+	if ((in.format = confimport_format_of_name(u.filename)) == CONFIMPORT_NONE)
 		return show(r, 415, NULL, "imp.bad_type");
-	err = parse(r, f, u.file, u.file_len, &res);
-	if (err == BGW_OK || (err == BGW_E_VALIDATION && f != F_XML))
-		err = confimport_check(r->a, &res, err != BGW_OK, &in);
-	if (err == BGW_E_VALIDATION || err == BGW_E_BAD_REQUEST ||
-	    (err == BGW_E_TOO_LARGE && res.nerrors > 0)) {
-		json_t *rows = jsonout_own(r->a, confimport_rows_json(&res));
+	in.buf = u.file;
+	in.len = u.file_len;
+	in.xsd_path = bgw_arena_printf(r->a, "%s/db/confirmations.xsd", r->app->cfg->srcdir);
+	if (in.xsd_path == NULL)
+		return BGW_E_NOMEM;
+	err = confimport_run(r->app->db, r->a, r->user_id, &in, &out);
+	if (out.refused_rows) {
+		json_t *rows = jsonout_own(r->a, confimport_rows_json(&out.result));
 
 		return rows != NULL ? show(r, 422, rows, "imp.failed") : BGW_E_NOMEM;
 	}
 	if (err != BGW_OK)
 		return err;
-	if ((err = confimport_store(r->app->db, r->a, r->target.project_id, in,
-	    res.nconfirmations)) != BGW_OK)
-		return err;
-	detail = bgw_arena_printf(r->a, "{\"count\":%zu,\"items\":%zu,\"format\":\"%s\"}",
-	    res.nconfirmations, res.nitems, fmt_names[f]);
-	if (detail == NULL)
-		return BGW_E_NOMEM;
-	{
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "conf.import", .object_type = "project",
-			.object_id = r->target.project_id, .ip = r->remote_addr, .detail_json = detail};
-
-		if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-	}
 	return page_redirect(r, bgw_arena_printf(r->a, "/projects/%s?m=msg.saved",
 	    r->target.project_id));
 }

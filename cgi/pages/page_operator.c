@@ -1,7 +1,6 @@
 /* page_operator.c - the operators' pages: audit firms, users, lock and unlock.  Operators
- * see no project or confirmation content: these pages read the very statements of
- * h_operator.c (operator_firms, operator_users: names, addresses, organisations, flags) and
- * lock through lib/auth/account.h's account_lock / account_unlock (sessions ended, audit
+ * see no project or confirmation content: these pages read the very directory the API
+ * lists (lib/auth/directory.h: names, addresses, organisations, flags) and lock through lib/auth/account.h's account_lock / account_unlock (sessions ended, audit
  * events), as the API does. */
 #include "pages/page.h"
 
@@ -9,23 +8,23 @@
 
 #include <string.h>
 
-static bool
-is_true(db_rows *res, int row, int col)
-{
-	return strcmp(db_value(res, row, col), "t") == 0;
-}
+#include "auth/directory.h"
 
 static void
-firms(page *p, db_rows *res)
+firms(page *p, const json_t *list)
 {
+	size_t i;
+	json_t *f;
+
 	html_fill(&p->h, "<section aria-labelledby=\"h-firms\"><h2 id=\"h-firms\">{t}</h2>"
 	    "<div class=\"scroll\" tabindex=\"0\"><table><caption class=\"sr\">{t}</caption><thead>"
 	    "<tr><th scope=\"col\">{n}</th><th scope=\"col\" class=\"num\">{u}</th></tr></thead>"
 	    "<tbody>", {"t", page_t(p, "op.firms")}, {"n", page_t(p, "op.firm")},
 	    {"u", page_t(p, "op.users_count")});
-	for (int i = 0; i < db_nrows(res); i++)
+	json_array_foreach(json_object_get(list, "items"), i, f)
 		html_fill(&p->h, "<tr><th scope=\"row\">{n}</th><td class=\"num\">{c}</td></tr>",
-		    {"n", db_value(res, i, 1)}, {"c", db_value(res, i, 2)});
+		    {"n", page_js(f, "name")}, {"c", bgw_arena_printf(p->r->a, "%lld",
+		    (long long)json_integer_value(json_object_get(f, "users")))});
 	html_raw(&p->h, "</tbody></table></div></section>");
 }
 
@@ -45,8 +44,11 @@ lock_button(page *p, const char *uid, bool lock, const char *who)
 }
 
 static void
-users(page *p, db_rows *res)
+users(page *p, const json_t *list)
 {
+	size_t i;
+	json_t *u;
+
 	html_fill(&p->h, "<section aria-labelledby=\"h-users\"><h2 id=\"h-users\">{t}</h2>"
 	    "<div class=\"scroll\" tabindex=\"0\"><table><caption class=\"sr\">{t}</caption><thead>"
 	    "<tr><th scope=\"col\">{e}</th><th scope=\"col\">{n}</th><th scope=\"col\">{o}</th>"
@@ -55,15 +57,16 @@ users(page *p, db_rows *res)
 	    {"n", page_t(p, "mem.name")}, {"o", page_t(p, "mem.org")},
 	    {"m", page_t(p, "acct.mfa")}, {"s", page_t(p, "op.state")},
 	    {"a", page_t(p, "mem.actions")});
-	for (int i = 0; i < db_nrows(res); i++) {
-		const char *uid = db_value(res, i, 0), *kind = db_value(res, i, 5);
+	json_array_foreach(json_object_get(list, "items"), i, u) {
+		const json_t *org = json_object_get(u, "organization");
+		const char *uid = page_js(u, "id"), *kind = page_js(org, "kind");
 		const char *kind_key = bgw_arena_printf(p->r->a, "okind.%s", kind);
-		bool locked = is_true(res, i, 7), self = strcmp(uid, p->r->user_id) == 0;
+		bool locked = page_jb(u, "locked"), self = strcmp(uid, p->r->user_id) == 0;
 
 		html_fill(&p->h, "<tr><th scope=\"row\">{e}</th><td>{n}</td><td>{o}（{k}）</td>"
-		    "<td>{m}</td><td>", {"e", db_value(res, i, 1)}, {"n", db_value(res, i, 2)},
-		    {"o", db_value(res, i, 4)}, {"k", i18n_has(kind_key) ? page_t(p, kind_key) : kind},
-		    {"m", page_t(p, is_true(res, i, 6) ? "common.yes" : "common.no")});
+		    "<td>{m}</td><td>", {"e", page_js(u, "email")}, {"n", page_js(u, "name")},
+		    {"o", page_js(org, "name")}, {"k", i18n_has(kind_key) ? page_t(p, kind_key) : kind},
+		    {"m", page_t(p, page_jb(u, "mfa") ? "common.yes" : "common.no")});
 		if (locked)
 			html_fill(&p->h, "<span class=\"badge s-exception\">{t}</span>",
 			    {"t", page_t(p, "op.locked")});
@@ -72,7 +75,7 @@ users(page *p, db_rows *res)
 		html_raw(&p->h, "</td><td>");
 		/* Operators are never locked by operators (operator_lock refuses them). */
 		if (!self && strcmp(kind, "operator") != 0)
-			lock_button(p, uid, !locked, db_value(res, i, 1));
+			lock_button(p, uid, !locked, page_js(u, "email"));
 		html_raw(&p->h, "</td></tr>");
 	}
 	html_raw(&p->h, "</tbody></table></div></section>");
@@ -82,12 +85,12 @@ users(page *p, db_rows *res)
 bgw_err
 page_operator(bgw_request *r)
 {
-	db_rows *f, *u;
+	json_t *f, *u;
 	page p;
 	bgw_err err;
 
-	if ((err = db_exec(r->app->db, r->a, "operator_firms", 0, NULL, &f)) != BGW_OK ||
-	    (err = db_exec(r->app->db, r->a, "operator_users", 0, NULL, &u)) != BGW_OK)
+	if ((err = directory_firms_json(r->app->db, r->a, &f)) != BGW_OK ||
+	    (err = directory_users_json(r->app->db, r->a, &u)) != BGW_OK)
 		return err;
 	page_init(&p, r, "op.title");
 	html_fill(&p.h, "<h1>{t}</h1><p class=\"note\">{n}</p>", {"t", p.title},

@@ -249,6 +249,51 @@ doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
 	return err;
 }
 
+/* The refused upload as an event for the caller to keep (doc_store says why). */
+static bgw_err
+refusal_of(const doc_env *env, const char *user_id, const doc_store_in *in,
+    const char *signature, audit_event *ev)
+{
+	json_t *detail = jsonout_own(env->a, json_pack("{s:s?, s:s}", "confirmation_id",
+	    in->confirmation_id, "signature", signature));
+	char *text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
+
+	*ev = (audit_event){.project_id = in->project_id, .actor_id = user_id,
+		.action = "doc.infected", .object_type = "project", .object_id = in->project_id,
+		.ip = in->ip, .detail_json = text != NULL ? bgw_arena_strdup(env->a, text) : NULL};
+	free(text);
+	return ev->detail_json != NULL ? BGW_OK : BGW_E_NOMEM;
+}
+
+bgw_err
+doc_store(const doc_env *env, const char *user_id, const doc_store_in *in,
+    doc_store_out *out, bgw_kv **errors)
+{
+	doc_env e = *env;
+	doc_owner owner = {.project_id = in->project_id, .confirmation_id = in->confirmation_id,
+		.user_id = user_id, .side = in->side, .ip = in->ip};
+	char signature[DOC_SIGNATURE_MAX] = "";
+	bgw_err err;
+
+	memset(&out->refusal, 0, sizeof(out->refusal));
+	e.max_parts = in->max_parts;
+	err = doc_upload(&e, &owner, in->content_type, in->body, &out->info, signature,
+	    sizeof(signature));
+	if (err == BGW_E_INFECTED && refusal_of(env, user_id, in, signature, &out->refusal) !=
+	    BGW_OK)
+		bgw_log(BGW_LOG_ERROR, "could not describe an infected upload in project %s",
+		    in->project_id);
+	if (err == BGW_E_VALIDATION) {
+		bgw_kv **tail = errors;
+
+		while (*tail != NULL)
+			tail = &(*tail)->next;
+		if (kv_append(env->a, &tail, "file", "required", strlen("required")) != BGW_OK)
+			return BGW_E_NOMEM;
+	}
+	return err;
+}
+
 /* The sides whose files viewer may see, as a PostgreSQL array literal ("{audit,client}"). */
 static const char *
 visible_sides(bgw_arena *a, const policy_target *viewer)
@@ -367,4 +412,18 @@ bgw_err
 doc_next(doc_download *d, const unsigned char **buf, size_t *n)
 {
 	return filecrypt_read(d->reader, buf, n);
+}
+
+bgw_err
+doc_fetch(const doc_env *env, const char *user_id, const char *ip, const char *project_id,
+    const char *id, doc_download *out, const unsigned char **first, size_t *first_len)
+{
+	audit_event ev = {.project_id = project_id, .actor_id = user_id,
+		.action = "doc.download", .object_type = "document", .ip = ip};
+	bgw_err err = doc_open(env, id, out, first, first_len);
+
+	if (err != BGW_OK)
+		return err;
+	ev.object_id = out->info.id;
+	return audit_append(env->db, env->a, &ev, NULL);
 }

@@ -17,6 +17,8 @@
 #include "core/err.h"
 #include "crypto/masterkey.h"
 #include "auth/policy.h"
+#include "core/kv.h"
+#include "flow/audit.h"
 
 #define DOC_READ_CHUNK ((size_t)64 * 1024)
 #define DOC_MAX_PARTS 8 /* an API upload: the file and a few stray fields */
@@ -62,6 +64,32 @@ typedef struct doc_info {
 bgw_err doc_upload(const doc_env *env, const doc_owner *owner, const char *content_type,
     const doc_reader *rd, doc_info *out, char *signature, size_t sigcap);
 
+/* An upload as the API and the page both make it: the target, the uploader, the body. */
+typedef struct doc_store_in {
+	const char *project_id;
+	const char *confirmation_id; /* NULL: a project document */
+	const char *side;            /* the uploader's side (policy_side_name): who sees it */
+	const char *ip;
+	const char *content_type;    /* the body's (multipart/form-data with its boundary) */
+	const doc_reader *body;
+	size_t max_parts;            /* as doc_env's: 0 for an API upload */
+} doc_store_in;
+
+typedef struct doc_store_out {
+	doc_info info;
+	audit_event refusal;         /* after BGW_E_INFECTED: doc.infected, for the caller to keep */
+} doc_store_out;
+
+/* The upload use case: store in's body as a document of user_id's, in the caller's
+ * transaction, with doc_upload's answers; on BGW_E_VALIDATION *errors names "file"
+ * ("required").  A refused infected file must be on record whatever becomes of the
+ * request (who tried to upload what kind of malware, where; never the content), while
+ * nothing of the upload may stay: on BGW_E_INFECTED out->refusal is that event
+ * (doc.infected with the signature, arena strings), which the caller records outside the
+ * transaction it rolls back (the router's request_keep_event). */
+bgw_err doc_store(const doc_env *env, const char *user_id, const doc_store_in *in,
+    doc_store_out *out, bgw_kv **errors);
+
 /* The documents of a project (confirmation_id NULL) or a confirmation that viewer (the
  * member's facts about that project or confirmation) may see, by the side that uploaded each
  * (policy_may_see_document): {items, total}, each item with its "side". */
@@ -82,6 +110,14 @@ typedef struct doc_download {
 /* Open document id for reading and verify its first chunk, so that an error is known
  * before any header is sent.  *first / *first_len hold that chunk. */
 bgw_err doc_open(const doc_env *env, const char *id, doc_download *out,
+    const unsigned char **first, size_t *first_len);
+
+/* The download use case: doc_open, then the download on record (audit doc.download by
+ * user_id from ip in project_id's chain) before a byte of it is sent: answers are
+ * evidence, every view and download is logged.  In the caller's transaction, which commits
+ * after the bytes went.  doc_open's errors, then audit_append's. */
+bgw_err doc_fetch(const doc_env *env, const char *user_id, const char *ip,
+    const char *project_id, const char *id, doc_download *out,
     const unsigned char **first, size_t *first_len);
 
 /* The next verified chunk (n = 0 at the end, after the last chunk verified). */

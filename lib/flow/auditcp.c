@@ -464,3 +464,15 @@ auditcp_mail(bgw_db *db, bgw_arena *a, const char *at, const char *text, long lo
 	}
 	return BGW_OK;
 }
+
+bgw_err
+auditcp_chains(bgw_db *db, bgw_arena *a, const char *only, const char ***ids, int *n)
+{
+	db_rows *res;
+	bgw_err err = only != NULL ? db_exec(db, a, "admin_audit_project", 1, &only, &res) :
+	    db_exec(db, a, "admin_audit_projects", 0, NULL, &res);
+
+	if (err != BGW_OK)
+		return err;
+	return (*ids = db_column(a, res, 0, n)) != NULL ? BGW_OK : BGW_E_NOMEM;
+}

@@ -50,6 +50,13 @@ typedef struct auditcp_bad {
 } auditcp_bad;
 
 
+/* The project chains there are to verify (bgw-admin audit-verify), in id order: every
+ * project's, or only that one's (none when no such project or chain exists), from the
+ * projects and the events alike (a purged project's events outlive its content).  *ids
+ * holds *n ids (arena memory).  Run on the owner's connection: row-level security would
+ * hide them from bgw_app.  Database errors. */
+bgw_err auditcp_chains(bgw_db *db, bgw_arena *a, const char *only, const char ***ids, int *n);
+
 /* Load the HMAC key from path (secretbox_load_key's format and permission rules: 32 raw
  * bytes or 64 hex digits, no group or other access).  BGW_E_IO logged with the path. */
 bgw_err auditcp_load_key(const char *path, unsigned char key[AUDITCP_KEY_LEN]);

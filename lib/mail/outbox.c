@@ -268,3 +268,20 @@ outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
 			return e;
 	return BGW_OK;
 }
+
+bgw_err
+outbox_backlog(bgw_db *db, bgw_arena *a, outbox_state *out)
+{
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "metrics_outbox", 0, NULL, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (db_nrows(res) != 1)
+		return BGW_E_INTERNAL;
+	out->backlog = strtod(db_value(res, 0, 0), NULL);
+	out->oldest_s = strtod(db_value(res, 0, 1), NULL);
+	out->retrying = strtod(db_value(res, 0, 2), NULL);
+	out->failed = strtod(db_value(res, 0, 3), NULL);
+	return BGW_OK;
+}

@@ -73,4 +73,16 @@ bgw_err outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, in
 /* Seconds to wait before attempt number attempts + 1 after a transient failure. */
 long outbox_backoff(int attempts);
 
+/* The outbox as the metrics show it. */
+typedef struct outbox_state {
+	double backlog;   /* mail waiting to leave (queued or being sent) */
+	double oldest_s;  /* age of the oldest waiting message in seconds (0 when none) */
+	double retrying;  /* waiting after a failed attempt */
+	double failed;    /* given up after the last attempt, ever */
+} outbox_state;
+
+/* The outbox's state into *out, for the metrics.  Needs the stmt_metrics table.  Database
+ * errors. */
+bgw_err outbox_backlog(bgw_db *db, bgw_arena *a, outbox_state *out);
+
 #endif

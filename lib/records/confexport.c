@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow/audit.h"
+
 static const char *
 or_null(const db_rows *res, int r, int c)
 {
@@ -146,4 +148,22 @@ confexport_filename(bgw_arena *a, const char *pid, const char *ext)
 			name[i] = '_';
 	}
 	return name;
+}
+
+bgw_err
+confexport_run(bgw_db *db, bgw_arena *a, const char *user_id, const confexport_run_in *in,
+    confexport_set *out)
+{
+	audit_event ev = {.project_id = in->project_id, .actor_id = user_id,
+		.action = "project.export", .object_type = "project", .object_id = in->project_id,
+		.ip = in->ip};
+	bgw_err err;
+
+	ev.detail_json = bgw_arena_printf(a, "{\"format\":\"%s\",\"view\":\"%s\"}",
+	    in->format, in->audit_view ? "audit" : "client");
+	if (ev.detail_json == NULL)
+		return BGW_E_NOMEM;
+	if ((err = confexport_load(db, a, in->project_id, in->audit_view, out)) != BGW_OK)
+		return err;
+	return audit_append(db, a, &ev, NULL);
 }

@@ -28,6 +28,23 @@ typedef struct confexport_set {
 bgw_err confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
     confexport_set *out);
 
+/* An export as the API makes it. */
+typedef struct confexport_run_in {
+	const char *project_id;
+	const char *ip;
+	const char *format;          /* "csv" or "xml": recorded with the event */
+	bool audit_view;             /* the actor is on the audit team (else the client) */
+} confexport_run_in;
+
+/* The export use case: load what user_id may export of in's project (confexport_load,
+ * every final answer for the audit team, only shared ones for the client) and record the
+ * download as audit event project.export ({format, view}) in the caller's transaction:
+ * answers are evidence, every view and download of one is logged.  Everything is read
+ * before the caller writes a byte, so a database error is still an ordinary error answer.
+ * BGW_OK with *out; database errors or BGW_E_NOMEM. */
+bgw_err confexport_run(bgw_db *db, bgw_arena *a, const char *user_id,
+    const confexport_run_in *in, confexport_set *out);
+
 /* A file name for the download: "confirmations-<pid>.<ext>", with anything but
  * [A-Za-z0-9_-] in pid replaced by '_' (a header-safe, path-safe name).  Arena memory. */
 char *confexport_filename(bgw_arena *a, const char *pid, const char *ext);

@@ -5,8 +5,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "flow/audit.h"
 #include "http/fields.h"
 #include "core/log.h"
+#include "records/csv.h"
+#include "records/xlsx.h"
+#include "records/xmlio.h"
 #include "store/pgarray.h"
 
 #define CONFIMPORT_CONF_ARRAYS 8 /* the text[] parameters of each statement */
@@ -456,4 +460,105 @@ confimport_rows_json(const import_result *r)
 	}
 	free(order);
 	return rows;
+}
+
+#define CONFIMPORT_XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+static const char *const format_names[] = {"none", "csv", "xml", "xlsx"};
+
+static bool
+type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+
+	return ct != NULL && strncasecmp(ct, want, n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+confimport_format
+confimport_format_of_type(const char *content_type)
+{
+	if (type_is(content_type, "text/csv"))
+		return CONFIMPORT_CSV;
+	if (type_is(content_type, "application/xml") || type_is(content_type, "text/xml"))
+		return CONFIMPORT_XML;
+	if (type_is(content_type, CONFIMPORT_XLSX_TYPE))
+		return CONFIMPORT_XLSX;
+	return CONFIMPORT_NONE;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+confimport_format
+confimport_format_of_name(const char *filename)
+{
+	if (filename == NULL)
+		return CONFIMPORT_NONE;
+	if (ends_with(filename, ".csv"))
+		return CONFIMPORT_CSV;
+	if (ends_with(filename, ".xlsx"))
+		return CONFIMPORT_XLSX;
+	if (ends_with(filename, ".xml"))
+		return CONFIMPORT_XML;
+	return CONFIMPORT_NONE;
+}
+
+static bgw_err
+parse(bgw_arena *a, const confimport_run_in *in, import_result *res)
+{
+	switch (in->format) {
+	case CONFIMPORT_CSV:
+		return csv_import(a, in->buf, in->len, res);
+	case CONFIMPORT_XLSX:
+		return xlsx_import(a, in->buf, in->len, res);
+	case CONFIMPORT_XML:
+		return xmlio_import(a, in->buf, in->len, in->xsd_path, res);
+	default:
+		return BGW_E_UNSUPPORTED_TYPE;
+	}
+}
+
+bgw_err
+confimport_run(bgw_db *db, bgw_arena *a, const char *user_id, const confimport_run_in *in,
+    confimport_run_out *out)
+{
+	conf_input *checked = NULL;
+	audit_event ev = {.project_id = in->project_id, .actor_id = user_id,
+		.action = "conf.import", .object_type = "project", .object_id = in->project_id,
+		.ip = in->ip};
+	bgw_err err;
+
+	memset(out, 0, sizeof(*out));
+	if (in->format == CONFIMPORT_NONE)
+		return BGW_E_UNSUPPORTED_TYPE;
+	err = parse(a, in, &out->result);
+	/* The tabular importers build every confirmation even when rows are bad: check them
+	 * too, so the answer lists every bad row at once. */
+	if (err == BGW_OK || (err == BGW_E_VALIDATION && in->format != CONFIMPORT_XML))
+		err = confimport_check(a, &out->result, err != BGW_OK, &checked);
+	if (err == BGW_E_VALIDATION || err == BGW_E_BAD_REQUEST ||
+	    (err == BGW_E_TOO_LARGE && out->result.nerrors > 0)) {
+		out->refused_rows = true;
+		return err;
+	}
+	if (err != BGW_OK)
+		return err;
+	if ((err = confimport_store(db, a, in->project_id, checked,
+	    out->result.nconfirmations)) != BGW_OK)
+		return err;
+	ev.detail_json = bgw_arena_printf(a, "{\"count\":%zu,\"items\":%zu,\"format\":\"%s\"}",
+	    out->result.nconfirmations, out->result.nitems, format_names[in->format]);
+	if (ev.detail_json == NULL)
+		return BGW_E_NOMEM;
+	if ((err = audit_append(db, a, &ev, NULL)) != BGW_OK)
+		return err;
+	out->created = out->result.nconfirmations;
+	out->items = out->result.nitems;
+	return BGW_OK;
 }

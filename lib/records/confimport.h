@@ -21,6 +21,45 @@
 #include "core/err.h"
 #include "records/importrow.h"
 
+/* The formats a file may come in. */
+typedef enum confimport_format {
+	CONFIMPORT_NONE, CONFIMPORT_CSV, CONFIMPORT_XML, CONFIMPORT_XLSX
+} confimport_format;
+
+/* The format a Content-Type names (the API: text/csv, application/xml or text/xml, the
+ * XLSX type; parameters allowed), or CONFIMPORT_NONE. */
+confimport_format confimport_format_of_type(const char *content_type);
+
+/* The format a file name's extension names (the page: .csv, .xlsx, .xml, any case), or
+ * CONFIMPORT_NONE. */
+confimport_format confimport_format_of_name(const char *filename);
+
+/* An import as the API and the page both make it. */
+typedef struct confimport_run_in {
+	const char *project_id;
+	const char *ip;
+	confimport_format format;
+	const char *buf;             /* the file */
+	size_t len;
+	const char *xsd_path;        /* db/confirmations.xsd, which an XML file must satisfy */
+} confimport_run_in;
+
+typedef struct confimport_run_out {
+	size_t created, items;       /* on BGW_OK */
+	bool refused_rows;           /* the file was refused row by row: result lists them */
+	import_result result;        /* the parsed file and its bad rows (confimport_rows_json) */
+} confimport_run_out;
+
+/* The import use case: parse in's file, check every confirmation with the API's rules and,
+ * only when not a single row is bad, create them all as drafts by user_id with one audit
+ * event conf.import ({count, items, format}), in the caller's transaction: all or nothing.
+ * BGW_OK (out->created, out->items); with out->refused_rows, BGW_E_VALIDATION,
+ * BGW_E_BAD_REQUEST or BGW_E_TOO_LARGE and every bad row in out->result (nothing
+ * written); BGW_E_UNSUPPORTED_TYPE for CONFIMPORT_NONE; BGW_E_TOO_LARGE without rows; the
+ * store's errors (confimport_store). */
+bgw_err confimport_run(bgw_db *db, bgw_arena *a, const char *user_id,
+    const confimport_run_in *in, confimport_run_out *out);
+
 /* Validate r's confirmations.  BGW_OK with *out (r->nconfirmations typed inputs, arena
  * memory); BGW_E_VALIDATION with every problem appended to r->errors; BGW_E_NOMEM.
  *

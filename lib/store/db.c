@@ -667,3 +667,27 @@ db_affected(const PGresult *res)
 {
 	return strtoll(PQcmdTuples((PGresult *)res), NULL, 10);
 }
+
+bgw_err
+db_ping(bgw_db *db, bgw_arena *a)
+{
+	bgw_err err = db_ensure(db);
+
+	return err == BGW_OK ? db_exec(db, a, "health_ping", 0, NULL, NULL) : err;
+}
+
+const char **
+db_column(bgw_arena *a, const db_rows *res, int c, int *n)
+{
+	int rows = db_nrows(res);
+	const char **list = bgw_arena_alloc(a, sizeof(*list) * (size_t)(rows + 1));
+
+	if (list == NULL)
+		return NULL;
+	for (int i = 0; i < rows; i++)
+		list[i] = db_value(res, i, c);
+	list[rows] = NULL;
+	if (n != NULL)
+		*n = rows;
+	return list;
+}

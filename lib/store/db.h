@@ -38,6 +38,11 @@ void db_close(bgw_db *db);
  * does not prepare (a bug: logged with its name). */
 bgw_err db_ensure(bgw_db *db);
 
+/* Connect if need be and run a trivial query (health_ping of stmt_core, which the handle's
+ * tables must include): BGW_OK when PostgreSQL answers, else db_ensure's or db_exec's
+ * error.  For health checks and status lines. */
+bgw_err db_ping(bgw_db *db, bgw_arena *a);
+
 /* Run the prepared statement name with nparams text parameters (a NULL entry is SQL NULL).
  * nparams must match the table.  On BGW_OK and res != NULL, *res holds the result, freed by
  * the arena's reset; with res == NULL the result is freed at once.  Errors: SQLSTATE mapped
@@ -112,5 +117,9 @@ long long db_int(const db_rows *res, int r, int c);
 
 /* 1 if the value is SQL NULL. */
 int db_isnull(const db_rows *res, int r, int c);
+
+/* Column c of every row of a result as a NULL-terminated array in arena a (the strings stay
+ * the result's), *n (may be NULL) the count: a list of ids.  NULL on out of memory. */
+const char **db_column(bgw_arena *a, const db_rows *res, int c, int *n);
 
 #endif

@@ -30,8 +30,8 @@ extern const db_stmt stmt_core[];
 
 /* Each area's statements, one file each (lib/store/<table name>.c); each ends with {NULL}. */
 extern const db_stmt stmt_account[];  /* lib/auth/account.c */
-extern const db_stmt stmt_admin_audit[];  /* tools/admin_audit.c */
-extern const db_stmt stmt_admin_ops[];  /* tools/admin_ops.c */
+extern const db_stmt stmt_admin_audit[];  /* lib/flow/auditcp.c (auditcp_chains) */
+extern const db_stmt stmt_admin_ops[];  /* lib/flow/purge.c, lib/files/rekey.c, lib/auth/acctlock.c, lib/core/opscount.c */
 extern const db_stmt stmt_audit[];  /* lib/flow/audit.c */
 extern const db_stmt stmt_auditcp[];  /* lib/flow/auditcp.c */
 extern const db_stmt stmt_auditview[];  /* lib/flow/auditview.c */
@@ -41,14 +41,14 @@ extern const db_stmt stmt_confflow[];  /* lib/flow/confflow.c */
 extern const db_stmt stmt_confimport[];  /* lib/records/confimport.c */
 extern const db_stmt stmt_confirmation[];  /* lib/flow/confirmation.c */
 extern const db_stmt stmt_document[];  /* lib/files/document.c */
-extern const db_stmt stmt_firm[];  /* tools/admin_firm.c */
-extern const db_stmt stmt_h_notify[];  /* cgi/api/h_notify.c */
+extern const db_stmt stmt_firm[];  /* lib/auth/firm.c */
+extern const db_stmt stmt_h_notify[];  /* lib/mail/reminders.c */
 extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
-extern const db_stmt stmt_metrics[];  /* cgi/api/h_metrics.c */
+extern const db_stmt stmt_metrics[];  /* lib/mail/outbox.c (outbox_backlog) */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
-extern const db_stmt stmt_notify[];  /* tools/notify_*.c */
-extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c, lib/auth/account.c (locks) */
+extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
+extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */
 extern const db_stmt stmt_target[];  /* lib/auth/target.c */

@@ -1,4 +1,4 @@
-/* stmt_admin_audit.c - the statements of tools/admin_audit.c; all SQL text lives under lib/store/ (stmt.h). */
+/* stmt_admin_audit.c - the statements of auditcp_chains (lib/flow/auditcp.c), run by bgw-admin audit-verify; all SQL text lives under lib/store/ (stmt.h). */
 #include "store/stmt.h"
 
 const db_stmt stmt_admin_audit[] = {

@@ -1,4 +1,4 @@
-/* stmt_admin_ops.c - the statements of tools/admin_ops.c; all SQL text lives under lib/store/ (stmt.h). */
+/* stmt_admin_ops.c - the statements of the operators' jobs (lib/flow/purge.c, lib/files/rekey.c, lib/auth/acctlock.c, lib/core/opscount.c); all SQL text lives under lib/store/ (stmt.h). */
 #include "store/stmt.h"
 
 /* Rows re-wrapped per transaction: short transactions, few locks held at once. */

@@ -1,4 +1,4 @@
-/* stmt_firm.c - the statements of tools/admin_firm.c; all SQL text lives under lib/store/ (stmt.h). */
+/* stmt_firm.c - the statements of lib/auth/firm.c; all SQL text lives under lib/store/ (stmt.h). */
 #include "store/stmt.h"
 
 const db_stmt stmt_firm[] = {

@@ -1,4 +1,4 @@
-/* stmt_h_notify.c - the statements of cgi/api/h_notify.c; all SQL text lives under lib/store/ (stmt.h). */
+/* stmt_h_notify.c - the statements of lib/mail/reminders.c; all SQL text lives under lib/store/ (stmt.h). */
 #include "store/stmt.h"
 
 const db_stmt stmt_h_notify[] = {

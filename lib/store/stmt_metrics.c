@@ -1,4 +1,4 @@
-/* stmt_metrics.c - the statements of cgi/api/h_metrics.c; all SQL text lives under lib/store/ (stmt.h). */
+/* stmt_metrics.c - the statements of outbox_backlog (lib/mail/outbox.c), for the metrics; all SQL text lives under lib/store/ (stmt.h). */
 #include "store/stmt.h"
 
 const db_stmt stmt_metrics[] = {

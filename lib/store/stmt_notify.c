@@ -1,4 +1,4 @@
-/* stmt_notify.c - the statements of the batch job (tools/notify_*.c).  Everything about
+/* stmt_notify.c - the statements of the batch job (lib/mail/notify*.c).  Everything about
  * projects and confirmations goes through the functions of 0010_batch.sql: the job has no
  * user bound, so row-level security would show it nothing directly. */
 #include "store/stmt.h"

@@ -10,7 +10,7 @@
 
 #include "core/arena.h"
 #include "core/kv.h"
-#include "notify.h"
+#include "mail/notify.h"
 
 static const char *const all_vars[][2] = {
     {"name", "山田 太郎"}, {"firm", "監査法人サンプル"}, {"client", "株式会社テスト商事"},

@@ -1,6 +1,6 @@
 /* notify_bounce.c - the batch job's housekeeping: 未達 flags from failed mail, and expired
  * sessions and tokens. */
-#include "notify.h"
+#include "mail/notify.h"
 
 #include <stdlib.h>
 

@@ -1,7 +1,7 @@
 /* notify_tpl.c - the wording of the batch job's own mails (the shared ones are in
  * lib/mail/mailtpl.c), expanded by mailtpl_expand with the same slot rules.  The mail to a
  * respondent admin carries the reference and the public verify address, never an amount. */
-#include "notify.h"
+#include "mail/notify.h"
 
 #include <string.h>
 

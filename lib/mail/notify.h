@@ -46,6 +46,15 @@ bgw_err notify_clean(notify_run *run, long long *removed);
  * own transaction (call it outside one).  BGW_OK also when there was nothing to flag. */
 bgw_err notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id);
 
+/* The day's audit checkpoint (lib/flow/auditcp.h), unless this host's file (checkpoint_file)
+ * holds one of today already: the chains' heads signed with the key in key_file into the
+ * file, and the same lines mailed to the operators, in one transaction of its own (call it
+ * outside one) with the file written first.  A chain that disagrees with the last
+ * checkpoint stops it: the operators get the alarm instead, and the answer is
+ * BGW_E_CONFLICT.  Logged either way; the arena is reset. */
+bgw_err notify_checkpoint(bgw_db *db, bgw_arena *a, const char *key_file,
+    const char *checkpoint_file);
+
 /* Render one of the batch job's own templates ("auth_reminder", "approval_reminder") in
  * locale "ja" or "en", as mailtpl_render does for the shared ones (same errors). */
 bgw_err notify_tpl_render(bgw_arena *a, const char *name, const char *locale,

@@ -1,4 +1,4 @@
-/* notify_due.c - queue what the calendar makes due, one transaction per notification.
+/* notify.c - the batch job: queue what the calendar makes due, one transaction per notification.
  *
  * Exactly once (the full argument is in db/migrations/0010_batch.sql): a notification is
  * queued under its natural key with ON CONFLICT DO NOTHING RETURNING id, and its record
@@ -7,7 +7,7 @@
  * locked confirmation or inserts nothing and rolls back; a run killed half-way loses only
  * its open transaction, and the next run lists what is left.
  */
-#include "notify.h"
+#include "mail/notify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "flow/audit.h"
+#include "flow/auditcp.h"
 #include "auth/invite.h"
 #include "core/log.h"
 #include "mail/mailtpl.h"
@@ -285,4 +286,49 @@ notify_queue_due(notify_run *run, int *queued)
 		if (n < NOTIFY_DUE_BATCH || progress == 0)
 			return BGW_OK;
 	}
+}
+
+/* The day's audit checkpoint (lib/flow/auditcp.h), unless this host's file holds one of today
+ * already: the chains' heads signed into the checkpoint file, and the same lines mailed to
+ * the operators, in one transaction with the file written first.  A chain that disagrees
+ * with the last checkpoint stops it: the operators get the alarm instead.  0, or 1
+ * (logged). */
+bgw_err
+notify_checkpoint(bgw_db *db, bgw_arena *a, const char *key_file,
+    const char *checkpoint_file)
+{
+	unsigned char key[AUDITCP_KEY_LEN];
+	char at[AUDITCP_AT_LEN + 1], *text, *refused = NULL;
+	long long chains = 0;
+	int taken = 0, mailed = 0;
+	bgw_err err = auditcp_load_key(key_file, key);
+
+	if (err == BGW_OK && (err = db_begin(db, NULL)) == BGW_OK) {
+		err = auditcp_take(db, a, key, checkpoint_file, 1, 0, &taken, &text,
+		    &chains, at, &refused);
+		if (err == BGW_OK && taken)
+			err = auditcp_mail(db, a, at, text, chains, NULL, &mailed);
+		if (err == BGW_E_CONFLICT && refused != NULL) {
+			bgw_log(BGW_LOG_ERROR, "audit checkpoint refused, chains disagree with the "
+			    "last one:\n%s", refused);
+			if (auditcp_mail(db, a, at, NULL, 0, refused, &mailed) != BGW_OK)
+				mailed = -1;
+		}
+		if (err == BGW_OK || (err == BGW_E_CONFLICT && mailed >= 0)) {
+			bgw_err cerr = db_commit(db);
+
+			err = cerr != BGW_OK ? cerr : err;
+		} else
+			db_rollback(db);
+	}
+	OPENSSL_cleanse(key, sizeof(key));
+	bgw_arena_reset(a);
+	if (err != BGW_OK) {
+		bgw_log(BGW_LOG_ERROR, "could not take the audit checkpoint: %s", bgw_err_code(err));
+		return err;
+	}
+	if (taken)
+		bgw_log(BGW_LOG_INFO, "audit checkpoint %s: %lld chains, mailed to %d operators", at,
+		    chains, mailed);
+	return BGW_OK;
 }
