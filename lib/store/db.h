@@ -30,6 +30,10 @@ typedef struct pg_result db_rows;
  * outlive the handle).  Does not connect yet; NULL only on out of memory. */
 bgw_db *db_open(const char *conninfo, const db_stmt *const *tables);
 
+/* The application_name the next connection reports to PostgreSQL (pg_stat_activity), by
+ * default "balance-gateway"; name must outlive the handle (a string literal). */
+void db_set_application_name(bgw_db *db, const char *name);
+
 /* Close the connection and free the handle.  NULL is allowed. */
 void db_close(bgw_db *db);
 
@@ -37,6 +41,20 @@ void db_close(bgw_db *db);
  * BGW_E_UNAVAILABLE while PostgreSQL cannot be reached, or BGW_E_INTERNAL if a statement
  * does not prepare (a bug: logged with its name). */
 bgw_err db_ensure(bgw_db *db);
+
+/* Prepare one more statement table (ending with {NULL}, outliving the handle) on the open
+ * connection, for statements that can only be prepared once the objects they name exist
+ * (the migration runner's own table).  A reconnect by db_ensure prepares it again.
+ * BGW_OK; BGW_E_UNAVAILABLE if not connected or the connection is lost; BGW_E_INTERNAL if a
+ * statement does not prepare (logged) or too many tables were added. */
+bgw_err db_prepare(bgw_db *db, const db_stmt *table);
+
+/* Run a script of SQL statements (a migration file: our own text from the installed
+ * package, never user input) through the simple-query protocol, in the current transaction
+ * if one is open.  what names it in the log ("apply migration 0001_x.sql"), where a failure
+ * is logged with the server's whole message and its position.  BGW_OK, or the mapped
+ * SQLSTATE, or BGW_E_UNAVAILABLE if the connection is lost.  Nothing else sends SQL text. */
+bgw_err db_run_script(bgw_db *db, const char *what, const char *sql);
 
 /* Run the prepared statement name with nparams text parameters (a NULL entry is SQL NULL).
  * nparams must match the table.  On BGW_OK and res != NULL, *res holds the result, freed by

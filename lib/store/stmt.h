@@ -46,6 +46,8 @@ extern const db_stmt stmt_h_notify[];  /* cgi/api/h_notify.c */
 extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
 extern const db_stmt stmt_metrics[];  /* cgi/api/h_metrics.c */
+extern const db_stmt stmt_migrate[];  /* lib/store/migrate.c, prepared at connect */
+extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its table exists */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* tools/notify_*.c */
 extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c */
