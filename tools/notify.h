@@ -46,9 +46,4 @@ bgw_err notify_clean(notify_run *run, long long *removed);
  * own transaction (call it outside one).  BGW_OK also when there was nothing to flag. */
 bgw_err notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id);
 
-/* Render one of the batch job's own templates ("auth_reminder", "approval_reminder") in
- * locale "ja" or "en", as mailtpl_render does for the shared ones (same errors). */
-bgw_err notify_tpl_render(bgw_arena *a, const char *name, const char *locale,
-    const bgw_kv *vars, char **subject, char **body);
-
 #endif

@@ -15,7 +15,8 @@
 #include "core/kv.h"
 
 /* Render template name ("invitation", "password_reset", "confirmation_request",
- * "reminder", "overdue_alert", "digest") in locale ("ja" or "en") with the values in vars
+ * "reminder", "overdue_alert", "digest", the batch job's "auth_reminder" and
+ * "approval_reminder", ...: the one catalogue of every mail's text) in locale ("ja" or "en") with the values in vars
  * (key = slot name, UTF-8).  Values are inserted once, as they are: a value holding "{{x}}"
  * is not expanded again.  On BGW_OK *subject and *body are in a (the body ends with the
  * locale's footer; LF line endings, mime_build makes them CRLF).
