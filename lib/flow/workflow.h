@@ -111,6 +111,16 @@ enum wf_type {
 	WF_TYPE__COUNT
 };
 
+/* The vocabularies, defined here once: the database / API names of every state, form and
+ * type in enum order, NULL-terminated (the shape of field_spec.enum_values), for field
+ * validation, list filters, select boxes and import/export.  Their ja/en labels are the
+ * i18n catalogue's "status.<name>", "form.<name>" and "type.<name>"; db/confirmations.xsd
+ * and the CHECK constraints of 0003_confirmations.sql list the same names (test_workflow
+ * compares the XSD). */
+extern const char *const wf_state_names[WF_STATE__COUNT + 1];
+extern const char *const wf_form_names[WF_FORM__COUNT + 1];
+extern const char *const wf_type_names[WF_TYPE__COUNT + 1];
+
 /* The database / API name of a state, action, form or type (a static string), or NULL for
  * a value out of range. */
 const char *wf_state_name(enum wf_state s);
