@@ -17,11 +17,11 @@
 #include <string.h>
 
 #include "admin.h"
-#include <curl/curl.h>
 
 #include "core/config.h"
 #include "core/log.h"
 #include "files/scan.h"
+#include "mail/smtp.h"
 
 static const struct command {
 	const char *name;
@@ -70,7 +70,7 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	smtp_global_init();
 	scan_set_timeout(cfg.request_timeout_ms);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)

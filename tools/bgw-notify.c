@@ -21,7 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 
 #include "flow/audit.h"
@@ -176,7 +175,7 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	smtp_global_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
