@@ -70,7 +70,7 @@ const route *route_match(bgw_request *r, const char *method, const char *path, b
     const char **allow);
 
 /* Serve one request: match, authenticate, check CSRF, parse and validate the body, call the
- * handler, and render any error in API.md's format. */
+ * handler, and render any error in docs/api.md's format. */
 void router_serve(bgw_request *r);
 
 #endif

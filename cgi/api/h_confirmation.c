@@ -229,7 +229,7 @@ h_conf_get(bgw_request *r)
 	json_t *conf;
 	bgw_err err;
 
-	/* The respondent's first look opens the request (DESIGN.md: sent -> opened). */
+	/* The respondent's first look opens the request (docs/design.md: sent -> opened). */
 	if (r->target.facts.side == SIDE_RESPONDENT && !r->target.facts.project_completed &&
 	    (err = conf_open(r->app->db, r->a, &who, id)) != BGW_OK)
 		return err;

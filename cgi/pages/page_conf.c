@@ -418,7 +418,7 @@ view_code(bgw_request *r, int status, const char *err_form, const char *code)
 	page p;
 	bgw_err err;
 
-	/* The respondent's first look opens the request (DESIGN.md: sent -> opened). */
+	/* The respondent's first look opens the request (docs/design.md: sent -> opened). */
 	if (r->target.facts.side == SIDE_RESPONDENT && !r->target.facts.project_completed &&
 	    (err = conf_open(r->app->db, r->a, &who, id)) != BGW_OK)
 		return err;

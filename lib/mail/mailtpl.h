@@ -1,7 +1,7 @@
 /* mailtpl.h - the text of every mail, in Japanese and English, with named slots.
  *
  * Templates are compiled in (they are part of the product's wording, reviewed like code).
- * A slot is written {{name}}; the names a template may use are fixed (MAILTPL_SLOTS in
+ * A slot is written {{name}}; the names a template may use are fixed (known_slots in
  * mailtpl.c), so a typo in a template is a bug found by the unit test, not a mail with a
  * hole in it.  Mails to respondents (confirmation_request, reminder) always carry the
  * reference and the public verify URL, so a recipient can check the request is genuine

@@ -62,7 +62,7 @@ static const db_stmt db_internal[] = {
 	{"db_commit", "COMMIT", 0},
 	{"db_rollback", "ROLLBACK", 0},
 	/* is_local = true: the setting ends with the transaction, so a pooled connection never
-	 * carries one request's user into the next (FIELD-NOTES). */
+	 * carries one request's user into the next (docs/field-notes.md). */
 	{"db_set_user", "SELECT set_config('app.user_id', $1, true)", 1},
 	/* NULL for a transaction that wrote nothing: no id is assigned just to ask. */
 	{"db_xact_id", "SELECT pg_current_xact_id_if_assigned()::text", 0},

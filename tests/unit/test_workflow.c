@@ -163,7 +163,7 @@ walk_to_sent(void)
 	return s;
 }
 
-/* Every path of the DESIGN.md diagram, end to end. */
+/* Every path of the docs/design.md diagram, end to end. */
 static void
 test_walk_agreed_by_admin_answer(void **state)
 {
