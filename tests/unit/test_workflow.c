@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/i18n.h"
 #include "flow/workflow.h"
 
 /* State codes, in enum order. */
@@ -578,6 +579,20 @@ xsd_enum_equals(const char *xsd, const char *name, const char *const *list)
 		fail_msg("%s: the XSD lacks %s", name, list[i]);
 }
 
+/* The catalogue has "group.name" in both languages. */
+static void
+label_exists(const char *group, const char *name)
+{
+	char key[96];
+
+	snprintf(key, sizeof key, "%s.%s", group, name);
+	if (!i18n_has(key))
+		fail_msg("no i18n label %s", key);
+	assert_true(strlen(i18n_t(I18N_JA, key)) > 0);
+	assert_true(strlen(i18n_t(I18N_EN, key)) > 0);
+	assert_string_not_equal(i18n_t(I18N_JA, key), i18n_t(I18N_EN, key));
+}
+
 /* One vocabulary: the exported lists are the names, NULL-terminated, and the XSD that
  * checks imports lists the same values in the same order. */
 static void
@@ -595,6 +610,13 @@ test_vocabulary_lists(void **state)
 	for (int i = 0; i < WF_TYPE__COUNT; i++)
 		assert_string_equal(wf_type_names[i], wf_type_name((enum wf_type)i));
 	assert_null(wf_type_names[WF_TYPE__COUNT]);
+	/* Every name has its ja and en label in the i18n catalogue. */
+	for (int i = 0; i < WF_STATE__COUNT; i++)
+		label_exists("status", wf_state_names[i]);
+	for (int i = 0; i < WF_FORM__COUNT; i++)
+		label_exists("form", wf_form_names[i]);
+	for (int i = 0; i < WF_TYPE__COUNT; i++)
+		label_exists("type", wf_type_names[i]);
 	xsd = read_src("db/confirmations.xsd");
 	xsd_enum_equals(xsd, "type", wf_type_names);
 	xsd_enum_equals(xsd, "form", wf_form_names);
