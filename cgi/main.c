@@ -52,18 +52,19 @@ open_socket(const bgw_config *cfg)
 	return fd;
 }
 
-static const char *const auth_names[] = {"public", "signed_in", "operator"};
-static const char *const body_names[] = {"none", "json", "form", "stream"};
-
 static int
 print_routes(void)
 {
 	for (const route *const *t = route_tables; *t != NULL; t++)
 	for (const route *rt = *t; rt->method != NULL; rt++)
 		printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"action\":\"%s\",\"auth\":\"%s\","
-		    "\"csrf\":%s,\"body\":\"%s\",\"secret_answer\":%s}\n", rt->method, rt->pattern,
-		    policy_action_name(rt->action), auth_names[rt->auth], rt->csrf ? "true" : "false",
-		    body_names[rt->body], rt->answer == ANSWER_SECRET ? "true" : "false");
+		    "\"csrf\":%s,\"body\":\"%s\",\"secret_answer\":%s,\"tx\":\"%s\","
+		    "\"target\":\"%s\",\"policy_target\":\"%s\"}\n", rt->method, rt->pattern,
+		    policy_action_name(rt->action), route_auth_name(rt->auth),
+		    rt->csrf ? "true" : "false", route_body_name(rt->body),
+		    rt->answer == ANSWER_SECRET ? "true" : "false", route_tx_name(rt->tx),
+		    route_target_name(rt->target),
+		    route_target_name(policy_target_kind(rt->action)));
 	return 0;
 }
 

@@ -102,6 +102,62 @@ request_paging(bgw_request *r, long long *page, long long *per_page)
 	return err != BGW_OK ? err : err2;
 }
 
+int
+request_body_get(bgw_request *r, char *buf, int cap)
+{
+	size_t left = r->body_read_len - r->body_read_off;
+	size_t n = left < (size_t)cap ? left : (size_t)cap;
+	int more;
+
+	if (cap <= 0)
+		return 0;
+	if (n > 0) {
+		memcpy(buf, r->body_read + r->body_read_off, n);
+		r->body_read_off += n;
+	}
+	if (n == (size_t)cap)
+		return (int)n;
+	more = FCGX_GetStr(buf + n, cap - (int)n, r->fcgi->in);
+	if (more < 0)
+		return n > 0 ? (int)n : more;
+	return (int)n + more;
+}
+
+/* A copy of s in the arena, NULL staying NULL; *ok turns false when memory runs out. */
+static const char *
+keep_str(bgw_request *r, const char *s, bool *ok)
+{
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	if ((c = bgw_arena_strdup(r->a, s)) == NULL)
+		*ok = false;
+	return c;
+}
+
+bgw_err
+request_keep_event(bgw_request *r, const audit_event *ev)
+{
+	audit_event *k;
+	bool ok = true;
+
+	if (r->nkept >= REQUEST_MAX_KEPT_EVENTS)
+		return BGW_E_INTERNAL;
+	k = &r->kept[r->nkept];
+	k->project_id = keep_str(r, ev->project_id, &ok);
+	k->actor_id = keep_str(r, ev->actor_id, &ok);
+	k->action = keep_str(r, ev->action, &ok);
+	k->object_type = keep_str(r, ev->object_type, &ok);
+	k->object_id = keep_str(r, ev->object_id, &ok);
+	k->ip = keep_str(r, ev->ip, &ok);
+	k->detail_json = keep_str(r, ev->detail_json, &ok);
+	if (!ok)
+		return BGW_E_NOMEM;
+	r->nkept++;
+	return BGW_OK;
+}
+
 bgw_err
 request_read_body(bgw_request *r, long long max, char **buf, size_t *len)
 {
@@ -132,8 +188,8 @@ request_read_body(bgw_request *r, long long max, char **buf, size_t *len)
 			p = q;
 			cap *= 2;
 		}
-		n = FCGX_GetStr(p + used, (int)(cap - used > BODY_READ_CHUNK ? BODY_READ_CHUNK :
-		    cap - used), r->fcgi->in);
+		n = request_body_get(r, p + used, (int)(cap - used > BODY_READ_CHUNK ?
+		    BODY_READ_CHUNK : cap - used));
 		if (n <= 0)
 			break;
 		used += (size_t)n;

@@ -23,9 +23,13 @@
 #include "auth/session.h"
 #include "auth/target.h"
 #include "auth/user.h"
+#include "flow/audit.h"
 
 #define REQUEST_MAX_PATH_PARAMS 4
 #define REQUEST_MAX_HEADERS 16
+#define REQUEST_MAX_KEPT_EVENTS 2
+
+struct route;
 
 /* What the process keeps between requests: built once at start-up. */
 typedef struct bgw_app {
@@ -51,6 +55,12 @@ typedef struct bgw_request {
 	bgw_kv *query;
 	bgw_kv *cookies;
 	const char *path_params[REQUEST_MAX_PATH_PARAMS];
+	const struct route *route;   /* the matched route (route.h): its declared transaction
+	                              * mode is the one the handler runs in */
+	const char *body_read;       /* the start of the body the router read to find a
+	                              * multipart form's CSRF token; request_body_get gives
+	                              * it again before the rest of the stream */
+	size_t body_read_len, body_read_off;
 
 	/* parsed body, per the route's declared body kind */
 	json_t *json;
@@ -64,9 +74,8 @@ typedef struct bgw_request {
 	bgw_session session;
 	bgw_user user;
 	bgw_target target;           /* what the route's path parameter names */
-	bool in_transaction;         /* the router opened one for this request */
-	bool commit_on_error;        /* keep what the handler wrote though it answers an error
-	                              * (a counted wrong code) */
+	audit_event kept[REQUEST_MAX_KEPT_EVENTS]; /* request_keep_event */
+	int nkept;
 
 	/* response */
 	int status;
@@ -102,6 +111,18 @@ bgw_err request_field_error(bgw_request *r, const char *name, const char *reason
 /* page and per_page from the query (docs/api.md: from 1; default 50, at most 500).
  * BGW_E_VALIDATION for values out of range or not numbers. */
 bgw_err request_paging(bgw_request *r, long long *page, long long *per_page);
+
+/* Up to cap bytes of the request body, as FCGX_GetStr reads them (fewer only at its end;
+ * 0 at the end, negative on a stream error): what the router already read of it first.
+ * Every reader of the body goes through here. */
+int request_body_get(bgw_request *r, char *buf, int cap);
+
+/* Record ev whatever the request's outcome: with the request's transaction when it
+ * commits, else (rolled back, or none) in a transaction of its own that the router opens
+ * after the rollback.  For the refusal of what the request tried, e.g. an infected upload
+ * (doc.infected).  Copies ev's strings; BGW_E_NOMEM, or BGW_E_INTERNAL past
+ * REQUEST_MAX_KEPT_EVENTS. */
+bgw_err request_keep_event(bgw_request *r, const audit_event *ev);
 
 /* Read the whole request body, at most max bytes: BGW_E_TOO_LARGE beyond, BGW_E_BAD_REQUEST
  * if shorter than Content-Length.  *buf is arena memory, NUL-terminated. */

@@ -9,12 +9,18 @@
 #include "http/jsonbody.h"
 #include "http/jsonout.h"
 #include "core/log.h"
+#include "http/multipart.h"
 #include "http/netacl.h"
 #include "core/urlenc.h"
 
 #define ROUTE_MAX_SEGMENTS 12
 #define PATH_PARAM_MAX 64
 #define FORM_MAX_PAIRS 256
+/* A multipart form's csrf_token field must end within this many bytes of the body: the
+ * pages send it first, and a form's text fields before it (none of ours has any) fit. */
+#define CSRF_PREFIX_MAX (64 * 1024)
+#define CSRF_PREFIX_CHUNK 8192
+#define CSRF_TOKEN_MAX 128
 
 /* A path parameter is an opaque id or a reference: nothing else may reach a handler. */
 static bool
@@ -127,13 +133,103 @@ read_form(bgw_request *r)
 	return urlenc_parse(r->a, body, len, FORM_MAX_PAIRS, &r->form);
 }
 
+/* Looking for a multipart form's csrf_token field. */
+struct csrf_scan {
+	bool in_token, found;
+	char token[CSRF_TOKEN_MAX + 1];
+	size_t len;
+};
+
+static bgw_err
+scan_begin(void *ud, const multipart_part *p)
+{
+	struct csrf_scan *s = ud;
+
+	if (s->found)
+		return BGW_OK;
+	/* A file before the token: refused before any of it reaches a handler. */
+	if (p->filename != NULL || strcmp(p->name, "file") == 0)
+		return BGW_E_CSRF;
+	s->in_token = strcmp(p->name, "csrf_token") == 0;
+	return BGW_OK;
+}
+
+static bgw_err
+scan_data(void *ud, const char *buf, size_t n)
+{
+	struct csrf_scan *s = ud;
+
+	if (s->found || !s->in_token)
+		return BGW_OK;
+	if (s->len + n > CSRF_TOKEN_MAX)
+		return BGW_E_CSRF;
+	memcpy(s->token + s->len, buf, n);
+	s->len += n;
+	return BGW_OK;
+}
+
+static bgw_err
+scan_end(void *ud)
+{
+	struct csrf_scan *s = ud;
+
+	if (!s->found && s->in_token) {
+		s->token[s->len] = '\0';
+		s->found = true;
+	}
+	return BGW_OK;
+}
+
+/* The csrf_token field of a multipart form, read from the start of the body up to the end
+ * of that field (NULL if the body has none before a file or within CSRF_PREFIX_MAX).  What
+ * was read is kept in r->body_read, so that the handler reads the body whole
+ * (request_body_get); nothing of a file is passed on before the token was checked. */
+static bgw_err
+multipart_csrf_token(bgw_request *r, const char **token)
+{
+	static const multipart_callbacks cb = {scan_begin, scan_data, scan_end};
+	const multipart_limits lim = {.max_parts = CSRF_PREFIX_MAX,
+		.max_header_bytes = MULTIPART_DEFAULT_MAX_HEADER_BYTES, .max_total = CSRF_PREFIX_MAX};
+	struct csrf_scan *s = bgw_arena_alloc(r->a, sizeof(*s));
+	char *buf = bgw_arena_alloc(r->a, CSRF_PREFIX_MAX);
+	multipart_parser *mp;
+	size_t used = 0;
+	bgw_err err = BGW_OK;
+
+	*token = NULL;
+	if (s == NULL || buf == NULL)
+		return BGW_E_NOMEM;
+	memset(s, 0, sizeof(*s));
+	if ((err = multipart_new(r->a, r->content_type, &lim, &cb, s, &mp)) != BGW_OK)
+		return err;
+	while (!s->found && err == BGW_OK && used < CSRF_PREFIX_MAX) {
+		size_t want = CSRF_PREFIX_MAX - used;
+		int n = FCGX_GetStr(buf + used, (int)(want < CSRF_PREFIX_CHUNK ? want :
+		    CSRF_PREFIX_CHUNK), r->fcgi->in);
+
+		if (n <= 0)
+			break;
+		err = multipart_feed(mp, buf + used, (size_t)n);
+		used += (size_t)n;
+	}
+	r->body_read = buf;
+	r->body_read_len = used;
+	/* Whatever the parser minds after the token is the handler's to find. */
+	if (s->found)
+		*token = s->token;
+	return s->found || err == BGW_E_CSRF ? BGW_OK : err;
+}
+
 /* The CSRF token of an unsafe request: the X-CSRF-Token header, or for an HTML form the
- * csrf_token field (read before the rest of the form is validated). */
+ * csrf_token field (read before the rest of the form is validated; a multipart form's
+ * before the handler reads any of the body, and only there). */
 static bgw_err
 csrf_token(bgw_request *r, const route *rt, const char **token)
 {
 	bgw_err err;
 
+	if (rt->body == BODY_MULTIPART)
+		return multipart_csrf_token(r, token);
 	*token = request_param(r, "HTTP_X_CSRF_TOKEN");
 	if (*token != NULL || rt->body != BODY_FORM)
 		return BGW_OK;
@@ -155,6 +251,7 @@ read_input(bgw_request *r, const route *rt)
 
 	switch (rt->body) {
 	case BODY_STREAM:
+	case BODY_MULTIPART:
 		return BGW_OK;
 	case BODY_NONE:
 		/* Actions without input still accept the empty object some clients send. */
@@ -247,34 +344,22 @@ target_id(const bgw_request *r)
 	return r->path_params[0];
 }
 
-/* The kind of target a route acts on: the policy's, but document lists and uploads hang off
- * a project or a confirmation, which the pattern tells. */
-static enum policy_target_kind
-route_target_kind(const route *rt)
-{
-	if (rt->action == ACT_DOC_UPLOAD || rt->action == ACT_DOC_LIST)
-		return strstr(rt->pattern, "/confirmations/{}") != NULL ? TARGET_CONFIRMATION :
-		    TARGET_PROJECT;
-	return policy_target_kind(rt->action);
-}
-
-/* GET routes whose handler reads in round trips of its own (db_read) instead of in a
- * request transaction: the busiest read, the confirmation list, whose BEGIN and COMMIT
- * would cost as many round trips as its query (docs/performance.md). */
+/* Does the router bracket the route's work in one transaction? */
 static bool
-reads_on_its_own(const route *rt)
+tx_router_owned(enum route_tx tx)
 {
-	return strcmp(rt->method, "GET") == 0 && rt->handler == h_conf_list;
+	return tx == TX_WRITE || tx == TX_KEEP_ON_ERROR;
 }
 
 /* A signed-in request's first round trip: the cookie's session (which binds its user for
- * row-level security) and the target in one batch.  Normally with BEGIN, so the rest of the
- * request runs in that transaction as that user; for a route that reads on its own, as one
- * implicit transaction that ends with the batch.  No cookie, or a stale one, leaves
- * r->user_id NULL. */
+ * row-level security) and the target in one batch.  With BEGIN for a route whose
+ * transaction the router brackets (*open turns true), so the rest of the request runs in
+ * that transaction as that user; otherwise (TX_READ) as one implicit transaction that ends
+ * with the batch.  No cookie, or a stale one, leaves r->user_id NULL. */
 static bgw_err
-begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
+begin_signed_in(bgw_request *r, const route *rt, bool *open)
 {
+	enum policy_target_kind kind = rt->target;
 	const char *id = target_id(r);
 	session_auth sa;
 	db_rows *target_res = NULL;
@@ -288,10 +373,10 @@ begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
 	calls[n++] = session_auth_call(&sa);
 	if (id != NULL && target_statement(kind) != NULL)
 		calls[n++] = (db_call){target_statement(kind), 1, &r->path_params[0], &target_res};
-	if (own_reads)
+	if (!tx_router_owned(rt->tx))
 		err = db_read(r->app->db, r->a, NULL, calls, n);
 	else if ((err = db_begin_with(r->app->db, r->a, calls, n)) == BGW_OK)
-		r->in_transaction = true;
+		*open = true;
 	if (err != BGW_OK)
 		return err;
 	if (session_auth_result(&sa, r->session_token, &r->session, &r->user) != BGW_OK)
@@ -302,33 +387,54 @@ begin_signed_in(bgw_request *r, enum policy_target_kind kind, bool own_reads)
 	return session_touch(r->app->db, r->a, &r->session);
 }
 
-/* Everything the route declares, in order: who, CSRF, policy, input. */
+/* The session's CSRF token, or BGW_E_CSRF. */
 static bgw_err
-admit(bgw_request *r, const route *rt)
+check_csrf(bgw_request *r, const route *rt)
+{
+	const char *token;
+	bgw_err err = csrf_token(r, rt, &token);
+
+	if (err != BGW_OK)
+		return err;
+	return session_csrf_ok(&r->session, token) ? BGW_OK : BGW_E_CSRF;
+}
+
+/* A public route's transaction: bound to no user (the functions it calls decide what an
+ * anonymous caller sees), begun once its input is valid. */
+static bgw_err
+admit_public(bgw_request *r, const route *rt, bool *open)
+{
+	bgw_err err = read_input(r, rt);
+
+	if (err != BGW_OK || !tx_router_owned(rt->tx))
+		return err;
+	if ((err = db_begin(r->app->db, NULL)) == BGW_OK)
+		*open = true;
+	return err;
+}
+
+/* Everything the route declares, in order: who, CSRF, policy, input, and the transaction
+ * (*open: the router began one, which finish_transaction ends). */
+static bgw_err
+admit(bgw_request *r, const route *rt, bool *open)
 {
 	policy_subject subject = {0};
-	enum policy_target_kind kind = route_target_kind(rt);
+	enum policy_target_kind kind = rt->target;
 	bgw_err err;
 
 	if (unsafe_method(r->method) && (err = check_origin(r)) != BGW_OK)
 		return err;
 	if (rt->auth == ROUTE_PUBLIC)
-		return read_input(r, rt);
+		return admit_public(r, rt, open);
 	/* The rest of the request runs as the user, so row-level security applies to the target
 	 * lookup and to everything the handler does: in one transaction bound to the user, or,
-	 * for a route that reads on its own, in round trips that each bind the user. */
-	if ((err = begin_signed_in(r, kind, reads_on_its_own(rt))) != BGW_OK)
+	 * for a TX_READ route, in round trips that each bind the user. */
+	if ((err = begin_signed_in(r, rt, open)) != BGW_OK)
 		return err;
 	if (r->user_id == NULL)
 		return BGW_E_UNAUTHENTICATED;
-	if (rt->csrf) {
-		const char *token;
-
-		if ((err = csrf_token(r, rt, &token)) != BGW_OK)
-			return err;
-		if (!session_csrf_ok(&r->session, token))
-			return BGW_E_CSRF;
-	}
+	if (rt->csrf && rt->body != BODY_MULTIPART && (err = check_csrf(r, rt)) != BGW_OK)
+		return err;
 	/* Operator routes do not exist for anyone outside the operator networks. */
 	if (rt->auth == ROUTE_OPERATOR &&
 	    !netacl_match(r->app->cfg->operator_networks, r->remote_addr))
@@ -340,38 +446,72 @@ admit(bgw_request *r, const route *rt)
 	err = policy_decide(rt->action, &subject, kind != TARGET_NONE ? &r->target.facts : NULL);
 	if (err != BGW_OK)
 		return err;
+	/* A multipart form's token is in its body: read once the policy let the user act on the
+	 * target (an upload to a confirmation the user cannot see is 404, not 403). */
+	if (rt->csrf && rt->body == BODY_MULTIPART && (err = check_csrf(r, rt)) != BGW_OK)
+		return err;
 	return read_input(r, rt);
 }
 
+/* The events the request keeps whatever its outcome (request_keep_event), appended to the
+ * open transaction. */
 static bgw_err
-finish_transaction(bgw_request *r, bgw_err err)
+append_kept(bgw_request *r)
 {
-	if (!r->in_transaction)
-		return err;
-	r->in_transaction = false;
-	if (err != BGW_OK && !r->commit_on_error) {
-		db_rollback(r->app->db);
-		return err;
-	}
-	if (err != BGW_OK) {
-		bgw_err cerr = db_commit(r->app->db);
+	bgw_err err = BGW_OK;
 
-		return cerr != BGW_OK ? cerr : err;
+	for (int i = 0; i < r->nkept && err == BGW_OK; i++)
+		err = audit_append(r->app->db, r->a, &r->kept[i], NULL);
+	return err;
+}
+
+/* The kept events after the request's own work was rolled back (or had no transaction):
+ * in a transaction of their own, bound to the user. */
+static void
+record_kept_alone(bgw_request *r)
+{
+	if (r->nkept == 0)
+		return;
+	if (db_begin(r->app->db, r->user_id) != BGW_OK || append_kept(r) != BGW_OK ||
+	    db_commit(r->app->db) != BGW_OK) {
+		db_rollback(r->app->db);
+		bgw_log(BGW_LOG_ERROR, "could not record %s of a failed request", r->kept[0].action);
 	}
-	return db_commit(r->app->db);
+}
+
+/* End the transaction the router began: COMMIT when the handler succeeded (or, for
+ * TX_KEEP_ON_ERROR, when it ran at all), else ROLLBACK.  ran: the handler was called. */
+static bgw_err
+finish_transaction(bgw_request *r, const route *rt, bool open, bool ran, bgw_err err)
+{
+	bool commit = open && (err == BGW_OK || (ran && rt->tx == TX_KEEP_ON_ERROR));
+	bgw_err cerr;
+
+	if (commit) {
+		if ((cerr = append_kept(r)) == BGW_OK) {
+			cerr = db_commit(r->app->db);
+			return cerr != BGW_OK ? cerr : err;
+		}
+		if (err == BGW_OK)
+			err = cerr;
+	}
+	if (open)
+		db_rollback(r->app->db);
+	record_kept_alone(r);
+	return err;
 }
 
 /* An unsafe request with an Idempotency-Key runs once per user and key (a retried POST
  * after a 502 creates nothing twice); a repeat gets the stored answer. */
 static bgw_err
-idempotent_claim(bgw_request *r, const char **key, bool *replay)
+idempotent_claim(bgw_request *r, bool open, const char **key, bool *replay)
 {
 	idem_answer ans;
 	bgw_err err;
 
 	*key = NULL;
 	*replay = false;
-	if (!r->in_transaction || !unsafe_method(r->method))
+	if (!open || r->user_id == NULL || !unsafe_method(r->method))
 		return BGW_OK;
 	*key = request_param(r, "HTTP_IDEMPOTENCY_KEY");
 	if (*key == NULL)
@@ -412,7 +552,7 @@ void
 router_serve(bgw_request *r)
 {
 	const char *allow = NULL, *key;
-	bool replay;
+	bool replay, open = false, ran = false;
 	bgw_err err;
 	const route *rt = route_match(r, r->method, r->path, &err, &allow);
 
@@ -422,9 +562,12 @@ router_serve(bgw_request *r)
 			request_add_header(r, "Allow", allow);
 		return;
 	}
-	err = admit(r, rt);
-	if (err == BGW_OK && (err = idempotent_claim(r, &key, &replay)) == BGW_OK && !replay) {
+	r->route = rt;
+	err = admit(r, rt, &open);
+	if (err == BGW_OK && (err = idempotent_claim(r, open, &key, &replay)) == BGW_OK &&
+	    !replay) {
 		r->status = 0;
+		ran = true;
 		err = rt->handler(r);
 		if (err == BGW_OK && r->status == 0 && !r->headers_sent) {
 			bgw_log(BGW_LOG_ERROR, "handler for %s %s set no answer", rt->method, rt->pattern);
@@ -433,10 +576,43 @@ router_serve(bgw_request *r)
 		if (err == BGW_OK && key != NULL)
 			err = idempotent_store(r, rt, key);
 	}
-	err = finish_transaction(r, err);
+	err = finish_transaction(r, rt, open, ran, err);
 	if (err != BGW_OK && !r->headers_sent) {
 		if (bgw_err_status(err) >= 500)
 			bgw_log(BGW_LOG_WARN, "%s %s failed: %s", rt->method, rt->pattern, bgw_err_code(err));
 		render_error(r, err);
 	}
+}
+
+const char *
+route_auth_name(enum route_auth auth)
+{
+	static const char *const names[] = {"public", "signed_in", "operator"};
+
+	return (unsigned)auth < sizeof(names) / sizeof(names[0]) ? names[auth] : "?";
+}
+
+const char *
+route_body_name(enum route_body body)
+{
+	static const char *const names[] = {"none", "json", "form", "stream", "multipart"};
+
+	return (unsigned)body < sizeof(names) / sizeof(names[0]) ? names[body] : "?";
+}
+
+const char *
+route_tx_name(enum route_tx tx)
+{
+	static const char *const names[] = {"none", "read", "write", "keep_on_error"};
+
+	return (unsigned)tx < sizeof(names) / sizeof(names[0]) ? names[tx] : "?";
+}
+
+const char *
+route_target_name(enum policy_target_kind kind)
+{
+	static const char *const names[] = {"none", "project", "confirmation", "document",
+		"member"};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

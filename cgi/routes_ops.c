@@ -6,7 +6,8 @@
 #include "route.h"
 
 const route routes_ops[] = {
-	{"GET", "/metrics", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL,
-	    h_metrics, ANSWER_KEPT},
-	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT},
+	{"GET", "/metrics", ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, h_metrics,
+	    ANSWER_KEPT, TX_NONE, TARGET_NONE},
+	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT, TX_NONE,
+	    TARGET_NONE},
 };

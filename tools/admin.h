@@ -5,6 +5,9 @@
 
 #include "core/config.h"
 
+/* The configuration file bgw-admin was started with (set by main before any command). */
+extern const char *admin_config_path;
+
 int admin_migrate(const bgw_config *cfg, int argc, char **argv);
 int admin_status(const bgw_config *cfg, int argc, char **argv);
 int admin_firm_create(const bgw_config *cfg, int argc, char **argv);
@@ -18,5 +21,8 @@ int admin_rotate_master_key(const bgw_config *cfg, int argc, char **argv);
 int admin_lock(const bgw_config *cfg, int argc, char **argv);
 int admin_unlock(const bgw_config *cfg, int argc, char **argv);
 int admin_ops_status(const bgw_config *cfg, int argc, char **argv);
+
+/* admin_setup.c (ops): database, roles, passwords and migrations of a new host */
+int admin_setup(const bgw_config *cfg, int argc, char **argv);
 
 #endif

@@ -1,5 +1,8 @@
 /* bgw-admin - the operators' command line: thin commands over lib/.
  *
+ *   bgw-admin --config FILE setup [--superuser CONNINFO]
+ *                                                    database, roles, passwords, migrations
+ *                                                    of a new host; idempotent (admin_setup.c)
  *   bgw-admin --config FILE migrate                  apply db/migrations (as the owner role)
  *   bgw-admin --config FILE status                   PostgreSQL and clamd reachability
  *   bgw-admin --config FILE firm-create --name N --email E
@@ -23,11 +26,14 @@
 #include "files/scan.h"
 #include "mail/smtp.h"
 
+const char *admin_config_path;
+
 static const struct command {
 	const char *name;
 	int (*run)(const bgw_config *cfg, int argc, char **argv);
 	const char *help;
 } commands[] = {
+	{"setup", admin_setup, "[--superuser CONNINFO]: database, roles and migrations (idempotent)"},
 	{"migrate", admin_migrate, "apply the database migrations"},
 	{"status", admin_ops_status, "PostgreSQL and clamd, row counts, outbox backlog, blob disk use"},
 	{"firm-create", admin_firm_create, "--name NAME --email EMAIL: create an audit firm"},
@@ -70,6 +76,7 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
+	admin_config_path = path;
 	smtp_global_init();
 	scan_set_timeout(cfg.request_timeout_ms);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)

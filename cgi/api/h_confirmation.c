@@ -1,16 +1,15 @@
 /* h_confirmation.c - confirmations: create, read, list, edit, and every transition. */
 #include "api/handlers.h"
+#include "route.h"
 
 #include <string.h>
 
 #include <openssl/crypto.h>
 
-#include "flow/audit.h"
+#include "actor.h"
+#include "core/gzip.h"
 #include "flow/confflow.h"
 #include "flow/confirmation.h"
-#include "flow/confview.h"
-#include "core/gzip.h"
-#include "flow/project.h"
 #include "flow/reconcile.h"
 #include "flow/workflow.h"
 
@@ -65,12 +64,6 @@ text(bgw_request *r, const field_spec *specs, const char *name)
 	return v != NULL && v->present ? v->s : NULL;
 }
 
-static conf_actor
-actor(const bgw_request *r)
-{
-	return (conf_actor){.user_id = r->user_id, .ip = r->remote_addr};
-}
-
 /* Answer with the confirmation as the user now sees it. */
 static bgw_err
 send_conf(bgw_request *r, int status, json_t *conf)
@@ -93,22 +86,13 @@ reply_conf(bgw_request *r, int status, const char *id)
 bgw_err
 h_conf_create(bgw_request *r)
 {
-	conf_input in;
+	conf_actor who = actor_conf(r);
 	const char *id;
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "conf.create", .object_type = "confirmation", .ip = r->remote_addr};
-	bgw_err err = confinput_from_json(r->a, r->json, false, NULL, &in, &r->field_errors);
+	bgw_err err = conf_draft_create(r->app->db, r->a, &who, r->target.project_id, r->json,
+	    &id, &r->field_errors);
 
-	if (err != BGW_OK)
-		return err;
-	if ((err = conf_create(r->app->db, r->a, r->target.project_id, r->user_id, &in, &id)) !=
-	    BGW_OK)
-		return err;
-	ev.object_id = id;
-	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-		return err;
 	/* The creator sees it as a member of its side. */
-	return reply_conf(r, 201, id);
+	return err == BGW_OK ? reply_conf(r, 201, id) : err;
 }
 
 
@@ -184,7 +168,7 @@ h_conf_list(bgw_request *r)
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;
 	f.sees_all = r->target.facts.side == SIDE_AUDIT || r->target.facts.side == SIDE_CLIENT;
-	f.read_as = r->in_transaction ? NULL : r->user_id;
+	f.read_as = r->route->tx == TX_READ ? r->user_id : NULL;
 	/* The answer depends on Accept-Encoding, for any cache between us and the client. */
 	if ((err = request_add_header(r, "Vary", "Accept-Encoding")) != BGW_OK)
 		return err;
@@ -224,61 +208,29 @@ h_inbox(bgw_request *r)
 bgw_err
 h_conf_get(bgw_request *r)
 {
-	const char *id = r->target.confirmation_id;
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
+	conf_view_in in = actor_conf_view(r);
 	json_t *conf;
-	bgw_err err;
+	bgw_err err = conf_view(r->app->db, r->a, &who, &in, &conf);
 
-	/* The respondent's first look opens the request (docs/design.md: sent -> opened). */
-	if (r->target.facts.side == SIDE_RESPONDENT && !r->target.facts.project_completed &&
-	    (err = conf_open(r->app->db, r->a, &who, id)) != BGW_OK)
-		return err;
-	if ((err = conf_get_json(r->app->db, r->a, id, r->target.facts.side,
-	    policy_may_see_response(&r->target.facts), &conf)) != BGW_OK)
-		return err;
-	/* Every view of an answer is recorded: decided by what the reply shows (an earlier
-	 * version after "ask again" too), also in a completed project (confview.h). */
-	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
-	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
-	    .confirmation_id = id}, conf)) != BGW_OK)
-		return err;
-	return send_conf(r, 200, conf);
+	return err == BGW_OK ? send_conf(r, 200, conf) : err;
 }
 
 bgw_err
 h_conf_patch(bgw_request *r)
 {
-	const char *id = r->target.confirmation_id, *form;
-	conf_input in;
-	conf_actor who;
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "conf.edit", .object_type = "confirmation", .object_id = id,
-		.ip = r->remote_addr};
-	bgw_err err = conf_form(r->app->db, r->a, id, &form);
+	conf_actor who = actor_conf(r);
+	conf_edit_in in = actor_conf_edit(r, r->json);
+	bgw_err err = conf_draft_edit(r->app->db, r->a, &who, &in, &r->field_errors);
 
-	if (err == BGW_OK)
-		err = confinput_from_json(r->a, r->json, true, form, &in, &r->field_errors);
-	if (err != BGW_OK)
-		return err;
-	if (strcmp(r->target.status, "draft") != 0)
-		return BGW_E_INVALID_STATE;
-	who = actor(r);
-	err = conf_update(r->app->db, r->a, id, r->target.project_id, &in, r->target.facts.side,
-	    &who);
-	if (err == BGW_E_VALIDATION)
-		return request_field_error(r, in.email == NULL || in.org_name == NULL ?
-		    "respondent" : "due_date", in.email == NULL || in.org_name == NULL ?
-		    "organization and email change together" : "before the as-of date");
-	if (err == BGW_OK)
-		err = audit_append(r->app->db, r->a, &ev, NULL);
-	return err == BGW_OK ? reply_conf(r, 200, id) : err;
+	return err == BGW_OK ? reply_conf(r, 200, r->target.confirmation_id) : err;
 }
 
 /* A transition that takes no input, or only a reason. */
 static bgw_err
 transition(bgw_request *r, enum wf_action act, const char *reason)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = conf_transition(r->app->db, r->a, &who, r->target.confirmation_id, act,
 	    reason, NULL);
 
@@ -324,16 +276,13 @@ h_conf_ask_again(bgw_request *r)
 bgw_err
 h_conf_decline(bgw_request *r)
 {
-	conf_actor who = actor(r);
-	bgw_err err = conf_open(r->app->db, r->a, &who, r->target.confirmation_id);
-
-	return err == BGW_OK ? transition(r, WF_DECLINE, text(r, reason_fields, "reason")) : err;
+	return transition(r, WF_DECLINE, text(r, reason_fields, "reason"));
 }
 
 bgw_err
 h_conf_close(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = conf_transition(r->app->db, r->a, &who, r->target.confirmation_id,
 	    WF_CLOSE_ALTERNATIVE, NULL, text(r, close_fields, "alternative_procedures"));
 
@@ -343,25 +292,11 @@ h_conf_close(bgw_request *r)
 bgw_err
 h_conf_address_check(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = conf_address_check(r->app->db, r->a, &who, r->target.confirmation_id,
 	    text(r, address_check_fields, "method"), text(r, address_check_fields, "note"));
 
 	return err == BGW_OK ? reply_conf(r, 201, r->target.confirmation_id) : err;
-}
-
-static bgw_err
-mailer(bgw_request *r, conf_mailer *m)
-{
-	project_facts pf;
-	bgw_err err = project_facts_get(r->app->db, r->a, r->target.project_id, &pf);
-
-	if (err != BGW_OK)
-		return err;
-	m->base_url = r->app->cfg->base_url;
-	m->firm_name = pf.firm_name;
-	m->client_name = pf.client_name;
-	return BGW_OK;
 }
 
 /* The code part of a send's or a reissue's answer: which channel, whether a code was
@@ -401,19 +336,15 @@ channel_field(bgw_request *r, const field_spec *specs)
 bgw_err
 h_conf_send(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	conf_mailer m;
 	conf_code code = {.code = ""};
 	json_t *c, *body = NULL;
-	bgw_err err = mailer(r, &m);
+	bgw_err err = actor_mailer(r, &m);
 
 	if (err == BGW_OK)
-		err = conf_send(r->app->db, r->a, &who, r->target.confirmation_id, &m);
-	if (err == BGW_OK)
-		err = conf_respondent_code(r->app->db, r->a, &who, r->target.confirmation_id, &m,
-		    channel_field(r, send_fields), false, &code);
-	if (err == BGW_E_VALIDATION)
-		return request_field_error(r, "code_channel", "required");
+		err = conf_send_with_code(r->app->db, r->a, &who, r->target.confirmation_id, &m,
+		    channel_field(r, send_fields), &code, &r->field_errors);
 	if (err == BGW_OK)
 		err = conf_get_json(r->app->db, r->a, r->target.confirmation_id,
 		    r->target.facts.side, policy_may_see_response(&r->target.facts), &c);
@@ -426,11 +357,11 @@ h_conf_send(bgw_request *r)
 bgw_err
 h_conf_respondent_code(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	conf_mailer m;
 	conf_code code = {.code = ""};
 	json_t *body = NULL;
-	bgw_err err = mailer(r, &m);
+	bgw_err err = actor_mailer(r, &m);
 
 	if (err == BGW_OK)
 		err = conf_respondent_code(r->app->db, r->a, &who, r->target.confirmation_id, &m,
@@ -443,9 +374,9 @@ h_conf_respondent_code(bgw_request *r)
 bgw_err
 h_conf_remind(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	conf_mailer m;
-	bgw_err err = mailer(r, &m);
+	bgw_err err = actor_mailer(r, &m);
 
 	if (err == BGW_OK)
 		err = conf_remind(r->app->db, r->a, &who, r->target.confirmation_id, &m);
@@ -455,14 +386,10 @@ h_conf_remind(bgw_request *r)
 bgw_err
 h_conf_respond(bgw_request *r)
 {
-	conf_actor who = actor(r);
-	resp_input in;
-	bgw_err err = resp_input_from_json(r->app->db, r->a, r->target.confirmation_id, r->json,
-	    &in, &r->field_errors);
+	conf_actor who = actor_conf(r);
+	bgw_err err = conf_answer(r->app->db, r->a, &who, r->target.confirmation_id,
+	    r->target.facts.admin, r->json, NULL, &r->field_errors);
 
-	if (err == BGW_OK)
-		err = conf_respond(r->app->db, r->a, &who, r->target.confirmation_id,
-		    r->target.facts.admin, &in, NULL);
 	return err == BGW_OK ? reply_conf(r, 201, r->target.confirmation_id) : err;
 }
 
@@ -475,7 +402,7 @@ h_conf_approve(bgw_request *r)
 		{.name = NULL},
 	};
 	const json_t *approver = fields_get(r->fields, approve_fields, "approver")->j;
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	field_value *vals;
 	bgw_kv *errs = NULL, **tail = &r->field_errors;
 	const char *title;
@@ -494,7 +421,7 @@ h_conf_approve(bgw_request *r)
 bgw_err
 h_conf_send_back(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = conf_send_back(r->app->db, r->a, &who, r->target.confirmation_id,
 	    text(r, reason_fields, "reason"));
 
@@ -504,7 +431,7 @@ h_conf_send_back(bgw_request *r)
 bgw_err
 h_conf_review(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = conf_review(r->app->db, r->a, &who, r->target.confirmation_id,
 	    strcmp(text(r, review_fields, "result"), "agreed") == 0, text(r, review_fields, "note"));
 
@@ -517,7 +444,7 @@ h_conf_resolve(bgw_request *r)
 	const json_t *arr = fields_get(r->fields, resolve_fields, "reconciling_items")->j;
 	reconciling_in *items;
 	size_t n;
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_kv **tail = &r->field_errors;
 	bgw_err err = reconcile_from_json(r->a, arr, &items, &n, &tail);
 
@@ -530,7 +457,7 @@ h_conf_resolve(bgw_request *r)
 bgw_err
 h_conf_share(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = conf_share(r->app->db, r->a, &who, r->target.confirmation_id,
 	    fields_get(r->fields, share_fields, "with_client")->b);
 

@@ -30,7 +30,7 @@ static bgw_err
 read_fcgi(void *ud, char *buf, size_t cap, size_t *n)
 {
 	struct body_reader *br = ud;
-	int got = FCGX_GetStr(buf, (int)cap, br->r->fcgi->in);
+	int got = request_body_get(br->r, buf, (int)cap);
 
 	if (got < 0)
 		return BGW_E_BAD_REQUEST;
@@ -42,9 +42,9 @@ read_fcgi(void *ud, char *buf, size_t cap, size_t *n)
 }
 
 /* The refused upload on record, without the content: who tried to upload what kind of
- * malware, where.  The request's transaction is rolled back first (nothing of the upload may
- * stay) and the event committed in one of its own; then a new transaction is begun so the
- * caller may go on reading (a page shows its form again) and the router finishes it. */
+ * malware, where.  Kept whatever the request's outcome (request_keep_event): the router
+ * commits it with the request, or on its own after rolling the request back, so nothing of
+ * the upload stays. */
 static void
 record_infected(bgw_request *r, const doc_owner *owner, const char *signature)
 {
@@ -55,20 +55,10 @@ record_infected(bgw_request *r, const doc_owner *owner, const char *signature)
 		.action = "doc.infected", .object_type = "project", .object_id = owner->project_id,
 		.ip = r->remote_addr, .detail_json = detail_text};
 
-	db_rollback(r->app->db);
-	r->in_transaction = false;
-	if (db_begin(r->app->db, r->user_id) == BGW_OK) {
-		if (detail_text == NULL || audit_append(r->app->db, r->a, &ev, NULL) != BGW_OK) {
-			db_rollback(r->app->db);
-			bgw_log(BGW_LOG_ERROR, "could not record an infected upload in project %s",
-			    owner->project_id);
-		} else if (db_commit(r->app->db) != BGW_OK)
-			bgw_log(BGW_LOG_ERROR, "could not commit the record of an infected upload in "
-			    "project %s", owner->project_id);
-	}
+	if (detail_text == NULL || request_keep_event(r, &ev) != BGW_OK)
+		bgw_log(BGW_LOG_ERROR, "could not record an infected upload in project %s",
+		    owner->project_id);
 	free(detail_text);
-	if (db_begin(r->app->db, r->user_id) == BGW_OK)
-		r->in_transaction = true;
 }
 
 bgw_err

@@ -14,11 +14,8 @@ h_verify(bgw_request *r)
 
 	if (verifyref_normalise(r->path_params[0], ref) != 0)
 		return BGW_E_NOT_FOUND;
-	/* A public route gets no transaction from the router; no user is bound, and the
-	 * lookup function decides what an anonymous caller sees. */
-	if ((err = db_ensure(r->app->db)) != BGW_OK || (err = db_begin(r->app->db, NULL)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
+	/* No user is bound (a public route): the lookup function decides what an anonymous
+	 * caller sees. */
 	if ((err = verifyref_lookup(r->app->db, r->a, ref, &body)) != BGW_OK)
 		return err;
 	return request_reply_json(r, 200, body);

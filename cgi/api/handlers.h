@@ -3,7 +3,6 @@
 #define BGW_HANDLERS_H
 
 #include "http/jsonout.h"
-#include "auth/mfa.h"
 #include "request.h"
 
 /* page_error.c: the error answer of an HTML page route (the router calls it) */
@@ -89,34 +88,16 @@ bgw_err page_operator_unlock(bgw_request *r);
 /* h_health.c */
 bgw_err h_health(bgw_request *r);
 
-/* h_session.c */
-extern const field_spec login_fields[];
+/* h_session.c (fields and the use cases' glue: authglue.h) */
 bgw_err h_session_create(bgw_request *r);
-/* The HTML login's two steps (cgi/pages/page_session.c), on the checks of h_session_create.  The
- * password step takes login_fields (its otp is ignored): BGW_OK with the session cookie set,
- * or BGW_E_OTP_REQUIRED with pending (SESSION_TOKEN_LEN + 1 bytes) holding a pending
- * sign-in's token for the code step.  The code step uses up pending: BGW_OK with the
- * cookie set; BGW_E_INVALID_CREDENTIALS for a wrong code, with next holding the token of
- * another try; BGW_E_VALIDATION when pending is unknown, used or expired (start again);
- * BGW_E_RATE_LIMITED while the account or address is locked. */
-bgw_err h_session_password_step(bgw_request *r, char *pending);
-bgw_err h_session_otp_step(bgw_request *r, const char *pending, const char *otp, char *next);
 bgw_err h_session_get(bgw_request *r);
 bgw_err h_session_delete(bgw_request *r);
 
 /* h_account.c */
-extern const field_spec accept_fields[], reset_fields[], reset_complete_fields[],
-	password_change_fields[], otp_fields[], mfa_off_fields[];
 bgw_err h_invitation_accept(bgw_request *r);
 bgw_err h_password_reset(bgw_request *r);
 bgw_err h_password_reset_complete(bgw_request *r);
 bgw_err h_password_change(bgw_request *r);
-/* End every session of the signed-in account and give this browser a new one (cookie and
- * r->session.csrf): after MFA is turned on or off (h_account.c). */
-bgw_err h_rotate_session(bgw_request *r);
-/* A new MFA secret for the signed-in account (BGW_E_INVALID_STATE if MFA is on already):
- * what POST /me/mfa does before answering, for the API and the page alike. */
-bgw_err h_mfa_start(bgw_request *r, char secret[MFA_SECRET_B32_LEN + 1], char uri[MFA_URI_MAX]);
 bgw_err h_mfa_begin(bgw_request *r);
 bgw_err h_mfa_verify(bgw_request *r);
 bgw_err h_mfa_disable(bgw_request *r);
@@ -173,8 +154,8 @@ bgw_err h_doc_upload(bgw_request *r);
 /* Store the upload in r's body (read through rd; max_parts as doc_env's, 0 for an API
  * upload) as a document of r's target, in r's transaction: doc_upload's answers.  Every
  * upload, API or page, goes through here: a refused infected file is put on record
- * (audit doc.infected, committed on its own) and the request is left in a new transaction
- * (r->in_transaction) for whatever the caller still reads. */
+ * (audit doc.infected, kept by request_keep_event whatever the answer) and the caller may
+ * go on reading in the request's transaction. */
 struct doc_reader;
 struct doc_info;
 bgw_err h_doc_store(bgw_request *r, const struct doc_reader *rd, size_t max_parts,

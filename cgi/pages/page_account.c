@@ -2,16 +2,14 @@
  * authentication on (QR code, setup key, a first code, the recovery codes shown once) and
  * off (password and a code).
  *
- * Password change and MFA off run the JSON routes' handlers (h_password_change,
- * h_mfa_disable: the same checks, KDF slots, session ends and audit events).  Enrolment
- * calls lib/auth/mfa.c itself, as h_mfa_begin / h_mfa_verify do, because the page must show the
- * secret and the codes that those handlers put into JSON. */
+ * Every form runs the use case of its JSON route (lib/auth/account.h, mfa.h through
+ * authglue.h: the same checks, KDF slots, session ends and audit events) and shows its
+ * answer: the secret, the codes, or the form again with its errors. */
 #include "pages/page.h"
 
 #include <openssl/crypto.h>
 
-#include "flow/audit.h"
-#include "auth/mfa.h"
+#include "authglue.h"
 #include "core/qr.h"
 
 static void
@@ -62,7 +60,7 @@ mfa_section(page *p)
 		return;
 	}
 	if (u->operator) {
-		/* Operators always keep their second factor (h_mfa_disable refuses). */
+		/* Operators always keep their second factor (mfa_turn_off refuses). */
 		html_fill(&p->h, "<p class=\"note\">{n}</p></section>",
 		    {"n", page_t(p, "acct.mfa_operator")});
 		return;
@@ -110,7 +108,7 @@ page_password_change(bgw_request *r)
 	bgw_err err = page_fields(r, password_change_fields);
 
 	if (err == BGW_OK)
-		err = h_password_change(r);
+		err = authglue_change_password(r);
 	if (err == BGW_OK)
 		return page_redirect(r, "/account?m=acct.changed");
 	return err == BGW_E_VALIDATION ? account_page(r, 422, "pw") : err;
@@ -153,22 +151,24 @@ group_secret(const char *secret, char *out)
 bgw_err
 page_mfa_begin(bgw_request *r)
 {
-	char secret[MFA_SECRET_B32_LEN + 1], shown[MFA_SECRET_SHOWN_MAX], uri[MFA_URI_MAX];
+	auth_env env = authglue_env(r);
+	auth_caller who = authglue_caller(r);
+	mfa_start_out out;
+	char shown[MFA_SECRET_SHOWN_MAX];
 	page p;
-	bgw_err err = h_mfa_start(r, secret, uri);
+	bgw_err err = mfa_start(r->app->db, r->a, &env, &who, &out);
 
 	if (err != BGW_OK)
 		return err;
 	page_init(&p, r, "acct.mfa_begin");
 	html_fill(&p.h, "<div class=\"narrow\"><h1>{t}</h1><p>{s}</p><figure class=\"qr\">",
 	    {"t", p.title}, {"s", page_t(&p, "acct.mfa_scan")});
-	err = qr_write_svg(&p.h, uri, page_t(&p, "acct.mfa_qr"));
-	group_secret(secret, shown);
+	err = qr_write_svg(&p.h, out.uri, page_t(&p, "acct.mfa_qr"));
+	group_secret(out.secret, shown);
 	html_fill(&p.h, "</figure><p>{l}</p><p class=\"code\" id=\"mfa-secret\">{s}</p>",
 	    {"l", page_t(&p, "acct.mfa_secret")}, {"s", shown});
-	OPENSSL_cleanse(secret, sizeof(secret));
+	OPENSSL_cleanse(&out, sizeof(out));
 	OPENSSL_cleanse(shown, sizeof(shown));
-	OPENSSL_cleanse(uri, sizeof(uri));
 	if (err != BGW_OK)
 		return err;
 	verify_form(&p);
@@ -180,20 +180,18 @@ page_mfa_begin(bgw_request *r)
 bgw_err
 page_mfa_verify(bgw_request *r)
 {
-	audit_event ev = {.actor_id = r->user_id, .action = "mfa.enable", .object_type = "user",
-		.object_id = r->user_id, .ip = r->remote_addr};
 	char **codes = NULL;
 	page p;
 	bgw_err err = page_fields(r, otp_fields);
 
-	if (err == BGW_OK)
-		err = mfa_enrol_finish(r->app->db, r->a, &r->app->keys, r->user_id,
-		    fields_get(r->fields, otp_fields, "otp")->s, &codes);
-	if (err == BGW_E_INVALID_CREDENTIALS || err == BGW_E_VALIDATION) {
-		/* No enrolment pending (BGW_E_VALIDATION from lib/mfa) reads as a wrong code too;
-		 * the page offers to start again either way. */
-		if (r->field_errors == NULL)
-			request_field_error(r, "otp", "wrong");
+	if (err == BGW_OK && (err = authglue_mfa_confirm(r, &codes)) == BGW_E_VALIDATION &&
+	    kv_get(r->field_errors, "otp") != NULL) {
+		/* No enrolment pending (otp no_enrolment) reads as a wrong code too; the page
+		 * offers to start again either way. */
+		r->field_errors = NULL;
+		request_field_error(r, "otp", "wrong");
+	}
+	if (err == BGW_E_VALIDATION) {
 		page_init(&p, r, "acct.mfa_begin");
 		html_fill(&p.h, "<div class=\"narrow\"><h1>{t}</h1>", {"t", p.title});
 		p.err_form = "mfa";
@@ -205,11 +203,6 @@ page_mfa_verify(bgw_request *r)
 		    {"s", page_t(&p, "acct.mfa_restart")});
 		return page_send(&p, 422);
 	}
-	if (err == BGW_OK)
-		err = audit_append(r->app->db, r->a, &ev, NULL);
-	/* A session opened before MFA is worth less than one after: all of them end. */
-	if (err == BGW_OK)
-		err = h_rotate_session(r);
 	if (err != BGW_OK)
 		return err;
 	page_init(&p, r, "acct.mfa_codes_title");
@@ -230,7 +223,7 @@ page_mfa_disable(bgw_request *r)
 	bgw_err err = page_fields(r, mfa_off_fields);
 
 	if (err == BGW_OK)
-		err = h_mfa_disable(r);
+		err = authglue_mfa_turn_off(r);
 	if (err == BGW_OK) {
 		r->user.mfa_enabled = false;
 		return page_redirect(r, "/account?m=acct.mfa_disabled");

@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "actor.h"
 #include "flow/confflow.h"
 #include "flow/confinput.h"
 #include "flow/confirmation.h"
@@ -210,7 +211,7 @@ page_answer_again(bgw_request *r, int status, const char *attached)
 bgw_err
 page_answer(bgw_request *r)
 {
-	conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
+	conf_actor who = actor_conf(r);
 	bgw_err err;
 
 	/* The answer form is a look at the request: it opens it (sent -> opened). */
@@ -282,8 +283,7 @@ body_of(bgw_request *r)
 bgw_err
 page_answer_post(bgw_request *r)
 {
-	conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
-	resp_input in;
+	conf_actor who = actor_conf(r);
 	json_t *body = body_of(r);
 	bgw_err err;
 
@@ -295,11 +295,8 @@ page_answer_post(bgw_request *r)
 			return err;
 		return show(r, 422, NULL);
 	}
-	err = resp_input_from_json(r->app->db, r->a, r->target.confirmation_id, body, &in,
-	    &r->field_errors);
-	if (err == BGW_OK)
-		err = conf_respond(r->app->db, r->a, &who, r->target.confirmation_id,
-		    r->target.facts.admin, &in, NULL);
+	err = conf_answer(r->app->db, r->a, &who, r->target.confirmation_id,
+	    r->target.facts.admin, body, NULL, &r->field_errors);
 	if (err == BGW_E_VALIDATION)
 		return show(r, 422, NULL);
 	if (err != BGW_OK)

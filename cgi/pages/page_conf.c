@@ -1,7 +1,7 @@
 /* page_conf.c - the confirmation page (facts, items, timeline, the answer) with ONLY the
  * actions this user may take now (policy_decide for who, workflow_allowed for the state),
- * and one POST route per action, each calling the same lib/flow/confflow.h function as the JSON
- * handler and answering 303 back to the page (PRG). */
+ * and one POST route per action, each calling the same lib/flow/confflow.h use case as the
+ * JSON handler and answering 303 back to the page (PRG). */
 #include "pages/page.h"
 #include "pages/page_conf_records.h"
 
@@ -9,11 +9,9 @@
 
 #include <openssl/crypto.h>
 
-#include "flow/audit.h"
+#include "actor.h"
 #include "flow/confflow.h"
 #include "flow/confirmation.h"
-#include "flow/confview.h"
-#include "flow/project.h"
 #include "flow/reconcile.h"
 
 static const char *
@@ -411,27 +409,16 @@ actions(page *p, const json_t *c)
 static bgw_err
 view_code(bgw_request *r, int status, const char *err_form, const char *code)
 {
-	const char *id = cid_of(r);
-	conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
+	conf_actor who = actor_conf(r);
+	conf_view_in in = actor_conf_view(r);
 	json_t *c;
 	const json_t *response;
 	page p;
-	bgw_err err;
+	bgw_err err = conf_view(r->app->db, r->a, &who, &in, &c);
 
-	/* The respondent's first look opens the request (docs/design.md: sent -> opened). */
-	if (r->target.facts.side == SIDE_RESPONDENT && !r->target.facts.project_completed &&
-	    (err = conf_open(r->app->db, r->a, &who, id)) != BGW_OK)
-		return err;
-	err = conf_get_json(r->app->db, r->a, id, r->target.facts.side,
-	    policy_may_see_response(&r->target.facts), &c);
 	if (err != BGW_OK)
 		return err;
 	response = json_object_get(c, "response");
-	/* Every view of an answer is recorded, as in the API (confview.h). */
-	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
-	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
-	    .confirmation_id = id}, c)) != BGW_OK)
-		return err;
 	page_init(&p, r, NULL);
 	p.err_form = err_form;
 	p.title = bgw_arena_printf(r->a, "%s %s", page_t(&p, "conf.title"), page_js(c, "reference"));
@@ -485,24 +472,16 @@ done(bgw_request *r, bgw_err err, const char *verb)
 	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.done", cid_of(r)));
 }
 
-static conf_actor
-actor(const bgw_request *r)
-{
-	return (conf_actor){.user_id = r->user_id, .ip = r->remote_addr};
-}
-
 static bgw_err
 plain(bgw_request *r, enum wf_action act, const char *verb, bool reason)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	const char *why = NULL;
 	static const field_spec none[] = {{.name = NULL}};
 	bgw_err err = page_fields(r, reason ? reason_fields : none);
 
 	if (err == BGW_OK && reason)
 		why = fields_get(r->fields, reason_fields, "reason")->s;
-	if (err == BGW_OK && act == WF_DECLINE)
-		err = conf_open(r->app->db, r->a, &who, cid_of(r));
 	if (err == BGW_OK)
 		err = conf_transition(r->app->db, r->a, &who, cid_of(r), act, why, NULL);
 	return done(r, err, verb);
@@ -519,7 +498,7 @@ bgw_err page_conf_decline(bgw_request *r) { return plain(r, WF_DECLINE, "decline
 bgw_err
 page_conf_close(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = page_fields(r, close_fields);
 
 	if (err == BGW_OK)
@@ -531,7 +510,7 @@ page_conf_close(bgw_request *r)
 bgw_err
 page_conf_address_check(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = page_fields(r, address_check_fields);
 
 	if (err == BGW_OK)
@@ -541,39 +520,21 @@ page_conf_address_check(bgw_request *r)
 	return done(r, err, "address-check");
 }
 
-static bgw_err
-mailer(bgw_request *r, conf_mailer *m)
-{
-	project_facts pf;
-	bgw_err err = project_facts_get(r->app->db, r->a, r->target.project_id, &pf);
-
-	if (err != BGW_OK)
-		return err;
-	m->base_url = r->app->cfg->base_url;
-	m->firm_name = pf.firm_name;
-	m->client_name = pf.client_name;
-	return BGW_OK;
-}
-
 bgw_err
 page_conf_send(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	conf_mailer m;
 	conf_code code = {.code = ""};
 	const field_value *channel;
 	bgw_err err = page_fields(r, send_fields);
 
 	if (err == BGW_OK)
-		err = mailer(r, &m);
-	if (err == BGW_OK)
-		err = conf_send(r->app->db, r->a, &who, cid_of(r), &m);
+		err = actor_mailer(r, &m);
 	if (err == BGW_OK) {
 		channel = fields_get(r->fields, send_fields, "code_channel");
-		err = conf_respondent_code(r->app->db, r->a, &who, cid_of(r), &m,
-		    channel->present ? channel->s : NULL, false, &code);
-		if (err == BGW_E_VALIDATION)
-			err = request_field_error(r, "code_channel", "required");
+		err = conf_send_with_code(r->app->db, r->a, &who, cid_of(r), &m,
+		    channel->present ? channel->s : NULL, &code, &r->field_errors);
 	}
 	/* Phone or letter: the page after the send is the one place the code is shown. */
 	if (err == BGW_OK && code.code[0] != '\0') {
@@ -587,13 +548,13 @@ page_conf_send(bgw_request *r)
 bgw_err
 page_conf_respondent_code(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	conf_mailer m;
 	conf_code code = {.code = ""};
 	bgw_err err = page_fields(r, respondent_code_fields);
 
 	if (err == BGW_OK)
-		err = mailer(r, &m);
+		err = actor_mailer(r, &m);
 	if (err == BGW_OK)
 		err = conf_respondent_code(r->app->db, r->a, &who, cid_of(r), &m,
 		    fields_get(r->fields, respondent_code_fields, "code_channel")->s, true, &code);
@@ -608,9 +569,9 @@ page_conf_respondent_code(bgw_request *r)
 bgw_err
 page_conf_remind(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	conf_mailer m;
-	bgw_err err = mailer(r, &m);
+	bgw_err err = actor_mailer(r, &m);
 
 	if (err == BGW_OK)
 		err = conf_remind(r->app->db, r->a, &who, cid_of(r), &m);
@@ -626,7 +587,7 @@ static const field_spec approve_form_fields[] = {
 bgw_err
 page_conf_approve(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	const field_value *title;
 	bgw_err err = page_fields(r, approve_form_fields);
 
@@ -642,7 +603,7 @@ page_conf_approve(bgw_request *r)
 bgw_err
 page_conf_send_back(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = page_fields(r, reason_fields);
 
 	if (err == BGW_OK)
@@ -654,7 +615,7 @@ page_conf_send_back(bgw_request *r)
 bgw_err
 page_conf_review(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	const field_value *note;
 	bgw_err err = page_fields(r, review_fields);
 
@@ -676,7 +637,7 @@ static const field_spec resolve_note_fields[] = {
 bgw_err
 page_conf_resolve(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	reconciling_in item;
 	bgw_kv **tail;
 	bgw_err err = page_fields(r, resolve_note_fields), err2;
@@ -698,7 +659,7 @@ page_conf_resolve(bgw_request *r)
 bgw_err
 page_conf_share(bgw_request *r)
 {
-	conf_actor who = actor(r);
+	conf_actor who = actor_conf(r);
 	bgw_err err = page_fields(r, share_fields);
 
 	if (err == BGW_OK)

@@ -2,14 +2,15 @@
  * /projects/{pid}/confirmations/new) and editing a draft (GET/POST /confirmations/{cid}/edit).
  *
  * The form's field names are the API's JSON paths ("respondent.email", "items[2].amount"),
- * so the form is turned into the API's JSON body and checked by the same
- * confinput_from_json; every error it names lands beside the input of that name. */
+ * so the form is turned into the API's JSON body and given to the same use case
+ * (conf_draft_create, conf_draft_edit); every error it names lands beside the input of that
+ * name. */
 #include "pages/page.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "flow/audit.h"
+#include "actor.h"
 #include "flow/confflow.h"
 #include "flow/confinput.h"
 #include "flow/confirmation.h"
@@ -264,26 +265,18 @@ bgw_err
 page_conf_new_post(bgw_request *r)
 {
 	values v = {.form = r->form};
-	conf_input in;
+	conf_actor who = actor_conf(r);
 	const char *id;
 	json_t *body = body_of(r);
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "conf.create", .object_type = "confirmation", .ip = r->remote_addr};
 	bgw_err err;
 
 	if (body == NULL)
 		return BGW_E_NOMEM;
-	err = confinput_from_json(r->a, body, false, NULL, &in, &r->field_errors);
-	if (err == BGW_E_VALIDATION)
-		return show(r, 422, NULL, &v);
-	if (err == BGW_OK)
-		err = conf_create(r->app->db, r->a, r->target.project_id, r->user_id, &in, &id);
+	err = conf_draft_create(r->app->db, r->a, &who, r->target.project_id, body, &id,
+	    &r->field_errors);
 	if (err == BGW_E_VALIDATION)
 		return show(r, 422, NULL, &v);
 	if (err != BGW_OK)
-		return err;
-	ev.object_id = id;
-	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
 		return err;
 	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.saved", id));
 }
@@ -308,36 +301,21 @@ page_conf_edit(bgw_request *r)
 bgw_err
 page_conf_edit_post(bgw_request *r)
 {
-	const char *id = r->target.confirmation_id, *form;
+	const char *id = r->target.confirmation_id;
 	values v = {.form = r->form};
-	conf_input in;
+	conf_actor who = actor_conf(r);
 	json_t *body = body_of(r);
-	audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-		.action = "conf.edit", .object_type = "confirmation", .object_id = id,
-		.ip = r->remote_addr};
+	conf_edit_in in = actor_conf_edit(r, body);
 	bgw_err err;
 
 	if (body == NULL)
 		return BGW_E_NOMEM;
+	/* A page offers no form for anything but a draft: said before reading the form. */
 	if (strcmp(r->target.status, "draft") != 0)
 		return BGW_E_INVALID_STATE;
-	err = conf_form(r->app->db, r->a, id, &form);
-	if (err == BGW_OK)
-		err = confinput_from_json(r->a, body, true, form, &in, &r->field_errors);
-	if (err == BGW_OK) {
-		conf_actor who = {.user_id = r->user_id, .ip = r->remote_addr};
-
-		err = conf_update(r->app->db, r->a, id, r->target.project_id, &in,
-		    r->target.facts.side, &who);
-		/* The one rule only the stored row can check: due after the as-of date. */
-		if (err == BGW_E_VALIDATION &&
-		    request_field_error(r, "due_date", "before the as-of date") != BGW_E_VALIDATION)
-			return BGW_E_NOMEM;
-	}
+	err = conf_draft_edit(r->app->db, r->a, &who, &in, &r->field_errors);
 	if (err == BGW_E_VALIDATION)
 		return show(r, 422, id, &v);
-	if (err == BGW_OK)
-		err = audit_append(r->app->db, r->a, &ev, NULL);
 	return err == BGW_OK ? page_redirect(r, bgw_arena_printf(r->a,
 	    "/confirmations/%s?m=msg.saved", id)) : err;
 }

@@ -1,26 +1,24 @@
 /* page_conf_records.c - comments, documents and history on the confirmation page, and the
  * two POST routes that add a comment and upload a document from a plain HTML form.
  *
- * The upload form is multipart, which the router does not read, so its CSRF token is
- * checked here: the form puts csrf_token before the file, and a parser running beside the
- * document store's own refuses the file part unless a valid token came first, before any
- * byte of the file is handed on.  The same parser keeps the form's other fields: the
- * respondent's answer form posts here with its "attach" button (the whole form, multipart),
- * and is shown again with everything typed in it, the file stored or its error beside it. */
+ * The upload form is multipart: the router has checked its CSRF token (the field before
+ * the file) before this handler reads the body.  A parser running beside the document
+ * store's own keeps the form's other fields: the respondent's answer form posts here with
+ * its "attach" button (the whole form, multipart), and is shown again with everything
+ * typed in it, the file stored or its error beside it. */
 #include "pages/page_conf_records.h"
 
 #include <string.h>
 
+#include "actor.h"
 #include "flow/audit.h"
 #include "flow/auditview.h"
 #include "flow/comment.h"
 #include "flow/confinput.h"
 #include "files/document.h"
 #include "http/multipart.h"
-#include "auth/session.h"
 #include "core/utf8.h"
 
-#define CSRF_FIELD_MAX 128
 void
 page_doc_link(page *p, json_t *item)
 {
@@ -198,7 +196,8 @@ page_comment_add(bgw_request *r)
 		{.name = NULL},
 	};
 	const field_value *tv;
-	const char *thread, *detail;
+	comment_post_in in;
+	bgw_kv *errors; /* the form offers only the threads this side may write */
 	json_t *comment;
 	bgw_err err;
 
@@ -207,38 +206,20 @@ page_comment_add(bgw_request *r)
 	if ((err = page_fields(r, spec)) != BGW_OK)
 		return err;
 	tv = fields_get(r->fields, spec, "thread");
-	thread = comment_write_thread(r->target.facts.side, tv->present ? tv->s : NULL, &err);
-	if (err != BGW_OK)
+	in = actor_comment(r, tv->present ? tv->s : NULL, fields_get(r->fields, spec, "body")->s);
+	if ((err = comment_post(r->app->db, r->a, &in, &comment, &errors)) != BGW_OK)
 		return err;
-	err = comment_add(r->app->db, r->a, cid_of(r), r->user_id, r->target.facts.side, thread,
-	    fields_get(r->fields, spec, "body")->s, &comment);
-	if (err != BGW_OK)
-		return err;
-	detail = bgw_arena_printf(r->a, "{\"comment_id\":\"%s\",\"thread\":\"%s\"}",
-	    page_js(comment, "id"), thread);
-	if (detail == NULL)
-		return BGW_E_NOMEM;
-	{
-		audit_event ev = {.project_id = r->target.project_id, .actor_id = r->user_id,
-			.action = "comment.add", .object_type = "confirmation",
-			.object_id = cid_of(r), .ip = r->remote_addr, .detail_json = detail};
-
-		if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
-			return err;
-	}
 	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.saved#h-cmt",
 	    cid_of(r)));
 }
 
-/* The upload body read from FastCGI and, on the way, watched for the CSRF token and the
- * form's other fields (kept in r->form, as the router does for an urlencoded form). */
+/* The upload body read from FastCGI and, on the way, watched for the form's other fields
+ * (kept in r->form, as the router does for an urlencoded form). */
 struct guard {
 	bgw_request *r;
 	multipart_parser *mp;
 	long long got;
-	bool in_csrf, csrf_ok, in_field;
-	char token[CSRF_FIELD_MAX + 1];
-	size_t token_len;
+	bool in_field;
 	const char *field;     /* the current text field's name */
 	char *text;            /* UPLOAD_FORM_TEXT_MAX bytes for every field's value */
 	size_t text_len, field_start;
@@ -250,11 +231,9 @@ g_begin(void *ud, const multipart_part *part)
 {
 	struct guard *g = ud;
 
-	g->in_csrf = strcmp(part->name, "csrf_token") == 0;
-	/* The file must come after a valid token: nothing of it is passed on otherwise. */
-	if (strcmp(part->name, "file") == 0 && !g->csrf_ok)
-		return BGW_E_CSRF;
-	g->in_field = !g->in_csrf && part->filename == NULL && strcmp(part->name, "file") != 0;
+	/* The token is the router's (checked before the body reached us), not a form field. */
+	g->in_field = part->filename == NULL && strcmp(part->name, "file") != 0 &&
+	    strcmp(part->name, "csrf_token") != 0;
 	if (g->in_field) {
 		g->field = bgw_arena_strdup(g->r->a, part->name);
 		g->field_start = g->text_len;
@@ -274,14 +253,7 @@ g_data(void *ud, const char *buf, size_t n)
 			return BGW_E_TOO_LARGE;
 		memcpy(g->text + g->text_len, buf, n);
 		g->text_len += n;
-		return BGW_OK;
 	}
-	if (!g->in_csrf)
-		return BGW_OK;
-	if (g->token_len + n > CSRF_FIELD_MAX)
-		return BGW_E_CSRF;
-	memcpy(g->token + g->token_len, buf, n);
-	g->token_len += n;
 	return BGW_OK;
 }
 
@@ -290,11 +262,6 @@ g_end(void *ud)
 {
 	struct guard *g = ud;
 
-	if (g->in_csrf) {
-		g->token[g->token_len] = '\0';
-		g->csrf_ok = session_csrf_ok(&g->r->session, g->token);
-		g->in_csrf = false;
-	}
 	if (g->in_field) {
 		const char *v = g->text + g->field_start;
 		size_t n = g->text_len - g->field_start;
@@ -312,7 +279,7 @@ static bgw_err
 g_read(void *ud, char *buf, size_t cap, size_t *n)
 {
 	struct guard *g = ud;
-	int got = FCGX_GetStr(buf, (int)cap, g->r->fcgi->in);
+	int got = request_body_get(g->r, buf, (int)cap);
 	bgw_err err;
 
 	if (got < 0)
@@ -387,11 +354,9 @@ page_doc_upload(bgw_request *r)
 	err = h_doc_store(r, &rd, UPLOAD_FORM_PARTS, &info);
 	if (answer && err != BGW_OK)
 		drain(&g); /* the fields after the point where the store stopped reading */
-	if (!g.csrf_ok && (err == BGW_OK || err == BGW_E_VALIDATION))
-		err = BGW_E_CSRF; /* a form without a file part at all */
-	if (answer && g.csrf_ok && err == BGW_OK)
+	if (answer && err == BGW_OK)
 		return page_answer_again(r, 200, info.name);
-	if (answer && g.csrf_ok && (why = file_reason(err)) != NULL) {
+	if (answer && (why = file_reason(err)) != NULL) {
 		if ((err = request_field_error(r, "file", why)) != BGW_E_VALIDATION)
 			return err;
 		return page_answer_again(r, 422, NULL);

@@ -40,19 +40,15 @@ verify_form(page *p, const char *typed)
 	    {"s", page_t(p, "verify.submit")});
 }
 
-/* The lookup, in a transaction of our own (a public route gets none): BGW_OK with *found,
- * or BGW_E_NOT_FOUND for anything that is not a sent request. */
+/* The lookup (in the route's transaction, bound to no user): BGW_OK with *found, or
+ * BGW_E_NOT_FOUND for anything that is not a sent request. */
 static bgw_err
 lookup(bgw_request *r, const char *typed, json_t **found)
 {
 	char ref[VERIFYREF_LEN + 1];
-	bgw_err err;
 
 	if (strlen(typed) > VERIFYREF_INPUT_MAX || verifyref_normalise(typed, ref) != 0)
 		return BGW_E_NOT_FOUND;
-	if ((err = db_ensure(r->app->db)) != BGW_OK || (err = db_begin(r->app->db, NULL)) != BGW_OK)
-		return err;
-	r->in_transaction = true;
 	return verifyref_lookup(r->app->db, r->a, ref, found);
 }
 

@@ -2,9 +2,8 @@
  *
  * The file goes through the same lib/ calls as POST /api/v1/.../confirmations/import
  * (csv_import, xlsx_import, xmlio_import, confimport_check, confimport_store): all or
- * nothing, and every bad row listed on the page.  The form is multipart, which the router
- * does not read: the CSRF token (a field before the file) is checked here before anything
- * of the file is parsed. */
+ * nothing, and every bad row listed on the page.  The form is multipart: the router has
+ * checked its CSRF token (the field before the file) before this handler reads the body. */
 #include "pages/page.h"
 
 #include <string.h>
@@ -14,13 +13,11 @@
 #include "records/confimport.h"
 #include "records/csv.h"
 #include "http/multipart.h"
-#include "auth/session.h"
 #include "records/xlsx.h"
 #include "records/xmlio.h"
 
 #define IMPORT_FORM_OVERHEAD (64 * 1024) /* the form's fields and framing beside the file */
 #define IMPORT_FORM_PARTS 4
-#define IMPORT_CSRF_MAX 128
 #define PAGE_IMPORT_FILENAME_MAX 255
 
 enum fmt { F_NONE, F_CSV, F_XML, F_XLSX };
@@ -30,9 +27,7 @@ static const char *const fmt_names[] = {"none", "csv", "xml", "xlsx"};
 struct upload {
 	bgw_request *r;
 	const char *part;         /* the current part's name */
-	char csrf[IMPORT_CSRF_MAX + 1];
-	size_t csrf_len;
-	bool csrf_ok, has_file;
+	bool has_file;
 	char filename[PAGE_IMPORT_FILENAME_MAX + 1];
 	char *file;               /* arena copy, at most the body's size */
 	size_t file_len, file_cap;
@@ -46,8 +41,6 @@ u_begin(void *ud, const multipart_part *p)
 
 	u->part = p->name;
 	if (strcmp(p->name, "file") == 0) {
-		if (!u->csrf_ok)
-			return BGW_E_CSRF;
 		if (u->has_file)
 			return BGW_E_BAD_REQUEST;
 		u->has_file = true;
@@ -63,29 +56,12 @@ u_data(void *ud, const char *buf, size_t n)
 {
 	struct upload *u = ud;
 
-	if (strcmp(u->part, "csrf_token") == 0) {
-		if (u->csrf_len + n > IMPORT_CSRF_MAX)
-			return BGW_E_CSRF;
-		memcpy(u->csrf + u->csrf_len, buf, n);
-		u->csrf_len += n;
-	} else if (strcmp(u->part, "file") == 0) {
+	if (strcmp(u->part, "file") == 0) {
 		/* The file is copied out: the parser may hand bytes on from its own buffer. */
 		if (u->file_len + n > u->file_cap)
 			return BGW_E_TOO_LARGE;
 		memcpy(u->file + u->file_len, buf, n);
 		u->file_len += n;
-	}
-	return BGW_OK;
-}
-
-static bgw_err
-u_end(void *ud)
-{
-	struct upload *u = ud;
-
-	if (strcmp(u->part, "csrf_token") == 0) {
-		u->csrf[u->csrf_len] = '\0';
-		u->csrf_ok = session_csrf_ok(&u->r->session, u->csrf);
 	}
 	return BGW_OK;
 }
@@ -197,7 +173,7 @@ parse(bgw_request *r, enum fmt f, const char *buf, size_t len, import_result *re
 bgw_err
 page_import_post(bgw_request *r)
 {
-	static const multipart_callbacks cb = {u_begin, u_data, u_end};
+	static const multipart_callbacks cb = {u_begin, u_data, NULL};
 	multipart_limits lim = {.max_parts = IMPORT_FORM_PARTS,
 		.max_header_bytes = MULTIPART_DEFAULT_MAX_HEADER_BYTES,
 		.max_total = (size_t)IMPORT_MAX_BYTES + IMPORT_FORM_OVERHEAD};
@@ -220,8 +196,6 @@ page_import_post(bgw_request *r)
 	if ((err = multipart_feed(mp, body, len)) != BGW_OK ||
 	    (err = multipart_finish(mp)) != BGW_OK)
 		return err;
-	if (!u.csrf_ok)
-		return BGW_E_CSRF;
 	if (!u.has_file || u.file_len == 0)
 		return show(r, 422, NULL, "imp.no_file");
 	if ((f = format_of(&u)) == F_NONE)

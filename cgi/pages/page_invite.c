@@ -1,16 +1,17 @@
 /* page_invite.c - the pages a mailed link opens: accepting an invitation (GET /invitation,
  * the link of lib/auth/invite.c) and resetting a password (GET /password-reset, the link of
- * h_password_reset).
+ * account_request_reset).
  *
- * The forms post to the very handlers of the JSON routes (h_invitation_accept,
- * h_password_reset, h_password_reset_complete: the same token checks, password policy, KDF
- * slots, throttles and audit events), then turn their answer into a page.  The token rides
- * in a hidden field: it is the proof of the mailed link, as in the API body. */
+ * The forms run the use cases of the JSON routes (lib/auth/account.h through authglue.h:
+ * the same token checks, password policy, KDF slots, throttles and audit events), then turn
+ * their answer into a page.  The token rides in a hidden field: it is the proof of the
+ * mailed link, as in the API body. */
 #include "pages/page.h"
 
 #include <string.h>
 
 #include "auth/account.h"
+#include "authglue.h"
 
 static void
 hidden(page *p, const char *name, const char *value)
@@ -39,20 +40,12 @@ dead_link(bgw_request *r, const char *title_key, bool offer_reset)
 	return page_send(&p, 422);
 }
 
-/* Read the invitation of token inside a transaction of our own (a public route has none). */
+/* Read the invitation of token (in the route's transaction, bound to no user). */
 static bgw_err
 find_invitation(bgw_request *r, const char *token, account_invitation *inv)
 {
-	bgw_err err;
-
 	if (token == NULL || strlen(token) > 64)
 		return BGW_E_VALIDATION;
-	if (!r->in_transaction) {
-		if ((err = db_ensure(r->app->db)) != BGW_OK ||
-		    (err = db_begin(r->app->db, NULL)) != BGW_OK)
-			return err;
-		r->in_transaction = true;
-	}
 	return account_invitation_find(r->app->db, r->a, token, inv);
 }
 
@@ -104,10 +97,11 @@ page_invitation_accept(bgw_request *r)
 {
 	const char *token = kv_get(r->form, "token");
 	account_invitation inv;
+	bgw_user u;
 	bgw_err err = page_fields(r, accept_fields);
 
 	if (err == BGW_OK)
-		err = h_invitation_accept(r);
+		err = authglue_accept_invitation(r, &u);
 	if (err == BGW_OK)
 		return page_redirect(r, "/login?m=inv.done");
 	if (err != BGW_E_VALIDATION)
@@ -183,7 +177,7 @@ page_reset_post(bgw_request *r)
 	if (err == BGW_E_VALIDATION)
 		return reset_request_form(r, 422, NULL);
 	if (err == BGW_OK)
-		err = h_password_reset(r);
+		err = authglue_request_reset(r);
 	if (err == BGW_E_RATE_LIMITED)
 		return reset_request_form(r, 429, "err.rate_limited");
 	if (err != BGW_OK)
@@ -199,7 +193,7 @@ page_reset_complete(bgw_request *r)
 	bgw_err err = page_fields(r, reset_complete_fields);
 
 	if (err == BGW_OK)
-		err = h_password_reset_complete(r);
+		err = authglue_complete_reset(r);
 	if (err == BGW_OK)
 		return page_redirect(r, "/login?m=reset.done");
 	if (err != BGW_E_VALIDATION)

@@ -2,18 +2,17 @@
  * removing, and for the audit admin unlocking a member's first-access code and issuing a
  * new code.
  *
- * Adding, removing and unlocking run the JSON routes' handlers (h_member_add,
- * h_member_remove, h_member_unlock: the same side rules, invitation mail and audit events);
+ * Adding, removing, unlocking and a new access code run the use cases of lib/flow/project.h
+ * that the JSON routes run too (the same side rules, invitation mail and audit events);
  * which buttons a row shows follows the same rule (policy_may_manage), so the page offers
- * only what the server would allow.  A new access code calls lib/flow/project.c as
- * h_project_code_regenerate does, because the page must show the code. */
+ * only what the server would allow. */
 #include "pages/page.h"
 
 #include <string.h>
 
 #include <openssl/crypto.h>
 
-#include "flow/audit.h"
+#include "actor.h"
 #include "flow/project.h"
 
 static enum policy_side
@@ -204,10 +203,21 @@ page_members(bgw_request *r)
 bgw_err
 page_member_add(bgw_request *r)
 {
+	project_actor who = actor_project(r);
+	project_member_add_in in = {.base_url = r->app->cfg->base_url};
+	const field_value *org;
+	const char *org_id;
 	bgw_err err = page_fields(r, member_add_fields);
 
-	if (err == BGW_OK)
-		err = h_member_add(r);
+	if (err == BGW_OK) {
+		org = fields_get(r->fields, member_add_fields, "organization");
+		in.email = fields_get(r->fields, member_add_fields, "email")->s;
+		in.side = fields_get(r->fields, member_add_fields, "side")->s;
+		in.admin = fields_get(r->fields, member_add_fields, "admin")->b;
+		in.organization = org->present ? org->s : NULL;
+		err = project_member_add(r->app->db, r->a, &who, r->target.project_id, &in, &org_id,
+		    &r->field_errors);
+	}
 	if (err == BGW_OK)
 		return page_redirect(r, path(r, "/members?m=mem.invited"));
 	return err == BGW_E_VALIDATION ? members_page(r, 422) : err;
@@ -217,7 +227,9 @@ page_member_add(bgw_request *r)
 bgw_err
 page_member_remove(bgw_request *r)
 {
-	bgw_err err = h_member_remove(r);
+	project_actor who = actor_project(r);
+	bgw_err err = project_member_remove(r->app->db, r->a, &who, r->target.project_id,
+	    r->path_params[1]);
 
 	return err == BGW_OK ? page_redirect(r, path(r, "/members?m=msg.done")) : err;
 }
@@ -226,7 +238,9 @@ page_member_remove(bgw_request *r)
 bgw_err
 page_member_unlock(bgw_request *r)
 {
-	bgw_err err = h_member_unlock(r);
+	project_actor who = actor_project(r);
+	bgw_err err = project_member_unlock(r->app->db, r->a, &who, r->target.project_id,
+	    r->path_params[1]);
 
 	return err == BGW_OK ? page_redirect(r, path(r, "/members?m=msg.done")) : err;
 }
@@ -235,20 +249,13 @@ page_member_unlock(bgw_request *r)
 bgw_err
 page_code_regenerate(bgw_request *r)
 {
-	const char *pid = r->target.project_id;
-	audit_event ev = {.project_id = pid, .actor_id = r->user_id,
-		.action = "project.code_regenerate", .object_type = "project", .object_id = pid,
-		.ip = r->remote_addr};
+	project_actor who = actor_project(r);
 	char code[PROJECT_CODE_DISPLAY_LEN + 1];
 	page p;
-	bgw_err err = project_code_regenerate(r->app->db, r->a, pid, code);
+	bgw_err err = project_code_regenerate(r->app->db, r->a, &who, r->target.project_id, code);
 
-	if (err == BGW_OK)
-		err = audit_append(r->app->db, r->a, &ev, NULL);
-	if (err != BGW_OK) {
-		OPENSSL_cleanse(code, sizeof(code));
+	if (err != BGW_OK)
 		return err;
-	}
 	page_init(&p, r, "mem.code_title");
 	html_fill(&p.h, "<h1>{t}</h1><div class=\"alert ok\" role=\"status\"><p>{m}</p>"
 	    "<p class=\"code\" id=\"new-code\">{c}</p></div><p><a", {"t", p.title},

@@ -1,8 +1,11 @@
 /* page_operator.c - the operators' pages: audit firms, users, lock and unlock.  Operators
  * see no project or confirmation content: these pages read the very statements of
  * h_operator.c (operator_firms, operator_users: names, addresses, organisations, flags) and
- * lock through h_operator_lock / h_operator_unlock (sessions ended, audit events). */
+ * lock through lib/auth/account.h's account_lock / account_unlock (sessions ended, audit
+ * events), as the API does. */
 #include "pages/page.h"
+
+#include "authglue.h"
 
 #include <string.h>
 
@@ -99,7 +102,8 @@ page_operator(bgw_request *r)
 bgw_err
 page_operator_lock(bgw_request *r)
 {
-	bgw_err err = h_operator_lock(r);
+	auth_caller who = authglue_caller(r);
+	bgw_err err = account_lock(r->app->db, r->a, &who, r->path_params[0]);
 
 	return err == BGW_OK ? page_redirect(r, "/operator?m=msg.done") : err;
 }
@@ -108,7 +112,8 @@ page_operator_lock(bgw_request *r)
 bgw_err
 page_operator_unlock(bgw_request *r)
 {
-	bgw_err err = h_operator_unlock(r);
+	auth_caller who = authglue_caller(r);
+	bgw_err err = account_unlock(r->app->db, r->a, &who, r->path_params[0]);
 
 	return err == BGW_OK ? page_redirect(r, "/operator?m=msg.done") : err;
 }

@@ -7,6 +7,7 @@
 
 #include <openssl/crypto.h>
 
+#include "actor.h"
 #include "flow/audit.h"
 #include "flow/confflow.h"
 #include "flow/confirmation.h"
@@ -112,12 +113,9 @@ page_projects(bgw_request *r)
 bgw_err
 page_project_create(bgw_request *r)
 {
-	project_new np = {.retention_days = PROJECT_RETENTION_DEFAULT_DAYS,
-		.creator_id = r->user_id, .firm_id = r->user.org_id};
-	char code[PROJECT_CODE_DISPLAY_LEN + 1];
-	const char *id;
-	audit_event ev = {.actor_id = r->user_id, .action = "project.create",
-		.object_type = "project", .ip = r->remote_addr};
+	project_actor who = actor_project(r);
+	project_new np = {.has_retention = false};
+	project_created out;
 	page p;
 	bgw_err err = page_fields(r, project_create_fields);
 
@@ -128,18 +126,15 @@ page_project_create(bgw_request *r)
 	np.name = fields_get(r->fields, project_create_fields, "name")->s;
 	np.client_name = fields_get(r->fields, project_create_fields, "client_name")->s;
 	np.period_end = fields_get(r->fields, project_create_fields, "period_end")->s;
-	if ((err = project_create(r->app->db, r->a, &np, &id, code)) != BGW_OK)
-		return err;
-	ev.project_id = ev.object_id = id;
-	if ((err = audit_append(r->app->db, r->a, &ev, NULL)) != BGW_OK)
+	if ((err = project_create(r->app->db, r->a, &who, &np, &out, &r->field_errors)) != BGW_OK)
 		return err;
 	/* Not a redirect: the code is shown this once and is nowhere else to be read. */
 	page_init(&p, r, "projects.create");
 	html_fill(&p.h, "<h1>{n}</h1><div class=\"alert ok\" role=\"status\"><p>{t}</p>"
 	    "<p class=\"code\">{code}</p></div><p><a",
-	    {"n", np.name}, {"t", page_t(&p, "projects.created")}, {"code", code});
-	OPENSSL_cleanse(code, sizeof(code));
-	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s", id));
+	    {"n", np.name}, {"t", page_t(&p, "projects.created")}, {"code", out.code});
+	OPENSSL_cleanse(out.code, sizeof(out.code));
+	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s", out.id));
 	html_fill(&p.h, ">{t}</a></p>", {"t", page_t(&p, "nav.projects")});
 	return page_send(&p, 201);
 }
@@ -188,13 +183,19 @@ page_access_post(bgw_request *r)
 		r->field_errors = NULL;
 		return access_form(r, 422, "access.wrong");
 	}
-	if (err == BGW_OK)
-		err = h_project_access(r);
+	if (err == BGW_OK) {
+		project_actor who = actor_project(r);
+
+		/* A wrong code is counted and logged even though the answer is an error (the route
+		 * is TX_KEEP_ON_ERROR). */
+		err = project_access(r->app->db, r->a, &who, r->target.project_id,
+		    fields_get(r->fields, access_fields, "code")->s);
+	}
 
 	if (err == BGW_OK)
 		return page_redirect(r, html_next_ok(next) ? next :
 		    bgw_arena_printf(r->a, "/projects/%s", r->target.project_id));
-	/* The wrong code was counted and logged (commit_on_error); answer with the form. */
+	/* The wrong code was counted and logged (TX_KEEP_ON_ERROR); answer with the form. */
 	if (err == BGW_E_WRONG_CODE) {
 		r->field_errors = NULL;
 		err = access_form(r, 422, "access.wrong");
@@ -502,7 +503,8 @@ page_bulk_authorize(bgw_request *r)
 bgw_err
 page_project_complete(bgw_request *r)
 {
-	bgw_err err = h_project_complete(r);
+	project_actor who = actor_project(r);
+	bgw_err err = project_complete(r->app->db, r->a, &who, r->target.project_id);
 
 	return err == BGW_OK ? page_redirect(r, bgw_arena_printf(r->a, "/projects/%s?m=msg.done",
 	    r->target.project_id)) : err;

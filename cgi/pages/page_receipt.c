@@ -6,9 +6,8 @@
 
 #include <string.h>
 
-#include "flow/audit.h"
-#include "flow/confirmation.h"
-#include "flow/confview.h"
+#include "actor.h"
+#include "flow/confflow.h"
 
 static const char *
 key2(bgw_arena *a, const char *prefix, const char *v)
@@ -66,10 +65,16 @@ bgw_err
 page_receipt(bgw_request *r)
 {
 	const char *id = r->target.confirmation_id;
+	conf_actor who = actor_conf(r);
+	/* Only the audit team and the respondent reach a receipt (ACT_CONF_RECEIPT): both see
+	 * the answer.  Read as in a completed project: a receipt never opens a request (it
+	 * shows a final answer only), and its view is recorded like every other. */
+	conf_view_in in = {.project_id = r->target.project_id, .id = id,
+		.side = r->target.facts.side, .project_completed = true, .with_response = true};
 	const json_t *response, *resp;
 	json_t *c;
 	page p;
-	bgw_err err = conf_get_json(r->app->db, r->a, id, r->target.facts.side, true, &c);
+	bgw_err err = conf_view(r->app->db, r->a, &who, &in, &c);
 
 	if (err != BGW_OK)
 		return err;
@@ -82,12 +87,6 @@ page_receipt(bgw_request *r)
 		html_fill(&p.h, ">{b}</a></p>", {"b", page_t(&p, "common.back")});
 		return page_send(&p, 409);
 	}
-	/* A receipt shows the answer: recorded like every view of it, also in a completed
-	 * project and for an earlier version after "ask again" (confview.h). */
-	if ((err = confview_record_answer(r->app->db, r->a, &(confview_who){
-	    .project_id = r->target.project_id, .user_id = r->user_id, .ip = r->remote_addr,
-	    .confirmation_id = id}, c)) != BGW_OK)
-		return err;
 	resp = json_object_get(c, "respondent");
 	html_raw(&p.h, "<p class=\"crumbs noprint\"><a");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));

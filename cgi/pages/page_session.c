@@ -1,13 +1,15 @@
 /* page_session.c - sign-in (with the TOTP step), sign-out.
  *
- * The sign-in page runs the very code of POST /api/v1/session (h_session_create: the same
- * throttles, KDF slots, audit events and session rotation) on the form's fields, then turns
- * its answer into a page: a redirect on success, the TOTP step when the account has MFA, the
- * form again with a message otherwise.  The TOTP step carries a pending sign-in's token
- * (lib/auth/session.h), never the password. */
+ * The sign-in page runs the use cases of POST /api/v1/session (lib/auth/session.h:
+ * session_sign_in, session_sign_in_otp: the same throttles, KDF slots, audit events and
+ * session rotation) on the form's fields, then turns their answer into a page: a redirect on
+ * success, the TOTP step when the account has MFA, the form again with a message otherwise.
+ * The TOTP step carries a pending sign-in's token (lib/auth/session.h), never the password. */
 #include "pages/page.h"
 
 #include <string.h>
+
+#include "authglue.h"
 
 static const char *
 next_of(const bgw_kv *src)
@@ -80,20 +82,23 @@ page_login(bgw_request *r)
 static bgw_err
 login_otp_post(bgw_request *r, const char *next)
 {
-	char again[SESSION_TOKEN_LEN + 1];
+	session_sign_in_otp_in in = {0};
+	session_sign_in_out out;
 	bgw_err err = page_fields(r, otp_step_fields);
 
 	if (err == BGW_E_VALIDATION)
 		return login_form(r, 422, NULL, NULL, next, "login.pending_expired");
-	if (err == BGW_OK)
-		err = h_session_otp_step(r, fields_get(r->fields, otp_step_fields, "token")->s,
-		    fields_get(r->fields, otp_step_fields, "otp")->s, again);
+	if (err == BGW_OK) {
+		in.pending = authglue_field(r, otp_step_fields, "token");
+		in.otp = authglue_field(r, otp_step_fields, "otp");
+		err = authglue_sign_in_otp(r, &in, &out);
+	}
 	switch (err) {
 	case BGW_OK:
 		return page_redirect(r, next != NULL ? next : "/projects");
 	case BGW_E_INVALID_CREDENTIALS:
 		/* A wrong code keeps the user at the code step, under a new token. */
-		return login_form(r, 401, again, NULL, next, "login.otp_failed");
+		return login_form(r, 401, out.pending, NULL, next, "login.otp_failed");
 	case BGW_E_VALIDATION:
 		return login_form(r, 422, NULL, NULL, next, "login.pending_expired");
 	case BGW_E_RATE_LIMITED:
@@ -107,8 +112,8 @@ bgw_err
 page_login_post(bgw_request *r)
 {
 	const char *next = next_of(r->form);
-	char pending[SESSION_TOKEN_LEN + 1];
-	const char *email;
+	session_sign_in_in in = {.pending = true};
+	session_sign_in_out out;
 	bgw_err err;
 
 	if (kv_get(r->form, "token") != NULL)
@@ -117,18 +122,19 @@ page_login_post(bgw_request *r)
 		return login_form(r, 422, NULL, kv_get(r->form, "email"), next, "err.validation");
 	if (err != BGW_OK)
 		return err;
-	email = fields_get(r->fields, login_fields, "email")->s;
-	err = h_session_password_step(r, pending);
+	in.email = authglue_field(r, login_fields, "email");
+	in.password = authglue_field(r, login_fields, "password");
+	err = authglue_sign_in(r, &in, &out);
 
 	switch (err) {
 	case BGW_OK:
 		return page_redirect(r, next != NULL ? next : "/projects");
 	case BGW_E_OTP_REQUIRED:
-		return login_form(r, 200, pending, NULL, next, NULL);
+		return login_form(r, 200, out.pending, NULL, next, NULL);
 	case BGW_E_INVALID_CREDENTIALS:
-		return login_form(r, 401, NULL, email, next, "login.failed");
+		return login_form(r, 401, NULL, in.email, next, "login.failed");
 	case BGW_E_RATE_LIMITED:
-		return login_form(r, 429, NULL, email, next, "err.rate_limited");
+		return login_form(r, 429, NULL, in.email, next, "err.rate_limited");
 	default:
 		return err;
 	}
@@ -137,7 +143,7 @@ page_login_post(bgw_request *r)
 bgw_err
 page_logout(bgw_request *r)
 {
-	bgw_err err = h_session_delete(r);
+	bgw_err err = authglue_sign_out(r);
 
 	return err == BGW_OK ? page_redirect(r, "/login?m=logout.done") : err;
 }

@@ -11,7 +11,10 @@
 #include "core/arena.h"
 #include "store/db.h"
 #include "core/err.h"
+#include "auth/authctx.h"
+#include "core/kv.h"
 #include "auth/policy.h"
+#include "auth/user.h"
 
 #define RESET_TTL_S (30 * 60)
 
@@ -62,5 +65,65 @@ bgw_err account_delete_facts(bgw_db *db, bgw_arena *a, const char *user_id,
  * back) if the policy would.  Runs in the caller's transaction. */
 bgw_err account_delete(bgw_db *db, bgw_arena *a, const char *user_id, int *memberships);
 
+/* --- use cases ----------------------------------------------------------------------------
+ *
+ * Each runs in the caller's open transaction (with the route's user bound, or none on a
+ * public route) and writes its audit event there.  On BGW_E_VALIDATION, *errors names each
+ * failing field with its reason (the 422's "fields"): nothing was written that should stay,
+ * the caller rolls back. */
+
+typedef struct account_accept_in {
+	const char *token;     /* the mailed link's */
+	const char *name;      /* a new account's name */
+	const char *password;  /* a new account's password; NULL: none given */
+} account_accept_in;
+
+/* Accept an invitation: a new account (name, password: required, and the policy's) or the
+ * existing account of the invited address, the membership granted, the token used up,
+ * audit invitation.accept.  *user receives the account.  Field errors: token
+ * invalid_or_expired; password required or a PASSWORD_* reason. */
+bgw_err account_accept_invitation(bgw_db *db, bgw_arena *a, const auth_env *env,
+    const auth_caller *who, const account_accept_in *in, bgw_user *user, bgw_kv **errors);
+
+/* Count a reset request against the caller's address (THROTTLE_RESET_ADDRESS), before the
+ * transaction of account_request_reset and outside it (autocommit: a request counts
+ * whatever follows, found or not, so the limit does not reveal which is which).
+ * BGW_E_RATE_LIMITED while the address is locked out. */
+bgw_err account_reset_admit(bgw_db *db, bgw_arena *a, const auth_caller *who);
+
+/* Ask for a reset link for email: for a live account, a new single-use token (any older one
+ * expires), the mail password_reset in the outbox and audit password.reset_requested; for
+ * an unknown address nothing, and the same BGW_OK. */
+bgw_err account_request_reset(bgw_db *db, bgw_arena *a, const auth_env *env,
+    const auth_caller *who, const char *email);
+
+typedef struct account_reset_in {
+	const char *token;     /* the mailed link's */
+	const char *password;  /* the new one */
+} account_reset_in;
+
+/* Complete a reset: the token used up (checked first: a bogus token costs no scrypt), the
+ * new password set, every session of the account ended, audit password.reset.  Field
+ * errors: token invalid_or_expired; password a PASSWORD_* reason (the rollback gives the
+ * token back). */
+bgw_err account_complete_reset(bgw_db *db, bgw_arena *a, const auth_env *env,
+    const auth_caller *who, const account_reset_in *in, bgw_kv **errors);
+
+typedef struct account_password_in {
+	const char *current;
+	const char *fresh;
+} account_password_in;
+
+/* Change the signed-in caller's password: the current one checked, the new one set, every
+ * other session of the account ended (the caller's stays), audit password.change.  Field
+ * errors: current_password wrong; new_password a PASSWORD_* reason. */
+bgw_err account_change_password(bgw_db *db, bgw_arena *a, const auth_env *env,
+    const auth_caller *who, const account_password_in *in, bgw_kv **errors);
+
+/* An operator locks user_id (no end; its sessions end at once; audit operator.lock) or
+ * unlocks it (its failure count forgotten; audit operator.unlock).  BGW_E_NOT_FOUND for an
+ * unknown or deleted account, and for locking an operator. */
+bgw_err account_lock(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *user_id);
+bgw_err account_unlock(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *user_id);
 
 #endif

@@ -13,6 +13,7 @@
 #include "core/base32.h"
 #include "crypto/masterkey.h"
 #include "crypto/secretbox.h"
+#include "auth/password.h"
 #include "auth/token.h"
 #include "auth/totp.h"
 
@@ -225,4 +226,64 @@ mfa_disable(bgw_db *db, bgw_arena *a, const char *user_id)
 	bgw_err err = db_exec(db, a, "mfa_clear_codes", 1, &user_id, NULL);
 
 	return err == BGW_OK ? db_exec(db, a, "mfa_disable", 1, &user_id, NULL) : err;
+}
+
+/* --- use cases ------------------------------------------------------------------------- */
+
+bgw_err
+mfa_start(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    mfa_start_out *out)
+{
+	if (who->user->mfa_enabled)
+		return BGW_E_INVALID_STATE;
+	return mfa_enrol_begin(db, a, env->keys, who->user->id, who->user->email, out->secret,
+	    out->uri);
+}
+
+/* Record action and give the caller a new session in place of every old one. */
+static bgw_err
+record_and_rotate(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *action,
+    mfa_session_out *out)
+{
+	bgw_err err = user_record(db, a, NULL, who->user->id, action, who->ip, NULL);
+
+	return err == BGW_OK ? session_rotate(db, a, who->user->id, who->ip, out->token,
+	    out->csrf) : err;
+}
+
+bgw_err
+mfa_confirm(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const char *otp, mfa_session_out *out, bgw_kv **errors)
+{
+	bgw_err err = mfa_enrol_finish(db, a, env->keys, who->user->id, otp, &out->codes);
+
+	if (err == BGW_E_INVALID_CREDENTIALS || err == BGW_E_VALIDATION)
+		return auth_refuse(a, errors, "otp", err == BGW_E_VALIDATION ? "no_enrolment" :
+		    "wrong");
+	return err == BGW_OK ? record_and_rotate(db, a, who, "mfa.enable", out) : err;
+}
+
+bgw_err
+mfa_turn_off(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const char *password, const char *otp, mfa_session_out *out, bgw_kv **errors)
+{
+	bool ok;
+	bgw_err err;
+
+	out->codes = NULL;
+	if (!who->user->mfa_enabled)
+		return BGW_E_INVALID_STATE;
+	if (who->user->operator)
+		return BGW_E_FORBIDDEN;
+	if ((err = password_verify(env->lock_dir, password, who->user->password_hash, &ok)) !=
+	    BGW_OK)
+		return err;
+	if (!ok)
+		return auth_refuse(a, errors, "password", "wrong");
+	err = mfa_verify(db, a, env->keys, who->user->id, otp);
+	if (err == BGW_E_INVALID_CREDENTIALS)
+		return auth_refuse(a, errors, "otp", "wrong");
+	if (err == BGW_OK)
+		err = mfa_disable(db, a, who->user->id);
+	return err == BGW_OK ? record_and_rotate(db, a, who, "mfa.disable", out) : err;
 }

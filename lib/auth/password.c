@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "core/utf8.h"
+#include "crypto/kdf.h"
 
 struct entry {
 	const char *s; /* into text */
@@ -217,4 +218,39 @@ password_check_policy(const char *pw, size_t len, const password_list *list,
 	if (reason != NULL)
 		*reason = why;
 	return BGW_E_VALIDATION;
+}
+
+bgw_err
+password_verify(const char *lock_dir, const char *pw, const char *stored, bool *ok)
+{
+	int slot;
+	bool rehash = false;
+	bgw_err err = kdf_slot_acquire(lock_dir, PASSWORD_KDF_SLOTS, PASSWORD_KDF_WAIT_MS, &slot);
+
+	*ok = false;
+	if (err != BGW_OK)
+		return err;
+	if (stored != NULL)
+		err = kdf_verify(pw, strlen(pw), stored, ok, &rehash);
+	else
+		kdf_verify_dummy(pw, strlen(pw));
+	kdf_slot_release(slot);
+	return err == BGW_OK ? BGW_OK : BGW_E_INTERNAL;
+}
+
+bgw_err
+password_hash_new(const char *lock_dir, const password_list *list, const char *pw, char *out,
+    const char **reason)
+{
+	int slot;
+	bgw_err err = password_check_policy(pw, strlen(pw), list, reason);
+
+	if (err != BGW_OK)
+		return err;
+	if ((err = kdf_slot_acquire(lock_dir, PASSWORD_KDF_SLOTS, PASSWORD_KDF_WAIT_MS, &slot)) !=
+	    BGW_OK)
+		return err;
+	err = kdf_hash(pw, strlen(pw), out, KDF_STORED_MAX);
+	kdf_slot_release(slot);
+	return err;
 }

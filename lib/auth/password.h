@@ -53,4 +53,22 @@ bool password_list_contains(const password_list *l, const char *pw, size_t len);
 bgw_err password_check_policy(const char *pw, size_t len, const password_list *list,
     const char **reason);
 
+/* Hashing on a request path: each scrypt takes ~136 MB (crypto/kdf.h), so at most
+ * PASSWORD_KDF_SLOTS run at once on a host, and a request waits PASSWORD_KDF_WAIT_MS at most
+ * for a slot before it is told to try again (BGW_E_RATE_LIMITED). */
+#define PASSWORD_KDF_SLOTS 2
+#define PASSWORD_KDF_WAIT_MS 5000
+
+/* Does pw match stored (kdf_hash's string), under a slot in lock_dir?  A NULL stored (an
+ * unknown account, or one without a password) costs the same time and answers *ok false,
+ * so the answer's delay does not tell which addresses exist.  BGW_OK with *ok set;
+ * BGW_E_RATE_LIMITED (no slot); BGW_E_INTERNAL (a malformed stored string). */
+bgw_err password_verify(const char *lock_dir, const char *pw, const char *stored, bool *ok);
+
+/* A new password: the policy first (BGW_E_VALIDATION, *reason a PASSWORD_* code, before any
+ * scrypt), then its hash under a slot into out (KDF_STORED_MAX bytes; the caller wipes it
+ * once stored).  BGW_E_RATE_LIMITED when no slot freed up in time. */
+bgw_err password_hash_new(const char *lock_dir, const password_list *list, const char *pw,
+    char *out, const char **reason);
+
 #endif

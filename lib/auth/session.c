@@ -7,7 +7,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "auth/mfa.h"
+#include "auth/password.h"
+#include "auth/throttle.h"
 #include "auth/token.h"
+#include "flow/audit.h"
 
 #define CSRF_LABEL "bgw-csrf-v1"
 
@@ -188,4 +192,194 @@ session_pending_take(bgw_db *db, bgw_arena *a, const char *token, const char **u
 	*user_id = db_value(res, 0, 0);
 	*expires_at = db_value(res, 0, 1);
 	return BGW_OK;
+}
+
+/* --- sign-in, sign-out ---------------------------------------------------------------- */
+
+/* Record a sign-in event in a transaction of its own (the route has none, and a failure's
+ * record must outlive the error answer).  Best effort, as the sign-in goes on without it. */
+static void
+record(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *actor, const char *action,
+    const char *reason)
+{
+	char detail[96];
+
+	if (reason != NULL)
+		snprintf(detail, sizeof(detail), "{\"reason\":\"%s\"}", reason);
+	if (db_begin(db, NULL) != BGW_OK)
+		return;
+	if (user_record(db, a, NULL, actor, action, who->ip, reason != NULL ? detail : NULL) !=
+	    BGW_OK || db_commit(db) != BGW_OK)
+		db_rollback(db);
+}
+
+/* The key of the per-account throttle: the account itself when the address names one, in
+ * whatever case it was typed (the lookup ignores case), else the address folded to lower
+ * case.  Every spelling of an address spends one budget, and the code step spends the
+ * password step's. */
+static const char *
+login_key(bgw_arena *a, const bgw_user *u, bool found, const char *email)
+{
+	char *key;
+
+	if (found)
+		return bgw_arena_printf(a, "user:%s", u->id);
+	key = bgw_arena_printf(a, "email:%s", email);
+	for (char *c = key; key != NULL && *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return key;
+}
+
+/* Both throttles: the account's (key) and the address's. */
+static bgw_err
+login_throttled(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *key)
+{
+	bgw_err err = throttle_check(db, a, &THROTTLE_LOGIN_ACCOUNT, key);
+
+	if (err == BGW_OK && who->ip != NULL)
+		err = throttle_check(db, a, &THROTTLE_LOGIN_ADDRESS, who->ip);
+	return err;
+}
+
+/* One failure: counted for the account and the address, recorded, answered alike. */
+static bgw_err
+login_fail(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *key,
+    const char *user_id, const char *why)
+{
+	throttle_fail(db, a, &THROTTLE_LOGIN_ACCOUNT, key);
+	if (who->ip != NULL)
+		throttle_fail(db, a, &THROTTLE_LOGIN_ADDRESS, who->ip);
+	record(db, a, who, user_id, "session.login_failed", why);
+	return BGW_E_INVALID_CREDENTIALS;
+}
+
+/* The first factor: BGW_OK when the password of a usable account is right, with the account
+ * in *u and its throttle key in *key. */
+static bgw_err
+login_password(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const session_sign_in_in *in, bgw_user *u, const char **key)
+{
+	bool found, ok;
+	bgw_err err;
+
+	if ((err = db_ensure(db)) != BGW_OK)
+		return err;
+	/* The address is looked up before the throttle is asked (an indexed read, no scrypt),
+	 * so that the lock is the account's whatever the spelling.  The same answer for a
+	 * locked account, a locked address and a wrong password of an account that does not
+	 * exist: nothing tells an attacker which addresses are real. */
+	err = user_by_email(db, a, in->email, u);
+	if (err != BGW_OK && err != BGW_E_NOT_FOUND)
+		return err;
+	found = err == BGW_OK;
+	if ((*key = login_key(a, u, found, in->email)) == NULL)
+		return BGW_E_NOMEM;
+	if ((err = login_throttled(db, a, who, *key)) != BGW_OK)
+		return err;
+	err = password_verify(env->lock_dir, in->password, found ? u->password_hash : NULL, &ok);
+	if (err != BGW_OK)
+		return err;
+	if (!found || !ok || u->locked)
+		return login_fail(db, a, who, *key, found ? u->id : NULL,
+		    found && ok ? "account_locked" : "password");
+	return BGW_OK;
+}
+
+/* The second factor, counted under the first's key when wrong. */
+static bgw_err
+login_otp(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const char *key, const bgw_user *u, const char *otp)
+{
+	bgw_err err = mfa_verify(db, a, env->keys, u->id, otp);
+
+	return err == BGW_E_INVALID_CREDENTIALS ? login_fail(db, a, who, key, u->id, "otp") : err;
+}
+
+/* Both factors passed: a fresh session into out. */
+static bgw_err
+login_finish(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *key,
+    const char *old_token, session_sign_in_out *out)
+{
+	bgw_err err;
+
+	throttle_clear(db, a, &THROTTLE_LOGIN_ACCOUNT, key);
+	/* A fresh token at every login: a session id planted before login is worthless. */
+	if (old_token != NULL)
+		session_destroy(db, a, old_token);
+	err = session_create(db, a, out->user.id, who->ip, out->token, out->csrf);
+	if (err != BGW_OK)
+		return err;
+	record(db, a, who, out->user.id, "session.login", NULL);
+	return BGW_OK;
+}
+
+bgw_err
+session_sign_in(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const session_sign_in_in *in, session_sign_in_out *out)
+{
+	const char *key;
+	bgw_err err;
+
+	out->token[0] = out->csrf[0] = out->pending[0] = '\0';
+	if ((err = login_password(db, a, env, who, in, &out->user, &key)) != BGW_OK)
+		return err;
+	if (out->user.mfa_enabled && in->pending) {
+		err = session_pending_create(db, a, out->user.id, NULL, out->pending);
+		return err == BGW_OK ? BGW_E_OTP_REQUIRED : err;
+	}
+	if (out->user.mfa_enabled) {
+		if (in->otp == NULL)
+			return BGW_E_OTP_REQUIRED;
+		if ((err = login_otp(db, a, env, who, key, &out->user, in->otp)) != BGW_OK)
+			return err;
+	}
+	return login_finish(db, a, who, key, in->old_token, out);
+}
+
+bgw_err
+session_sign_in_otp(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const session_sign_in_otp_in *in, session_sign_in_out *out)
+{
+	const char *user_id, *expires_at, *key;
+	bgw_err err;
+
+	out->token[0] = out->csrf[0] = out->pending[0] = '\0';
+	if ((err = db_ensure(db)) != BGW_OK)
+		return err;
+	/* Taken (deleted) whatever follows: a token answers one code at most. */
+	if ((err = session_pending_take(db, a, in->pending, &user_id, &expires_at)) != BGW_OK)
+		return err;
+	err = user_by_id(db, a, user_id, &out->user);
+	if (err == BGW_E_NOT_FOUND)
+		return BGW_E_VALIDATION;
+	if (err != BGW_OK)
+		return err;
+	if ((key = login_key(a, &out->user, true, out->user.email)) == NULL)
+		return BGW_E_NOMEM;
+	/* The lock of the account (however it was reached) and of the address hold here too. */
+	if ((err = login_throttled(db, a, who, key)) != BGW_OK)
+		return err;
+	/* Locked by an operator, or MFA turned off, since the password step: start again. */
+	if (out->user.locked || !out->user.mfa_enabled)
+		return BGW_E_VALIDATION;
+	err = login_otp(db, a, env, who, key, &out->user, in->otp);
+	if (err == BGW_E_INVALID_CREDENTIALS) {
+		/* Another try, under a new token that ends when the first one would have. */
+		bgw_err e = session_pending_create(db, a, out->user.id, expires_at, out->pending);
+
+		return e == BGW_OK ? err : e;
+	}
+	if (err != BGW_OK)
+		return err;
+	return login_finish(db, a, who, key, in->old_token, out);
+}
+
+bgw_err
+session_sign_out(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *token)
+{
+	bgw_err err = session_destroy(db, a, token);
+
+	return err == BGW_OK ? user_record(db, a, NULL, who->user->id, "session.logout", who->ip,
+	    NULL) : err;
 }

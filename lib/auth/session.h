@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "store/db.h"
 #include "core/err.h"
+#include "auth/authctx.h"
 #include "auth/user.h"
 
 #define SESSION_COOKIE "__Host-bgw_session"
@@ -96,6 +97,58 @@ bgw_err session_pending_create(bgw_db *db, bgw_arena *a, const char *user_id,
  * BGW_E_VALIDATION for an unknown, used or expired token. */
 bgw_err session_pending_take(bgw_db *db, bgw_arena *a, const char *token, const char **user_id,
     const char **expires_at);
+
+/* --- use cases: sign-in, sign-out -------------------------------------------------------
+ *
+ * Sign-in runs on a public route, outside any transaction, and owns its writes: each
+ * failure's count (throttle.h, autocommit) and its audit event (a transaction of its own)
+ * must stay although the answer is an error.  Every failure answers alike
+ * (BGW_E_INVALID_CREDENTIALS) whether the address exists, the password is wrong or the
+ * account is locked, and is counted for the account (whatever the spelling of its address)
+ * and for the caller's address; BGW_E_RATE_LIMITED while either is locked out. */
+
+typedef struct session_sign_in_in {
+	const char *email;
+	const char *password;
+	const char *otp;        /* the code of an account with MFA; NULL: none given */
+	bool pending;           /* the HTML form's first step: an account with MFA gets a
+	                         * pending sign-in (out->pending) instead, otp ignored */
+	const char *old_token;  /* the browser's session cookie, ended by a sign-in; NULL */
+} session_sign_in_in;
+
+typedef struct session_sign_in_out {
+	bgw_user user;                          /* the account signed in */
+	char token[SESSION_TOKEN_LEN + 1];      /* the new session's cookie value (wipe it) */
+	char csrf[SESSION_TOKEN_LEN + 1];       /* its CSRF token */
+	char pending[SESSION_TOKEN_LEN + 1];    /* a pending sign-in's token, else "" */
+} session_sign_in_out;
+
+/* The password step (and, for the API, the code in the same request).  BGW_OK: a new
+ * session (token, csrf), audit session.login, the account's failures forgotten.
+ * BGW_E_OTP_REQUIRED: the password was right but the account has MFA and no code was given
+ * (in->pending: out->pending holds the code step's token).  BGW_E_INVALID_CREDENTIALS
+ * (audit session.login_failed, reason password, account_locked or otp),
+ * BGW_E_RATE_LIMITED, database errors. */
+bgw_err session_sign_in(bgw_db *db, bgw_arena *a, const auth_env *env, const auth_caller *who,
+    const session_sign_in_in *in, session_sign_in_out *out);
+
+typedef struct session_sign_in_otp_in {
+	const char *pending;    /* the pending sign-in's token, used up whatever follows */
+	const char *otp;
+	const char *old_token;  /* as in session_sign_in_in */
+} session_sign_in_otp_in;
+
+/* The HTML form's code step.  BGW_OK as session_sign_in.  BGW_E_INVALID_CREDENTIALS for a
+ * wrong code (counted as a failed sign-in), with out->pending the token of another try that
+ * ends when the first would have.  BGW_E_VALIDATION when the pending sign-in is unknown,
+ * used or expired, or its account was locked or lost MFA since (start again).
+ * BGW_E_RATE_LIMITED while the account or address is locked out. */
+bgw_err session_sign_in_otp(bgw_db *db, bgw_arena *a, const auth_env *env,
+    const auth_caller *who, const session_sign_in_otp_in *in, session_sign_in_out *out);
+
+/* Sign out who's session token: the session ends and session.logout is recorded, in the
+ * caller's transaction. */
+bgw_err session_sign_out(bgw_db *db, bgw_arena *a, const auth_caller *who, const char *token);
 
 /* The CSRF token bound to a session token. */
 void session_csrf_for(const char *token, char *csrf);

@@ -34,7 +34,7 @@ throttle_fail(bgw_db *db, bgw_arena *a, const throttle_rule *rule, const char *k
 	err = db_exec(db, a, "throttle_fail", 3, p, &res);
 	if (err != BGW_OK)
 		return err;
-	if (db_nrows(res) == 1 && atoi(db_value(res, 0, 0)) >= rule->limit) {
+	if (db_nrows(res) == 1 && db_int(res, 0, 0) >= rule->limit) {
 		p[2] = lock;
 		err = db_exec(db, a, "throttle_lock", 3, p, NULL);
 	}

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "flow/audit.h"
+
 void
 user_from_row(const db_rows *res, int r, int c, bgw_user *u)
 {
@@ -44,6 +46,16 @@ bgw_err
 user_by_id(bgw_db *db, bgw_arena *a, const char *id, bgw_user *out)
 {
 	return load(db, a, "user_by_id", id, out);
+}
+
+bgw_err
+user_record(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id,
+    const char *action, const char *ip, const char *detail_json)
+{
+	audit_event ev = {.project_id = project_id, .actor_id = user_id, .action = action,
+		.object_type = "user", .object_id = user_id, .ip = ip, .detail_json = detail_json};
+
+	return audit_append(db, a, &ev, NULL);
 }
 
 json_t *

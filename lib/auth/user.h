@@ -37,6 +37,12 @@ bgw_err user_by_email(bgw_db *db, bgw_arena *a, const char *email, bgw_user *out
 /* The live user with this id.  BGW_E_NOT_FOUND if none. */
 bgw_err user_by_id(bgw_db *db, bgw_arena *a, const char *id, bgw_user *out);
 
+/* Append an event about account user_id, acted by itself (ip may be NULL; project_id NULL for
+ * the global chain; detail_json NULL or a JSON object without secrets) to the audit log, in
+ * the caller's open transaction. */
+bgw_err user_record(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id,
+    const char *action, const char *ip, const char *detail_json);
+
 /* {id, email, name, organization: {id, name}, mfa, locale}; a new reference. */
 json_t *user_to_json(const bgw_user *u);
 

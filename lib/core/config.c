@@ -10,6 +10,10 @@
 
 #include "core/log.h"
 
+#ifndef BGW_SYSCONFDIR /* set by the build (Makefile.am): $(sysconfdir)/balance-gateway */
+#define BGW_SYSCONFDIR "/etc/balance-gateway"
+#endif
+
 #define CONFIG_LINE_MAX 4096
 
 enum kind { STR, INT, OCTAL, SIZE };
@@ -177,8 +181,11 @@ config_load(bgw_config *c, const char *path)
 const char *
 config_path_from_args(int argc, char **argv)
 {
+	const char *env = getenv("BGW_CONFIG");
+
 	for (int i = 1; i + 1 < argc; i++)
 		if (strcmp(argv[i], "--config") == 0)
 			return argv[i + 1];
-	return getenv("BGW_CONFIG");
+	/* An operator on an installed host types `bgw-admin setup`: the file the package made. */
+	return env != NULL ? env : BGW_SYSCONFDIR "/bgw.conf";
 }

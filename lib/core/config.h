@@ -53,7 +53,8 @@ bgw_err config_load(bgw_config *c, const char *path);
 /* Fill c with the built-in defaults only. */
 void config_defaults(bgw_config *c);
 
-/* The config path from argv (--config FILE) or $BGW_CONFIG, or NULL. */
+/* The config path from argv (--config FILE), else $BGW_CONFIG, else the installed default
+ * $(sysconfdir)/balance-gateway/bgw.conf (never NULL). */
 const char *config_path_from_args(int argc, char **argv);
 
 #endif

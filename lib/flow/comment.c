@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "flow/audit.h"
+#include "http/fields.h"
 #include "http/jsonout.h"
 
 static const char *
@@ -111,4 +113,33 @@ comment_add(bgw_db *db, bgw_arena *a, const char *cid, const char *user_id,
 		return BGW_E_INTERNAL;
 	*out = jsonout_own(a, row_json(res, 0));
 	return *out != NULL ? BGW_OK : BGW_E_NOMEM;
+}
+
+bgw_err
+comment_post(bgw_db *db, bgw_arena *a, const comment_post_in *in, json_t **out,
+    bgw_kv **errors)
+{
+	audit_event ev = {.project_id = in->project_id, .actor_id = in->user_id,
+		.action = "comment.add", .object_type = "confirmation", .object_id = in->cid,
+		.ip = in->ip};
+	const char *thread;
+	bgw_err err;
+
+	*errors = NULL;
+	/* One action serves reading and writing, so the policy cannot refuse the write on a
+	 * completed project: the audit team keeps read access only. */
+	if (in->project_completed)
+		return BGW_E_PROJECT_COMPLETED;
+	thread = comment_write_thread(in->side, in->thread, &err);
+	if (err == BGW_E_VALIDATION)
+		return fields_error(a, errors, "thread", "required for the audit team");
+	if (err != BGW_OK)
+		return err;
+	err = comment_add(db, a, in->cid, in->user_id, in->side, thread, in->body, out);
+	if (err != BGW_OK)
+		return err;
+	/* The log holds ids and the thread, never the text. */
+	ev.detail_json = bgw_arena_printf(a, "{\"comment_id\":\"%s\",\"thread\":\"%s\"}",
+	    json_string_value(json_object_get(*out, "id")), thread);
+	return ev.detail_json != NULL ? audit_append(db, a, &ev, NULL) : BGW_E_NOMEM;
 }

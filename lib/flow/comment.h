@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "store/db.h"
 #include "core/err.h"
+#include "core/kv.h"
 #include "auth/policy.h"
 
 #define COMMENT_BODY_MAX 10000
@@ -38,5 +39,23 @@ bgw_err comment_list_json(bgw_db *db, bgw_arena *a, const char *cid, enum policy
 bgw_err comment_add(bgw_db *db, bgw_arena *a, const char *cid, const char *user_id,
     enum policy_side side, const char *thread, const char *body, json_t **out);
 
+
+/* A comment as a user posts it on confirmation cid of project_id. */
+typedef struct comment_post_in {
+	const char *project_id, *cid;
+	const char *user_id, *ip;   /* who, for the audit log */
+	enum policy_side side;
+	bool project_completed;
+	const char *thread;         /* as named (NULL: none) */
+	const char *body;
+} comment_post_in;
+
+/* Add the comment to the thread in->side writes (comment_write_thread) and log
+ * comment.add with the comment's id and thread (never its text).  *out is the comment as
+ * listed.  BGW_E_PROJECT_COMPLETED in a completed project (the audit team keeps reading
+ * only); BGW_E_VALIDATION with "thread" in *errors when the audit team names none or an
+ * unknown one; BGW_E_FORBIDDEN for a thread the side may not write. */
+bgw_err comment_post(bgw_db *db, bgw_arena *a, const comment_post_in *in, json_t **out,
+    bgw_kv **errors);
 
 #endif

@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 
 #include "files/document.h"
+#include "flow/confirmation.h"
+#include "flow/confview.h"
 #include "http/fields.h"
 #include "auth/invite.h"
 #include "mail/mailq.h"
@@ -96,9 +98,80 @@ conf_transition(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     enum wf_action act, const char *reason, const char *alternative)
 {
 	conf_locked c;
-	bgw_err err = conf_lock(db, a, id, &c);
+	bgw_err err = act == WF_DECLINE ? conf_open(db, a, who, id) : BGW_OK;
 
+	if (err == BGW_OK)
+		err = conf_lock(db, a, id, &c);
 	return err == BGW_OK ? apply(db, a, who, &c, act, reason, alternative) : err;
+}
+
+/* --- drafts and looks -------------------------------------------------------------------- */
+
+static bgw_err
+log_conf(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *project_id,
+    const char *action, const char *id)
+{
+	audit_event ev = {.project_id = project_id, .actor_id = who->user_id, .action = action,
+		.object_type = "confirmation", .object_id = id, .ip = who->ip};
+
+	return audit_append(db, a, &ev, NULL);
+}
+
+bgw_err
+conf_draft_create(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *project_id,
+    const json_t *body, const char **id, bgw_kv **errors)
+{
+	conf_input in;
+	bgw_err err = confinput_from_json(a, body, false, NULL, &in, errors);
+
+	if (err == BGW_OK)
+		err = conf_create(db, a, project_id, who->user_id, &in, id);
+	return err == BGW_OK ? log_conf(db, a, who, project_id, "conf.create", *id) : err;
+}
+
+bgw_err
+conf_draft_edit(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_edit_in *in,
+    bgw_kv **errors)
+{
+	const char *form;
+	conf_input ci;
+	bool respondent_half;
+	bgw_err err = conf_form(db, a, in->id, &form);
+
+	*errors = NULL;
+	if (err == BGW_OK)
+		err = confinput_from_json(a, in->body, true, form, &ci, errors);
+	if (err != BGW_OK)
+		return err;
+	if (strcmp(in->status, "draft") != 0)
+		return BGW_E_INVALID_STATE;
+	err = conf_update(db, a, in->id, in->project_id, &ci, in->side, who);
+	/* The rules only the stored row can check (conf_update): the respondent's organisation
+	 * and e-mail change together; the due date stays after the as-of date. */
+	respondent_half = ci.email == NULL || ci.org_name == NULL;
+	if (err == BGW_E_VALIDATION)
+		return fields_error(a, errors, respondent_half ? "respondent" : "due_date",
+		    respondent_half ? "organization and email change together" :
+		    "before the as-of date");
+	return err == BGW_OK ? log_conf(db, a, who, in->project_id, "conf.edit", in->id) : err;
+}
+
+bgw_err
+conf_view(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_view_in *in,
+    json_t **out)
+{
+	bgw_err err;
+
+	/* The respondent's first look opens the request (sent -> opened). */
+	if (in->side == SIDE_RESPONDENT && !in->project_completed &&
+	    (err = conf_open(db, a, who, in->id)) != BGW_OK)
+		return err;
+	if ((err = conf_get_json(db, a, in->id, in->side, in->with_response, out)) != BGW_OK)
+		return err;
+	/* Every view of an answer is recorded: decided by what is shown (an earlier version
+	 * after "ask again" too), also in a completed project (confview.h). */
+	return confview_record_answer(db, a, &(confview_who){.project_id = in->project_id,
+	    .user_id = who->user_id, .ip = who->ip, .confirmation_id = in->id}, *out);
 }
 
 /* Insert the check of what c is addressed to now, lock the respondent, log it. */
@@ -220,6 +293,33 @@ mail_addressee(bgw_db *db, bgw_arena *a, const conf_locked *c, const conf_mailer
 	    (err = kv(a, &tail, "verify_url", verify)) != BGW_OK)
 		return err;
 	return mailq_send(db, a, kind, locale, c->email, natural_key, c->project_id, vars);
+}
+
+bgw_err
+conf_mailer_load(bgw_db *db, bgw_arena *a, const char *project_id, const char *base_url,
+    conf_mailer *out)
+{
+	project_facts pf;
+	bgw_err err = project_facts_get(db, a, project_id, &pf);
+
+	if (err != BGW_OK)
+		return err;
+	out->base_url = base_url;
+	out->firm_name = pf.firm_name;
+	out->client_name = pf.client_name;
+	return BGW_OK;
+}
+
+bgw_err
+conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    const conf_mailer *m, const char *channel, conf_code *code, bgw_kv **errors)
+{
+	bgw_err err = conf_send(db, a, who, id, m);
+
+	*errors = NULL;
+	if (err == BGW_OK)
+		err = conf_respondent_code(db, a, who, id, m, channel, false, code);
+	return err == BGW_E_VALIDATION ? fields_error(a, errors, "code_channel", "required") : err;
 }
 
 bgw_err
@@ -759,6 +859,16 @@ store_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked 
 			return err;
 	}
 	return BGW_OK;
+}
+
+bgw_err
+conf_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bool admin,
+    const json_t *body, char *seal_hex, bgw_kv **errors)
+{
+	resp_input in;
+	bgw_err err = resp_input_from_json(db, a, id, body, &in, errors);
+
+	return err == BGW_OK ? conf_respond(db, a, who, id, admin, &in, seal_hex) : err;
 }
 
 bgw_err

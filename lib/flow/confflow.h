@@ -38,10 +38,46 @@ typedef struct conf_actor {
 bgw_err conf_lock(bgw_db *db, bgw_arena *a, const char *id, conf_locked *out);
 
 /* A plain transition: action from the locked state, with a reason (return, refuse,
- * decline, cancel, ask again) or the alternative-procedures note (close).
+ * decline, cancel, ask again) or the alternative-procedures note (close).  A decline is
+ * a look at the request too: a sent one is opened first (conf_open).
  * BGW_E_INVALID_STATE when the table does not allow it. */
 bgw_err conf_transition(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     enum wf_action act, const char *reason, const char *alternative);
+
+/* A new draft of project_id from body (confinput_from_json's body: the API's JSON, or a
+ * page's form turned into it), logged as conf.create; *id is its id.  BGW_E_VALIDATION
+ * with every bad field in *errors. */
+bgw_err conf_draft_create(bgw_db *db, bgw_arena *a, const conf_actor *who,
+    const char *project_id, const json_t *body, const char **id, bgw_kv **errors);
+
+/* A change of a draft (PATCH): what the policy layer found, and the body. */
+typedef struct conf_edit_in {
+	const char *project_id, *id;
+	const char *status;        /* the confirmation's status as the target was loaded */
+	enum policy_side side;     /* the editor's side (conf_update's respondent lock) */
+	const json_t *body;
+} conf_edit_in;
+
+/* Validate in->body against the draft's form, apply it (conf_update) and log conf.edit.
+ * BGW_E_VALIDATION with the fields in *errors (also "respondent" for an organisation
+ * without its e-mail or the reverse, "due_date" before the stored as-of date);
+ * BGW_E_INVALID_STATE (after validation) unless a draft; BGW_E_RESPONDENT_LOCKED. */
+bgw_err conf_draft_edit(bgw_db *db, bgw_arena *a, const conf_actor *who,
+    const conf_edit_in *in, bgw_kv **errors);
+
+/* A look at a confirmation: what the policy layer found about the reader. */
+typedef struct conf_view_in {
+	const char *project_id, *id;
+	enum policy_side side;
+	bool project_completed;
+	bool with_response;        /* policy_may_see_response: the channel rule */
+} conf_view_in;
+
+/* The confirmation as the reader may see it (conf_get_json) into *out.  A respondent's
+ * first look at a sent request opens it (sent -> opened; not in a completed project), and
+ * a final answer shown is recorded as a response.view event (confview.h). */
+bgw_err conf_view(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_view_in *in,
+    json_t **out);
 
 /* Record how the audit team checked the respondent's address and authority, bound to what
  * the confirmation is addressed to now (e-mail, organisation, person) and its version.
@@ -76,6 +112,10 @@ typedef struct conf_mailer {
 	const char *firm_name, *client_name;
 } conf_mailer;
 
+/* The mail settings of project_id: its firm's and client's names, and base_url. */
+bgw_err conf_mailer_load(bgw_db *db, bgw_arena *a, const char *project_id,
+    const char *base_url, conf_mailer *out);
+
 /* Send (authorized -> sent): needs a valid address check of the current respondent
  * (CONF_CHECK_VALID; else BGW_E_ADDRESS_NOT_CHECKED); the
  * addressee becomes a respondent member of the project (an existing account is linked, a
@@ -103,6 +143,13 @@ typedef struct conf_code {
  * a code is to be issued; BGW_E_INVALID_STATE: not sent yet. */
 bgw_err conf_respondent_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const conf_mailer *m, const char *channel, bool fresh, conf_code *out);
+
+/* The send as a user asks for it: conf_send, then the respondent organisation's code
+ * (conf_respondent_code, fresh false) travelling by channel (NULL: none chosen).
+ * BGW_E_VALIDATION with "code_channel" in *errors when a code is to be issued and no
+ * channel was chosen.  The caller shows code->code once (phone, letter) and cleanses it. */
+bgw_err conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    const conf_mailer *m, const char *channel, conf_code *code, bgw_kv **errors);
 
 /* A second request by hand (sent/opened): mailed and counted. */
 bgw_err conf_remind(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
@@ -141,6 +188,11 @@ bgw_err resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const jso
  * NULL) receives the seal of a final answer, or "" when it waits. */
 bgw_err conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     bool admin, const resp_input *in, char *seal_hex);
+
+/* An answer as the respondent gives it: body validated (resp_input_from_json, every
+ * problem in *errors with BGW_E_VALIDATION), then conf_respond. */
+bgw_err conf_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
+    bool admin, const json_t *body, char *seal_hex, bgw_kv **errors);
 
 /* A respondent admin approves the waiting answer (answered, sealed) or sends it back with a
  * reason (opened). */

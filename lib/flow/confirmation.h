@@ -72,9 +72,10 @@ bgw_err conf_inbox_json(bgw_db *db, bgw_arena *a, long long page, long long per_
 bgw_err conf_list_text(bgw_db *db, bgw_arena *a, const char *project_id, const conf_filter *f,
     char **text, size_t *len);
 
-/* The rendering both use, for rows with conf_list's columns (the inbox's add count and
- * project): {items, total} as a json_t the arena owns, or as text.  conf_rows_text writes
- * exactly the bytes jsonout_dump writes of conf_rows_json (tests/unit/test_conflist.c). */
+/* The one rendering of rows with conf_list's columns (the inbox's add count and project):
+ * {items, total} written straight as JSON text in the arena (*len bytes), what the API
+ * sends; conf_rows_json reads that text back as a json_t the arena owns, for the pages.
+ * BGW_E_NOMEM. */
 bgw_err conf_rows_json(bgw_arena *a, const db_rows *res, bool inbox, long long total,
     json_t **out);
 bgw_err conf_rows_text(bgw_arena *a, const db_rows *res, bool inbox, long long total,

@@ -9,8 +9,15 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "http/jsonout.h"
+#include "auth/invite.h"
 #include "auth/token.h"
+#include "flow/audit.h"
+#include "http/fields.h"
+#include "http/jsonout.h"
+#include "mail/mailq.h"
+
+/* Invitations go out in Japanese, the first language of the service (INVITE_TTL_S). */
+#define INVITE_EXPIRES_JA "7日後"
 
 /* The labels keep a respondent code from ever hashing like a project code; migration 0019's
  * access_code_hash computes the same hashes in the database, where they are checked. */
@@ -55,8 +62,27 @@ new_code(const char *label, const char *project_id, char *display, char hex[TOKE
 	return BGW_OK;
 }
 
-bgw_err
-project_create(bgw_db *db, bgw_arena *a, const project_new *p, const char **id, char *code)
+/* The event of who's action on the project. */
+static bgw_err
+log_project(bgw_db *db, bgw_arena *a, const project_actor *who, const char *project_id,
+    const char *action, const char *otype, const char *oid)
+{
+	audit_event ev = {.project_id = project_id, .actor_id = who->user_id, .action = action,
+		.object_type = otype, .object_id = oid, .ip = who->ip};
+
+	return audit_append(db, a, &ev, NULL);
+}
+
+static bool
+retention_ok(long long days)
+{
+	return days >= 1 && days <= PROJECT_RETENTION_MAX_DAYS;
+}
+
+/* The rows of a new project (project_create without the checks and the log). */
+static bgw_err
+insert_project(bgw_db *db, bgw_arena *a, const project_actor *who, const project_new *p,
+    long long retention_days, const char **id, char *code)
 {
 	char hex[TOKEN_HEX_LEN + 1], retention[24];
 	const char *client_org;
@@ -73,16 +99,16 @@ project_create(bgw_db *db, bgw_arena *a, const project_new *p, const char **id, 
 	client_org = db_value(res, 0, 0);
 	if ((err = new_code(CODE_LABEL, *id, code, hex)) != BGW_OK)
 		return err;
-	snprintf(retention, sizeof(retention), "%lld", p->retention_days);
+	snprintf(retention, sizeof(retention), "%lld", retention_days);
 	{
-		const char *params[9] = {*id, p->name, p->client_name, client_org, p->firm_id,
-			p->period_end, retention, hex, p->creator_id};
+		const char *params[9] = {*id, p->name, p->client_name, client_org, who->org_id,
+			p->period_end, retention, hex, who->user_id};
 
 		if ((err = db_exec(db, a, "project_insert", 9, params, NULL)) != BGW_OK)
 			return err;
 	}
 	{
-		const char *params[2] = {*id, p->creator_id};
+		const char *params[2] = {*id, who->user_id};
 
 		if ((err = db_exec(db, a, "project_creator_member", 2, params, NULL)) != BGW_OK)
 			return err;
@@ -95,13 +121,40 @@ project_create(bgw_db *db, bgw_arena *a, const project_new *p, const char **id, 
 }
 
 bgw_err
-project_code_regenerate(bgw_db *db, bgw_arena *a, const char *project_id, char *code)
+project_create(bgw_db *db, bgw_arena *a, const project_actor *who, const project_new *in,
+    project_created *out, bgw_kv **errors)
+{
+	long long days = in->has_retention ? in->retention_days : PROJECT_RETENTION_DEFAULT_DAYS;
+	bgw_err err;
+
+	*errors = NULL;
+	out->code[0] = '\0';
+	if (!retention_ok(days))
+		return fields_error(a, errors, "retention_days", "out_of_range");
+	err = insert_project(db, a, who, in, days, &out->id, out->code);
+	if (err == BGW_OK)
+		err = log_project(db, a, who, out->id, "project.create", "project", out->id);
+	if (err != BGW_OK)
+		OPENSSL_cleanse(out->code, sizeof(out->code));
+	return err;
+}
+
+bgw_err
+project_code_regenerate(bgw_db *db, bgw_arena *a, const project_actor *who,
+    const char *project_id, char *code)
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *params[2] = {project_id, hex};
 	bgw_err err = new_code(CODE_LABEL, project_id, code, hex);
 
-	return err == BGW_OK ? db_exec(db, a, "project_set_code", 2, params, NULL) : err;
+	if (err == BGW_OK)
+		err = db_exec(db, a, "project_set_code", 2, params, NULL);
+	if (err == BGW_OK)
+		err = log_project(db, a, who, project_id, "project.code_regenerate", "project",
+		    project_id);
+	if (err != BGW_OK)
+		OPENSSL_cleanse(code, PROJECT_CODE_DISPLAY_LEN + 1);
+	return err;
 }
 
 bgw_err
@@ -119,6 +172,19 @@ project_code_check(bgw_db *db, bgw_arena *a, const char *project_id, const char 
 	v = db_value(res, 0, 0);
 	return strcmp(v, "ok") == 0 ? BGW_OK : strcmp(v, "locked") == 0 ? BGW_E_LOCKED :
 	    BGW_E_WRONG_CODE;
+}
+
+bgw_err
+project_access(bgw_db *db, bgw_arena *a, const project_actor *who, const char *project_id,
+    const char *code)
+{
+	bgw_err err = project_code_check(db, a, project_id, code);
+	/* A wrong code is logged as well as counted, though the answer is an error. */
+	bgw_err logged = log_project(db, a, who, project_id, err == BGW_OK ? "project.code_ok" :
+	    err == BGW_E_LOCKED ? "project.code_locked" : "project.code_wrong", "project",
+	    project_id);
+
+	return err == BGW_OK ? logged : err;
 }
 
 bgw_err
@@ -247,8 +313,8 @@ project_get(bgw_db *db, bgw_arena *a, const char *project_id, json_t **out)
 	return BGW_OK;
 }
 
-bgw_err
-project_settings(bgw_db *db, bgw_arena *a, const char *project_id, const char *mfa_required,
+static bgw_err
+store_settings(bgw_db *db, bgw_arena *a, const char *project_id, const char *mfa_required,
     const char *retention_days)
 {
 	const char *params[3] = {project_id, mfa_required, retention_days};
@@ -261,14 +327,36 @@ project_settings(bgw_db *db, bgw_arena *a, const char *project_id, const char *m
 }
 
 bgw_err
-project_complete(bgw_db *db, bgw_arena *a, const char *project_id)
+project_update(bgw_db *db, bgw_arena *a, const project_actor *who, const char *project_id,
+    const project_update_in *in, bgw_kv **errors)
+{
+	char days[24];
+	bgw_err err;
+
+	*errors = NULL;
+	if (in->has_retention && !retention_ok(in->retention_days))
+		return fields_error(a, errors, "retention_days", "out_of_range");
+	/* Requiring MFA of everyone starts with oneself: else the admin locks itself out. */
+	if (in->has_mfa_required && in->mfa_required && !who->mfa_enabled)
+		return fields_error(a, errors, "mfa_required", "enable_your_own_mfa_first");
+	snprintf(days, sizeof(days), "%lld", in->retention_days);
+	err = store_settings(db, a, project_id, in->has_mfa_required ?
+	    (in->mfa_required ? "true" : "false") : NULL, in->has_retention ? days : NULL);
+	return err == BGW_OK ? log_project(db, a, who, project_id, "project.settings", "project",
+	    project_id) : err;
+}
+
+bgw_err
+project_complete(bgw_db *db, bgw_arena *a, const project_actor *who, const char *project_id)
 {
 	db_rows *res;
 	bgw_err err = db_exec(db, a, "project_complete", 1, &project_id, &res);
 
 	if (err != BGW_OK)
 		return err;
-	return db_nrows(res) == 1 ? BGW_OK : BGW_E_INVALID_STATE;
+	if (db_nrows(res) != 1)
+		return BGW_E_INVALID_STATE;
+	return log_project(db, a, who, project_id, "project.complete", "project", project_id);
 }
 
 bgw_err
@@ -317,30 +405,133 @@ project_member_get(bgw_db *db, bgw_arena *a, const char *project_id, const char 
 	return BGW_OK;
 }
 
-bgw_err
-project_member_remove(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id)
+static enum policy_side
+side_named(const char *s)
 {
-	const char *params[2] = {project_id, user_id};
-	db_rows *res;
+	return strcmp(s, "audit") == 0 ? SIDE_AUDIT : strcmp(s, "client") == 0 ? SIDE_CLIENT :
+	    strcmp(s, "respondent") == 0 ? SIDE_RESPONDENT : SIDE_NONE;
+}
+
+/* May who add or remove a member of side (of organisation org_id, NULL: none)? */
+static bool
+may_manage(const project_actor *who, const char *side, const char *org_id)
+{
+	return policy_may_manage(who->side, who->admin, side_named(side), org_id != NULL &&
+	    who->member_org_id != NULL && strcmp(org_id, who->member_org_id) == 0);
+}
+
+/* The organisation a new member of side joins: fixed for audit and client; for a
+ * respondent, the admin's own, or one the audit team names from the project. */
+static bgw_err
+member_org(bgw_db *db, bgw_arena *a, const project_actor *who, const char *project_id,
+    const project_facts *pf, const project_member_add_in *in, const char **org,
+    bgw_kv **errors)
+{
+	bool known;
 	bgw_err err;
 
-	if ((err = db_exec(db, a, "project_audit_admins", 2, params, &res)) != BGW_OK)
-		return err;
-	if (atoll(db_value(res, 0, 0)) == 0) {
-		const char *side, *org;
-
-		/* Removing the last audit admin would leave nobody to run the project. */
-		err = project_member_get(db, a, project_id, user_id, &side, &org);
-		if (err == BGW_OK && strcmp(side, "audit") == 0)
-			return BGW_E_INVALID_STATE;
+	if (strcmp(in->side, "audit") == 0) {
+		*org = pf->firm_id;
+		return BGW_OK;
 	}
-	if ((err = db_exec(db, a, "project_member_remove", 2, params, &res)) != BGW_OK)
+	if (strcmp(in->side, "client") == 0) {
+		*org = pf->client_org_id;
+		return BGW_OK;
+	}
+	if (who->side == SIDE_RESPONDENT) {
+		*org = who->member_org_id;
+		return BGW_OK;
+	}
+	if (in->organization == NULL)
+		return fields_error(a, errors, "organization", "required");
+	if ((err = project_has_respondent(db, a, project_id, in->organization, &known)) != BGW_OK)
 		return err;
-	return db_nrows(res) == 1 ? BGW_OK : BGW_E_NOT_FOUND;
+	if (!known)
+		return fields_error(a, errors, "organization", "not_a_respondent_of_this_project");
+	*org = in->organization;
+	return BGW_OK;
+}
+
+/* Mail the invitation with token to in->email (outbox, in this transaction). */
+static bgw_err
+mail_invitation(bgw_db *db, bgw_arena *a, const char *project_id, const project_facts *pf,
+    const project_member_add_in *in, const char *token)
+{
+	bgw_kv *vars = NULL, **tail = &vars;
+	const char *link = invite_link(a, in->base_url, token);
+	const char *key = bgw_arena_printf(a, "invitation:%s", token);
+	bgw_err err;
+
+	if (link == NULL || key == NULL)
+		return BGW_E_NOMEM;
+	if ((err = kv_append(a, &tail, "firm", pf->firm_name, strlen(pf->firm_name))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "project", pf->name, strlen(pf->name))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "client", pf->client_name, strlen(pf->client_name))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "name", in->email, strlen(in->email))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "link", link, strlen(link))) != BGW_OK ||
+	    (err = kv_append(a, &tail, "expires", INVITE_EXPIRES_JA, strlen(INVITE_EXPIRES_JA))) != BGW_OK)
+		return err;
+	return mailq_send(db, a, "invitation", "ja", in->email, key, project_id, vars);
 }
 
 bgw_err
-project_member_unlock(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id)
+project_member_add(bgw_db *db, bgw_arena *a, const project_actor *who, const char *project_id,
+    const project_member_add_in *in, const char **org_id, bgw_kv **errors)
+{
+	invite_spec spec = {.email = in->email, .project_id = project_id, .side = in->side,
+		.admin = in->admin, .created_by = who->user_id};
+	char token[TOKEN_LEN + 1];
+	project_facts pf;
+	bgw_err err;
+
+	*errors = NULL;
+	if ((err = project_facts_get(db, a, project_id, &pf)) != BGW_OK)
+		return err;
+	if ((err = member_org(db, a, who, project_id, &pf, in, &spec.organization_id, errors)) !=
+	    BGW_OK)
+		return err;
+	if (!may_manage(who, in->side, spec.organization_id))
+		return BGW_E_FORBIDDEN;
+	if ((err = invite_create(db, a, &spec, token)) != BGW_OK)
+		return err;
+	err = mail_invitation(db, a, project_id, &pf, in, token);
+	OPENSSL_cleanse(token, sizeof(token));
+	if (err == BGW_OK)
+		err = log_project(db, a, who, project_id, "member.invite", "project", project_id);
+	if (err == BGW_OK)
+		*org_id = spec.organization_id;
+	return err;
+}
+
+bgw_err
+project_member_remove(bgw_db *db, bgw_arena *a, const project_actor *who,
+    const char *project_id, const char *user_id)
+{
+	const char *params[2] = {project_id, user_id};
+	const char *side, *org;
+	db_rows *res;
+	bgw_err err = project_member_get(db, a, project_id, user_id, &side, &org);
+
+	/* Who may remove whom follows the same side rules as adding. */
+	if (err != BGW_OK)
+		return err;
+	if (!may_manage(who, side, org))
+		return BGW_E_FORBIDDEN;
+	if ((err = db_exec(db, a, "project_audit_admins", 2, params, &res)) != BGW_OK)
+		return err;
+	/* Removing the last audit admin would leave nobody to run the project. */
+	if (atoll(db_value(res, 0, 0)) == 0 && strcmp(side, "audit") == 0)
+		return BGW_E_INVALID_STATE;
+	if ((err = db_exec(db, a, "project_member_remove", 2, params, &res)) != BGW_OK)
+		return err;
+	if (db_nrows(res) != 1)
+		return BGW_E_NOT_FOUND;
+	return log_project(db, a, who, project_id, "member.remove", "user", user_id);
+}
+
+bgw_err
+project_member_unlock(bgw_db *db, bgw_arena *a, const project_actor *who,
+    const char *project_id, const char *user_id)
 {
 	const char *params[2] = {project_id, user_id};
 	db_rows *res;
@@ -348,7 +539,9 @@ project_member_unlock(bgw_db *db, bgw_arena *a, const char *project_id, const ch
 
 	if (err != BGW_OK)
 		return err;
-	return db_nrows(res) == 1 && is_true(res, 0, 0) ? BGW_OK : BGW_E_NOT_FOUND;
+	if (db_nrows(res) != 1 || !is_true(res, 0, 0))
+		return BGW_E_NOT_FOUND;
+	return log_project(db, a, who, project_id, "member.unlock", "user", user_id);
 }
 
 bgw_err

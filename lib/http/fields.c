@@ -501,3 +501,14 @@ fields_get(const field_value *vals, const field_spec *specs, const char *name)
 			return &vals[k];
 	return NULL;
 }
+
+bgw_err
+fields_error(bgw_arena *a, bgw_kv **errors, const char *name, const char *reason)
+{
+	bgw_kv **tail = errors;
+
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	return kv_append(a, &tail, name, reason, strlen(reason)) == BGW_OK ? BGW_E_VALIDATION :
+	    BGW_E_NOMEM;
+}

@@ -91,4 +91,9 @@ bgw_err fields_from_form(bgw_arena *a, const bgw_kv *form, const field_spec *spe
 const field_value *fields_get(const field_value *vals, const field_spec *specs,
     const char *name);
 
+/* Append the error name -> reason at the end of *errors (a use case's rule that no field
+ * spec can say, e.g. "retention_days": "out_of_range").  Returns BGW_E_VALIDATION, or
+ * BGW_E_NOMEM (the list unchanged). */
+bgw_err fields_error(bgw_arena *a, bgw_kv **errors, const char *name, const char *reason);
+
 #endif

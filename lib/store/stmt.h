@@ -50,7 +50,7 @@ extern const db_stmt stmt_migrate[];  /* lib/store/migrate.c, prepared at connec
 extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its table exists */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* tools/notify_*.c */
-extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c */
+extern const db_stmt stmt_operator[];  /* cgi/api/h_operator.c, lib/auth/account.c (locks) */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */
 extern const db_stmt stmt_target[];  /* lib/auth/target.c */

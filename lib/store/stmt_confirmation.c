@@ -2,7 +2,7 @@
 #include "store/stmt.h"
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-/* The columns of a list row (conf_rows_json and conf_rows_text read them by position). */
+/* The columns of a list row (conf_rows_text reads them by position). */
 #define LIST_COLUMNS \
 	"c.id, c.reference, c.type, c.form, c.status, o.name, c.respondent_email, " \
 	"c.respondent_name, c.as_of, c.due_date, c.reminders_sent, c.undeliverable, " \

@@ -1,4 +1,5 @@
-/* stmt_operator.c - the statements of cgi/api/h_operator.c; all SQL text lives under lib/store/ (stmt.h). */
+/* stmt_operator.c - the operators' statements: the lists of cgi/api/h_operator.c and the
+ * locks of lib/auth/account.c; all SQL text lives under lib/store/ (stmt.h). */
 #include "store/stmt.h"
 
 const db_stmt stmt_operator[] = {

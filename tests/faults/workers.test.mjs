@@ -104,7 +104,7 @@ test('kill -9 of a worker under load: replaced within a second, only its in-flig
 test('kill -9 of a worker serving GETs: nginx retries each on another worker, none fails', async (t) => {
 	// docs/field-notes.md: "A worker killed mid-request: nginx retries an idempotent GET on another
 	// worker; a POST gets 502."  nginx retries only on another upstream *server*, so this
-	// holds only if nginx/nginx.conf.in's upstream names the pool's socket more than once.
+	// holds only if nginx/sites-available/balance-gateway's upstream names the pool's socket more than once.
 	const logAt = logSize();
 	const master = masterPid();
 	const size = poolSize();
@@ -223,7 +223,7 @@ test('SIGTERM with requests queued beyond the pool: none hangs, each gets an ans
 		const okCount = answers.filter((r) => r.status === 200).length;
 		assert.ok(okCount >= workers.length, `the accepted sign-ins completed: ${summary(answers)}`);
 		// Those still queued in the socket's backlog when the pool closed it are answered by
-		// nginx's 503 unavailable (errors.conf), never left hanging nor a bare 502.
+		// nginx's 503 unavailable (balance-gateway-errors.conf), never left hanging nor a bare 502.
 		for (const r of answers.filter((a) => a.status !== 200)) {
 			assert.equal(r.status, 503, `${r.status || r.error} ${r.body ?? ''}`);
 			assert.equal(JSON.parse(r.body).error.code, 'unavailable');

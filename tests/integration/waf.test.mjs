@@ -1,5 +1,5 @@
 // ModSecurity + OWASP CRS in blocking mode: attacks are refused, the app's legitimate
-// traffic passes (each exclusion of nginx/modsecurity/bgw-exclusions*.conf is exercised),
+// traffic passes (each exclusion of nginx/modsecurity/balance-gateway/exclusions-*.conf is exercised),
 // and secrets never reach a log file even when a request is blocked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

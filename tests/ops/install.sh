@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install.sh - `make install` puts everything in its FHS place, and what it installs works:
-# the units pass systemd-analyze verify, the nginx templates rendered with the installed
-# renderer pass nginx -t, and the installed migrations build a database with the installed
+# the units pass systemd-analyze verify, the nginx and ModSecurity files are the tree's as
+# they are (the dev stack runs them, and tests/ops/package.sh runs nginx -t on the Debian
+# package's copies), and the installed migrations build a database with the installed
 # bgw-admin.  Run by tests/ops/run.sh (the shell suite of ./dev test) with the stack's
 # environment (BGW_BUILD_DIR, BGW_STACK_DIR, BGW_PG_HOST); prints "N passed, N failed" last.
 set -uo pipefail
@@ -17,12 +18,8 @@ UNITS=$D$PREFIX/lib/systemd/system
 DOCS=$D$PREFIX/share/doc/balance-gateway
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-skip() { echo "ok - $* # SKIP"; }
-log() { echo "# $*"; }
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 
 rm -rf "$W"
 mkdir -p "$W"
@@ -54,15 +51,17 @@ check "roles, XSD and password list in share/balance-gateway/db" \
 	test -f "$DATA/db/roles.sql" -a -f "$DATA/db/confirmations.xsd" -a -s "$DATA/db/common-passwords.txt"
 check "import templates in share/balance-gateway/db/templates" missing "$SRC/db/templates" "$DATA/db/templates"
 check "every static file in share/balance-gateway/static" missing "$SRC/cgi/static" "$DATA/static"
-check "nginx templates in share/balance-gateway/nginx, as they are" sh -c "
-	for f in '$SRC'/nginx/*.conf '$SRC'/nginx/*.in '$SRC'/nginx/modsecurity/*; do
-		# Test stacks only: the benchmark's and the security suite's extra servers.
-		case \${f##*/} in bench.conf.in|security.conf.in) continue ;; esac
-		cmp -s \"\$f\" '$DATA/nginx/'\"\${f#'$SRC'/nginx/}\" || { echo \"# not installed: \$f\"; exit 1; }
+check "nginx site, snippets and ModSecurity files in share/balance-gateway/nginx, as they are" \
+	missing "$SRC/nginx/snippets" "$DATA/nginx/snippets"
+check "the site file and ModSecurity's folder too" sh -c "
+	cmp -s '$SRC/nginx/sites-available/balance-gateway' '$DATA/nginx/sites-available/balance-gateway' &&
+	for f in '$SRC'/nginx/modsecurity/balance-gateway/*; do
+		cmp -s \"\$f\" '$DATA/nginx/modsecurity/balance-gateway/'\"\${f##*/}\" || exit 1
 	done"
+check "no @NAME@ placeholder in what is installed for nginx" sh -c "! grep -rqE '@[A-Z0-9_]+@' '$DATA/nginx'"
 check "deploy files in share/balance-gateway/deploy" \
-	test -f "$DATA/deploy/bgw.cron" -a -f "$DATA/deploy/pgbackrest.conf" -a -f "$DATA/deploy/nginx.vars"
-check "deploy scripts executable" test -x "$DATA/deploy/bgw-backup-blobs.sh" -a -x "$DATA/deploy/bgw-render-nginx.sh"
+	test -f "$DATA/deploy/bgw.cron" -a -f "$DATA/deploy/pgbackrest.conf" -a -f "$DATA/deploy/bgw.conf"
+check "deploy scripts executable" test -x "$DATA/deploy/bgw-backup-blobs.sh"
 check "documents in share/doc/balance-gateway" test -f "$DOCS/operations.md" -a -f "$DOCS/user-guide.md" -a -f "$DOCS/screenshots/login-en-desktop.png"
 UNIT_LIST="bgw-fcgi.service bgw-notify-send.service bgw-batch.service bgw-batch.timer bgw-purge.service bgw-purge.timer"
 for u in $UNIT_LIST; do
@@ -91,40 +90,31 @@ else
 	skip "systemd-analyze is not available"
 fi
 
-# ---- nginx from the installed templates ----------------------------------------------------
-N=$W/nginx
-mkdir -p "$N/conf" "$N/prefix/tmp" "$N/log" "$N/modsec"
-# The shipped example, with this test's paths and the stack's certificate.
-sed -e "s|^CONF_DIR=.*|CONF_DIR=$N/conf|" -e "s|^NGINX_PREFIX=.*|NGINX_PREFIX=$N/prefix|" \
-	-e "s|^LOG_DIR=.*|LOG_DIR=$N/log|" -e "s|^MODSEC_TMP_DIR=.*|MODSEC_TMP_DIR=$N/modsec|" \
-	-e "s|^STATIC_ROOT=.*|STATIC_ROOT=$DATA/static|" -e "s|^TLS_DIR=.*|TLS_DIR=$BGW_STACK_DIR/tls|" \
-	-e "s|^FCGI_SOCKET=.*|FCGI_SOCKET=$W/fcgi.sock|" "$DATA/deploy/nginx.vars" >"$W/nginx.vars"
-check "the installed renderer renders the installed templates" \
-	"$DATA/deploy/bgw-render-nginx.sh" "$W/nginx.vars" "$N/conf"
-check "no placeholder is left" sh -c "! grep -rqE '@[A-Z0-9_]+@' '$N/conf'"
-check "the renderer refuses an unset placeholder" sh -c "
-	grep -v '^TLS_DIR=' '$W/nginx.vars' >'$W/short.vars'
-	! '$DATA/deploy/bgw-render-nginx.sh' '$W/short.vars' '$W/refused' 2>/dev/null && test ! -e '$W/refused/nginx.conf'"
-if nginx -t -q -p "$N/prefix" -c "$N/conf/nginx.conf" >"$W/nginx-t.log" 2>&1; then
-	ok "nginx -t of the rendered configuration (installed static root, ModSecurity, CRS)"
-else
-	sed 's/^/# /' "$W/nginx-t.log"
-	bad "nginx -t of the rendered configuration (installed static root, ModSecurity, CRS)"
-fi
-check "/static/ is served from the installed static folder" grep -q "alias $DATA/static/;" "$N/conf/nginx.conf"
-
-# ---- the installed programs and migrations build a database ----------------------------------
+# ---- the installed bgw-admin setup builds a database, and again changes nothing ------------
+# The stack's cluster, a database of this test's own: setup creates it, runs the installed
+# roles.sql as the superuser, keeps the roles' passwords in a passfile the conninfo names
+# (made now, kept on the second run) and applies the installed migrations.
 if [ -n "${BGW_PG_HOST:-}" ] && [ -n "${BGW_CONFIG:-}" ]; then
 	PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$BGW_PG_HOST" -U postgres)
 	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS bgw_install' >/dev/null 2>&1
-	"${PSQL[@]}" -d postgres -c 'CREATE DATABASE bgw_install' >/dev/null
-	check "installed roles.sql" "${PSQL[@]}" -d bgw_install -f "$DATA/db/roles.sql" -o /dev/null
-	sed -e 's/dbname=bgw /dbname=bgw_install /' -e "s|^srcdir = .*|srcdir = $DATA|" "$BGW_CONFIG" >"$W/bgw.conf"
-	check "installed bgw-admin migrate with the installed migrations" \
-		env ASAN_OPTIONS=detect_leaks=0 "$SBIN/bgw-admin" --config "$W/bgw.conf" migrate
+	sed -e "s|dbname=bgw |dbname=bgw_install passfile=$W/pgpass |" -e "s|^srcdir = .*|srcdir = $DATA|" \
+		"$BGW_CONFIG" >"$W/bgw.conf"
+	chmod 0400 "$W/bgw.conf"
+	setup() { env ASAN_OPTIONS=detect_leaks=0 "$SBIN/bgw-admin" --config "$W/bgw.conf" setup \
+		--superuser "host=$BGW_PG_HOST user=postgres dbname=postgres" 2>&1; }
+	out=$(setup)
+	printf '%s\n' "$out" | sed 's/^/# setup: /'
 	n=$(ls "$SRC"/db/migrations/*.sql | wc -l)
+	check "installed bgw-admin setup: database, roles, all $n migrations" \
+		grep -q "^migrations applied: $n\$" <<<"$out"
 	got=$("${PSQL[@]}" -At -d bgw_install -c 'SELECT count(*) FROM bgw.schema_migrations' 2>/dev/null || echo 0)
-	check "all $n migrations applied ($got)" test "$got" = "$n"
+	check "all $n migrations recorded ($got)" test "$got" = "$n"
+	check "setup kept both roles' passwords in the passfile, private to the config's owner" bash -c \
+		'[ "$(grep -c "^\*:\*:bgw_install:bgw_\(app\|owner\):." "$1")" = 2 ] && [ "$(stat -c %a "$1")" = 400 ]' _ "$W/pgpass"
+	sum=$(sha256sum <"$W/pgpass")
+	out=$(setup)
+	check "bgw-admin setup again: nothing to apply (idempotent)" grep -q '^migrations applied: 0$' <<<"$out"
+	check "bgw-admin setup again: the passwords are kept" test "$(sha256sum <"$W/pgpass")" = "$sum"
 	"${PSQL[@]}" -d postgres -c 'DROP DATABASE IF EXISTS bgw_install' >/dev/null 2>&1
 fi
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run.sh - the operations suite: restore drill, retention purge (local and Azure blob
 # stores), master-key rotation, account lock, metrics, two worker pools behind one nginx,
-# and through scripts of their own the installed tree (install.sh) and the PostgreSQL
-# failover drill (failover.sh).  Run by `./dev test shell` with the
+# and through scripts of their own the installed tree (install.sh), the PostgreSQL
+# failover drill (failover.sh), fail2ban's filter, jail and a real ban (fail2ban.sh) and the
+# Debian package (package.sh: contents and lintian; --deep: installed in a fresh chroot).  Run by `./dev test shell` with the
 # test stack up (BGW_* from ./dev); prints "N passed, N failed" last.
 #
 # The drill and the key tests run on a side PostgreSQL cluster of their own under
@@ -22,12 +23,8 @@ W=$BGW_STACK_DIR/ops
 PORT=$(( ${BGW_PORT_BASE:-$(sed -n 's|.*https://localhost:\([0-9]*\).*|\1|p' <<<"${BGW_BASE_URL:-https://localhost:9500}")} + 5 ))
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-skip() { echo "ok - $* # SKIP"; }
-log() { echo "# $*"; }
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
 as_pg() { setpriv --reuid=postgres --regid="$(id -g postgres)" --init-groups --inh-caps=-all -- "$@"; }
 as_bgw() { setpriv --reuid=bgw --regid="$(id -g bgw)" --init-groups --inh-caps=-all -- "$@"; }
 
@@ -396,7 +393,7 @@ CONF
 	fi
 fi
 
-# ---- the installed tree, and the failover drill (scripts of their own) ------------------
+# ---- the installed tree, the failover drill, fail2ban, the package (scripts of their own) --
 # Each prints its own "ok"/"not ok" lines and "N passed, N failed", added to this suite's.
 subsuite() {
 	local out line
@@ -411,6 +408,8 @@ subsuite() {
 }
 subsuite "$SRC/tests/ops/install.sh"
 subsuite "$SRC/tests/ops/failover.sh"
+subsuite "$SRC/tests/ops/fail2ban.sh"
+subsuite "$SRC/tests/ops/package.sh"
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -78,7 +78,7 @@ rule_module_tests() {
 		[ -f "$h" ] && [ -f "${h%.h}.c" ] || continue
 		b=$(basename "$h" .h)
 		[ -f "$root/tests/unit/test_$b.c" ] ||
-			echo "${h#"$root"/}: lib/<area>/$b.c has no tests/unit/test_$b.c"
+			echo "${h#"$root"/}: ${b}.c has no tests/unit/test_$b.c"
 	done
 }
 

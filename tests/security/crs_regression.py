@@ -19,7 +19,7 @@ fails the check; a listed test that passes is reported as fixed (remove it from 
 --record writes the current failures (of the files run) as the new baseline instead.
 
 quick and deep both run the whole corpus (179 files, 2,396 enabled tests).  The plan was
-a quick subset (the files of the rules our exclusions touch, bgw-exclusions-after.conf's
+a quick subset (the files of the rules our exclusions touch, exclusions-after.conf's
 941310, 932115, 942350, 942360, plus one file per family: 112 tests, 3 s), but the whole
 corpus measured 73 s here (2 cores, ASan worker pool, load average 8 from other work, 4
 requests in flight), which the quick suite can afford, and a subset would let a change in

@@ -22,8 +22,6 @@
 #include "api/handlers.h"
 #include "route.h"
 
-static const char *const auth_names[] = {"public", "signed_in", "operator"};
-static const char *const body_names[] = {"none", "json", "form", "stream"};
 static const char *const type_names[] = {"string", "text", "email", "date", "int", "bool",
 	"enum", "amount", "id", "object", "array"};
 
@@ -78,8 +76,8 @@ main(void)
 		if (!plain(rt->pattern))
 			return 1;
 		printf("{\"method\":\"%s\",\"pattern\":\"%s\",\"auth\":\"%s\",\"body\":\"%s\","
-		    "\"fields\":", rt->method, rt->pattern, auth_names[rt->auth],
-		    body_names[rt->body]);
+		    "\"fields\":", rt->method, rt->pattern, route_auth_name(rt->auth),
+		    route_body_name(rt->body));
 		if (print_fields(rt->fields) != 0)
 			return 1;
 		printf("}\n");

@@ -346,7 +346,7 @@ def build(route, seed, base):
                 pairs.append(f"{f['name']}={urllib.parse.quote(v)}*")
         data = "&".join(pairs) if pairs else ""
         ctype = "application/x-www-form-urlencoded"
-    elif route["body"] == "stream" and key in STREAMS:
+    elif route["body"] in ("stream", "multipart") and key in STREAMS:
         ctype, data = STREAMS[key]
         data = data.replace("@csrf", session_of(route, seed)["csrf"])
         raw = True
@@ -463,7 +463,7 @@ def coverage(routes, specs, seed, base):
             problems.append(f"{name} is in NO_INPUT but has inputs now: remove it there")
         if r["body"] == "form" and not r["fields"] and key not in FORMS and key not in NO_FORM_FIELDS:
             problems.append(f"{name}: a page form with no body in FORMS (nor in NO_FORM_FIELDS)")
-        if r["body"] == "stream" and key not in STREAMS:
+        if r["body"] in ("stream", "multipart") and key not in STREAMS:
             problems.append(f"{name}: a streamed body with no entry in STREAMS")
     for table, entries in (("FORMS", FORMS), ("NO_FORM_FIELDS", NO_FORM_FIELDS),
                            ("STREAMS", STREAMS), ("RESPONDENT", RESPONDENT),

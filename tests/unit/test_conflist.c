@@ -1,12 +1,14 @@
-/* test_conflist.c - the API's confirmation list, written straight as text, is byte for byte
- * what the json_t rendering the pages use dumps to (lib/flow/confirmation.c conf_rows_*); and
- * db_int, which reads its counts (here because test_db wraps PQgetvalue). */
+/* test_conflist.c - the confirmation list's one writer (lib/flow/confirmation.c
+ * conf_rows_text): read back, every row's values are the database's, whatever they quote or
+ * escape; the json_t the pages use (conf_rows_json) dumps to the very bytes the API sends;
+ * and db_int, which reads its counts (here because test_db wraps PQgetvalue). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
@@ -52,6 +54,49 @@ make_result(int nrows)
 	return res;
 }
 
+static const char *
+member(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* The text, parsed, holds each row's values (a NULL as ""), and the total. */
+static void
+values_match(const char *text, size_t len, int nrows, bool inbox, long long total)
+{
+	json_t *body = json_loadb(text, len, 0, NULL);
+	const json_t *items = json_object_get(body, "items");
+
+	assert_non_null(body);
+	assert_int_equal(json_integer_value(json_object_get(body, "total")), total);
+	assert_int_equal(json_array_size(items), nrows);
+	for (int r = 0; r < nrows; r++) {
+		const json_t *it = json_array_get(items, (size_t)r);
+		const json_t *resp = json_object_get(it, "respondent");
+
+		assert_string_equal(member(it, "id"), rows[r][0]);
+		assert_string_equal(member(it, "status"), rows[r][4]);
+		assert_string_equal(member(resp, "organization"), rows[r][5]);
+		assert_string_equal(member(resp, "name"), rows[r][7] != NULL ? rows[r][7] : "");
+		assert_string_equal(member(it, "due_date"), rows[r][9]);
+		assert_int_equal(json_integer_value(json_object_get(it, "reminders_sent")),
+		    atoll(rows[r][10]));
+		assert_int_equal(json_is_true(json_object_get(it, "undeliverable")),
+		    rows[r][11][0] == 't');
+		assert_int_equal(json_is_true(json_object_get(it, "shared_with_client")),
+		    rows[r][12][0] == 't');
+		if (inbox) {
+			assert_string_equal(member(json_object_get(it, "project"), "client_name"),
+			    rows[r][16]);
+			assert_string_equal(member(json_object_get(it, "project"), "audit_firm"),
+			    rows[r][17]);
+		} else {
+			assert_null(json_object_get(it, "project"));
+		}
+	}
+	json_decref(body);
+}
+
 static void
 check(int nrows, bool inbox, long long total)
 {
@@ -68,6 +113,7 @@ check(int nrows, bool inbox, long long total)
 	assert_non_null(want);
 	assert_string_equal(text, want);
 	assert_int_equal(len, strlen(want));
+	values_match(text, len, nrows, inbox, total);
 	if (nrows > 0)
 		assert_non_null(strstr(text, inbox ? "\"project\":{\"id\":\"p1\"" : "\"id\":\"c1\""));
 	PQclear(res);

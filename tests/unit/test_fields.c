@@ -519,6 +519,20 @@ test_form_absent_checkbox(void **state)
 	assert_null(kv_get(errors, "remember"));
 }
 
+/* A use case's own rule is appended after the spec's errors, in order. */
+static void
+test_error_appended(void **state)
+{
+	bgw_kv *errors = NULL;
+
+	assert_int_equal(fields_error(*state, &errors, "a", "required"), BGW_E_VALIDATION);
+	assert_int_equal(fields_error(*state, &errors, "b", "out_of_range"), BGW_E_VALIDATION);
+	assert_string_equal(errors->key, "a");
+	assert_string_equal(errors->next->key, "b");
+	assert_string_equal(errors->next->value, "out_of_range");
+	assert_null(errors->next->next);
+}
+
 int
 main(void)
 {
@@ -534,6 +548,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_enum_without_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_vectors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_form_absent_checkbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_appended, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("fields", tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "auth/password.h"
+#include "crypto/kdf.h"
 
 #define LIST_REL "db/common-passwords.txt"
 
@@ -254,6 +255,50 @@ test_list_load(void **state)
 	password_list_free(NULL);
 }
 
+/* Hashing and checking on a request path: the policy before any scrypt, the hash that then
+ * verifies, and an unknown account's answer (no stored hash) that is "no" at the same cost. */
+static void
+test_hash_and_verify(void **state)
+{
+	static const kdf_params fast = {.ln = 4, .r = 8, .p = 1};
+	char dir[] = "/tmp/bgw-pwslot-XXXXXX", hash[KDF_STORED_MAX], path[64];
+	const char *reason = NULL;
+	bool ok = true;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	kdf_set_params(&fast);
+	hash[0] = '\0';
+	assert_int_equal(password_hash_new(dir, shipped, "short", hash, &reason),
+	    BGW_E_VALIDATION);
+	assert_string_equal(reason, PASSWORD_TOO_SHORT);
+	assert_string_equal(hash, "");
+	assert_int_equal(password_hash_new(dir, shipped, "passwordpassword", hash, &reason),
+	    BGW_E_VALIDATION);
+	assert_string_equal(reason, PASSWORD_TOO_COMMON);
+	assert_int_equal(password_hash_new(dir, shipped, "長いパスワードは十二文字以上です", hash,
+	    &reason), BGW_OK);
+	assert_null(reason);
+	assert_int_equal(password_verify(dir, "長いパスワードは十二文字以上です", hash, &ok),
+	    BGW_OK);
+	assert_true(ok);
+	assert_int_equal(password_verify(dir, "長いパスワードは十二文字以上でした", hash, &ok),
+	    BGW_OK);
+	assert_false(ok);
+	ok = true;
+	assert_int_equal(password_verify(dir, "anything at all", NULL, &ok), BGW_OK);
+	assert_false(ok);
+	/* A stored string that is not a hash is a bug, not a wrong password. */
+	assert_int_equal(password_verify(dir, "anything at all", "garbage", &ok), BGW_E_INTERNAL);
+	assert_false(ok);
+	kdf_set_params(NULL);
+	for (int i = 0; i < PASSWORD_KDF_SLOTS; i++) {
+		snprintf(path, sizeof(path), "%s/kdf-slot-%d", dir, i);
+		unlink(path);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -263,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_policy_needs_list),
 		cmocka_unit_test(test_shipped_list),
 		cmocka_unit_test_setup_teardown(test_list_load, setup_tmp, teardown_tmp),
+		cmocka_unit_test(test_hash_and_verify),
 	};
 
 	return cmocka_run_group_tests_name("password", tests, load_shipped, free_shipped);

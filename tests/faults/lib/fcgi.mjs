@@ -113,7 +113,7 @@ export function fcgiRequest(socketPath, { params, stdin = Buffer.alloc(0), endSt
 	});
 }
 
-/** The FastCGI parameters nginx would pass (nginx/fastcgi.conf) for a request of client. */
+/** The FastCGI parameters nginx would pass (nginx/snippets/balance-gateway-fastcgi.conf) for a request of client. */
 export function fcgiParams({ method = 'GET', uri, contentType, contentLength, cookie, csrf,
 	remote = '127.0.0.1', extra = {} }) {
 	const [docUri, query = ''] = uri.split('?');

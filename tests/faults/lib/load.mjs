@@ -100,7 +100,7 @@ export function summary(results) {
 
 export const ok2xx = (r) => r.status >= 200 && r.status < 300;
 
-/** nginx's own 503 (nginx/errors.conf @api_unavailable), which stands for a 502/504: the
+/** nginx's own 503 (nginx/snippets/balance-gateway-errors.conf @api_unavailable), which stands for a 502/504: the
  * worker pool did not answer.  The application's 503 says "temporarily unavailable". */
 export const NGINX_UNAVAILABLE = 'the service is unavailable, try again later';
 export const fromNginx = (r) => r.status === 502 || r.status === 504 ||
