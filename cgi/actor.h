@@ -35,6 +35,14 @@ actor_conf_view(const bgw_request *r)
 		.with_response = policy_may_see_response(&r->target.facts)};
 }
 
+/* The reader of the target confirmation's receipt, for conf_receipt. */
+static inline conf_receipt_in
+actor_conf_receipt(const bgw_request *r)
+{
+	return (conf_receipt_in){.project_id = r->target.project_id,
+		.id = r->target.confirmation_id, .side = r->target.facts.side};
+}
+
 /* A change of the target draft with body, for conf_draft_edit. */
 static inline conf_edit_in
 actor_conf_edit(const bgw_request *r, const json_t *body)

@@ -71,6 +71,9 @@ const route routes_core[] = {
 	    TX_WRITE, TARGET_NONE},
 	{"GET", CONF, ACT_CONF_READ, SIGNED, false, BODY_NONE, NULL, h_conf_get, ANSWER_KEPT,
 	    TX_WRITE, TARGET_CONFIRMATION},
+	/* A receipt is a view of the answer (response.view): written, so TX_WRITE. */
+	{"GET", CONF "/receipt", ACT_CONF_RECEIPT, SIGNED, false, BODY_NONE, NULL, h_conf_receipt,
+	    ANSWER_KEPT, TX_WRITE, TARGET_CONFIRMATION},
 	{"PATCH", CONF, ACT_CONF_EDIT, SIGNED, true, BODY_JSON, NULL, h_conf_patch, ANSWER_KEPT,
 	    TX_WRITE, TARGET_CONFIRMATION},
 	{"POST", CONF "/submit", ACT_CONF_EDIT, SIGNED, true, BODY_NONE, NULL, h_conf_submit,

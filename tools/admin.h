@@ -25,4 +25,7 @@ int admin_ops_status(const bgw_config *cfg, int argc, char **argv);
 /* admin_setup.c (ops): database, roles, passwords and migrations of a new host */
 int admin_setup(const bgw_config *cfg, int argc, char **argv);
 
+/* admin_doctor.c: encryption at rest of the database and blob volumes, signature age */
+int admin_doctor(const bgw_config *cfg, int argc, char **argv);
+
 #endif

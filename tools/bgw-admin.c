@@ -15,6 +15,8 @@
  *   bgw-admin --config FILE purge [--now T]          destroy projects past their retention
  *   bgw-admin --config FILE rotate-master-key [--rewrap-only]
  *   bgw-admin --config FILE lock|unlock --email E    (operations: tools/admin_ops.c)
+ *   bgw-admin --config FILE doctor [--pgdata DIR]    volumes encrypted, signatures fresh
+ *                                                    (tools/admin_doctor.c)
  */
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +49,8 @@ static const struct command {
 	    "[--rewrap-only]: new master key, re-wrap file keys and MFA secrets"},
 	{"lock", admin_lock, "--email EMAIL: lock an account and end its sessions"},
 	{"unlock", admin_unlock, "--email EMAIL: unlock an account"},
+	{"doctor", admin_doctor,
+	    "[--pgdata DIR]: database and blob volumes encrypted (LUKS), clamd signatures fresh"},
 };
 
 static int

@@ -216,6 +216,22 @@ h_conf_get(bgw_request *r)
 	return err == BGW_OK ? send_conf(r, 200, conf) : err;
 }
 
+/* GET /confirmations/{cid}/receipt: the final answer's receipt (conf_receipt), the JSON
+ * twin of the printable page. */
+bgw_err
+h_conf_receipt(bgw_request *r)
+{
+	conf_actor who = actor_conf(r);
+	conf_receipt_in in = actor_conf_receipt(r);
+	json_t *receipt, *body;
+	bgw_err err = conf_receipt(r->app->db, r->a, &who, &in, &receipt);
+
+	if (err != BGW_OK)
+		return err;
+	body = jsonout_own(r->a, json_pack("{s:O}", "receipt", receipt));
+	return body != NULL ? request_reply_json(r, 200, body) : BGW_E_NOMEM;
+}
+
 bgw_err
 h_conf_patch(bgw_request *r)
 {

@@ -13,7 +13,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/metrics.h"
@@ -87,19 +89,42 @@ allowed(const bgw_request *r)
 	    netacl_match(r->app->cfg->operator_networks, addr));
 }
 
+/* Ages the alerts compare with their limits (docs/deploy/alerts/bgw.yml).  Each is left out
+ * when it cannot be known, rather than reported as 0 (fresh): clamd without an official
+ * database (the offline test signatures), no checkpoint written yet on this host. */
+static void
+write_ages(bgw_request *r, FILE *f, bool clamd_up)
+{
+	const char *cp = r->app->cfg->audit_checkpoint_file;
+	time_t now = time(NULL), built;
+	struct stat st;
+
+	if (clamd_up && scan_signature_time(r->app->cfg->clamd_socket, &built) == BGW_OK &&
+	    built != 0)
+		metrics_write_gauge(f, "bgw_clamd_signatures_age_seconds",
+		    "Age of the official signature database clamd has loaded.", NULL,
+		    now > built ? (double)(now - built) : 0);
+	/* The file is append-only and written only by a checkpoint: its mtime is the last. */
+	if (cp[0] != '\0' && stat(cp, &st) == 0 && st.st_size > 0)
+		metrics_write_gauge(f, "bgw_audit_checkpoint_age_seconds",
+		    "Time since this host last appended an audit checkpoint.", NULL,
+		    now > st.st_mtime ? (double)(now - st.st_mtime) : 0);
+}
+
 static void
 write_gauges(bgw_request *r, FILE *f)
 {
 	bgw_err db = db_ensure(r->app->db);
 	db_rows *res = NULL;
 	struct statvfs vfs;
+	bool clamd_up;
 
 	if (db == BGW_OK)
 		db = db_exec(r->app->db, r->a, "health_ping", 0, NULL, NULL);
 	metrics_write_gauge(f, "bgw_postgresql_up", "1 if PostgreSQL answered a query.", NULL,
 	    db == BGW_OK);
-	metrics_write_gauge(f, "bgw_clamd_up", "1 if clamd answered PING.", NULL,
-	    scan_ping(r->app->cfg->clamd_socket) == BGW_OK);
+	clamd_up = scan_ping(r->app->cfg->clamd_socket) == BGW_OK;
+	metrics_write_gauge(f, "bgw_clamd_up", "1 if clamd answered PING.", NULL, clamd_up);
 	if (db == BGW_OK && db_exec(r->app->db, r->a, "metrics_outbox", 0, NULL, &res) == BGW_OK &&
 	    db_nrows(res) == 1) {
 		metrics_write_gauge(f, "bgw_outbox_backlog", "Mail queued or being sent.", NULL,
@@ -107,7 +132,14 @@ write_gauges(bgw_request *r, FILE *f)
 		metrics_write_gauge(f, "bgw_outbox_oldest_seconds",
 		    "Age of the oldest mail waiting in the outbox.", NULL,
 		    strtod(db_value(res, 0, 1), NULL));
+		metrics_write_gauge(f, "bgw_outbox_retrying",
+		    "Mail waiting after a failed attempt (SMTP errors now).", NULL,
+		    strtod(db_value(res, 0, 2), NULL));
+		metrics_write_gauge(f, "bgw_outbox_failed",
+		    "Mail given up after its last attempt (ever: watch it grow).", NULL,
+		    strtod(db_value(res, 0, 3), NULL));
 	}
+	write_ages(r, f, clamd_up);
 	if (r->app->cfg->blob_dir[0] != '\0' && statvfs(r->app->cfg->blob_dir, &vfs) == 0) {
 		double frsize = (double)vfs.f_frsize;
 

@@ -127,6 +127,7 @@ bgw_err h_conf_create(bgw_request *r);
 bgw_err h_conf_list(bgw_request *r);
 bgw_err h_inbox(bgw_request *r);
 bgw_err h_conf_get(bgw_request *r);
+bgw_err h_conf_receipt(bgw_request *r);
 bgw_err h_conf_patch(bgw_request *r);
 bgw_err h_conf_submit(bgw_request *r);
 bgw_err h_conf_authorize(bgw_request *r);

@@ -67,26 +67,26 @@ page_receipt(bgw_request *r)
 	const char *id = r->target.confirmation_id;
 	conf_actor who = actor_conf(r);
 	/* Only the audit team and the respondent reach a receipt (ACT_CONF_RECEIPT): both see
-	 * the answer.  Read as in a completed project: a receipt never opens a request (it
-	 * shows a final answer only), and its view is recorded like every other. */
-	conf_view_in in = {.project_id = r->target.project_id, .id = id,
-		.side = r->target.facts.side, .project_completed = true, .with_response = true};
-	const json_t *response, *resp;
-	json_t *c;
+	 * the answer, and the JSON API's receipt is the same use case. */
+	conf_receipt_in in = actor_conf_receipt(r);
+	const json_t *c, *response, *resp;
+	json_t *receipt;
 	page p;
-	bgw_err err = conf_view(r->app->db, r->a, &who, &in, &c);
+	bgw_err err = conf_receipt(r->app->db, r->a, &who, &in, &receipt);
 
-	if (err != BGW_OK)
-		return err;
-	response = json_object_get(c, "response");
-	page_init(&p, r, "rcpt.title");
-	if (response == NULL || !page_jb(response, "final")) {
+	if (err == BGW_E_INVALID_STATE) {
+		page_init(&p, r, "rcpt.title");
 		html_fill(&p.h, "<h1>{t}</h1><p class=\"alert warn\">{m}</p><p><a",
 		    {"t", p.title}, {"m", page_t(&p, "rcpt.no_answer")});
 		html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));
 		html_fill(&p.h, ">{b}</a></p>", {"b", page_t(&p, "common.back")});
 		return page_send(&p, 409);
 	}
+	if (err != BGW_OK)
+		return err;
+	c = json_object_get(receipt, "confirmation");
+	response = json_object_get(receipt, "response");
+	page_init(&p, r, "rcpt.title");
 	resp = json_object_get(c, "respondent");
 	html_raw(&p.h, "<p class=\"crumbs noprint\"><a");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));

@@ -33,6 +33,8 @@ static const char reply_found_prefix[] = "stream: ";
 static const char reply_found_suffix[] = " FOUND";
 static const char reply_too_large[] = "INSTREAM size limit exceeded. ERROR";
 static const char reply_pong[] = "PONG";
+static const char cmd_version[] = "zVERSION";
+static const char reply_version_prefix[] = "ClamAV ";
 
 struct scan_stream {
 	int fd;
@@ -209,28 +211,83 @@ clamd_connect(const char *path)
 	return fd;
 }
 
-bgw_err
-scan_ping(const char *clamd_socket)
+/* Send one z-command (cmd with its NUL) and read clamd's NUL-terminated reply into reply
+ * (cap bytes).  BGW_OK when a whole reply came; else BGW_E_SCANNER_UNAVAILABLE, logged as
+ * "could not WHAT". */
+static bgw_err
+ask(const char *clamd_socket, const char *cmd, size_t cmdlen, const char *what, char *reply,
+    size_t cap)
 {
-	char reply[SCAN_REPLY_MAX];
 	int fd, terminated;
 	enum io_result r;
 
 	fd = clamd_connect(clamd_socket);
 	if (fd < 0)
 		return BGW_E_SCANNER_UNAVAILABLE;
-	r = send_all(fd, cmd_ping, sizeof(cmd_ping), now_ms() + scan_timeout_ms);
+	r = send_all(fd, cmd, cmdlen, now_ms() + scan_timeout_ms);
 	if (r == IO_OK)
-		r = read_reply(fd, reply, sizeof(reply), &terminated,
-		    now_ms() + scan_timeout_ms);
+		r = read_reply(fd, reply, cap, &terminated, now_ms() + scan_timeout_ms);
+	close(fd);
 	if (r != IO_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not ping clamd: %s", io_text(r));
-		close(fd);
+		bgw_log(BGW_LOG_ERROR, "could not %s: %s", what, io_text(r));
 		return BGW_E_SCANNER_UNAVAILABLE;
 	}
-	close(fd);
-	if (!terminated || strcmp(reply, reply_pong) != 0) {
+	if (!terminated) {
+		bgw_log(BGW_LOG_ERROR, "could not %s: unexpected reply", what);
+		return BGW_E_SCANNER_UNAVAILABLE;
+	}
+	return BGW_OK;
+}
+
+bgw_err
+scan_ping(const char *clamd_socket)
+{
+	char reply[SCAN_REPLY_MAX];
+	bgw_err err = ask(clamd_socket, cmd_ping, sizeof(cmd_ping), "ping clamd", reply,
+	    sizeof(reply));
+
+	if (err != BGW_OK)
+		return err;
+	if (strcmp(reply, reply_pong) != 0) {
 		bgw_log(BGW_LOG_ERROR, "could not ping clamd: unexpected reply");
+		return BGW_E_SCANNER_UNAVAILABLE;
+	}
+	return BGW_OK;
+}
+
+bgw_err
+scan_signature_time(const char *clamd_socket, time_t *built)
+{
+	char reply[SCAN_REPLY_MAX];
+	const char *date;
+	struct tm tm;
+	char *end;
+	bgw_err err;
+
+	*built = 0;
+	err = ask(clamd_socket, cmd_version, sizeof(cmd_version), "ask clamd its version", reply,
+	    sizeof(reply));
+	if (err != BGW_OK)
+		return err;
+	if (strncmp(reply, reply_version_prefix, sizeof(reply_version_prefix) - 1) != 0) {
+		bgw_log(BGW_LOG_ERROR, "could not ask clamd its version: unexpected reply");
+		return BGW_E_SCANNER_UNAVAILABLE;
+	}
+	/* "ClamAV 1.4.6" alone: no official database is loaded (the offline test signatures). */
+	date = strchr(reply, '/');
+	if (date == NULL || (date = strchr(date + 1, '/')) == NULL)
+		return BGW_OK;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(date + 1, "%a %b %e %H:%M:%S %Y", &tm);
+	if (end == NULL || *end != '\0') {
+		bgw_log(BGW_LOG_ERROR, "could not read clamd's signature date: unexpected reply");
+		return BGW_E_SCANNER_UNAVAILABLE;
+	}
+	/* clamd writes the date in its host's local time, which is ours (same host or zone). */
+	tm.tm_isdst = -1;
+	*built = mktime(&tm);
+	if (*built == (time_t)-1) {
+		*built = 0;
 		return BGW_E_SCANNER_UNAVAILABLE;
 	}
 	return BGW_OK;

@@ -10,6 +10,7 @@
 #define BGW_SCAN_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "core/err.h"
 
@@ -30,6 +31,17 @@ void scan_set_timeout(int timeout_ms);
 /* Ask clamd at the unix socket path clamd_socket whether it is alive ("zPING" -> "PONG").
  * BGW_OK, else BGW_E_SCANNER_UNAVAILABLE (logged). */
 bgw_err scan_ping(const char *clamd_socket);
+
+/* Signatures older than this are stale: /healthz says so and the alert fires
+ * (docs/deploy/alerts/bgw.yml, BgwClamdSignaturesStale: 3 days). */
+#define SCAN_SIGNATURES_STALE_S (3 * 24 * 3600)
+
+/* Ask clamd (VERSION) when the official signature database it has loaded was built.
+ * BGW_OK with *built the build time (clamd's "ClamAV 1.4.6/27480/Mon Dec  7 08:25:43 2026"),
+ * or BGW_OK with *built 0 when clamd has no official database loaded (only custom
+ * signatures, as in the offline test stack); BGW_E_SCANNER_UNAVAILABLE (logged) when clamd
+ * cannot be reached or answers something else. */
+bgw_err scan_signature_time(const char *clamd_socket, time_t *built);
 
 typedef struct scan_stream scan_stream;
 

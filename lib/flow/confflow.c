@@ -11,6 +11,7 @@
 #include "files/document.h"
 #include "flow/confirmation.h"
 #include "flow/confview.h"
+#include "http/jsonout.h"
 #include "http/fields.h"
 #include "auth/invite.h"
 #include "mail/mailq.h"
@@ -172,6 +173,35 @@ conf_view(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_view_in *i
 	 * after "ask again" too), also in a completed project (confview.h). */
 	return confview_record_answer(db, a, &(confview_who){.project_id = in->project_id,
 	    .user_id = who->user_id, .ip = who->ip, .confirmation_id = in->id}, *out);
+}
+
+/* The receipt's copy of the confirmation: what it asked, not its workflow state. */
+static const char *const receipt_keys[] = {"id", "reference", "type", "form", "as_of",
+	"respondent", "items"};
+
+bgw_err
+conf_receipt(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_receipt_in *in,
+    json_t **out)
+{
+	/* Read as in a completed project: the receipt shows a final answer only, so it never
+	 * opens a request. */
+	conf_view_in view = {.project_id = in->project_id, .id = in->id, .side = in->side,
+		.project_completed = true, .with_response = true};
+	json_t *c, *response, *conf;
+	bgw_err err = conf_view(db, a, who, &view, &c);
+
+	if (err != BGW_OK)
+		return err;
+	response = json_object_get(c, "response");
+	if (response == NULL || !json_is_true(json_object_get(response, "final")))
+		return BGW_E_INVALID_STATE;
+	if ((conf = jsonout_own(a, json_object())) == NULL)
+		return BGW_E_NOMEM;
+	for (size_t i = 0; i < sizeof(receipt_keys) / sizeof(*receipt_keys); i++)
+		if (json_object_set(conf, receipt_keys[i], json_object_get(c, receipt_keys[i])) != 0)
+			return BGW_E_NOMEM;
+	*out = jsonout_own(a, json_pack("{s:O, s:O}", "confirmation", conf, "response", response));
+	return *out != NULL ? BGW_OK : BGW_E_NOMEM;
 }
 
 /* Insert the check of what c is addressed to now, lock the respondent, log it. */

@@ -79,6 +79,21 @@ typedef struct conf_view_in {
 bgw_err conf_view(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_view_in *in,
     json_t **out);
 
+/* What a receipt is asked for: the confirmation and the reader's side (the route's policy,
+ * ACT_CONF_RECEIPT, admits the audit team and the respondent). */
+typedef struct conf_receipt_in {
+	const char *project_id, *id;
+	enum policy_side side;
+} conf_receipt_in;
+
+/* The receipt of the final answer of confirmation id into *out: {confirmation: {id,
+ * reference, type, form, as_of, respondent, items}, response: {the final answer with its
+ * version, approver and seal}}, shown to the page and the JSON API alike.  A receipt never
+ * opens a request, and it is a view of the answer (response.view, confview.h).
+ * BGW_E_INVALID_STATE while there is no final answer. */
+bgw_err conf_receipt(bgw_db *db, bgw_arena *a, const conf_actor *who,
+    const conf_receipt_in *in, json_t **out);
+
 /* Record how the audit team checked the respondent's address and authority, bound to what
  * the confirmation is addressed to now (e-mail, organisation, person) and its version.
  * The first check locks the respondent against every side but the audit team. */

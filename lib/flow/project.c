@@ -117,7 +117,11 @@ insert_project(bgw_db *db, bgw_arena *a, const project_actor *who, const project
 	 * membership is ever inserted verified), which also proves that the database hashes
 	 * the new code as this file does. */
 	err = project_code_check(db, a, *id, code);
-	return err == BGW_OK ? BGW_OK : BGW_E_INTERNAL;
+	/* A verdict other than ok is a bug (the hashes disagree); a connection lost here is
+	 * still a 503 the client may retry (seen in the failover drill as a 500). */
+	if (err == BGW_E_NOT_FOUND || err == BGW_E_WRONG_CODE || err == BGW_E_LOCKED)
+		return BGW_E_INTERNAL;
+	return err;
 }
 
 bgw_err

@@ -57,7 +57,7 @@ test('PostgreSQL stopped under load: 503 unavailable, then recovery within 10 s,
 		// While it is down: the health check names the database, and the scanner is fine.
 		const h = await once({ path: '/healthz' });
 		assert.equal(h.status, 503, h.body);
-		assert.deepEqual(JSON.parse(h.body), { db: 'unavailable', scanner: 'ok' });
+		assert.deepEqual(JSON.parse(h.body), { db: 'unavailable', scanner: 'ok', signatures: 'offline', signature_age_s: null });
 		// Every request that began after the stop completed was refused by the application.
 		const during = [...reads.results, ...writes.results].filter((r) => r.t0 > tStopped);
 		assert.ok(during.length > 10, `requests ran during the outage: ${summary(during)}`);

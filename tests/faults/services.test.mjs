@@ -34,13 +34,13 @@ test('clamd stopped: /healthz 503 with the scanner unavailable and the db ok; ba
 	const logAt = logSize();
 	const master = masterPid();
 	const workers = workerPids(master);
-	assert.deepEqual(await healthz(), { status: 200, body: { db: 'ok', scanner: 'ok' } });
+	assert.deepEqual(await healthz(), { status: 200, body: { db: 'ok', scanner: 'ok', signatures: 'offline', signature_age_s: null } });
 	try {
 		await clamdStop();
 		assert.equal(clamdPid(), null, 'clamd stopped');
 		// Every worker answers the same: ask more times than there are workers.
 		for (let i = 0; i < workers.length * 3; i++)
-			assert.deepEqual(await healthz(), { status: 503, body: { db: 'ok', scanner: 'unavailable' } });
+			assert.deepEqual(await healthz(), { status: 503, body: { db: 'ok', scanner: 'unavailable', signatures: 'unavailable', signature_age_s: null } });
 	} finally {
 		if (clamdPid() === null) await clamdStart();
 	}
@@ -48,7 +48,7 @@ test('clamd stopped: /healthz 503 with the scanner unavailable and the db ok; ba
 		{ timeout: RECOVERY_MS, interval: 200 });
 	assert.ok(back, `/healthz did not recover within ${RECOVERY_MS} ms of clamd's restart`);
 	for (let i = 0; i < workers.length * 3; i++)
-		assert.deepEqual(await healthz(), { status: 200, body: { db: 'ok', scanner: 'ok' } });
+		assert.deepEqual(await healthz(), { status: 200, body: { db: 'ok', scanner: 'ok', signatures: 'offline', signature_age_s: null } });
 	assert.deepEqual(workerPids(master), workers, 'the same workers serve');
 	assert.deepEqual(sanitizerReports(logAt), []);
 });

@@ -24,11 +24,10 @@ P1=$((BASE + 10)) P2=$((BASE + 11))       # socket "ports" of the two clusters (
 PROMOTE_WAIT_S=60
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
 
-PASS=0 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-bad() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-log() { echo "# $*"; }
+# shellcheck source=tests/ops/tap.sh
+. "$SRC/tests/ops/tap.sh"
+# shellcheck source=tests/ops/drill-nginx.sh
+. "$SRC/tests/ops/drill-nginx.sh"
 as_pg() { setpriv --reuid=postgres --regid="$(id -g postgres)" --init-groups --inh-caps=-all -- "$@"; }
 psql_at() { "$PGBIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$1" -p "$2" -U postgres -d "${4:-bgw}" -c "$3"; }
 
@@ -105,34 +104,7 @@ setsid setpriv --reuid=bgw --regid="$(id -g bgw)" --init-groups --inh-caps=-all 
 POOL=$!
 for i in $(seq 1 100); do [ -S "$W/run/pool.sock" ] && break; sleep 0.1; done
 TLS=$BGW_STACK_DIR/tls
-cat >"$W/nginx/nginx.conf" <<CONF
-user www-data bgw;
-worker_processes 1;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/error.log warn;
-events { worker_connections 128; }
-http {
-    client_body_temp_path $W/nginx/tmp/body;
-    fastcgi_temp_path $W/nginx/tmp/fastcgi;
-    proxy_temp_path $W/nginx/tmp/proxy;
-    uwsgi_temp_path $W/nginx/tmp/uwsgi;
-    scgi_temp_path $W/nginx/tmp/scgi;
-    access_log off;
-    server {
-        listen 127.0.0.1:$PORT ssl;
-        server_name localhost;
-        ssl_certificate $TLS/server.crt;
-        ssl_certificate_key $TLS/server.key;
-        location / {
-            include /etc/nginx/fastcgi_params;
-            fastcgi_param REQUEST_ID \$request_id;
-            fastcgi_pass unix:$W/run/pool.sock;
-        }
-    }
-}
-CONF
-nginx -p "$W/nginx" -c "$W/nginx/nginx.conf"
-for i in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+check "the drill's nginx is up" drill_nginx "$W" "$PORT" "$W/run/pool.sock"
 export BGW_BASE_URL="https://localhost:$PORT" BGW_CONFIG="$W/pool.conf"
 check "healthz through the drill's pool" curl -sf --cacert "$TLS/ca.crt" "$BGW_BASE_URL/healthz" -o /dev/null
 check "a firm admin signs in and creates a project (on the primary)" \
@@ -165,5 +137,4 @@ check "the pool was not restarted (same master pid)" kill -0 "$POOL"
 check "bgw-admin status reaches the new primary" sh -c "'$ADMIN' --config '$W/pool.conf' status | grep -q '^projects active: [2-9]'"
 check "no worker crashed" sh -c "! grep -qE 'ERROR: AddressSanitizer|runtime error:' '$W/pool.log'"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" = 0 ]
+finish

@@ -64,11 +64,12 @@ for f in "$SRC"/nginx/snippets/*.conf; do ETC_FILES+=("/etc/nginx/snippets/${f##
 for f in "$SRC"/nginx/modsecurity/balance-gateway/*.conf; do
 	ETC_FILES+=("/etc/modsecurity/balance-gateway/${f##*/}")
 done
+for f in "$SRC"/docs/deploy/alerts/*.yml; do ETC_FILES+=("/etc/prometheus/balance-gateway/${f##*/}"); done
 missing=""
 for f in "${ETC_FILES[@]}"; do
 	has "$f" && grep -qxF "$f" "$W/control/conffiles" || missing+=" $f"
 done
-check "contents: the nginx site, snippets, ModSecurity and fail2ban files (${#ETC_FILES[@]}) are conffiles in /etc${missing:+ (missing:$missing)}" \
+check "contents: the nginx site, snippets, ModSecurity, fail2ban and alert-rule files (${#ETC_FILES[@]}) are conffiles in /etc${missing:+ (missing:$missing)}" \
 	test -z "$missing"
 check "contents: no nginx template left to render (/usr/share/balance-gateway/nginx)" \
 	bash -c '! grep -q "^/usr/share/balance-gateway/nginx" "$1"' _ "$W/contents"

@@ -109,6 +109,20 @@ view_as(flowcase *c, const scene *s, const char *id, const char *user,
 	return out;
 }
 
+/* The receipt as a reader of the audit team or the respondent (conf_receipt), expecting
+ * want; NULL unless it worked. */
+static json_t *
+receipt_as(flowcase *c, const scene *s, const char *id, const char *user,
+    const conf_actor *who, bgw_err want)
+{
+	conf_receipt_in in = {.project_id = s->project, .id = id, .side = SIDE_AUDIT};
+	json_t *out = NULL;
+
+	flowcase_begin(c, user);
+	assert_int_equal(step(c, conf_receipt(c->db, c->a, who, &in, &out)), want);
+	return want == BGW_OK ? out : NULL;
+}
+
 static void
 test_validation_names_fields(void **state)
 {
@@ -142,7 +156,7 @@ test_lifecycle(void **state)
 	const char *id = draft(c, &s);
 	conf_code code = {.code = ""};
 	bgw_kv *errors = NULL;
-	json_t *seen, *answer, *empty, *items;
+	json_t *seen, *answer, *empty, *items, *receipt;
 	const char *p[2];
 	char seal[65];
 
@@ -183,6 +197,8 @@ test_lifecycle(void **state)
 	OPENSSL_cleanse(code.code, sizeof(code.code));
 	seen = view_as(c, &s, id, s.resp_user, &s.resp, SIDE_RESPONDENT, false);
 	assert_string_equal(status_of(c, id), "opened");
+	/* No receipt before a final answer (the page's "no answer yet", the API's 409). */
+	assert_null(receipt_as(c, &s, id, s.auditor, &s.audit, BGW_E_INVALID_STATE));
 	items = json_object_get(seen, "items");
 	assert_int_equal(json_array_size(items), 1);
 
@@ -214,6 +230,14 @@ test_lifecycle(void **state)
 	seen = view_as(c, &s, id, s.auditor, &s.audit, SIDE_AUDIT, false);
 	assert_non_null(json_object_get(seen, "response"));
 	assert_int_equal(flowcase_events(c, s.project, "response.view"), 1);
+	/* The receipt: what was asked and the final answer with its seal; a view of it. */
+	receipt = receipt_as(c, &s, id, s.auditor, &s.audit, BGW_OK);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(receipt,
+	    "confirmation"), "type")), "bank");
+	assert_null(json_object_get(json_object_get(receipt, "confirmation"), "status"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(receipt,
+	    "response"), "seal")), seal);
+	assert_int_equal(flowcase_events(c, s.project, "response.view"), 2);
 
 	flowcase_begin(c, s.auditor);
 	assert_int_equal(step(c, conf_review(c->db, c->a, &s.audit, id, true,

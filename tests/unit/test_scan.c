@@ -455,6 +455,45 @@ test_ping(void **state)
 	}
 }
 
+/* VERSION: the daily database's date, in local time as clamd writes it; none without an
+ * official database; anything else is no answer. */
+static void
+test_signature_time(void **state)
+{
+	static const struct {
+		const char *reply;
+		size_t len;
+		bgw_err want;
+		int dated; /* 1: *built is the date below, 0: *built is 0 */
+	} vec[] = {
+	    {R("ClamAV 1.4.6/27480/Mon Dec  7 08:25:43 2026"), BGW_OK, 1},
+	    {R("ClamAV 1.4.6"), BGW_OK, 0},
+	    {R("ClamAV 1.4.6/27480/yesterday"), BGW_E_SCANNER_UNAVAILABLE, 0},
+	    {R("ClamAV 1.4.6/27480/Mon Dec  7 08:25:43 2026 extra"), BGW_E_SCANNER_UNAVAILABLE, 0},
+	    {R("PONG"), BGW_E_SCANNER_UNAVAILABLE, 0},
+	    {"ClamAV 1.4.6/27480/Mon Dec  7 08:25:43 2026", 43, BGW_E_SCANNER_UNAVAILABLE, 0},
+	    {NULL, 0, BGW_E_SCANNER_UNAVAILABLE, 0},
+	};
+	struct tm want_tm = {.tm_year = 2026 - 1900, .tm_mon = 11, .tm_mday = 7, .tm_hour = 8,
+		.tm_min = 25, .tm_sec = 43, .tm_isdst = -1};
+	time_t want = mktime(&want_tm);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+		struct fake f = {0};
+		time_t built = 12345;
+
+		fake_start(&f, vec[i].reply, vec[i].len);
+		if (scan_signature_time(f.path, &built) != vec[i].want)
+			fail_msg("version vector %zu", i);
+		fake_stop(&f);
+		assert_string_equal(f.cmd, "zVERSION");
+		if (built != (vec[i].dated ? want : 0))
+			fail_msg("version vector %zu: built %lld", i, (long long)built);
+	}
+}
+
 /* The EICAR test file, from the hex of its well-known signature (so this source file is
  * not itself flagged by scanners on developer machines). */
 static const char eicar_hex[] =
@@ -482,6 +521,12 @@ test_real_clamd(void **state)
 		eicar[i] = (unsigned char)b;
 	}
 	assert_int_equal(scan_ping(sock), BGW_OK);
+	{
+		time_t built;
+
+		/* Dated with freshclam's database, 0 with the offline test signatures. */
+		assert_int_equal(scan_signature_time(sock, &built), BGW_OK);
+	}
 
 	assert_int_equal(scan_begin(sock, &s), BGW_OK);
 	assert_int_equal(scan_write(s, eicar, sizeof(eicar)), BGW_OK);
@@ -522,6 +567,7 @@ main(void)
 	    cmocka_unit_test(test_hung_reader_times_out),
 	    cmocka_unit_test(test_abort_frees),
 	    cmocka_unit_test(test_ping),
+	    cmocka_unit_test(test_signature_time),
 	    cmocka_unit_test(test_real_clamd),
 	};
 
