@@ -1986,6 +1986,12 @@ CREATE INDEX organizations_kind_name ON bgw.organizations USING btree (kind, low
 CREATE INDEX outbox_due ON bgw.outbox USING btree (bulk, next_attempt_at) WHERE (status = ANY (ARRAY['queued'::text, 'sending'::text]));
 
 --
+-- Name: outbox_failed; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX outbox_failed ON bgw.outbox USING btree (created_at) WHERE (status = 'failed'::text);
+
+--
 -- Name: outbox_project; Type: INDEX; Schema: bgw; Owner: -
 --
 
