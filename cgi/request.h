@@ -108,7 +108,7 @@ void request_reply_json_gzip(bgw_request *r, int status, const char *gz, size_t 
 /* Fail field `name` with `reason` (a 422 listing it); returns BGW_E_VALIDATION. */
 bgw_err request_field_error(bgw_request *r, const char *name, const char *reason);
 
-/* page and per_page from the query (API.md: from 1; default 50, at most 500).
+/* page and per_page from the query (docs/api.md: from 1; default 50, at most 500).
  * BGW_E_VALIDATION for values out of range or not numbers. */
 bgw_err request_paging(bgw_request *r, long long *page, long long *per_page);
 

@@ -121,7 +121,7 @@ const char *route_target_name(enum policy_target_kind kind);
 
 /* Serve one request: match, authenticate, check CSRF, parse and validate the body, open the
  * route's transaction, call the handler, end the transaction, and render any error in
- * API.md's format. */
+ * docs/api.md's format. */
 void router_serve(bgw_request *r);
 
 #endif

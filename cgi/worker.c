@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
@@ -43,6 +42,7 @@
 #include "auth/throttle.h"
 #include "core/urlenc.h"
 #include "flow/verifyref.h"
+#include "mail/smtp.h"
 
 #define QUERY_MAX_PAIRS 64
 #define REQUEST_ID_BYTES 12
@@ -220,7 +220,7 @@ worker_run(const bgw_config *cfg, int listen_fd)
 
 	bgw_log_init("worker");
 	install_signals();
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	smtp_global_init();
 	scan_set_timeout(cfg->request_timeout_ms);
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;

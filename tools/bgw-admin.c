@@ -22,11 +22,11 @@
 #include <string.h>
 
 #include "admin.h"
-#include <curl/curl.h>
 
 #include "core/config.h"
 #include "core/log.h"
 #include "files/scan.h"
+#include "mail/smtp.h"
 
 const char *admin_config_path;
 
@@ -81,7 +81,7 @@ main(int argc, char **argv)
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
 	admin_config_path = path;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	smtp_global_init();
 	scan_set_timeout(cfg.request_timeout_ms);
 	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (strcmp(argv[i], commands[c].name) == 0)

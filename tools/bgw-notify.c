@@ -21,8 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "flow/audit.h"
 #include "core/config.h"
 #include "store/db.h"
@@ -131,7 +129,7 @@ main(int argc, char **argv)
 	}
 	if (config_load(&cfg, path) != BGW_OK)
 		return 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
+	smtp_global_init();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);

@@ -11,6 +11,7 @@
 #include "flow/confflow.h"
 #include "flow/confirmation.h"
 #include "flow/reconcile.h"
+#include "flow/workflow.h"
 
 const field_spec reason_fields[] = {
 	{.name = "reason", .type = FIELD_TEXT, .required = true, .max_len = 2000},
@@ -94,11 +95,6 @@ h_conf_create(bgw_request *r)
 	return err == BGW_OK ? reply_conf(r, 201, id) : err;
 }
 
-static const char *const statuses[] = {"draft", "awaiting_client", "refused", "authorized",
-	"sent", "opened", "awaiting_respondent_approval", "answered", "declined", "agreed",
-	"exception", "resolved", "alternative_procedures", "cancelled", NULL};
-static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
-	"other", NULL};
 
 static bool
 one_of(const char *s, const char *const *list)
@@ -163,9 +159,9 @@ h_conf_list(bgw_request *r)
 	f.type = kv_get(r->query, "type");
 	f.q = kv_get(r->query, "q");
 	f.overdue = overdue != NULL && strcmp(overdue, "true") == 0;
-	if (f.status != NULL && !one_of(f.status, statuses))
+	if (f.status != NULL && !one_of(f.status, wf_state_names))
 		err = request_field_error(r, "status", "unknown status");
-	if (f.type != NULL && !one_of(f.type, types))
+	if (f.type != NULL && !one_of(f.type, wf_type_names))
 		err = request_field_error(r, "type", "unknown type");
 	if (err != BGW_OK)
 		return err;

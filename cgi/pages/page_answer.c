@@ -158,6 +158,7 @@ show(bgw_request *r, int status, const char *attached)
 	page p;
 	size_t i;
 	json_t *it;
+	enum wf_type type;
 	bool admin = r->target.facts.admin;
 	bgw_err err = conf_get_json(r->app->db, r->a, r->target.confirmation_id,
 	    r->target.facts.side, false, &c);
@@ -185,7 +186,7 @@ show(bgw_request *r, int status, const char *attached)
 	html_fill(&p.h, "<h2>{t}</h2>", {"t", page_t(&p, "conf.items")});
 	json_array_foreach(json_object_get(c, "items"), i, it)
 		item_block(&p, i, it);
-	if (strcmp(page_js(c, "type"), "bank") == 0)
+	if (wf_type_from_string(page_js(c, "type"), &type) && workflow_extra_items_allowed(type))
 		extra_rows(&p);
 	html_fill(&p.h, "<fieldset><legend>{t}</legend>", {"t", page_t(&p, "resp.responder")});
 	page_input(&p, "responder.name", "text", "ans.responder_name",

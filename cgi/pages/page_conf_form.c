@@ -14,12 +14,10 @@
 #include "flow/confflow.h"
 #include "flow/confinput.h"
 #include "flow/confirmation.h"
+#include "flow/workflow.h"
 
 #define FORM_ROWS 5 /* empty item rows of a new draft; an edit shows every item */
 
-static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
-	"other", NULL};
-static const char *const forms[] = {"positive", "blank", "negative", NULL};
 static const char *const item_keys[] = {"label", "reference", "currency", "amount", NULL};
 
 /* A value of the stored confirmation (edit) or of the posted form (after an error). */
@@ -87,12 +85,12 @@ type_select(page *p, const char *current)
 	html_raw(&p->h, "<select id=\"f-conf-type\" name=\"type\" required");
 	invalid(p, "f-conf-type", "type");
 	html_raw(&p->h, ">");
-	for (int i = 0; types[i] != NULL; i++) {
+	for (int i = 0; wf_type_names[i] != NULL; i++) {
 		html_raw(&p->h, "<option");
-		html_attr(&p->h, "value", types[i]);
-		html_flag(&p->h, "selected", current != NULL && strcmp(current, types[i]) == 0);
+		html_attr(&p->h, "value", wf_type_names[i]);
+		html_flag(&p->h, "selected", current != NULL && strcmp(current, wf_type_names[i]) == 0);
 		html_raw(&p->h, ">");
-		html_text(&p->h, page_t(p, key2(p->r->a, "type", types[i])));
+		html_text(&p->h, page_t(p, key2(p->r->a, "type", wf_type_names[i])));
 		html_raw(&p->h, "</option>");
 	}
 	html_raw(&p->h, "</select></div>");
@@ -105,16 +103,16 @@ form_radios(page *p, const char *current)
 		current = "positive";
 	html_fill(&p->h, "<fieldset><legend>{l}</legend>", {"l", page_t(p, "conf.form")});
 	ferr(p, "f-conf-form", "form");
-	for (int i = 0; forms[i] != NULL; i++) {
-		const char *id = bgw_arena_printf(p->r->a, "f-conf-form-%s", forms[i]);
+	for (int i = 0; wf_form_names[i] != NULL; i++) {
+		const char *id = bgw_arena_printf(p->r->a, "f-conf-form-%s", wf_form_names[i]);
 
 		html_raw(&p->h, "<div class=\"check\"><input type=\"radio\" name=\"form\"");
 		html_attr(&p->h, "id", i == 0 ? "f-conf-form" : id);
-		html_attr(&p->h, "value", forms[i]);
-		html_flag(&p->h, "checked", strcmp(current, forms[i]) == 0);
+		html_attr(&p->h, "value", wf_form_names[i]);
+		html_flag(&p->h, "checked", strcmp(current, wf_form_names[i]) == 0);
 		html_raw(&p->h, "><label");
 		html_attr(&p->h, "for", i == 0 ? "f-conf-form" : id);
-		html_fill(&p->h, ">{t}</label></div>", {"t", page_t(p, key2(p->r->a, "form", forms[i]))});
+		html_fill(&p->h, ">{t}</label></div>", {"t", page_t(p, key2(p->r->a, "form", wf_form_names[i]))});
 	}
 	html_fill(&p->h, "<p class=\"note\">{t}</p></fieldset>", {"t", page_t(p, "cform.form_help")});
 }

@@ -1,4 +1,4 @@
-/* page_members.c - a project's members: the list, inviting (per API.md's side rules),
+/* page_members.c - a project's members: the list, inviting (per docs/api.md's side rules),
  * removing, and for the audit admin unlocking a member's first-access code and issuing a
  * new code.
  *

@@ -13,15 +13,11 @@
 #include "flow/confirmation.h"
 #include "flow/project.h"
 #include "core/urlenc.h"
+#include "flow/workflow.h"
 
 #define DASH_PER_PAGE 25
 #define BULK_MAX 500
 
-static const char *const statuses[] = {"draft", "awaiting_client", "refused", "authorized",
-	"sent", "opened", "awaiting_respondent_approval", "answered", "declined", "agreed",
-	"exception", "resolved", "alternative_procedures", "cancelled", NULL};
-static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
-	"other", NULL};
 
 static bool
 one_of(const char *s, const char *const *list)
@@ -228,19 +224,19 @@ counts(page *p, const json_t *proj, long long overdue)
 
 	html_fill(&p->h, "<section aria-labelledby=\"h-counts\"><h2 id=\"h-counts\">{t}</h2>"
 	    "<ul class=\"counts\">", {"t", page_t(p, "dash.counts")});
-	for (int i = 0; statuses[i] != NULL; i++) {
-		long long n = json_integer_value(json_object_get(c, statuses[i]));
+	for (int i = 0; wf_state_names[i] != NULL; i++) {
+		long long n = json_integer_value(json_object_get(c, wf_state_names[i]));
 
 		total += n;
 		if (n == 0)
 			continue;
 		html_raw(&p->h, "<li><a");
 		html_attr_url(&p->h, "href", bgw_arena_printf(p->r->a, "/projects/%s?status=%s",
-		    p->r->target.project_id, statuses[i]));
+		    p->r->target.project_id, wf_state_names[i]));
 		html_raw(&p->h, "><span class=\"n\">");
 		html_int(&p->h, n);
 		html_raw(&p->h, "</span> ");
-		html_text(&p->h, page_t(p, key2(p->r->a, "status", statuses[i])));
+		html_text(&p->h, page_t(p, key2(p->r->a, "status", wf_state_names[i])));
 		html_raw(&p->h, "</a></li>");
 	}
 	html_raw(&p->h, "<li class=\"warn\"><a");
@@ -284,10 +280,10 @@ filters(page *p, const conf_filter *f)
 	html_attr(&p->h, "value", f->q != NULL ? f->q : "");
 	html_fill(&p->h, "></div><div class=\"field\"><label for=\"f-status\">{l}</label>"
 	    "<select id=\"f-status\" name=\"status\">", {"l", page_t(p, "conf.status")});
-	select_options(p, "status", statuses, f->status);
+	select_options(p, "status", wf_state_names, f->status);
 	html_fill(&p->h, "</select></div><div class=\"field\"><label for=\"f-type\">{l}</label>"
 	    "<select id=\"f-type\" name=\"type\">", {"l", page_t(p, "conf.type")});
-	select_options(p, "type", types, f->type);
+	select_options(p, "type", wf_type_names, f->type);
 	html_raw(&p->h, "</select></div><div class=\"field check\"><input id=\"f-overdue\" "
 	    "name=\"overdue\" type=\"checkbox\" value=\"true\"");
 	html_flag(&p->h, "checked", f->overdue);
@@ -348,8 +344,8 @@ page_dashboard(bgw_request *r)
 	page p;
 	bgw_err err;
 
-	f.status = one_of(kv_get(r->query, "status"), statuses) ? kv_get(r->query, "status") : NULL;
-	f.type = one_of(kv_get(r->query, "type"), types) ? kv_get(r->query, "type") : NULL;
+	f.status = one_of(kv_get(r->query, "status"), wf_state_names) ? kv_get(r->query, "status") : NULL;
+	f.type = one_of(kv_get(r->query, "type"), wf_type_names) ? kv_get(r->query, "type") : NULL;
 	f.q = kv_get(r->query, "q");
 	if (f.q != NULL && *f.q == '\0')
 		f.q = NULL;

@@ -29,7 +29,7 @@ typedef struct account_invitation {
 } account_invitation;
 
 /* The live invitation of token, locked until the transaction ends.  BGW_E_VALIDATION if the
- * token is unknown, used or expired (API.md: 422). */
+ * token is unknown, used or expired (docs/api.md: 422). */
 bgw_err account_invitation_find(bgw_db *db, bgw_arena *a, const char *token,
     account_invitation *out);
 

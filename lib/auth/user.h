@@ -1,4 +1,4 @@
-/* user.h - loading users and rendering them as API.md's `user` object. */
+/* user.h - loading users and rendering them as docs/api.md's `user` object. */
 #ifndef BGW_USER_H
 #define BGW_USER_H
 

@@ -1,7 +1,7 @@
 /* err.h - the one project-wide error enum returned by lib/ functions.
  *
  * Every fallible lib/ function returns a bgw_err.  The router maps it to an HTTP status and
- * the API.md error code exactly once (bgw_err_status, bgw_err_code); nothing else renders
+ * the docs/api.md error code exactly once (bgw_err_status, bgw_err_code); nothing else renders
  * errors.
  */
 #ifndef BGW_ERR_H
@@ -44,7 +44,7 @@ typedef enum bgw_err {
 /* HTTP status for an error (200 for BGW_OK). */
 int bgw_err_status(bgw_err e);
 
-/* API.md snake_case code for an error ("ok" for BGW_OK); a static string. */
+/* docs/api.md snake_case code for an error ("ok" for BGW_OK); a static string. */
 const char *bgw_err_code(bgw_err e);
 
 /* A short English message safe to show any user; a static string. */

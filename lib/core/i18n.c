@@ -11,7 +11,7 @@
 #include "core/money.h"
 
 /* The strings of the layout, errors, sign-in, projects and the confirmation page.  Keys
- * group by page; glossary words follow DESIGN.md's glossary. */
+ * group by page; glossary words follow docs/design.md's glossary. */
 const i18n_entry i18n_core[] = {
 	/* layout */
 	{"app.name", {"Balance Gateway", "Balance Gateway"}},

@@ -14,7 +14,7 @@
  * currency), the database's own CHECK, so anything that parses here also stores.  Results
  * outside it (a sum, a difference) are BGW_E_VALIDATION, never a wrapped value.
  *
- * Input syntax (money_parse, for API and form input; API.md: "a wrong number of decimals is
+ * Input syntax (money_parse, for API and form input; docs/api.md: "a wrong number of decimals is
  * a 422"):  -?[0-9]+(\.[0-9]{m})?  where m is exactly the currency's minor units.  So for
  * USD "1042.50", "1250000" and "-3000" are accepted, and "1042.5" and "1042.500" are not:
  * an accountant writes cents as two digits, and a lone digit after the point is more often

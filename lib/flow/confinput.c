@@ -5,14 +5,12 @@
 
 #include "http/fields.h"
 #include "core/money.h"
+#include "flow/workflow.h"
 
-static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
-	"other", NULL};
-static const char *const forms[] = {"positive", "blank", "negative", NULL};
 
 static const field_spec top_full[] = {
-	{.name = "type", .type = FIELD_ENUM, .required = true, .enum_values = types},
-	{.name = "form", .type = FIELD_ENUM, .required = true, .enum_values = forms},
+	{.name = "type", .type = FIELD_ENUM, .required = true, .enum_values = wf_type_names},
+	{.name = "form", .type = FIELD_ENUM, .required = true, .enum_values = wf_form_names},
 	{.name = "respondent", .type = FIELD_OBJECT, .required = true},
 	{.name = "as_of", .type = FIELD_DATE, .required = true},
 	{.name = "due_date", .type = FIELD_DATE, .required = true},
@@ -20,8 +18,8 @@ static const field_spec top_full[] = {
 	{.name = NULL},
 };
 static const field_spec top_partial[] = {
-	{.name = "type", .type = FIELD_ENUM, .enum_values = types},
-	{.name = "form", .type = FIELD_ENUM, .enum_values = forms},
+	{.name = "type", .type = FIELD_ENUM, .enum_values = wf_type_names},
+	{.name = "form", .type = FIELD_ENUM, .enum_values = wf_form_names},
 	{.name = "respondent", .type = FIELD_OBJECT},
 	{.name = "as_of", .type = FIELD_DATE},
 	{.name = "due_date", .type = FIELD_DATE},

@@ -1,4 +1,4 @@
-/* confirmation.h - confirmations as stored, and as API.md renders them.
+/* confirmation.h - confirmations as stored, and as docs/api.md renders them.
  *
  * All functions run in the caller's transaction, bound to the acting user: row-level
  * security limits every read to what that user may see, behind the policy layer.
@@ -40,7 +40,7 @@ bgw_err conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *projec
 /* The stored form of a confirmation (for validating a PATCH), arena memory. */
 bgw_err conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form);
 
-/* The confirmation as API.md's `confirmation` object.  The response is included only when
+/* The confirmation as docs/api.md's `confirmation` object.  The response is included only when
  * with_response; pending (unapproved) answers only for the respondent (side). */
 bgw_err conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
     bool with_response, json_t **out);

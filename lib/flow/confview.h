@@ -1,4 +1,4 @@
-/* confview.h - every view of an answer is recorded (DESIGN.md: the audit log records every
+/* confview.h - every view of an answer is recorded (docs/design.md: the audit log records every
  * view of a response), wherever it is shown: the confirmation's JSON, its page, the receipt.
  */
 #ifndef BGW_CONFVIEW_H

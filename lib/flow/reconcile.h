@@ -1,4 +1,4 @@
-/* reconcile.h - the reconciling items that resolve an exception (DESIGN.md: timing
+/* reconcile.h - the reconciling items that resolve an exception (docs/design.md: timing
  * difference, cut-off, error, unexplained), validated once for every caller: the JSON
  * handler (an array of objects) and the HTML form (one item).
  *

@@ -115,7 +115,7 @@ static const struct action_info {
 	[WF_COMMENT] = {"comment", ACT_CONF_COMMENT, false, false, false},
 };
 
-static const char *const state_names[WF_STATE__COUNT] = {
+const char *const wf_state_names[WF_STATE__COUNT + 1] = {
 	[WF_DRAFT] = "draft",
 	[WF_AWAITING_CLIENT] = "awaiting_client",
 	[WF_REFUSED] = "refused",
@@ -132,13 +132,13 @@ static const char *const state_names[WF_STATE__COUNT] = {
 	[WF_CANCELLED] = "cancelled",
 };
 
-static const char *const form_names[WF_FORM__COUNT] = {
+const char *const wf_form_names[WF_FORM__COUNT + 1] = {
 	[WF_FORM_POSITIVE] = "positive",
 	[WF_FORM_BLANK] = "blank",
 	[WF_FORM_NEGATIVE] = "negative",
 };
 
-static const char *const type_names[WF_TYPE__COUNT] = {
+const char *const wf_type_names[WF_TYPE__COUNT + 1] = {
 	[WF_TYPE_BANK] = "bank",
 	[WF_TYPE_RECEIVABLE] = "receivable",
 	[WF_TYPE_PAYABLE] = "payable",
@@ -176,7 +176,7 @@ lookup(const char *const *names, int n, const char *name)
 const char *
 wf_state_name(enum wf_state s)
 {
-	return state_ok(s) ? state_names[s] : NULL;
+	return state_ok(s) ? wf_state_names[s] : NULL;
 }
 
 const char *
@@ -188,19 +188,19 @@ wf_action_name(enum wf_action a)
 const char *
 wf_form_name(enum wf_form f)
 {
-	return (unsigned)f < WF_FORM__COUNT ? form_names[f] : NULL;
+	return (unsigned)f < WF_FORM__COUNT ? wf_form_names[f] : NULL;
 }
 
 const char *
 wf_type_name(enum wf_type t)
 {
-	return (unsigned)t < WF_TYPE__COUNT ? type_names[t] : NULL;
+	return (unsigned)t < WF_TYPE__COUNT ? wf_type_names[t] : NULL;
 }
 
 bool
 wf_state_from_string(const char *s, enum wf_state *out)
 {
-	int i = lookup(state_names, WF_STATE__COUNT, s);
+	int i = lookup(wf_state_names, WF_STATE__COUNT, s);
 
 	if (i < 0)
 		return false;
@@ -227,7 +227,7 @@ wf_action_from_string(const char *s, enum wf_action *out)
 bool
 wf_form_from_string(const char *s, enum wf_form *out)
 {
-	int i = lookup(form_names, WF_FORM__COUNT, s);
+	int i = lookup(wf_form_names, WF_FORM__COUNT, s);
 
 	if (i < 0)
 		return false;
@@ -238,7 +238,7 @@ wf_form_from_string(const char *s, enum wf_form *out)
 bool
 wf_type_from_string(const char *s, enum wf_type *out)
 {
-	int i = lookup(type_names, WF_TYPE__COUNT, s);
+	int i = lookup(wf_type_names, WF_TYPE__COUNT, s);
 
 	if (i < 0)
 		return false;

@@ -1,4 +1,4 @@
-/* workflow.h - the confirmation lifecycle of DESIGN.md as one transition table.
+/* workflow.h - the confirmation lifecycle of docs/design.md as one transition table.
  *
  * Two questions are asked before a confirmation changes: WHO may act (policy.h, from the
  * user's role and what the user may see) and WHETHER the action is legal in the current state
@@ -21,7 +21,7 @@
  *   draft | awaiting_client | authorized | sent | opened | awaiting_respondent_approval
  *       --cancel--> cancelled
  *
- * Decisions where DESIGN.md leaves room (each one is a row or a missing row of the table):
+ * Decisions where docs/design.md leaves room (each one is a row or a missing row of the table):
  *   - cancel is "from any state before answered" on the path to an answer.  Not from refused
  *     nor declined: those are outcomes whose reason is audit evidence (ISA 505.8 for a
  *     refusal), and a cancellation would overwrite status_reason and hide them from the
@@ -37,7 +37,7 @@
  *     cancelled, so that a share can always be withdrawn; before sending there is no response
  *     nor respondent thread to share.
  *   - comment: legal in every state; who sees which thread is the policy layer's business.
- *   - remind: sent and opened only (API.md).  edit (PATCH): draft only (API.md).
+ *   - remind: sent and opened only (docs/api.md).  edit (PATCH): draft only (docs/api.md).
  *   - close: sent, opened and declined only, as drawn.  The database requires sent_at for
  *     alternative_procedures, so a refused confirmation (never sent) cannot be closed; its
  *     alternative procedures are documented in comments.
@@ -110,6 +110,16 @@ enum wf_type {
 	WF_TYPE_OTHER,
 	WF_TYPE__COUNT
 };
+
+/* The vocabularies, defined here once: the database / API names of every state, form and
+ * type in enum order, NULL-terminated (the shape of field_spec.enum_values), for field
+ * validation, list filters, select boxes and import/export.  Their ja/en labels are the
+ * i18n catalogue's "status.<name>", "form.<name>" and "type.<name>"; db/confirmations.xsd
+ * and the CHECK constraints of 0003_confirmations.sql list the same names (test_workflow
+ * compares the XSD). */
+extern const char *const wf_state_names[WF_STATE__COUNT + 1];
+extern const char *const wf_form_names[WF_FORM__COUNT + 1];
+extern const char *const wf_type_names[WF_TYPE__COUNT + 1];
 
 /* The database / API name of a state, action, form or type (a static string), or NULL for
  * a value out of range. */

@@ -11,7 +11,7 @@
 
 #include "core/utf8.h"
 
-/* Reasons shown to the user next to a field (API.md "fields": {"name": "what is wrong"}). */
+/* Reasons shown to the user next to a field (docs/api.md "fields": {"name": "what is wrong"}). */
 #define R_REQUIRED "required"
 #define R_TOO_LONG "too long"
 #define R_CHARS "contains characters that are not allowed"

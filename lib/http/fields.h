@@ -2,7 +2,7 @@
  *
  * A route declares its fields as a field_spec array; the body (JSON) or form (urlencoded) is
  * checked against it in one call, and handlers read only the typed field_value results, never
- * raw input.  Two kinds of failure, as API.md wants them:
+ * raw input.  Two kinds of failure, as docs/api.md wants them:
  *   - a value of the wrong JSON type (a number where a string is declared, ...) is a
  *     malformed request: BGW_E_BAD_REQUEST, reported at once;
  *   - a value of the right type that is not valid is BGW_E_VALIDATION, with every bad field

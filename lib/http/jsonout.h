@@ -28,7 +28,7 @@ char *jsonout_dump(bgw_arena *a, const json_t *v, size_t *len);
  * length in *srclen (1, or 3 for U+2028/9); NULL when it is copied as it is. */
 const char *jsonout_html_escape(const char *s, size_t i, size_t n, size_t *srclen);
 
-/* API.md's error body {"error":{"code":..., "message":..., "fields":{name: reason}}} from
+/* docs/api.md's error body {"error":{"code":..., "message":..., "fields":{name: reason}}} from
  * bgw_err_code and bgw_err_message; "fields" only when e is BGW_E_VALIDATION and fields is
  * not NULL (the first reason wins for a repeated name; pairs that are not UTF-8 are left
  * out).  Returns a new reference the caller owns (see jsonout_own), or NULL on out of

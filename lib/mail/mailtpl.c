@@ -296,6 +296,52 @@ static const struct template templates[] = {
 	    "\n"
 	    "Details are at the link below.\n"
 	    "{{link}}\n"},
+	/* The batch job's (tools/notify_due.c).  To each client admin while a request waits for the client's authorisation. */
+	{"auth_reminder", "ja",
+	    "【Balance Gateway】確認状の発送承認のお願い（{{project}}）",
+	    "{{name}} 様\n"
+	    "\n"
+	    "監査業務「{{project}}」において、{{firm}}が作成した確認状（参照番号："
+	    "{{reference}}）が、貴社の発送承認をお待ちしています。\n"
+	    "内容をご確認のうえ、承認または差戻しをお願いいたします。\n"
+	    "\n"
+	    "{{link}}\n"},
+	{"auth_reminder", "en",
+	    "[Balance Gateway] A confirmation request awaits your authorisation ({{project}})",
+	    "Dear {{name}},\n"
+	    "\n"
+	    "In the engagement \"{{project}}\", a confirmation request prepared by {{firm}} "
+	    "(reference {{reference}}) is waiting for your company's authorisation.\n"
+	    "Please review it and authorise or return it.\n"
+	    "\n"
+	    "{{link}}\n"},
+	/* To each respondent admin while a member's answer waits for approval. */
+	{"approval_reminder", "ja",
+	    "【{{firm}}】確認状の回答の承認のお願い（参照番号：{{reference}}）",
+	    "{{name}} 様\n"
+	    "\n"
+	    "{{firm}}からの確認状（参照番号：{{reference}}、回答期限：{{due_date}}）について、"
+	    "貴社のご担当者が入力した回答が、管理者の承認をお待ちしています。\n"
+	    "内容をご確認のうえ、承認または差戻しをお願いいたします。\n"
+	    "\n"
+	    "{{link}}\n"
+	    "\n"
+	    "このご依頼が{{firm}}からのものであることは、リンクを開く前に下記のページで"
+	    "参照番号を入力してご確認いただけます。\n"
+	    "{{verify_url}}\n"},
+	{"approval_reminder", "en",
+	    "[{{firm}}] An answer awaits your approval (reference {{reference}})",
+	    "Dear {{name}},\n"
+	    "\n"
+	    "An answer to the confirmation request from {{firm}} (reference {{reference}}, due "
+	    "{{due_date}}) entered by a colleague is waiting for your approval as administrator.\n"
+	    "Please review it and approve it or send it back.\n"
+	    "\n"
+	    "{{link}}\n"
+	    "\n"
+	    "To check that this request really comes from {{firm}} before opening any link, "
+	    "enter the reference on this page:\n"
+	    "{{verify_url}}\n"},
 };
 
 static int

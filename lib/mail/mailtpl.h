@@ -1,7 +1,7 @@
 /* mailtpl.h - the text of every mail, in Japanese and English, with named slots.
  *
  * Templates are compiled in (they are part of the product's wording, reviewed like code).
- * A slot is written {{name}}; the names a template may use are fixed (MAILTPL_SLOTS in
+ * A slot is written {{name}}; the names a template may use are fixed (known_slots in
  * mailtpl.c), so a typo in a template is a bug found by the unit test, not a mail with a
  * hole in it.  Mails to respondents (confirmation_request, reminder) always carry the
  * reference and the public verify URL, so a recipient can check the request is genuine
@@ -15,7 +15,8 @@
 #include "core/kv.h"
 
 /* Render template name ("invitation", "password_reset", "confirmation_request",
- * "reminder", "overdue_alert", "digest") in locale ("ja" or "en") with the values in vars
+ * "reminder", "overdue_alert", "digest", the batch job's "auth_reminder" and
+ * "approval_reminder", ...: the one catalogue of every mail's text) in locale ("ja" or "en") with the values in vars
  * (key = slot name, UTF-8).  Values are inserted once, as they are: a value holding "{{x}}"
  * is not expanded again.  On BGW_OK *subject and *body are in a (the body ends with the
  * locale's footer; LF line endings, mime_build makes them CRLF).

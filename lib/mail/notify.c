@@ -33,15 +33,14 @@ struct kind_rule {
 	const char *kind;
 	const char *states;  /* a PostgreSQL text[] literal */
 	int addressee;
-	int own_template;    /* notify_tpl.c rather than lib/mail/mailtpl.c */
 };
 
 static const struct kind_rule kind_rules[] = {
-	{"reminder", "{sent,opened}", 1, 0},
-	{"auth_reminder", "{awaiting_client}", 0, 1},
-	{"approval_reminder", "{awaiting_respondent_approval}", 0, 1},
-	{"overdue_alert", NULL, 0, 0},
-	{"digest", NULL, 0, 0},
+	{"reminder", "{sent,opened}", 1},
+	{"auth_reminder", "{awaiting_client}", 0},
+	{"approval_reminder", "{awaiting_respondent_approval}", 0},
+	{"overdue_alert", NULL, 0},
+	{"digest", NULL, 0},
 };
 
 static const struct kind_rule *
@@ -146,8 +145,6 @@ render(notify_run *run, const db_rows *res, int r, const struct kind_rule *rule,
 	    (err = var(a, &tail, "overdue", db_value(res, r, D_N3))) != BGW_OK ||
 	    (err = var(a, &tail, "exceptions", db_value(res, r, D_N4))) != BGW_OK)
 		return err;
-	if (rule->own_template)
-		return notify_tpl_render(a, rule->kind, locale, vars, subject, body);
 	return mailtpl_render(a, rule->kind, locale, vars, subject, body);
 }
 

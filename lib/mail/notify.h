@@ -55,9 +55,4 @@ bgw_err notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_i
 bgw_err notify_checkpoint(bgw_db *db, bgw_arena *a, const char *key_file,
     const char *checkpoint_file);
 
-/* Render one of the batch job's own templates ("auth_reminder", "approval_reminder") in
- * locale "ja" or "en", as mailtpl_render does for the shared ones (same errors). */
-bgw_err notify_tpl_render(bgw_arena *a, const char *name, const char *locale,
-    const bgw_kv *vars, char **subject, char **body);
-
 #endif

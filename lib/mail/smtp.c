@@ -31,6 +31,12 @@ read_msg(char *buf, size_t size, size_t nitems, void *arg)
 	return n;
 }
 
+void
+smtp_global_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 /* An address for the envelope: libcurl writes it into "MAIL FROM:<...>" and "RCPT TO:<...>"
  * as given, so a CR or LF here would inject SMTP commands. */
 static int

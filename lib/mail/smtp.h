@@ -1,7 +1,7 @@
 /* smtp.h - hand one message to the mail relay over SMTP (libcurl).
  *
- * The program calls curl_global_init(CURL_GLOBAL_DEFAULT) once at start-up, before any
- * thread exists; smtp_send makes a fresh easy handle per message, so nothing is shared.
+ * The program calls smtp_global_init once at start-up, before any thread exists; smtp_send
+ * makes a fresh easy handle per message, so nothing is shared.
  */
 #ifndef BGW_SMTP_H
 #define BGW_SMTP_H
@@ -9,6 +9,11 @@
 #include <stddef.h>
 
 #include "core/err.h"
+
+/* libcurl's process-wide set-up (curl_global_init), for this client and the Azure blob store
+ * (lib/files/blob_azure.c) alike: each program calls it once at start-up, before any other
+ * thread, so that libcurl stays inside the two modules that use it (docs/architecture.md). */
+void smtp_global_init(void);
 
 /* Default bounds when the configuration leaves them at 0. */
 #define SMTP_CONNECT_TIMEOUT_MS_DEFAULT 10000

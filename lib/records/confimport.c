@@ -12,18 +12,16 @@
 #include "records/xlsx.h"
 #include "records/xmlio.h"
 #include "store/pgarray.h"
+#include "flow/workflow.h"
 
 #define CONFIMPORT_CONF_ARRAYS 8 /* the text[] parameters of each statement */
 #define CONFIMPORT_ITEM_ARRAYS 6
 
-static const char *const types[] = {"bank", "receivable", "payable", "securities", "legal",
-	"other", NULL};
-static const char *const forms[] = {"positive", "blank", "negative", NULL};
 
 /* The API's fields (confinput.c) under the import's column names. */
 static const field_spec conf_spec[] = {
-	{.name = "type", .type = FIELD_ENUM, .required = true, .enum_values = types},
-	{.name = "form", .type = FIELD_ENUM, .required = true, .enum_values = forms},
+	{.name = "type", .type = FIELD_ENUM, .required = true, .enum_values = wf_type_names},
+	{.name = "form", .type = FIELD_ENUM, .required = true, .enum_values = wf_form_names},
 	{.name = "respondent_organization", .type = FIELD_STRING, .required = true, .max_len = 200},
 	{.name = "respondent_email", .type = FIELD_EMAIL, .required = true},
 	{.name = "respondent_name", .type = FIELD_STRING, .required = true, .max_len = 200},

@@ -77,7 +77,7 @@ bgw_err confimport_check(bgw_arena *a, import_result *r, bool after_errors, conf
 bgw_err confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in,
     size_t n);
 
-/* The rows of r->errors as API.md's 422 body lists them, ordered by row (then as found):
+/* The rows of r->errors as docs/api.md's 422 body lists them, ordered by row (then as found):
  * [{"row": N, "column": "..." | null, "message": "..."}], a new reference, or NULL on out
  * of memory. */
 json_t *confimport_rows_json(const import_result *r);

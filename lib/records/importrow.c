@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/utf8.h"
+#include "flow/workflow.h"
 
 /* Initial capacities; arrays double as they fill. */
 #define INITIAL_CONFIRMATIONS 64
@@ -44,14 +45,14 @@ static const char *const export_only[] = {
 };
 #define EXPORT_RESPONSE_PREFIX "response_"
 
-static const struct {
-	const char *value;
-	const char *alias;
-} types[] = {
-	{"bank", "銀行"}, {"receivable", "売掛金"}, {"payable", "買掛金"},
-	{"securities", "有価証券"}, {"legal", "弁護士"}, {"other", "その他"},
-}, forms[] = {
-	{"positive", "積極的"}, {"blank", "白紙"}, {"negative", "消極的"},
+/* The Japanese words a sheet may use for a type or form, by the workflow table's value
+ * (the names themselves come from flow/workflow.h). */
+static const char *const type_aliases[WF_TYPE__COUNT] = {
+	[WF_TYPE_BANK] = "銀行", [WF_TYPE_RECEIVABLE] = "売掛金", [WF_TYPE_PAYABLE] = "買掛金",
+	[WF_TYPE_SECURITIES] = "有価証券", [WF_TYPE_LEGAL] = "弁護士", [WF_TYPE_OTHER] = "その他",
+};
+static const char *const form_aliases[WF_FORM__COUNT] = {
+	[WF_FORM_POSITIVE] = "積極的", [WF_FORM_BLANK] = "白紙", [WF_FORM_NEGATIVE] = "消極的",
 };
 
 /* A column index of the header maps to a field, to an ignored export column, or (empty
@@ -297,12 +298,12 @@ email_valid(const char *s, size_t n)
 static const char *
 enum_value(const char *s, size_t n, bool type)
 {
-	size_t i, count = type ? sizeof(types) / sizeof(types[0]) :
-	    sizeof(forms) / sizeof(forms[0]);
+	const char *const *values = type ? wf_type_names : wf_form_names;
+	const char *const *aliases = type ? type_aliases : form_aliases;
 
-	for (i = 0; i < count; i++) {
-		const char *v = type ? types[i].value : forms[i].value;
-		const char *al = type ? types[i].alias : forms[i].alias;
+	for (size_t i = 0; values[i] != NULL; i++) {
+		const char *v = values[i];
+		const char *al = aliases[i];
 
 		if ((strlen(v) == n && strncasecmp(v, s, n) == 0) ||
 		    (strlen(al) == n && memcmp(al, s, n) == 0))

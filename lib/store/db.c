@@ -41,10 +41,17 @@
 #define DB_COMMIT_RESOLVE_MS 15000
 #define DB_COMMIT_RESOLVE_STEP_MS 200
 #define DB_XID_MAX 24 /* a 64-bit xid8 in decimal, and its terminator */
+/* Statement tables added after connecting (db_prepare): the migration runner's two. */
+#define DB_LATE_TABLES_MAX 4
 
 struct bgw_db {
 	char *conninfo;
 	const db_stmt *const *tables;
+	/* Tables prepared by db_prepare once their objects exist; prepared again on reconnect. */
+	const db_stmt *late[DB_LATE_TABLES_MAX];
+	size_t nlate;
+	const char *appname; /* application_name of the connection (a string literal) */
+	const char *dbname;  /* NULL: conninfo's own database (db_set_database) */
 	PGconn *conn; /* NULL: not connected, or dropped after a failure */
 	bgw_arena *scratch; /* results db.c reads itself (db_commit), reset after each use */
 };
@@ -56,7 +63,7 @@ static const db_stmt db_internal[] = {
 	{"db_commit", "COMMIT", 0},
 	{"db_rollback", "ROLLBACK", 0},
 	/* is_local = true: the setting ends with the transaction, so a pooled connection never
-	 * carries one request's user into the next (FIELD-NOTES). */
+	 * carries one request's user into the next (docs/field-notes.md). */
 	{"db_set_user", "SELECT set_config('app.user_id', $1, true)", 1},
 	/* NULL for a transaction that wrote nothing: no id is assigned just to ask. */
 	{"db_xact_id", "SELECT pg_current_xact_id_if_assigned()::text", 0},
@@ -86,7 +93,54 @@ db_open(const char *conninfo, const db_stmt *const *tables)
 		return NULL;
 	}
 	db->tables = tables;
+	db->appname = DB_APPLICATION_NAME;
 	return db;
+}
+
+void
+db_set_application_name(bgw_db *db, const char *name)
+{
+	db->appname = name;
+}
+
+void
+db_set_database(bgw_db *db, const char *dbname)
+{
+	db->dbname = dbname;
+}
+
+/* s as libpq made it (freed with PQfreemem), copied into the arena. */
+static char *
+arena_copy(bgw_arena *a, char *s)
+{
+	char *copy = s != NULL ? bgw_arena_strndup(a, s, strlen(s)) : NULL;
+
+	PQfreemem(s);
+	return copy;
+}
+
+char *
+db_quote_ident(bgw_db *db, bgw_arena *a, const char *name)
+{
+	if (db->conn == NULL)
+		return NULL;
+	return arena_copy(a, PQescapeIdentifier(db->conn, name, strlen(name)));
+}
+
+char *
+db_quote_literal(bgw_db *db, bgw_arena *a, const char *value)
+{
+	if (db->conn == NULL)
+		return NULL;
+	return arena_copy(a, PQescapeLiteral(db->conn, value, strlen(value)));
+}
+
+char *
+db_password_verifier(bgw_db *db, bgw_arena *a, const char *user, const char *password)
+{
+	if (db->conn == NULL)
+		return NULL;
+	return arena_copy(a, PQencryptPasswordConn(db->conn, password, user, "scram-sha-256"));
 }
 
 static void
@@ -131,6 +185,10 @@ find_stmt(const bgw_db *db, const char *name)
 	for (s = db_internal; s->name != NULL; s++)
 		if (strcmp(s->name, name) == 0)
 			return s;
+	for (size_t i = 0; i < db->nlate; i++)
+		for (s = db->late[i]; s->name != NULL; s++)
+			if (strcmp(s->name, name) == 0)
+				return s;
 	if (db->tables == NULL)
 		return NULL;
 	for (const db_stmt *const *t = db->tables; *t != NULL; t++)
@@ -196,12 +254,25 @@ prepare_one(PGconn *conn, const db_stmt *s)
 }
 
 static bgw_err
+prepare_table(PGconn *conn, const db_stmt *table)
+{
+	bgw_err e;
+
+	for (const db_stmt *s = table; s->name != NULL; s++)
+		if ((e = prepare_one(conn, s)) != BGW_OK)
+			return e;
+	return BGW_OK;
+}
+
+static bgw_err
 prepare_all(const bgw_db *db, PGconn *conn)
 {
 	bgw_err e;
 
-	for (const db_stmt *s = db_internal; s->name != NULL; s++)
-		if ((e = prepare_one(conn, s)) != BGW_OK)
+	if ((e = prepare_table(conn, db_internal)) != BGW_OK)
+		return e;
+	for (size_t i = 0; i < db->nlate; i++)
+		if ((e = prepare_table(conn, db->late[i])) != BGW_OK)
 			return e;
 	if (db->tables == NULL)
 		return BGW_OK;
@@ -241,12 +312,13 @@ db_ensure(bgw_db *db)
 {
 	/* Entries before dbname are defaults that the configured conninfo may override;
 	 * expand_dbname = 1 lets dbname carry a whole conninfo string or URI. */
+	/* A second dbname (db_set_database) replaces the database only. */
 	const char *const keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
 	    "keepalives_interval", "keepalives_count", "application_name", "options", "dbname",
-	    NULL};
+	    db->dbname != NULL ? "dbname" : NULL, NULL};
 	const char *const values[] = {DB_CONNECT_TIMEOUT, "1", DB_KEEPALIVES_IDLE,
-	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_APPLICATION_NAME, DB_OPTIONS,
-	    db->conninfo, NULL};
+	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, db->appname, DB_OPTIONS,
+	    db->conninfo, db->dbname, NULL};
 	PGconn *conn;
 	bgw_err e;
 
@@ -274,6 +346,27 @@ db_ensure(bgw_db *db)
 		return e;
 	}
 	db->conn = conn;
+	return BGW_OK;
+}
+
+bgw_err
+db_prepare(bgw_db *db, const db_stmt *table)
+{
+	bgw_err e;
+
+	if (db->conn == NULL)
+		return BGW_E_UNAVAILABLE;
+	if (db->nlate == DB_LATE_TABLES_MAX) {
+		bgw_log(BGW_LOG_ERROR, "cannot prepare a statement table: already %d added",
+		    DB_LATE_TABLES_MAX);
+		return BGW_E_INTERNAL;
+	}
+	if ((e = prepare_table(db->conn, table)) != BGW_OK) {
+		if (e == BGW_E_UNAVAILABLE)
+			drop_connection(db);
+		return e;
+	}
+	db->late[db->nlate++] = table;
 	return BGW_OK;
 }
 
@@ -400,6 +493,41 @@ db_exec(bgw_db *db, bgw_arena *a, const char *name, int nparams,
 		return e;
 	}
 	return keep_result(a, r, res);
+}
+
+bgw_err
+db_run_script(bgw_db *db, const char *what, const char *sql)
+{
+	PGresult *r;
+	ExecStatusType st;
+	bgw_err e;
+
+	if (db->conn == NULL)
+		return BGW_E_UNAVAILABLE;
+	/* The one place in the project that sends SQL text (see db.h): the simple-query
+	 * protocol is the only one that takes a file of many statements. */
+	r = PQexec(db->conn, sql);
+	st = PQresultStatus(r);
+	if (r != NULL && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+	    st == PGRES_EMPTY_QUERY)) {
+		PQclear(r);
+		return BGW_OK;
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK || r == NULL) {
+		e = result_error(db, what, r);
+		PQclear(r);
+		return e;
+	}
+	/* A script is our own file and holds no secrets: the whole message and the position
+	 * in the file say where it went wrong. */
+	e = db_map_sqlstate(PQresultErrorField(r, PG_DIAG_SQLSTATE));
+	bgw_log(BGW_LOG_ERROR, "could not %s: %s (sqlstate %s%s%s)", what,
+	    field_or(r, PG_DIAG_MESSAGE_PRIMARY, "no message"),
+	    field_or(r, PG_DIAG_SQLSTATE, "none"),
+	    PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) != NULL ? ", at character " : "",
+	    field_or(r, PG_DIAG_STATEMENT_POSITION, ""));
+	PQclear(r);
+	return e;
 }
 
 /* The pipeline broke in a way that leaves libpq's state unknown: start afresh. */

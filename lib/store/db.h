@@ -30,6 +30,22 @@ typedef struct pg_result db_rows;
  * outlive the handle).  Does not connect yet; NULL only on out of memory. */
 bgw_db *db_open(const char *conninfo, const db_stmt *const *tables);
 
+/* The application_name the next connection reports to PostgreSQL (pg_stat_activity), by
+ * default "balance-gateway"; name must outlive the handle (a string literal). */
+void db_set_application_name(bgw_db *db, const char *name);
+
+/* Connect to database dbname instead of conninfo's own (the setup steps reach "postgres"
+ * first, then the new database).  Call before db_ensure; dbname must outlive the handle. */
+void db_set_database(bgw_db *db, const char *dbname);
+
+/* For the DDL that takes no parameters (db_run_script): name quoted as an SQL identifier,
+ * value as a literal, and the SCRAM-SHA-256 verifier of a role's password computed here so
+ * the password itself never reaches the server or its log.  Arena memory; NULL when not
+ * connected (db_ensure first) or out of memory. */
+char *db_quote_ident(bgw_db *db, bgw_arena *a, const char *name);
+char *db_quote_literal(bgw_db *db, bgw_arena *a, const char *value);
+char *db_password_verifier(bgw_db *db, bgw_arena *a, const char *user, const char *password);
+
 /* Close the connection and free the handle.  NULL is allowed. */
 void db_close(bgw_db *db);
 
@@ -42,6 +58,20 @@ bgw_err db_ensure(bgw_db *db);
  * tables must include): BGW_OK when PostgreSQL answers, else db_ensure's or db_exec's
  * error.  For health checks and status lines. */
 bgw_err db_ping(bgw_db *db, bgw_arena *a);
+
+/* Prepare one more statement table (ending with {NULL}, outliving the handle) on the open
+ * connection, for statements that can only be prepared once the objects they name exist
+ * (the migration runner's own table).  A reconnect by db_ensure prepares it again.
+ * BGW_OK; BGW_E_UNAVAILABLE if not connected or the connection is lost; BGW_E_INTERNAL if a
+ * statement does not prepare (logged) or too many tables were added. */
+bgw_err db_prepare(bgw_db *db, const db_stmt *table);
+
+/* Run a script of SQL statements (a migration file: our own text from the installed
+ * package, never user input) through the simple-query protocol, in the current transaction
+ * if one is open.  what names it in the log ("apply migration 0001_x.sql"), where a failure
+ * is logged with the server's whole message and its position.  BGW_OK, or the mapped
+ * SQLSTATE, or BGW_E_UNAVAILABLE if the connection is lost.  Nothing else sends SQL text. */
+bgw_err db_run_script(bgw_db *db, const char *what, const char *sql);
 
 /* Run the prepared statement name with nparams text parameters (a NULL entry is SQL NULL).
  * nparams must match the table.  On BGW_OK and res != NULL, *res holds the result, freed by

@@ -1,5 +1,7 @@
-/* dbsetup.c - the superuser's part of a new host's database (dbsetup.h).  DDL cannot take
- * parameters: names go through PQescapeIdentifier, the verifier through PQescapeLiteral. */
+/* dbsetup.c - the superuser's part of a new host's database (dbsetup.h), on db.c's one
+ * connection path.  DDL cannot take parameters: names are quoted by db_quote_ident, the
+ * verifier by db_quote_literal, and the scripts go through db_run_script.  (roles.sql's
+ * "already exists, skipping" notices go to db.c's debug log, not the terminal.) */
 #include "store/dbsetup.h"
 
 #include <stdio.h>
@@ -7,18 +9,11 @@
 
 #include <libpq-fe.h>
 
-#include "core/log.h"
+#include "core/arena.h"
+#include "store/db.h"
+#include "store/stmt.h"
 
-#define DBSETUP_SQL_MAX 1024
-
-/* roles.sql says "already exists, skipping" for each object on every run after the first:
- * expected, and not worth a line on an operator's terminal. */
-static void
-notice_ignore(void *arg, const char *message)
-{
-	(void)arg;
-	(void)message;
-}
+static const db_stmt *const dbsetup_tables[] = {stmt_dbsetup, NULL};
 
 bgw_err
 dbsetup_conninfo_get(const char *conninfo, const char *keyword, char *out, size_t cap)
@@ -37,106 +32,87 @@ dbsetup_conninfo_get(const char *conninfo, const char *keyword, char *out, size_
 	return err;
 }
 
-/* Connect as the superuser to dbname; NULL (logged) if that fails. */
-static PGconn *
-superuser_connect(const char *superuser, const char *dbname)
+/* A connection as the superuser to dbname, or NULL (*err set; logged by db.c). */
+static bgw_db *
+superuser_connect(const char *superuser, const char *dbname, bgw_err *err)
 {
-	const char *keys[] = {"dbname", "dbname", NULL};
-	const char *vals[] = {superuser, dbname, NULL};
-	PGconn *c;
+	bgw_db *db = db_open(superuser, dbsetup_tables);
 
-	/* expand_dbname: the first dbname is the whole conninfo; the second replaces its
-	 * database only. */
-	c = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(c) != CONNECTION_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not connect as the superuser to %s: %s", dbname,
-		    PQerrorMessage(c));
-		PQfinish(c);
+	if (db == NULL) {
+		*err = BGW_E_NOMEM;
 		return NULL;
 	}
-	PQsetNoticeProcessor(c, notice_ignore, NULL);
-	return c;
-}
-
-/* Run sql (DDL or a script, no parameters).  BGW_OK or BGW_E_INTERNAL (logged). */
-static bgw_err
-exec_sql(PGconn *c, const char *sql, const char *what)
-{
-	PGresult *res = PQexec(c, sql);
-	ExecStatusType st = PQresultStatus(res);
-	bgw_err err = (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) ? BGW_OK : BGW_E_INTERNAL;
-
-	if (err != BGW_OK)
-		bgw_log(BGW_LOG_ERROR, "could not %s: %s", what, PQerrorMessage(c));
-	PQclear(res);
-	return err;
+	db_set_application_name(db, "bgw-admin setup");
+	db_set_database(db, dbname);
+	if ((*err = db_ensure(db)) != BGW_OK) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
 }
 
 bgw_err
 dbsetup_database(const char *superuser, const char *dbname, int *created)
 {
-	PGconn *c = superuser_connect(superuser, "postgres");
-	const char *params[1] = {dbname};
-	PGresult *res;
-	char *ident, sql[DBSETUP_SQL_MAX];
-	bgw_err err = BGW_E_INTERNAL;
+	bgw_err err;
+	bgw_db *db = superuser_connect(superuser, "postgres", &err);
+	bgw_arena *a = bgw_arena_new();
+	db_rows *res;
+	char *ident, *sql;
 
 	if (created != NULL)
 		*created = 0;
-	if (c == NULL)
-		return BGW_E_UNAVAILABLE;
-	res = PQexecParams(c, "SELECT 1 FROM pg_database WHERE datname = $1", 1, NULL, params,
-	    NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not look for database %s: %s", dbname,
-		    PQerrorMessage(c));
-	} else if (PQntuples(res) == 1) {
-		err = BGW_OK;
-	} else if ((ident = PQescapeIdentifier(c, dbname, strlen(dbname))) != NULL) {
-		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", ident);
-		PQfreemem(ident);
-		err = exec_sql(c, sql, "create the database");
+	if (db == NULL || a == NULL) {
+		db_close(db);
+		bgw_arena_free(a);
+		return db == NULL ? err : BGW_E_NOMEM;
+	}
+	err = db_exec(db, a, "dbsetup_database_exists", 1, &dbname, &res);
+	if (err == BGW_OK && db_nrows(res) == 0) {
+		ident = db_quote_ident(db, a, dbname);
+		sql = ident != NULL ? bgw_arena_printf(a, "CREATE DATABASE %s", ident) : NULL;
+		err = sql != NULL ? db_run_script(db, "create the database", sql) : BGW_E_NOMEM;
 		if (err == BGW_OK && created != NULL)
 			*created = 1;
 	}
-	PQclear(res);
-	PQfinish(c);
+	db_close(db);
+	bgw_arena_free(a);
 	return err;
 }
 
 /* ALTER ROLE ... PASSWORD with the SCRAM verifier computed here. */
 static bgw_err
-role_password_set(PGconn *c, const dbsetup_role *r)
+role_password_set(bgw_db *db, bgw_arena *a, const dbsetup_role *r)
 {
-	char *verifier, *ident, *lit, sql[DBSETUP_SQL_MAX];
-	bgw_err err = BGW_E_INTERNAL;
+	char *verifier, *ident, *lit, *sql;
 
 	if (r->password == NULL)
 		return BGW_OK;
-	verifier = PQencryptPasswordConn(c, r->password, r->user, "scram-sha-256");
-	ident = PQescapeIdentifier(c, r->user, strlen(r->user));
-	lit = verifier != NULL ? PQescapeLiteral(c, verifier, strlen(verifier)) : NULL;
-	if (ident != NULL && lit != NULL &&
-	    snprintf(sql, sizeof(sql), "ALTER ROLE %s PASSWORD %s", ident, lit) < (int)sizeof(sql))
-		err = exec_sql(c, sql, "set a role's password");
-	PQfreemem(verifier);
-	PQfreemem(ident);
-	PQfreemem(lit);
-	return err;
+	verifier = db_password_verifier(db, a, r->user, r->password);
+	ident = db_quote_ident(db, a, r->user);
+	lit = verifier != NULL ? db_quote_literal(db, a, verifier) : NULL;
+	sql = ident != NULL && lit != NULL ?
+	    bgw_arena_printf(a, "ALTER ROLE %s PASSWORD %s", ident, lit) : NULL;
+	return sql != NULL ? db_run_script(db, "set a role's password", sql) : BGW_E_INTERNAL;
 }
 
 bgw_err
 dbsetup_roles(const char *superuser, const char *dbname, const char *roles_sql,
     const dbsetup_role *roles, int n)
 {
-	PGconn *c = superuser_connect(superuser, dbname);
 	bgw_err err;
+	bgw_db *db = superuser_connect(superuser, dbname, &err);
+	bgw_arena *a = bgw_arena_new();
 
-	if (c == NULL)
-		return BGW_E_UNAVAILABLE;
-	err = exec_sql(c, roles_sql, "run db/roles.sql");
+	if (db == NULL || a == NULL) {
+		db_close(db);
+		bgw_arena_free(a);
+		return db == NULL ? err : BGW_E_NOMEM;
+	}
+	err = db_run_script(db, "run db/roles.sql", roles_sql);
 	for (int i = 0; err == BGW_OK && i < n; i++)
-		err = role_password_set(c, &roles[i]);
-	PQfinish(c);
+		err = role_password_set(db, a, &roles[i]);
+	db_close(db);
+	bgw_arena_free(a);
 	return err;
 }

@@ -26,7 +26,7 @@ bgw_err dbsetup_conninfo_get(const char *conninfo, const char *keyword, char *ou
 
 /* CREATE DATABASE dbname unless it exists.  *created (may be NULL) says whether it was
  * made now.  BGW_OK; BGW_E_UNAVAILABLE if the server cannot be reached as superuser;
- * BGW_E_INTERNAL if the server refuses (logged with its message). */
+ * the mapped SQLSTATE (db_map_sqlstate) if the server refuses (logged with its message). */
 bgw_err dbsetup_database(const char *superuser, const char *dbname, int *created);
 
 /* In dbname: run roles_sql (the text of db/roles.sql, a script of DDL), then ALTER ROLE ...

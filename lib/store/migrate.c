@@ -2,8 +2,9 @@
  *
  * The whole directory is read and hashed before connecting, and every applied file is
  * checked against its recorded SHA-256 before anything runs, so a refused run changes
- * nothing.  The runner holds its own connection (not db.c's) because the statements that
- * read schema_migrations cannot be prepared before the table exists.
+ * nothing.  The runner connects, prepares and runs through db.c like every program; the
+ * statements that read schema_migrations are prepared (db_prepare) only once the table is
+ * known to exist, and each file's text goes through db_run_script.
  */
 #include "store/migrate.h"
 
@@ -11,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libpq-fe.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +19,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store/db.h"
+#include "core/arena.h"
 #include "core/log.h"
+#include "store/db.h"
+#include "store/stmt.h"
 
 /* Our own migrations are a few KiB; anything this large is a mistake (a dump, a binary). */
 #define MIGRATE_FILE_MAX (1024 * 1024)
 #define MIGRATE_VERSION_DIGITS 4
 #define MIGRATE_FILE_NAME_MAX 128
-#define MIGRATE_CONNECT_TIMEOUT "10"
+#define MIGRATE_APPLICATION_NAME "balance-gateway-migrate"
 /* The schema of the application; db/roles.sql creates it, owned by bgw_owner. */
 #define MIGRATE_SEARCH_PATH "bgw, public"
 /* Key of the session advisory lock that serialises runners ("bgwm" in ASCII).  It lives in
@@ -44,32 +46,6 @@ struct migration {
 struct plan {
 	struct migration *m;
 	size_t n;
-};
-
-/* The runner's statements.  m_applied and m_record are prepared only once the table is
- * known to exist. */
-static const db_stmt base_stmts[] = {
-	{"m_search_path", "SELECT set_config('search_path', $1, false)", 1},
-	{"m_try_lock", "SELECT pg_try_advisory_lock($1::bigint)", 1},
-	{"m_lock", "SELECT pg_advisory_lock($1::bigint)", 1},
-	{"m_exists", "SELECT to_regclass('bgw.schema_migrations') IS NOT NULL", 0},
-	{"m_create", "CREATE TABLE bgw.schema_migrations ("
-	    "version integer PRIMARY KEY CHECK (version > 0), "
-	    "name text NOT NULL, "
-	    "sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'), "
-	    "applied_at timestamptz NOT NULL DEFAULT now())", 0},
-	{"m_begin", "BEGIN", 0},
-	{"m_commit", "COMMIT", 0},
-	{"m_rollback", "ROLLBACK", 0},
-	{NULL, NULL, 0},
-};
-
-static const db_stmt table_stmts[] = {
-	{"m_applied", "SELECT version, name, sha256 FROM bgw.schema_migrations ORDER BY version",
-	    0},
-	{"m_record", "INSERT INTO bgw.schema_migrations (version, name, sha256) "
-	    "VALUES ($1::integer, $2, $3)", 3},
-	{NULL, NULL, 0},
 };
 
 static void
@@ -183,7 +159,7 @@ read_file(const char *dir, struct migration *m)
 	}
 	close(fd);
 	m->sql[got] = '\0';
-	/* PQexec takes a C string: a NUL would silently cut the migration short. */
+	/* db_run_script takes a C string: a NUL would silently cut the migration short. */
 	if (memchr(m->sql, '\0', got) != NULL) {
 		bgw_log(BGW_LOG_ERROR, "cannot use migration %s: it contains a NUL byte", path);
 		return BGW_E_VALIDATION;
@@ -263,101 +239,6 @@ scan_dir(const char *dir, struct plan *p)
 	return BGW_OK;
 }
 
-/* The error of a failed result; NULL res means libpq could not build one. */
-static bgw_err
-result_error(PGconn *conn, const PGresult *res, const char *what)
-{
-	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	const char *pos = res != NULL ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
-
-	if (PQstatus(conn) != CONNECTION_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not %s: connection lost", what);
-		return BGW_E_UNAVAILABLE;
-	}
-	/* Migration and runner SQL is ours and holds no secrets: the full message helps. */
-	bgw_log(BGW_LOG_ERROR, "could not %s: %s (sqlstate %s%s%s)", what,
-	    msg != NULL ? msg : PQerrorMessage(conn), state != NULL ? state : "none",
-	    pos != NULL ? ", at character " : "", pos != NULL ? pos : "");
-	return state != NULL ? db_map_sqlstate(state) : BGW_E_INTERNAL;
-}
-
-/* Run prepared statement name; on success *out (if not NULL) gets the result to PQclear. */
-static bgw_err
-run(PGconn *conn, const char *name, int n, const char *const *params, PGresult **out)
-{
-	PGresult *res = PQexecPrepared(conn, name, n, params, NULL, NULL, 0);
-	ExecStatusType st = PQresultStatus(res);
-	char what[64];
-	bgw_err e;
-
-	if (out != NULL)
-		*out = NULL;
-	if (res != NULL && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)) {
-		if (out != NULL)
-			*out = res;
-		else
-			PQclear(res);
-		return BGW_OK;
-	}
-	snprintf(what, sizeof(what), "run %s", name);
-	e = result_error(conn, res, what);
-	PQclear(res);
-	return e;
-}
-
-static bgw_err
-prepare(PGconn *conn, const db_stmt *stmts)
-{
-	for (const db_stmt *s = stmts; s->name != NULL; s++) {
-		PGresult *res = PQprepare(conn, s->name, s->sql, 0, NULL);
-		char what[64];
-		bgw_err e;
-
-		if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
-			PQclear(res);
-			continue;
-		}
-		snprintf(what, sizeof(what), "prepare %s", s->name);
-		e = result_error(conn, res, what);
-		PQclear(res);
-		return e;
-	}
-	return BGW_OK;
-}
-
-static void
-log_notice(void *arg, const char *message)
-{
-	size_t len = strlen(message);
-
-	(void)arg;
-	while (len > 0 && message[len - 1] == '\n')
-		len--;
-	bgw_log(BGW_LOG_DEBUG, "postgresql notice: %.*s", (int)len, message);
-}
-
-static bgw_err
-connect_db(const char *conninfo, PGconn **out)
-{
-	const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
-	const char *const values[] = {MIGRATE_CONNECT_TIMEOUT, "balance-gateway-migrate",
-	    conninfo != NULL ? conninfo : "", NULL};
-	PGconn *conn = PQconnectdbParams(keys, values, 1);
-
-	*out = NULL;
-	if (conn == NULL)
-		return BGW_E_NOMEM;
-	if (PQstatus(conn) != CONNECTION_OK) {
-		bgw_log(BGW_LOG_ERROR, "could not connect to postgresql: %s", PQerrorMessage(conn));
-		PQfinish(conn);
-		return BGW_E_UNAVAILABLE;
-	}
-	PQsetNoticeProcessor(conn, log_notice, NULL);
-	*out = conn;
-	return BGW_OK;
-}
-
 static const struct migration *
 find_version(const struct plan *p, int version)
 {
@@ -370,15 +251,15 @@ find_version(const struct plan *p, int version)
 /* Compare the applied rows with the files; *first_new is the index of the first file to
  * apply.  Any inconsistency refuses the whole run. */
 static bgw_err
-verify(const struct plan *p, const PGresult *applied, const char *dir, size_t *first_new)
+verify(const struct plan *p, const db_rows *applied, const char *dir, size_t *first_new)
 {
-	int rows = PQntuples(applied);
+	int rows = db_nrows(applied);
 	int newest = 0;
 
 	for (int r = 0; r < rows; r++) {
-		int v = atoi(PQgetvalue(applied, r, 0));
-		const char *name = PQgetvalue(applied, r, 1);
-		const char *sha = PQgetvalue(applied, r, 2);
+		int v = (int)db_int(applied, r, 0);
+		const char *name = db_value(applied, r, 1);
+		const char *sha = db_value(applied, r, 2);
 		const struct migration *m = find_version(p, v);
 
 		if (m == NULL) {
@@ -404,7 +285,7 @@ verify(const struct plan *p, const PGresult *applied, const char *dir, size_t *f
 			int found = 0;
 
 			for (int r = 0; r < rows && !found; r++)
-				found = atoi(PQgetvalue(applied, r, 0)) == p->m[i].version;
+				found = db_int(applied, r, 0) == p->m[i].version;
 			if (!found)
 				bgw_log(BGW_LOG_ERROR, "cannot migrate: %s is numbered below the newest "
 				    "applied migration %04d", p->m[i].file, newest);
@@ -416,118 +297,153 @@ verify(const struct plan *p, const PGresult *applied, const char *dir, size_t *f
 
 /* Apply one migration and its record in one transaction. */
 static bgw_err
-apply_one(PGconn *conn, const struct migration *m)
+apply_one(bgw_db *db, const struct migration *m)
 {
 	char version[16];
 	const char *params[3];
-	PGresult *res;
-	ExecStatusType st;
 	char what[MIGRATE_FILE_NAME_MAX + 32];
 	bgw_err e;
 
-	if ((e = run(conn, "m_begin", 0, NULL, NULL)) != BGW_OK)
+	if ((e = db_begin(db, NULL)) != BGW_OK)
 		return e;
-	/* The one place in the project that sends SQL text: a migration is our own file from
-	 * the installed package, never user input, and may hold many statements, which only
-	 * the simple-query protocol (PQexec) accepts.  It runs inside the transaction opened
-	 * above, so a failure anywhere in it leaves nothing behind. */
-	res = PQexec(conn, m->sql);
-	st = PQresultStatus(res);
-	if (res == NULL || (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-	    st != PGRES_EMPTY_QUERY)) {
-		snprintf(what, sizeof(what), "apply migration %s", m->file);
-		e = result_error(conn, res, what);
-		PQclear(res);
-		(void)run(conn, "m_rollback", 0, NULL, NULL);
+	/* A migration may hold many statements; it runs inside the transaction opened above,
+	 * so a failure anywhere in it leaves nothing behind. */
+	snprintf(what, sizeof(what), "apply migration %s", m->file);
+	if ((e = db_run_script(db, what, m->sql)) != BGW_OK) {
+		db_rollback(db);
 		return e;
 	}
-	PQclear(res);
 	snprintf(version, sizeof(version), "%d", m->version);
 	params[0] = version;
 	params[1] = m->file;
 	params[2] = m->sha256;
-	if ((e = run(conn, "m_record", 3, params, NULL)) != BGW_OK ||
-	    (e = run(conn, "m_commit", 0, NULL, NULL)) != BGW_OK) {
-		(void)run(conn, "m_rollback", 0, NULL, NULL);
+	if ((e = db_exec(db, NULL, "m_record", 3, params, NULL)) != BGW_OK) {
+		db_rollback(db);
 		return e;
 	}
+	/* db_commit rolls back itself on failure. */
+	if ((e = db_commit(db)) != BGW_OK)
+		return e;
 	bgw_log(BGW_LOG_INFO, "applied migration %s", m->file);
+	return BGW_OK;
+}
+
+/* The one boolean of a statement answering one row, one column. */
+static bgw_err
+query_bool(bgw_db *db, bgw_arena *a, const char *name, int nparams,
+    const char *const *params, int *out)
+{
+	db_rows *res;
+	bgw_err e;
+
+	if ((e = db_exec(db, a, name, nparams, params, &res)) != BGW_OK)
+		return e;
+	*out = db_nrows(res) == 1 && strcmp(db_value(res, 0, 0), "t") == 0;
 	return BGW_OK;
 }
 
 /* Take the runner lock, waiting (and saying so) if another runner holds it. */
 static bgw_err
-take_lock(PGconn *conn)
+take_lock(bgw_db *db, bgw_arena *a)
 {
 	const char *key[] = {MIGRATE_LOCK_KEY};
-	PGresult *res;
-	int got;
+	int got = 0;
 	bgw_err e;
 
-	if ((e = run(conn, "m_try_lock", 1, key, &res)) != BGW_OK)
+	if ((e = query_bool(db, a, "m_try_lock", 1, key, &got)) != BGW_OK)
 		return e;
-	got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	PQclear(res);
 	if (got)
 		return BGW_OK;
 	bgw_log(BGW_LOG_INFO, "waiting for another migration runner to finish");
-	return run(conn, "m_lock", 1, key, NULL);
+	return db_exec(db, NULL, "m_lock", 1, key, NULL);
+}
+
+/* Connect as the runner: its statements prepared, the search path of the schema set. */
+static bgw_err
+connect_runner(const char *conninfo, bgw_db **out)
+{
+	static const db_stmt *const tables[] = {stmt_migrate, NULL};
+	const char *search_path[] = {MIGRATE_SEARCH_PATH};
+	bgw_db *db = db_open(conninfo, tables);
+	bgw_err e;
+
+	*out = NULL;
+	if (db == NULL)
+		return BGW_E_NOMEM;
+	db_set_application_name(db, MIGRATE_APPLICATION_NAME);
+	if ((e = db_ensure(db)) != BGW_OK ||
+	    (e = db_exec(db, NULL, "m_search_path", 1, search_path, NULL)) != BGW_OK) {
+		db_close(db);
+		return e;
+	}
+	*out = db;
+	return BGW_OK;
+}
+
+/* Compare the recorded migrations (creating their table first when applying) with the
+ * plan; *first_new is the first file to apply. */
+static bgw_err
+check_applied(bgw_db *db, bgw_arena *a, const struct plan *p, const char *dir, int apply,
+    size_t *first_new)
+{
+	db_rows *applied;
+	int exists = 0;
+	bgw_err e;
+
+	*first_new = 0;
+	if ((e = query_bool(db, a, "m_exists", 0, NULL, &exists)) != BGW_OK)
+		return e;
+	if (apply && !exists) {
+		if ((e = db_exec(db, NULL, "m_create", 0, NULL, NULL)) != BGW_OK)
+			return e;
+		exists = 1;
+	}
+	if (!exists)
+		return BGW_OK;
+	if ((e = db_prepare(db, stmt_migrate_table)) != BGW_OK ||
+	    (e = db_exec(db, a, "m_applied", 0, NULL, &applied)) != BGW_OK)
+		return e;
+	return verify(p, applied, dir, first_new);
 }
 
 static bgw_err
 migrate_run(const char *conninfo, const char *dir, int apply, int *count)
 {
-	const char *search_path[] = {MIGRATE_SEARCH_PATH};
 	struct plan p;
-	PGconn *conn = NULL;
-	PGresult *applied = NULL;
+	bgw_db *db = NULL;
+	bgw_arena *a = NULL;
 	size_t first_new = 0;
-	int exists;
 	bgw_err e;
 
 	if (count != NULL)
 		*count = 0;
 	if ((e = scan_dir(dir, &p)) != BGW_OK)
 		return e;
-	if ((e = connect_db(conninfo, &conn)) != BGW_OK)
+	if ((a = bgw_arena_new()) == NULL) {
+		e = BGW_E_NOMEM;
 		goto out;
-	if ((e = prepare(conn, base_stmts)) != BGW_OK ||
-	    (e = run(conn, "m_search_path", 1, search_path, NULL)) != BGW_OK)
-		goto out;
-	if (apply && (e = take_lock(conn)) != BGW_OK)
-		goto out;
-	if ((e = run(conn, "m_exists", 0, NULL, &applied)) != BGW_OK)
-		goto out;
-	exists = strcmp(PQgetvalue(applied, 0, 0), "t") == 0;
-	PQclear(applied);
-	applied = NULL;
-	if (apply && !exists) {
-		if ((e = run(conn, "m_create", 0, NULL, NULL)) != BGW_OK)
-			goto out;
-		exists = 1;
 	}
-	if (exists) {
-		if ((e = prepare(conn, table_stmts)) != BGW_OK ||
-		    (e = run(conn, "m_applied", 0, NULL, &applied)) != BGW_OK ||
-		    (e = verify(&p, applied, dir, &first_new)) != BGW_OK)
-			goto out;
-	}
+	if ((e = connect_runner(conninfo, &db)) != BGW_OK)
+		goto out;
+	if (apply && (e = take_lock(db, a)) != BGW_OK)
+		goto out;
+	if ((e = check_applied(db, a, &p, dir, apply, &first_new)) != BGW_OK)
+		goto out;
 	if (!apply) {
 		if (count != NULL)
 			*count = (int)(p.n - first_new);
 		goto out;
 	}
 	for (size_t i = first_new; i < p.n; i++) {
-		if ((e = apply_one(conn, &p.m[i])) != BGW_OK)
+		if ((e = apply_one(db, &p.m[i])) != BGW_OK)
 			goto out;
 		if (count != NULL)
 			(*count)++;
 	}
 out:
-	PQclear(applied);
 	/* Closing the session releases the advisory lock. */
-	if (conn != NULL)
-		PQfinish(conn);
+	db_close(db);
+	bgw_arena_free(a);
 	plan_free(&p);
 	return e;
 }

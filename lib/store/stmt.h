@@ -40,12 +40,15 @@ extern const db_stmt stmt_confexport[];  /* lib/records/confexport.c */
 extern const db_stmt stmt_confflow[];  /* lib/flow/confflow.c */
 extern const db_stmt stmt_confimport[];  /* lib/records/confimport.c */
 extern const db_stmt stmt_confirmation[];  /* lib/flow/confirmation.c */
+extern const db_stmt stmt_dbsetup[];  /* lib/store/dbsetup.c */
 extern const db_stmt stmt_document[];  /* lib/files/document.c */
 extern const db_stmt stmt_firm[];  /* lib/auth/firm.c */
 extern const db_stmt stmt_h_notify[];  /* lib/mail/reminders.c */
 extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
 extern const db_stmt stmt_metrics[];  /* lib/mail/outbox.c (outbox_backlog) */
+extern const db_stmt stmt_migrate[];  /* lib/store/migrate.c, prepared at connect */
+extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its table exists */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
 extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */

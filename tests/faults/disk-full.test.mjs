@@ -1,6 +1,6 @@
 // Disk full during an upload (issue 9 item 3): the stack's blob directory is put on a small
 // tmpfs for the length of this file and filled until an upload cannot fit.  The upload then
-// answers 503 `unavailable` in API.md's error format (docs/api.md: "Disk full"), no
+// answers 503 `unavailable` in docs/api.md's error format (docs/api.md: "Disk full"), no
 // document row and no blob or temporary blob is left, the worker lives on, and once space
 // is freed the next upload is stored and reads back byte for byte.
 //

@@ -1,5 +1,5 @@
 // A retried POST creates nothing twice (issue 9 item 3).  nginx does not retry a POST whose
-// worker died (FIELD-NOTES): the client gets a 502/503 and resubmits.  With the header
+// worker died (docs/field-notes.md): the client gets a 502/503 and resubmits.  With the header
 // `Idempotency-Key`, the same user sending the same key again does not run it a second
 // time: one project, whatever the timing of the duplicates.  A project's answer carries its
 // first-access code, which is never kept (docs/api.md), so the repeat is 409

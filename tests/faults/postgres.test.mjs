@@ -1,5 +1,5 @@
 // PostgreSQL stopped under load (issue 2, issue 9 item 3): while it is down every request
-// that needs it answers the application's 503 `unavailable` (API.md's JSON, not a 500 and
+// that needs it answers the application's 503 `unavailable` (docs/api.md's JSON, not a 500 and
 // not nginx's 502), /healthz says the database is down; once it is back the same workers
 // serve again within 10 s without being restarted, and no row that was committed (answered
 // 2xx) before or during the outage is lost.
@@ -94,7 +94,7 @@ test('PostgreSQL stopped under load: 503 unavailable, then recovery within 10 s,
 	const stored = sql(`SELECT id FROM bgw.projects WHERE name LIKE 'fault ${tag} %' ORDER BY id`).split('\n').filter(Boolean);
 	const missing = created.map((p) => p.id).filter((id) => !stored.includes(id));
 	assert.deepEqual(missing, [], 'a project answered 201 is missing after the restart');
-	// A request refused with 503 stored nothing (API.md: "nothing was stored").
+	// A request refused with 503 stored nothing (docs/api.md: "nothing was stored").
 	const names = sql(`SELECT name FROM bgw.projects WHERE name LIKE 'fault ${tag} %'`).split('\n').filter(Boolean);
 	assert.equal(names.length, created.length, 'only the projects answered 201 exist');
 	assert.deepEqual(sanitizerReports(logAt), []);

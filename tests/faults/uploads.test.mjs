@@ -2,7 +2,7 @@
 // Each case goes to `POST /api/v1/projects/{pid}/documents` (multipart, part `file`) twice:
 // through nginx as a client would send it (ModSecurity may refuse it first: also a 400),
 // and straight to the FastCGI socket, bypassing nginx and the WAF, so the worker's own
-// streaming multipart parser sees it.  Where an answer comes it is 400 or 413 in API.md's
+// streaming multipart parser sees it.  Where an answer comes it is 400 or 413 in docs/api.md's
 // error format; afterwards the same workers run and the sanitizers reported nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

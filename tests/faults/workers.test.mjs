@@ -102,7 +102,7 @@ test('kill -9 of a worker under load: replaced within a second, only its in-flig
 });
 
 test('kill -9 of a worker serving GETs: nginx retries each on another worker, none fails', async (t) => {
-	// FIELD-NOTES: "A worker killed mid-request: nginx retries an idempotent GET on another
+	// docs/field-notes.md: "A worker killed mid-request: nginx retries an idempotent GET on another
 	// worker; a POST gets 502."  nginx retries only on another upstream *server*, so this
 	// holds only if nginx/sites-available/balance-gateway's upstream names the pool's socket more than once.
 	const logAt = logSize();

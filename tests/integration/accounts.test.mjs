@@ -1,4 +1,4 @@
-// Accounts and sessions as API.md "Sessions and accounts" describes them, over HTTPS
+// Accounts and sessions as docs/api.md "Sessions and accounts" describes them, over HTTPS
 // through nginx: cookie flags, rotation, logout, CSRF, password change and reset, MFA,
 // login throttling without user enumeration, and the password policy.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// address-check.test.mjs: an address check is bound to what it checked (DESIGN.md, ISA
+// address-check.test.mjs: an address check is bound to what it checked (docs/design.md, ISA
 // 505.7: the auditor controls the channel).  A check names the e-mail, organisation and
 // person it verified; a change of the respondent voids it, visibly; sending needs a valid
 // check of the current respondent; once the audit team has checked, the client cannot

@@ -1,4 +1,4 @@
-// The confirmation lifecycle of DESIGN.md end to end over HTTPS, with each role acting
+// The confirmation lifecycle of docs/design.md end to end over HTTPS, with each role acting
 // through the API, and the illegal steps refused (409 for the state, 403/404 for the role).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -25,7 +25,7 @@ test('an nginx 404 carries the security headers', async () => {
 	assert.deepEqual(securityHeaderProblems(res), []);
 });
 
-test('a WAF denial carries the security headers, on /api/ as API.md JSON', async () => {
+test('a WAF denial carries the security headers, on /api/ as docs/api.md JSON', async () => {
 	const res = await request('GET', '/api/v1/projects?q=<script>alert(1)</script>');
 	assert.ok(isWafDenial(res), `status ${res.status}`);
 	assert.deepEqual(securityHeaderProblems(res), []);

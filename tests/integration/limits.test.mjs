@@ -1,5 +1,5 @@
 // nginx limits: rate limits on sign-in, password reset and the public verify route (429 in
-// API.md's format), and the request body limit (413).
+// docs/api.md's format), and the request body limit (413).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, rawTls, freshSource, env, securityHeaderProblems, assertHtmlRateLimited } from './lib/stack.mjs';

@@ -8,7 +8,7 @@ import { env, waitForMessage } from './lib/stack.mjs';
 
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
-// One clamd INSTREAM exchange (FIELD-NOTES): chunks with a 4-byte big-endian length, then 0.
+// One clamd INSTREAM exchange (docs/field-notes.md): chunks with a 4-byte big-endian length, then 0.
 function clamdScan(data) {
 	return new Promise((resolve, reject) => {
 		const s = net.connect(need('BGW_CLAMD_SOCKET'));

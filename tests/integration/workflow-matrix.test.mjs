@@ -4,7 +4,7 @@
 // every state, every API action and each of the six roles, a confirmation in that state is
 // asked to do it, and the answer must be what the table and the access rules say:
 //   - a respondent before the confirmation was sent: 404 (it does not exist for them);
-//   - a role the action is not for: 403 (the roles below are API.md's "who" column);
+//   - a role the action is not for: 403 (the roles below are docs/api.md's "who" column);
 //   - an action the table has no row for in that state: 409 invalid_state;
 //   - otherwise 2xx, and the confirmation is then in the table's "to" state.
 // Refusals change nothing, so one confirmation per state takes all of them; each allowed cell
@@ -16,7 +16,7 @@ import { engagement, sendToRespondent, respondentMember, createConfirmation, con
 
 const ROLES = ['aa', 'am', 'ca', 'cm', 'ra', 'rm'];
 
-// API.md's "who" per policy action, roles in the order of ROLES (Y may, F 403).
+// docs/api.md's "who" per policy action, roles in the order of ROLES (Y may, F 403).
 const WHO = {
 	'conf.edit': 'YYYYFF',
 	'conf.authorize': 'FFYFFF',

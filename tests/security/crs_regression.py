@@ -50,7 +50,7 @@ LOG_SETTLE_SECONDS = 1.0     # nginx writes the phase 5 messages after the answe
 RULES_DIR = "/usr/share/modsecurity-crs/rules"
 EXCLUDED = {"941310": "removed", "932115": "free-text fields", "942350": "free-text fields",
             "942360": "free-text fields"}
-# Rules whose verdict crs-setup.conf changes on purpose: 911100 allowed methods (API.md uses
+# Rules whose verdict crs-setup.conf changes on purpose: 911100 allowed methods (docs/api.md uses
 # PUT, PATCH, DELETE), 920420 allowed content types (CSV and XLSX imports, text/plain).
 OUR_SETUP = {"911100", "920420"}
 SECRET_ARGS = re.compile(r"(?:^|[&?])(password|current_password|new_password|otp|token|code)=")

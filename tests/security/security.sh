@@ -114,6 +114,17 @@ check_banned() {
 	else echo "$hits" | sed "s|$SRC/||" >&2; result banned-calls 1 "$(echo "$hits" | wc -l) hits"; fi
 }
 
+# --- 1b. Architecture rules -------------------------------------------------------------
+# arch-rules.sh (docs/architecture.md "The rules"): lib/ without FastCGI, libpq and SQL only
+# in lib/store/, pages never call API handlers, clamd only from the scanner, curl only in
+# the mail and blob modules, a unit test per lib module; each rule self-tested first.
+check_arch() {
+	local log="$OUT/arch-rules.txt" rc=0
+	bash "$HERE/arch-rules.sh" "$SRC" >"$log" 2>&1 || rc=1
+	[ "$rc" = 0 ] || grep -vE '^(ok|pending) ' "$log" >&2
+	result arch-rules "$rc" "$(grep -cE '^ok ' "$log") rules hold, $(grep -cE '^pending ' "$log") pending (arch-pending.txt), $(grep -cE '^FAILED ' "$log") broken"
+}
+
 # --- 2. cppcheck ------------------------------------------------------------------------
 check_cppcheck() {
 	local log="$OUT/cppcheck.txt" n
@@ -317,8 +328,8 @@ check_crs() {
 }
 
 # BGW_SECURITY_CHECKS picks checks by name (e.g. "banned cppcheck clang_tidy" for the
-# static ones, which need no stack); default all.
-for c in ${BGW_SECURITY_CHECKS:-banned cppcheck clang_tidy hardening tls waf_benign sqlmap crs}; do
+# static ones, which need no stack; "arch" for the architecture rules); default all.
+for c in ${BGW_SECURITY_CHECKS:-banned arch cppcheck clang_tidy hardening tls waf_benign sqlmap crs}; do
 	"check_$c"
 done
 echo "$PASS passed, $FAIL failed"

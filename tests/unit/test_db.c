@@ -619,6 +619,33 @@ lost_connection_then_reconnect(void **state)
 	assert_int_equal(m.execs, 2);
 }
 
+/* A table added after connecting (the migration runner's, once its table exists) is
+ * prepared at once, known to db_exec from then on, and prepared again on a reconnect. */
+static void
+late_table_prepared_now_and_after_reconnect(void **state)
+{
+	static const db_stmt late[] = {{"s_late", "SELECT 3", 0}, {NULL, NULL, 0}};
+	struct fixture *fx = *state;
+
+	assert_int_equal(db_prepare(fx->db, late), BGW_E_UNAVAILABLE); /* not connected */
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(db_exec(fx->db, NULL, "s_late", 0, NULL, NULL), BGW_E_INTERNAL);
+	m.fail_prepare = "s_late";
+	assert_int_equal(db_prepare(fx->db, late), BGW_E_INTERNAL);
+	assert_int_equal(db_exec(fx->db, NULL, "s_late", 0, NULL, NULL), BGW_E_INTERNAL);
+	m.fail_prepare = NULL;
+	assert_int_equal(db_prepare(fx->db, late), BGW_OK);
+	assert_int_equal(m.prepares, TABLE_STMTS + INTERNAL_STMTS + 2);
+	assert_int_equal(db_exec(fx->db, NULL, "s_late", 0, NULL, NULL), BGW_OK);
+	/* The connection is lost; the next one prepares the late table too. */
+	m.exec_kills = 1;
+	assert_int_equal(db_exec(fx->db, NULL, "s_two", 0, NULL, NULL), BGW_E_UNAVAILABLE);
+	m.exec_kills = 0;
+	assert_int_equal(db_ensure(fx->db), BGW_OK);
+	assert_int_equal(m.prepares, 2 * (TABLE_STMTS + INTERNAL_STMTS) + 3);
+	assert_int_equal(db_exec(fx->db, NULL, "s_late", 0, NULL, NULL), BGW_OK);
+}
+
 static void
 results_live_until_arena_reset(void **state)
 {
@@ -881,6 +908,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(sqlstate_of_failed_statement_is_mapped, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(lost_connection_then_reconnect, setup, teardown),
+		cmocka_unit_test_setup_teardown(late_table_prepared_now_and_after_reconnect, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(results_live_until_arena_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(begin_binds_user_for_row_security, setup, teardown),
 		cmocka_unit_test_setup_teardown(begin_fails_when_user_cannot_be_bound, setup,

@@ -1,4 +1,4 @@
-/* test_err.c - every error has the status and code API.md gives it. */
+/* test_err.c - every error has the status and code docs/api.md gives it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -14,7 +14,7 @@
 
 static const char *const names[] = {
     "invitation", "password_reset", "confirmation_request", "reminder", "overdue_alert",
-    "digest", "respondent_code",
+    "digest", "respondent_code", "auth_reminder", "approval_reminder",
 };
 static const char *const locales[] = {"ja", "en"};
 
@@ -89,6 +89,32 @@ test_all_render(void **state)
 			assert_non_null(strstr(body, "山田 太郎"));
 			if (strcmp(locales[k], "ja") == 0)
 				assert_non_null(strstr(body, "様\n"));
+		}
+	}
+}
+
+/* One catalogue, one footer: every mail of a locale ends with the same words, the batch
+ * job's reminders included (they had drifted: "Balance Gateway, electronic ..."). */
+static void
+test_one_footer(void **state)
+{
+	static const char *const endings[] = {
+		"\n--\nBalance Gateway 電子確認状サービス\n",
+		"\n--\nBalance Gateway electronic audit confirmations\n",
+	};
+	bgw_kv *vars = vars_without(*state, NULL);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		for (size_t k = 0; k < 2; k++) {
+			char *subject, *body;
+			size_t len, elen = strlen(endings[k]);
+
+			assert_int_equal(mailtpl_render(*state, names[i], locales[k], vars, &subject,
+			    &body), BGW_OK);
+			len = strlen(body);
+			if (len < elen || strcmp(body + len - elen, endings[k]) != 0)
+				fail_msg("%s/%s does not end with the catalogue's footer", names[i],
+				    locales[k]);
 		}
 	}
 }
@@ -251,6 +277,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_all_render, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_footer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_respondent_mails, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_respondent_code_mail, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_japanese_wording, setup, teardown),

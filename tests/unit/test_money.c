@@ -82,7 +82,7 @@ struct parse_vec {
 };
 
 static const struct parse_vec parse_vectors[] = {
-	/* API.md's examples */
+	/* docs/api.md's examples */
 	{"1250000", "JPY", "1250000"},
 	{"1042.50", "USD", "1042.50"},
 	{"-3000", "USD", "-3000.00"},

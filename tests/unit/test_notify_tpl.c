@@ -1,4 +1,4 @@
-/* test_notify_tpl.c - the batch job's own templates render in both locales with every slot
+/* test_notify_tpl.c - the batch job's templates (in the one catalogue, lib/mail/mailtpl.c) render in both locales with every slot
  * filled; the mail to a respondent admin carries the reference and the verify URL; unknown
  * templates and missing values are errors, and a value is inserted once, as it is. */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 
 #include "core/arena.h"
 #include "core/kv.h"
-#include "mail/notify.h"
+#include "mail/mailtpl.h"
 
 static const char *const all_vars[][2] = {
     {"name", "山田 太郎"}, {"firm", "監査法人サンプル"}, {"client", "株式会社テスト商事"},
@@ -59,7 +59,7 @@ renders_everywhere(void **state)
 		for (size_t l = 0; l < 2; l++) {
 			char *subject = NULL, *body = NULL;
 
-			assert_int_equal(notify_tpl_render(a, names[n], locales[l],
+			assert_int_equal(mailtpl_render(a, names[n], locales[l],
 			    vars_without(a, NULL, NULL), &subject, &body), BGW_OK);
 			assert_null(strstr(subject, "{{"));
 			assert_null(strstr(body, "{{"));
@@ -85,7 +85,7 @@ refuses_bad_calls(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *subject, *body;
 
-		assert_int_equal(notify_tpl_render(a, cases[i].name, cases[i].locale,
+		assert_int_equal(mailtpl_render(a, cases[i].name, cases[i].locale,
 		    vars_without(a, cases[i].skip, NULL), &subject, &body), cases[i].want);
 	}
 }
@@ -97,11 +97,11 @@ values_once_and_clean(void **state)
 	char *subject, *body;
 
 	/* A value holding a slot is not expanded again. */
-	assert_int_equal(notify_tpl_render(a, "approval_reminder", "en",
+	assert_int_equal(mailtpl_render(a, "approval_reminder", "en",
 	    vars_without(a, NULL, "{{link}}"), &subject, &body), BGW_OK);
 	assert_non_null(strstr(subject, "{{link}}"));
 	/* A line break in a value would forge a header. */
-	assert_int_equal(notify_tpl_render(a, "approval_reminder", "en",
+	assert_int_equal(mailtpl_render(a, "approval_reminder", "en",
 	    vars_without(a, NULL, "X\nBcc: a@b"), &subject, &body), BGW_E_VALIDATION);
 }
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/i18n.h"
 #include "flow/workflow.h"
 
 /* State codes, in enum order. */
@@ -163,7 +164,7 @@ walk_to_sent(void)
 	return s;
 }
 
-/* Every path of the DESIGN.md diagram, end to end. */
+/* Every path of the docs/design.md diagram, end to end. */
 static void
 test_walk_agreed_by_admin_answer(void **state)
 {
@@ -497,21 +498,17 @@ schema_list(const char *sql, const char *col, char *out, size_t cap)
 	return count;
 }
 
-/* The enums cover exactly the values the database allows, in its order. */
-static void
-test_names_match_schema(void **state)
+/* The text of a file of the source tree (BGW_SRCDIR), for test_free. */
+static char *
+read_src(const char *rel)
 {
 	const char *dir = getenv("BGW_SRCDIR");
-	char path[4096], words[1024];
-	char *sql;
+	char path[4096];
+	char *text;
 	FILE *f;
 	long len;
-	size_t n, i;
-	const char *w;
 
-	(void)state;
-	snprintf(path, sizeof path, "%s/db/migrations/0003_confirmations.sql",
-	    dir != NULL ? dir : ".");
+	snprintf(path, sizeof path, "%s/%s", dir != NULL ? dir : ".", rel);
 	f = fopen(path, "r");
 	if (f == NULL)
 		fail_msg("could not open %s (set BGW_SRCDIR)", path);
@@ -519,10 +516,24 @@ test_names_match_schema(void **state)
 	len = ftell(f);
 	assert_true(len > 0);
 	rewind(f);
-	sql = test_malloc((size_t)len + 1);
-	assert_int_equal(fread(sql, 1, (size_t)len, f), (size_t)len);
-	sql[len] = '\0';
+	text = test_malloc((size_t)len + 1);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	text[len] = '\0';
 	fclose(f);
+	return text;
+}
+
+/* The enums cover exactly the values the database allows, in its order. */
+static void
+test_names_match_schema(void **state)
+{
+	char words[1024];
+	char *sql;
+	size_t n, i;
+	const char *w;
+
+	(void)state;
+	sql = read_src("db/migrations/0003_confirmations.sql");
 
 	n = schema_list(sql, "status", words, sizeof words);
 	assert_int_equal(n, WF_STATE__COUNT);
@@ -537,6 +548,80 @@ test_names_match_schema(void **state)
 	for (i = 0, w = words; i < n; i++, w += strlen(w) + 1)
 		assert_string_equal(wf_type_name((enum wf_type)i), w);
 	test_free(sql);
+}
+
+/* The enumeration of <xs:simpleType name="name"> in xsd equals list (NULL-terminated), in
+ * order. */
+static void
+xsd_enum_equals(const char *xsd, const char *name, const char *const *list)
+{
+	char open[64];
+	const char *p = NULL, *end;
+	size_t i = 0;
+
+	snprintf(open, sizeof open, "<xs:simpleType name=\"%s\">", name);
+	p = strstr(xsd, open);
+	if (p == NULL)
+		fail_msg("db/confirmations.xsd has no simpleType %s", name);
+	end = strstr(p, "</xs:simpleType>");
+	assert_non_null(end);
+	while ((p = strstr(p, "<xs:enumeration value=\"")) != NULL && p < end) {
+		const char *v = p + strlen("<xs:enumeration value=\"");
+		size_t len = strcspn(v, "\"");
+
+		if (list[i] == NULL || strlen(list[i]) != len || memcmp(list[i], v, len) != 0)
+			fail_msg("%s value %zu of the XSD is %.*s, the workflow table says %s", name,
+			    i, (int)len, v, list[i] != NULL ? list[i] : "(end)");
+		i++;
+		p = v + len;
+	}
+	if (list[i] != NULL)
+		fail_msg("%s: the XSD lacks %s", name, list[i]);
+}
+
+/* The catalogue has "group.name" in both languages. */
+static void
+label_exists(const char *group, const char *name)
+{
+	char key[96];
+
+	snprintf(key, sizeof key, "%s.%s", group, name);
+	if (!i18n_has(key))
+		fail_msg("no i18n label %s", key);
+	assert_true(strlen(i18n_t(I18N_JA, key)) > 0);
+	assert_true(strlen(i18n_t(I18N_EN, key)) > 0);
+	assert_string_not_equal(i18n_t(I18N_JA, key), i18n_t(I18N_EN, key));
+}
+
+/* One vocabulary: the exported lists are the names, NULL-terminated, and the XSD that
+ * checks imports lists the same values in the same order. */
+static void
+test_vocabulary_lists(void **state)
+{
+	char *xsd;
+
+	(void)state;
+	for (int i = 0; i < WF_STATE__COUNT; i++)
+		assert_string_equal(wf_state_names[i], wf_state_name((enum wf_state)i));
+	assert_null(wf_state_names[WF_STATE__COUNT]);
+	for (int i = 0; i < WF_FORM__COUNT; i++)
+		assert_string_equal(wf_form_names[i], wf_form_name((enum wf_form)i));
+	assert_null(wf_form_names[WF_FORM__COUNT]);
+	for (int i = 0; i < WF_TYPE__COUNT; i++)
+		assert_string_equal(wf_type_names[i], wf_type_name((enum wf_type)i));
+	assert_null(wf_type_names[WF_TYPE__COUNT]);
+	/* Every name has its ja and en label in the i18n catalogue. */
+	for (int i = 0; i < WF_STATE__COUNT; i++)
+		label_exists("status", wf_state_names[i]);
+	for (int i = 0; i < WF_FORM__COUNT; i++)
+		label_exists("form", wf_form_names[i]);
+	for (int i = 0; i < WF_TYPE__COUNT; i++)
+		label_exists("type", wf_type_names[i]);
+	xsd = read_src("db/confirmations.xsd");
+	xsd_enum_equals(xsd, "type", wf_type_names);
+	xsd_enum_equals(xsd, "form", wf_form_names);
+	xsd_enum_equals(xsd, "status", wf_state_names);
+	test_free(xsd);
 }
 
 static void
@@ -574,6 +659,7 @@ main(void)
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_names_match_schema),
+		cmocka_unit_test(test_vocabulary_lists),
 		cmocka_unit_test(test_form_and_type_rules),
 	};
 

@@ -28,7 +28,7 @@ export async function engagement() {
 	const am = await addMember(aa, project.id, 'audit', false);
 	const ca = await addMember(aa, project.id, 'client', true);
 	for (const c of [am, ca]) await enterCode(c, project.id, code);
-	// The client admin invites its own staff (API.md: client admins manage the client side).
+	// The client admin invites its own staff (docs/api.md: client admins manage the client side).
 	const cm = await addMember(ca, project.id, 'client', false);
 	await enterCode(cm, project.id, code);
 	return { project, code, aa, am, ca, cm };
