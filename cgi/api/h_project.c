@@ -61,7 +61,7 @@ h_project_create(bgw_request *r)
 		.retention_days = retention->i,
 	};
 	project_created out;
-	json_t *body;
+	json_t *body = NULL;
 	bgw_err err = project_create(r->app->db, r->a, &who, &in, &out, &r->field_errors);
 
 	if (err == BGW_OK)

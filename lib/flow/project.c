@@ -524,7 +524,7 @@ project_member_remove(bgw_db *db, bgw_arena *a, const project_actor *who,
 	if ((err = db_exec(db, a, "project_audit_admins", 2, params, &res)) != BGW_OK)
 		return err;
 	/* Removing the last audit admin would leave nobody to run the project. */
-	if (atoll(db_value(res, 0, 0)) == 0 && strcmp(side, "audit") == 0)
+	if (db_int(res, 0, 0) == 0 && strcmp(side, "audit") == 0)
 		return BGW_E_INVALID_STATE;
 	if ((err = db_exec(db, a, "project_member_remove", 2, params, &res)) != BGW_OK)
 		return err;
