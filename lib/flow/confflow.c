@@ -553,6 +553,30 @@ static const field_spec resp_extra[] = {
 	{.name = NULL},
 };
 
+/* Validate o, element prefix ("items[2].") of an answer's array, against spec into *vals.
+ * BGW_E_VALIDATION: its errors are appended under prefix and *result is set, and the
+ * caller goes on with the next element (every bad element is reported); BGW_E_BAD_REQUEST
+ * when o is not an object; BGW_E_NOMEM. */
+static bgw_err
+element_fields(bgw_arena *a, const json_t *o, const field_spec *spec, const char *prefix,
+    field_value **vals, bgw_kv ***tail, bgw_err *result)
+{
+	bgw_kv *errs = NULL;
+	bgw_err err;
+
+	if (!json_is_object(o))
+		return BGW_E_BAD_REQUEST;
+	if (prefix == NULL)
+		return BGW_E_NOMEM;
+	err = fields_from_json(a, o, spec, vals, &errs);
+	if (err == BGW_E_VALIDATION) {
+		*result = err;
+		if (kv_append_prefixed(a, tail, prefix, errs) != BGW_OK)
+			return BGW_E_NOMEM;
+	}
+	return err;
+}
+
 static const char *
 fv(const field_value *vals, const field_spec *specs, const char *name)
 {
@@ -596,24 +620,14 @@ read_answer_items(bgw_arena *a, const json_t *arr, const db_rows *items, const c
 		const json_t *o = json_array_get(arr, i);
 		char *prefix = bgw_arena_printf(a, "items[%zu].", i);
 		char *field;
-		bgw_kv *errs = NULL;
 		field_value *vals;
 		resp_item_in *it = &out->items[i];
 		const char *currency = NULL;
 		int k;
-		bgw_err err;
+		bgw_err err = element_fields(a, o, resp_item, prefix, &vals, tail, result);
 
-		if (!json_is_object(o))
-			return BGW_E_BAD_REQUEST;
-		if (prefix == NULL)
-			return BGW_E_NOMEM;
-		err = fields_from_json(a, o, resp_item, &vals, &errs);
-		if (err == BGW_E_VALIDATION) {
-			*result = err;
-			if (kv_append_prefixed(a, tail, prefix, errs) != BGW_OK)
-				return BGW_E_NOMEM;
+		if (err == BGW_E_VALIDATION)
 			continue;
-		}
 		if (err != BGW_OK)
 			return err;
 		it->item_id = fv(vals, resp_item, "item_id");
@@ -671,22 +685,12 @@ read_extra_items(bgw_arena *a, const json_t *arr, resp_input *out, bgw_kv ***tai
 	for (size_t i = 0; i < out->nextra; i++) {
 		const json_t *o = json_array_get(arr, i);
 		char *prefix = bgw_arena_printf(a, "extra_items[%zu].", i);
-		bgw_kv *errs = NULL;
 		field_value *vals;
 		resp_extra_in *x = &out->extra[i];
-		bgw_err err;
+		bgw_err err = element_fields(a, o, resp_extra, prefix, &vals, tail, result);
 
-		if (!json_is_object(o))
-			return BGW_E_BAD_REQUEST;
-		if (prefix == NULL)
-			return BGW_E_NOMEM;
-		err = fields_from_json(a, o, resp_extra, &vals, &errs);
-		if (err == BGW_E_VALIDATION) {
-			*result = err;
-			if (kv_append_prefixed(a, tail, prefix, errs) != BGW_OK)
-				return BGW_E_NOMEM;
+		if (err == BGW_E_VALIDATION)
 			continue;
-		}
 		if (err != BGW_OK)
 			return err;
 		x->label = fv(vals, resp_extra, "label");
