@@ -32,7 +32,7 @@ static json_t *
 firm_json(const db_rows *res, int i)
 {
 	return json_pack("{s:s, s:s, s:I}", "id", db_value(res, i, 0), "name",
-	    db_value(res, i, 1), "users", (json_int_t)atoll(db_value(res, i, 2)));
+	    db_value(res, i, 1), "users", (json_int_t)db_int(res, i, 2));
 }
 
 static json_t *

@@ -120,13 +120,14 @@ rewrap_all(bgw_db *db, bgw_arena *a, const masterkeys *ks, int new_ver, enum rew
 		rows = err == BGW_OK ? db_nrows(res) : 0;
 		for (int i = 0; err == BGW_OK && i < rows; i++) {
 			const char *id = db_value(res, i, 0), *old_ver = db_value(res, i, 2);
+			int old = (int)db_int(res, i, 2);
 			char out_hex[HEX_MAX(MFA_BOX_MAX)];
 			const char *p[4] = {id, out_hex, ver, old_ver};
 
 			err = kind == REWRAP_DOCUMENTS ?
 			    rewrap_document(ks, active, new_ver, id, db_value(res, i, 1),
-			    atoi(old_ver), out_hex) :
-			    rewrap_mfa(ks, active, id, db_value(res, i, 1), atoi(old_ver), out_hex);
+			    old, out_hex) :
+			    rewrap_mfa(ks, active, id, db_value(res, i, 1), old, out_hex);
 			if (err != BGW_OK)
 				bgw_log(BGW_LOG_ERROR, "could not re-wrap the key of %s %s: %s",
 				    kind == REWRAP_DOCUMENTS ? "document" : "user", id,
@@ -160,7 +161,7 @@ rekey_next_version(bgw_db *db, bgw_arena *a, const char *key_file, bool rewrap_o
 
 	if ((err = db_exec(db, a, "ops_mk_max", 0, NULL, &res)) != BGW_OK)
 		return err;
-	db_max = atoi(db_value(res, 0, 0));
+	db_max = (int)db_int(res, 0, 0);
 	if ((err = masterkey_load_all(key_file, &ks)) != BGW_OK)
 		return err;
 	masterkey_active(&ks, &file_max);

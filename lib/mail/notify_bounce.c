@@ -42,7 +42,7 @@ notify_clean(notify_run *run, long long *removed)
 	bgw_err err = db_exec(run->db, run->a, "notify_clean", 1, (const char *[]){run->now},
 	    &res);
 
-	*removed = err == BGW_OK ? atoll(db_value(res, 0, 0)) : 0;
+	*removed = err == BGW_OK ? db_int(res, 0, 0) : 0;
 	/* Idempotency answers are kept 24 hours (docs/api.md), then go. */
 	if (err == BGW_OK && (err = idem_expire(run->db, run->a, run->now, &answers)) == BGW_OK)
 		*removed += answers;

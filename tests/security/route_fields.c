@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "api/handlers.h"
+#include "authglue.h"
 #include "route.h"
 
 static const char *const type_names[] = {"string", "text", "email", "date", "int", "bool",

@@ -278,7 +278,7 @@ check_waf_benign() {
 # BGW_SQLMAP_ONLY=REGEX runs only the targets whose "METHOD /pattern" matches (e.g. to try
 # new targets at level 3 without the hour-long sweep); the coverage checks still see all.
 check_sqlmap() {
-	local dir="$OUT/sqlmap" mode=quick hard=${BGW_HARDENED_BUILD_DIR:-} rc=0 libs cflags
+	local dir="$OUT/sqlmap" mode=quick hard=${BGW_HARDENED_BUILD_DIR:-} rc=0 libs cflags objs
 	[ "${BGW_DEEP:-0}" = 1 ] && mode=deep
 	if [ -z "${BGW_NOWAF_URL:-}" ] || [ -z "$hard" ]; then
 		result sqlmap 1 "no WAF-off server or build (run through ./dev test security)"; return
@@ -289,9 +289,14 @@ check_sqlmap() {
 	libs=$(printf 'bgw-print-libs:\n\t@echo $(filter-out lib/libbgw.a,$(BGW_LIBS))\n' |
 		make -s --no-print-directory -C "$hard" -f Makefile -f - bgw-print-libs)
 	cflags=$(sed -n 's/^\(PQ\|SSL\|XML\|CURL\|JANSSON\)_CFLAGS = //p' "$hard/Makefile" | tr '\n' ' ')
+	# The program's objects as make knows them (not every .o under cgi/: an old layout's
+	# would stay behind in a reused build folder), but its main.
+	objs=$(printf 'bgw-print-objs:\n\t@echo $(cgi_bgw_fcgi_OBJECTS)\n' |
+		make -s --no-print-directory -C "$hard" -f Makefile -f - bgw-print-objs |
+		tr ' ' '\n' | grep -v 'main\.o$' | sed "s|^|$hard/|" | tr '\n' ' ')
 	# shellcheck disable=SC2046,SC2086
 	if ! gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$SRC/lib" -I"$SRC/cgi" $cflags \
-		"$HERE/route_fields.c" $(find "$hard/cgi" -name '*.o' ! -name '*main.o' | sort) "$hard/lib/libbgw.a" \
+		"$HERE/route_fields.c" $objs "$hard/lib/libbgw.a" \
 		$libs -o "$dir/route_fields" >"$dir/build.log" 2>&1 ||
 		! "$dir/route_fields" >"$dir/routes.jsonl"; then
 		cat "$dir/build.log" >&2; result sqlmap 1 "could not list the routes with their fields"; return
