@@ -32,20 +32,30 @@ value_or_null(const db_rows *res, int c)
 	return db_isnull(res, 0, c) ? NULL : db_value(res, 0, c);
 }
 
-bgw_err
-account_invitation_find(bgw_db *db, bgw_arena *a, const char *token, account_invitation *out)
+/* The one row statement stmt answers for token (looked up by its hash): BGW_E_VALIDATION
+ * when there is none (unknown, used or expired). */
+static bgw_err
+token_row(bgw_db *db, bgw_arena *a, const char *token, const char *stmt, db_rows **res)
 {
 	char hex[TOKEN_HEX_LEN + 1];
 	const char *p[1] = {hex};
-	db_rows *res;
 	bgw_err err = hash_token(token, hex);
 
 	if (err != BGW_OK)
 		return err;
-	if ((err = db_exec(db, a, "account_invitation", 1, p, &res)) != BGW_OK)
+	if ((err = db_exec(db, a, stmt, 1, p, res)) != BGW_OK)
 		return err;
-	if (db_nrows(res) != 1)
-		return BGW_E_VALIDATION;
+	return db_nrows(*res) == 1 ? BGW_OK : BGW_E_VALIDATION;
+}
+
+bgw_err
+account_invitation_find(bgw_db *db, bgw_arena *a, const char *token, account_invitation *out)
+{
+	db_rows *res;
+	bgw_err err = token_row(db, a, token, "account_invitation", &res);
+
+	if (err != BGW_OK)
+		return err;
 	out->token_id = db_value(res, 0, 0);
 	out->email = db_value(res, 0, 1);
 	out->organization_id = db_value(res, 0, 2);
@@ -108,17 +118,11 @@ account_reset_create(bgw_db *db, bgw_arena *a, const char *user_id, char *token)
 bgw_err
 account_reset_claim(bgw_db *db, bgw_arena *a, const char *token, const char **user_id)
 {
-	char hex[TOKEN_HEX_LEN + 1];
-	const char *p[1] = {hex};
 	db_rows *res;
-	bgw_err err = hash_token(token, hex);
+	bgw_err err = token_row(db, a, token, "account_reset_use", &res);
 
 	if (err != BGW_OK)
 		return err;
-	if ((err = db_exec(db, a, "account_reset_use", 1, p, &res)) != BGW_OK)
-		return err;
-	if (db_nrows(res) != 1)
-		return BGW_E_VALIDATION;
 	*user_id = db_value(res, 0, 0);
 	return BGW_OK;
 }
