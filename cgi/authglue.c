@@ -66,15 +66,6 @@ authglue_caller(const bgw_request *r)
 }
 
 bgw_err
-authglue_errors(bgw_request *r, const bgw_kv *errors)
-{
-	for (const bgw_kv *e = errors; e != NULL; e = e->next)
-		if (request_field_error(r, e->key, e->value) == BGW_E_NOMEM)
-			return BGW_E_NOMEM;
-	return BGW_E_VALIDATION;
-}
-
-bgw_err
 authglue_cookie(bgw_request *r, char *token)
 {
 	/* __Host- prefix: Secure, Path=/ and no Domain, so no other host can set or read it. */
@@ -133,10 +124,8 @@ authglue_accept_invitation(bgw_request *r, bgw_user *u)
 		.password = authglue_field(r, accept_fields, "password")};
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
-	bgw_kv *errors = NULL;
-	bgw_err err = account_accept_invitation(r->app->db, r->a, &env, &who, &in, u, &errors);
 
-	return err == BGW_E_VALIDATION ? authglue_errors(r, errors) : err;
+	return account_accept_invitation(r->app->db, r->a, &env, &who, &in, u, &r->field_errors);
 }
 
 bgw_err
@@ -159,10 +148,8 @@ authglue_complete_reset(bgw_request *r)
 		.password = authglue_field(r, reset_complete_fields, "password")};
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
-	bgw_kv *errors = NULL;
-	bgw_err err = account_complete_reset(r->app->db, r->a, &env, &who, &in, &errors);
 
-	return err == BGW_E_VALIDATION ? authglue_errors(r, errors) : err;
+	return account_complete_reset(r->app->db, r->a, &env, &who, &in, &r->field_errors);
 }
 
 bgw_err
@@ -173,18 +160,14 @@ authglue_change_password(bgw_request *r)
 		.fresh = authglue_field(r, password_change_fields, "new_password")};
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
-	bgw_kv *errors = NULL;
-	bgw_err err = account_change_password(r->app->db, r->a, &env, &who, &in, &errors);
 
-	return err == BGW_E_VALIDATION ? authglue_errors(r, errors) : err;
+	return account_change_password(r->app->db, r->a, &env, &who, &in, &r->field_errors);
 }
 
 /* After MFA on or off: this browser's new session, its CSRF token for the answer. */
 static bgw_err
-mfa_rotated(bgw_request *r, bgw_err err, const bgw_kv *errors, mfa_session_out *out)
+mfa_rotated(bgw_request *r, bgw_err err, mfa_session_out *out)
 {
-	if (err == BGW_E_VALIDATION)
-		return authglue_errors(r, errors);
 	if (err != BGW_OK)
 		return err;
 	memcpy(r->session.csrf, out->csrf, sizeof(r->session.csrf));
@@ -197,12 +180,11 @@ authglue_mfa_confirm(bgw_request *r, char ***codes)
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
 	mfa_session_out out = {0};
-	bgw_kv *errors = NULL;
 	bgw_err err = mfa_confirm(r->app->db, r->a, &env, &who,
-	    authglue_field(r, otp_fields, "otp"), &out, &errors);
+	    authglue_field(r, otp_fields, "otp"), &out, &r->field_errors);
 
 	*codes = out.codes;
-	return mfa_rotated(r, err, errors, &out);
+	return mfa_rotated(r, err, &out);
 }
 
 bgw_err
@@ -211,10 +193,9 @@ authglue_mfa_turn_off(bgw_request *r)
 	auth_env env = authglue_env(r);
 	auth_caller who = authglue_caller(r);
 	mfa_session_out out = {0};
-	bgw_kv *errors = NULL;
 	bgw_err err = mfa_turn_off(r->app->db, r->a, &env, &who,
 	    authglue_field(r, mfa_off_fields, "password"), authglue_field(r, mfa_off_fields, "otp"),
-	    &out, &errors);
+	    &out, &r->field_errors);
 
-	return mfa_rotated(r, err, errors, &out);
+	return mfa_rotated(r, err, &out);
 }

@@ -22,8 +22,6 @@ const char *authglue_field(const bgw_request *r, const field_spec *specs, const 
 auth_env authglue_env(const bgw_request *r);
 auth_caller authglue_caller(const bgw_request *r);
 
-/* Put a use case's field errors on r (for the 422); returns BGW_E_VALIDATION. */
-bgw_err authglue_errors(bgw_request *r, const bgw_kv *errors);
 
 /* Set the session cookie to token and wipe token; a NULL token ends the cookie. */
 bgw_err authglue_cookie(bgw_request *r, char *token);
