@@ -180,6 +180,8 @@ bgw_err h_project_audit_log(bgw_request *r);
 bgw_err h_verify(bgw_request *r);
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
+bgw_err h_export_xlsx(bgw_request *r);
+bgw_err h_evidence_zip(bgw_request *r);
 bgw_err h_conf_import(bgw_request *r);
 bgw_err h_import_template(bgw_request *r);
 

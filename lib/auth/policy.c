@@ -40,6 +40,8 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_PROJECT_SETTINGS] = {"project.settings", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
 	[ACT_PROJECT_COMPLETE] = {"project.complete", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
 	[ACT_PROJECT_EXPORT] = {"project.export", TARGET_PROJECT, WHO_MEMBER, AUDIT | CLIENT, false, false},
+	/* The pack holds every answer, document and event: the audit admin's, like the log. */
+	[ACT_PROJECT_EVIDENCE] = {"project.evidence", TARGET_PROJECT, WHO_MEMBER, AA, false, false},
 	[ACT_PROJECT_AUDIT_LOG] = {"project.audit_log", TARGET_PROJECT, WHO_MEMBER, AA, false, false},
 	[ACT_MEMBERS_READ] = {"members.read", TARGET_PROJECT, WHO_MEMBER, ANY, false, false},
 	[ACT_MEMBERS_MANAGE] = {"members.manage", TARGET_PROJECT, WHO_MEMBER, AA | CA | RA, true, false},

@@ -38,6 +38,7 @@ enum policy_action {
 	ACT_PROJECT_SETTINGS,  /* reminder schedule, MFA requirement, regenerate code */
 	ACT_PROJECT_COMPLETE,
 	ACT_PROJECT_EXPORT,
+	ACT_PROJECT_EVIDENCE,     /* the evidence pack: audit admin only */
 	ACT_PROJECT_AUDIT_LOG,
 	ACT_MEMBERS_READ,
 	ACT_MEMBERS_MANAGE,    /* add/remove: the side rules are checked by policy_may_manage */
