@@ -67,5 +67,13 @@ const i18n_entry i18n_conf[] = {
 	{"cmt.add", {"コメントを投稿", "Post the comment"}},
 	/* history */
 	{"hist.title", {"履歴（監査ログ）", "History (audit log)"}},
+	/* exports and the evidence pack on the project page (lane e2) */
+	{"dash.exports", {"出力", "Exports"}},
+	{"dash.export_csv", {"CSV で出力", "Export as CSV"}},
+	{"dash.export_xml", {"XML で出力", "Export as XML"}},
+	{"dash.export_xlsx", {"Excel（XLSX）で出力", "Export as Excel (XLSX)"}},
+	{"dash.evidence", {"証跡パッケージ（ZIP）をダウンロード", "Download the evidence pack (ZIP)"}},
+	{"dash.evidence_help", {"回答・書類・エクスポート・監査ログと、各ファイルの SHA-256 を記載した manifest.json を一つの ZIP にまとめます。bgw-admin evidence-verify で改ざんの有無を確認できます。",
+	    "Answers, documents, the exports and the audit log in one ZIP, with manifest.json listing each file's SHA-256; bgw-admin evidence-verify checks it has not been changed."}},
 	{NULL, {NULL, NULL}},
 };
