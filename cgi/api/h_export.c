@@ -156,7 +156,8 @@ h_evidence_zip(bgw_request *r)
 {
 	out_sink sink = {.out = r->fcgi->out, .discard = strcmp(r->method, "HEAD") == 0};
 	doc_env env = upload_env(r);
-	evidence_in in = {.project_id = r->target.project_id, .ip = r->remote_addr};
+	evidence_in in = {.project_id = r->target.project_id, .ip = r->remote_addr,
+		.base_url = r->app->cfg->base_url};
 	evidence_pack *pack;
 	bgw_err err = evidence_prepare(&env, r->user_id, &in, &pack);
 

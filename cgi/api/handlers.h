@@ -178,6 +178,11 @@ bgw_err h_comment_add(bgw_request *r);
 bgw_err h_conf_history(bgw_request *r);
 bgw_err h_project_audit_log(bgw_request *r);
 bgw_err h_verify(bgw_request *r);
+
+/* h_pdf.c (routes_pdf.c) */
+bgw_err h_conf_receipt_pdf(bgw_request *r);
+bgw_err h_conf_letter_pdf(bgw_request *r);
+bgw_err h_project_letters_pdf(bgw_request *r);
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
 bgw_err h_export_xlsx(bgw_request *r);

@@ -69,6 +69,10 @@ static const struct rule rules[ACT__COUNT] = {
 	/* Signed in is all the router checks; the handler loads the facts about the account
 	 * and asks policy_account_delete. */
 	[ACT_ACCOUNT_DELETE] = {"account.delete", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
+	/* A printed letter carries a fresh first-access code of the respondent: only those who
+	 * issue codes (ACT_CONF_SEND's audit admin) print one. */
+	[ACT_CONF_LETTER] = {"conf.letter", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
+	[ACT_PROJECT_LETTERS] = {"project.letters", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
 };
 
 static unsigned

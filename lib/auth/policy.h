@@ -62,6 +62,9 @@ enum policy_action {
 	ACT_DOC_LIST,
 	ACT_DOC_READ,
 	ACT_ACCOUNT_DELETE,    /* delete an account: the facts are judged by policy_account_delete */
+	/* lane e1: request letters on paper (issue 18) */
+	ACT_CONF_LETTER,       /* print one request letter: issues the respondent's code */
+	ACT_PROJECT_LETTERS,   /* print the letters of chosen confirmations */
 	ACT__COUNT
 };
 

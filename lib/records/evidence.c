@@ -13,6 +13,7 @@
 #include "flow/audit.h"
 #include "flow/auditview.h"
 #include "http/jsonout.h"
+#include "pdf/receiptpdf.h"
 #include "records/confexport.h"
 #include "records/csv.h"
 #include "records/xlsxexport.h"
@@ -34,7 +35,7 @@ typedef struct doc_ref {
 
 struct evidence_pack {
 	doc_env env;
-	const char *project_id, *tmpdir;
+	const char *project_id, *tmpdir, *base_url, *user_id, *ip;
 	char created_at[32];
 	time_t now;
 	confexport_set set;
@@ -96,6 +97,9 @@ evidence_prepare(const doc_env *env, const char *user_id, const evidence_in *in,
 	p->env = *env;
 	p->project_id = in->project_id;
 	p->tmpdir = in->tmpdir;
+	p->base_url = in->base_url;
+	p->user_id = user_id;
+	p->ip = in->ip;
 	p->now = time(NULL);
 	gmtime_r(&p->now, &tm);
 	strftime(p->created_at, sizeof(p->created_at), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -103,7 +107,7 @@ evidence_prepare(const doc_env *env, const char *user_id, const evidence_in *in,
 	    (err = confexport_load(env->db, a, in->project_id, true, &p->set)) != BGW_OK ||
 	    (err = confexport_load_work(env->db, a, in->project_id, &p->set, &p->work)) !=
 	    BGW_OK ||
-	    (err = load_documents(p)) != BGW_OK || (err = load_head(p)) != BGW_OK)
+	    (err = load_documents(p)) != BGW_OK)
 		return err;
 	*out = p;
 	return BGW_OK;
@@ -180,6 +184,41 @@ write_xlsx(evidence_pack *p)
 	    BGW_OK)
 		return err;
 	return entry_end(p, name);
+}
+
+static bgw_err
+to_zip(void *ud, const unsigned char *buf, size_t n)
+{
+	return zipw_entry_write(ud, buf, n);
+}
+
+/* receipts/<reference>.pdf for each confirmation with a sealed final answer, drawn by the
+ * receipt route's renderer in an arena of its own, reset after each, so a project of
+ * thousands of receipts keeps flat memory. */
+static bgw_err
+write_receipts(evidence_pack *p)
+{
+	conf_actor who = {.user_id = p->user_id, .ip = p->ip};
+	bgw_arena *scratch = bgw_arena_new();
+	bgw_err err = scratch != NULL ? BGW_OK : BGW_E_NOMEM;
+
+	for (size_t i = 0; i < p->set.n && err == BGW_OK; i++) {
+		const export_confirmation *ec = &p->set.list[i];
+		conf_receipt_in in = {.project_id = p->project_id, .id = ec->id, .side = SIDE_AUDIT};
+		char *name;
+
+		if (ec->nresponses == 0)
+			continue;
+		if ((name = bgw_arena_printf(p->env.a, "receipts/%s.pdf", ec->reference)) == NULL)
+			err = BGW_E_NOMEM;
+		else if ((err = entry_begin(p, name)) == BGW_OK &&
+		    (err = receiptpdf_write(p->env.db, scratch, &who, &in, p->base_url, to_zip,
+		    p->z)) == BGW_OK)
+			err = entry_end(p, name);
+		bgw_arena_reset(scratch);
+	}
+	bgw_arena_free(scratch);
+	return err;
 }
 
 /* documents/<id>-<name>: the id keeps two files of one name apart; the name is the
@@ -296,12 +335,14 @@ evidence_write(evidence_pack *p, bgw_sink sink, void *ud)
 	if ((p->z = zipw_new(p->env.a, sink, ud, p->now)) == NULL)
 		return BGW_E_NOMEM;
 	if ((err = write_csv(p)) != BGW_OK || (err = write_xml(p)) != BGW_OK ||
-	    (err = write_xlsx(p)) != BGW_OK)
+	    (err = write_xlsx(p)) != BGW_OK || (err = write_receipts(p)) != BGW_OK)
 		return err;
 	for (size_t i = 0; i < p->ndocs; i++)
 		if ((err = write_document(p, &p->docs[i])) != BGW_OK)
 			return err;
-	if ((err = write_audit_log(p)) != BGW_OK || (err = write_manifest(p)) != BGW_OK)
+	/* The head after the receipts' views: the last event of audit-log.json. */
+	if ((err = load_head(p)) != BGW_OK || (err = write_audit_log(p)) != BGW_OK ||
+	    (err = write_manifest(p)) != BGW_OK)
 		return err;
 	return zipw_finish(p->z);
 }

@@ -2,10 +2,13 @@
  * ZIP for the working papers (and the data export at contract end), and its offline check.
  *
  * The pack is streamed (records/zipw.h) as it is made: the CSV, XML and XLSX exports (the
- * audit team's view), every document of the project decrypted, the project's audit log as
+ * audit team's view), the receipt PDF of every answered confirmation (lib/pdf/receiptpdf.h;
+ * each is a view of the answer on the chain, as the receipt route's), every document of
+ * the project decrypted, the project's audit log as
  * JSON, and last manifest.json, which lists every other file with its size and SHA-256 and
  * names the head of the project's audit chain at the time of the pack (which includes the
- * pack's own project.evidence event).  Whoever holds a pack can check it without the
+ * pack's own project.evidence event and its receipts' views; it is the last event of the
+ * pack's audit-log.json).  Whoever holds a pack can check it without the
  * service: evidence_verify recomputes each file's hash and names what was changed, removed
  * or added.
  */
@@ -29,13 +32,14 @@ typedef struct evidence_in {
 	const char *project_id;
 	const char *ip;
 	const char *tmpdir;   /* for the XLSX build (xlsxexport_write); NULL: TMPDIR or /tmp */
+	const char *base_url; /* the service's address, for the receipts' QR codes */
 } evidence_in;
 
 typedef struct evidence_pack evidence_pack;
 
 /* The pack use case, first half: record the pack as audit event project.evidence in the
  * caller's transaction (every export of evidence is logged), then read what the pack lists
- * (the confirmations with the audit team's work, the documents, the chain's head), so a
+ * (the confirmations with the audit team's work, the documents), so a
  * database error is still an ordinary error answer.  *out is arena memory.  Database
  * errors, BGW_E_NOMEM. */
 bgw_err evidence_prepare(const doc_env *env, const char *user_id, const evidence_in *in,

@@ -125,7 +125,8 @@ docs = [n for n in z.namelist() if n.startswith("documents/")]
 log = json.loads(z.read("audit-log.json"))
 print(json.dumps({"names": z.namelist(), "match": actual == listed, "sizes": sizes,
 	"manifest": m, "doc": z.read(docs[0]).hex() if docs else None, "docs": docs,
-	"events": len(log["events"]), "last": log["events"][-1]}))
+	"events": len(log["events"]), "last": log["events"][-1],
+	"receipts": {n: z.read(n).hex() for n in z.namelist() if n.startswith("receipts/")}}))
 `;
 
 const TAMPER = `
@@ -139,7 +140,12 @@ print("{}")
 `;
 
 test('the evidence pack lists every file with its SHA-256, and evidence-verify names a changed one', async () => {
-	const { e } = await answeredEngagement();
+	const { e, conf } = await answeredEngagement();
+	// A second confirmation, not answered: no receipt for it.
+	await e.aa.request('POST', `/api/v1/projects/${e.project.id}/confirmations`, { body: {
+		type: 'bank', form: 'positive', respondent: { organization: '未回答銀行', email: 'x@example.test',
+			name: 'ご担当者' }, as_of: '2026-03-31', due_date: '2026-04-30',
+		items: [{ label: '当座預金', currency: 'JPY', amount: '1' }] } });
 	const res = await e.aa.request('GET', `/api/v1/projects/${e.project.id}/evidence.zip`, { timeout: 120000 });
 	assert.equal(res.status, 200, res.body);
 	assert.equal(res.headers['content-type'], 'application/zip');
@@ -157,14 +163,25 @@ test('the evidence pack lists every file with its SHA-256, and evidence-verify n
 	assert.equal(p.docs.length, 1);
 	assert.match(p.docs[0], /^documents\/[^/]+-残高証明書\.pdf$/);
 	assert.equal(p.doc, PDF.toString('hex'), 'the document decrypted');
+	// The receipt PDF of the answered confirmation, and only of it.
+	assert.deepEqual(Object.keys(p.receipts), [`receipts/${conf.reference}.pdf`]);
+	const pdf = path.join(tmp, 'receipt.pdf');
+	fs.writeFileSync(pdf, Buffer.from(Object.values(p.receipts)[0], 'hex'));
+	const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+	assert.equal(text.status, 0, text.stderr);
+	assert.match(text.stdout, new RegExp(conf.reference));
+	assert.match(text.stdout, /銀行 花子/);
 	assert.equal(p.manifest.format, 'bgw-evidence/1');
 	assert.equal(p.manifest.project_id, e.project.id);
-	// The chain's head at the time of the pack is the pack's own event, on the chain.
+	// The chain's head at the time of the pack: after the pack's own event and its
+	// receipt's view, the last event of the pack's audit log.
 	const head = sql(`SELECT seq || ' ' || encode(hash, 'hex') FROM bgw.audit_events
-		WHERE project_id = '${e.project.id}' AND action = 'project.evidence'`);
+		WHERE project_id = '${e.project.id}' ORDER BY seq DESC LIMIT 1`);
 	assert.equal(`${p.manifest.audit_chain.seq} ${p.manifest.audit_chain.head}`, head);
-	assert.equal(p.last.action, 'project.evidence');
+	assert.equal(p.last.action, 'response.view');
 	assert.equal(p.last.hash, p.manifest.audit_chain.head);
+	assert.equal(sql(`SELECT count(*) FROM bgw.audit_events WHERE project_id = '${e.project.id}'
+		AND action = 'project.evidence'`), '1');
 
 	const ok = verify(file);
 	assert.equal(ok.status, 0, ok.stdout + ok.stderr);
@@ -182,4 +199,16 @@ test('the evidence pack lists every file with its SHA-256, and evidence-verify n
 		const r = await who.request('GET', `/api/v1/projects/${e.project.id}/evidence.zip`);
 		assert.equal(r.status, 403, r.body);
 	}
+});
+
+test('the project page links the exports for the audit team and the client, the pack for the audit admin only', async () => {
+	const e = await engagement();
+	const links = async (who) => {
+		const res = await who.request('GET', `/projects/${e.project.id}`);
+		assert.equal(res.status, 200, res.body);
+		return [...res.body.matchAll(/href="\/api\/v1\/projects\/[^/"]+\/([a-z.]+)"/g)].map((m) => m[1]);
+	};
+	assert.deepEqual(await links(e.aa), ['export.csv', 'export.xml', 'export.xlsx', 'evidence.zip']);
+	for (const who of [e.am, e.ca, e.cm])
+		assert.deepEqual(await links(who), ['export.csv', 'export.xml', 'export.xlsx']);
 });

@@ -48,6 +48,8 @@ static const struct {
 	{ACT_DOC_UPLOAD, "YYSSYY"},
 	{ACT_DOC_LIST, "YYYYYY"},
 	{ACT_DOC_READ, "YYYYYY"},
+	{ACT_CONF_LETTER, "YFFFFF"},
+	{ACT_PROJECT_LETTERS, "YFFFFF"},
 };
 
 static const policy_subject user = {.signed_in = true};
