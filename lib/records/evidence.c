@@ -408,7 +408,6 @@ add_problem(check *c, evidence_problem_kind k, const char *name)
 static bool
 hash_entry(zip_t *zip, zip_uint64_t idx, char hex[ZIPW_SHA256_HEX], uint64_t *size)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char buf[READ_BUF], d[EVP_MAX_MD_SIZE];
 	unsigned dn = 0;
 	zip_file_t *f = zip_fopen_index(zip, idx, 0);
@@ -424,11 +423,8 @@ hash_entry(zip_t *zip, zip_uint64_t idx, char hex[ZIPW_SHA256_HEX], uint64_t *si
 			*size += (uint64_t)n;
 	}
 	ok = ok && EVP_DigestFinal_ex(md, d, &dn) == 1;
-	for (unsigned i = 0; ok && i < dn; i++) {
-		hex[2 * i] = digits[d[i] >> 4];
-		hex[2 * i + 1] = digits[d[i] & 0xf];
-		hex[2 * i + 2] = '\0';
-	}
+	if (ok)
+		zipw_hex(d, dn, hex);
 	if (f != NULL)
 		zip_fclose(f);
 	EVP_MD_CTX_free(md);

@@ -241,12 +241,12 @@ entry_zip64(const zipw *z, const entry *e)
 	return z->zip64_forced || e->csize >= MAX32 || e->usize >= MAX32 || e->offset >= MAX32;
 }
 
-static void
-to_hex(const unsigned char *d, unsigned n, char *hex)
+void
+zipw_hex(const unsigned char *d, size_t n, char *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 
-	for (unsigned i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 0xf];
 	}
@@ -287,7 +287,7 @@ zipw_entry_end(zipw *z, char *sha256_hex, uint64_t *size)
 		return err;
 	z->open = false;
 	if (sha256_hex != NULL)
-		to_hex(digest, dn, sha256_hex);
+		zipw_hex(digest, dn, sha256_hex);
 	if (size != NULL)
 		*size = e->usize;
 	return BGW_OK;

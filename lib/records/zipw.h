@@ -50,6 +50,10 @@ bgw_err zipw_entry_end(zipw *z, char *sha256_hex, uint64_t *size);
  * BGW_E_INVALID_STATE while an entry is open. */
 bgw_err zipw_finish(zipw *z);
 
+/* d[0..n) as lower-case hex into out (2n + 1 bytes, NUL-terminated): the digests the
+ * manifest lists and its check recomputes are spelled by this one function. */
+void zipw_hex(const unsigned char *d, size_t n, char *out);
+
 /* Bytes handed to the sink so far. */
 uint64_t zipw_bytes(const zipw *z);
 

@@ -12,26 +12,10 @@
 
 #include <openssl/sha.h>
 
+#include "memsink.h"
 #include "records/evidence.h"
 #include "records/zipw.h"
 
-typedef struct mem {
-	bgw_arena *a;
-	char *buf;
-	size_t len, cap;
-} mem;
-
-static bgw_err
-to_mem(void *ud, const char *buf, size_t n)
-{
-	mem *m = ud;
-
-	if (!bgw_arena_grow(m->a, &m->buf, &m->cap, m->len, n, 4096))
-		return BGW_E_NOMEM;
-	memcpy(m->buf + m->len, buf, n);
-	m->len += n;
-	return BGW_OK;
-}
 
 static void
 sha_hex(const char *s, char out[65])

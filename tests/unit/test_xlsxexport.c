@@ -14,25 +14,9 @@
 
 #include <zip.h>
 
+#include "memsink.h"
 #include "records/xlsxexport.h"
 
-typedef struct mem {
-	bgw_arena *a;
-	char *buf;
-	size_t len, cap;
-} mem;
-
-static bgw_err
-to_mem(void *ud, const char *buf, size_t n)
-{
-	mem *m = ud;
-
-	if (!bgw_arena_grow(m->a, &m->buf, &m->cap, m->len, n, 4096))
-		return BGW_E_NOMEM;
-	memcpy(m->buf + m->len, buf, n);
-	m->len += n;
-	return BGW_OK;
-}
 
 static import_item items_jpy[] = {
 	{.row = 1, .label = "普通預金", .currency = "JPY", .amount = "1234567"},

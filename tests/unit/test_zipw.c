@@ -13,28 +13,9 @@
 #include <openssl/sha.h>
 #include <zip.h>
 
+#include "memsink.h"
 #include "records/zipw.h"
 
-typedef struct mem {
-	bgw_arena *a;
-	char *buf;
-	size_t len, cap;
-	size_t fail_after; /* 0: never */
-} mem;
-
-static bgw_err
-to_mem(void *ud, const char *buf, size_t n)
-{
-	mem *m = ud;
-
-	if (m->fail_after != 0 && m->len + n > m->fail_after)
-		return BGW_E_IO;
-	if (!bgw_arena_grow(m->a, &m->buf, &m->cap, m->len, n, 4096))
-		return BGW_E_NOMEM;
-	memcpy(m->buf + m->len, buf, n);
-	m->len += n;
-	return BGW_OK;
-}
 
 static void
 hex_of(const unsigned char *d, size_t n, char *out)
