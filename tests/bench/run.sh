@@ -625,17 +625,20 @@ WITH p AS (
 	FROM c CROSS JOIN bgw.confirmation_items x WHERE x.confirmation_id = :'cid'
 	RETURNING confirmation_id, id
 ), r AS (
-	INSERT INTO bgw.responses (confirmation_id, version, responder_name, responder_title,
-		final, seal)
-	SELECT c.id, 1, '銀行 花子', '課長', true, decode(md5(c.id) || md5(c.id || 'seal'), 'hex')
-	FROM c
+	INSERT INTO bgw.responses (confirmation_id, version, responder_name, responder_title)
+	SELECT c.id, 1, '銀行 花子', '課長' FROM c
 	RETURNING id, confirmation_id
 ), ri AS (
 	INSERT INTO bgw.response_items (response_id, item_id, agrees)
 	SELECT r.id, i.id, true FROM r JOIN i ON i.confirmation_id = r.confirmation_id
 	RETURNING 1
 )
-SELECT id FROM p;
+SELECT id AS newpid FROM p \gset
+-- Sealed after its items, as the application does (a final answer's items are frozen).
+UPDATE bgw.responses r SET final = true,
+	seal = decode(md5(r.id) || md5(r.id || 'seal'), 'hex')
+FROM bgw.confirmations c WHERE c.id = r.confirmation_id AND c.project_id = :'newpid';
+SELECT :'newpid';
 EOF
 )
 	[ -n "$pid" ] || { emit "bench evidence_pack FAILED: no project seeded"; return 1; }
