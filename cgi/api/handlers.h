@@ -183,4 +183,11 @@ bgw_err h_export_xml(bgw_request *r);
 bgw_err h_conf_import(bgw_request *r);
 bgw_err h_import_template(bgw_request *r);
 
+/* h_bulkanswer.c: a respondent desk's bulk answers */
+extern const field_spec bulk_approve_fields[];
+bgw_err h_bulk_open_csv(bgw_request *r);
+bgw_err h_bulk_open_xlsx(bgw_request *r);
+bgw_err h_bulk_answers(bgw_request *r);
+bgw_err h_bulk_approve(bgw_request *r);
+
 #endif
