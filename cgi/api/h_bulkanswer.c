@@ -82,7 +82,7 @@ h_bulk_open_csv(bgw_request *r)
 {
 	sheet_buf b = {.a = r->a};
 	bulk_set set;
-	bgw_err err = bulkanswer_open(r->app->db, r->a, &r->subject, &set);
+	bgw_err err = bulkanswer_open(r->app->db, r->a, &r->subject, NULL, 0, &set);
 
 	if (err != BGW_OK ||
 	    (err = bulkanswer_write_csv(&set, sheet_lang(r), to_buf, &b)) != BGW_OK)
@@ -97,7 +97,7 @@ h_bulk_open_xlsx(bgw_request *r)
 	bulk_set set;
 	char *buf;
 	size_t len;
-	bgw_err err = bulkanswer_open(r->app->db, r->a, &r->subject, &set);
+	bgw_err err = bulkanswer_open(r->app->db, r->a, &r->subject, NULL, 0, &set);
 
 	if (err != BGW_OK || (err = bulkanswer_write_xlsx(r->a, &set, sheet_lang(r),
 	    tmpdir != NULL && tmpdir[0] != '\0' ? tmpdir : "/tmp", &buf, &len)) != BGW_OK)

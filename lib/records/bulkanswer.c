@@ -15,6 +15,7 @@
 #include "core/money.h"
 #include "records/csv.h"
 #include "records/xlsx.h"
+#include "store/pgarray.h"
 
 #define LIMIT_TEXT_LEN 24
 #define XLSX_NOTE_WIDTH 40
@@ -61,11 +62,26 @@ request_from_row(const db_rows *res, int r, bulk_request *q)
 	q->nitems = 0;
 }
 
+static int
+cmp_ref(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* Is row r's request one the caller asks about? */
+static bool
+wanted(const db_rows *res, int r, const char *const *refs, size_t nrefs)
+{
+	return refs == NULL || bsearch(db_value(res, r, 1), refs, nrefs, sizeof(*refs), cmp_ref) !=
+	    NULL;
+}
+
 bgw_err
-bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, bulk_set *out)
+bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, const char *const *refs,
+    size_t nrefs, bulk_set *out)
 {
 	char limit[LIMIT_TEXT_LEN];
-	const char *p = limit;
+	const char *p[2] = {limit, NULL};
 	db_rows *res;
 	bulk_item *items;
 	bgw_err err;
@@ -73,7 +89,18 @@ bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, bulk_set *out
 
 	memset(out, 0, sizeof(*out));
 	snprintf(limit, sizeof(limit), "%d", BULKANSWER_MAX_REQUESTS);
-	if ((err = db_exec(db, a, "bulk_open", 1, &p, &res)) != BGW_OK)
+	if (refs != NULL) {
+		pgarray arr;
+
+		pgarray_init(&arr, a);
+		for (size_t i = 0; i < nrefs; i++)
+			if (i == 0 || strcmp(refs[i], refs[i - 1]) != 0)
+				pgarray_add(&arr, refs[i]);
+		if ((p[1] = pgarray_finish(&arr, &err)) == NULL)
+			return err;
+	}
+	if ((err = db_exec(db, a, refs != NULL ? "bulk_open_refs" : "bulk_open", refs != NULL ?
+	    2 : 1, p, &res)) != BGW_OK)
 		return err;
 	n = db_nrows(res);
 	out->list = bgw_arena_calloc(a, (size_t)n + 1, sizeof(*out->list));
@@ -87,7 +114,8 @@ bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, bulk_set *out
 		if (out->n == 0 || strcmp(out->list[out->n - 1].id, db_value(res, r, 0)) != 0) {
 			bgw_target t;
 
-			err = may(db, a, s, ACT_CONF_RESPOND, db_value(res, r, 0), &t);
+			err = wanted(res, r, refs, nrefs) ?
+			    may(db, a, s, ACT_CONF_RESPOND, db_value(res, r, 0), &t) : BGW_E_NOT_FOUND;
 			if (err == BGW_OK) {
 				request_from_row(res, r, &out->list[out->n]);
 				out->list[out->n].items = it;
@@ -770,6 +798,8 @@ map_errors(bulk_rows *rows, const struct answer *an, const bgw_kv *errs, bgw_err
 		    i < json_array_size(an->extra)) {
 			row = an->extra_rows[i];
 			column = *field != '\0' ? field : NULL;
+		} else if (strncmp(e->key, "items[", 6) == 0) {
+			continue; /* an item without its answer: its row is named already */
 		} else if (strncmp(e->key, "extra_items", 11) == 0) {
 			column = "label";
 		}
@@ -808,7 +838,7 @@ check_answer(bgw_db *db, bulk_rows *rows, struct answer *an, const bulkanswer_up
 			if (!an->seen[i] && (err = row_error(rows, an->first_row, "item_id",
 			    "an item of this request has no row", result)) != BGW_OK)
 				return err;
-		return BGW_OK;
+		/* and still the web form's checks of what is there, so every bad row shows */
 	}
 	body = json_pack("{s:O, s:o, s:{s:s, s:s}}", "items", an->items, "extra_items",
 	    an->extra != NULL ? json_incref(an->extra) : json_array(), "responder",
@@ -823,14 +853,35 @@ check_answer(bgw_db *db, bulk_rows *rows, struct answer *an, const bulkanswer_up
 	return err;
 }
 
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The distinct references the rows name, sorted. */
+static bgw_err
+named_refs(const bulk_rows *rows, const char ***refs, size_t *n)
+{
+	*n = 0;
+	if ((*refs = bgw_arena_calloc(rows->a, rows->n + 1, sizeof(**refs))) == NULL)
+		return BGW_E_NOMEM;
+	for (size_t k = 0; k < rows->n; k++)
+		if (rows->rows[k].v[BULK_COL_REFERENCE] != NULL)
+			(*refs)[(*n)++] = rows->rows[k].v[BULK_COL_REFERENCE];
+	qsort(*refs, *n, sizeof(**refs), cmp_str);
+	return BGW_OK;
+}
+
 bgw_err
 bulkanswer_upload(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf_actor *who,
     const bulkanswer_upload_in *in, bulkanswer_upload_out *out)
 {
 	bulk_set set;
 	struct answer *ans = NULL, **index = NULL;
+	const char **refs;
 	bgw_err err, result = BGW_OK;
-	size_t nfilled = 0;
+	size_t nfilled = 0, nrefs;
 
 	memset(out, 0, sizeof(*out));
 	err = bulkanswer_parse(a, in->format, in->buf, in->len, &out->rows);
@@ -840,7 +891,8 @@ bulkanswer_upload(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf_
 		out->refused_rows = true;
 		return err;
 	}
-	if ((err = bulkanswer_open(db, a, s, &set)) != BGW_OK ||
+	if ((err = named_refs(&out->rows, &refs, &nrefs)) != BGW_OK ||
+	    (err = bulkanswer_open(db, a, s, refs, nrefs, &set)) != BGW_OK ||
 	    (err = answers_new(a, &set, &ans, &index)) != BGW_OK)
 		return err;
 	err = collect(&out->rows, index, set.n, &result);

@@ -68,8 +68,11 @@ typedef struct bulk_set {
 
 /* The open requests (sent, opened) the user bound to the transaction may answer: read under
  * row-level security, each admitted by policy_decide(ACT_CONF_RESPOND) on its own facts.
- * Arena memory.  BGW_OK; database errors; BGW_E_NOMEM. */
-bgw_err bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, bulk_set *out);
+ * refs (n, sorted by strcmp; NULL: all): only the requests of these references are judged
+ * and kept (an upload asks only about the requests it names).  Arena memory.  BGW_OK;
+ * database errors; BGW_E_NOMEM. */
+bgw_err bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s,
+    const char *const *refs, size_t nrefs, bulk_set *out);
 
 /* The sheet as CSV (UTF-8 with BOM, CRLF, formula neutralisation: csv.h) to sink. */
 bgw_err bulkanswer_write_csv(const bulk_set *set, const char *lang, bgw_sink sink, void *ud);
