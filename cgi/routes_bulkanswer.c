@@ -16,6 +16,13 @@ const route routes_bulkanswer[] = {
 	    h_bulk_answers, ANSWER_KEPT, TX_WRITE, TARGET_NONE},
 	{"POST", V1 "/inbox/approve", ACT_BULK_APPROVE, ROUTE_SIGNED_IN, true, BODY_JSON,
 	    bulk_approve_fields, h_bulk_approve, ANSWER_KEPT, TX_WRITE, TARGET_NONE},
+	/* the same as pages (page_desk.c); the upload's CSRF token is its first form field */
+	{"GET", "/inbox/desk", ACT_BULK_ANSWER, ROUTE_SIGNED_IN, false, BODY_NONE, NULL, page_desk,
+	    ANSWER_KEPT, TX_WRITE, TARGET_NONE},
+	{"POST", "/inbox/desk", ACT_BULK_ANSWER, ROUTE_SIGNED_IN, true, BODY_MULTIPART, NULL,
+	    page_desk_upload, ANSWER_KEPT, TX_WRITE, TARGET_NONE},
+	{"POST", "/inbox/desk/approve", ACT_BULK_APPROVE, ROUTE_SIGNED_IN, true, BODY_FORM, NULL,
+	    page_desk_approve, ANSWER_KEPT, TX_WRITE, TARGET_NONE},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT, TX_NONE,
 	    TARGET_NONE},
 };

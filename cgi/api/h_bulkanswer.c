@@ -105,23 +105,6 @@ h_bulk_open_xlsx(bgw_request *r)
 	return reply_file(r, XLSX_TYPE, "attachment; filename=\"open-requests.xlsx\"", buf, len);
 }
 
-/* The 422 (or 400, 413) answer listing every bad row, as an import's. */
-static bgw_err
-reply_rows(bgw_request *r, bgw_err kind, const import_result *res)
-{
-	json_t *rows = confimport_rows_json(res);
-	json_t *body;
-
-	if (rows == NULL)
-		return BGW_E_NOMEM;
-	body = jsonout_own(r->a, json_pack("{s:{s:s, s:s, s:o}}", "error",
-	    "code", bgw_err_code(kind), "message", bgw_err_message(kind), "rows", rows));
-	if (body == NULL)
-		return BGW_E_NOMEM;
-	/* Nothing was written: the (empty) transaction may commit. */
-	return request_reply_json(r, bgw_err_status(kind), body);
-}
-
 bgw_err
 h_bulk_answers(bgw_request *r)
 {
@@ -140,7 +123,7 @@ h_bulk_answers(bgw_request *r)
 	in.buf = buf;
 	err = bulkanswer_upload(r->app->db, r->a, &r->subject, &who, &in, &out);
 	if (out.refused_rows)
-		return reply_rows(r, err, &out.rows.result);
+		return h_reply_rows(r, err, &out.rows.result);
 	if (err != BGW_OK)
 		return err;
 	if ((ids = jsonout_own(r->a, json_array())) == NULL)

@@ -7,4 +7,7 @@ export const rows = {
 	'GET /api/v1/inbox/open.xlsx': 'respondent',
 	'POST /api/v1/inbox/answers': 'respondent',
 	'POST /api/v1/inbox/approve': 'respondent',
+	'GET /inbox/desk': 'respondent',
+	'POST /inbox/desk': 'respondent',
+	'POST /inbox/desk/approve': 'respondent',
 };
