@@ -17,7 +17,8 @@ enum {
 	ANY = AUDIT | CLIENT | RESP,
 };
 
-enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_OPERATOR, WHO_FIRM_USER, WHO_MEMBER };
+enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_OPERATOR, WHO_FIRM_USER, WHO_MEMBER,
+	WHO_RESPONDENT_USER };
 
 struct rule {
 	const char *name;
@@ -73,6 +74,10 @@ static const struct rule rules[ACT__COUNT] = {
 	 * issue codes (ACT_CONF_SEND's audit admin) print one. */
 	[ACT_CONF_LETTER] = {"conf.letter", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
 	[ACT_PROJECT_LETTERS] = {"project.letters", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
+	/* A desk's bulk answers: only respondent users have a desk (others: 404, as if the
+	 * route did not exist); the use case asks conf.respond / conf.approve of each request. */
+	[ACT_BULK_ANSWER] = {"bulk.answer", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
+	[ACT_BULK_APPROVE] = {"bulk.approve", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
 };
 
 static unsigned
@@ -136,6 +141,8 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 		return s->mfa ? BGW_OK : BGW_E_FORBIDDEN;
 	case WHO_FIRM_USER:
 		return s->audit_firm_user && !s->operator ? BGW_OK : BGW_E_FORBIDDEN;
+	case WHO_RESPONDENT_USER:
+		return s->respondent_user && !s->operator ? BGW_OK : BGW_E_NOT_FOUND;
 	default:
 		break;
 	}
