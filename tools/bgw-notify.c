@@ -48,16 +48,19 @@ on_stop(int sig)
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_invite,
 	stmt_notify, stmt_auditcp, stmt_idempotency, NULL};
 
-/* One drain round; returns how many were sent, -1 when the database is away. */
+/* One drain round; returns how many rows it claimed (0: nothing is due), -1 when the
+ * database is away.  The claimed count, not the sent one, says whether to go on: a round
+ * with a refusal in it sends fewer than it claimed, and a bulk claim is a small slice
+ * (OUTBOX_BULK_SLICE), yet more may be due. */
 static int
 drain_once(bgw_db *db, bgw_arena *a, const smtp_conf *smtp)
 {
 	outbox_failure *failed = NULL;
-	int sent = 0;
+	int claimed = 0, sent = 0;
 	bgw_err err = db_ensure(db);
 
 	if (err == BGW_OK)
-		err = outbox_drain(db, a, smtp, NOTIFY_BATCH, &sent, &failed);
+		err = outbox_drain(db, a, smtp, NOTIFY_BATCH, &claimed, &sent, &failed);
 	for (outbox_failure *f = failed; f != NULL; f = f->next) {
 		bgw_err e;
 
@@ -69,7 +72,7 @@ drain_once(bgw_db *db, bgw_arena *a, const smtp_conf *smtp)
 			    bgw_err_code(e));
 	}
 	bgw_arena_reset(a);
-	return err == BGW_OK ? sent : -1;
+	return err == BGW_OK ? claimed : -1;
 }
 
 /* The batch job's steps, then the drain.  0 on success, 1 on failure. */
@@ -98,7 +101,7 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	    run.now, queued, removed);
 	cp_failed = notify_checkpoint(db, a, cfg->audit_key_file,
 	    cfg->audit_checkpoint_file) != BGW_OK;
-	while (!stop_requested && (n = drain_once(db, a, smtp)) == NOTIFY_BATCH)
+	while (!stop_requested && (n = drain_once(db, a, smtp)) > 0)
 		;
 	return n < 0 || cp_failed ? 1 : 0;
 }
@@ -153,7 +156,7 @@ main(int argc, char **argv)
 	while (!stop_requested) {
 		int n = drain_once(db, a, &smtp);
 
-		if (n < NOTIFY_BATCH)
+		if (n <= 0)
 			usleep(NOTIFY_IDLE_US);
 	}
 	db_close(db);

@@ -224,16 +224,17 @@ send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r
 }
 
 bgw_err
-outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
-    outbox_failure **failed)
+outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *claimed,
+    int *sent, outbox_failure **failed)
 {
-	char limit[NUM_MAX], lease[NUM_MAX];
+	char limit[NUM_MAX], lease[NUM_MAX], slice[NUM_MAX];
 	const char *domain = c->msgid_domain;
-	const char *params[3];
+	const char *params[4];
 	db_rows *res;
 	int r, n;
 	bgw_err e;
 
+	*claimed = 0;
 	*sent = 0;
 	*failed = NULL;
 	if (batch < 1 || batch > OUTBOX_BATCH_MAX || c->from == NULL) {
@@ -256,13 +257,17 @@ outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
 	if ((e = db_ensure(db)) != BGW_OK)
 		return e;
 	snprintf(limit, sizeof(limit), "%d", batch);
-	snprintf(lease, sizeof(lease), "%ld", lease_seconds(c, batch));
+	/* A claim holds at most batch - 1 transactional rows beside a bulk slice. */
+	snprintf(lease, sizeof(lease), "%ld", lease_seconds(c, batch + OUTBOX_BULK_SLICE));
+	snprintf(slice, sizeof(slice), "%d", OUTBOX_BULK_SLICE);
 	params[0] = limit;
 	params[1] = lease;
 	params[2] = domain;
-	if ((e = db_exec(db, a, "outbox_claim", 3, params, &res)) != BGW_OK)
+	params[3] = slice;
+	if ((e = db_exec(db, a, "outbox_claim", 4, params, &res)) != BGW_OK)
 		return e;
 	n = db_nrows(res);
+	*claimed = n;
 	for (r = 0; r < n; r++)
 		if ((e = send_one(db, a, c, res, r, sent, failed)) != BGW_OK)
 			return e;
