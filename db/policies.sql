@@ -333,6 +333,18 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.batch_count_transient_bounce(p_outbox text)
+ RETURNS SETOF integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	UPDATE outbox SET transient_bounces = transient_bounces + 1
+	WHERE id = p_outbox AND status = 'sent'
+	RETURNING transient_bounces
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer)
  RETURNS TABLE(natural_key text, kind text, confirmation_id text, project_id text, user_id text, to_address text, locale text, name text, reference text, due_date date, as_of date, firm text, client text, project text, org_id text, n1 bigint, n2 bigint, n3 bigint, n4 bigint)
  LANGUAGE sql
@@ -446,6 +458,31 @@ AS $function$
 	WHERE c.id = p_confirmation AND c.status = ANY (p_statuses)
 	  AND NOT (p_addressee AND c.undeliverable)
 	FOR UPDATE SKIP LOCKED
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text)
+ RETURNS TABLE(confirmation_id text, project_id text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	UPDATE outbox SET bounced_at = now(), bounce_reason = left(p_reason, 2000)
+	WHERE id = p_outbox AND status = 'sent' AND bounced_at IS NULL;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	UPDATE confirmations c SET undeliverable = true, updated_at = now(),
+	    version = c.version + 1
+	FROM outbox o
+	WHERE o.id = p_outbox
+	  AND o.kind IN ('confirmation_request', 'reminder')
+	  AND c.id = split_part(o.natural_key, ':', 2)
+	  AND c.respondent_email = o.to_address AND NOT c.undeliverable
+	RETURNING c.id, c.project_id;
+END
 $function$
 ;
 

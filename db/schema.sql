@@ -243,6 +243,19 @@ CREATE FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now timestamp wi
 $$;
 
 --
+-- Name: batch_count_transient_bounce(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_count_transient_bounce(p_outbox text) RETURNS SETOF integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	UPDATE outbox SET transient_bounces = transient_bounces + 1
+	WHERE id = p_outbox AND status = 'sent'
+	RETURNING transient_bounces
+$$;
+
+--
 -- Name: batch_day(timestamp with time zone); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -377,6 +390,32 @@ CREATE FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text
 	WHERE c.id = p_confirmation AND c.status = ANY (p_statuses)
 	  AND NOT (p_addressee AND c.undeliverable)
 	FOR UPDATE SKIP LOCKED
+$$;
+
+--
+-- Name: batch_mark_bounced(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) RETURNS TABLE(confirmation_id text, project_id text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	UPDATE outbox SET bounced_at = now(), bounce_reason = left(p_reason, 2000)
+	WHERE id = p_outbox AND status = 'sent' AND bounced_at IS NULL;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	UPDATE confirmations c SET undeliverable = true, updated_at = now(),
+	    version = c.version + 1
+	FROM outbox o
+	WHERE o.id = p_outbox
+	  AND o.kind IN ('confirmation_request', 'reminder')
+	  AND c.id = split_part(o.natural_key, ':', 2)
+	  AND c.respondent_email = o.to_address AND NOT c.undeliverable
+	RETURNING c.id, c.project_id;
+END
 $$;
 
 --
@@ -1313,8 +1352,12 @@ CREATE TABLE bgw.outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
     bulk boolean DEFAULT false NOT NULL,
+    bounced_at timestamp with time zone,
+    bounce_reason text,
+    transient_bounces integer DEFAULT 0 NOT NULL,
     CONSTRAINT outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT outbox_body_check CHECK ((length(body) <= 1000000)),
+    CONSTRAINT outbox_bounce_reason_check CHECK ((length(bounce_reason) <= 2000)),
     CONSTRAINT outbox_check CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT outbox_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT outbox_last_error_check CHECK ((length(last_error) <= 2000)),
@@ -1322,7 +1365,8 @@ CREATE TABLE bgw.outbox (
     CONSTRAINT outbox_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200))),
     CONSTRAINT outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text]))),
     CONSTRAINT outbox_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 998))),
-    CONSTRAINT outbox_to_address_check CHECK (((length((to_address)::text) >= 3) AND (length((to_address)::text) <= 254)))
+    CONSTRAINT outbox_to_address_check CHECK (((length((to_address)::text) >= 3) AND (length((to_address)::text) <= 254))),
+    CONSTRAINT outbox_transient_bounces_check CHECK ((transient_bounces >= 0))
 );
 
 --
@@ -2940,6 +2984,13 @@ REVOKE ALL ON FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now times
 GRANT ALL ON FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now timestamp with time zone) TO bgw_app;
 
 --
+-- Name: FUNCTION batch_count_transient_bounce(p_outbox text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_count_transient_bounce(p_outbox text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_count_transient_bounce(p_outbox text) TO bgw_app;
+
+--
 -- Name: FUNCTION batch_day(p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -2966,6 +3017,13 @@ GRANT ALL ON FUNCTION bgw.batch_every_slot(p_today date, p_start date, p_every i
 
 REVOKE ALL ON FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text[], p_addressee boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text[], p_addressee boolean) TO bgw_app;
+
+--
+-- Name: FUNCTION batch_mark_bounced(p_outbox text, p_reason text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) TO bgw_app;
 
 --
 -- Name: FUNCTION batch_mark_overdue(p_project text, p_user text, p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
