@@ -12,6 +12,7 @@ ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.memberships ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.projects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.reconciling_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.respondent_codes ENABLE ROW LEVEL SECURITY;
@@ -112,6 +113,11 @@ CREATE POLICY memberships_read ON bgw.memberships
 CREATE POLICY memberships_remove ON bgw.memberships
     AS PERMISSIVE FOR DELETE TO public
     USING (bgw.membership_writable(project_id, side, organization_id));
+
+CREATE POLICY notification_prefs_own ON bgw.notification_prefs
+    AS PERMISSIVE FOR ALL TO public
+    USING ((user_id = bgw.app_user_id()))
+    WITH CHECK ((user_id = bgw.app_user_id()));
 
 CREATE POLICY projects_change ON bgw.projects
     AS PERMISSIVE FOR UPDATE TO public
@@ -422,7 +428,9 @@ AS $function$
 		FROM live l CROSS JOIN today t
 		JOIN memberships m ON m.project_id = l.id AND m.side = 'audit'
 		JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-		WHERE EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
+		WHERE coalesce(np.overdue_alerts, true)
+		  AND EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
 		    AND NOT EXISTS (SELECT 1 FROM notifications n
 		        WHERE n.natural_key = 'overdue:' || o.id || ':' || u.id))
 		UNION ALL
@@ -438,7 +446,10 @@ AS $function$
 		JOIN memberships m ON m.user_id = u.id AND m.side = 'audit' AND m.admin
 		JOIN live l ON l.id = m.project_id
 		LEFT JOIN confirmations c ON c.project_id = l.id AND c.created_at <= p_now
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
 		WHERE u.deleted_at IS NULL
+		  AND (coalesce(np.digest, 'daily') = 'daily'
+		       OR (np.digest = 'weekly' AND extract(isodow FROM t.d) = 1))
 		GROUP BY u.id, u.email, u.locale, u.name, t.d
 	)
 	SELECT i.* FROM items i

@@ -342,7 +342,9 @@ CREATE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer) R
 		FROM live l CROSS JOIN today t
 		JOIN memberships m ON m.project_id = l.id AND m.side = 'audit'
 		JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-		WHERE EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
+		WHERE coalesce(np.overdue_alerts, true)
+		  AND EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
 		    AND NOT EXISTS (SELECT 1 FROM notifications n
 		        WHERE n.natural_key = 'overdue:' || o.id || ':' || u.id))
 		UNION ALL
@@ -358,7 +360,10 @@ CREATE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer) R
 		JOIN memberships m ON m.user_id = u.id AND m.side = 'audit' AND m.admin
 		JOIN live l ON l.id = m.project_id
 		LEFT JOIN confirmations c ON c.project_id = l.id AND c.created_at <= p_now
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
 		WHERE u.deleted_at IS NULL
+		  AND (coalesce(np.digest, 'daily') = 'daily'
+		       OR (np.digest = 'weekly' AND extract(isodow FROM t.d) = 1))
 		GROUP BY u.id, u.email, u.locale, u.name, t.d
 	)
 	SELECT i.* FROM items i
@@ -1300,6 +1305,19 @@ CREATE TABLE bgw.mfa_recovery_codes (
 );
 
 --
+-- Name: notification_prefs; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.notification_prefs (
+    user_id text NOT NULL,
+    digest text DEFAULT 'daily'::text NOT NULL,
+    overdue_alerts boolean DEFAULT true NOT NULL,
+    answer_mail boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_prefs_digest_check CHECK ((digest = ANY (ARRAY['daily'::text, 'weekly'::text, 'off'::text])))
+);
+
+--
 -- Name: notifications; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1742,6 +1760,13 @@ ALTER TABLE ONLY bgw.memberships
 
 ALTER TABLE ONLY bgw.mfa_recovery_codes
     ADD CONSTRAINT mfa_recovery_codes_pkey PRIMARY KEY (id);
+
+--
+-- Name: notification_prefs notification_prefs_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.notification_prefs
+    ADD CONSTRAINT notification_prefs_pkey PRIMARY KEY (user_id);
 
 --
 -- Name: notifications notifications_natural_key_key; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -2384,6 +2409,13 @@ ALTER TABLE ONLY bgw.mfa_recovery_codes
     ADD CONSTRAINT mfa_recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
+-- Name: notification_prefs notification_prefs_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.notification_prefs
+    ADD CONSTRAINT notification_prefs_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
 -- Name: notifications notifications_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -2760,6 +2792,18 @@ CREATE POLICY memberships_read ON bgw.memberships FOR SELECT USING (((user_id = 
 --
 
 CREATE POLICY memberships_remove ON bgw.memberships FOR DELETE USING (bgw.membership_writable(project_id, side, organization_id));
+
+--
+-- Name: notification_prefs; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_prefs notification_prefs_own; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY notification_prefs_own ON bgw.notification_prefs USING ((user_id = bgw.app_user_id())) WITH CHECK ((user_id = bgw.app_user_id()));
 
 --
 -- Name: projects; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3380,6 +3424,12 @@ GRANT INSERT(created_at) ON TABLE bgw.memberships TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.mfa_recovery_codes TO bgw_app;
+
+--
+-- Name: TABLE notification_prefs; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE bgw.notification_prefs TO bgw_app;
 
 --
 -- Name: TABLE notifications; Type: ACL; Schema: bgw; Owner: -
