@@ -14,6 +14,9 @@
 
 /* RFC 2046 section 5.1.1: a boundary is 1 to 70 characters. */
 #define BOUNDARY_MAX 70
+/* A report has three parts (RFC 3464 section 2: text, delivery-status, the original); each
+ * part costs a search over the rest of the message, so their number is bounded. */
+#define PARTS_MAX 16
 
 /* msg with CRLF (and lone CR) turned into LF, NUL-terminated, in a; NULL for a NUL byte
  * inside (not mail we read) or no memory (*nomem set). */
@@ -289,6 +292,7 @@ dsn_parse(bgw_arena *a, const char *msg, size_t len, dsn_report *out)
 	char boundary[BOUNDARY_MAX + 1], rtype[32];
 	const char *body, *part, *delim;
 	char *text, *ctype;
+	int parts = 0;
 	bool nomem;
 
 	memset(out, 0, sizeof(*out));
@@ -308,7 +312,11 @@ dsn_parse(bgw_arena *a, const char *msg, size_t len, dsn_report *out)
 	for (part = next_part(body, body, boundary, &delim); part != NULL;
 	    part = next_part(body, delim, boundary, &delim)) {
 		const char *pbody, *pend;
-		const char *pctype = field(a, part, "Content-Type");
+		const char *pctype;
+
+		if (++parts > PARTS_MAX)
+			return BGW_E_VALIDATION;
+		pctype = field(a, part, "Content-Type");
 
 		split_head(part, &pbody);
 		next_part(body, part, boundary, &delim);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -151,6 +152,17 @@ test_refused(void **state)
 	(void)state;
 	for (const char *const *m = bad; *m != NULL; m++)
 		assert_int_equal(dsn_parse(a, *m, strlen(*m), &r), BGW_E_VALIDATION);
+	/* Thousands of empty parts: refused after a few, not searched through each. */
+	{
+		size_t cap = 64 * 1024, n;
+		char *many = bgw_arena_alloc(a, cap);
+
+		n = (size_t)snprintf(many, cap, "Content-Type: multipart/report; "
+		    "report-type=delivery-status; boundary=x\r\n\r\n");
+		while (n + 8 < cap)
+			n += (size_t)snprintf(many + n, cap - n, "--x\r\n\r\n");
+		assert_int_equal(dsn_parse(a, many, n, &r), BGW_E_VALIDATION);
+	}
 	/* A NUL inside is no mail we read. */
 	assert_int_equal(dsn_parse(a, permanent, sizeof(permanent), &r), BGW_E_VALIDATION);
 	assert_int_equal(dsn_parse(a, permanent, DSN_MAX_BYTES + 1, &r), BGW_E_TOO_LARGE);
