@@ -686,6 +686,24 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.invitation_org_member()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.list_version_confirmations()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -784,6 +802,29 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.membership_org_member()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.membership_self_grant(p_project text, p_user text, p_side text, p_admin boolean, p_org text)
  RETURNS boolean
  LANGUAGE sql
@@ -846,6 +887,22 @@ BEGIN
 	SELECT m.project_id, m.side, m.organization_id
 	FROM memberships m JOIN projects p ON p.id = m.project_id
 	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_desk_make()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
 END
 $function$
 ;

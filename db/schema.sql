@@ -662,6 +662,25 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 $$;
 
 --
+-- Name: invitation_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+
+--
 -- Name: list_version_confirmations(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -764,6 +783,30 @@ CREATE FUNCTION bgw.membership_code_unlock(p_project text, p_user text) RETURNS 
 $$;
 
 --
+-- Name: membership_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.membership_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
+$$;
+
+--
 -- Name: membership_self_grant(text, text, text, boolean, text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -851,6 +894,23 @@ CREATE FUNCTION bgw.new_reference() RETURNS text
 	SELECT string_agg(substr('ABCDEFGHJKLMNPQRSTUVWXYZ23456789',
 	    get_byte(r.b, i) % 32 + 1, 1), '' ORDER BY i)
 	FROM (SELECT public.gen_random_bytes(10) AS b) AS r, generate_series(0, 9) AS i
+$$;
+
+--
+-- Name: org_desk_make(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_desk_make() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
 $$;
 
 --
@@ -1121,6 +1181,7 @@ CREATE TABLE bgw.confirmations (
     version integer DEFAULT 1 NOT NULL,
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
+    respondent_unit_id text,
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1276,6 +1337,62 @@ CREATE TABLE bgw.notifications (
     digested_at timestamp with time zone,
     CONSTRAINT notifications_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT notifications_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200)))
+);
+
+--
+-- Name: org_code_attempts; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_attempts (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    CONSTRAINT org_code_attempts_failures_check CHECK ((failures >= 0))
+);
+
+--
+-- Name: org_code_verifications; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_verifications (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    verified_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_by text
+);
+
+--
+-- Name: org_members; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_members (
+    organization_id text NOT NULL,
+    user_id text NOT NULL,
+    unit_id text,
+    admin boolean DEFAULT false NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone
+);
+
+--
+-- Name: org_units; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_units (
+    id text DEFAULT bgw.new_id() NOT NULL,
+    organization_id text NOT NULL,
+    kind text NOT NULL,
+    code text,
+    name text NOT NULL,
+    email public.citext,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone,
+    CONSTRAINT org_units_code_check CHECK ((code ~ '^[0-9]{3}$'::text)),
+    CONSTRAINT org_units_email_check CHECK (((email IS NULL) OR (((length((email)::text) >= 3) AND (length((email)::text) <= 254)) AND (public.strpos(email, '@'::public.citext) > 1)))),
+    CONSTRAINT org_units_kind_check CHECK ((kind = ANY (ARRAY['desk'::text, 'branch'::text, 'department'::text]))),
+    CONSTRAINT org_units_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
 
 --
@@ -1544,10 +1661,12 @@ CREATE TABLE bgw.tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    unit_id text,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
+    CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
@@ -1712,6 +1831,41 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: org_code_attempts org_code_attempts_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_code_verifications org_code_verifications_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_members org_members_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: org_units org_units_organization_id_id_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_id_key UNIQUE (organization_id, id);
+
+--
+-- Name: org_units org_units_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_pkey PRIMARY KEY (id);
 
 --
 -- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -1908,6 +2062,12 @@ CREATE INDEX confirmations_respondent ON bgw.confirmations USING btree (responde
 CREATE INDEX confirmations_respondent_email ON bgw.confirmations USING btree (respondent_email);
 
 --
+-- Name: confirmations_respondent_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_respondent_org ON bgw.confirmations USING btree (respondent_org_id, project_id) WHERE (sent_at IS NOT NULL);
+
+--
 -- Name: documents_confirmation; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -1972,6 +2132,30 @@ CREATE INDEX mfa_recovery_codes_user ON bgw.mfa_recovery_codes USING btree (user
 --
 
 CREATE INDEX notifications_user ON bgw.notifications USING btree (user_id, created_at) WHERE (read_at IS NULL);
+
+--
+-- Name: org_code_verifications_project; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_code_verifications_project ON bgw.org_code_verifications USING btree (project_id);
+
+--
+-- Name: org_members_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_members_org ON bgw.org_members USING btree (organization_id);
+
+--
+-- Name: org_units_code; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_code ON bgw.org_units USING btree (organization_id, code) WHERE (code IS NOT NULL);
+
+--
+-- Name: org_units_one_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_one_desk ON bgw.org_units USING btree (organization_id) WHERE (kind = 'desk'::text);
 
 --
 -- Name: organizations_kind_name; Type: INDEX; Schema: bgw; Owner: -
@@ -2154,6 +2338,18 @@ CREATE TRIGGER list_version_organizations AFTER UPDATE ON bgw.organizations REFE
 CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.list_version_confirmations();
 
 --
+-- Name: memberships memberships_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER organizations_desk AFTER INSERT ON bgw.organizations FOR EACH ROW EXECUTE FUNCTION bgw.org_desk_make();
+
+--
 -- Name: response_extra_items response_extra_items_frozen; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2170,6 +2366,12 @@ CREATE TRIGGER response_items_frozen BEFORE INSERT OR UPDATE ON bgw.response_ite
 --
 
 CREATE TRIGGER responses_frozen BEFORE UPDATE ON bgw.responses FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
+
+--
+-- Name: tokens tokens_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER tokens_org_member AFTER UPDATE OF used_at ON bgw.tokens FOR EACH ROW WHEN (((new.kind = 'invitation'::text) AND (new.project_id IS NULL) AND (old.used_at IS NULL) AND (new.used_at IS NOT NULL))) EXECUTE FUNCTION bgw.invitation_org_member();
 
 --
 -- Name: address_checks address_checks_checked_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2247,6 +2449,13 @@ ALTER TABLE ONLY bgw.confirmations
 
 ALTER TABLE ONLY bgw.confirmations
     ADD CONSTRAINT confirmations_respondent_org_id_fkey FOREIGN KEY (respondent_org_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
+
+--
+-- Name: confirmations confirmations_respondent_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmations
+    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id);
 
 --
 -- Name: documents documents_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2359,6 +2568,83 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_verified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_created_by_fkey FOREIGN KEY (created_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_members org_members_organization_id_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_unit_id_fkey FOREIGN KEY (organization_id, unit_id) REFERENCES bgw.org_units(organization_id, id);
+
+--
+-- Name: org_members org_members_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id);
+
+--
+-- Name: org_members org_members_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_units org_units_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
 
 --
 -- Name: outbox outbox_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2520,6 +2806,13 @@ ALTER TABLE ONLY bgw.tokens
 
 ALTER TABLE ONLY bgw.tokens
     ADD CONSTRAINT tokens_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: tokens tokens_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id) ON DELETE CASCADE;
 
 --
 -- Name: tokens tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -3063,6 +3356,12 @@ REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_t
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
 
 --
+-- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION list_version_confirmations(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3087,6 +3386,12 @@ GRANT ALL ON FUNCTION bgw.membership_code_check(p_project text, p_code text) TO 
 
 REVOKE ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION membership_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.membership_org_member() FROM PUBLIC;
 
 --
 -- Name: FUNCTION membership_self_grant(p_project text, p_user text, p_side text, p_admin boolean, p_org text); Type: ACL; Schema: bgw; Owner: -
@@ -3129,6 +3434,12 @@ GRANT ALL ON FUNCTION bgw.new_id() TO bgw_app;
 
 REVOKE ALL ON FUNCTION bgw.new_reference() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.new_reference() TO bgw_app;
+
+--
+-- Name: FUNCTION org_desk_make(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_desk_make() FROM PUBLIC;
 
 --
 -- Name: FUNCTION org_side(p_kind text); Type: ACL; Schema: bgw; Owner: -
@@ -3328,6 +3639,84 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.mfa_recovery_codes TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.notifications TO bgw_app;
+
+--
+-- Name: TABLE org_code_verifications; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_code_verifications TO bgw_app;
+
+--
+-- Name: TABLE org_members; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.organization_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(organization_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.user_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.unit_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(unit_id),UPDATE(unit_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.admin; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(admin),UPDATE(admin) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.created_by; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(created_by) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: TABLE org_units; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.code; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(code) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.name; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.email; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(email) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_units TO bgw_app;
 
 --
 -- Name: TABLE organizations; Type: ACL; Schema: bgw; Owner: -
