@@ -537,8 +537,7 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
     SET search_path TO 'bgw', 'pg_temp'
     AS $$
 DECLARE
-	side text := (SELECT m.side FROM memberships m
-	              WHERE m.project_id = NEW.project_id AND m.user_id = app_user_id());
+	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
 	    'opened_at', 'answered_at', 'version', 'updated_at'];
 BEGIN
@@ -734,13 +733,27 @@ DECLARE
 	m_side    text;
 	m_org     text;
 	m_locked  boolean;
+	member    boolean;
 	want      bytea;
 	got       bytea;
 BEGIN
 	SELECT side, organization_id, code_locked INTO m_side, m_org, m_locked
 	FROM memberships WHERE project_id = p_project AND user_id = app_user_id() FOR UPDATE;
-	IF NOT FOUND THEN
+	member := FOUND;
+	IF member AND m_side = 'respondent' AND org_member_deactivated(app_user_id()) THEN
 		RETURN NULL;
+	END IF;
+	IF NOT member THEN
+		SELECT a.organization_id INTO m_org FROM project_access(p_project) a
+		WHERE a.side = 'respondent';
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
+		m_side := 'respondent';
+		INSERT INTO org_code_attempts (organization_id, project_id) VALUES (m_org, p_project)
+		ON CONFLICT DO NOTHING;
+		SELECT locked INTO m_locked FROM org_code_attempts
+		WHERE organization_id = m_org AND project_id = p_project FOR UPDATE;
 	END IF;
 	IF m_locked THEN
 		RETURN 'locked';
@@ -754,14 +767,29 @@ BEGIN
 		got := access_code_hash('bgw-project-code-v1', p_project, p_code);
 	END IF;
 	IF want IS NOT NULL AND got IS NOT NULL AND want = got THEN
-		UPDATE memberships SET code_verified_at = now(), code_failures = 0
-		WHERE project_id = p_project AND user_id = app_user_id();
+		IF member THEN
+			UPDATE memberships SET code_verified_at = now(), code_failures = 0
+			WHERE project_id = p_project AND user_id = app_user_id();
+		ELSE
+			UPDATE org_code_attempts SET failures = 0
+			WHERE organization_id = m_org AND project_id = p_project;
+		END IF;
+		IF m_side = 'respondent' THEN
+			INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+			VALUES (m_org, p_project, app_user_id()) ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN 'ok';
 	END IF;
-	UPDATE memberships SET code_failures = code_failures + 1,
-	    code_locked = code_failures + 1 >= 5
-	WHERE project_id = p_project AND user_id = app_user_id()
-	RETURNING code_locked INTO m_locked;
+	IF member THEN
+		UPDATE memberships SET code_failures = code_failures + 1,
+		    code_locked = code_failures + 1 >= 5
+		WHERE project_id = p_project AND user_id = app_user_id()
+		RETURNING code_locked INTO m_locked;
+	ELSE
+		UPDATE org_code_attempts SET failures = failures + 1, locked = failures + 1 >= 5
+		WHERE organization_id = m_org AND project_id = p_project
+		RETURNING locked INTO m_locked;
+	END IF;
 	RETURN CASE WHEN m_locked THEN 'locked' ELSE 'wrong' END;
 END
 $$;
@@ -778,8 +806,14 @@ CREATE FUNCTION bgw.membership_code_unlock(p_project text, p_user text) RETURNS 
 		UPDATE memberships SET code_failures = 0, code_locked = false
 		WHERE project_id = p_project AND user_id = p_user
 		  AND project_admin_side(p_project) = 'audit'
+		RETURNING 1),
+	o AS (
+		UPDATE org_code_attempts t SET failures = 0, locked = false
+		FROM org_members om
+		WHERE om.user_id = p_user AND t.organization_id = om.organization_id
+		  AND t.project_id = p_project AND project_admin_side(p_project) = 'audit'
 		RETURNING 1)
-	SELECT EXISTS (SELECT 1 FROM u)
+	SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM o)
 $$;
 
 --
@@ -861,6 +895,37 @@ CREATE FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text)
 ); END$$;
 
 --
+-- Name: my_access(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.my_access() RETURNS TABLE(project_id text, side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT m.project_id, m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id))
+	UNION ALL
+	SELECT p.project_id, 'respondent', om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p.project_id),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p.project_id),
+	        false)
+	FROM org_members om
+	CROSS JOIN LATERAL (SELECT DISTINCT c.project_id FROM confirmations c
+	    WHERE c.respondent_org_id = om.organization_id AND c.sent_at IS NOT NULL) p
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND NOT EXISTS (SELECT 1 FROM memberships m
+	      WHERE m.project_id = p.project_id AND m.user_id = om.user_id)
+$$;
+
+--
 -- Name: my_memberships(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -870,9 +935,9 @@ CREATE FUNCTION bgw.my_memberships() RETURNS TABLE(project_id text, side text, o
     AS $$
 BEGIN
 	RETURN QUERY
-	SELECT m.project_id, m.side, m.organization_id
-	FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+	SELECT a.project_id, a.side, a.organization_id
+	FROM my_access() a JOIN projects p ON p.id = a.project_id
+	WHERE p.status = 'active' OR a.side = 'audit';
 END
 $$;
 
@@ -914,6 +979,56 @@ END
 $$;
 
 --
+-- Name: org_in_project(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_in_project(p_org text, p_project text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.project_id = p_project
+	    AND c.respondent_org_id = p_org AND c.sent_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_may_manage(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT om.admin AND (om.unit_id IS NULL OR om.unit_id = p_unit)
+	    FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND u.deleted_at IS NULL), false)
+$$;
+
+--
+-- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_deactivated(p_user text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = p_user AND om.deactivated_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_member_org(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_org() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
+	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$$;
+
+--
 -- Name: org_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -925,6 +1040,40 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
 $$;
 
 --
+-- Name: project_access(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.project_access(p_project text) RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	RETURN QUERY
+	SELECT m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id));
+	IF FOUND OR EXISTS (SELECT 1 FROM memberships m
+	    WHERE m.project_id = p_project AND m.user_id = app_user_id()) THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT 'respondent'::text, om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p_project),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p_project), false)
+	FROM org_members om
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND org_in_project(om.organization_id, p_project);
+END
+$$;
+
+--
 -- Name: project_admin_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -932,9 +1081,8 @@ CREATE FUNCTION bgw.project_admin_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id() AND m.admin
-	  AND p.status = 'active'
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE a.admin AND p.status = 'active'
 ); END$$;
 
 --
@@ -945,8 +1093,7 @@ CREATE FUNCTION bgw.project_org(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.organization_id FROM memberships m
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	SELECT a.organization_id FROM project_access(p_project) a
 ); END$$;
 
 --
@@ -957,9 +1104,8 @@ CREATE FUNCTION bgw.project_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
-	  AND (p.status = 'active' OR m.side = 'audit')
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE p.status = 'active' OR a.side = 'audit'
 ); END$$;
 
 --
@@ -3011,6 +3157,66 @@ CREATE POLICY memberships_read ON bgw.memberships FOR SELECT USING (((user_id = 
 CREATE POLICY memberships_remove ON bgw.memberships FOR DELETE USING (bgw.membership_writable(project_id, side, organization_id));
 
 --
+-- Name: org_code_verifications; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_code_verifications org_code_verifications_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications FOR SELECT USING (((organization_id = bgw.org_member_org()) OR (bgw.project_side(project_id) = 'audit'::text)));
+
+--
+-- Name: org_members; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_members org_members_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_add ON bgw.org_members FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (created_by = bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_change ON bgw.org_members FOR UPDATE USING ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id()))) WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_read ON bgw.org_members FOR SELECT USING (((user_id = bgw.app_user_id()) OR (organization_id = bgw.org_member_org())));
+
+--
+-- Name: org_units; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_units org_units_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_change ON bgw.org_units FOR UPDATE USING (bgw.org_may_manage(organization_id, NULL::text)) WITH CHECK (bgw.org_may_manage(organization_id, NULL::text));
+
+--
+-- Name: org_units org_units_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_read ON bgw.org_units FOR SELECT USING ((organization_id = bgw.org_member_org()));
+
+--
 -- Name: projects; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -3034,7 +3240,23 @@ CREATE POLICY projects_create ON bgw.projects FOR INSERT WITH CHECK (((audit_fir
 
 CREATE POLICY projects_read ON bgw.projects FOR SELECT USING ((EXISTS ( SELECT 1
    FROM bgw.memberships m
-  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = ANY (ARRAY['audit'::text, 'client'::text])) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+
+--
+-- Name: projects projects_read_org; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_org ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.org_members om
+  WHERE ((om.user_id = bgw.app_user_id()) AND (om.deactivated_at IS NULL) AND bgw.org_in_project(om.organization_id, projects.id))))));
+
+--
+-- Name: projects projects_read_respondent; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_respondent ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.memberships m
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = 'respondent'::text) AND (NOT bgw.org_member_deactivated(m.user_id)))))));
 
 --
 -- Name: reconciling_items; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3415,6 +3637,13 @@ REVOKE ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_or
 GRANT ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) TO bgw_app;
 
 --
+-- Name: FUNCTION my_access(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.my_access() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.my_access() TO bgw_app;
+
+--
 -- Name: FUNCTION my_memberships(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3442,11 +3671,46 @@ GRANT ALL ON FUNCTION bgw.new_reference() TO bgw_app;
 REVOKE ALL ON FUNCTION bgw.org_desk_make() FROM PUBLIC;
 
 --
+-- Name: FUNCTION org_in_project(p_org text, p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_may_manage(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_deactivated(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_deactivated(p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_org(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_org() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
+
+--
 -- Name: FUNCTION org_side(p_kind text); Type: ACL; Schema: bgw; Owner: -
 --
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.project_access(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.project_access(p_project text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_admin_side(p_project text); Type: ACL; Schema: bgw; Owner: -
