@@ -88,6 +88,8 @@ nav(page *p, html *h)
 		    "<li><a href=\"/account\">{c}</a></li>",
 		    {"a", page_t(p, "nav.projects")}, {"b", page_t(p, "nav.inbox")},
 		    {"c", page_t(p, "nav.account")});
+		if (p->r->user.org_kind != NULL && strcmp(p->r->user.org_kind, "respondent") == 0)
+			html_fill(h, "<li><a href=\"/org\">{t}</a></li>", {"t", page_t(p, "nav.org")});
 		if (p->r->user.operator)
 			html_fill(h, "<li><a href=\"/operator\">{t}</a></li>",
 			    {"t", page_t(p, "nav.operator")});
