@@ -34,6 +34,8 @@ const route routes_org[] = {
 	    TX_WRITE, TARGET_ORG},
 	{"POST", ORG "/members", ACT_ORG_MANAGE, SIGNED, true, BODY_FORM, NULL, page_org_invite,
 	    ANSWER_KEPT, TX_WRITE, TARGET_ORG},
+	{"POST", ORG "/members/{}", ACT_ORG_MANAGE, SIGNED, true, BODY_FORM, NULL, page_org_change,
+	    ANSWER_KEPT, TX_WRITE, TARGET_ORG},
 	{"POST", ORG "/members/{}/deactivate", ACT_ORG_MANAGE, SIGNED, true, BODY_FORM, NULL,
 	    page_org_deactivate, ANSWER_KEPT, TX_WRITE, TARGET_ORG},
 	{"POST", ORG "/members/{}/reactivate", ACT_ORG_MANAGE, SIGNED, true, BODY_FORM, NULL,

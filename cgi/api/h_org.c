@@ -29,7 +29,8 @@ const field_spec org_unit_fields[] = {
 	{.name = NULL},
 };
 
-/* GET /api/v1/org: which organisation the user belongs to (404: none, or deactivated). */
+/* GET /api/v1/org: which respondent organisation the user belongs to (null: none, or
+ * deactivated). */
 bgw_err
 h_org_own(bgw_request *r)
 {
@@ -39,9 +40,7 @@ h_org_own(bgw_request *r)
 
 	if (err != BGW_OK)
 		return err;
-	if (org_id == NULL)
-		return BGW_E_NOT_FOUND;
-	body = jsonout_own(r->a, json_pack("{s:s}", "organization_id", org_id));
+	body = jsonout_own(r->a, json_pack("{s:s?}", "organization_id", org_id));
 	return body != NULL ? request_reply_json(r, 200, body) : BGW_E_NOMEM;
 }
 

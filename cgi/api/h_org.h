@@ -21,6 +21,7 @@ bgw_err h_org_unit_create(bgw_request *r);
 bgw_err page_org_own(bgw_request *r);
 bgw_err page_org(bgw_request *r);
 bgw_err page_org_invite(bgw_request *r);
+bgw_err page_org_change(bgw_request *r);
 bgw_err page_org_deactivate(bgw_request *r);
 bgw_err page_org_reactivate(bgw_request *r);
 bgw_err page_org_unit_create(bgw_request *r);

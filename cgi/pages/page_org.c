@@ -40,19 +40,60 @@ unit_name(page *p, const json_t *units, const char *id)
 	return id;
 }
 
+/* The units a member may be put in by this admin: its own unit only, or every live unit
+ * and the whole organisation for an admin of the whole; chosen is selected. */
 static void
-row_button(page *p, const char *action, const char *label_key, const char *who, bool danger)
+unit_options(page *p, const json_t *units, const char *chosen)
 {
+	const char *own = p->r->target.org_unit_id;
+	size_t i;
+	json_t *u;
+
+	if (own == NULL) {
+		html_raw(&p->h, "<option value=\"\"");
+		html_flag(&p->h, "selected", chosen == NULL);
+		html_fill(&p->h, ">{t}</option>", {"t", page_t(p, "org.whole")});
+	}
+	json_array_foreach(units, i, u) {
+		const char *id = page_js(u, "id"), *kind = page_js(u, "kind");
+
+		if (id == NULL || !page_jb(u, "active") || (kind != NULL && strcmp(kind, "desk") == 0) ||
+		    (own != NULL && strcmp(own, id) != 0))
+			continue;
+		html_raw(&p->h, "<option");
+		html_attr(&p->h, "value", id);
+		html_flag(&p->h, "selected", chosen != NULL && strcmp(chosen, id) == 0);
+		html_fill(&p->h, ">{n}</option>", {"n", page_js(u, "name")});
+	}
+}
+
+/* A member's role and unit, changed in one small form of its row. */
+static void
+change_form(page *p, const json_t *m, const json_t *units)
+{
+	const json_t *u = json_object_get(m, "user");
+	const char *uid = page_js(u, "id"), *name = page_js(u, "name");
+	bool admin = page_jb(m, "admin");
+
 	html_raw(&p->h, "<form method=\"post\" class=\"inline\"");
-	html_attr_url(&p->h, "action", action);
+	html_attr_url(&p->h, "action", path(p->r, bgw_arena_printf(p->r->a, "/members/%s", uid)));
 	html_raw(&p->h, ">");
 	page_csrf(p);
-	html_raw(&p->h, "<button type=\"submit\"");
-	if (danger)
-		html_raw(&p->h, " class=\"danger\"");
-	html_attr(&p->h, "aria-label", bgw_arena_printf(p->r->a, "%s %s", page_t(p, label_key),
-	    who != NULL ? who : ""));
-	html_fill(&p->h, ">{t}</button></form> ", {"t", page_t(p, label_key)});
+	html_raw(&p->h, "<select name=\"admin\"");
+	html_attr(&p->h, "aria-label", bgw_arena_printf(p->r->a, "%s %s", page_t(p, "mem.role"),
+	    name != NULL ? name : ""));
+	html_raw(&p->h, "><option value=\"false\"");
+	html_flag(&p->h, "selected", !admin);
+	html_fill(&p->h, ">{m}</option><option value=\"true\"", {"m", page_t(p, "role.member")});
+	html_flag(&p->h, "selected", admin);
+	html_fill(&p->h, ">{a}</option></select> <select name=\"unit_id\"",
+	    {"a", page_t(p, "role.admin")});
+	html_attr(&p->h, "aria-label", bgw_arena_printf(p->r->a, "%s %s", page_t(p, "org.unit"),
+	    name != NULL ? name : ""));
+	html_raw(&p->h, ">");
+	unit_options(p, units, page_js(m, "unit_id"));
+	html_fill(&p->h, "</select> <button type=\"submit\">{s}</button></form> ",
+	    {"s", page_t(p, "org.change")});
 }
 
 static void
@@ -70,8 +111,10 @@ member_row(page *p, const json_t *m, const json_t *units)
 	    {"u", unit_name(p, units, unit)},
 	    {"ro", page_t(p, page_jb(m, "admin") ? "role.admin" : "role.member")},
 	    {"st", page_t(p, active ? "org.active" : "org.inactive")});
+	if (uid != NULL && !self && may_manage(r, unit) && active)
+		change_form(p, m, units);
 	if (uid != NULL && !self && may_manage(r, unit))
-		row_button(p, path(r, bgw_arena_printf(r->a, "/members/%s/%s", uid,
+		page_row_button(p, path(r, bgw_arena_printf(r->a, "/members/%s/%s", uid,
 		    active ? "deactivate" : "reactivate")),
 		    active ? "org.deactivate" : "org.reactivate", name, active);
 	html_raw(&p->h, "</td></tr>");
@@ -122,29 +165,13 @@ unit_table(page *p, const json_t *units)
 	html_raw(&p->h, "</tbody></table></div></section>");
 }
 
-/* The unit select of the invitation form: the admin's own unit only, or every live unit
- * and the whole organisation for an admin of the whole. */
+/* The unit select of the invitation form. */
 static void
 unit_select(page *p, const json_t *units)
 {
-	const char *own = p->r->target.org_unit_id;
-	size_t i;
-	json_t *u;
-
 	html_fill(&p->h, "<div class=\"field\"><label for=\"f-inv-unit_id\">{l}</label>"
 	    "<select id=\"f-inv-unit_id\" name=\"unit_id\">", {"l", page_t(p, "org.unit")});
-	if (own == NULL)
-		html_fill(&p->h, "<option value=\"\">{t}</option>", {"t", page_t(p, "org.whole")});
-	json_array_foreach(units, i, u) {
-		const char *id = page_js(u, "id"), *kind = page_js(u, "kind");
-
-		if (id == NULL || !page_jb(u, "active") || (kind != NULL && strcmp(kind, "desk") == 0) ||
-		    (own != NULL && strcmp(own, id) != 0))
-			continue;
-		html_raw(&p->h, "<option");
-		html_attr(&p->h, "value", id);
-		html_fill(&p->h, ">{n}</option>", {"n", page_js(u, "name")});
-	}
+	unit_options(p, units, NULL);
 	html_raw(&p->h, "</select></div>");
 }
 
@@ -222,7 +249,7 @@ org_page(bgw_request *r, int status, const char *err_form)
 	return page_send(&p, status);
 }
 
-/* GET /org: the user's own organisation, or 404 for a user of none. */
+/* GET /org: the user's own organisation; a user of none goes to its projects. */
 bgw_err
 page_org_own(bgw_request *r)
 {
@@ -231,9 +258,8 @@ page_org_own(bgw_request *r)
 
 	if (err != BGW_OK)
 		return err;
-	if (org_id == NULL)
-		return BGW_E_NOT_FOUND;
-	return page_redirect(r, bgw_arena_printf(r->a, "/orgs/%s", org_id));
+	return page_redirect(r, org_id != NULL ? bgw_arena_printf(r->a, "/orgs/%s", org_id) :
+	    "/projects");
 }
 
 /* GET /orgs/{oid} */
@@ -260,6 +286,23 @@ page_org_invite(bgw_request *r)
 		return page_redirect(r, path(r, strcmp(status, "added") == 0 ? "?m=msg.done" :
 		    "?m=mem.invited"));
 	return err == BGW_E_VALIDATION ? org_page(r, 422, "inv") : err;
+}
+
+/* POST /orgs/{oid}/members/{uid}: a member's role and unit */
+bgw_err
+page_org_change(bgw_request *r)
+{
+	org_actor who = actor_org(r);
+	org_change_in in;
+	bgw_err err = page_fields(r, org_change_fields);
+
+	if (err == BGW_OK) {
+		in = actor_org_change(r, org_change_fields);
+		err = org_member_change(r->app->db, r->a, &who, &in, &r->field_errors);
+	}
+	if (err == BGW_OK)
+		return page_redirect(r, path(r, "?m=msg.done"));
+	return err == BGW_E_VALIDATION ? org_page(r, 422, NULL) : err;
 }
 
 static bgw_err

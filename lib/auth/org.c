@@ -237,7 +237,7 @@ org_member_invite(bgw_db *db, bgw_arena *a, const org_actor *who, const org_invi
 	}
 }
 
-/* The member user_id of who's organisation, locked: admin flag and unit.  BGW_E_NOT_FOUND
+/* The member user_id of who's organisation: admin flag, unit, whether active.  BGW_E_NOT_FOUND
  * if none; BGW_E_FORBIDDEN for the actor itself (an admin does not demote, move or
  * deactivate itself: another admin does). */
 static bgw_err
@@ -246,14 +246,14 @@ member_get(bgw_db *db, bgw_arena *a, const org_actor *who, const char *user_id, 
 {
 	const char *p[2] = {who->org_id, user_id};
 	db_rows *res;
-	bgw_err err = db_exec(db, a, "org_member_get", 2, p, &res);
+	bgw_err err;
 
-	if (err != BGW_OK)
+	if (strcmp(user_id, who->user_id) == 0)
+		return BGW_E_FORBIDDEN;
+	if ((err = db_exec(db, a, "org_member_get", 2, p, &res)) != BGW_OK)
 		return err;
 	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
-	if (strcmp(user_id, who->user_id) == 0)
-		return BGW_E_FORBIDDEN;
 	*admin = is_true(res, 0, 3);
 	*unit_id = value_or_null(res, 0, 4);
 	*active = is_true(res, 0, 5);

@@ -16,6 +16,7 @@ const i18n_entry i18n_org[] = {
 	{"org.active", {"有効", "Active"}},
 	{"org.inactive", {"無効", "Deactivated"}},
 	{"org.admin", {"管理者にする（ユーザー管理と回答の承認）", "Make an admin (manages users, approves answers)"}},
+	{"org.change", {"変更", "Change"}},
 	{"org.deactivate", {"無効にする", "Deactivate"}},
 	{"org.reactivate", {"有効に戻す", "Reactivate"}},
 	{"org.units", {"回答窓口・支店・部署", "Desk, branches and departments"}},

@@ -21,10 +21,12 @@ const db_stmt stmt_org[] = {
 	    "SELECT " ORG_MEMBER_COLUMNS "FROM org_members om JOIN users u ON u.id = om.user_id "
 	    "WHERE om.organization_id = $1 AND u.deleted_at IS NULL "
 	    "ORDER BY om.deactivated_at IS NOT NULL, om.created_at, u.id", 1},
+	/* Read, not locked: FOR UPDATE would hide a row the admin may see but not change (its
+	 * own, another unit's) behind row-level security, a 404 where the answer is 403; the
+	 * UPDATE that follows is itself bound by the policy. */
 	{"org_member_get",
 	    "SELECT " ORG_MEMBER_COLUMNS "FROM org_members om JOIN users u ON u.id = om.user_id "
-	    "WHERE om.organization_id = $1 AND om.user_id = $2 AND u.deleted_at IS NULL "
-	    "FOR UPDATE OF om", 2},
+	    "WHERE om.organization_id = $1 AND om.user_id = $2 AND u.deleted_at IS NULL", 2},
 	/* An account at the invited address: its organisation, and whether it is a member. */
 	{"org_user_by_email",
 	    "SELECT u.id, u.organization_id, EXISTS (SELECT 1 FROM org_members om "

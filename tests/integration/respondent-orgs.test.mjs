@@ -169,7 +169,7 @@ test('a deactivated user loses access at once; reactivated, it is back', async (
 	assert.deepEqual((await teller.request('GET', '/api/v1/projects')).json().items, []);
 	assert.equal((await teller.request('GET', `/api/v1/confirmations/${confA.id}`)).status, 404);
 	assert.equal((await teller.request('GET', `/api/v1/orgs/${org}`)).status, 404);
-	assert.equal((await teller.request('GET', '/api/v1/org')).status, 404);
+	assert.equal((await teller.request('GET', '/api/v1/org')).json().organization_id, null);
 	const list = (await ra.request('GET', `/api/v1/orgs/${org}/members`)).json().items;
 	assert.equal(list.find((m) => m.user.id === uid).active, false);
 	assert.equal((await ra.request('POST', `/api/v1/orgs/${org}/members/${uid}/reactivate`)).status, 204);
@@ -189,6 +189,8 @@ test('the organisation page: users, units, invite and deactivate, in Japanese an
 	const own = await ra.request('GET', '/org');
 	assert.equal(own.status, 303);
 	assert.equal(own.headers.location, `/orgs/${org}`);
+	assert.equal((await w.a.aa.request('GET', '/org')).headers.location, '/projects');
+	assert.equal((await w.a.aa.request('GET', '/api/v1/org')).json().organization_id, null);
 	const page = await ra.request('GET', `/orgs/${org}`);
 	assert.equal(page.status, 200);
 	assert.ok(page.body.includes('組織のユーザーと部署'));
@@ -198,6 +200,27 @@ test('the organisation page: users, units, invite and deactivate, in Japanese an
 	assert.ok(en.body.includes("Your organisation's users and units") || en.body.includes('Your organisation&#39;s users and units'));
 	// The inbox page leads a bank user to the organisation.
 	assert.ok((await ra.request('GET', '/inbox')).body.includes('href="/org"'));
+	// The role and unit form: the teller moves to the branch and becomes its admin.
+	const tid = w.teller.user.id;
+	assert.ok(page.body.includes(`action="/orgs/${org}/members/${tid}"`));
+	const moved = await ra.request('POST', `/orgs/${org}/members/${tid}`,
+		{ body: new URLSearchParams({ csrf_token: ra.csrf, admin: 'true', unit_id: w.branch }) });
+	assert.equal(moved.status, 303, moved.body);
+	const row = (await ra.request('GET', `/api/v1/orgs/${org}/members`)).json().items.find((m) => m.user.id === tid);
+	assert.equal(row.unit_id, w.branch);
+	assert.equal(row.admin, true);
+	// As the branch's admin it manages its branch only: not the desk's users, not itself.
+	const clerk = (await ra.request('GET', `/api/v1/orgs/${org}/members`)).json().items
+		.find((m) => m.unit_id === null && m.user.id !== ra.user.id && !m.admin);
+	assert.equal((await w.teller.request('POST', `/api/v1/orgs/${org}/members/${clerk.user.id}/deactivate`)).status, 403);
+	assert.equal((await w.teller.request('PATCH', `/api/v1/orgs/${org}/members/${tid}`, { body: { unit_id: '' } })).status, 403);
+	assert.equal((await w.teller.request('POST', `/api/v1/orgs/${org}/members`,
+		{ body: { email: uniqueEmail('desk'), admin: false } })).status, 403, 'not into the whole organisation');
+	const intoBranch = await w.teller.request('POST', `/api/v1/orgs/${org}/members`,
+		{ body: { email: uniqueEmail('branch'), unit_id: w.branch } });
+	assert.equal(intoBranch.status, 201, intoBranch.body);
+	const back = await ra.request('PATCH', `/api/v1/orgs/${org}/members/${tid}`, { body: { admin: false, unit_id: '' } });
+	assert.equal(back.status, 204, back.body);
 	// A member's page has no forms to manage.
 	const tp = await w.teller.request('GET', `/orgs/${org}`);
 	assert.equal(tp.status, 200);

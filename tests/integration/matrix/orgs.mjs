@@ -2,7 +2,7 @@
 // The {oid} is the world's bank (the respondent admin's organisation; its member is a user
 // of it too): its users read, its admins manage; the audit and client roles, every user of
 // another project or firm and of another respondent organisation get 404.  GET /org and
-// /api/v1/org name the user's own organisation (404 for a user of none), so any signed-in
+// /api/v1/org name the user's own organisation (none: null, or a redirect to /projects), so any signed-in
 // user may ask.
 export const rows = {
 	'GET /api/v1/org': 'account',
@@ -16,6 +16,7 @@ export const rows = {
 	'GET /org': 'account',
 	'GET /orgs/{}': 'NNNNYY',
 	'POST /orgs/{}/members': 'NNNNYF',
+	'POST /orgs/{}/members/{}': 'NNNNYF',
 	'POST /orgs/{}/members/{}/deactivate': 'NNNNYF',
 	'POST /orgs/{}/members/{}/reactivate': 'NNNNYF',
 	'POST /orgs/{}/units': 'NNNNYF',
