@@ -91,8 +91,10 @@ page_receipt(bgw_request *r)
 	html_raw(&p.h, "<p class=\"crumbs noprint\"><a");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));
 	html_fill(&p.h, ">{b}</a> <button type=\"button\" data-print hidden>{pr}</button></p>"
-	    "<article class=\"receipt\"><h1>{t}</h1><dl class=\"facts\">",
+	    "<article class=\"receipt\"><h1>{t}</h1>",
 	    {"b", page_t(&p, "common.back")}, {"pr", page_t(&p, "rcpt.print")}, {"t", p.title});
+	page_flash(&p);
+	html_raw(&p.h, "<dl class=\"facts\">");
 	row(&p, "conf.reference", page_js(c, "reference"));
 	row(&p, "conf.type", page_t(&p, key2(r->a, "type", page_js(c, "type"))));
 	row(&p, "conf.form", page_t(&p, key2(r->a, "form", page_js(c, "form"))));
