@@ -74,6 +74,7 @@ KDF_N=131072; KDF_R=8; KDF_P=1; KDF_LEN=32; KDF_MAXMEM=$((1 << 30))
 KDF_RUNS=10
 RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
 BIGFILE_BYTES=$((100 * 1024 * 1024))       # scenario_bigfile
+JOURNEY_SCREENS_MAX=3                      # scenario_journey: mail link to receipt
 BIGFILE_RSS_KIB=$((8 * 1024))
 if [ "$SMOKE" = 1 ]; then
 	DURATION=1; WARMUP=1; LIST_PAIRS=1; DASHBOARD_ROWS=200; ANSWER_RATE_GUESS=200
@@ -465,6 +466,20 @@ scenario_import() {
 	done
 }
 
+# The first-time respondent's journey (issue 17), driven over HTTP from the request mail's
+# link to the receipt by tests/bench/journey.mjs: document navigations and typed fields.
+scenario_journey() {
+	local out
+	out=$(node "$HERE/journey.mjs" | tail -n 1)
+	local screens typed secs
+	screens=$(node -e 'console.log(JSON.parse(process.argv[1]).screens)' "$out")
+	typed=$(node -e 'console.log(JSON.parse(process.argv[1]).typed_fields)' "$out")
+	secs=$(node -e 'console.log(JSON.parse(process.argv[1]).seconds)' "$out")
+	emit "bench respondent_journey screens=$screens typed_fields=$typed seconds=$secs"
+	keep JOURNEY_SCREENS "$screens"
+	keep JOURNEY_TYPED "$typed"
+}
+
 scenario_reminders() {
 	if [ ! -f "$HERE/notify_bench.sh" ]; then
 		emit "bench reminders10k skipped: tests/bench/notify_bench.sh does not exist yet"
@@ -626,6 +641,11 @@ rest_targets() {
 		[ "$BIGFILE_OK" = yes ] && [ "$BIGFILE_WORST_KIB" -le "$BIGFILE_RSS_KIB" ] && bv=PASS
 		emit "target bigfile100m worker peak RSS within $BIGFILE_RSS_KIB KiB of idle (WAF off): ${BIGFILE_WORST_KIB} KiB, bytes identical $BIGFILE_OK $bv"
 	fi
+	if [ -n "${JOURNEY_SCREENS:-}" ]; then
+		local jv=MISS
+		[ "$JOURNEY_SCREENS" -gt 0 ] && [ "$JOURNEY_SCREENS" -le "$JOURNEY_SCREENS_MAX" ] && jv=PASS
+		emit "target respondent_journey screens <= $JOURNEY_SCREENS_MAX (mail link to receipt): $JOURNEY_SCREENS screens, $JOURNEY_TYPED typed fields $jv"
+	fi
 	if [ -n "${IMPORT_SECONDS:-}" ]; then
 		local v=MISS
 		[ "$IMPORT_STATUS" = 201 ] && v=$(verdict "$IMPORT_SECONDS" '<' $IMPORT_TARGET_S)
@@ -634,7 +654,7 @@ rest_targets() {
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-ALL=(signin kdf dashboard list page answer upload bigfile import reminders rss)
+ALL=(signin kdf dashboard list page answer upload bigfile import reminders rss journey)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL[@]}")
 for s in "${SCENARIOS[@]}"; do

@@ -37,6 +37,20 @@ test('the addressee\'s language is chosen per confirmation: JSON create, read, e
 	const edit = await e.aa.request('PATCH', `/api/v1/confirmations/${plain.id}`, { body: { respondent: { locale: 'en' } } });
 	assert.equal(edit.status, 200, edit.body);
 	assert.equal((await e.aa.request('GET', `/api/v1/confirmations/${plain.id}`)).json().confirmation.respondent.locale, 'en');
+	// The HTML form: a select of the two languages; the choice is stored.
+	const newPath = `/projects/${e.project.id}/confirmations/new`;
+	const page = await e.aa.request('GET', newPath);
+	assert.equal(page.status, 200);
+	assert.match(page.body, /<select required id="f-conf-respondent-locale" name="respondent\.locale">/);
+	const viaForm = uniqueEmail('lang-form');
+	const posted = await e.aa.request('POST', newPath, { body: new URLSearchParams({
+		...hiddenFields(page.body, newPath), type: 'bank', form: 'positive',
+		'respondent.organization': 'フォーム銀行', 'respondent.email': viaForm, 'respondent.name': 'ご担当者',
+		'respondent.locale': 'en', as_of: '2026-03-31', due_date: '2026-04-30',
+		'items[0].label': '普通預金', 'items[0].currency': 'JPY', 'items[0].amount': '100' }) });
+	assert.equal(posted.status, 303, posted.body);
+	assert.equal(sql(`SELECT addressee_locale FROM bgw.confirmations WHERE respondent_email = ${q(viaForm)}`), 'en');
+
 	const bad = await e.aa.request('POST', `/api/v1/projects/${e.project.id}/confirmations`,
 		{ body: { ...body, respondent: { ...body.respondent, locale: 'fr' } } });
 	assert.equal(bad.status, 422, bad.body);
