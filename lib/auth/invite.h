@@ -23,6 +23,7 @@ typedef struct invite_spec {
 	const char *side;        /* "audit", "client", "respondent"; NULL without a project */
 	bool admin;
 	const char *created_by;  /* NULL when made by the admin command line */
+	const char *unit_id;     /* a respondent organisation's unit (lib/auth/org.c), or NULL */
 	/* A respondent's invitation carried by a request mail: the confirmation it answers
 	 * (its first page says who asks and leads to the answer form) and the addressee's
 	 * language; both NULL otherwise. */
