@@ -124,7 +124,8 @@ test_headers_in_any_order(void **state)
 	assert_int_equal(import_builder_new(a, &r, &b), BGW_OK);
 	n = cells_of(header, cells);
 	assert_int_equal(import_builder_header(b, 1, cells, n), BGW_OK);
-	assert_int_equal(import_builder_column(b, 0), IMPORT_COL_AMOUNT);
+	assert_int_equal(import_builder_column(b, 0), IMPORT_COL_RESPONDENT_LOCALE);
+	assert_int_equal(import_builder_column(b, 1), IMPORT_COL_AMOUNT);
 	n = cells_of(row, cells);
 	assert_int_equal(import_builder_row(b, 2, cells, n), BGW_OK);
 	assert_int_equal(import_builder_finish(b), BGW_OK);
