@@ -6,6 +6,7 @@
 -- Row-level security, table by table (ENABLE; FORCE applies it to the owner too).
 ALTER TABLE bgw.address_checks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.audit_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
@@ -33,6 +34,14 @@ CREATE POLICY audit_events_append ON bgw.audit_events
 CREATE POLICY audit_events_read ON bgw.audit_events
     AS PERMISSIVE FOR SELECT TO public
     USING ((bgw.project_side(project_id) = 'audit'::text));
+
+CREATE POLICY certified_read ON bgw.certified_respondents
+    AS PERMISSIVE FOR SELECT TO public
+    USING (true);
+
+CREATE POLICY certified_register ON bgw.certified_respondents
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.app_user_operator() AND (certified_by = bgw.app_user_id())));
 
 CREATE POLICY comments_read ON bgw.comments
     AS PERMISSIVE FOR SELECT TO public
@@ -238,6 +247,17 @@ AS $function$
 	LEFT JOIN users u ON u.id = p_user AND u.deleted_at IS NULL AND NOT u.is_operator
 	LEFT JOIN organizations o ON o.id = u.organization_id
 	LEFT JOIN users me ON me.id = app_user_id() AND me.deleted_at IS NULL
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.app_user_operator()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT coalesce((SELECT is_operator FROM users
+	                 WHERE id = app_user_id() AND deleted_at IS NULL), false)
 $function$
 ;
 
@@ -722,6 +742,22 @@ BEGIN
 		JOIN old_rows o ON o.id = n.id
 		WHERE n.name IS DISTINCT FROM o.name);
 	RETURN NULL;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.membership_certified_verified()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.side = 'respondent' AND NEW.code_verified_at IS NULL AND EXISTS (
+	    SELECT 1 FROM certified_respondents WHERE organization_id = NEW.organization_id) THEN
+		NEW.code_verified_at := now();
+	END IF;
+	RETURN NEW;
 END
 $function$
 ;

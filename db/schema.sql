@@ -131,6 +131,18 @@ CREATE FUNCTION bgw.app_user_id() RETURNS text
     AS $$ SELECT NULLIF(current_setting('app.user_id', true), '') $$;
 
 --
+-- Name: app_user_operator(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.app_user_operator() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT is_operator FROM users
+	                 WHERE id = app_user_id() AND deleted_at IS NULL), false)
+$$;
+
+--
 -- Name: audit_chain_at(text, bigint); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -581,6 +593,18 @@ CREATE FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent time
 ); END$$;
 
 --
+-- Name: corporate_number_valid(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.corporate_number_valid(p text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+	SELECT p ~ '^[1-9][0-9]{12}$' AND substr(p, 1, 1)::int = 9 - (
+		SELECT sum(substr(p, 14 - n, 1)::int * CASE WHEN n % 2 = 1 THEN 1 ELSE 2 END)
+		FROM generate_series(1, 12) AS n)::int % 9
+$_$;
+
+--
 -- Name: document_insertable(text, text, text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -700,6 +724,23 @@ BEGIN
 		JOIN old_rows o ON o.id = n.id
 		WHERE n.name IS DISTINCT FROM o.name);
 	RETURN NULL;
+END
+$$;
+
+--
+-- Name: membership_certified_verified(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.membership_certified_verified() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.side = 'respondent' AND NEW.code_verified_at IS NULL AND EXISTS (
+	    SELECT 1 FROM certified_respondents WHERE organization_id = NEW.organization_id) THEN
+		NEW.code_verified_at := now();
+	END IF;
+	RETURN NEW;
 END
 $$;
 
@@ -1044,6 +1085,22 @@ ALTER TABLE bgw.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: certified_respondents; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.certified_respondents (
+    organization_id text NOT NULL,
+    legal_name text NOT NULL,
+    corporate_number text NOT NULL,
+    bank_code text,
+    certified_by text,
+    certified_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certified_respondents_bank_code_check CHECK ((bank_code ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT certified_respondents_corporate_number_check CHECK (bgw.corporate_number_valid(corporate_number)),
+    CONSTRAINT certified_respondents_legal_name_check CHECK (((length(legal_name) >= 1) AND (length(legal_name) <= 200)))
+);
+
+--
 -- Name: comments; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1121,6 +1178,7 @@ CREATE TABLE bgw.confirmations (
     version integer DEFAULT 1 NOT NULL,
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
+    respondent_unit_id text,
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1276,6 +1334,25 @@ CREATE TABLE bgw.notifications (
     digested_at timestamp with time zone,
     CONSTRAINT notifications_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT notifications_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200)))
+);
+
+--
+-- Name: org_units; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_units (
+    id text DEFAULT bgw.new_id() NOT NULL,
+    organization_id text NOT NULL,
+    kind text NOT NULL,
+    code text,
+    name text NOT NULL,
+    email public.citext,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone,
+    CONSTRAINT org_units_code_check CHECK ((code ~ '^[0-9]{3}$'::text)),
+    CONSTRAINT org_units_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
+    CONSTRAINT org_units_kind_check CHECK ((kind = ANY (ARRAY['desk'::text, 'branch'::text, 'department'::text]))),
+    CONSTRAINT org_units_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
 
 --
@@ -1602,6 +1679,27 @@ ALTER TABLE ONLY bgw.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
 
 --
+-- Name: certified_respondents certified_respondents_bank_code_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_bank_code_key UNIQUE (bank_code);
+
+--
+-- Name: certified_respondents certified_respondents_corporate_number_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_corporate_number_key UNIQUE (corporate_number);
+
+--
+-- Name: certified_respondents certified_respondents_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_pkey PRIMARY KEY (organization_id);
+
+--
 -- Name: comments comments_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -1712,6 +1810,13 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: org_units org_units_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_pkey PRIMARY KEY (id);
 
 --
 -- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -1870,6 +1975,12 @@ CREATE UNIQUE INDEX audit_events_chain ON bgw.audit_events USING btree (COALESCE
 --
 
 CREATE INDEX audit_events_object ON bgw.audit_events USING btree (object_id) WHERE (object_id IS NOT NULL);
+
+--
+-- Name: certified_unit_code; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX certified_unit_code ON bgw.org_units USING btree (organization_id, code) WHERE ((code IS NOT NULL) AND (deactivated_at IS NULL));
 
 --
 -- Name: comments_confirmation; Type: INDEX; Schema: bgw; Owner: -
@@ -2154,6 +2265,12 @@ CREATE TRIGGER list_version_organizations AFTER UPDATE ON bgw.organizations REFE
 CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.list_version_confirmations();
 
 --
+-- Name: memberships memberships_certified_verified; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER memberships_certified_verified BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_certified_verified();
+
+--
 -- Name: response_extra_items response_extra_items_frozen; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2198,6 +2315,20 @@ ALTER TABLE ONLY bgw.address_checks
 
 ALTER TABLE ONLY bgw.audit_events
     ADD CONSTRAINT audit_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE RESTRICT;
+
+--
+-- Name: certified_respondents certified_respondents_certified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_certified_by_fkey FOREIGN KEY (certified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: certified_respondents certified_respondents_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
 
 --
 -- Name: comments comments_author_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2247,6 +2378,13 @@ ALTER TABLE ONLY bgw.confirmations
 
 ALTER TABLE ONLY bgw.confirmations
     ADD CONSTRAINT confirmations_respondent_org_id_fkey FOREIGN KEY (respondent_org_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
+
+--
+-- Name: confirmations confirmations_respondent_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmations
+    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id) ON DELETE SET NULL;
 
 --
 -- Name: documents documents_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2359,6 +2497,13 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_units org_units_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
 
 --
 -- Name: outbox outbox_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2571,6 +2716,24 @@ CREATE POLICY audit_events_append ON bgw.audit_events FOR INSERT WITH CHECK (((p
 --
 
 CREATE POLICY audit_events_read ON bgw.audit_events FOR SELECT USING ((bgw.project_side(project_id) = 'audit'::text));
+
+--
+-- Name: certified_respondents certified_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY certified_read ON bgw.certified_respondents FOR SELECT USING (true);
+
+--
+-- Name: certified_respondents certified_register; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY certified_register ON bgw.certified_respondents FOR INSERT WITH CHECK ((bgw.app_user_operator() AND (certified_by = bgw.app_user_id())));
+
+--
+-- Name: certified_respondents; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: comments; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -2892,6 +3055,13 @@ REVOKE ALL ON FUNCTION bgw.app_user_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.app_user_id() TO bgw_app;
 
 --
+-- Name: FUNCTION app_user_operator(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.app_user_operator() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.app_user_operator() TO bgw_app;
+
+--
 -- Name: FUNCTION audit_chain_at(p_project text, p_seq bigint, OUT length bigint, OUT hash bytea); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3035,6 +3205,13 @@ REVOKE ALL ON FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_se
 GRANT ALL ON FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent timestamp with time zone) TO bgw_app;
 
 --
+-- Name: FUNCTION corporate_number_valid(p text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.corporate_number_valid(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.corporate_number_valid(p text) TO bgw_app;
+
+--
 -- Name: FUNCTION document_insertable(p_project text, p_confirmation text, p_side text); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3073,6 +3250,12 @@ REVOKE ALL ON FUNCTION bgw.list_version_confirmations() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION bgw.list_version_organizations() FROM PUBLIC;
+
+--
+-- Name: FUNCTION membership_certified_verified(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.membership_certified_verified() FROM PUBLIC;
 
 --
 -- Name: FUNCTION membership_code_check(p_project text, p_code text); Type: ACL; Schema: bgw; Owner: -
@@ -3210,6 +3393,12 @@ GRANT UPDATE(void_reason) ON TABLE bgw.address_checks TO bgw_app;
 GRANT SELECT,INSERT ON TABLE bgw.audit_events TO bgw_app;
 
 --
+-- Name: TABLE certified_respondents; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.certified_respondents TO bgw_app;
+
+--
 -- Name: TABLE comments; Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3328,6 +3517,12 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.mfa_recovery_codes TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.notifications TO bgw_app;
+
+--
+-- Name: TABLE org_units; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE bgw.org_units TO bgw_app;
 
 --
 -- Name: TABLE organizations; Type: ACL; Schema: bgw; Owner: -

@@ -183,4 +183,10 @@ bgw_err h_export_xml(bgw_request *r);
 bgw_err h_conf_import(bgw_request *r);
 bgw_err h_import_template(bgw_request *r);
 
+/* h_certified.c (routes_certified.c): certified respondents, the directory, desk routing */
+extern const field_spec certified_fields[], directory_pick_fields[];
+bgw_err h_certified_register(bgw_request *r);
+bgw_err h_certified_list(bgw_request *r);
+bgw_err h_conf_directory_pick(bgw_request *r);
+
 #endif

@@ -67,6 +67,9 @@ static const struct rule rules[ACT__COUNT] = {
 	/* Signed in is all the router checks; the handler loads the facts about the account
 	 * and asks policy_account_delete. */
 	[ACT_ACCOUNT_DELETE] = {"account.delete", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
+	/* The certified respondents' directory is the auditors' address book: users of an
+	 * audit firm search it (a pick is ACT_CONF_ADDRESS_CHECK on the confirmation). */
+	[ACT_DIRECTORY] = {"directory", TARGET_NONE, WHO_FIRM_USER, 0, false, true},
 };
 
 static unsigned

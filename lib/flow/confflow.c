@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "files/document.h"
+#include "flow/certified.h"
 #include "flow/confirmation.h"
 #include "flow/confview.h"
 #include "http/jsonout.h"
@@ -345,8 +346,15 @@ conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char 
     const conf_mailer *m, const char *channel, conf_code *code, bgw_kv **errors)
 {
 	bgw_err err = conf_send(db, a, who, id, m);
+	bool certified = false;
 
 	*errors = NULL;
+	/* A certified respondent's desk was verified by the operator: no code (certified.h). */
+	if (err == BGW_OK && (err = certified_conf_is(db, a, id, &certified)) == BGW_OK &&
+	    certified) {
+		*code = (conf_code){.issued = false};
+		return BGW_OK;
+	}
 	if (err == BGW_OK)
 		err = conf_respondent_code(db, a, who, id, m, channel, false, code);
 	return err == BGW_E_VALIDATION ? fields_error(a, errors, "code_channel", "required") : err;

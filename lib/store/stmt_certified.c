@@ -1,0 +1,47 @@
+/* stmt_certified.c - the statements of lib/flow/certified.c (certified respondents and
+ * their directory); all SQL text lives under lib/store/ (stmt.h). */
+#include "store/stmt.h"
+
+const db_stmt stmt_certified[] = {
+	{"certified_org_insert",
+	    "INSERT INTO organizations (kind, name) VALUES ('respondent', $1) RETURNING id", 1},
+	{"certified_insert",
+	    "INSERT INTO certified_respondents (organization_id, legal_name, corporate_number, "
+	    "bank_code, certified_by) VALUES ($1, $2, $3, $4, $5)", 5},
+	{"certified_unit_insert",
+	    "INSERT INTO org_units (organization_id, kind, code, name, email) "
+	    "VALUES ($1, $2, $3, $4, $5) RETURNING id", 5},
+	/* $1 part of the name, $2 corporate number, $3 bank code, $4 a live branch's code;
+	 * NULL: any.  Branches come as one JSON array per organisation. */
+	{"certified_search",
+	    "SELECT cr.organization_id, cr.legal_name, cr.corporate_number, cr.bank_code, "
+	    "d.email::text, coalesce((SELECT json_agg(json_build_object('code', b.code, "
+	    "'name', b.name, 'email', b.email) ORDER BY b.code, b.name) FROM org_units b "
+	    "WHERE b.organization_id = cr.organization_id AND b.kind <> 'desk' "
+	    "AND b.deactivated_at IS NULL), '[]')::text "
+	    "FROM certified_respondents cr LEFT JOIN org_units d ON d.organization_id = "
+	    "cr.organization_id AND d.kind = 'desk' AND d.deactivated_at IS NULL "
+	    "WHERE ($1::text IS NULL OR strpos(lower(cr.legal_name), lower($1)) > 0) "
+	    "AND ($2::text IS NULL OR cr.corporate_number = $2) "
+	    "AND ($3::text IS NULL OR cr.bank_code = $3) "
+	    "AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM org_units u "
+	    "  WHERE u.organization_id = cr.organization_id AND u.code = $4 "
+	    "  AND u.deactivated_at IS NULL)) "
+	    "ORDER BY cr.legal_name, cr.corporate_number LIMIT $5::int", 5},
+	/* The unit a pick addresses: the desk ($2 NULL) or the live unit with code $2. */
+	{"certified_unit_for_pick",
+	    "SELECT cr.legal_name, cr.corporate_number, u.id, u.name, u.email::text, u.kind "
+	    "FROM certified_respondents cr JOIN org_units u ON u.organization_id = "
+	    "cr.organization_id AND u.deactivated_at IS NULL AND u.email IS NOT NULL "
+	    "WHERE cr.organization_id = $1 AND CASE WHEN $2::text IS NULL THEN u.kind = 'desk' "
+	    "ELSE u.code = $2 END ORDER BY u.created_at LIMIT 1", 2},
+	/* $5 the unit: NULL = at the desk. */
+	{"certified_conf_address",
+	    "UPDATE confirmations SET respondent_org_id = $2, respondent_email = $3, "
+	    "respondent_name = $4, respondent_unit_id = $5, version = version + 1, "
+	    "updated_at = now() WHERE id = $1 AND sent_at IS NULL RETURNING version", 5},
+	{"certified_conf_is",
+	    "SELECT 1 FROM confirmations c JOIN certified_respondents cr "
+	    "ON cr.organization_id = c.respondent_org_id WHERE c.id = $1", 1},
+	{NULL, NULL, 0},
+};
