@@ -478,6 +478,30 @@ CREATE FUNCTION bgw.can_see_responses(p_confirmation text) RETURNS boolean
 ); END$$;
 
 --
+-- Name: certified_code_waive(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.certified_code_waive(p_confirmation text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+DECLARE
+	c_org     text;
+	c_project text;
+BEGIN
+	SELECT c.respondent_org_id, c.project_id INTO c_org, c_project
+	FROM confirmations c JOIN certified_respondents cr ON cr.organization_id = c.respondent_org_id
+	WHERE c.id = p_confirmation AND c.sent_at IS NOT NULL;
+	IF NOT FOUND OR project_admin_side(c_project) IS DISTINCT FROM 'audit' THEN
+		RETURN false;
+	END IF;
+	INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+	VALUES (c_org, c_project, app_user_id()) ON CONFLICT DO NOTHING;
+	RETURN true;
+END
+$$;
+
+--
 -- Name: confirmation_counts_apply(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -549,8 +573,7 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
     SET search_path TO 'bgw', 'pg_temp'
     AS $$
 DECLARE
-	side text := (SELECT m.side FROM memberships m
-	              WHERE m.project_id = NEW.project_id AND m.user_id = app_user_id());
+	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
 	    'opened_at', 'answered_at', 'version', 'updated_at'];
 BEGIN
@@ -686,6 +709,25 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 $$;
 
 --
+-- Name: invitation_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+
+--
 -- Name: list_version_confirmations(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -728,23 +770,6 @@ END
 $$;
 
 --
--- Name: membership_certified_verified(); Type: FUNCTION; Schema: bgw; Owner: -
---
-
-CREATE FUNCTION bgw.membership_certified_verified() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'bgw', 'pg_temp'
-    AS $$
-BEGIN
-	IF NEW.side = 'respondent' AND NEW.code_verified_at IS NULL AND EXISTS (
-	    SELECT 1 FROM certified_respondents WHERE organization_id = NEW.organization_id) THEN
-		NEW.code_verified_at := now();
-	END IF;
-	RETURN NEW;
-END
-$$;
-
---
 -- Name: membership_code_check(text, text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -756,13 +781,27 @@ DECLARE
 	m_side    text;
 	m_org     text;
 	m_locked  boolean;
+	member    boolean;
 	want      bytea;
 	got       bytea;
 BEGIN
 	SELECT side, organization_id, code_locked INTO m_side, m_org, m_locked
 	FROM memberships WHERE project_id = p_project AND user_id = app_user_id() FOR UPDATE;
-	IF NOT FOUND THEN
+	member := FOUND;
+	IF member AND m_side = 'respondent' AND org_member_deactivated(app_user_id()) THEN
 		RETURN NULL;
+	END IF;
+	IF NOT member THEN
+		SELECT a.organization_id INTO m_org FROM project_access(p_project) a
+		WHERE a.side = 'respondent';
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
+		m_side := 'respondent';
+		INSERT INTO org_code_attempts (organization_id, project_id) VALUES (m_org, p_project)
+		ON CONFLICT DO NOTHING;
+		SELECT locked INTO m_locked FROM org_code_attempts
+		WHERE organization_id = m_org AND project_id = p_project FOR UPDATE;
 	END IF;
 	IF m_locked THEN
 		RETURN 'locked';
@@ -776,14 +815,29 @@ BEGIN
 		got := access_code_hash('bgw-project-code-v1', p_project, p_code);
 	END IF;
 	IF want IS NOT NULL AND got IS NOT NULL AND want = got THEN
-		UPDATE memberships SET code_verified_at = now(), code_failures = 0
-		WHERE project_id = p_project AND user_id = app_user_id();
+		IF member THEN
+			UPDATE memberships SET code_verified_at = now(), code_failures = 0
+			WHERE project_id = p_project AND user_id = app_user_id();
+		ELSE
+			UPDATE org_code_attempts SET failures = 0
+			WHERE organization_id = m_org AND project_id = p_project;
+		END IF;
+		IF m_side = 'respondent' THEN
+			INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+			VALUES (m_org, p_project, app_user_id()) ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN 'ok';
 	END IF;
-	UPDATE memberships SET code_failures = code_failures + 1,
-	    code_locked = code_failures + 1 >= 5
-	WHERE project_id = p_project AND user_id = app_user_id()
-	RETURNING code_locked INTO m_locked;
+	IF member THEN
+		UPDATE memberships SET code_failures = code_failures + 1,
+		    code_locked = code_failures + 1 >= 5
+		WHERE project_id = p_project AND user_id = app_user_id()
+		RETURNING code_locked INTO m_locked;
+	ELSE
+		UPDATE org_code_attempts SET failures = failures + 1, locked = failures + 1 >= 5
+		WHERE organization_id = m_org AND project_id = p_project
+		RETURNING locked INTO m_locked;
+	END IF;
 	RETURN CASE WHEN m_locked THEN 'locked' ELSE 'wrong' END;
 END
 $$;
@@ -800,8 +854,38 @@ CREATE FUNCTION bgw.membership_code_unlock(p_project text, p_user text) RETURNS 
 		UPDATE memberships SET code_failures = 0, code_locked = false
 		WHERE project_id = p_project AND user_id = p_user
 		  AND project_admin_side(p_project) = 'audit'
+		RETURNING 1),
+	o AS (
+		UPDATE org_code_attempts t SET failures = 0, locked = false
+		FROM org_members om
+		WHERE om.user_id = p_user AND t.organization_id = om.organization_id
+		  AND t.project_id = p_project AND project_admin_side(p_project) = 'audit'
 		RETURNING 1)
-	SELECT EXISTS (SELECT 1 FROM u)
+	SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM o)
+$$;
+
+--
+-- Name: membership_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.membership_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
 $$;
 
 --
@@ -859,6 +943,37 @@ CREATE FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text)
 ); END$$;
 
 --
+-- Name: my_access(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.my_access() RETURNS TABLE(project_id text, side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT m.project_id, m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id))
+	UNION ALL
+	SELECT p.project_id, 'respondent', om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p.project_id),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p.project_id),
+	        false)
+	FROM org_members om
+	CROSS JOIN LATERAL (SELECT DISTINCT c.project_id FROM confirmations c
+	    WHERE c.respondent_org_id = om.organization_id AND c.sent_at IS NOT NULL) p
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND NOT EXISTS (SELECT 1 FROM memberships m
+	      WHERE m.project_id = p.project_id AND m.user_id = om.user_id)
+$$;
+
+--
 -- Name: my_memberships(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -868,9 +983,9 @@ CREATE FUNCTION bgw.my_memberships() RETURNS TABLE(project_id text, side text, o
     AS $$
 BEGIN
 	RETURN QUERY
-	SELECT m.project_id, m.side, m.organization_id
-	FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+	SELECT a.project_id, a.side, a.organization_id
+	FROM my_access() a JOIN projects p ON p.id = a.project_id
+	WHERE p.status = 'active' OR a.side = 'audit';
 END
 $$;
 
@@ -895,6 +1010,73 @@ CREATE FUNCTION bgw.new_reference() RETURNS text
 $$;
 
 --
+-- Name: org_desk_make(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_desk_make() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+--
+-- Name: org_in_project(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_in_project(p_org text, p_project text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.project_id = p_project
+	    AND c.respondent_org_id = p_org AND c.sent_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_may_manage(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT om.admin AND (om.unit_id IS NULL OR om.unit_id = p_unit)
+	    FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND u.deleted_at IS NULL), false)
+$$;
+
+--
+-- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_deactivated(p_user text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = p_user AND om.deactivated_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_member_org(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_org() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
+	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$$;
+
+--
 -- Name: org_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -906,6 +1088,40 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
 $$;
 
 --
+-- Name: project_access(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.project_access(p_project text) RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	RETURN QUERY
+	SELECT m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id));
+	IF FOUND OR EXISTS (SELECT 1 FROM memberships m
+	    WHERE m.project_id = p_project AND m.user_id = app_user_id()) THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT 'respondent'::text, om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p_project),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p_project), false)
+	FROM org_members om
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND org_in_project(om.organization_id, p_project);
+END
+$$;
+
+--
 -- Name: project_admin_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -913,9 +1129,8 @@ CREATE FUNCTION bgw.project_admin_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id() AND m.admin
-	  AND p.status = 'active'
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE a.admin AND p.status = 'active'
 ); END$$;
 
 --
@@ -926,8 +1141,7 @@ CREATE FUNCTION bgw.project_org(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.organization_id FROM memberships m
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	SELECT a.organization_id FROM project_access(p_project) a
 ); END$$;
 
 --
@@ -938,9 +1152,8 @@ CREATE FUNCTION bgw.project_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
-	  AND (p.status = 'active' OR m.side = 'audit')
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE p.status = 'active' OR a.side = 'audit'
 ); END$$;
 
 --
@@ -1337,6 +1550,43 @@ CREATE TABLE bgw.notifications (
 );
 
 --
+-- Name: org_code_attempts; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_attempts (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    CONSTRAINT org_code_attempts_failures_check CHECK ((failures >= 0))
+);
+
+--
+-- Name: org_code_verifications; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_verifications (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    verified_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_by text
+);
+
+--
+-- Name: org_members; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_members (
+    organization_id text NOT NULL,
+    user_id text NOT NULL,
+    unit_id text,
+    admin boolean DEFAULT false NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone
+);
+
+--
 -- Name: org_units; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1350,7 +1600,7 @@ CREATE TABLE bgw.org_units (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     deactivated_at timestamp with time zone,
     CONSTRAINT org_units_code_check CHECK ((code ~ '^[0-9]{3}$'::text)),
-    CONSTRAINT org_units_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
+    CONSTRAINT org_units_email_check CHECK (((email IS NULL) OR (((length((email)::text) >= 3) AND (length((email)::text) <= 254)) AND (public.strpos(email, '@'::public.citext) > 1)))),
     CONSTRAINT org_units_kind_check CHECK ((kind = ANY (ARRAY['desk'::text, 'branch'::text, 'department'::text]))),
     CONSTRAINT org_units_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
@@ -1621,10 +1871,12 @@ CREATE TABLE bgw.tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    unit_id text,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
+    CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
@@ -1812,6 +2064,34 @@ ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
 
 --
+-- Name: org_code_attempts org_code_attempts_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_code_verifications org_code_verifications_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_members org_members_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: org_units org_units_organization_id_id_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_id_key UNIQUE (organization_id, id);
+
+--
 -- Name: org_units org_units_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -1977,12 +2257,6 @@ CREATE UNIQUE INDEX audit_events_chain ON bgw.audit_events USING btree (COALESCE
 CREATE INDEX audit_events_object ON bgw.audit_events USING btree (object_id) WHERE (object_id IS NOT NULL);
 
 --
--- Name: certified_unit_code; Type: INDEX; Schema: bgw; Owner: -
---
-
-CREATE UNIQUE INDEX certified_unit_code ON bgw.org_units USING btree (organization_id, code) WHERE ((code IS NOT NULL) AND (deactivated_at IS NULL));
-
---
 -- Name: comments_confirmation; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -2017,6 +2291,12 @@ CREATE INDEX confirmations_respondent ON bgw.confirmations USING btree (responde
 --
 
 CREATE INDEX confirmations_respondent_email ON bgw.confirmations USING btree (respondent_email);
+
+--
+-- Name: confirmations_respondent_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_respondent_org ON bgw.confirmations USING btree (respondent_org_id, project_id) WHERE (sent_at IS NOT NULL);
 
 --
 -- Name: documents_confirmation; Type: INDEX; Schema: bgw; Owner: -
@@ -2083,6 +2363,30 @@ CREATE INDEX mfa_recovery_codes_user ON bgw.mfa_recovery_codes USING btree (user
 --
 
 CREATE INDEX notifications_user ON bgw.notifications USING btree (user_id, created_at) WHERE (read_at IS NULL);
+
+--
+-- Name: org_code_verifications_project; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_code_verifications_project ON bgw.org_code_verifications USING btree (project_id);
+
+--
+-- Name: org_members_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_members_org ON bgw.org_members USING btree (organization_id);
+
+--
+-- Name: org_units_code; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_code ON bgw.org_units USING btree (organization_id, code) WHERE (code IS NOT NULL);
+
+--
+-- Name: org_units_one_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_one_desk ON bgw.org_units USING btree (organization_id) WHERE (kind = 'desk'::text);
 
 --
 -- Name: organizations_kind_name; Type: INDEX; Schema: bgw; Owner: -
@@ -2265,10 +2569,16 @@ CREATE TRIGGER list_version_organizations AFTER UPDATE ON bgw.organizations REFE
 CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.list_version_confirmations();
 
 --
--- Name: memberships memberships_certified_verified; Type: TRIGGER; Schema: bgw; Owner: -
+-- Name: memberships memberships_org_member; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
-CREATE TRIGGER memberships_certified_verified BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_certified_verified();
+CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER organizations_desk AFTER INSERT ON bgw.organizations FOR EACH ROW EXECUTE FUNCTION bgw.org_desk_make();
 
 --
 -- Name: response_extra_items response_extra_items_frozen; Type: TRIGGER; Schema: bgw; Owner: -
@@ -2287,6 +2597,12 @@ CREATE TRIGGER response_items_frozen BEFORE INSERT OR UPDATE ON bgw.response_ite
 --
 
 CREATE TRIGGER responses_frozen BEFORE UPDATE ON bgw.responses FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
+
+--
+-- Name: tokens tokens_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER tokens_org_member AFTER UPDATE OF used_at ON bgw.tokens FOR EACH ROW WHEN (((new.kind = 'invitation'::text) AND (new.project_id IS NULL) AND (old.used_at IS NULL) AND (new.used_at IS NOT NULL))) EXECUTE FUNCTION bgw.invitation_org_member();
 
 --
 -- Name: address_checks address_checks_checked_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2384,7 +2700,7 @@ ALTER TABLE ONLY bgw.confirmations
 --
 
 ALTER TABLE ONLY bgw.confirmations
-    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id) ON DELETE SET NULL;
+    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id);
 
 --
 -- Name: documents documents_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2497,6 +2813,76 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_verified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_created_by_fkey FOREIGN KEY (created_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_members org_members_organization_id_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_unit_id_fkey FOREIGN KEY (organization_id, unit_id) REFERENCES bgw.org_units(organization_id, id);
+
+--
+-- Name: org_members org_members_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id);
+
+--
+-- Name: org_members org_members_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
 -- Name: org_units org_units_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2665,6 +3051,13 @@ ALTER TABLE ONLY bgw.tokens
 
 ALTER TABLE ONLY bgw.tokens
     ADD CONSTRAINT tokens_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: tokens tokens_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id) ON DELETE CASCADE;
 
 --
 -- Name: tokens tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2881,6 +3274,86 @@ CREATE POLICY memberships_read ON bgw.memberships FOR SELECT USING (((user_id = 
 CREATE POLICY memberships_remove ON bgw.memberships FOR DELETE USING (bgw.membership_writable(project_id, side, organization_id));
 
 --
+-- Name: org_code_verifications; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_code_verifications org_code_verifications_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications FOR SELECT USING (((organization_id = bgw.org_member_org()) OR (bgw.project_side(project_id) = 'audit'::text)));
+
+--
+-- Name: org_members; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_members org_members_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_add ON bgw.org_members FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (created_by = bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_change ON bgw.org_members FOR UPDATE USING ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id()))) WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_read ON bgw.org_members FOR SELECT USING (((user_id = bgw.app_user_id()) OR (organization_id = bgw.org_member_org())));
+
+--
+-- Name: org_units; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_units org_units_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_certified_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.app_user_operator() AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_certified_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_change ON bgw.org_units FOR UPDATE USING (bgw.app_user_operator()) WITH CHECK (bgw.app_user_operator());
+
+--
+-- Name: org_units org_units_certified_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_read ON bgw.org_units FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.certified_respondents cr
+  WHERE (cr.organization_id = org_units.organization_id))));
+
+--
+-- Name: org_units org_units_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_change ON bgw.org_units FOR UPDATE USING (bgw.org_may_manage(organization_id, NULL::text)) WITH CHECK (bgw.org_may_manage(organization_id, NULL::text));
+
+--
+-- Name: org_units org_units_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_read ON bgw.org_units FOR SELECT USING ((organization_id = bgw.org_member_org()));
+
+--
 -- Name: projects; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -2904,7 +3377,23 @@ CREATE POLICY projects_create ON bgw.projects FOR INSERT WITH CHECK (((audit_fir
 
 CREATE POLICY projects_read ON bgw.projects FOR SELECT USING ((EXISTS ( SELECT 1
    FROM bgw.memberships m
-  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = ANY (ARRAY['audit'::text, 'client'::text])) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+
+--
+-- Name: projects projects_read_org; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_org ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.org_members om
+  WHERE ((om.user_id = bgw.app_user_id()) AND (om.deactivated_at IS NULL) AND bgw.org_in_project(om.organization_id, projects.id))))));
+
+--
+-- Name: projects projects_read_respondent; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_respondent ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.memberships m
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = 'respondent'::text) AND (NOT bgw.org_member_deactivated(m.user_id)))))));
 
 --
 -- Name: reconciling_items; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3173,6 +3662,13 @@ REVOKE ALL ON FUNCTION bgw.can_see_responses(p_confirmation text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.can_see_responses(p_confirmation text) TO bgw_app;
 
 --
+-- Name: FUNCTION certified_code_waive(p_confirmation text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.certified_code_waive(p_confirmation text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.certified_code_waive(p_confirmation text) TO bgw_app;
+
+--
 -- Name: FUNCTION confirmation_counts_apply(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3240,6 +3736,12 @@ REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_t
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
 
 --
+-- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION list_version_confirmations(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3250,12 +3752,6 @@ REVOKE ALL ON FUNCTION bgw.list_version_confirmations() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION bgw.list_version_organizations() FROM PUBLIC;
-
---
--- Name: FUNCTION membership_certified_verified(); Type: ACL; Schema: bgw; Owner: -
---
-
-REVOKE ALL ON FUNCTION bgw.membership_certified_verified() FROM PUBLIC;
 
 --
 -- Name: FUNCTION membership_code_check(p_project text, p_code text); Type: ACL; Schema: bgw; Owner: -
@@ -3270,6 +3766,12 @@ GRANT ALL ON FUNCTION bgw.membership_code_check(p_project text, p_code text) TO 
 
 REVOKE ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION membership_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.membership_org_member() FROM PUBLIC;
 
 --
 -- Name: FUNCTION membership_self_grant(p_project text, p_user text, p_side text, p_admin boolean, p_org text); Type: ACL; Schema: bgw; Owner: -
@@ -3293,6 +3795,13 @@ REVOKE ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_or
 GRANT ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) TO bgw_app;
 
 --
+-- Name: FUNCTION my_access(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.my_access() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.my_access() TO bgw_app;
+
+--
 -- Name: FUNCTION my_memberships(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3314,11 +3823,52 @@ REVOKE ALL ON FUNCTION bgw.new_reference() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.new_reference() TO bgw_app;
 
 --
+-- Name: FUNCTION org_desk_make(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_desk_make() FROM PUBLIC;
+
+--
+-- Name: FUNCTION org_in_project(p_org text, p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_may_manage(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_deactivated(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_deactivated(p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_org(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_org() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
+
+--
 -- Name: FUNCTION org_side(p_kind text); Type: ACL; Schema: bgw; Owner: -
 --
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.project_access(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.project_access(p_project text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_admin_side(p_project text); Type: ACL; Schema: bgw; Owner: -
@@ -3519,10 +4069,82 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.mfa_recovery_codes TO bgw_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.notifications TO bgw_app;
 
 --
+-- Name: TABLE org_code_verifications; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_code_verifications TO bgw_app;
+
+--
+-- Name: TABLE org_members; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.organization_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(organization_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.user_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.unit_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(unit_id),UPDATE(unit_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.admin; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(admin),UPDATE(admin) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.created_by; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(created_by) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_members TO bgw_app;
+
+--
 -- Name: TABLE org_units; Type: ACL; Schema: bgw; Owner: -
 --
 
-GRANT SELECT,INSERT,UPDATE ON TABLE bgw.org_units TO bgw_app;
+GRANT SELECT,INSERT ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.code; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(code) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.name; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.email; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(email) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_units TO bgw_app;
 
 --
 -- Name: TABLE organizations; Type: ACL; Schema: bgw; Owner: -

@@ -8,10 +8,9 @@
 -- respondent code: the operator's verification of the desk address stands in for the
 -- code's second channel.
 --
--- Desks and branches are rows of org_units, the table lane r1 defines in 0026 (one 'desk'
--- unit per respondent organisation, 'branch' units with their 3-digit code).  Until both
--- branches are merged this migration creates it with the same columns when it is missing;
--- after the merge 0026 has created it and the CREATE below does nothing.
+-- Desks and branches are rows of org_units (0026: one 'desk' unit per respondent
+-- organisation, made with it; 'branch' units with their 3-digit code); a request at a
+-- branch names it in confirmations.respondent_unit_id (NULL: at the desk).
 
 -- The check digit of a corporate number: the first of its 13 digits is 9 minus the
 -- remainder by 9 of the sum over the other twelve, read from the right, of digit × 1 at odd
@@ -37,23 +36,6 @@ CREATE TABLE certified_respondents (
 	certified_at     timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE IF NOT EXISTS org_units (
-	id              text PRIMARY KEY DEFAULT new_id(),
-	organization_id text NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-	kind            text NOT NULL CHECK (kind IN ('desk', 'branch', 'department')),
-	code            text CHECK (code ~ '^[0-9]{3}$'),
-	name            text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
-	email           citext CHECK (length(email) BETWEEN 3 AND 254),
-	created_at      timestamptz NOT NULL DEFAULT now(),
-	deactivated_at  timestamptz
-);
--- A branch code names one live unit of its organisation (the directory's search key).
-CREATE UNIQUE INDEX certified_unit_code ON org_units (organization_id, code)
-	WHERE code IS NOT NULL AND deactivated_at IS NULL;
--- The request as addressed: NULL = the organisation's desk (r1's contract, 0026).
-ALTER TABLE confirmations ADD COLUMN IF NOT EXISTS respondent_unit_id text
-	REFERENCES org_units (id) ON DELETE SET NULL;
-
 -- Is the user bound to this transaction an operator?  SECURITY DEFINER: users' row-level
 -- security hides other users, and the answer is one bit.
 CREATE FUNCTION app_user_operator() RETURNS boolean
@@ -66,27 +48,44 @@ REVOKE ALL ON FUNCTION app_user_operator() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_user_operator() TO bgw_app;
 
 -- The directory is readable by every signed-in user the policy layer lets through (audit
--- firms' users); only an operator writes it.
+-- firms' users), and so are the desks and branches of a certified organisation (where an
+-- auditor's pick addresses the request); only an operator writes them.
 GRANT SELECT, INSERT ON certified_respondents TO bgw_app;
-GRANT SELECT, INSERT, UPDATE ON org_units TO bgw_app;
 ALTER TABLE certified_respondents ENABLE ROW LEVEL SECURITY;
 CREATE POLICY certified_read ON certified_respondents FOR SELECT USING (true);
 CREATE POLICY certified_register ON certified_respondents FOR INSERT
 	WITH CHECK (app_user_operator() AND certified_by = app_user_id());
+CREATE POLICY org_units_certified_read ON org_units FOR SELECT
+	USING (EXISTS (SELECT 1 FROM certified_respondents cr
+	               WHERE cr.organization_id = org_units.organization_id));
+CREATE POLICY org_units_certified_add ON org_units FOR INSERT
+	WITH CHECK (app_user_operator() AND kind <> 'desk');
+CREATE POLICY org_units_certified_change ON org_units FOR UPDATE
+	USING (app_user_operator()) WITH CHECK (app_user_operator());
 
--- A respondent membership in a certified organisation needs no code: the desk's address
--- was verified by the operator.  SECURITY DEFINER because bgw_app may not write
--- code_verified_at (0019); the trigger sets it only for a certified organisation.
-CREATE FUNCTION membership_certified_verified() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = bgw, pg_temp
+-- A request sent to a certified organisation needs no respondent code: the operator
+-- verified its desk's address, which is what the code's second channel stood for.  Sending
+-- marks the organisation verified in the project (org_code_verifications, 0026/0027) as
+-- its first right code would; bgw_app cannot write that table, hence SECURITY DEFINER, and
+-- only for a sent confirmation of a certified organisation that the caller's audit team
+-- may send.  True if the confirmation is one.
+CREATE FUNCTION certified_code_waive(p_confirmation text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = bgw, pg_temp
 AS $$
+DECLARE
+	c_org     text;
+	c_project text;
 BEGIN
-	IF NEW.side = 'respondent' AND NEW.code_verified_at IS NULL AND EXISTS (
-	    SELECT 1 FROM certified_respondents WHERE organization_id = NEW.organization_id) THEN
-		NEW.code_verified_at := now();
+	SELECT c.respondent_org_id, c.project_id INTO c_org, c_project
+	FROM confirmations c JOIN certified_respondents cr ON cr.organization_id = c.respondent_org_id
+	WHERE c.id = p_confirmation AND c.sent_at IS NOT NULL;
+	IF NOT FOUND OR project_admin_side(c_project) IS DISTINCT FROM 'audit' THEN
+		RETURN false;
 	END IF;
-	RETURN NEW;
+	INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+	VALUES (c_org, c_project, app_user_id()) ON CONFLICT DO NOTHING;
+	RETURN true;
 END
 $$;
-CREATE TRIGGER memberships_certified_verified BEFORE INSERT ON memberships
-	FOR EACH ROW EXECUTE FUNCTION membership_certified_verified();
+REVOKE ALL ON FUNCTION certified_code_waive(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION certified_code_waive(text) TO bgw_app;

@@ -101,10 +101,10 @@ register_check(bgw_arena *a, const certified_register_in *in, field_value **bran
 }
 
 static bgw_err
-unit_insert(bgw_db *db, bgw_arena *a, const char *org, const char *kind, const char *code,
-    const char *name, const char *email)
+unit_insert(bgw_db *db, bgw_arena *a, const char *org, const char *code, const char *name,
+    const char *email)
 {
-	const char *p[5] = {org, kind, code, name, email};
+	const char *p[5] = {org, "branch", code, name, email};
 
 	return db_exec(db, a, "certified_unit_insert", 5, p, NULL);
 }
@@ -134,11 +134,16 @@ certified_register(bgw_db *db, bgw_arena *a, const char *operator_id, const char
 	p[2] = in->corporate_number;
 	p[3] = in->bank_code;
 	p[4] = operator_id;
-	if ((err = db_exec(db, a, "certified_insert", 5, p, NULL)) != BGW_OK ||
-	    (err = unit_insert(db, a, *org_id, "desk", NULL, "回答窓口", in->desk_email)) != BGW_OK)
+	if ((err = db_exec(db, a, "certified_insert", 5, p, NULL)) != BGW_OK)
 		return err;
+	p[1] = in->desk_email;
+	p[2] = CERTIFIED_DESK_NAME;
+	if ((err = db_exec(db, a, "certified_desk_set", 3, p, &res)) != BGW_OK)
+		return err;
+	if (db_nrows(res) != 1)
+		return BGW_E_INTERNAL; /* 0026 makes every respondent organisation's desk */
 	for (size_t i = 0; i < n; i++)
-		if ((err = unit_insert(db, a, *org_id, "branch", branches[i][0].s, branches[i][1].s,
+		if ((err = unit_insert(db, a, *org_id, branches[i][0].s, branches[i][1].s,
 		    branches[i][2].s)) != BGW_OK)
 			return err;
 	/* Ids and counts only: the names are in the registry itself. */
@@ -196,7 +201,8 @@ pick_note(bgw_arena *a, const db_rows *unit, const char *branch_code)
 {
 	if (branch_code == NULL)
 		return bgw_arena_printf(a, "認定回答者名簿から選択 / picked from the certified "
-		    "directory: %s (法人番号 %s), 回答窓口", db_value(unit, 0, 0), db_value(unit, 0, 1));
+		    "directory: %s (法人番号 %s), %s", db_value(unit, 0, 0), db_value(unit, 0, 1),
+		    CERTIFIED_DESK_NAME);
 	return bgw_arena_printf(a, "認定回答者名簿から選択 / picked from the certified directory: "
 	    "%s (法人番号 %s), %s %s", db_value(unit, 0, 0), db_value(unit, 0, 1), branch_code,
 	    db_value(unit, 0, 3));
@@ -248,5 +254,15 @@ certified_conf_is(bgw_db *db, bgw_arena *a, const char *id, bool *yes)
 	bgw_err err = db_exec(db, a, "certified_conf_is", 1, &id, &res);
 
 	*yes = err == BGW_OK && db_nrows(res) == 1;
+	return err;
+}
+
+bgw_err
+certified_code_waive(bgw_db *db, bgw_arena *a, const char *id, bool *waived)
+{
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "certified_code_waive", 1, &id, &res);
+
+	*waived = err == BGW_OK && strcmp(db_value(res, 0, 0), "t") == 0;
 	return err;
 }

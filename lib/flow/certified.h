@@ -26,6 +26,7 @@
 #define CERTIFIED_BRANCH_CODE_LEN 3
 #define CERTIFIED_BRANCHES_MAX 500 /* branches in one registration */
 #define CERTIFIED_LIST_MAX "100"   /* directory rows in one answer */
+#define CERTIFIED_DESK_NAME "回答窓口" /* the desk unit's name: the addressee of a desk pick */
 
 /* True if s is a corporate number (法人番号): 13 digits whose first is the check digit
  * 9 - (sum of the other twelve, from the right, × 1, 2, 1, 2 ... mod 9) (法人番号の指定等に
@@ -72,8 +73,13 @@ bgw_err certified_search_json(bgw_db *db, bgw_arena *a, const certified_query *q
 bgw_err certified_pick(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
     const char *org_id, const char *branch_code, bgw_kv **errors);
 
-/* *yes = confirmation id is addressed to a certified organisation (its request needs no
- * respondent code). */
+/* *yes = confirmation id is addressed to a certified organisation (its answers go through
+ * maker-checker at the desk or branch). */
 bgw_err certified_conf_is(bgw_db *db, bgw_arena *a, const char *id, bool *yes);
+
+/* After sending confirmation id: if it is addressed to a certified organisation, mark the
+ * organisation past its respondent code in the project (the operator verified the desk)
+ * and set *waived; else *waived = false and nothing changes. */
+bgw_err certified_code_waive(bgw_db *db, bgw_arena *a, const char *id, bool *waived);
 
 #endif

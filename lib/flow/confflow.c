@@ -350,7 +350,7 @@ conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char 
 
 	*errors = NULL;
 	/* A certified respondent's desk was verified by the operator: no code (certified.h). */
-	if (err == BGW_OK && (err = certified_conf_is(db, a, id, &certified)) == BGW_OK &&
+	if (err == BGW_OK && (err = certified_code_waive(db, a, id, &certified)) == BGW_OK &&
 	    certified) {
 		*code = (conf_code){.issued = false};
 		return BGW_OK;

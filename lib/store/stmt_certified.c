@@ -8,6 +8,11 @@ const db_stmt stmt_certified[] = {
 	{"certified_insert",
 	    "INSERT INTO certified_respondents (organization_id, legal_name, corporate_number, "
 	    "bank_code, certified_by) VALUES ($1, $2, $3, $4, $5)", 5},
+	/* The desk is made with the organisation (0026's trigger); its address is the
+	 * operator's to set. */
+	{"certified_desk_set",
+	    "UPDATE org_units SET email = $2, name = $3 WHERE organization_id = $1 "
+	    "AND kind = 'desk' RETURNING id", 3},
 	{"certified_unit_insert",
 	    "INSERT INTO org_units (organization_id, kind, code, name, email) "
 	    "VALUES ($1, $2, $3, $4, $5) RETURNING id", 5},
@@ -40,6 +45,7 @@ const db_stmt stmt_certified[] = {
 	    "UPDATE confirmations SET respondent_org_id = $2, respondent_email = $3, "
 	    "respondent_name = $4, respondent_unit_id = $5, version = version + 1, "
 	    "updated_at = now() WHERE id = $1 AND sent_at IS NULL RETURNING version", 5},
+	{"certified_code_waive", "SELECT certified_code_waive($1)", 1},
 	{"certified_conf_is",
 	    "SELECT 1 FROM confirmations c JOIN certified_respondents cr "
 	    "ON cr.organization_id = c.respondent_org_id WHERE c.id = $1", 1},
