@@ -17,6 +17,16 @@ const route routes_certified[] = {
 	{"POST", V1 "/confirmations/{}/directory-pick", ACT_CONF_ADDRESS_CHECK, SIGNED, true,
 	    BODY_JSON, directory_pick_fields, h_conf_directory_pick, ANSWER_KEPT, TX_WRITE,
 	    TARGET_CONFIRMATION},
+	/* The desk's queue and routing: the user's organisation and unit are its own
+	 * (org_members); row-level security keeps a branch to its own requests. */
+	{"GET", V1 "/desk", ACT_DESK, SIGNED, false, BODY_NONE, NULL, h_desk_list, ANSWER_KEPT,
+	    TX_WRITE, TARGET_NONE},
+	{"POST", V1 "/desk/route", ACT_DESK, SIGNED, true, BODY_JSON, desk_route_fields,
+	    h_desk_route, ANSWER_KEPT, TX_WRITE, TARGET_NONE},
+	{"GET", "/desk", ACT_DESK, SIGNED, false, BODY_NONE, NULL, page_desk, ANSWER_KEPT,
+	    TX_WRITE, TARGET_NONE},
+	{"POST", "/desk/route", ACT_DESK, SIGNED, true, BODY_FORM, NULL, page_desk_route,
+	    ANSWER_KEPT, TX_WRITE, TARGET_NONE},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT, TX_NONE,
 	    TARGET_NONE},
 };

@@ -95,6 +95,10 @@ CREATE POLICY confirmations_read ON bgw.confirmations
    FROM bgw.my_memberships() mm(project_id, side, organization_id)
   WHERE (mm.side = 'respondent'::text))))));
 
+CREATE POLICY confirmations_unit ON bgw.confirmations
+    AS RESTRICTIVE FOR SELECT TO public
+    USING (bgw.org_unit_sees(respondent_org_id, respondent_unit_id));
+
 CREATE POLICY documents_add ON bgw.documents
     AS PERMISSIVE FOR INSERT TO public
     WITH CHECK ((bgw.document_insertable(project_id, confirmation_id, side) AND (created_by = bgw.app_user_id()) AND (response_id IS NULL)));
@@ -662,6 +666,31 @@ AS $function$BEGIN RETURN (
 ); END$function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.confirmation_unit_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF app_user_id() IS NULL OR OLD.sent_at IS NULL THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = NEW.respondent_org_id
+	      AND om.unit_id IS NULL AND om.deactivated_at IS NULL AND u.deleted_at IS NULL) THEN
+		RAISE EXCEPTION 'only the desk routes a request' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NEW.respondent_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units u
+	    WHERE u.id = NEW.respondent_unit_id AND u.organization_id = NEW.respondent_org_id
+	      AND u.deactivated_at IS NULL) THEN
+		RAISE EXCEPTION 'no such unit in the organisation' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.confirmation_update_guard()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -671,7 +700,7 @@ AS $function$
 DECLARE
 	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
-	    'opened_at', 'answered_at', 'version', 'updated_at'];
+	    'opened_at', 'answered_at', 'version', 'updated_at', 'respondent_unit_id'];
 BEGIN
 	IF side = 'respondent' THEN
 		IF to_jsonb(NEW) - free IS DISTINCT FROM to_jsonb(OLD) - free THEN
@@ -1098,6 +1127,35 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.org_member_certified_unit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM certified_respondents cr
+	    WHERE cr.organization_id = NEW.organization_id) THEN
+		RETURN NEW;
+	END IF;
+	NEW.unit_id := coalesce(
+	    (SELECT un.id FROM org_units un JOIN users u ON u.email = un.email
+	     WHERE u.id = NEW.user_id AND un.organization_id = NEW.organization_id
+	       AND un.kind <> 'desk' AND un.deactivated_at IS NULL ORDER BY un.created_at LIMIT 1),
+	    (SELECT om.unit_id FROM org_members om
+	     WHERE om.user_id = coalesce(NEW.created_by, (
+	         -- Accepting a project invitation records no creator on the membership: the
+	         -- inviter is the newest invitation of this address into the organisation's.
+	         SELECT t.created_by FROM tokens t JOIN users u ON u.email = t.email
+	         WHERE u.id = NEW.user_id AND t.kind = 'invitation'
+	           AND t.organization_id = NEW.organization_id
+	         ORDER BY t.created_at DESC LIMIT 1))
+	       AND om.organization_id = NEW.organization_id AND om.deactivated_at IS NULL));
+	RETURN NEW;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.org_member_deactivated(p_user text)
  RETURNS boolean
  LANGUAGE sql
@@ -1117,6 +1175,19 @@ CREATE OR REPLACE FUNCTION bgw.org_member_org()
 AS $function$
 	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
 	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_unit_sees(p_org text, p_unit text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT NOT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND om.unit_id IS NOT NULL
+	      AND om.unit_id IS DISTINCT FROM p_unit)
 $function$
 ;
 

@@ -565,6 +565,32 @@ CREATE FUNCTION bgw.confirmation_side(p_confirmation text) RETURNS text
 ); END$$;
 
 --
+-- Name: confirmation_unit_guard(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.confirmation_unit_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF app_user_id() IS NULL OR OLD.sent_at IS NULL THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = NEW.respondent_org_id
+	      AND om.unit_id IS NULL AND om.deactivated_at IS NULL AND u.deleted_at IS NULL) THEN
+		RAISE EXCEPTION 'only the desk routes a request' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NEW.respondent_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units u
+	    WHERE u.id = NEW.respondent_unit_id AND u.organization_id = NEW.respondent_org_id
+	      AND u.deactivated_at IS NULL) THEN
+		RAISE EXCEPTION 'no such unit in the organisation' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+--
 -- Name: confirmation_update_guard(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -575,7 +601,7 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
 DECLARE
 	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
-	    'opened_at', 'answered_at', 'version', 'updated_at'];
+	    'opened_at', 'answered_at', 'version', 'updated_at', 'respondent_unit_id'];
 BEGIN
 	IF side = 'respondent' THEN
 		IF to_jsonb(NEW) - free IS DISTINCT FROM to_jsonb(OLD) - free THEN
@@ -1053,6 +1079,36 @@ CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
 $$;
 
 --
+-- Name: org_member_certified_unit(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_certified_unit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM certified_respondents cr
+	    WHERE cr.organization_id = NEW.organization_id) THEN
+		RETURN NEW;
+	END IF;
+	NEW.unit_id := coalesce(
+	    (SELECT un.id FROM org_units un JOIN users u ON u.email = un.email
+	     WHERE u.id = NEW.user_id AND un.organization_id = NEW.organization_id
+	       AND un.kind <> 'desk' AND un.deactivated_at IS NULL ORDER BY un.created_at LIMIT 1),
+	    (SELECT om.unit_id FROM org_members om
+	     WHERE om.user_id = coalesce(NEW.created_by, (
+	         -- Accepting a project invitation records no creator on the membership: the
+	         -- inviter is the newest invitation of this address into the organisation's.
+	         SELECT t.created_by FROM tokens t JOIN users u ON u.email = t.email
+	         WHERE u.id = NEW.user_id AND t.kind = 'invitation'
+	           AND t.organization_id = NEW.organization_id
+	         ORDER BY t.created_at DESC LIMIT 1))
+	       AND om.organization_id = NEW.organization_id AND om.deactivated_at IS NULL));
+	RETURN NEW;
+END
+$$;
+
+--
 -- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -1085,6 +1141,20 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
     AS $$
 	SELECT CASE p_kind WHEN 'audit_firm' THEN 'audit' WHEN 'client' THEN 'client'
 	    WHEN 'respondent' THEN 'respondent' END
+$$;
+
+--
+-- Name: org_unit_sees(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_unit_sees(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT NOT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND om.unit_id IS NOT NULL
+	      AND om.unit_id IS DISTINCT FROM p_unit)
 $$;
 
 --
@@ -2263,6 +2333,12 @@ CREATE INDEX audit_events_object ON bgw.audit_events USING btree (object_id) WHE
 CREATE INDEX comments_confirmation ON bgw.comments USING btree (confirmation_id, created_at);
 
 --
+-- Name: confirmations_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_desk ON bgw.confirmations USING btree (respondent_org_id, due_date) WHERE (sent_at IS NOT NULL);
+
+--
 -- Name: confirmations_due; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -2533,6 +2609,12 @@ CREATE TRIGGER confirmation_counts_insert AFTER INSERT ON bgw.confirmations REFE
 CREATE TRIGGER confirmation_counts_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.confirmation_counts_apply();
 
 --
+-- Name: confirmations confirmation_unit_guard; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER confirmation_unit_guard BEFORE UPDATE ON bgw.confirmations FOR EACH ROW WHEN ((old.respondent_unit_id IS DISTINCT FROM new.respondent_unit_id)) EXECUTE FUNCTION bgw.confirmation_unit_guard();
+
+--
 -- Name: confirmations confirmation_update_guard; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2573,6 +2655,12 @@ CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING
 --
 
 CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: org_members org_members_certified_unit; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER org_members_certified_unit BEFORE INSERT ON bgw.org_members FOR EACH ROW EXECUTE FUNCTION bgw.org_member_certified_unit();
 
 --
 -- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
@@ -3220,6 +3308,12 @@ CREATE POLICY confirmations_read ON bgw.confirmations FOR SELECT USING (((projec
   WHERE (mm.side = 'respondent'::text))))));
 
 --
+-- Name: confirmations confirmations_unit; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY confirmations_unit ON bgw.confirmations AS RESTRICTIVE FOR SELECT USING (bgw.org_unit_sees(respondent_org_id, respondent_unit_id));
+
+--
 -- Name: documents; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -3688,6 +3782,12 @@ REVOKE ALL ON FUNCTION bgw.confirmation_side(p_confirmation text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.confirmation_side(p_confirmation text) TO bgw_app;
 
 --
+-- Name: FUNCTION confirmation_unit_guard(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.confirmation_unit_guard() FROM PUBLIC;
+
+--
 -- Name: FUNCTION confirmation_update_guard(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3843,6 +3943,12 @@ REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
 
 --
+-- Name: FUNCTION org_member_certified_unit(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_certified_unit() FROM PUBLIC;
+
+--
 -- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3862,6 +3968,13 @@ GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_unit_sees(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -

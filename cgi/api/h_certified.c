@@ -2,7 +2,10 @@
  * and the pick of a directory entry for a confirmation (lib/flow/certified.h). */
 #include "api/handlers.h"
 
+#include <string.h>
+
 #include "actor.h"
+#include "flow/desk.h"
 #include "flow/certified.h"
 #include "flow/confirmation.h"
 
@@ -98,4 +101,50 @@ h_conf_directory_pick(bgw_request *r)
 		return err;
 	body = jsonout_own(r->a, json_pack("{s:O}", "confirmation", conf));
 	return body != NULL ? request_reply_json(r, 201, body) : BGW_E_NOMEM;
+}
+
+const field_spec desk_route_fields[] = {
+	{.name = "ids", .type = FIELD_ARRAY, .required = true},
+	{.name = "branch_code", .type = FIELD_STRING, .required = true, .max_len = 3},
+	{.name = NULL},
+};
+
+/* GET /api/v1/desk: the user's desk queue (desk.h), ?branch_code= and ?overdue=true. */
+bgw_err
+h_desk_list(bgw_request *r)
+{
+	const char *overdue = kv_get(r->query, "overdue");
+	desk_filter f = {.branch_code = kv_get(r->query, "branch_code"),
+		.overdue = overdue != NULL && strcmp(overdue, "true") == 0};
+	json_t *body;
+	bgw_err err = desk_list_json(r->app->db, r->a, &f, &body);
+
+	return err == BGW_OK ? request_reply_json(r, 200, body) : err;
+}
+
+/* POST /api/v1/desk/route: {ids: [confirmation ids], branch_code} → 200 the queue. */
+bgw_err
+h_desk_route(bgw_request *r)
+{
+	conf_actor who = actor_conf(r);
+	const field_value *ids = field(r, desk_route_fields, "ids");
+	size_t n = json_array_size(ids->j);
+	const char **list = bgw_arena_alloc(r->a, (n + 1) * sizeof(*list));
+	desk_filter all = {0};
+	bgw_err err;
+
+	if (list == NULL)
+		return BGW_E_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		if ((list[i] = json_string_value(json_array_get(ids->j, i))) == NULL)
+			return BGW_E_BAD_REQUEST;
+	err = desk_route(r->app->db, r->a, &who, list, n, text(r, desk_route_fields,
+	    "branch_code"), &r->field_errors);
+	if (err == BGW_OK) {
+		json_t *body;
+
+		if ((err = desk_list_json(r->app->db, r->a, &all, &body)) == BGW_OK)
+			return request_reply_json(r, 200, body);
+	}
+	return err;
 }

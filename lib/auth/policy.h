@@ -62,6 +62,7 @@ enum policy_action {
 	ACT_DOC_READ,
 	ACT_ACCOUNT_DELETE,    /* delete an account: the facts are judged by policy_account_delete */
 	ACT_DIRECTORY,         /* search the certified respondents (lane rd) */
+	ACT_DESK,              /* a certified respondent's desk queue and routing (lane rd) */
 	ACT__COUNT
 };
 

@@ -266,3 +266,16 @@ certified_code_waive(bgw_db *db, bgw_arena *a, const char *id, bool *waived)
 	*waived = err == BGW_OK && strcmp(db_value(res, 0, 0), "t") == 0;
 	return err;
 }
+
+bgw_err
+certified_checker_check(bgw_db *db, bgw_arena *a, const char *id)
+{
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "desk_checker", 1, &id, &res);
+
+	if (err != BGW_OK || db_nrows(res) == 0)
+		return err;
+	if (strcmp(db_value(res, 0, 0), "t") == 0 || strcmp(db_value(res, 0, 1), "t") != 0)
+		return BGW_E_FORBIDDEN;
+	return BGW_OK;
+}

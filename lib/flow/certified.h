@@ -77,6 +77,13 @@ bgw_err certified_pick(bgw_db *db, bgw_arena *a, const conf_actor *who, const ch
  * maker-checker at the desk or branch). */
 bgw_err certified_conf_is(bgw_db *db, bgw_arena *a, const char *id, bool *yes);
 
+/* Maker-checker in a certified organisation, before approving confirmation id's pending
+ * answer as the bound user: BGW_E_FORBIDDEN when the user prepared it (the maker never
+ * checks its own answer) or is not an admin of the request's unit or of the whole
+ * organisation; BGW_OK otherwise, also for a request of an organisation that is not
+ * certified (its approval follows the project's roles alone). */
+bgw_err certified_checker_check(bgw_db *db, bgw_arena *a, const char *id);
+
 /* After sending confirmation id: if it is addressed to a certified organisation, mark the
  * organisation past its respondent code in the project (the operator verified the desk)
  * and set *waived; else *waived = false and nothing changes. */

@@ -919,10 +919,15 @@ conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bo
 {
 	conf_locked c;
 	const char *rid, *version;
+	bool certified = false;
 	bgw_err err = conf_lock(db, a, id, &c);
 
 	if (err != BGW_OK)
 		return err;
+	/* A certified organisation's admin is a maker too: its answer waits for a checker. */
+	if (admin && (err = certified_conf_is(db, a, id, &certified)) != BGW_OK)
+		return err;
+	admin = admin && !certified;
 	if (c.status == WF_SENT && (err = apply(db, a, who, &c, WF_OPEN, NULL, NULL)) != BGW_OK)
 		return err;
 	if (!workflow_allowed(c.status, workflow_respond_action(admin)))
@@ -967,7 +972,8 @@ conf_approve(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 		return err;
 	if (!workflow_allowed(c.status, WF_APPROVE))
 		return BGW_E_INVALID_STATE;
-	if ((err = pending(db, a, id, &rid, &version)) != BGW_OK)
+	if ((err = pending(db, a, id, &rid, &version)) != BGW_OK ||
+	    (err = certified_checker_check(db, a, id)) != BGW_OK)
 		return err;
 	return finalise(db, a, who, &c, rid, version, approver_name, approver_title, seal_hex);
 }

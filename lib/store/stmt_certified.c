@@ -51,3 +51,55 @@ const db_stmt stmt_certified[] = {
 	    "ON cr.organization_id = c.respondent_org_id WHERE c.id = $1", 1},
 	{NULL, NULL, 0},
 };
+
+/* The desk's statements (lib/flow/desk.c, lib/flow/certified.c's maker-checker). */
+const db_stmt stmt_desk[] = {
+	/* The user's place in a certified organisation: organisation, its name, unit id,
+	 * code and name (NULL: the desk), admin. */
+	{"desk_me",
+	    "SELECT om.organization_id, o.name, om.unit_id, u.code, u.name, om.admin "
+	    "FROM org_members om JOIN certified_respondents cr ON cr.organization_id = "
+	    "om.organization_id JOIN organizations o ON o.id = om.organization_id "
+	    "LEFT JOIN org_units u ON u.id = om.unit_id "
+	    "WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL", 0},
+	/* $1 the organisation, $2 a unit's code (NULL: all), $3 overdue only.  Row-level
+	 * security keeps a branch to its own requests (0029). */
+	{"desk_list",
+	    "SELECT c.id, c.reference, c.project_id, f.name, c.type, c.status, c.as_of::text, "
+	    "c.due_date::text, c.due_date < current_date AND c.status IN ('sent', 'opened', "
+	    "'awaiting_respondent_approval'), u.code, u.name, c.respondent_unit_id IS NOT NULL "
+	    "FROM confirmations c JOIN projects p ON p.id = c.project_id "
+	    "JOIN organizations f ON f.id = p.audit_firm_id "
+	    "LEFT JOIN org_units u ON u.id = c.respondent_unit_id "
+	    "WHERE c.respondent_org_id = $1 AND c.sent_at IS NOT NULL AND p.status = 'active' "
+	    "AND EXISTS (SELECT 1 FROM org_code_verifications v WHERE v.organization_id = $1 "
+	    "  AND v.project_id = c.project_id) "
+	    "AND ($2::text IS NULL OR u.code = $2) "
+	    "AND (NOT $3::boolean OR (c.due_date < current_date "
+	    "  AND c.status IN ('sent', 'opened', 'awaiting_respondent_approval'))) "
+	    "ORDER BY c.due_date, c.reference LIMIT $4::int", 4},
+	{"desk_units",
+	    "SELECT code, name FROM org_units WHERE organization_id = $1 AND kind <> 'desk' "
+	    "AND deactivated_at IS NULL ORDER BY code, name", 1},
+	{"desk_unit_by_code",
+	    "SELECT id FROM org_units WHERE organization_id = $1 AND code = $2 "
+	    "AND deactivated_at IS NULL", 2},
+	/* Only a request still waiting for its answer moves. */
+	{"desk_route",
+	    "UPDATE confirmations SET respondent_unit_id = $3, updated_at = now() "
+	    "WHERE id = $1 AND respondent_org_id = $2 AND sent_at IS NOT NULL "
+	    "AND status IN ('sent', 'opened') RETURNING project_id", 3},
+	/* Maker-checker of a certified organisation's pending answer: is the user its maker,
+	 * and is it an admin of the request's unit or of the whole organisation?  No row: not
+	 * a certified organisation's, or nothing pending. */
+	{"desk_checker",
+	    "SELECT r.responder_id = app_user_id(), EXISTS (SELECT 1 FROM org_members om "
+	    "  WHERE om.user_id = app_user_id() AND om.organization_id = c.respondent_org_id "
+	    "  AND om.admin AND om.deactivated_at IS NULL "
+	    "  AND (om.unit_id IS NULL OR om.unit_id = c.respondent_unit_id)) "
+	    "FROM confirmations c JOIN certified_respondents cr "
+	    "ON cr.organization_id = c.respondent_org_id "
+	    "JOIN responses r ON r.confirmation_id = c.id AND NOT r.final AND r.returned_at IS NULL "
+	    "WHERE c.id = $1", 1},
+	{NULL, NULL, 0},
+};

@@ -6,45 +6,11 @@
 // lands at that desk or branch without a respondent code.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { admin, accept, signIn, totp, sql, uniqueEmail, tokenFromMail } from './lib/world.mjs';
+import { accept, signIn, sql, uniqueEmail, tokenFromMail } from './lib/world.mjs';
+import { corporateNumber, operator, registerBank } from './lib/certified.mjs';
 import { engagement, createConfirmation, confirmationBody, act, sendToRespondent } from './lib/engagement.mjs';
 
 const count = (q) => Number(sql(q));
-
-/** A corporate number with its check digit (法人番号の指定等に関する省令 第2条). */
-function corporateNumber(base12 = String(crypto.randomInt(1e11, 1e12))) {
-	let sum = 0;
-	for (let n = 1; n <= 12; n++) sum += Number(base12[12 - n]) * (n % 2 === 1 ? 1 : 2);
-	return `${9 - (sum % 9)}${base12}`;
-}
-const bankCode = () => String(crypto.randomInt(1000, 10000));
-
-async function operator() {
-	const email = `operator.${crypto.randomBytes(4).toString('hex')}@example.test`;
-	const link = admin('operator-create', '--email', email).trim();
-	const { password } = await accept(new URL(link).searchParams.get('token'));
-	const op = await signIn(email, password);
-	const { secret } = (await op.request('POST', '/api/v1/me/mfa')).json();
-	const step = Math.floor(Date.now() / 30000);
-	await op.request('POST', '/api/v1/me/mfa/verify', { body: { otp: totp(secret, step) } });
-	return signIn(email, password, { otp: totp(secret, step + 1) });
-}
-
-export async function registerBank(op, name = `認定テスト銀行 ${crypto.randomBytes(3).toString('hex')}`) {
-	const body = {
-		legal_name: name, corporate_number: corporateNumber(), bank_code: bankCode(),
-		desk_email: uniqueEmail('desk'),
-		branches: [
-			{ code: '001', name: '本店営業部', email: uniqueEmail('branch-001') },
-			{ code: '123', name: '新宿支店', email: uniqueEmail('branch-123') },
-		],
-	};
-	const r = await op.request('POST', '/api/v1/operator/certified-respondents', { body });
-	assert.equal(r.status, 201, r.body);
-	const entry = r.json().items[0];
-	return { ...body, entry, id: entry.organization_id };
-}
 
 let op;
 before(async () => { op = await operator(); });

@@ -8,3 +8,12 @@ export const rows = {
 	'GET /api/v1/directory': 'firm',
 	'POST /api/v1/confirmations/{}/directory-pick': 'YYFFFF',
 };
+// The desk's queue and routing take no target: every signed-in user has a queue (empty
+// outside a certified organisation); routing is refused in the use case unless the user is
+// the desk (desk.test.mjs).
+Object.assign(rows, {
+	'GET /api/v1/desk': 'account',
+	'POST /api/v1/desk/route': 'account',
+	'GET /desk': 'account',
+	'POST /desk/route': 'account',
+});
