@@ -51,6 +51,7 @@ extern const db_stmt stmt_migrate[];  /* lib/store/migrate.c, prepared at connec
 extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its table exists */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
+extern const db_stmt stmt_org[];  /* lib/auth/org.c */
 extern const db_stmt stmt_certified[];  /* lib/flow/certified.c */
 extern const db_stmt stmt_desk[];  /* lib/flow/desk.c, certified.c's maker-checker (stmt_certified.c) */
 extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */
