@@ -3,6 +3,7 @@
 #define BGW_HANDLERS_H
 
 #include "http/jsonout.h"
+#include "records/importrow.h"
 #include "request.h"
 
 /* page_error.c: the error answer of an HTML page route (the router calls it) */
@@ -178,11 +179,31 @@ bgw_err h_comment_add(bgw_request *r);
 bgw_err h_conf_history(bgw_request *r);
 bgw_err h_project_audit_log(bgw_request *r);
 bgw_err h_verify(bgw_request *r);
+
+/* h_pdf.c (routes_pdf.c) */
+bgw_err h_conf_receipt_pdf(bgw_request *r);
+bgw_err h_conf_letter_pdf(bgw_request *r);
+bgw_err h_project_letters_pdf(bgw_request *r);
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
+bgw_err h_export_xlsx(bgw_request *r);
+bgw_err h_evidence_zip(bgw_request *r);
+/* 422 (or 400, 413) {"error": {code, message, rows}} with every bad row of res, as imports
+ * answer (h_import.c); nothing was written, so the transaction may commit. */
+bgw_err h_reply_rows(bgw_request *r, bgw_err kind, const import_result *res);
 bgw_err h_conf_import(bgw_request *r);
 bgw_err h_import_template(bgw_request *r);
 
+/* h_bulkanswer.c: a respondent desk's bulk answers */
+extern const field_spec bulk_approve_fields[];
+bgw_err h_bulk_open_csv(bgw_request *r);
+bgw_err h_bulk_open_xlsx(bgw_request *r);
+bgw_err h_bulk_answers(bgw_request *r);
+bgw_err h_bulk_approve(bgw_request *r);
+/* page_desk.c: the same as pages (/inbox/desk) */
+bgw_err page_desk(bgw_request *r);
+bgw_err page_desk_upload(bgw_request *r);
+bgw_err page_desk_approve(bgw_request *r);
 /* h_certified.c (routes_certified.c): certified respondents, the directory, desk routing */
 extern const field_spec certified_fields[], directory_pick_fields[], desk_route_fields[];
 bgw_err h_certified_register(bgw_request *r);
@@ -190,8 +211,8 @@ bgw_err h_certified_list(bgw_request *r);
 bgw_err h_conf_directory_pick(bgw_request *r);
 bgw_err h_desk_list(bgw_request *r);
 bgw_err h_desk_route(bgw_request *r);
-/* page_desk.c: a certified respondent's desk queue and routing */
-bgw_err page_desk(bgw_request *r);
-bgw_err page_desk_route(bgw_request *r);
+/* page_desk_queue.c: a certified respondent's desk queue and routing (/desk) */
+bgw_err page_desk_queue(bgw_request *r);
+bgw_err page_desk_queue_route(bgw_request *r);
 
 #endif

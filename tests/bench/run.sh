@@ -7,7 +7,7 @@
 #                                   baseline (dev calls this first)
 #
 # Scenarios (default: all, in this order): signin kdf dashboard list page answer upload
-# bigfile import reminders rss.  Each prints one line per WAF mode
+# bigfile import bulk_answer500 reminders rss evidence_pack.  Each prints one line per WAF mode
 #
 #   bench NAME rps=… p50_ms=… p99_ms=… ratio=… [base=… base_rps=… ratio_trivial=… errors=…]
 #
@@ -61,6 +61,8 @@ UPLOAD_BYTES=$((20 * 1024 * 1024))
 UPLOAD_CONNECTIONS=2
 IMPORT_ROWS=10000
 IMPORT_TARGET_S=5
+BULK_ROWS=500                              # scenario bulk_answer500: answers in one upload
+BULK_RATIO_TARGET=1                        # at most the time of the 10,000-row import
 LIST_RATIO_WAF_OFF=0.6                     # targets of issue 9 item 2
 LIST_RATIO_WAF_ON=0.9
 P99_TARGET_MS=20
@@ -75,12 +77,14 @@ KDF_RUNS=10
 RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
 BIGFILE_BYTES=$((100 * 1024 * 1024))       # scenario_bigfile
 BIGFILE_RSS_KIB=$((8 * 1024))
+EVIDENCE_ROWS=1000                         # scenario_evidence_pack: answered confirmations
 if [ "$SMOKE" = 1 ]; then
 	DURATION=1; WARMUP=1; LIST_PAIRS=1; DASHBOARD_ROWS=200; ANSWER_RATE_GUESS=200
 	# A sign-in hashes for about half a second, seconds on a loaded sanitizer build.
 	SIGNIN_SECONDS=8
 	RSS_REQUESTS=200; RSS_CHUNK_SECONDS=1; UPLOAD_BYTES=$((1024 * 1024))
-	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; KDF_RUNS=2; DRAIN_SECONDS=30
+	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; EVIDENCE_ROWS=20; KDF_RUNS=2; DRAIN_SECONDS=30
+	BULK_ROWS=20
 	export BGW_BENCH_REMINDERS=100
 fi
 
@@ -465,6 +469,41 @@ scenario_import() {
 	done
 }
 
+# A respondent desk's bulk answer (issue 17): BULK_ROWS fresh open requests of the seeded
+# respondent, its sheet downloaded (GET /inbox/open.csv), each of them answered "agrees" and
+# the sheet uploaded (POST /inbox/answers) once, WAF off, timed with curl; ratio = the
+# upload's seconds / the 10,000-row import's of this run (scenario import, which runs
+# before; without it the ratio is n/a).
+scenario_bulk_answer500() {
+	local filled="$WORK/bulk-filled.csv" st t port=$BGW_BENCH_NOWAF_PORT
+	copy_confirmations "$BULK_ROWS" | awk '{ for (i = 2; i <= NF; i++) print $i }' >"$WORK/bulk-items"
+	st=$(curl_status "$port" GET "/api/v1/inbox/open.csv?lang=en" -H "Cookie: $RESP_COOKIE")
+	[ "$st" = 200 ] || { emit "bench bulk_answer500 skipped: GET /inbox/open.csv answered $st"; return 1; }
+	# The fresh copies' item rows, agrees = yes.  They are written from the database: the
+	# project holds DASHBOARD_ROWS open requests, more than one sheet lists.
+	{
+		printf '\xEF\xBB\xBFreference,item_id,label,currency,agrees,amount,note\r\n'
+		sql -F, -v items="{$(paste -sd, "$WORK/bulk-items")}" <<'EOF2' | awk '{ printf "%s,,,yes,,\r\n", $0 }'
+SELECT c.reference, i.id FROM bgw.confirmation_items i
+JOIN bgw.confirmations c ON c.id = i.confirmation_id
+WHERE i.id = ANY (:'items'::text[]) ORDER BY c.reference, i.position;
+EOF2
+	} >"$filled"
+	t=$( { /usr/bin/time -f '%e' curl -sS -o "$WORK/last-body" -w '%{http_code}\n' \
+		--cacert "$BGW_CA_CERT" --resolve "localhost:$port:127.0.0.1" -X POST \
+		-H "Cookie: $RESP_COOKIE" -H "X-CSRF-Token: $RESP_CSRF" -H 'Content-Type: text/csv' \
+		--data-binary "@$filled" "https://localhost:$port/api/v1/inbox/answers" \
+		>"$WORK/bulk-status"; } 2>&1 | tail -n 1)
+	st=$(cat "$WORK/bulk-status")
+	local answered ratio=n/a
+	answered=$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered ?? 0) } catch { console.log(0) }' "$WORK/last-body")
+	[ -z "${IMPORT_SECONDS:-}" ] || ratio=$(div "$t" "$IMPORT_SECONDS")
+	emit "bench bulk_answer500 seconds=$t rows=$answered status=$st ratio=$ratio import10k_seconds=${IMPORT_SECONDS:-n/a}" \
+		"$( [ "$st" = 201 ] || head -c 200 "$WORK/last-body")"
+	keep BULK_SECONDS "$t"; keep BULK_STATUS "$st"; keep BULK_RATIO "$ratio"; keep BULK_ANSWERED "$answered"
+	[ "$st" = 201 ] && [ "$answered" = "$BULK_ROWS" ]
+}
+
 scenario_reminders() {
 	if [ ! -f "$HERE/notify_bench.sh" ]; then
 		emit "bench reminders10k skipped: tests/bench/notify_bench.sh does not exist yet"
@@ -590,6 +629,70 @@ scenario_bigfile() {
 		"same_bytes=$BIGFILE_OK idle_kib=[${idle# }] peak_kib=[${peaks# }] worst_growth_kib=$worst ratio=n/a"
 }
 
+# The evidence pack (issue 18) of a project of EVIDENCE_ROWS answered confirmations: a new
+# project beside the seed's (same members), copies of the seed's confirmation each with a
+# final sealed answer agreeing with every item (bulk SQL as the superuser, as seed's
+# copies), its pack downloaded once through the WAF-off server and timed; mb_s is the
+# pack's size over that time.  The pack must pass bgw-admin evidence-verify.
+scenario_evidence_pack() {
+	local pid st t bytes verified
+	pid=$(sql -v n="$EVIDENCE_ROWS" -v pid="$PID_" -v cid="$CID" <<'EOF' | head -n 1
+WITH p AS (
+	INSERT INTO bgw.projects (name, client_name, client_org_id, audit_firm_id, period_end,
+		first_access_code_hash, created_by)
+	SELECT 'evidence bench', client_name, client_org_id, audit_firm_id, period_end,
+		first_access_code_hash, created_by FROM bgw.projects WHERE id = :'pid'
+	RETURNING id
+), m AS (
+	INSERT INTO bgw.memberships (project_id, user_id, side, admin, organization_id,
+		code_verified_at, created_by)
+	SELECT p.id, x.user_id, x.side, x.admin, x.organization_id, x.code_verified_at, x.created_by
+	FROM bgw.memberships x CROSS JOIN p WHERE x.project_id = :'pid'
+	RETURNING 1
+), c AS (
+	INSERT INTO bgw.confirmations (project_id, type, form, status, respondent_org_id,
+		respondent_email, respondent_name, as_of, due_date, sent_at, answered_at, created_by)
+	SELECT p.id, t.type, t.form, 'answered', t.respondent_org_id, t.respondent_email,
+		t.respondent_name, t.as_of, t.due_date, now(), now(), t.created_by
+	FROM bgw.confirmations t CROSS JOIN p CROSS JOIN generate_series(1, :n) g
+	WHERE t.id = :'cid'
+	RETURNING id
+), i AS (
+	INSERT INTO bgw.confirmation_items (confirmation_id, position, label, reference, currency, amount)
+	SELECT c.id, x.position, x.label, x.reference, x.currency, x.amount
+	FROM c CROSS JOIN bgw.confirmation_items x WHERE x.confirmation_id = :'cid'
+	RETURNING confirmation_id, id
+), r AS (
+	INSERT INTO bgw.responses (confirmation_id, version, responder_name, responder_title)
+	SELECT c.id, 1, '銀行 花子', '課長' FROM c
+	RETURNING id, confirmation_id
+), ri AS (
+	INSERT INTO bgw.response_items (response_id, item_id, agrees)
+	SELECT r.id, i.id, true FROM r JOIN i ON i.confirmation_id = r.confirmation_id
+	RETURNING 1
+)
+SELECT id AS newpid FROM p \gset
+-- Sealed after its items, as the application does (a final answer's items are frozen).
+UPDATE bgw.responses r SET final = true,
+	seal = decode(md5(r.id) || md5(r.id || 'seal'), 'hex')
+FROM bgw.confirmations c WHERE c.id = r.confirmation_id AND c.project_id = :'newpid';
+SELECT :'newpid';
+EOF
+)
+	[ -n "$pid" ] || { emit "bench evidence_pack FAILED: no project seeded"; return 1; }
+	t=$( { /usr/bin/time -f '%e' curl -sS -o "$WORK/evidence.zip" -w '%{http_code}\n' \
+		--cacert "$BGW_CA_CERT" --resolve "localhost:$BGW_BENCH_NOWAF_PORT:127.0.0.1" \
+		-H "Cookie: $AUDIT_COOKIE" \
+		"https://localhost:$BGW_BENCH_NOWAF_PORT/api/v1/projects/$pid/evidence.zip" \
+		>"$WORK/evidence-status"; } 2>&1 | tail -n 1)
+	st=$(cat "$WORK/evidence-status")
+	bytes=$(stat -c %s "$WORK/evidence.zip")
+	verified=no
+	[ "$st" != 200 ] || ! "$BGW_ADMIN" evidence-verify "$WORK/evidence.zip" >"$WORK/evidence-verify.log" 2>&1 ||
+		verified=yes
+	emit "bench evidence_pack seconds=$t mb_s=$(div "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" "$t") status=$st bytes=$bytes confirmations=$EVIDENCE_ROWS verified=$verified$([ "$verified" = yes ] || echo ' errors=1')"
+}
+
 # --- Targets -------------------------------------------------------------------------------------
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
 	if (a == "" || a == "nan" || a + 0 == 0) { print "MISS"; exit }
@@ -631,10 +734,17 @@ rest_targets() {
 		[ "$IMPORT_STATUS" = 201 ] && v=$(verdict "$IMPORT_SECONDS" '<' $IMPORT_TARGET_S)
 		emit "target import10k < $IMPORT_TARGET_S s (WAF off): ${IMPORT_SECONDS}s status $IMPORT_STATUS $v"
 	fi
+	if [ -n "${BULK_SECONDS:-}" ]; then
+		local bulkv=MISS
+		[ "$BULK_STATUS" = 201 ] && [ "$BULK_ANSWERED" = "$BULK_ROWS" ] &&
+			bulkv=$(awk -v r="$BULK_RATIO" -v t="$BULK_RATIO_TARGET" \
+				'BEGIN { print (r != "n/a" && r + 0 > 0 && r + 0 <= t + 0) ? "PASS" : "MISS" }')
+		emit "target bulk_answer500 ratio <= $BULK_RATIO_TARGET of import10k (WAF off): ${BULK_SECONDS}s / ${IMPORT_SECONDS:-n/a}s = $BULK_RATIO rows $BULK_ANSWERED $bulkv"
+	fi
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-ALL=(signin kdf dashboard list page answer upload bigfile import reminders rss)
+ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss evidence_pack)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL[@]}")
 for s in "${SCENARIOS[@]}"; do
