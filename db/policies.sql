@@ -13,6 +13,7 @@ ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.memberships ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
@@ -128,6 +129,11 @@ CREATE POLICY memberships_read ON bgw.memberships
 CREATE POLICY memberships_remove ON bgw.memberships
     AS PERMISSIVE FOR DELETE TO public
     USING (bgw.membership_writable(project_id, side, organization_id));
+
+CREATE POLICY notification_prefs_own ON bgw.notification_prefs
+    AS PERMISSIVE FOR ALL TO public
+    USING ((user_id = bgw.app_user_id()))
+    WITH CHECK ((user_id = bgw.app_user_id()));
 
 CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications
     AS PERMISSIVE FOR SELECT TO public
@@ -417,6 +423,18 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.batch_count_transient_bounce(p_outbox text)
+ RETURNS SETOF integer
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	UPDATE outbox SET transient_bounces = transient_bounces + 1
+	WHERE id = p_outbox AND status = 'sent'
+	RETURNING transient_bounces
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer)
  RETURNS TABLE(natural_key text, kind text, confirmation_id text, project_id text, user_id text, to_address text, locale text, name text, reference text, due_date date, as_of date, firm text, client text, project text, org_id text, n1 bigint, n2 bigint, n3 bigint, n4 bigint)
  LANGUAGE sql
@@ -494,7 +512,9 @@ AS $function$
 		FROM live l CROSS JOIN today t
 		JOIN memberships m ON m.project_id = l.id AND m.side = 'audit'
 		JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-		WHERE EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
+		WHERE coalesce(np.overdue_alerts, true)
+		  AND EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
 		    AND NOT EXISTS (SELECT 1 FROM notifications n
 		        WHERE n.natural_key = 'overdue:' || o.id || ':' || u.id))
 		UNION ALL
@@ -510,7 +530,10 @@ AS $function$
 		JOIN memberships m ON m.user_id = u.id AND m.side = 'audit' AND m.admin
 		JOIN live l ON l.id = m.project_id
 		LEFT JOIN confirmations c ON c.project_id = l.id AND c.created_at <= p_now
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
 		WHERE u.deleted_at IS NULL
+		  AND (coalesce(np.digest, 'daily') = 'daily'
+		       OR (np.digest = 'weekly' AND extract(isodow FROM t.d) = 1))
 		GROUP BY u.id, u.email, u.locale, u.name, t.d
 	)
 	SELECT i.* FROM items i
@@ -530,6 +553,31 @@ AS $function$
 	WHERE c.id = p_confirmation AND c.status = ANY (p_statuses)
 	  AND NOT (p_addressee AND c.undeliverable)
 	FOR UPDATE SKIP LOCKED
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text)
+ RETURNS TABLE(confirmation_id text, project_id text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	UPDATE outbox SET bounced_at = now(), bounce_reason = left(p_reason, 2000)
+	WHERE id = p_outbox AND status = 'sent' AND bounced_at IS NULL;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	UPDATE confirmations c SET undeliverable = true, updated_at = now(),
+	    version = c.version + 1
+	FROM outbox o
+	WHERE o.id = p_outbox
+	  AND o.kind IN ('confirmation_request', 'reminder')
+	  AND c.id = split_part(o.natural_key, ':', 2)
+	  AND c.respondent_email = o.to_address AND NOT c.undeliverable
+	RETURNING c.id, c.project_id;
+END
 $function$
 ;
 

@@ -255,6 +255,19 @@ CREATE FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now timestamp wi
 $$;
 
 --
+-- Name: batch_count_transient_bounce(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_count_transient_bounce(p_outbox text) RETURNS SETOF integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	UPDATE outbox SET transient_bounces = transient_bounces + 1
+	WHERE id = p_outbox AND status = 'sent'
+	RETURNING transient_bounces
+$$;
+
+--
 -- Name: batch_day(timestamp with time zone); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -341,7 +354,9 @@ CREATE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer) R
 		FROM live l CROSS JOIN today t
 		JOIN memberships m ON m.project_id = l.id AND m.side = 'audit'
 		JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-		WHERE EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
+		WHERE coalesce(np.overdue_alerts, true)
+		  AND EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
 		    AND NOT EXISTS (SELECT 1 FROM notifications n
 		        WHERE n.natural_key = 'overdue:' || o.id || ':' || u.id))
 		UNION ALL
@@ -357,7 +372,10 @@ CREATE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer) R
 		JOIN memberships m ON m.user_id = u.id AND m.side = 'audit' AND m.admin
 		JOIN live l ON l.id = m.project_id
 		LEFT JOIN confirmations c ON c.project_id = l.id AND c.created_at <= p_now
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
 		WHERE u.deleted_at IS NULL
+		  AND (coalesce(np.digest, 'daily') = 'daily'
+		       OR (np.digest = 'weekly' AND extract(isodow FROM t.d) = 1))
 		GROUP BY u.id, u.email, u.locale, u.name, t.d
 	)
 	SELECT i.* FROM items i
@@ -389,6 +407,32 @@ CREATE FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text
 	WHERE c.id = p_confirmation AND c.status = ANY (p_statuses)
 	  AND NOT (p_addressee AND c.undeliverable)
 	FOR UPDATE SKIP LOCKED
+$$;
+
+--
+-- Name: batch_mark_bounced(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) RETURNS TABLE(confirmation_id text, project_id text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	UPDATE outbox SET bounced_at = now(), bounce_reason = left(p_reason, 2000)
+	WHERE id = p_outbox AND status = 'sent' AND bounced_at IS NULL;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	UPDATE confirmations c SET undeliverable = true, updated_at = now(),
+	    version = c.version + 1
+	FROM outbox o
+	WHERE o.id = p_outbox
+	  AND o.kind IN ('confirmation_request', 'reminder')
+	  AND c.id = split_part(o.natural_key, ':', 2)
+	  AND c.respondent_email = o.to_address AND NOT c.undeliverable
+	RETURNING c.id, c.project_id;
+END
 $$;
 
 --
@@ -1618,6 +1662,19 @@ CREATE TABLE bgw.mfa_recovery_codes (
 );
 
 --
+-- Name: notification_prefs; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.notification_prefs (
+    user_id text NOT NULL,
+    digest text DEFAULT 'daily'::text NOT NULL,
+    overdue_alerts boolean DEFAULT true NOT NULL,
+    answer_mail boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_prefs_digest_check CHECK ((digest = ANY (ARRAY['daily'::text, 'weekly'::text, 'off'::text])))
+);
+
+--
 -- Name: notifications; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1726,8 +1783,12 @@ CREATE TABLE bgw.outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
     bulk boolean DEFAULT false NOT NULL,
+    bounced_at timestamp with time zone,
+    bounce_reason text,
+    transient_bounces integer DEFAULT 0 NOT NULL,
     CONSTRAINT outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT outbox_body_check CHECK ((length(body) <= 1000000)),
+    CONSTRAINT outbox_bounce_reason_check CHECK ((length(bounce_reason) <= 2000)),
     CONSTRAINT outbox_check CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT outbox_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT outbox_last_error_check CHECK ((length(last_error) <= 2000)),
@@ -1735,7 +1796,8 @@ CREATE TABLE bgw.outbox (
     CONSTRAINT outbox_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200))),
     CONSTRAINT outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text]))),
     CONSTRAINT outbox_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 998))),
-    CONSTRAINT outbox_to_address_check CHECK (((length((to_address)::text) >= 3) AND (length((to_address)::text) <= 254)))
+    CONSTRAINT outbox_to_address_check CHECK (((length((to_address)::text) >= 3) AND (length((to_address)::text) <= 254))),
+    CONSTRAINT outbox_transient_bounces_check CHECK ((transient_bounces >= 0))
 );
 
 --
@@ -2134,6 +2196,13 @@ ALTER TABLE ONLY bgw.memberships
 
 ALTER TABLE ONLY bgw.mfa_recovery_codes
     ADD CONSTRAINT mfa_recovery_codes_pkey PRIMARY KEY (id);
+
+--
+-- Name: notification_prefs notification_prefs_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.notification_prefs
+    ADD CONSTRAINT notification_prefs_pkey PRIMARY KEY (user_id);
 
 --
 -- Name: notifications notifications_natural_key_key; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -2898,6 +2967,13 @@ ALTER TABLE ONLY bgw.mfa_recovery_codes
     ADD CONSTRAINT mfa_recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
+-- Name: notification_prefs notification_prefs_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.notification_prefs
+    ADD CONSTRAINT notification_prefs_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
 -- Name: notifications notifications_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -3384,6 +3460,18 @@ CREATE POLICY memberships_read ON bgw.memberships FOR SELECT USING (((user_id = 
 CREATE POLICY memberships_remove ON bgw.memberships FOR DELETE USING (bgw.membership_writable(project_id, side, organization_id));
 
 --
+-- Name: notification_prefs; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_prefs notification_prefs_own; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY notification_prefs_own ON bgw.notification_prefs USING ((user_id = bgw.app_user_id())) WITH CHECK ((user_id = bgw.app_user_id()));
+
+--
 -- Name: org_code_verifications; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -3709,6 +3797,13 @@ REVOKE ALL ON FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now times
 GRANT ALL ON FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now timestamp with time zone) TO bgw_app;
 
 --
+-- Name: FUNCTION batch_count_transient_bounce(p_outbox text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_count_transient_bounce(p_outbox text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_count_transient_bounce(p_outbox text) TO bgw_app;
+
+--
 -- Name: FUNCTION batch_day(p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3735,6 +3830,13 @@ GRANT ALL ON FUNCTION bgw.batch_every_slot(p_today date, p_start date, p_every i
 
 REVOKE ALL ON FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text[], p_addressee boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text[], p_addressee boolean) TO bgw_app;
+
+--
+-- Name: FUNCTION batch_mark_bounced(p_outbox text, p_reason text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) TO bgw_app;
 
 --
 -- Name: FUNCTION batch_mark_overdue(p_project text, p_user text, p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
@@ -4197,6 +4299,12 @@ GRANT INSERT(created_at) ON TABLE bgw.memberships TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.mfa_recovery_codes TO bgw_app;
+
+--
+-- Name: TABLE notification_prefs; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE bgw.notification_prefs TO bgw_app;
 
 --
 -- Name: TABLE notifications; Type: ACL; Schema: bgw; Owner: -

@@ -135,4 +135,9 @@ policy_subject page_subject(const bgw_request *r);
  * status (policy and workflow state)? */
 bool page_may(const bgw_request *r, const char *status, enum wf_action act);
 
+/* page_prefs.c: the notification preferences' section of the account page; and the
+ * account page again with err_form's errors (page_account.c), for a form posted elsewhere. */
+void page_prefs_section(page *p);
+bgw_err page_account_again(bgw_request *r, int status, const char *err_form);
+
 #endif

@@ -44,6 +44,8 @@ extern const db_stmt stmt_confirmation[];  /* lib/flow/confirmation.c */
 extern const db_stmt stmt_dbsetup[];  /* lib/store/dbsetup.c */
 extern const db_stmt stmt_document[];  /* lib/files/document.c */
 extern const db_stmt stmt_firm[];  /* lib/auth/firm.c */
+extern const db_stmt stmt_bounce[];  /* lib/mail/notify_bounce.c (notify_read_bounce) */
+extern const db_stmt stmt_prefs[];  /* lib/mail/prefs.c */
 extern const db_stmt stmt_h_notify[];  /* lib/mail/reminders.c */
 extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
@@ -62,5 +64,6 @@ extern const db_stmt stmt_target[];  /* lib/auth/target.c */
 extern const db_stmt stmt_throttle[];  /* lib/auth/throttle.c */
 extern const db_stmt stmt_user[];  /* lib/auth/user.c */
 extern const db_stmt stmt_verifyref[];  /* lib/flow/verifyref.c */
+extern const db_stmt stmt_receiptpdf[];  /* lib/pdf/receiptpdf.c (lane e1) */
 
 #endif
