@@ -85,6 +85,12 @@ static const struct rule rules[ACT__COUNT] = {
 	 * are the target's respondent side (lib/auth/target.c, target_org). */
 	[ACT_ORG_READ] = {"org.read", TARGET_ORG, WHO_MEMBER, RESP, false, true},
 	[ACT_ORG_MANAGE] = {"org.manage", TARGET_ORG, WHO_MEMBER, RA, true, true},
+	/* The certified respondents' directory is the auditors' address book: users of an
+	 * audit firm search it (a pick is ACT_CONF_ADDRESS_CHECK on the confirmation). */
+	[ACT_DIRECTORY] = {"directory", TARGET_NONE, WHO_FIRM_USER, 0, false, true},
+	/* The desk's queue is the user's own organisation's: the use case binds the user's
+	 * org_members row (desk or unit), row-level security the branch rule (0029). */
+	[ACT_DESK] = {"desk", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
 };
 
 static unsigned

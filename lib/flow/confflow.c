@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "files/document.h"
+#include "flow/certified.h"
 #include "flow/confirmation.h"
 #include "flow/confview.h"
 #include "http/jsonout.h"
@@ -346,8 +347,15 @@ conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char 
     const conf_mailer *m, const char *channel, conf_code *code, bgw_kv **errors)
 {
 	bgw_err err = conf_send(db, a, who, id, m);
+	bool certified = false;
 
 	*errors = NULL;
+	/* A certified respondent's desk was verified by the operator: no code (certified.h). */
+	if (err == BGW_OK && (err = certified_code_waive(db, a, id, &certified)) == BGW_OK &&
+	    certified) {
+		*code = (conf_code){.issued = false};
+		return BGW_OK;
+	}
 	if (err == BGW_OK)
 		err = conf_respondent_code(db, a, who, id, m, channel, false, code);
 	return err == BGW_E_VALIDATION ? fields_error(a, errors, "code_channel", "required") : err;
@@ -915,10 +923,15 @@ conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bo
 {
 	conf_locked c;
 	const char *rid, *version;
+	bool certified = false;
 	bgw_err err = conf_lock(db, a, id, &c);
 
 	if (err != BGW_OK)
 		return err;
+	/* A certified organisation's admin is a maker too: its answer waits for a checker. */
+	if (admin && (err = certified_conf_is(db, a, id, &certified)) != BGW_OK)
+		return err;
+	admin = admin && !certified;
 	if (c.status == WF_SENT && (err = apply(db, a, who, &c, WF_OPEN, NULL, NULL)) != BGW_OK)
 		return err;
 	if (!workflow_allowed(c.status, workflow_respond_action(admin)))
@@ -966,7 +979,8 @@ conf_approve(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 		return err;
 	if (!workflow_allowed(c.status, WF_APPROVE))
 		return BGW_E_INVALID_STATE;
-	if ((err = pending(db, a, id, &rid, &version)) != BGW_OK)
+	if ((err = pending(db, a, id, &rid, &version)) != BGW_OK ||
+	    (err = certified_checker_check(db, a, id)) != BGW_OK)
 		return err;
 	return finalise(db, a, who, &c, rid, version, approver_name, approver_title, WF_APPROVE,
 	    seal_hex);

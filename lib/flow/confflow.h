@@ -207,7 +207,8 @@ typedef struct resp_input {
 bgw_err resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *body,
     resp_input *out, bgw_kv **errors);
 
-/* Answer (opened, or sent: opened first).  From a respondent admin the answer is final at
+/* Answer (opened, or sent: opened first).  From a respondent admin (not of a certified
+ * organisation, whose answers all wait for a checker: certified.h) the answer is final at
  * once (answered, sealed); from a member it waits for approval.  *seal_hex (65 bytes, may be
  * NULL) receives the seal of a final answer, or "" when it waits. */
 bgw_err conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
