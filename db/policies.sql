@@ -9,6 +9,7 @@ ALTER TABLE bgw.audit_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.confirmation_sections ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.memberships ENABLE ROW LEVEL SECURITY;
@@ -17,6 +18,7 @@ ALTER TABLE bgw.reconciling_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.respondent_codes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.response_extra_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.response_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.response_sections ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.responses ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.reviews ENABLE ROW LEVEL SECURITY;
 
@@ -62,6 +64,18 @@ CREATE POLICY confirmation_items_read ON bgw.confirmation_items
     USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
 
 CREATE POLICY confirmation_items_remove ON bgw.confirmation_items
+    AS PERMISSIVE FOR DELETE TO public
+    USING ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
+
+CREATE POLICY confirmation_sections_add ON bgw.confirmation_sections
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
+
+CREATE POLICY confirmation_sections_read ON bgw.confirmation_sections
+    AS PERMISSIVE FOR SELECT TO public
+    USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
+
+CREATE POLICY confirmation_sections_remove ON bgw.confirmation_sections
     AS PERMISSIVE FOR DELETE TO public
     USING ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
 
@@ -159,6 +173,14 @@ CREATE POLICY response_items_answer ON bgw.response_items
     WITH CHECK ((bgw.confirmation_side(bgw.response_confirmation(response_id)) = 'respondent'::text));
 
 CREATE POLICY response_items_read ON bgw.response_items
+    AS PERMISSIVE FOR SELECT TO public
+    USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+
+CREATE POLICY response_sections_answer ON bgw.response_sections
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.confirmation_side(bgw.response_confirmation(response_id)) = 'respondent'::text));
+
+CREATE POLICY response_sections_read ON bgw.response_sections
     AS PERMISSIVE FOR SELECT TO public
     USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
 

@@ -4,6 +4,25 @@
 #include "core/i18n_catalogue.h"
 
 const i18n_entry i18n_conf[] = {
+	/* the sections of the bank confirmation form and the lawyer's questions (lane rs) */
+	{"section.deposits", {"預金", "Deposits"}},
+	{"section.borrowings", {"借入金", "Borrowings"}},
+	{"section.guarantees", {"保証債務", "Guarantees"}},
+	{"section.discounted_bills", {"割引手形・裏書手形", "Discounted and endorsed bills"}},
+	{"section.derivatives", {"デリバティブ", "Derivatives"}},
+	{"section.custody_securities", {"保護預り有価証券", "Securities in custody"}},
+	{"section.other", {"その他", "Other"}},
+	{"section.pending_litigation", {"係属中の訴訟", "Pending litigation"}},
+	{"section.threatened_litigation", {"提起のおそれのある訴訟", "Threatened litigation"}},
+	{"section.claims", {"請求・賠償請求", "Claims"}},
+	{"section.contingent_liabilities", {"偶発債務", "Contingent liabilities"}},
+	{"section.fees_outstanding", {"未払報酬", "Fees outstanding"}},
+	{"section.none", {"該当なし", "None"}},
+	{"section.asked", {"確認を依頼する区分", "Sections asked"}},
+	{"section.answer", {"回答（自由記述）", "Answer (free text)"}},
+	{"f.section", {"区分", "Section"}},
+	{"f.quantity", {"数量", "Quantity"}},
+	{"f.custody", {"保管場所", "Custody place"}},
 	/* the respondent's first-access code, at sending (lane h2) */
 	{"conf.code_channel", {"確認先の初回認証コードの伝達方法", "How the respondent's first-access code travels"}},
 	{"conf.code_channel_help", {"確認先の組織には、被監査会社とは別の初回認証コードを発行します。この案件で初めてこの組織に発送するときに選んでください。",
