@@ -690,6 +690,43 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[])
+ RETURNS bigint
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+ SET enable_nestloop TO 'off'
+AS $function$
+	WITH ins AS (
+		INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency,
+		    amount, section, quantity, custody)
+		SELECT u.c, u.p::int, u.l, u.r, u.cur, u.amt::numeric, u.s, u.q::numeric, u.k
+		FROM unnest(p_conf, p_pos, p_label, p_ref, p_currency, p_amount, p_section,
+		    p_quantity, p_custody) AS u(c, p, l, r, cur, amt, s, q, k)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[])
+ RETURNS bigint
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	WITH ins AS (
+		INSERT INTO confirmation_sections (confirmation_id, position, section)
+		SELECT u.c, u.p::int, u.s
+		FROM unnest(p_conf, p_pos, p_section) AS u(c, p, s)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[])
  RETURNS bigint
  LANGUAGE sql

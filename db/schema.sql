@@ -643,6 +643,45 @@ CREATE FUNCTION bgw.import_confirmation_items(p_project text, p_conf text[], p_p
 $$;
 
 --
+-- Name: import_confirmation_items_extent(text, text[], text[], text[], text[], text[], text[], text[], text[], text[]); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    SET enable_nestloop TO 'off'
+    AS $$
+	WITH ins AS (
+		INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency,
+		    amount, section, quantity, custody)
+		SELECT u.c, u.p::int, u.l, u.r, u.cur, u.amt::numeric, u.s, u.q::numeric, u.k
+		FROM unnest(p_conf, p_pos, p_label, p_ref, p_currency, p_amount, p_section,
+		    p_quantity, p_custody) AS u(c, p, l, r, cur, amt, s, q, k)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$$;
+
+--
+-- Name: import_confirmation_sections(text, text[], text[], text[]); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	WITH ins AS (
+		INSERT INTO confirmation_sections (confirmation_id, position, section)
+		SELECT u.c, u.p::int, u.s
+		FROM unnest(p_conf, p_pos, p_section) AS u(c, p, s)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$$;
+
+--
 -- Name: import_confirmations(text, text[], text[], text[], text[], text[], text[], text[], text[]); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -3194,6 +3233,20 @@ GRANT ALL ON FUNCTION bgw.document_visible(p_project text, p_confirmation text, 
 
 REVOKE ALL ON FUNCTION bgw.import_confirmation_items(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.import_confirmation_items(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[]) TO bgw_app;
+
+--
+-- Name: FUNCTION import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]) TO bgw_app;
+
+--
+-- Name: FUNCTION import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]) TO bgw_app;
 
 --
 -- Name: FUNCTION import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]); Type: ACL; Schema: bgw; Owner: -

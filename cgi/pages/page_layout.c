@@ -305,6 +305,40 @@ page_input(page *p, const char *name, const char *type, const char *label_key,
 }
 
 void
+page_section_select(page *p, const char *name, const char *label_key,
+    const char *const *const *lists, size_t nlists, const char *current)
+{
+	const char *id = field_id(p, name), *why = page_field_reason(p, name);
+
+	html_raw(&p->h, "<div class=\"field\"><label");
+	html_attr(&p->h, "for", id);
+	html_fill(&p->h, ">{l}</label>", {"l", page_t(p, label_key)});
+	if (why != NULL) {
+		html_raw(&p->h, "<p class=\"ferr\"");
+		html_attr(&p->h, "id", bgw_arena_printf(p->r->a, "%s-err", id));
+		html_fill(&p->h, ">{w}</p>", {"w", why});
+	}
+	html_raw(&p->h, "<select");
+	html_attr(&p->h, "id", id);
+	html_attr(&p->h, "name", name);
+	if (why != NULL) {
+		html_raw(&p->h, " aria-invalid=\"true\"");
+		html_attr(&p->h, "aria-describedby", bgw_arena_printf(p->r->a, "%s-err", id));
+	}
+	html_raw(&p->h, "><option value=\"\"></option>");
+	for (size_t l = 0; l < nlists; l++)
+		for (const char *const *s = lists[l]; s != NULL && *s != NULL; s++) {
+			html_raw(&p->h, "<option");
+			html_attr(&p->h, "value", *s);
+			html_flag(&p->h, "selected", current != NULL && strcmp(current, *s) == 0);
+			html_raw(&p->h, ">");
+			html_text(&p->h, page_t(p, bgw_arena_printf(p->r->a, "section.%s", *s)));
+			html_raw(&p->h, "</option>");
+		}
+	html_raw(&p->h, "</select></div>");
+}
+
+void
 page_textarea(page *p, const char *name, const char *label_key, const char *value,
     bool required)
 {

@@ -82,3 +82,43 @@ CREATE POLICY response_sections_read ON response_sections FOR SELECT
 	USING (can_see_responses(response_confirmation(response_id)));
 CREATE POLICY response_sections_answer ON response_sections FOR INSERT
 	WITH CHECK (confirmation_side(response_confirmation(response_id)) = 'respondent');
+
+-- The import stores items with their section and holding, and the asked sections, set-based
+-- as 0009's functions do (the same checks: a draft of the project, the caller's side).
+CREATE FUNCTION import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[],
+    p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[],
+    p_quantity text[], p_custody text[]) RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = bgw, pg_temp
+SET enable_nestloop = off
+AS $$
+	WITH ins AS (
+		INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency,
+		    amount, section, quantity, custody)
+		SELECT u.c, u.p::int, u.l, u.r, u.cur, u.amt::numeric, u.s, u.q::numeric, u.k
+		FROM unnest(p_conf, p_pos, p_label, p_ref, p_currency, p_amount, p_section,
+		    p_quantity, p_custody) AS u(c, p, l, r, cur, amt, s, q, k)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$$;
+
+CREATE FUNCTION import_confirmation_sections(p_project text, p_conf text[], p_pos text[],
+    p_section text[]) RETURNS bigint
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = bgw, pg_temp
+AS $$
+	WITH ins AS (
+		INSERT INTO confirmation_sections (confirmation_id, position, section)
+		SELECT u.c, u.p::int, u.s
+		FROM unnest(p_conf, p_pos, p_section) AS u(c, p, s)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$$;
+REVOKE ALL ON FUNCTION import_confirmation_items_extent(text, text[], text[], text[], text[],
+    text[], text[], text[], text[], text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION import_confirmation_sections(text, text[], text[], text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION import_confirmation_items_extent(text, text[], text[], text[], text[],
+    text[], text[], text[], text[], text[]) TO bgw_app;
+GRANT EXECUTE ON FUNCTION import_confirmation_sections(text, text[], text[], text[]) TO bgw_app;

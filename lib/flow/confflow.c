@@ -178,7 +178,7 @@ conf_view(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_view_in *i
 
 /* The receipt's copy of the confirmation: what it asked, not its workflow state. */
 static const char *const receipt_keys[] = {"id", "reference", "type", "form", "as_of",
-	"respondent", "items"};
+	"respondent", "items", "sections"};
 
 bgw_err
 conf_receipt(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_receipt_in *in,
@@ -972,13 +972,17 @@ finalise(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, const 
 static bgw_err
 store_sections(bgw_db *db, bgw_arena *a, const char *rid, const resp_input *in)
 {
-	for (size_t i = 0; i < in->nsections; i++) {
+	for (size_t i = 0, at = 0; i < in->nsections; i++) {
 		char pos[24];
 		const resp_section_in *s = &in->sections[i];
 		const char *q[5] = {rid, pos, s->section, s->none ? "true" : "false", s->answer};
 		bgw_err err;
 
-		snprintf(pos, sizeof(pos), "%zu", i);
+		/* A section answered by its rows alone (the page names every section) adds
+		 * nothing to them. */
+		if (!s->none && s->answer == NULL)
+			continue;
+		snprintf(pos, sizeof(pos), "%zu", at++);
 		if ((err = db_exec(db, a, "flow_response_section_insert", 5, q, NULL)) != BGW_OK)
 			return err;
 	}

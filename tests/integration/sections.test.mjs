@@ -199,3 +199,157 @@ test('validation: sections of another type, quantity outside securities, section
 	assert.equal(r.status, 200, r.body);
 	assert.deepEqual((await get(e.aa, conf.id)).json().confirmation.sections, ['borrowings', 'guarantees', 'deposits']);
 });
+
+// --- import, export, receipt and pages use the sections ------------------------------------
+
+const importTo = (c, pid, body, type) => c.request('POST', `/api/v1/projects/${pid}/confirmations/import`, {
+	body, headers: { 'content-type': type }, timeout: 60000 });
+const confirmations = async (c, pid) => {
+	const items = (await c.request('GET', `/api/v1/projects/${pid}/confirmations?per_page=500`)).json().items;
+	const out = [];
+	for (const it of items) out.push((await get(c, it.id)).json().confirmation);
+	return out.sort((x, y) => x.respondent.email.localeCompare(y.respondent.email));
+};
+const form = (c, fields) => ({
+	body: new URLSearchParams([['csrf_token', c.csrf], ...fields]).toString(),
+	headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
+
+test('import: CSV with the sections in Japanese, a bank asking sections only, a holding; bad sections named by row', async () => {
+	const e = await engagement();
+	const [b1, b2, s1] = ['a-bank', 'b-bank', 'c-sec'].map((w) => uniqueEmail(w));
+	const head = 'グループ,種類,様式,確認先,メールアドレス,回答者名,基準日,回答期限,科目,通貨,金額,確認区分,区分,数量,保管場所';
+	const csv = [head,
+		`1,銀行,積極的,みなと銀行,${b1},担当,2026-03-31,2026-04-30,普通預金,JPY,1200000,預金、借入金、保証債務,預金,,`,
+		`1,,,,,,,,証書貸付,JPY,30000000,,borrowings,,`,
+		`2,bank,positive,さくら銀行,${b2},担当,2026-03-31,2026-04-30,,,,割引手形・裏書手形 デリバティブ,,,`,
+		`3,securities,positive,証券保管,${s1},担当,2026-03-31,2026-04-30,国債 第10回,JPY,,,,100.5,本店`,
+	].join('\r\n');
+	let r = await importTo(e.aa, e.project.id, csv, 'text/csv');
+	assert.equal(r.status, 201, r.body);
+	const [c1, c2, c3] = await confirmations(e.aa, e.project.id);
+	assert.deepEqual(c1.sections, ['deposits', 'borrowings', 'guarantees']);
+	assert.deepEqual(c1.items.map((i) => i.section), ['deposits', 'borrowings']);
+	assert.deepEqual(c2.sections, ['discounted_bills', 'derivatives']);
+	assert.deepEqual(c2.items, []);
+	assert.deepEqual([c3.items[0].quantity, c3.items[0].custody, c3.items[0].amount], ['100.5', '本店', null]);
+
+	// Nothing is created when a row is wrong; every bad row is named.
+	const bad = [head,
+		`1,bank,positive,X,${uniqueEmail('x')},担当,2026-03-31,2026-04-30,預金,JPY,1,loans,,,`,
+		`2,receivable,positive,Y,${uniqueEmail('y')},担当,2026-03-31,2026-04-30,売掛金,JPY,1,預金,,,`,
+		`3,bank,positive,Z,${uniqueEmail('z')},担当,2026-03-31,2026-04-30,預金,JPY,1,,,5,`,
+	].join('\r\n');
+	r = await importTo(e.aa, e.project.id, bad, 'text/csv');
+	assert.equal(r.status, 422, r.body);
+	const rows = r.json().error.rows.map((x) => [x.row, x.column]);
+	assert.deepEqual(rows.filter(([row]) => row === 2), [[2, 'sections']]);
+	assert.ok(rows.some(([row, col]) => row === 3 && col === 'sections'));
+	assert.ok(rows.some(([row, col]) => row === 4 && col === 'quantity'));
+	assert.equal((await confirmations(e.aa, e.project.id)).length, 3);
+});
+
+test('import XML with <sections>; export CSV and XML carry the sections and the answers per section; receipt JSON', async () => {
+	const e = await engagement();
+	const { conf, ra } = await sent(e, 'bank', {
+		sections: ['deposits', 'guarantees'],
+		items: [{ label: '普通預金', section: 'deposits', currency: 'JPY', amount: '1250000' }],
+	});
+	await act(ra, conf.id, 'response', {
+		items: [{ item_id: conf.items[0].id, agrees: true }], responder,
+		extra_items: [{ label: '定期預金', section: 'deposits', currency: 'JPY', amount: '3000000' }],
+		sections: [{ section: 'guarantees', none: true }],
+	}, 201);
+
+	const csv = await e.aa.request('GET', `/api/v1/projects/${e.project.id}/export.csv`);
+	assert.equal(csv.status, 200);
+	const [header, row] = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+	const cols = header.split(',');
+	const cells = row.split(',');
+	assert.equal(cells[cols.indexOf('sections')], 'deposits guarantees');
+	assert.equal(cells[cols.indexOf('section')], 'deposits');
+	assert.ok(csv.body.includes('guarantees: none'), 'response_sections');
+
+	const xml = await e.aa.request('GET', `/api/v1/projects/${e.project.id}/export.xml`);
+	assert.equal(xml.status, 200);
+	assert.match(xml.body, /<sections>\s*<section>deposits<\/section>\s*<section>guarantees<\/section>\s*<\/sections>/);
+	assert.match(xml.body, /<section_answer section="guarantees">\s*<none>true<\/none>/);
+	assert.match(xml.body, /<extra_item>[\s\S]*<section>deposits<\/section>/);
+
+	// The export imports back into another project with its sections.
+	const e2 = await engagement();
+	const back = await importTo(e2.aa, e2.project.id, xml.body, 'application/xml');
+	assert.equal(back.status, 201, back.body);
+	const [copy] = await confirmations(e2.aa, e2.project.id);
+	assert.deepEqual(copy.sections, ['deposits', 'guarantees']);
+	assert.equal(copy.items[0].section, 'deposits');
+
+	// An XML naming a section the type does not have: 422, nothing created.
+	const legal = xml.body.replace('<type>bank</type>', '<type>legal</type>');
+	const refused = await importTo(e2.aa, e2.project.id, legal, 'application/xml');
+	assert.equal(refused.status, 422, refused.body);
+	assert.ok(refused.json().error.rows.some((x) => x.column === 'sections'));
+
+	const receipt = await e.aa.request('GET', `/api/v1/confirmations/${conf.id}/receipt`);
+	assert.equal(receipt.status, 200, receipt.body);
+	assert.deepEqual(receipt.json().receipt.confirmation.sections, ['deposits', 'guarantees']);
+	assert.deepEqual(receipt.json().receipt.response.sections, [{ section: 'guarantees', none: true, answer: null }]);
+});
+
+test('pages: the form asks sections by checkbox; the answer page takes "none" per section and a lawyer\'s text', async () => {
+	const e = await engagement();
+	const email = uniqueEmail('page-bank');
+	const page = await e.aa.request('GET', `/projects/${e.project.id}/confirmations/new`);
+	assert.equal(page.status, 200);
+	assert.ok(page.body.includes('保証債務') && page.body.includes('name="sections.guarantees"'));
+	assert.ok(page.body.includes('name="items[0].section"'));
+	let r = await e.aa.request('POST', `/projects/${e.project.id}/confirmations/new`, form(e.aa, [
+		['type', 'bank'], ['form', 'positive'], ['respondent.organization', 'ページ銀行'],
+		['respondent.email', email], ['respondent.name', '担当'], ['as_of', '2026-03-31'],
+		['due_date', '2026-04-30'], ['sections.deposits', '1'], ['sections.derivatives', '1'],
+		['items[0].label', '普通預金'], ['items[0].currency', 'JPY'], ['items[0].amount', '5'],
+		['items[0].section', 'deposits'],
+	]));
+	assert.equal(r.status, 303, r.body);
+	const id = r.headers.location.match(/\/confirmations\/([^?]+)/)[1];
+	const conf = (await get(e.aa, id)).json().confirmation;
+	assert.deepEqual(conf.sections, ['deposits', 'derivatives']);
+	// An item whose section the type lacks: 422 beside the field.
+	r = await e.aa.request('POST', `/projects/${e.project.id}/confirmations/new`, form(e.aa, [
+		['type', 'bank'], ['form', 'positive'], ['respondent.organization', 'ページ銀行'],
+		['respondent.email', email], ['respondent.name', '担当'], ['as_of', '2026-03-31'],
+		['due_date', '2026-04-30'], ['items[0].label', 'x'], ['items[0].currency', 'JPY'],
+		['items[0].amount', '5'], ['items[0].section', 'claims'],
+	]));
+	assert.equal(r.status, 422);
+	assert.ok(r.body.includes('not a section of this type') || r.body.includes('区分'), r.body.slice(0, 300));
+
+	// The bank answers on the page: derivatives "none"; left out first, then ticked.
+	const { conf: sentConf, ra } = await sent(e, 'bank', {
+		sections: ['deposits', 'derivatives'],
+		items: [{ label: '普通預金', section: 'deposits', currency: 'JPY', amount: '5' }],
+	});
+	const answerPage = await ra.request('GET', `/confirmations/${sentConf.id}/answer`);
+	assert.equal(answerPage.status, 200);
+	assert.ok(answerPage.body.includes('デリバティブ') && answerPage.body.includes('該当なし'));
+	const base = [['items[0].item_id', sentConf.items[0].id], ['items[0].agrees', 'true'],
+		['responder.name', '回答 太郎'], ['sections[0].section', 'deposits'], ['sections[1].section', 'derivatives']];
+	r = await ra.request('POST', `/confirmations/${sentConf.id}/answer`, form(ra, base));
+	assert.equal(r.status, 422, r.body.slice(0, 300));
+	r = await ra.request('POST', `/confirmations/${sentConf.id}/answer`, form(ra, [...base, ['sections[1].none', 'true']]));
+	assert.equal(r.status, 303, r.body.slice(0, 300));
+	const answered = (await get(e.aa, sentConf.id)).json().confirmation;
+	assert.equal(answered.status, 'answered');
+	assert.deepEqual(answered.response.sections, [{ section: 'derivatives', none: true, answer: null }]);
+	const shown = await e.aa.request('GET', `/confirmations/${sentConf.id}`);
+	assert.ok(shown.body.includes('該当なし') && shown.body.includes('デリバティブ'));
+
+	// A lawyer answers its question in text on the page.
+	const { conf: lc, ra: lawyer } = await sent(e, 'legal', { sections: ['pending_litigation'] });
+	r = await lawyer.request('POST', `/confirmations/${lc.id}/answer`, form(lawyer, [
+		['responder.name', '弁護士 一郎'], ['sections[0].section', 'pending_litigation'],
+		['sections[0].answer', '係属中の訴訟はありません。'],
+	]));
+	assert.equal(r.status, 303, r.body.slice(0, 300));
+	assert.equal((await get(e.aa, lc.id)).json().confirmation.response.sections[0].answer, '係属中の訴訟はありません。');
+});
