@@ -53,6 +53,7 @@ typedef struct bgw_request {
 	long long content_length;    /* -1 if not given */
 	const char *remote_addr;
 	bgw_kv *query;
+	policy_subject subject;      /* the user as the policy layer saw them (signed-in routes) */
 	bgw_kv *cookies;
 	const char *path_params[REQUEST_MAX_PATH_PARAMS];
 	const struct route *route;   /* the matched route (route.h): its declared transaction

@@ -443,6 +443,8 @@ admit(bgw_request *r, const route *rt, bool *open)
 	subject.operator = r->user.operator;
 	subject.mfa = r->user.mfa_enabled;
 	subject.audit_firm_user = strcmp(r->user.org_kind, "audit_firm") == 0;
+	subject.respondent_user = strcmp(r->user.org_kind, "respondent") == 0;
+	r->subject = subject;
 	err = policy_decide(rt->action, &subject, kind != TARGET_NONE ? &r->target.facts : NULL);
 	if (err != BGW_OK)
 		return err;

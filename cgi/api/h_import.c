@@ -21,9 +21,10 @@
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #define TEMPLATE_MAX_BYTES (1024 * 1024)
 
-/* The error answer with the rows (every bad row, or the one fatal problem). */
-static bgw_err
-reply_rows(bgw_request *r, bgw_err kind, const import_result *res)
+/* The error answer with the rows (every bad row, or the one fatal problem); also the desk's
+ * bulk answers' (h_bulkanswer.c). */
+bgw_err
+h_reply_rows(bgw_request *r, bgw_err kind, const import_result *res)
 {
 	json_t *rows = confimport_rows_json(res);
 	json_t *body;
@@ -58,7 +59,7 @@ h_conf_import(bgw_request *r)
 		return BGW_E_NOMEM;
 	err = confimport_run(r->app->db, r->a, r->user_id, &in, &out);
 	if (out.refused_rows)
-		return reply_rows(r, err, &out.result);
+		return h_reply_rows(r, err, &out.result);
 	if (err != BGW_OK)
 		return err;
 	body = jsonout_own(r->a, json_pack("{s:I}", "created", (json_int_t)out.created));

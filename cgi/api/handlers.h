@@ -3,6 +3,7 @@
 #define BGW_HANDLERS_H
 
 #include "http/jsonout.h"
+#include "records/importrow.h"
 #include "request.h"
 
 /* page_error.c: the error answer of an HTML page route (the router calls it) */
@@ -180,7 +181,21 @@ bgw_err h_project_audit_log(bgw_request *r);
 bgw_err h_verify(bgw_request *r);
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
+/* 422 (or 400, 413) {"error": {code, message, rows}} with every bad row of res, as imports
+ * answer (h_import.c); nothing was written, so the transaction may commit. */
+bgw_err h_reply_rows(bgw_request *r, bgw_err kind, const import_result *res);
 bgw_err h_conf_import(bgw_request *r);
 bgw_err h_import_template(bgw_request *r);
+
+/* h_bulkanswer.c: a respondent desk's bulk answers */
+extern const field_spec bulk_approve_fields[];
+bgw_err h_bulk_open_csv(bgw_request *r);
+bgw_err h_bulk_open_xlsx(bgw_request *r);
+bgw_err h_bulk_answers(bgw_request *r);
+bgw_err h_bulk_approve(bgw_request *r);
+/* page_desk.c: the same as pages (/inbox/desk) */
+bgw_err page_desk(bgw_request *r);
+bgw_err page_desk_upload(bgw_request *r);
+bgw_err page_desk_approve(bgw_request *r);
 
 #endif

@@ -103,6 +103,24 @@ void page_progress(page *p, const char *busy_key);
  * just stored (a notice), or NULL; r->field_errors says why a file was refused. */
 bgw_err page_answer_again(bgw_request *r, int status, const char *attached);
 
+/* The bad rows of a refused file, as confimport_rows_json lists them (page_import.c; the
+ * import and the desk's upload): a table, nothing for NULL or an empty list. */
+void page_import_rows(page *p, const json_t *rows);
+
+/* A multipart form of one file (part "file") and a few short text fields, read whole
+ * (page_import.c; the import and the desk's upload).  The router has checked the CSRF
+ * token (the first field).  *out: the file (arena, len bytes; has_file false without that
+ * part), its name as sent, and the text fields but csrf_token.  BGW_OK; the body's and the
+ * multipart parser's errors (BGW_E_TOO_LARGE past max_file and the form's overhead). */
+typedef struct page_upload {
+	bool has_file;
+	char filename[256];
+	const char *file;
+	size_t len;
+	bgw_kv *fields;
+} page_upload;
+bgw_err page_read_upload(bgw_request *r, size_t max_file, page_upload *out);
+
 /* The answer of a confirmation (responder, approver, time, version, seal, extra items). */
 void page_conf_response(page *p, const json_t *response);
 

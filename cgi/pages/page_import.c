@@ -11,19 +11,19 @@
 #include "records/confimport.h"
 #include "http/multipart.h"
 
-#define IMPORT_FORM_OVERHEAD (64 * 1024) /* the form's fields and framing beside the file */
-#define IMPORT_FORM_PARTS 4
-#define PAGE_IMPORT_FILENAME_MAX 255
+#define PAGE_UPLOAD_OVERHEAD (64 * 1024) /* the form's fields and framing beside the file */
+#define PAGE_UPLOAD_PARTS 4
+#define PAGE_UPLOAD_TEXT_MAX 1024         /* a text field beside the file */
 
 /* The parts of the form, collected from the body in memory. */
 struct upload {
-	bgw_request *r;
+	page_upload *out;
+	bgw_arena *a;
 	const char *part;         /* the current part's name */
-	bool has_file;
-	char filename[PAGE_IMPORT_FILENAME_MAX + 1];
 	char *file;               /* arena copy, at most the body's size */
-	size_t file_len, file_cap;
-	const char *file_type;
+	size_t file_cap;
+	char *text;               /* the current text part */
+	size_t text_len;
 };
 
 static bgw_err
@@ -33,12 +33,14 @@ u_begin(void *ud, const multipart_part *p)
 
 	u->part = p->name;
 	if (strcmp(p->name, "file") == 0) {
-		if (u->has_file)
+		if (u->out->has_file)
 			return BGW_E_BAD_REQUEST;
-		u->has_file = true;
-		snprintf(u->filename, sizeof(u->filename), "%s", p->filename != NULL ? p->filename : "");
-		u->file_type = p->content_type != NULL ? bgw_arena_strdup(u->r->a, p->content_type) :
-		    NULL;
+		u->out->has_file = true;
+		snprintf(u->out->filename, sizeof(u->out->filename), "%s",
+		    p->filename != NULL ? p->filename : "");
+	} else {
+		u->text_len = 0;
+		u->text[0] = '\0';
 	}
 	return BGW_OK;
 }
@@ -50,11 +52,60 @@ u_data(void *ud, const char *buf, size_t n)
 
 	if (strcmp(u->part, "file") == 0) {
 		/* The file is copied out: the parser may hand bytes on from its own buffer. */
-		if (u->file_len + n > u->file_cap)
+		if (u->out->len + n > u->file_cap)
 			return BGW_E_TOO_LARGE;
-		memcpy(u->file + u->file_len, buf, n);
-		u->file_len += n;
+		memcpy(u->file + u->out->len, buf, n);
+		u->out->len += n;
+	} else {
+		if (u->text_len + n > PAGE_UPLOAD_TEXT_MAX)
+			return BGW_E_TOO_LARGE;
+		memcpy(u->text + u->text_len, buf, n);
+		u->text_len += n;
+		u->text[u->text_len] = '\0';
 	}
+	return BGW_OK;
+}
+
+static bgw_err
+u_end(void *ud)
+{
+	struct upload *u = ud;
+	bgw_kv **tail = &u->out->fields;
+
+	if (strcmp(u->part, "file") == 0 || strcmp(u->part, "csrf_token") == 0)
+		return BGW_OK;
+	while (*tail != NULL)
+		tail = &(*tail)->next;
+	return kv_append(u->a, &tail, u->part, u->text, u->text_len);
+}
+
+bgw_err
+page_read_upload(bgw_request *r, size_t max_file, page_upload *out)
+{
+	static const multipart_callbacks cb = {u_begin, u_data, u_end};
+	multipart_limits lim = {.max_parts = PAGE_UPLOAD_PARTS,
+		.max_header_bytes = MULTIPART_DEFAULT_MAX_HEADER_BYTES,
+		.max_total = max_file + PAGE_UPLOAD_OVERHEAD};
+	struct upload u = {.out = out, .a = r->a};
+	multipart_parser *mp;
+	char *body;
+	size_t len;
+	bgw_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = multipart_new(r->a, r->content_type, &lim, &cb, &u, &mp)) != BGW_OK ||
+	    (err = request_read_body(r, (long long)(max_file + PAGE_UPLOAD_OVERHEAD), &body,
+	    &len)) != BGW_OK)
+		return err;
+	u.file_cap = len;
+	u.file = bgw_arena_alloc(r->a, len + 1);
+	u.text = bgw_arena_alloc(r->a, PAGE_UPLOAD_TEXT_MAX + 1);
+	if (u.file == NULL || u.text == NULL)
+		return BGW_E_NOMEM;
+	if ((err = multipart_feed(mp, body, len)) != BGW_OK ||
+	    (err = multipart_finish(mp)) != BGW_OK)
+		return err;
+	out->file = u.file;
 	return BGW_OK;
 }
 
@@ -84,13 +135,35 @@ form(page *p)
 	    {"b", page_t(p, "imp.submit")});
 }
 
+/* The bad rows of a refused file (confimport_rows_json's list; nothing for NULL or []): the
+ * import's and the desk's upload pages show them alike. */
+void
+page_import_rows(page *p, const json_t *rows)
+{
+	size_t i;
+	json_t *row;
+
+	if (json_array_size(rows) == 0)
+		return;
+	html_fill(&p->h, "<section aria-labelledby=\"h-rows\"><h2 id=\"h-rows\">{t}</h2>"
+	    "<div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th scope=\"col\" "
+	    "class=\"num\">{a}</th><th scope=\"col\">{b}</th><th scope=\"col\">{c}</th></tr>"
+	    "</thead><tbody>", {"t", page_t(p, "imp.rows")}, {"a", page_t(p, "imp.row")},
+	    {"b", page_t(p, "imp.column")}, {"c", page_t(p, "imp.problem")});
+	json_array_foreach(rows, i, row) {
+		html_raw(&p->h, "<tr><td class=\"num\">");
+		html_int(&p->h, page_ji(row, "row"));
+		html_fill(&p->h, "</td><td>{c}</td><td>{m}</td></tr>",
+		    {"c", page_js(row, "column")}, {"m", page_js(row, "message")});
+	}
+	html_raw(&p->h, "</tbody></table></div></section>");
+}
+
 /* The page; rows (the bad rows, or NULL) and message_key (an alert, or NULL). */
 static bgw_err
 show(bgw_request *r, int status, const json_t *rows, const char *message_key)
 {
 	page p;
-	size_t i;
-	json_t *row;
 
 	page_init(&p, r, "imp.title");
 	html_raw(&p.h, "<p class=\"crumbs\"><a");
@@ -100,20 +173,7 @@ show(bgw_request *r, int status, const json_t *rows, const char *message_key)
 	if (message_key != NULL)
 		html_fill(&p.h, "<div class=\"alert err\" role=\"alert\" id=\"errors\" tabindex=\"-1\">"
 		    "<p>{m}</p></div>", {"m", page_t(&p, message_key)});
-	if (json_array_size(rows) > 0) {
-		html_fill(&p.h, "<section aria-labelledby=\"h-rows\"><h2 id=\"h-rows\">{t}</h2>"
-		    "<div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th scope=\"col\" "
-		    "class=\"num\">{a}</th><th scope=\"col\">{b}</th><th scope=\"col\">{c}</th></tr>"
-		    "</thead><tbody>", {"t", page_t(&p, "imp.rows")}, {"a", page_t(&p, "imp.row")},
-		    {"b", page_t(&p, "imp.column")}, {"c", page_t(&p, "imp.problem")});
-		json_array_foreach(rows, i, row) {
-			html_raw(&p.h, "<tr><td class=\"num\">");
-			html_int(&p.h, page_ji(row, "row"));
-			html_fill(&p.h, "</td><td>{c}</td><td>{m}</td></tr>",
-			    {"c", page_js(row, "column")}, {"m", page_js(row, "message")});
-		}
-		html_raw(&p.h, "</tbody></table></div></section>");
-	}
+	page_import_rows(&p, rows);
 	form(&p);
 	return page_send(&p, status);
 }
@@ -127,34 +187,19 @@ page_import(bgw_request *r)
 bgw_err
 page_import_post(bgw_request *r)
 {
-	static const multipart_callbacks cb = {u_begin, u_data, NULL};
-	multipart_limits lim = {.max_parts = IMPORT_FORM_PARTS,
-		.max_header_bytes = MULTIPART_DEFAULT_MAX_HEADER_BYTES,
-		.max_total = (size_t)IMPORT_MAX_BYTES + IMPORT_FORM_OVERHEAD};
-	struct upload u = {.r = r};
-	multipart_parser *mp;
+	page_upload up;
 	confimport_run_in in = {.project_id = r->target.project_id, .ip = r->remote_addr};
 	confimport_run_out out;
-	char *body;
-	size_t len;
 	bgw_err err;
 
-	if ((err = multipart_new(r->a, r->content_type, &lim, &cb, &u, &mp)) != BGW_OK ||
-	    (err = request_read_body(r, (long long)IMPORT_MAX_BYTES + IMPORT_FORM_OVERHEAD, &body,
-	    &len)) != BGW_OK)
+	if ((err = page_read_upload(r, (size_t)IMPORT_MAX_BYTES, &up)) != BGW_OK)
 		return err;
-	u.file_cap = len;
-	if ((u.file = bgw_arena_alloc(r->a, len + 1)) == NULL)
-		return BGW_E_NOMEM;
-	if ((err = multipart_feed(mp, body, len)) != BGW_OK ||
-	    (err = multipart_finish(mp)) != BGW_OK)
-		return err;
-	if (!u.has_file || u.file_len == 0)
+	if (!up.has_file || up.len == 0)
 		return show(r, 422, NULL, "imp.no_file");
-	if ((in.format = confimport_format_of_name(u.filename)) == CONFIMPORT_NONE)
+	if ((in.format = confimport_format_of_name(up.filename)) == CONFIMPORT_NONE)
 		return show(r, 415, NULL, "imp.bad_type");
-	in.buf = u.file;
-	in.len = u.file_len;
+	in.buf = up.file;
+	in.len = up.len;
 	in.xsd_path = bgw_arena_printf(r->a, "%s/db/confirmations.xsd", r->app->cfg->srcdir);
 	if (in.xsd_path == NULL)
 		return BGW_E_NOMEM;

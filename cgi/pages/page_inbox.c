@@ -77,6 +77,9 @@ page_inbox(bgw_request *r)
 	html_fill(&p.h, "<h1>{t}</h1>", {"t", p.title});
 	page_flash(&p);
 	locked(&p, json_object_get(list, "code_required"));
+	/* a respondent organisation's users have a desk for bulk answers (page_desk.c) */
+	if (r->subject.respondent_user)
+		html_fill(&p.h, "<p><a href=\"/inbox/desk\">{t}</a></p>", {"t", page_t(&p, "desk.link")});
 	total = page_ji(list, "total");
 	if (json_array_size(json_object_get(list, "items")) == 0) {
 		html_fill(&p.h, "<p>{t}</p>", {"t", page_t(&p, "inbox.none")});

@@ -17,7 +17,8 @@ enum {
 	ANY = AUDIT | CLIENT | RESP,
 };
 
-enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_OPERATOR, WHO_FIRM_USER, WHO_MEMBER };
+enum who { WHO_ANYONE, WHO_SIGNED_IN, WHO_OPERATOR, WHO_FIRM_USER, WHO_MEMBER,
+	WHO_RESPONDENT_USER };
 
 struct rule {
 	const char *name;
@@ -67,6 +68,10 @@ static const struct rule rules[ACT__COUNT] = {
 	/* Signed in is all the router checks; the handler loads the facts about the account
 	 * and asks policy_account_delete. */
 	[ACT_ACCOUNT_DELETE] = {"account.delete", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
+	/* A desk's bulk answers: only respondent users have a desk (others: 404, as if the
+	 * route did not exist); the use case asks conf.respond / conf.approve of each request. */
+	[ACT_BULK_ANSWER] = {"bulk.answer", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
+	[ACT_BULK_APPROVE] = {"bulk.approve", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
 };
 
 static unsigned
@@ -130,6 +135,8 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 		return s->mfa ? BGW_OK : BGW_E_FORBIDDEN;
 	case WHO_FIRM_USER:
 		return s->audit_firm_user && !s->operator ? BGW_OK : BGW_E_FORBIDDEN;
+	case WHO_RESPONDENT_USER:
+		return s->respondent_user && !s->operator ? BGW_OK : BGW_E_NOT_FOUND;
 	default:
 		break;
 	}

@@ -61,6 +61,10 @@ enum policy_action {
 	ACT_DOC_LIST,
 	ACT_DOC_READ,
 	ACT_ACCOUNT_DELETE,    /* delete an account: the facts are judged by policy_account_delete */
+	/* bulk answers (lib/records/bulkanswer.h): respondent users only; each confirmation of
+	 * the selection is then judged as ACT_CONF_RESPOND or ACT_CONF_APPROVE on its own */
+	ACT_BULK_ANSWER,       /* download the open requests, upload the answers */
+	ACT_BULK_APPROVE,      /* approve a selection of waiting answers */
 	ACT__COUNT
 };
 
@@ -70,6 +74,7 @@ typedef struct policy_subject {
 	bool operator;
 	bool mfa;             /* signed in with a second factor */
 	bool audit_firm_user; /* belongs to an audit firm: may create projects */
+	bool respondent_user; /* belongs to a respondent organisation: may use the bulk answers */
 } policy_subject;
 
 /* Facts about the target and the user's membership in its project. */

@@ -45,7 +45,7 @@ struct ctx {
 	size_t ntext;
 	bool text_long;
 	/* worksheet */
-	import_builder *b;
+	const xlsx_rows *sink;
 	bool have_header;
 	int row;                    /* current sheet row, 1-based */
 	int last_row;
@@ -563,9 +563,7 @@ cell_end(struct ctx *c)
 			stop(c, BGW_E_NOMEM, 0, NULL);
 		return;
 	} else if (strcmp(c->ctype, "n") == 0 && c->have_header && n > 0) {
-		import_col col = import_builder_column(c->b, (size_t)c->col);
-
-		if ((col == IMPORT_COL_AS_OF || col == IMPORT_COL_DUE_DATE) &&
+		if (c->sink->date_column != NULL && c->sink->date_column(c->sink->ud, (size_t)c->col) &&
 		    serial_to_date(s, n, c->date1904, date)) {
 			s = date;
 			n = 10;
@@ -607,12 +605,12 @@ row_end(struct ctx *c)
 	}
 	if (!c->have_header) {
 		c->have_header = true;
-		e = import_builder_header(c->b, c->row, c->cells, c->ncells);
+		e = c->sink->header(c->sink->ud, c->row, c->cells, c->ncells);
 	} else {
-		e = import_builder_row(c->b, c->row, c->cells, c->ncells);
+		e = c->sink->row(c->sink->ud, c->row, c->cells, c->ncells);
 	}
 	if (e != BGW_OK)
-		stop(c, e, 0, NULL); /* the builder has recorded why */
+		stop(c, e, 0, NULL); /* the sink has recorded why */
 }
 
 static void
@@ -679,22 +677,42 @@ import(struct ctx *c)
 	return e;
 }
 
+/* The import's sink: the confirmation row builder. */
+static bgw_err
+builder_header(void *ud, int row, const import_cell *cells, size_t n)
+{
+	return import_builder_header(ud, row, cells, n);
+}
+
+static bgw_err
+builder_row(void *ud, int row, const import_cell *cells, size_t n)
+{
+	return import_builder_row(ud, row, cells, n);
+}
+
+static bool
+builder_date_column(void *ud, size_t col)
+{
+	import_col c = import_builder_column(ud, col);
+
+	return c == IMPORT_COL_AS_OF || c == IMPORT_COL_DUE_DATE;
+}
+
 bgw_err
-xlsx_import(bgw_arena *a, const char *buf, size_t n, import_result *out)
+xlsx_read_rows(bgw_arena *a, const char *buf, size_t n, const xlsx_rows *sink,
+    import_result *errors)
 {
 	struct ctx *c;
 	zip_source_t *src;
 	zip_error_t zerr;
 	bgw_err e;
 
-	memset(out, 0, sizeof(*out));
-	c = bgw_arena_alloc(a, sizeof(*c));
+	c = bgw_arena_calloc(a, 1, sizeof(*c));
 	if (c == NULL)
 		return BGW_E_NOMEM;
 	c->a = a;
-	c->out = out;
-	if ((e = import_builder_new(a, out, &c->b)) != BGW_OK)
-		return e;
+	c->out = errors;
+	c->sink = sink;
 	if (n > IMPORT_MAX_BYTES) {
 		stop(c, BGW_E_TOO_LARGE, 0, "file too large");
 		return c->err;
@@ -725,7 +743,21 @@ xlsx_import(bgw_arena *a, const char *buf, size_t n, import_result *out)
 	}
 	e = import(c);
 	zip_discard(c->ar.za);
-	if (e != BGW_OK)
+	return e;
+}
+
+bgw_err
+xlsx_import(bgw_arena *a, const char *buf, size_t n, import_result *out)
+{
+	import_builder *b;
+	xlsx_rows sink = {builder_header, builder_row, builder_date_column, NULL};
+	bgw_err e;
+
+	memset(out, 0, sizeof(*out));
+	if ((e = import_builder_new(a, out, &b)) != BGW_OK)
 		return e;
-	return import_builder_finish(c->b);
+	sink.ud = b;
+	if ((e = xlsx_read_rows(a, buf, n, &sink, out)) != BGW_OK)
+		return e;
+	return import_builder_finish(b);
 }

@@ -24,6 +24,7 @@
 #ifndef BGW_XLSX_H
 #define BGW_XLSX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -43,5 +44,24 @@
  * shared string index out of range); BGW_E_TOO_LARGE past a size or count limit; BGW_E_NOMEM.
  * Each failure adds one entry to out->errors saying what it was. */
 bgw_err xlsx_import(bgw_arena *a, const char *buf, size_t n, import_result *out);
+
+/* Where xlsx_read_rows sends the first worksheet's rows (cells as import_cell, valid only
+ * during the call; a row without any value is skipped).  header gets the first row that has
+ * a value, row every later one; a non-OK return stops the reading and is returned (the sink
+ * records why in the errors list).  date_column (may be NULL): is the 0-based column a date
+ * column, whose numbers are date serials to turn into YYYY-MM-DD? */
+typedef struct xlsx_rows {
+	bgw_err (*header)(void *ud, int row, const import_cell *cells, size_t n);
+	bgw_err (*row)(void *ud, int row, const import_cell *cells, size_t n);
+	bool (*date_column)(void *ud, size_t col);
+	void *ud;
+} xlsx_rows;
+
+/* Read the first worksheet of an .xlsx of n bytes row by row into sink, with the defences
+ * above; problems of the file go to errors (arena a).  Returns BGW_OK when the sheet was
+ * read to its end (row errors may still be in errors); BGW_E_BAD_REQUEST, BGW_E_TOO_LARGE,
+ * BGW_E_NOMEM as xlsx_import; a sink's error. */
+bgw_err xlsx_read_rows(bgw_arena *a, const char *buf, size_t n, const xlsx_rows *sink,
+    import_result *errors);
 
 #endif

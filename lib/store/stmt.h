@@ -35,6 +35,7 @@ extern const db_stmt stmt_admin_ops[];  /* lib/flow/purge.c, lib/files/rekey.c, 
 extern const db_stmt stmt_audit[];  /* lib/flow/audit.c */
 extern const db_stmt stmt_auditcp[];  /* lib/flow/auditcp.c */
 extern const db_stmt stmt_auditview[];  /* lib/flow/auditview.c */
+extern const db_stmt stmt_bulkanswer[];  /* lib/records/bulkanswer.c */
 extern const db_stmt stmt_comment[];  /* lib/flow/comment.c */
 extern const db_stmt stmt_confexport[];  /* lib/records/confexport.c */
 extern const db_stmt stmt_confflow[];  /* lib/flow/confflow.c */

@@ -7,7 +7,7 @@
 #                                   baseline (dev calls this first)
 #
 # Scenarios (default: all, in this order): signin kdf dashboard list page answer upload
-# bigfile import reminders rss.  Each prints one line per WAF mode
+# bigfile import bulk_answer500 reminders rss.  Each prints one line per WAF mode
 #
 #   bench NAME rps=… p50_ms=… p99_ms=… ratio=… [base=… base_rps=… ratio_trivial=… errors=…]
 #
@@ -61,6 +61,8 @@ UPLOAD_BYTES=$((20 * 1024 * 1024))
 UPLOAD_CONNECTIONS=2
 IMPORT_ROWS=10000
 IMPORT_TARGET_S=5
+BULK_ROWS=500                              # scenario bulk_answer500: answers in one upload
+BULK_RATIO_TARGET=1                        # at most the time of the 10,000-row import
 LIST_RATIO_WAF_OFF=0.6                     # targets of issue 9 item 2
 LIST_RATIO_WAF_ON=0.9
 P99_TARGET_MS=20
@@ -81,6 +83,7 @@ if [ "$SMOKE" = 1 ]; then
 	SIGNIN_SECONDS=8
 	RSS_REQUESTS=200; RSS_CHUNK_SECONDS=1; UPLOAD_BYTES=$((1024 * 1024))
 	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; KDF_RUNS=2; DRAIN_SECONDS=30
+	BULK_ROWS=20
 	export BGW_BENCH_REMINDERS=100
 fi
 
@@ -465,6 +468,41 @@ scenario_import() {
 	done
 }
 
+# A respondent desk's bulk answer (issue 17): BULK_ROWS fresh open requests of the seeded
+# respondent, its sheet downloaded (GET /inbox/open.csv), each of them answered "agrees" and
+# the sheet uploaded (POST /inbox/answers) once, WAF off, timed with curl; ratio = the
+# upload's seconds / the 10,000-row import's of this run (scenario import, which runs
+# before; without it the ratio is n/a).
+scenario_bulk_answer500() {
+	local filled="$WORK/bulk-filled.csv" st t port=$BGW_BENCH_NOWAF_PORT
+	copy_confirmations "$BULK_ROWS" | awk '{ for (i = 2; i <= NF; i++) print $i }' >"$WORK/bulk-items"
+	st=$(curl_status "$port" GET "/api/v1/inbox/open.csv?lang=en" -H "Cookie: $RESP_COOKIE")
+	[ "$st" = 200 ] || { emit "bench bulk_answer500 skipped: GET /inbox/open.csv answered $st"; return 1; }
+	# The fresh copies' item rows, agrees = yes.  They are written from the database: the
+	# project holds DASHBOARD_ROWS open requests, more than one sheet lists.
+	{
+		printf '\xEF\xBB\xBFreference,item_id,label,currency,agrees,amount,note\r\n'
+		sql -F, -v items="{$(paste -sd, "$WORK/bulk-items")}" <<'EOF2' | awk '{ printf "%s,,,yes,,\r\n", $0 }'
+SELECT c.reference, i.id FROM bgw.confirmation_items i
+JOIN bgw.confirmations c ON c.id = i.confirmation_id
+WHERE i.id = ANY (:'items'::text[]) ORDER BY c.reference, i.position;
+EOF2
+	} >"$filled"
+	t=$( { /usr/bin/time -f '%e' curl -sS -o "$WORK/last-body" -w '%{http_code}\n' \
+		--cacert "$BGW_CA_CERT" --resolve "localhost:$port:127.0.0.1" -X POST \
+		-H "Cookie: $RESP_COOKIE" -H "X-CSRF-Token: $RESP_CSRF" -H 'Content-Type: text/csv' \
+		--data-binary "@$filled" "https://localhost:$port/api/v1/inbox/answers" \
+		>"$WORK/bulk-status"; } 2>&1 | tail -n 1)
+	st=$(cat "$WORK/bulk-status")
+	local answered ratio=n/a
+	answered=$(node -e 'try { console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered ?? 0) } catch { console.log(0) }' "$WORK/last-body")
+	[ -z "${IMPORT_SECONDS:-}" ] || ratio=$(div "$t" "$IMPORT_SECONDS")
+	emit "bench bulk_answer500 seconds=$t rows=$answered status=$st ratio=$ratio import10k_seconds=${IMPORT_SECONDS:-n/a}" \
+		"$( [ "$st" = 201 ] || head -c 200 "$WORK/last-body")"
+	keep BULK_SECONDS "$t"; keep BULK_STATUS "$st"; keep BULK_RATIO "$ratio"; keep BULK_ANSWERED "$answered"
+	[ "$st" = 201 ] && [ "$answered" = "$BULK_ROWS" ]
+}
+
 scenario_reminders() {
 	if [ ! -f "$HERE/notify_bench.sh" ]; then
 		emit "bench reminders10k skipped: tests/bench/notify_bench.sh does not exist yet"
@@ -631,10 +669,17 @@ rest_targets() {
 		[ "$IMPORT_STATUS" = 201 ] && v=$(verdict "$IMPORT_SECONDS" '<' $IMPORT_TARGET_S)
 		emit "target import10k < $IMPORT_TARGET_S s (WAF off): ${IMPORT_SECONDS}s status $IMPORT_STATUS $v"
 	fi
+	if [ -n "${BULK_SECONDS:-}" ]; then
+		local bulkv=MISS
+		[ "$BULK_STATUS" = 201 ] && [ "$BULK_ANSWERED" = "$BULK_ROWS" ] &&
+			bulkv=$(awk -v r="$BULK_RATIO" -v t="$BULK_RATIO_TARGET" \
+				'BEGIN { print (r != "n/a" && r + 0 > 0 && r + 0 <= t + 0) ? "PASS" : "MISS" }')
+		emit "target bulk_answer500 ratio <= $BULK_RATIO_TARGET of import10k (WAF off): ${BULK_SECONDS}s / ${IMPORT_SECONDS:-n/a}s = $BULK_RATIO rows $BULK_ANSWERED $bulkv"
+	fi
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-ALL=(signin kdf dashboard list page answer upload bigfile import reminders rss)
+ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL[@]}")
 for s in "${SCENARIOS[@]}"; do

@@ -218,6 +218,8 @@ function expected(row, actor) {
 	if (row === 'account') return 'Y';
 	if (row === 'operator') return actor === 'operator' ? 'Y' : 'N';
 	if (row === 'firm') return ['aa', 'am', 'o.aa', 'o.am'].includes(actor) ? 'Y' : 'F';
+	// respondent users of any organisation (matrix/bulk-answer.mjs); everyone else: hidden
+	if (row === 'respondent') return ['ra', 'rm', 'o.ra', 'o.rm', 'otherOrg'].includes(actor) ? 'Y' : 'N';
 	if (actor === 'operator' || actor.startsWith('o.')) return 'N';
 	return row[ROLES.indexOf(actor)];
 }

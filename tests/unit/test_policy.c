@@ -95,8 +95,32 @@ test_every_member_action_is_in_matrix(void **state)
 
 		for (size_t i = 0; i < sizeof(matrix) / sizeof(matrix[0]); i++)
 			found = found || matrix[i].act == (enum policy_action)act;
-		if (!found && act != ACT_PROJECT_ACCESS && act != ACT_ACCOUNT_DELETE)
+		if (!found && act != ACT_PROJECT_ACCESS && act != ACT_ACCOUNT_DELETE &&
+		    act != ACT_BULK_ANSWER && act != ACT_BULK_APPROVE) /* test_bulk_actions */
 			fail_msg("action %s has no matrix row", policy_action_name((enum policy_action)act));
+	}
+}
+
+/* A desk's bulk routes exist for respondent users only (404 for everyone else, operators
+ * too); each request of a selection is judged again as conf.respond / conf.approve. */
+static void
+test_bulk_actions(void **state)
+{
+	static const enum policy_action acts[] = {ACT_BULK_ANSWER, ACT_BULK_APPROVE};
+	policy_subject resp = {.signed_in = true, .respondent_user = true};
+	policy_subject firm = {.signed_in = true, .audit_firm_user = true};
+	policy_subject client = {.signed_in = true};
+	policy_subject op = {.signed_in = true, .operator = true, .mfa = true,
+		.respondent_user = true};
+	policy_subject anon = {0};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		assert_int_equal(policy_decide(acts[i], &resp, NULL), BGW_OK);
+		assert_int_equal(policy_decide(acts[i], &firm, NULL), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(acts[i], &client, NULL), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(acts[i], &op, NULL), BGW_E_NOT_FOUND);
+		assert_int_equal(policy_decide(acts[i], &anon, NULL), BGW_E_UNAUTHENTICATED);
 	}
 }
 
@@ -329,6 +353,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_matrix),
 		cmocka_unit_test(test_every_member_action_is_in_matrix),
+		cmocka_unit_test(test_bulk_actions),
 		cmocka_unit_test(test_strangers_and_operators_see_nothing),
 		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
 		cmocka_unit_test(test_project_documents_hidden_from_respondents),
