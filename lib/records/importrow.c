@@ -327,8 +327,8 @@ col_optional(import_col c)
 
 /* The name of the section or question written s (n bytes): its name in the workflow table
  * (ASCII case aside) or its Japanese label in the catalogue; NULL for neither. */
-static const char *
-section_value(const char *s, size_t n)
+const char *
+import_section_name(const char *s, size_t n)
 {
 	const char *const *lists[] = {wf_bank_section_names, wf_legal_question_names};
 	char key[64];
@@ -375,7 +375,7 @@ sections_value(bgw_arena *a, const char *s, size_t n, const char **out, bool *no
 		    !(i + 3 <= n && (memcmp(s + i, "、", 3) == 0 || memcmp(s + i, "，", 3) == 0)))
 			i++;
 		{
-			const char *name = section_value(s + start, i - start);
+			const char *name = import_section_name(s + start, i - start);
 
 			if (name == NULL)
 				return "not a section (deposits, borrowings, guarantees, discounted_bills, "
@@ -491,7 +491,7 @@ check_value(bgw_arena *a, import_col col, const char *s, size_t n, const char **
 	case IMPORT_COL_SECTIONS:
 		return sections_value(a, s, n, out, nomem);
 	case IMPORT_COL_SECTION:
-		if ((v = section_value(s, n)) == NULL)
+		if ((v = import_section_name(s, n)) == NULL)
 			return "not a section (deposits, borrowings, guarantees, discounted_bills, "
 			    "derivatives, custody_securities, other, or a legal question)";
 		break;

@@ -178,6 +178,10 @@ bgw_err import_check_confirmation(bgw_arena *a, import_result *r, import_confirm
 /* Syntax checks shared with the writers: an amount as described above (non-empty); a real
  * calendar date written YYYY-MM-DD. */
 bool import_amount_valid(const char *s);
+/* The name of the section or question written s (n bytes): its name in the workflow table
+ * (ASCII case aside) or its Japanese label; NULL for neither.  Static. */
+const char *import_section_name(const char *s, size_t n);
+
 /* A holding's quantity: [0-9]{1,18}(.[0-9]{1,6})?. */
 bool import_quantity_valid(const char *s);
 bool import_date_valid(const char *s);

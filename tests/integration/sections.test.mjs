@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueEmail, tokenFromMail, accept, signIn, enterCode } from './lib/world.mjs';
-import { engagement, createConfirmation, sendConfirmation, act } from './lib/engagement.mjs';
+import { engagement, createConfirmation, sendConfirmation, act, respondentMember } from './lib/engagement.mjs';
 
 const get = (c, cid) => c.request('GET', `/api/v1/confirmations/${cid}`);
 
@@ -30,6 +30,7 @@ async function sent(e, type, extra) {
 	const { password } = await accept(token, { name: '回答 太郎' });
 	const ra = await signIn(email, password);
 	await enterCode(ra, e.project.id, s.respondent_code);
+	ra.respondentCode = s.respondent_code;
 	const opened = (await get(ra, conf.id)).json().confirmation;
 	return { conf: opened, ra };
 }
@@ -352,4 +353,71 @@ test('pages: the form asks sections by checkbox; the answer page takes "none" pe
 	]));
 	assert.equal(r.status, 303, r.body.slice(0, 300));
 	assert.equal((await get(e.aa, lc.id)).json().confirmation.response.sections[0].answer, '係属中の訴訟はありません。');
+});
+
+// --- the bulk answer sheet (lane rb's, merged) carries the sections -----------------------
+
+/** RFC 4180 records of text (the BOM dropped). */
+function parseCsv(text) {
+	const rows = [];
+	let row = [], field = '', quoted = false;
+	const t = text.replace(/^\uFEFF/, '');
+	for (let i = 0; i < t.length; i++) {
+		const ch = t[i];
+		if (quoted) {
+			if (ch === '"' && t[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false;
+			else field += ch;
+		} else if (ch === '"') quoted = true;
+		else if (ch === ',') { row.push(field); field = ''; }
+		else if (ch === '\r') continue;
+		else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; }
+		else field += ch;
+	}
+	if (field !== '' || row.length) { row.push(field); rows.push(row); }
+	return rows;
+}
+const toCsv = (rows) => '\uFEFF' + rows.map((r) => r.map((v) => (/[",\r\n]/.test(v ?? '') ? `"${v.replace(/"/g, '""')}"` : v ?? '')).join(',')).join('\r\n') + '\r\n';
+const bulkUpload = (c, body) => c.request('POST', '/api/v1/inbox/answers', { body, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+
+test('bulk answer: a row per asked section; "該当なし" answers it, one left empty is named by its row; approved with its sections', async () => {
+	const e = await engagement();
+	const { conf, ra } = await sent(e, 'bank', {
+		sections: ['deposits', 'guarantees', 'derivatives'],
+		items: [{ label: '普通預金', section: 'deposits', currency: 'JPY', amount: '1250000' }],
+	});
+	const rm = await respondentMember(e, ra);
+	const res = await rm.request('GET', '/api/v1/inbox/open.csv?lang=ja');
+	assert.equal(res.status, 200, res.body);
+	const sheet = parseCsv(res.body);
+	const mine = sheet.filter((r, i) => i > 0 && r[0] === conf.reference);
+	// the item in its section, then a row per asked section (Japanese labels), then extra rows
+	assert.deepEqual(mine.map((r) => r[2]), ['預金', '預金', '保証債務', 'デリバティブ', '', '', '']);
+	assert.equal(mine[0][1], conf.items[0].id);
+	assert.equal(mine[2][1], '');
+	const fill = (rows) => [sheet[0], ...rows];
+	const item = [...mine[0].slice(0, 6), 'はい', '', ''];
+	const guarantees = [...mine[2].slice(0, 6), '該当なし', '', ''];
+	const derivEmpty = mine[3];
+	let up = await bulkUpload(rm, toCsv(fill([item, mine[1], guarantees, derivEmpty])));
+	assert.equal(up.status, 422, up.body);
+	const named = up.json().error.rows.map((x) => [x.row, x.column, x.message]);
+	const derivRow = 5; // header 1, item 2, deposits 3, guarantees 4
+	assert.ok(named.some(([row, col, msg]) => row === derivRow && col === 'agrees' && msg === 'rows or none'), JSON.stringify(named));
+	// A word that is not "none" on a section's row; an extra row in a section the bank form lacks.
+	up = await bulkUpload(rm, toCsv(fill([item, mine[1], [...mine[2].slice(0, 6), 'yes', '', ''],
+		[...mine[3].slice(0, 6), '該当なし', '', ''], [conf.reference, '', 'loans', '借入', 'JPY', '', '', '1', '']])));
+	assert.equal(up.status, 422, up.body);
+	const cols = up.json().error.rows.map((x) => x.column);
+	assert.ok(cols.includes('agrees') && cols.includes('section'), JSON.stringify(up.json().error.rows));
+	assert.equal(await (async () => (await get(ra, conf.id)).json().confirmation.status)(), 'opened');
+
+	const swap = [conf.reference, '', 'デリバティブ', '金利スワップ', 'JPY', '', '', '100000000', '想定元本'];
+	up = await bulkUpload(rm, toCsv(fill([item, mine[1], guarantees, derivEmpty, swap])));
+	assert.equal(up.status, 201, up.body);
+	const r = await ra.request('POST', '/api/v1/inbox/approve', { body: { ids: [conf.id], approver: { name: '銀行 花子', title: '課長' } } });
+	assert.equal(r.status, 200, r.body);
+	const answer = (await get(e.aa, conf.id)).json().confirmation;
+	assert.equal(answer.status, 'answered');
+	assert.deepEqual(answer.response.sections, [{ section: 'guarantees', none: true, answer: null }]);
+	assert.deepEqual(answer.response.extra_items.map((x) => [x.section, x.amount]), [['derivatives', '100000000']]);
 });
