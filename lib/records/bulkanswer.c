@@ -25,6 +25,7 @@
 #define XLSX_ID_WIDTH 26
 #define XLSX_NARROW_WIDTH 12
 #define XLSX_READ_MAX ((size_t)64 * 1024 * 1024)
+#define JUDGE_BATCH 256                 /* target loads in one round trip */
 
 static const char *const col_en[BULK_COL__COUNT] = {"reference", "item_id", "section",
 	"label", "currency", "requested_amount", "agrees", "amount", "note"};
@@ -41,14 +42,44 @@ bulkanswer_col_name(bulk_col c, const char *lang)
 
 /* --- the open requests ------------------------------------------------------------------ */
 
-/* May the user answer confirmation id?  The single answer route's decision, on its facts. */
+/* policy_decide(act) for each of the n confirmations ids on its own facts (the single
+ * routes' decision), the facts loaded JUDGE_BATCH at a time in one round trip each.
+ * verdict[i] and t[i] (arena).  BGW_OK; database errors; BGW_E_NOMEM. */
 static bgw_err
-may(bgw_db *db, bgw_arena *a, const policy_subject *s, enum policy_action act, const char *id,
-    bgw_target *t)
+judge_all(bgw_db *db, bgw_arena *a, const policy_subject *s, enum policy_action act,
+    const char *const *ids, size_t n, bgw_err **verdict, bgw_target **t)
 {
-	bgw_err err = target_load(db, a, TARGET_CONFIRMATION, id, t);
+	const char *stmt = target_statement(TARGET_CONFIRMATION);
+	db_call *calls = bgw_arena_calloc(a, JUDGE_BATCH, sizeof(*calls));
+	db_rows **res = bgw_arena_calloc(a, JUDGE_BATCH, sizeof(*res));
+	bgw_err err;
 
-	return err == BGW_OK ? policy_decide(act, s, &t->facts) : err;
+	*verdict = bgw_arena_calloc(a, n + 1, sizeof(**verdict));
+	*t = bgw_arena_calloc(a, n + 1, sizeof(**t));
+	if (calls == NULL || res == NULL || *verdict == NULL || *t == NULL)
+		return BGW_E_NOMEM;
+	for (size_t k = 0; k < n; k += JUDGE_BATCH) {
+		size_t m = n - k < JUDGE_BATCH ? n - k : JUDGE_BATCH;
+
+		for (size_t i = 0; i < m; i++)
+			calls[i] = (db_call){stmt, 1, &ids[k + i], &res[i]};
+		if ((err = db_exec_batch(db, a, calls, m)) != BGW_OK)
+			return err;
+		for (size_t i = 0; i < m; i++) {
+			target_from_result(res[i], TARGET_CONFIRMATION, &(*t)[k + i]);
+			(*verdict)[k + i] = policy_decide(act, s, &(*t)[k + i].facts);
+		}
+	}
+	return BGW_OK;
+}
+
+/* A refusal of the policy layer (the request is not the user's to act on), as opposed to a
+ * failure. */
+static bool
+refused(bgw_err err)
+{
+	return err == BGW_E_NOT_FOUND || err == BGW_E_FORBIDDEN || err == BGW_E_CODE_REQUIRED ||
+	    err == BGW_E_PROJECT_COMPLETED || err == BGW_E_LOCKED;
 }
 
 /* The asked sections of row r (names separated by one space) into q. */
@@ -107,7 +138,11 @@ bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, const char *c
 	const char *p[2] = {limit, NULL};
 	db_rows *res;
 	bulk_item *items;
-	bgw_err err;
+	const char **ids;
+	bgw_err err, *verdict;
+	bgw_target *t;
+	size_t nids = 0, k = 0;
+	bool keep = false;
 	int n;
 
 	memset(out, 0, sizeof(*out));
@@ -128,41 +163,40 @@ bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, const char *c
 	n = db_nrows(res);
 	out->list = bgw_arena_calloc(a, (size_t)n + 1, sizeof(*out->list));
 	items = bgw_arena_calloc(a, (size_t)n + 1, sizeof(*items));
-	if (out->list == NULL || items == NULL)
+	ids = bgw_arena_calloc(a, (size_t)n + 1, sizeof(*ids));
+	if (out->list == NULL || items == NULL || ids == NULL)
 		return BGW_E_NOMEM;
+	/* the distinct candidates asked about, judged in batches */
+	for (int r = 0; r < n; r++)
+		if ((r == 0 || strcmp(db_value(res, r - 1, 0), db_value(res, r, 0)) != 0) &&
+		    wanted(res, r, refs, nrefs))
+			ids[nids++] = db_value(res, r, 0);
+	if ((err = judge_all(db, a, s, ACT_CONF_RESPOND, ids, nids, &verdict, &t)) != BGW_OK)
+		return err;
 	for (int r = 0; r < n; r++) {
-		bulk_request *q;
 		bulk_item *it = &items[r];
 
-		if (out->n == 0 || strcmp(out->list[out->n - 1].id, db_value(res, r, 0)) != 0) {
-			bgw_target t;
-
-			err = wanted(res, r, refs, nrefs) ?
-			    may(db, a, s, ACT_CONF_RESPOND, db_value(res, r, 0), &t) : BGW_E_NOT_FOUND;
-			if (err == BGW_OK) {
+		if (r == 0 || strcmp(db_value(res, r - 1, 0), db_value(res, r, 0)) != 0) {
+			/* a new request: answerable only if asked about and admitted */
+			keep = k < nids && strcmp(ids[k], db_value(res, r, 0)) == 0;
+			if (keep && !refused(verdict[k]) && verdict[k] != BGW_OK)
+				return verdict[k];
+			keep = keep && verdict[k++] == BGW_OK;
+			if (keep) {
 				if ((err = request_from_row(a, res, r, &out->list[out->n])) != BGW_OK)
 					return err;
-				out->list[out->n].items = it;
-				out->n++;
-			} else if (err == BGW_E_NOT_FOUND || err == BGW_E_FORBIDDEN ||
-			    err == BGW_E_CODE_REQUIRED || err == BGW_E_PROJECT_COMPLETED) {
-				/* not this user's to answer: skip its item rows */
-				while (r + 1 < n && strcmp(db_value(res, r + 1, 0), db_value(res, r, 0)) == 0)
-					r++;
-				continue;
-			} else {
-				return err;
+				out->list[out->n++].items = it;
 			}
 		}
-		q = &out->list[out->n - 1];
-		if (db_isnull(res, r, 4))
-			continue; /* a request that asks sections only */
+		/* a request that asks sections only has one row and no item */
+		if (!keep || db_isnull(res, r, 4))
+			continue;
 		it->id = db_value(res, r, 4);
 		it->label = db_value(res, r, 5);
 		it->currency = db_value(res, r, 6);
 		it->amount = db_isnull(res, r, 7) ? NULL : db_value(res, r, 7);
 		it->section = db_isnull(res, r, 8) ? NULL : db_value(res, r, 8);
-		q->nitems++;
+		out->list[out->n - 1].nitems++;
 	}
 	return BGW_OK;
 }
@@ -1100,33 +1134,38 @@ bulkanswer_upload(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf_
 
 /* --- approving a selection --------------------------------------------------------------- */
 
-/* Why id may not be approved by the user now, or NULL. */
+/* Why each of ids may not be approved by the user now (code[i], NULL: it may): the policy
+ * layer on its facts, an answer waiting, and not one the approver prepared. */
 static bgw_err
-judge(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf_actor *who, const char *id,
-    const char **code)
+judge_approvals(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf_actor *who,
+    const char *const *ids, size_t n, bulk_approval *results)
 {
-	bgw_target t;
-	db_rows *res;
-	bgw_err err = may(db, a, s, ACT_CONF_APPROVE, id, &t);
+	db_call *calls = bgw_arena_calloc(a, n + 1, sizeof(*calls));
+	db_rows **res = bgw_arena_calloc(a, n + 1, sizeof(*res));
+	bgw_err err, *verdict;
+	bgw_target *t;
 
-	*code = NULL;
-	if (err == BGW_E_NOT_FOUND || err == BGW_E_FORBIDDEN || err == BGW_E_CODE_REQUIRED ||
-	    err == BGW_E_PROJECT_COMPLETED) {
-		*code = bgw_err_code(err);
-		return BGW_OK;
-	}
-	if (err != BGW_OK)
+	if (calls == NULL || res == NULL)
+		return BGW_E_NOMEM;
+	if ((err = judge_all(db, a, s, ACT_CONF_APPROVE, ids, n, &verdict, &t)) != BGW_OK)
 		return err;
-	if (t.status == NULL || strcmp(t.status, "awaiting_respondent_approval") != 0) {
-		*code = bgw_err_code(BGW_E_INVALID_STATE);
-		return BGW_OK;
-	}
-	if ((err = db_exec(db, a, "bulk_pending_responder", 1, &id, &res)) != BGW_OK)
+	for (size_t i = 0; i < n; i++)
+		calls[i] = (db_call){"bulk_pending_responder", 1, &ids[i], &res[i]};
+	if ((err = db_exec_batch(db, a, calls, n)) != BGW_OK)
 		return err;
-	if (db_nrows(res) != 1)
-		*code = bgw_err_code(BGW_E_INVALID_STATE);
-	else if (strcmp(db_value(res, 0, 0), who->user_id) == 0)
-		*code = "same_person"; /* maker is not checker (再鑑) */
+	for (size_t i = 0; i < n; i++) {
+		results[i].id = ids[i];
+		results[i].code = NULL;
+		if (refused(verdict[i]))
+			results[i].code = bgw_err_code(verdict[i]);
+		else if (verdict[i] != BGW_OK)
+			return verdict[i];
+		else if (t[i].status == NULL ||
+		    strcmp(t[i].status, "awaiting_respondent_approval") != 0 || db_nrows(res[i]) != 1)
+			results[i].code = bgw_err_code(BGW_E_INVALID_STATE);
+		else if (strcmp(db_value(res[i], 0, 0), who->user_id) == 0)
+			results[i].code = "same_person"; /* maker is not checker (再鑑) */
+	}
 	return BGW_OK;
 }
 
@@ -1135,22 +1174,21 @@ bulkanswer_approve(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf
     const char *const *ids, size_t n, const char *approver_name, const char *approver_title,
     bulk_approval *results)
 {
-	bool refused = false;
+	bool held = false;
 	bgw_err err;
 
 	if (n == 0 || n > BULKANSWER_MAX_APPROVE)
 		return BGW_E_VALIDATION;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(ids[i], ids[j]) == 0)
 				return BGW_E_VALIDATION;
-		results[i].id = ids[i];
-		if ((err = judge(db, a, s, who, ids[i], &results[i].code)) != BGW_OK)
-			return err;
-		refused = refused || results[i].code != NULL;
-	}
+	if ((err = judge_approvals(db, a, s, who, ids, n, results)) != BGW_OK)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		held = held || results[i].code != NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (refused) {
+		if (held) {
 			if (results[i].code == NULL)
 				results[i].code = "not_approved"; /* would pass, held back: all or nothing */
 			continue;
@@ -1160,5 +1198,5 @@ bulkanswer_approve(bgw_db *db, bgw_arena *a, const policy_subject *s, const conf
 			return err;
 		results[i].code = "approved";
 	}
-	return refused ? BGW_E_INVALID_STATE : BGW_OK;
+	return held ? BGW_E_INVALID_STATE : BGW_OK;
 }
