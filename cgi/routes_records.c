@@ -19,6 +19,10 @@ const route routes_records[] = {
 	    h_export_csv, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},
 	{"GET", V1 "/projects/{}/export.xml", ACT_PROJECT_EXPORT, SIGNED, false, BODY_NONE, NULL,
 	    h_export_xml, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},
+	{"GET", V1 "/projects/{}/export.xlsx", ACT_PROJECT_EXPORT, SIGNED, false, BODY_NONE, NULL,
+	    h_export_xlsx, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},
+	{"GET", V1 "/projects/{}/evidence.zip", ACT_PROJECT_EVIDENCE, SIGNED, false, BODY_NONE,
+	    NULL, h_evidence_zip, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},
 	/* The body is read by the handler, up to the import limit, not body_max_bytes. */
 	{"POST", V1 "/projects/{}/confirmations/import", ACT_CONF_CREATE, SIGNED, true, BODY_STREAM,
 	    NULL, h_conf_import, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},

@@ -1010,3 +1010,18 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.verify_seal(p_reference text, p_seal bytea, OUT sealed_on date)
+ RETURNS SETOF date
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT (coalesce(r.approved_at, r.submitted_at) AT TIME ZONE 'UTC')::date
+	FROM confirmations c
+	JOIN projects p ON p.id = c.project_id
+	JOIN responses r ON r.confirmation_id = c.id
+	WHERE c.reference = p_reference AND c.sent_at IS NOT NULL AND p.status <> 'purged'
+	    AND r.final AND r.seal = p_seal
+$function$
+;
+

@@ -1023,6 +1023,22 @@ CREATE FUNCTION bgw.verify_reference(p_reference text, OUT audit_firm text, OUT 
 	WHERE c.reference = p_reference AND c.sent_at IS NOT NULL AND p.status <> 'purged'
 $$;
 
+--
+-- Name: verify_seal(text, bytea); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.verify_seal(p_reference text, p_seal bytea, OUT sealed_on date) RETURNS SETOF date
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT (coalesce(r.approved_at, r.submitted_at) AT TIME ZONE 'UTC')::date
+	FROM confirmations c
+	JOIN projects p ON p.id = c.project_id
+	JOIN responses r ON r.confirmation_id = c.id
+	WHERE c.reference = p_reference AND c.sent_at IS NOT NULL AND p.status <> 'purged'
+	    AND r.final AND r.seal = p_seal
+$$;
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -3384,6 +3400,13 @@ GRANT ALL ON FUNCTION bgw.user_audit_firm() TO bgw_app;
 
 REVOKE ALL ON FUNCTION bgw.verify_reference(p_reference text, OUT audit_firm text, OUT client_name text, OUT sent_on date, OUT status text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.verify_reference(p_reference text, OUT audit_firm text, OUT client_name text, OUT sent_on date, OUT status text) TO bgw_app;
+
+--
+-- Name: FUNCTION verify_seal(p_reference text, p_seal bytea, OUT sealed_on date); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.verify_seal(p_reference text, p_seal bytea, OUT sealed_on date) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.verify_seal(p_reference text, p_seal bytea, OUT sealed_on date) TO bgw_app;
 
 --
 -- Name: TABLE address_checks; Type: ACL; Schema: bgw; Owner: -

@@ -28,4 +28,7 @@ int admin_setup(const bgw_config *cfg, int argc, char **argv);
 /* admin_doctor.c: encryption at rest of the database and blob volumes, signature age */
 int admin_doctor(const bgw_config *cfg, int argc, char **argv);
 
+/* admin_evidence.c: an evidence pack checked offline; needs no configuration */
+int admin_evidence_verify(int argc, char **argv);
+
 #endif

@@ -17,6 +17,9 @@
  *   bgw-admin --config FILE lock|unlock --email E    (operations: tools/admin_ops.c)
  *   bgw-admin --config FILE doctor [--pgdata DIR]    volumes encrypted, signatures fresh
  *                                                    (tools/admin_doctor.c)
+ *   bgw-admin evidence-verify FILE.zip               an evidence pack against its manifest,
+ *                                                    offline, no configuration
+ *                                                    (tools/admin_evidence.c)
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +60,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: bgw-admin [--config FILE] COMMAND [ARGS]\n");
+	fprintf(stderr, "       bgw-admin evidence-verify FILE.zip: check an evidence pack offline\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(stderr, "  %-14s %s\n", commands[i].name, commands[i].help);
 	return 2;
@@ -74,6 +78,9 @@ main(int argc, char **argv)
 		i += 2;
 	if (i >= argc)
 		return usage();
+	/* Offline: the holder of a pack may have no configuration at all. */
+	if (strcmp(argv[i], "evidence-verify") == 0)
+		return admin_evidence_verify(argc - i, argv + i);
 	if (path == NULL) {
 		fprintf(stderr, "bgw-admin: no configuration (--config FILE or BGW_CONFIG)\n");
 		return 2;

@@ -1,6 +1,8 @@
-/* h_verify.c - GET /verify/{reference}: anyone may check that a request is genuine.
+/* h_verify.c - GET /verify/{reference}: anyone may check that a request is genuine, and
+ * with ?seal=HEX whether a receipt's seal is the seal of a final answer of that request.
  * nginx rate-limits the path; an unknown, malformed or unsent reference gets the same 404
- * as any missing object, so the route tells nothing beyond "a sent request exists". */
+ * as any missing object, so the route tells nothing beyond "a sent request exists" (and,
+ * asked about a seal, "this seal is (not) one of its final answers, sealed on that day"). */
 #include "api/handlers.h"
 
 #include "flow/verifyref.h"
@@ -9,7 +11,8 @@ bgw_err
 h_verify(bgw_request *r)
 {
 	char ref[VERIFYREF_LEN + 1];
-	json_t *body;
+	const char *seal = kv_get(r->query, "seal");
+	json_t *body, *check;
 	bgw_err err;
 
 	if (verifyref_normalise(r->path_params[0], ref) != 0)
@@ -18,5 +21,18 @@ h_verify(bgw_request *r)
 	 * caller sees. */
 	if ((err = verifyref_lookup(r->app->db, r->a, ref, &body)) != BGW_OK)
 		return err;
-	return request_reply_json(r, 200, body);
+	if (seal == NULL)
+		return request_reply_json(r, 200, body);
+	/* A seal check answers the seal alone: not the firm, the client or the status. */
+	err = verifyref_seal(r->app->db, r->a, ref, seal, &check);
+	if (err == BGW_E_VALIDATION)
+		return request_field_error(r, "seal", "64 hexadecimal digits");
+	if (err != BGW_OK)
+		return err;
+	body = json_pack("{s:O}", "seal", check);
+	if (body == NULL)
+		return BGW_E_NOMEM;
+	err = request_reply_json(r, 200, body);
+	json_decref(body);
+	return err;
 }

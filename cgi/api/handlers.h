@@ -179,8 +179,15 @@ bgw_err h_comment_add(bgw_request *r);
 bgw_err h_conf_history(bgw_request *r);
 bgw_err h_project_audit_log(bgw_request *r);
 bgw_err h_verify(bgw_request *r);
+
+/* h_pdf.c (routes_pdf.c) */
+bgw_err h_conf_receipt_pdf(bgw_request *r);
+bgw_err h_conf_letter_pdf(bgw_request *r);
+bgw_err h_project_letters_pdf(bgw_request *r);
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
+bgw_err h_export_xlsx(bgw_request *r);
+bgw_err h_evidence_zip(bgw_request *r);
 /* 422 (or 400, 413) {"error": {code, message, rows}} with every bad row of res, as imports
  * answer (h_import.c); nothing was written, so the transaction may commit. */
 bgw_err h_reply_rows(bgw_request *r, bgw_err kind, const import_result *res);

@@ -30,11 +30,13 @@ page_help(bgw_request *r)
 }
 
 static void
-verify_form(page *p, const char *typed)
+verify_form(page *p, const char *typed, const char *seal)
 {
 	html_raw(&p->h, "<form method=\"get\" action=\"/verify\" class=\"card\">");
 	p->form = "verify";
 	page_input(p, "reference", "text", "verify.reference", typed, "off", true);
+	/* Optional: the seal printed on a receipt (its QR code fills both in). */
+	page_input(p, "seal", "text", "verify.seal", seal, "off", false);
 	p->form = NULL;
 	html_fill(&p->h, "<button type=\"submit\" class=\"primary\">{s}</button></form>",
 	    {"s", page_t(p, "verify.submit")});
@@ -52,11 +54,38 @@ lookup(bgw_request *r, const char *typed, json_t **found)
 	return verifyref_lookup(r->app->db, r->a, ref, found);
 }
 
-/* GET /verify, and GET /verify?reference=... (a GET form: the answer is a page to keep). */
+/* The answer to ?seal= for a sent request: valid (with the day it was sealed) or not; a
+ * malformed seal is simply not valid.  The same call as GET /api/v1/verify/{ref}?seal=. */
+static bgw_err
+seal_result(bgw_request *r, page *p, const char *typed, const char *seal)
+{
+	char ref[VERIFYREF_LEN + 1];
+	json_t *check = NULL;
+	bgw_err err = verifyref_normalise(typed, ref) == 0 ?
+	    verifyref_seal(r->app->db, r->a, ref, seal, &check) : BGW_E_VALIDATION;
+
+	if (err != BGW_OK && err != BGW_E_VALIDATION)
+		return err;
+	if (check != NULL && json_is_true(json_object_get(check, "valid"))) {
+		html_fill(&p->h, "<div class=\"alert ok\" role=\"status\" id=\"seal-result\">"
+		    "<p>{m}</p><p>{l} ", {"m", page_t(p, "verify.seal_valid")},
+		    {"l", page_t(p, "verify.sealed_on")});
+		page_date(p, page_js(check, "sealed_on"));
+		html_raw(&p->h, "</p></div>");
+	} else {
+		html_fill(&p->h, "<div class=\"alert err\" role=\"alert\" id=\"seal-result\">"
+		    "<p>{m}</p></div>", {"m", page_t(p, "verify.seal_invalid")});
+	}
+	return BGW_OK;
+}
+
+/* GET /verify, and GET /verify?reference=...[&seal=...] (a GET form: the answer is a page
+ * to keep). */
 bgw_err
 page_verify(bgw_request *r)
 {
 	const char *typed = kv_get(r->query, "reference");
+	const char *seal = kv_get(r->query, "seal");
 	json_t *found = NULL;
 	int status = 200;
 	page p;
@@ -85,7 +114,10 @@ page_verify(bgw_request *r)
 		html_fill(&p.h, "<div class=\"alert err\" role=\"alert\" id=\"verify-result\">"
 		    "<p>{m}</p></div>", {"m", page_t(&p, "verify.not_found")});
 	}
-	verify_form(&p, typed);
+	if (found != NULL && seal != NULL && *seal != '\0' &&
+	    (err = seal_result(r, &p, typed, seal)) != BGW_OK)
+		return err;
+	verify_form(&p, typed, seal);
 	html_fill(&p.h, "<p><a href=\"/help\">{h}</a></p></div>", {"h", page_t(&p, "nav.help")});
 	return page_send(&p, status);
 }

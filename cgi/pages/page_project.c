@@ -330,6 +330,38 @@ conf_rows(page *p, const json_t *items, bool bulk)
 	}
 }
 
+/* One download link of the exports' list. */
+static void
+export_link(page *p, const char *file, const char *label)
+{
+	html_raw(&p->h, "<li><a download");
+	html_attr_url(&p->h, "href", bgw_arena_printf(p->r->a, "/api/v1/projects/%s/%s",
+	    p->r->target.project_id, file));
+	html_fill(&p->h, ">{t}</a></li>", {"t", page_t(p, label)});
+}
+
+/* The exports (CSV, XML, XLSX) for whoever may export, and the evidence pack for the audit
+ * admin: links to the API routes, which check the policy again. */
+static void
+exports(page *p, const policy_subject *s)
+{
+	bool pack = policy_decide(ACT_PROJECT_EVIDENCE, s, &p->r->target.facts) == BGW_OK;
+
+	if (policy_decide(ACT_PROJECT_EXPORT, s, &p->r->target.facts) != BGW_OK)
+		return;
+	html_fill(&p->h, "<section aria-labelledby=\"h-exports\"><h2 id=\"h-exports\">{t}</h2>"
+	    "<ul class=\"exports\">", {"t", page_t(p, "dash.exports")});
+	export_link(p, "export.csv", "dash.export_csv");
+	export_link(p, "export.xml", "dash.export_xml");
+	export_link(p, "export.xlsx", "dash.export_xlsx");
+	if (pack)
+		export_link(p, "evidence.zip", "dash.evidence");
+	html_raw(&p->h, "</ul>");
+	if (pack)
+		html_fill(&p->h, "<p class=\"help\">{t}</p>", {"t", page_t(p, "dash.evidence_help")});
+	html_raw(&p->h, "</section>");
+}
+
 bgw_err
 page_dashboard(bgw_request *r)
 {
@@ -386,6 +418,7 @@ page_dashboard(bgw_request *r)
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s/members",
 	    r->target.project_id));
 	html_fill(&p.h, ">{t}</a></p>", {"t", page_t(&p, "dash.members")});
+	exports(&p, &s);
 	counts(&p, pj, page_ji(late, "total"));
 	html_fill(&p.h, "<section aria-labelledby=\"h-list\"><h2 id=\"h-list\">{t}</h2>",
 	    {"t", page_t(&p, "dash.list")});

@@ -41,6 +41,8 @@ static const struct rule rules[ACT__COUNT] = {
 	[ACT_PROJECT_SETTINGS] = {"project.settings", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
 	[ACT_PROJECT_COMPLETE] = {"project.complete", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
 	[ACT_PROJECT_EXPORT] = {"project.export", TARGET_PROJECT, WHO_MEMBER, AUDIT | CLIENT, false, false},
+	/* The pack holds every answer, document and event: the audit admin's, like the log. */
+	[ACT_PROJECT_EVIDENCE] = {"project.evidence", TARGET_PROJECT, WHO_MEMBER, AA, false, false},
 	[ACT_PROJECT_AUDIT_LOG] = {"project.audit_log", TARGET_PROJECT, WHO_MEMBER, AA, false, false},
 	[ACT_MEMBERS_READ] = {"members.read", TARGET_PROJECT, WHO_MEMBER, ANY, false, false},
 	[ACT_MEMBERS_MANAGE] = {"members.manage", TARGET_PROJECT, WHO_MEMBER, AA | CA | RA, true, false},
@@ -68,6 +70,10 @@ static const struct rule rules[ACT__COUNT] = {
 	/* Signed in is all the router checks; the handler loads the facts about the account
 	 * and asks policy_account_delete. */
 	[ACT_ACCOUNT_DELETE] = {"account.delete", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
+	/* A printed letter carries a fresh first-access code of the respondent: only those who
+	 * issue codes (ACT_CONF_SEND's audit admin) print one. */
+	[ACT_CONF_LETTER] = {"conf.letter", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
+	[ACT_PROJECT_LETTERS] = {"project.letters", TARGET_PROJECT, WHO_MEMBER, AA, true, false},
 	/* A desk's bulk answers: only respondent users have a desk (others: 404, as if the
 	 * route did not exist); the use case asks conf.respond / conf.approve of each request. */
 	[ACT_BULK_ANSWER] = {"bulk.answer", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},

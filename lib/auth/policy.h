@@ -38,6 +38,7 @@ enum policy_action {
 	ACT_PROJECT_SETTINGS,  /* reminder schedule, MFA requirement, regenerate code */
 	ACT_PROJECT_COMPLETE,
 	ACT_PROJECT_EXPORT,
+	ACT_PROJECT_EVIDENCE,     /* the evidence pack: audit admin only */
 	ACT_PROJECT_AUDIT_LOG,
 	ACT_MEMBERS_READ,
 	ACT_MEMBERS_MANAGE,    /* add/remove: the side rules are checked by policy_may_manage */
@@ -61,6 +62,9 @@ enum policy_action {
 	ACT_DOC_LIST,
 	ACT_DOC_READ,
 	ACT_ACCOUNT_DELETE,    /* delete an account: the facts are judged by policy_account_delete */
+	/* lane e1: request letters on paper (issue 18) */
+	ACT_CONF_LETTER,       /* print one request letter: issues the respondent's code */
+	ACT_PROJECT_LETTERS,   /* print the letters of chosen confirmations */
 	/* bulk answers (lib/records/bulkanswer.h): respondent users only; each confirmation of
 	 * the selection is then judged as ACT_CONF_RESPOND or ACT_CONF_APPROVE on its own */
 	ACT_BULK_ANSWER,       /* download the open requests, upload the answers */

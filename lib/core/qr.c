@@ -1,4 +1,5 @@
-/* qr.c - a QR code (libqrencode) written as inline SVG through the HTML writer. */
+/* qr.c - a QR code (libqrencode) as runs of dark modules, written as inline SVG through the
+ * HTML writer or handed to any other drawing. */
 #include "core/qr.h"
 
 #include <errno.h>
@@ -16,10 +17,9 @@ dark(const QRcode *q, int x, int y)
 }
 
 bgw_err
-qr_write_svg(html *h, const char *text, const char *label)
+qr_draw(const char *text, const qr_sink *s)
 {
 	QRcode *q;
-	int size;
 
 	if (text == NULL || *text == '\0')
 		return BGW_E_VALIDATION;
@@ -30,18 +30,9 @@ qr_write_svg(html *h, const char *text, const char *label)
 	if (q == NULL)
 		return errno == ERANGE ? BGW_E_TOO_LARGE : errno == EINVAL ? BGW_E_VALIDATION :
 		    BGW_E_NOMEM;
-	size = q->width + 2 * QR_QUIET_ZONE;
-	html_raw(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\"");
-	html_attr(h, "aria-label", label);
-	html_raw(h, " viewBox=\"0 0 ");
-	html_int(h, size);
-	html_raw(h, " ");
-	html_int(h, size);
-	/* crispEdges: no anti-aliased seams between runs, which some scanners dislike. */
-	html_raw(h, "\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" "
-	    "fill=\"#fff\"/><path fill=\"#000\" d=\"");
-	/* One subpath per horizontal run of dark modules: a fraction of the markup of one
-	 * <rect> per module. */
+	s->begin(s->ud, q->width + 2 * QR_QUIET_ZONE);
+	/* One call per horizontal run of dark modules: a fraction of the work of one per
+	 * module. */
 	for (int y = 0; y < q->width; y++) {
 		for (int x = 0; x < q->width;) {
 			int run = 0;
@@ -52,19 +43,60 @@ qr_write_svg(html *h, const char *text, const char *label)
 				x++;
 				continue;
 			}
-			html_raw(h, "M");
-			html_int(h, x + QR_QUIET_ZONE);
-			html_raw(h, " ");
-			html_int(h, y + QR_QUIET_ZONE);
-			html_raw(h, "h");
-			html_int(h, run);
-			html_raw(h, "v1h-");
-			html_int(h, run);
-			html_raw(h, "z");
+			s->run(s->ud, x + QR_QUIET_ZONE, y + QR_QUIET_ZONE, run);
 			x += run;
 		}
 	}
-	html_raw(h, "\"/></svg>");
 	QRcode_free(q);
 	return BGW_OK;
+}
+
+typedef struct svg_ctx {
+	html *h;
+	const char *label;
+} svg_ctx;
+
+static void
+svg_begin(void *ud, int size)
+{
+	svg_ctx *c = ud;
+
+	html_raw(c->h, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" role=\"img\"");
+	html_attr(c->h, "aria-label", c->label);
+	html_raw(c->h, " viewBox=\"0 0 ");
+	html_int(c->h, size);
+	html_raw(c->h, " ");
+	html_int(c->h, size);
+	/* crispEdges: no anti-aliased seams between runs, which some scanners dislike. */
+	html_raw(c->h, "\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" "
+	    "fill=\"#fff\"/><path fill=\"#000\" d=\"");
+}
+
+/* One subpath per run: a fraction of the markup of one <rect> per module. */
+static void
+svg_run(void *ud, int x, int y, int len)
+{
+	svg_ctx *c = ud;
+
+	html_raw(c->h, "M");
+	html_int(c->h, x);
+	html_raw(c->h, " ");
+	html_int(c->h, y);
+	html_raw(c->h, "h");
+	html_int(c->h, len);
+	html_raw(c->h, "v1h-");
+	html_int(c->h, len);
+	html_raw(c->h, "z");
+}
+
+bgw_err
+qr_write_svg(html *h, const char *text, const char *label)
+{
+	svg_ctx c = {.h = h, .label = label};
+	qr_sink s = {.begin = svg_begin, .run = svg_run, .ud = &c};
+	bgw_err err = qr_draw(text, &s);
+
+	if (err == BGW_OK)
+		html_raw(h, "\"/></svg>");
+	return err;
 }

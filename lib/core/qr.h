@@ -1,4 +1,5 @@
-/* qr.h - a QR code as inline SVG markup, for the MFA enrolment page (the otpauth:// URI).
+/* qr.h - a QR code as inline SVG markup, for the MFA enrolment page (the otpauth:// URI),
+ * or as runs of dark modules for any other drawing (the PDF receipts and letters).
  *
  * The symbol is drawn as one <path> of dark module runs inside an <svg> with a viewBox in
  * module units, so it scales with CSS and needs no script, no image request and no data:
@@ -21,5 +22,18 @@
  * QR_TEXT_MAX or than a QR code holds; BGW_E_NOMEM.  On error nothing is written to h
  * (and h's own sticky error is untouched). */
 bgw_err qr_write_svg(html *h, const char *text, const char *label);
+
+/* Where qr_draw puts a symbol: begin once with the symbol's side in modules (quiet zone
+ * included), then run for each horizontal run of len dark modules starting at (x, y),
+ * counted from the top left of that square. */
+typedef struct qr_sink {
+	void (*begin)(void *ud, int size);
+	void (*run)(void *ud, int x, int y, int len);
+	void *ud;
+} qr_sink;
+
+/* Encode text as qr_write_svg does and hand its dark runs to s (the PDF pages draw them
+ * with cairo, lib/pdf/pdf.c).  The same returns as qr_write_svg; on error s is not called. */
+bgw_err qr_draw(const char *text, const qr_sink *s);
 
 #endif

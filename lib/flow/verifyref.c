@@ -1,6 +1,8 @@
 /* verifyref.c - the public verify lookup. */
 #include "flow/verifyref.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "http/jsonout.h"
@@ -54,5 +56,36 @@ verifyref_lookup(bgw_db *db, bgw_arena *a, const char *ref, json_t **out)
 	if (v == NULL)
 		return BGW_E_NOMEM;
 	*out = v;
+	return BGW_OK;
+}
+
+static bool
+seal_ok(const char *seal)
+{
+	if (seal == NULL || strlen(seal) != VERIFYREF_SEAL_HEX)
+		return false;
+	for (const char *p = seal; *p != '\0'; p++)
+		if (!isxdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+bgw_err
+verifyref_seal(bgw_db *db, bgw_arena *a, const char *ref, const char *seal, json_t **out)
+{
+	const char *p[2] = {ref, seal};
+	db_rows *res;
+	json_t *v;
+	bgw_err err;
+
+	if (!seal_ok(seal))
+		return BGW_E_VALIDATION;
+	if ((err = db_exec(db, a, "verifyref_seal", 2, p, &res)) != BGW_OK)
+		return err;
+	v = db_nrows(res) >= 1 ?
+	    json_pack("{s:b, s:s}", "valid", 1, "sealed_on", db_value(res, 0, 0)) :
+	    json_pack("{s:b}", "valid", 0);
+	if ((*out = jsonout_own(a, v)) == NULL)
+		return BGW_E_NOMEM;
 	return BGW_OK;
 }

@@ -1,5 +1,7 @@
 /* verifyref.h - the public verify route: is a reference printed in a mail a real, sent
  * request?  Answers only the audit firm, the client, the date sent and a coarse status.
+ * And is a seal printed on a receipt the seal of a final answer of that request?  Answers
+ * only yes or no and the day it was sealed.
  */
 #ifndef BGW_VERIFYREF_H
 #define BGW_VERIFYREF_H
@@ -25,6 +27,17 @@ int verifyref_normalise(const char *in, char out[VERIFYREF_LEN + 1]);
  * reference owned by the arena); BGW_E_NOT_FOUND for an unknown or unsent reference;
  * database errors as db_exec maps them. */
 bgw_err verifyref_lookup(bgw_db *db, bgw_arena *a, const char *ref, json_t **out);
+
+/* The seal printed on a receipt: SHA-256 in hex, either case. */
+#define VERIFYREF_SEAL_HEX 64
+
+/* Is seal (VERIFYREF_SEAL_HEX hex digits) the seal of a final answer of the normalised
+ * reference ref?  Answers that and the day it was sealed, nothing more (0036_seal_check):
+ * BGW_OK with *out = {valid: true, sealed_on: "YYYY-MM-DD"} or {valid: false} (an arena
+ * reference); BGW_E_VALIDATION for a seal that is not hex of that length; database errors
+ * as db_exec maps them.  Whether ref is a sent request at all is verifyref_lookup's. */
+bgw_err verifyref_seal(bgw_db *db, bgw_arena *a, const char *ref, const char *seal,
+    json_t **out);
 
 
 #endif

@@ -164,6 +164,32 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
 	return BGW_OK;
 }
 
+bgw_err
+confexport_load_work(bgw_db *db, bgw_arena *a, const char *pid, const confexport_set *set,
+    confexport_work **out)
+{
+	const char *p[1] = {pid};
+	db_rows *res;
+	bgw_err err;
+
+	if ((err = db_exec(db, a, "confexport_work", 1, p, &res)) != BGW_OK)
+		return err;
+	if ((size_t)db_nrows(res) != set->n)
+		return BGW_E_INTERNAL;
+	*out = bgw_arena_calloc(a, set->n > 0 ? set->n : 1, sizeof(**out));
+	if (*out == NULL)
+		return BGW_E_NOMEM;
+	for (int i = 0; i < db_nrows(res); i++) {
+		if (strcmp(db_value(res, i, 0), set->list[i].id) != 0)
+			return BGW_E_INTERNAL;
+		(*out)[i] = (confexport_work){.review_result = or_null(res, i, 1),
+			.review_note = or_null(res, i, 2), .reconciling = or_null(res, i, 3),
+			.address_check = or_null(res, i, 4),
+			.alternative_procedures = or_null(res, i, 5)};
+	}
+	return BGW_OK;
+}
+
 char *
 confexport_filename(bgw_arena *a, const char *pid, const char *ext)
 {

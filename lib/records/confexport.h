@@ -45,6 +45,23 @@ typedef struct confexport_run_in {
 bgw_err confexport_run(bgw_db *db, bgw_arena *a, const char *user_id,
     const confexport_run_in *in, confexport_set *out);
 
+/* The audit team's work on one confirmation, for the XLSX export and the evidence pack;
+ * every field may be NULL. */
+typedef struct confexport_work {
+	const char *review_result, *review_note;  /* the latest review */
+	const char *reconciling;                  /* "kind CUR amount (note); ..." */
+	const char *address_check;                /* "method, YYYY-MM-DD" of the valid check */
+	const char *alternative_procedures;
+} confexport_work;
+
+/* The audit team's work on each confirmation of set (loaded by confexport_load for pid):
+ * (*out)[i] belongs to set->list[i].  Only for the audit team's view: reviews and
+ * reconciling items are its own.  BGW_E_INTERNAL when the rows do not line up with set
+ * (a confirmation created in between cannot happen inside one transaction); database
+ * errors, BGW_E_NOMEM. */
+bgw_err confexport_load_work(bgw_db *db, bgw_arena *a, const char *pid,
+    const confexport_set *set, confexport_work **out);
+
 /* A file name for the download: "confirmations-<pid>.<ext>", with anything but
  * [A-Za-z0-9_-] in pid replaced by '_' (a header-safe, path-safe name).  Arena memory. */
 char *confexport_filename(bgw_arena *a, const char *pid, const char *ext);

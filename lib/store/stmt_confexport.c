@@ -44,5 +44,27 @@ const db_stmt stmt_confexport[] = {
 	    "ON c.id = r.confirmation_id WHERE x.response_id = r.id AND c.project_id = $1 "
 	    "AND r.final AND ($2::boolean OR c.shared_with_client) "
 	    "ORDER BY " CONF_ORDER ", r.version, x.position", 2},
+	/* The audit team's work, one row per confirmation in confexport_confs' order. */
+	{"confexport_work",
+	    "SELECT c.id, "
+	    "(SELECT v.result FROM reviews v WHERE v.confirmation_id = c.id "
+	    "ORDER BY v.reviewed_at DESC, v.id DESC LIMIT 1), "
+	    "(SELECT v.note FROM reviews v WHERE v.confirmation_id = c.id "
+	    "ORDER BY v.reviewed_at DESC, v.id DESC LIMIT 1), "
+	    "(SELECT string_agg(x.kind || ' ' || x.currency || ' ' || x.amount::text || "
+	    "coalesce(' (' || x.note || ')', ''), '; ' ORDER BY x.created_at, x.id) "
+	    "FROM reconciling_items x WHERE x.confirmation_id = c.id), "
+	    "(SELECT a.method || ', ' || to_char(a.checked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') "
+	    "FROM address_checks a WHERE a.confirmation_id = c.id AND " CONF_CHECK_VALID
+	    " ORDER BY a.checked_at DESC LIMIT 1), c.alternative_procedures "
+	    "FROM confirmations c WHERE c.project_id = $1 ORDER BY " CONF_ORDER, 1},
+	/* The evidence pack (lib/records/evidence.c): the project's documents and the head of
+	 * its audit chain. */
+	{"evidence_documents",
+	    "SELECT d.id, d.name FROM documents d WHERE d.project_id = $1 "
+	    "ORDER BY d.created_at, d.id", 1},
+	{"evidence_chain_head",
+	    "SELECT e.seq, encode(e.hash, 'hex') FROM audit_events e WHERE e.project_id = $1 "
+	    "ORDER BY e.seq DESC LIMIT 1", 1},
 	{NULL, NULL, 0},
 };

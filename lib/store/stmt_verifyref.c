@@ -6,5 +6,8 @@
 const db_stmt stmt_verifyref[] = {
 	{"verifyref_lookup",
 	    "SELECT audit_firm, client_name, sent_on::text, status FROM verify_reference($1)", 1},
+	/* verify_seal (0036_seal_check.sql) likewise; $2 is the seal in hex, checked by the
+	 * caller (verifyref_seal). */
+	{"verifyref_seal", "SELECT sealed_on::text FROM verify_seal($1, decode($2, 'hex'))", 2},
 	{NULL, NULL, 0},
 };

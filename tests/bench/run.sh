@@ -7,7 +7,7 @@
 #                                   baseline (dev calls this first)
 #
 # Scenarios (default: all, in this order): signin kdf dashboard list page answer upload
-# bigfile import bulk_answer500 reminders rss.  Each prints one line per WAF mode
+# bigfile import bulk_answer500 reminders rss evidence_pack.  Each prints one line per WAF mode
 #
 #   bench NAME rps=… p50_ms=… p99_ms=… ratio=… [base=… base_rps=… ratio_trivial=… errors=…]
 #
@@ -77,12 +77,13 @@ KDF_RUNS=10
 RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
 BIGFILE_BYTES=$((100 * 1024 * 1024))       # scenario_bigfile
 BIGFILE_RSS_KIB=$((8 * 1024))
+EVIDENCE_ROWS=1000                         # scenario_evidence_pack: answered confirmations
 if [ "$SMOKE" = 1 ]; then
 	DURATION=1; WARMUP=1; LIST_PAIRS=1; DASHBOARD_ROWS=200; ANSWER_RATE_GUESS=200
 	# A sign-in hashes for about half a second, seconds on a loaded sanitizer build.
 	SIGNIN_SECONDS=8
 	RSS_REQUESTS=200; RSS_CHUNK_SECONDS=1; UPLOAD_BYTES=$((1024 * 1024))
-	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; KDF_RUNS=2; DRAIN_SECONDS=30
+	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; EVIDENCE_ROWS=20; KDF_RUNS=2; DRAIN_SECONDS=30
 	BULK_ROWS=20
 	export BGW_BENCH_REMINDERS=100
 fi
@@ -628,6 +629,70 @@ scenario_bigfile() {
 		"same_bytes=$BIGFILE_OK idle_kib=[${idle# }] peak_kib=[${peaks# }] worst_growth_kib=$worst ratio=n/a"
 }
 
+# The evidence pack (issue 18) of a project of EVIDENCE_ROWS answered confirmations: a new
+# project beside the seed's (same members), copies of the seed's confirmation each with a
+# final sealed answer agreeing with every item (bulk SQL as the superuser, as seed's
+# copies), its pack downloaded once through the WAF-off server and timed; mb_s is the
+# pack's size over that time.  The pack must pass bgw-admin evidence-verify.
+scenario_evidence_pack() {
+	local pid st t bytes verified
+	pid=$(sql -v n="$EVIDENCE_ROWS" -v pid="$PID_" -v cid="$CID" <<'EOF' | head -n 1
+WITH p AS (
+	INSERT INTO bgw.projects (name, client_name, client_org_id, audit_firm_id, period_end,
+		first_access_code_hash, created_by)
+	SELECT 'evidence bench', client_name, client_org_id, audit_firm_id, period_end,
+		first_access_code_hash, created_by FROM bgw.projects WHERE id = :'pid'
+	RETURNING id
+), m AS (
+	INSERT INTO bgw.memberships (project_id, user_id, side, admin, organization_id,
+		code_verified_at, created_by)
+	SELECT p.id, x.user_id, x.side, x.admin, x.organization_id, x.code_verified_at, x.created_by
+	FROM bgw.memberships x CROSS JOIN p WHERE x.project_id = :'pid'
+	RETURNING 1
+), c AS (
+	INSERT INTO bgw.confirmations (project_id, type, form, status, respondent_org_id,
+		respondent_email, respondent_name, as_of, due_date, sent_at, answered_at, created_by)
+	SELECT p.id, t.type, t.form, 'answered', t.respondent_org_id, t.respondent_email,
+		t.respondent_name, t.as_of, t.due_date, now(), now(), t.created_by
+	FROM bgw.confirmations t CROSS JOIN p CROSS JOIN generate_series(1, :n) g
+	WHERE t.id = :'cid'
+	RETURNING id
+), i AS (
+	INSERT INTO bgw.confirmation_items (confirmation_id, position, label, reference, currency, amount)
+	SELECT c.id, x.position, x.label, x.reference, x.currency, x.amount
+	FROM c CROSS JOIN bgw.confirmation_items x WHERE x.confirmation_id = :'cid'
+	RETURNING confirmation_id, id
+), r AS (
+	INSERT INTO bgw.responses (confirmation_id, version, responder_name, responder_title)
+	SELECT c.id, 1, '銀行 花子', '課長' FROM c
+	RETURNING id, confirmation_id
+), ri AS (
+	INSERT INTO bgw.response_items (response_id, item_id, agrees)
+	SELECT r.id, i.id, true FROM r JOIN i ON i.confirmation_id = r.confirmation_id
+	RETURNING 1
+)
+SELECT id AS newpid FROM p \gset
+-- Sealed after its items, as the application does (a final answer's items are frozen).
+UPDATE bgw.responses r SET final = true,
+	seal = decode(md5(r.id) || md5(r.id || 'seal'), 'hex')
+FROM bgw.confirmations c WHERE c.id = r.confirmation_id AND c.project_id = :'newpid';
+SELECT :'newpid';
+EOF
+)
+	[ -n "$pid" ] || { emit "bench evidence_pack FAILED: no project seeded"; return 1; }
+	t=$( { /usr/bin/time -f '%e' curl -sS -o "$WORK/evidence.zip" -w '%{http_code}\n' \
+		--cacert "$BGW_CA_CERT" --resolve "localhost:$BGW_BENCH_NOWAF_PORT:127.0.0.1" \
+		-H "Cookie: $AUDIT_COOKIE" \
+		"https://localhost:$BGW_BENCH_NOWAF_PORT/api/v1/projects/$pid/evidence.zip" \
+		>"$WORK/evidence-status"; } 2>&1 | tail -n 1)
+	st=$(cat "$WORK/evidence-status")
+	bytes=$(stat -c %s "$WORK/evidence.zip")
+	verified=no
+	[ "$st" != 200 ] || ! "$BGW_ADMIN" evidence-verify "$WORK/evidence.zip" >"$WORK/evidence-verify.log" 2>&1 ||
+		verified=yes
+	emit "bench evidence_pack seconds=$t mb_s=$(div "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" "$t") status=$st bytes=$bytes confirmations=$EVIDENCE_ROWS verified=$verified$([ "$verified" = yes ] || echo ' errors=1')"
+}
+
 # --- Targets -------------------------------------------------------------------------------------
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN {
 	if (a == "" || a == "nan" || a + 0 == 0) { print "MISS"; exit }
@@ -679,7 +744,7 @@ rest_targets() {
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss)
+ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss evidence_pack)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL[@]}")
 for s in "${SCENARIOS[@]}"; do

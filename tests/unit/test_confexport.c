@@ -144,6 +144,39 @@ test_an_outsider_exports_nothing(void **state)
 	assert_int_equal(set.n, 0);
 }
 
+/* The audit team's work (XLSX, evidence pack) lines up with the set, row for row. */
+static void
+test_the_audit_work_lines_up_with_the_set(void **state)
+{
+	struct world *w = *state;
+	confexport_set set;
+	confexport_work *work;
+	const char *p[] = {w->project};
+	size_t bank;
+	bgw_err err;
+
+	DBFIX_NEED(w->db);
+	pgfix_sql(w->fx, "INSERT INTO reconciling_items (confirmation_id, kind, currency, amount, "
+	    "note) SELECT id, 'timing_difference', 'JPY', 500, '期ズレ' FROM confirmations "
+	    "WHERE project_id = $1 AND respondent_email = 'a@example.test'", 1, p);
+	pgfix_sql(w->fx, "INSERT INTO reviews (confirmation_id, result, note) SELECT id, "
+	    "'exception', '差異' FROM confirmations WHERE project_id = $1 AND "
+	    "respondent_email = 'a@example.test'", 1, p);
+	assert_int_equal(db_begin(w->db, w->auditor), BGW_OK);
+	err = confexport_load(w->db, w->a, w->project, true, &set);
+	if (err == BGW_OK)
+		err = confexport_load_work(w->db, w->a, w->project, &set, &work);
+	assert_int_equal(dbfix_end(w->db, err), BGW_OK);
+	assert_int_equal(set.n, 2);
+	bank = strcmp(set.list[0].c->respondent_org, "銀行A") == 0 ? 0 : 1;
+	assert_string_equal(work[bank].reconciling, "timing_difference JPY 500 (期ズレ)");
+	assert_string_equal(work[bank].review_result, "exception");
+	assert_string_equal(work[bank].review_note, "差異");
+	assert_null(work[bank].address_check);
+	assert_null(work[1 - bank].reconciling);
+	assert_null(work[1 - bank].review_result);
+}
+
 static void
 test_the_file_name_is_header_and_path_safe(void **state)
 {
@@ -164,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_the_audit_team_exports_every_confirmation_with_its_items),
 		cmocka_unit_test(test_the_client_exports_its_view_and_it_is_on_record),
 		cmocka_unit_test(test_an_outsider_exports_nothing),
+		cmocka_unit_test(test_the_audit_work_lines_up_with_the_set),
 		cmocka_unit_test(test_the_file_name_is_header_and_path_safe),
 	};
 

@@ -26,6 +26,7 @@ static const struct {
 	{ACT_PROJECT_SETTINGS, "YFFFFF"},
 	{ACT_PROJECT_COMPLETE, "YFFFFF"},
 	{ACT_PROJECT_EXPORT, "YYYYFF"},
+	{ACT_PROJECT_EVIDENCE, "YFFFFF"},
 	{ACT_PROJECT_AUDIT_LOG, "YFFFFF"},
 	{ACT_MEMBERS_READ, "YYYYYY"},
 	{ACT_MEMBERS_MANAGE, "YFYFYF"},
@@ -48,6 +49,8 @@ static const struct {
 	{ACT_DOC_UPLOAD, "YYSSYY"},
 	{ACT_DOC_LIST, "YYYYYY"},
 	{ACT_DOC_READ, "YYYYYY"},
+	{ACT_CONF_LETTER, "YFFFFF"},
+	{ACT_PROJECT_LETTERS, "YFFFFF"},
 };
 
 static const policy_subject user = {.signed_in = true};
