@@ -104,9 +104,11 @@ extern const route routes_documents[];  /* routes_documents.c: uploads and downl
 extern const route routes_pages[];      /* routes_pages.c: the HTML pages */
 extern const route routes_pages_account[]; /* routes_pages_account.c: account-side pages */
 extern const route routes_notify[];     /* routes_notify.c: reminder schedules */
+extern const route routes_prefs[];      /* routes_prefs.c: notification preferences */
 extern const route routes_ops[];        /* routes_ops.c: metrics */
 extern const route routes_pdf[];        /* routes_pdf.c: receipt and letter PDFs */
 extern const route routes_bulkanswer[]; /* routes_bulkanswer.c: a desk's bulk answers */
+extern const route routes_org[];        /* routes_org.c: respondent organisations */
 extern const route *const route_tables[];
 
 /* Find the route for method and path; path parameters go to r->path_params.  Returns the

@@ -243,6 +243,19 @@ CREATE FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now timestamp wi
 $$;
 
 --
+-- Name: batch_count_transient_bounce(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_count_transient_bounce(p_outbox text) RETURNS SETOF integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	UPDATE outbox SET transient_bounces = transient_bounces + 1
+	WHERE id = p_outbox AND status = 'sent'
+	RETURNING transient_bounces
+$$;
+
+--
 -- Name: batch_day(timestamp with time zone); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -329,7 +342,9 @@ CREATE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer) R
 		FROM live l CROSS JOIN today t
 		JOIN memberships m ON m.project_id = l.id AND m.side = 'audit'
 		JOIN users u ON u.id = m.user_id AND u.deleted_at IS NULL
-		WHERE EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
+		WHERE coalesce(np.overdue_alerts, true)
+		  AND EXISTS (SELECT 1 FROM overdue o WHERE o.project_id = l.id
 		    AND NOT EXISTS (SELECT 1 FROM notifications n
 		        WHERE n.natural_key = 'overdue:' || o.id || ':' || u.id))
 		UNION ALL
@@ -345,7 +360,10 @@ CREATE FUNCTION bgw.batch_due(p_now timestamp with time zone, p_limit integer) R
 		JOIN memberships m ON m.user_id = u.id AND m.side = 'audit' AND m.admin
 		JOIN live l ON l.id = m.project_id
 		LEFT JOIN confirmations c ON c.project_id = l.id AND c.created_at <= p_now
+		LEFT JOIN notification_prefs np ON np.user_id = u.id
 		WHERE u.deleted_at IS NULL
+		  AND (coalesce(np.digest, 'daily') = 'daily'
+		       OR (np.digest = 'weekly' AND extract(isodow FROM t.d) = 1))
 		GROUP BY u.id, u.email, u.locale, u.name, t.d
 	)
 	SELECT i.* FROM items i
@@ -377,6 +395,32 @@ CREATE FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text
 	WHERE c.id = p_confirmation AND c.status = ANY (p_statuses)
 	  AND NOT (p_addressee AND c.undeliverable)
 	FOR UPDATE SKIP LOCKED
+$$;
+
+--
+-- Name: batch_mark_bounced(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) RETURNS TABLE(confirmation_id text, project_id text)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	UPDATE outbox SET bounced_at = now(), bounce_reason = left(p_reason, 2000)
+	WHERE id = p_outbox AND status = 'sent' AND bounced_at IS NULL;
+	IF NOT FOUND THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	UPDATE confirmations c SET undeliverable = true, updated_at = now(),
+	    version = c.version + 1
+	FROM outbox o
+	WHERE o.id = p_outbox
+	  AND o.kind IN ('confirmation_request', 'reminder')
+	  AND c.id = split_part(o.natural_key, ':', 2)
+	  AND c.respondent_email = o.to_address AND NOT c.undeliverable
+	RETURNING c.id, c.project_id;
+END
 $$;
 
 --
@@ -537,8 +581,7 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
     SET search_path TO 'bgw', 'pg_temp'
     AS $$
 DECLARE
-	side text := (SELECT m.side FROM memberships m
-	              WHERE m.project_id = NEW.project_id AND m.user_id = app_user_id());
+	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
 	    'opened_at', 'answered_at', 'version', 'updated_at'];
 BEGIN
@@ -701,6 +744,25 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 $$;
 
 --
+-- Name: invitation_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+
+--
 -- Name: list_version_confirmations(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -754,13 +816,27 @@ DECLARE
 	m_side    text;
 	m_org     text;
 	m_locked  boolean;
+	member    boolean;
 	want      bytea;
 	got       bytea;
 BEGIN
 	SELECT side, organization_id, code_locked INTO m_side, m_org, m_locked
 	FROM memberships WHERE project_id = p_project AND user_id = app_user_id() FOR UPDATE;
-	IF NOT FOUND THEN
+	member := FOUND;
+	IF member AND m_side = 'respondent' AND org_member_deactivated(app_user_id()) THEN
 		RETURN NULL;
+	END IF;
+	IF NOT member THEN
+		SELECT a.organization_id INTO m_org FROM project_access(p_project) a
+		WHERE a.side = 'respondent';
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
+		m_side := 'respondent';
+		INSERT INTO org_code_attempts (organization_id, project_id) VALUES (m_org, p_project)
+		ON CONFLICT DO NOTHING;
+		SELECT locked INTO m_locked FROM org_code_attempts
+		WHERE organization_id = m_org AND project_id = p_project FOR UPDATE;
 	END IF;
 	IF m_locked THEN
 		RETURN 'locked';
@@ -774,14 +850,29 @@ BEGIN
 		got := access_code_hash('bgw-project-code-v1', p_project, p_code);
 	END IF;
 	IF want IS NOT NULL AND got IS NOT NULL AND want = got THEN
-		UPDATE memberships SET code_verified_at = now(), code_failures = 0
-		WHERE project_id = p_project AND user_id = app_user_id();
+		IF member THEN
+			UPDATE memberships SET code_verified_at = now(), code_failures = 0
+			WHERE project_id = p_project AND user_id = app_user_id();
+		ELSE
+			UPDATE org_code_attempts SET failures = 0
+			WHERE organization_id = m_org AND project_id = p_project;
+		END IF;
+		IF m_side = 'respondent' THEN
+			INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+			VALUES (m_org, p_project, app_user_id()) ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN 'ok';
 	END IF;
-	UPDATE memberships SET code_failures = code_failures + 1,
-	    code_locked = code_failures + 1 >= 5
-	WHERE project_id = p_project AND user_id = app_user_id()
-	RETURNING code_locked INTO m_locked;
+	IF member THEN
+		UPDATE memberships SET code_failures = code_failures + 1,
+		    code_locked = code_failures + 1 >= 5
+		WHERE project_id = p_project AND user_id = app_user_id()
+		RETURNING code_locked INTO m_locked;
+	ELSE
+		UPDATE org_code_attempts SET failures = failures + 1, locked = failures + 1 >= 5
+		WHERE organization_id = m_org AND project_id = p_project
+		RETURNING locked INTO m_locked;
+	END IF;
 	RETURN CASE WHEN m_locked THEN 'locked' ELSE 'wrong' END;
 END
 $$;
@@ -798,8 +889,38 @@ CREATE FUNCTION bgw.membership_code_unlock(p_project text, p_user text) RETURNS 
 		UPDATE memberships SET code_failures = 0, code_locked = false
 		WHERE project_id = p_project AND user_id = p_user
 		  AND project_admin_side(p_project) = 'audit'
+		RETURNING 1),
+	o AS (
+		UPDATE org_code_attempts t SET failures = 0, locked = false
+		FROM org_members om
+		WHERE om.user_id = p_user AND t.organization_id = om.organization_id
+		  AND t.project_id = p_project AND project_admin_side(p_project) = 'audit'
 		RETURNING 1)
-	SELECT EXISTS (SELECT 1 FROM u)
+	SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM o)
+$$;
+
+--
+-- Name: membership_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.membership_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
 $$;
 
 --
@@ -857,6 +978,37 @@ CREATE FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text)
 ); END$$;
 
 --
+-- Name: my_access(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.my_access() RETURNS TABLE(project_id text, side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT m.project_id, m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id))
+	UNION ALL
+	SELECT p.project_id, 'respondent', om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p.project_id),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p.project_id),
+	        false)
+	FROM org_members om
+	CROSS JOIN LATERAL (SELECT DISTINCT c.project_id FROM confirmations c
+	    WHERE c.respondent_org_id = om.organization_id AND c.sent_at IS NOT NULL) p
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND NOT EXISTS (SELECT 1 FROM memberships m
+	      WHERE m.project_id = p.project_id AND m.user_id = om.user_id)
+$$;
+
+--
 -- Name: my_memberships(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -866,9 +1018,9 @@ CREATE FUNCTION bgw.my_memberships() RETURNS TABLE(project_id text, side text, o
     AS $$
 BEGIN
 	RETURN QUERY
-	SELECT m.project_id, m.side, m.organization_id
-	FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+	SELECT a.project_id, a.side, a.organization_id
+	FROM my_access() a JOIN projects p ON p.id = a.project_id
+	WHERE p.status = 'active' OR a.side = 'audit';
 END
 $$;
 
@@ -893,6 +1045,73 @@ CREATE FUNCTION bgw.new_reference() RETURNS text
 $$;
 
 --
+-- Name: org_desk_make(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_desk_make() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+--
+-- Name: org_in_project(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_in_project(p_org text, p_project text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.project_id = p_project
+	    AND c.respondent_org_id = p_org AND c.sent_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_may_manage(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT om.admin AND (om.unit_id IS NULL OR om.unit_id = p_unit)
+	    FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND u.deleted_at IS NULL), false)
+$$;
+
+--
+-- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_deactivated(p_user text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = p_user AND om.deactivated_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_member_org(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_org() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
+	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$$;
+
+--
 -- Name: org_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -904,6 +1123,40 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
 $$;
 
 --
+-- Name: project_access(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.project_access(p_project text) RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	RETURN QUERY
+	SELECT m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id));
+	IF FOUND OR EXISTS (SELECT 1 FROM memberships m
+	    WHERE m.project_id = p_project AND m.user_id = app_user_id()) THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT 'respondent'::text, om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p_project),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p_project), false)
+	FROM org_members om
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND org_in_project(om.organization_id, p_project);
+END
+$$;
+
+--
 -- Name: project_admin_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -911,9 +1164,8 @@ CREATE FUNCTION bgw.project_admin_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id() AND m.admin
-	  AND p.status = 'active'
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE a.admin AND p.status = 'active'
 ); END$$;
 
 --
@@ -924,8 +1176,7 @@ CREATE FUNCTION bgw.project_org(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.organization_id FROM memberships m
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	SELECT a.organization_id FROM project_access(p_project) a
 ); END$$;
 
 --
@@ -936,9 +1187,8 @@ CREATE FUNCTION bgw.project_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
-	  AND (p.status = 'active' OR m.side = 'audit')
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE p.status = 'active' OR a.side = 'audit'
 ); END$$;
 
 --
@@ -1206,6 +1456,7 @@ CREATE TABLE bgw.confirmations (
     version integer DEFAULT 1 NOT NULL,
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
+    respondent_unit_id text,
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1346,6 +1597,19 @@ CREATE TABLE bgw.mfa_recovery_codes (
 );
 
 --
+-- Name: notification_prefs; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.notification_prefs (
+    user_id text NOT NULL,
+    digest text DEFAULT 'daily'::text NOT NULL,
+    overdue_alerts boolean DEFAULT true NOT NULL,
+    answer_mail boolean DEFAULT false NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_prefs_digest_check CHECK ((digest = ANY (ARRAY['daily'::text, 'weekly'::text, 'off'::text])))
+);
+
+--
 -- Name: notifications; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1361,6 +1625,62 @@ CREATE TABLE bgw.notifications (
     digested_at timestamp with time zone,
     CONSTRAINT notifications_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT notifications_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200)))
+);
+
+--
+-- Name: org_code_attempts; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_attempts (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    CONSTRAINT org_code_attempts_failures_check CHECK ((failures >= 0))
+);
+
+--
+-- Name: org_code_verifications; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_verifications (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    verified_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_by text
+);
+
+--
+-- Name: org_members; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_members (
+    organization_id text NOT NULL,
+    user_id text NOT NULL,
+    unit_id text,
+    admin boolean DEFAULT false NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone
+);
+
+--
+-- Name: org_units; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_units (
+    id text DEFAULT bgw.new_id() NOT NULL,
+    organization_id text NOT NULL,
+    kind text NOT NULL,
+    code text,
+    name text NOT NULL,
+    email public.citext,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone,
+    CONSTRAINT org_units_code_check CHECK ((code ~ '^[0-9]{3}$'::text)),
+    CONSTRAINT org_units_email_check CHECK (((email IS NULL) OR (((length((email)::text) >= 3) AND (length((email)::text) <= 254)) AND (public.strpos(email, '@'::public.citext) > 1)))),
+    CONSTRAINT org_units_kind_check CHECK ((kind = ANY (ARRAY['desk'::text, 'branch'::text, 'department'::text]))),
+    CONSTRAINT org_units_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
 
 --
@@ -1398,8 +1718,12 @@ CREATE TABLE bgw.outbox (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
     bulk boolean DEFAULT false NOT NULL,
+    bounced_at timestamp with time zone,
+    bounce_reason text,
+    transient_bounces integer DEFAULT 0 NOT NULL,
     CONSTRAINT outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT outbox_body_check CHECK ((length(body) <= 1000000)),
+    CONSTRAINT outbox_bounce_reason_check CHECK ((length(bounce_reason) <= 2000)),
     CONSTRAINT outbox_check CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT outbox_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT outbox_last_error_check CHECK ((length(last_error) <= 2000)),
@@ -1407,7 +1731,8 @@ CREATE TABLE bgw.outbox (
     CONSTRAINT outbox_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200))),
     CONSTRAINT outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text]))),
     CONSTRAINT outbox_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 998))),
-    CONSTRAINT outbox_to_address_check CHECK (((length((to_address)::text) >= 3) AND (length((to_address)::text) <= 254)))
+    CONSTRAINT outbox_to_address_check CHECK (((length((to_address)::text) >= 3) AND (length((to_address)::text) <= 254))),
+    CONSTRAINT outbox_transient_bounces_check CHECK ((transient_bounces >= 0))
 );
 
 --
@@ -1656,10 +1981,12 @@ CREATE TABLE bgw.tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    unit_id text,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
+    CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
@@ -1826,6 +2153,13 @@ ALTER TABLE ONLY bgw.mfa_recovery_codes
     ADD CONSTRAINT mfa_recovery_codes_pkey PRIMARY KEY (id);
 
 --
+-- Name: notification_prefs notification_prefs_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.notification_prefs
+    ADD CONSTRAINT notification_prefs_pkey PRIMARY KEY (user_id);
+
+--
 -- Name: notifications notifications_natural_key_key; Type: CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -1838,6 +2172,41 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: org_code_attempts org_code_attempts_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_code_verifications org_code_verifications_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_members org_members_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: org_units org_units_organization_id_id_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_id_key UNIQUE (organization_id, id);
+
+--
+-- Name: org_units org_units_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_pkey PRIMARY KEY (id);
 
 --
 -- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -2041,6 +2410,12 @@ CREATE INDEX confirmations_respondent ON bgw.confirmations USING btree (responde
 CREATE INDEX confirmations_respondent_email ON bgw.confirmations USING btree (respondent_email);
 
 --
+-- Name: confirmations_respondent_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_respondent_org ON bgw.confirmations USING btree (respondent_org_id, project_id) WHERE (sent_at IS NOT NULL);
+
+--
 -- Name: documents_confirmation; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -2105,6 +2480,30 @@ CREATE INDEX mfa_recovery_codes_user ON bgw.mfa_recovery_codes USING btree (user
 --
 
 CREATE INDEX notifications_user ON bgw.notifications USING btree (user_id, created_at) WHERE (read_at IS NULL);
+
+--
+-- Name: org_code_verifications_project; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_code_verifications_project ON bgw.org_code_verifications USING btree (project_id);
+
+--
+-- Name: org_members_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_members_org ON bgw.org_members USING btree (organization_id);
+
+--
+-- Name: org_units_code; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_code ON bgw.org_units USING btree (organization_id, code) WHERE (code IS NOT NULL);
+
+--
+-- Name: org_units_one_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_one_desk ON bgw.org_units USING btree (organization_id) WHERE (kind = 'desk'::text);
 
 --
 -- Name: organizations_kind_name; Type: INDEX; Schema: bgw; Owner: -
@@ -2287,6 +2686,18 @@ CREATE TRIGGER list_version_organizations AFTER UPDATE ON bgw.organizations REFE
 CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.list_version_confirmations();
 
 --
+-- Name: memberships memberships_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER organizations_desk AFTER INSERT ON bgw.organizations FOR EACH ROW EXECUTE FUNCTION bgw.org_desk_make();
+
+--
 -- Name: response_extra_items response_extra_items_frozen; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2309,6 +2720,12 @@ CREATE TRIGGER response_sections_frozen BEFORE INSERT OR UPDATE ON bgw.response_
 --
 
 CREATE TRIGGER responses_frozen BEFORE UPDATE ON bgw.responses FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
+
+--
+-- Name: tokens tokens_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER tokens_org_member AFTER UPDATE OF used_at ON bgw.tokens FOR EACH ROW WHEN (((new.kind = 'invitation'::text) AND (new.project_id IS NULL) AND (old.used_at IS NULL) AND (new.used_at IS NOT NULL))) EXECUTE FUNCTION bgw.invitation_org_member();
 
 --
 -- Name: address_checks address_checks_checked_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2393,6 +2810,13 @@ ALTER TABLE ONLY bgw.confirmations
 
 ALTER TABLE ONLY bgw.confirmations
     ADD CONSTRAINT confirmations_respondent_org_id_fkey FOREIGN KEY (respondent_org_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
+
+--
+-- Name: confirmations confirmations_respondent_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmations
+    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id);
 
 --
 -- Name: documents documents_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2486,6 +2910,13 @@ ALTER TABLE ONLY bgw.mfa_recovery_codes
     ADD CONSTRAINT mfa_recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
+-- Name: notification_prefs notification_prefs_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.notification_prefs
+    ADD CONSTRAINT notification_prefs_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
 -- Name: notifications notifications_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -2505,6 +2936,83 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_verified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_created_by_fkey FOREIGN KEY (created_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_members org_members_organization_id_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_unit_id_fkey FOREIGN KEY (organization_id, unit_id) REFERENCES bgw.org_units(organization_id, id);
+
+--
+-- Name: org_members org_members_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id);
+
+--
+-- Name: org_members org_members_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_units org_units_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
 
 --
 -- Name: outbox outbox_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2673,6 +3181,13 @@ ALTER TABLE ONLY bgw.tokens
 
 ALTER TABLE ONLY bgw.tokens
     ADD CONSTRAINT tokens_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: tokens tokens_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id) ON DELETE CASCADE;
 
 --
 -- Name: tokens tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2895,6 +3410,78 @@ CREATE POLICY memberships_read ON bgw.memberships FOR SELECT USING (((user_id = 
 CREATE POLICY memberships_remove ON bgw.memberships FOR DELETE USING (bgw.membership_writable(project_id, side, organization_id));
 
 --
+-- Name: notification_prefs; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: notification_prefs notification_prefs_own; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY notification_prefs_own ON bgw.notification_prefs USING ((user_id = bgw.app_user_id())) WITH CHECK ((user_id = bgw.app_user_id()));
+
+--
+-- Name: org_code_verifications; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_code_verifications org_code_verifications_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications FOR SELECT USING (((organization_id = bgw.org_member_org()) OR (bgw.project_side(project_id) = 'audit'::text)));
+
+--
+-- Name: org_members; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_members org_members_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_add ON bgw.org_members FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (created_by = bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_change ON bgw.org_members FOR UPDATE USING ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id()))) WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_read ON bgw.org_members FOR SELECT USING (((user_id = bgw.app_user_id()) OR (organization_id = bgw.org_member_org())));
+
+--
+-- Name: org_units; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_units org_units_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_change ON bgw.org_units FOR UPDATE USING (bgw.org_may_manage(organization_id, NULL::text)) WITH CHECK (bgw.org_may_manage(organization_id, NULL::text));
+
+--
+-- Name: org_units org_units_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_read ON bgw.org_units FOR SELECT USING ((organization_id = bgw.org_member_org()));
+
+--
 -- Name: projects; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -2918,7 +3505,23 @@ CREATE POLICY projects_create ON bgw.projects FOR INSERT WITH CHECK (((audit_fir
 
 CREATE POLICY projects_read ON bgw.projects FOR SELECT USING ((EXISTS ( SELECT 1
    FROM bgw.memberships m
-  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = ANY (ARRAY['audit'::text, 'client'::text])) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+
+--
+-- Name: projects projects_read_org; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_org ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.org_members om
+  WHERE ((om.user_id = bgw.app_user_id()) AND (om.deactivated_at IS NULL) AND bgw.org_in_project(om.organization_id, projects.id))))));
+
+--
+-- Name: projects projects_read_respondent; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_respondent ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.memberships m
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = 'respondent'::text) AND (NOT bgw.org_member_deactivated(m.user_id)))))));
 
 --
 -- Name: reconciling_items; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3135,6 +3738,13 @@ REVOKE ALL ON FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now times
 GRANT ALL ON FUNCTION bgw.batch_count_reminder(p_confirmation text, p_now timestamp with time zone) TO bgw_app;
 
 --
+-- Name: FUNCTION batch_count_transient_bounce(p_outbox text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_count_transient_bounce(p_outbox text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_count_transient_bounce(p_outbox text) TO bgw_app;
+
+--
 -- Name: FUNCTION batch_day(p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3161,6 +3771,13 @@ GRANT ALL ON FUNCTION bgw.batch_every_slot(p_today date, p_start date, p_every i
 
 REVOKE ALL ON FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text[], p_addressee boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.batch_lock_confirmation(p_confirmation text, p_statuses text[], p_addressee boolean) TO bgw_app;
+
+--
+-- Name: FUNCTION batch_mark_bounced(p_outbox text, p_reason text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_mark_bounced(p_outbox text, p_reason text) TO bgw_app;
 
 --
 -- Name: FUNCTION batch_mark_overdue(p_project text, p_user text, p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
@@ -3272,6 +3889,12 @@ REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_t
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
 
 --
+-- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION list_version_confirmations(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3298,6 +3921,12 @@ REVOKE ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) F
 GRANT ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) TO bgw_app;
 
 --
+-- Name: FUNCTION membership_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.membership_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION membership_self_grant(p_project text, p_user text, p_side text, p_admin boolean, p_org text); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3317,6 +3946,13 @@ GRANT ALL ON FUNCTION bgw.membership_visible(p_project text, p_side text, p_org 
 
 REVOKE ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) TO bgw_app;
+
+--
+-- Name: FUNCTION my_access(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.my_access() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.my_access() TO bgw_app;
 
 --
 -- Name: FUNCTION my_memberships(); Type: ACL; Schema: bgw; Owner: -
@@ -3340,11 +3976,52 @@ REVOKE ALL ON FUNCTION bgw.new_reference() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.new_reference() TO bgw_app;
 
 --
+-- Name: FUNCTION org_desk_make(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_desk_make() FROM PUBLIC;
+
+--
+-- Name: FUNCTION org_in_project(p_org text, p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_may_manage(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_deactivated(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_deactivated(p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_org(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_org() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
+
+--
 -- Name: FUNCTION org_side(p_kind text); Type: ACL; Schema: bgw; Owner: -
 --
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.project_access(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.project_access(p_project text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_admin_side(p_project text); Type: ACL; Schema: bgw; Owner: -
@@ -3553,10 +4230,94 @@ GRANT INSERT(created_at) ON TABLE bgw.memberships TO bgw_app;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.mfa_recovery_codes TO bgw_app;
 
 --
+-- Name: TABLE notification_prefs; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT,UPDATE ON TABLE bgw.notification_prefs TO bgw_app;
+
+--
 -- Name: TABLE notifications; Type: ACL; Schema: bgw; Owner: -
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.notifications TO bgw_app;
+
+--
+-- Name: TABLE org_code_verifications; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_code_verifications TO bgw_app;
+
+--
+-- Name: TABLE org_members; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.organization_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(organization_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.user_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.unit_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(unit_id),UPDATE(unit_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.admin; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(admin),UPDATE(admin) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.created_by; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(created_by) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: TABLE org_units; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.code; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(code) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.name; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.email; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(email) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_units TO bgw_app;
 
 --
 -- Name: TABLE organizations; Type: ACL; Schema: bgw; Owner: -

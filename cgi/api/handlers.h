@@ -170,6 +170,12 @@ void h_metrics_observe(bgw_request *r, double duration_ms);
 extern const field_spec reminders_fields[], addressee_fields[];
 bgw_err h_reminders_get(bgw_request *r);
 bgw_err h_reminders_set(bgw_request *r);
+
+/* h_prefs.c: the signed-in user's notification preferences */
+extern const field_spec prefs_fields[];
+bgw_err h_prefs_get(bgw_request *r);
+bgw_err h_prefs_set(bgw_request *r);
+bgw_err page_prefs_save(bgw_request *r);  /* page_prefs.c: POST /me/notifications */
 bgw_err h_conf_addressee(bgw_request *r);
 
 /* h_comment.c, h_history.c, h_verify.c, h_export.c, h_import.c (routes_records.c) */

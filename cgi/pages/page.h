@@ -56,6 +56,11 @@ bgw_err page_fields(bgw_request *r, const field_spec *specs);
 /* The hidden csrf_token field of a form (signed-in pages). */
 void page_csrf(page *p);
 
+/* A one-button form posting to action, in a table row: the button's text (label_key) and,
+ * for screen readers, the name of who it acts on; danger styles it as such. */
+void page_row_button(page *p, const char *action, const char *label_key, const char *who,
+    bool danger);
+
 /* A list of the request's field errors (r->field_errors), if any, as an alert box with
  * links to the fields. */
 void page_errors(page *p);
@@ -135,5 +140,10 @@ policy_subject page_subject(const bgw_request *r);
 /* May the user take wf action act on the loaded confirmation target, whose status is now
  * status (policy and workflow state)? */
 bool page_may(const bgw_request *r, const char *status, enum wf_action act);
+
+/* page_prefs.c: the notification preferences' section of the account page; and the
+ * account page again with err_form's errors (page_account.c), for a form posted elsewhere. */
+void page_prefs_section(page *p);
+bgw_err page_account_again(bgw_request *r, int status, const char *err_form);
 
 #endif

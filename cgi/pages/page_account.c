@@ -91,7 +91,14 @@ account_page(bgw_request *r, int status, const char *err_form)
 	profile(&p);
 	password_form(&p);
 	mfa_section(&p);
+	page_prefs_section(&p);
 	return page_send(&p, status);
+}
+
+bgw_err
+page_account_again(bgw_request *r, int status, const char *err_form)
+{
+	return account_page(r, status, err_form);
 }
 
 /* GET /account */

@@ -131,6 +131,15 @@ const i18n_entry i18n_core[] = {
 	{"acct.change", {"変更する", "Change"}},
 	{"acct.changed", {"パスワードを変更しました。他の端末のセッションは終了しました。",
 		"Your password has been changed. Your other sessions have ended."}},
+	{"prefs.title", {"メール通知", "Mail notifications"}},
+	{"prefs.help", {"受け取るお知らせを選べます。確認状の依頼・回答用のメールは常に送られます。",
+		"Choose which notices you receive. Mail needed to request or answer a confirmation is always sent."}},
+	{"prefs.digest", {"状況のまとめ（監査法人の管理者）", "Status digest (audit admins)"}},
+	{"prefs.digest_daily", {"毎日", "Daily"}},
+	{"prefs.digest_weekly", {"毎週（月曜日）", "Weekly (Mondays)"}},
+	{"prefs.digest_off", {"受け取らない", "Off"}},
+	{"prefs.overdue", {"回答期限を過ぎた確認状のお知らせ", "Alerts about confirmations past their due date"}},
+	{"prefs.save", {"保存する", "Save"}},
 	{"acct.mfa", {"二要素認証", "Two-factor authentication"}},
 	{"acct.mfa_on", {"有効です。", "On."}},
 	{"acct.mfa_off", {"無効です。サインイン時に認証アプリのコードを求めるようにすると、アカウントをより安全に守れます。",
@@ -393,7 +402,7 @@ const i18n_entry i18n_core[] = {
 };
 
 /* Every part of the catalogue; each ends with a NULL key. */
-static const i18n_entry *const parts[] = {i18n_core, i18n_account, i18n_conf};
+static const i18n_entry *const parts[] = {i18n_core, i18n_account, i18n_conf, i18n_org};
 #define PARTS (sizeof(parts) / sizeof(parts[0]))
 
 /* All entries sorted by key, built once per process on first use (workers are

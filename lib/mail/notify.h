@@ -46,6 +46,26 @@ bgw_err notify_clean(notify_run *run, long long *removed);
  * own transaction (call it outside one).  BGW_OK also when there was nothing to flag. */
 bgw_err notify_mark_undeliverable(bgw_db *db, bgw_arena *a, const char *outbox_id);
 
+/* What notify_read_bounce made of one message. */
+typedef enum notify_bounce_outcome {
+	NOTIFY_BOUNCE_NOT_REPORT, /* not a delivery status notification: ignored */
+	NOTIFY_BOUNCE_UNMATCHED,  /* a report, but not to one of our return paths, or about
+	                           * no sent row: ignored */
+	NOTIFY_BOUNCE_FORGED,     /* to a return path whose signature is wrong: ignored */
+	NOTIFY_BOUNCE_DELIVERED,  /* a report of success (relayed, delivered): nothing to do */
+	NOTIFY_BOUNCE_TRANSIENT,  /* 4.x.x or delayed: counted on the row, nothing flagged */
+	NOTIFY_BOUNCE_PERMANENT,  /* 5.x.x: the row records it; its confirmation, if it was the
+	                           * request or a reminder to the current address, is flagged
+	                           * undeliverable with an event whose detail has the reason */
+} notify_bounce_outcome;
+
+/* Read one incoming message (len bytes) sent to our bounce address (lib/mail/dsn.h) and act
+ * on it with the bounce key (lib/mail/bounce.h); *out says how.  Runs its own transaction
+ * (call it outside one).  BGW_OK for every outcome; database errors (the caller keeps the
+ * message to read again); BGW_E_NOMEM. */
+bgw_err notify_read_bounce(bgw_db *db, bgw_arena *a, const unsigned char *bounce_key,
+    const char *msg, size_t len, notify_bounce_outcome *out);
+
 /* The day's audit checkpoint (lib/flow/auditcp.h), unless this host's file (checkpoint_file)
  * holds one of today already: the chains' heads signed with the key in key_file into the
  * file, and the same lines mailed to the operators, in one transaction of its own (call it

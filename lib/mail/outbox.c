@@ -26,6 +26,7 @@
 
 
 #include "core/log.h"
+#include "mail/bounce.h"
 #include "mail/mime.h"
 #include "auth/token.h"
 
@@ -45,7 +46,7 @@ enum claim_col {
  * opens nothing in a dump or a backup.  Their bodies hold the link too, until the mail is
  * sent or given up (outbox_mark_sent / outbox_mark_failed empty them). */
 static const char *const secret_key_kinds[] = {"invitation", "password_reset",
-	"firm_invitation", "respondent_code", NULL};
+	"firm_invitation", "respondent_code", "org_invitation", NULL};
 
 static bool
 secret_key_kind(const char *kind)
@@ -162,6 +163,24 @@ add_failure(bgw_arena *a, outbox_failure **failed, const db_rows *res, int r,
 	return BGW_OK;
 }
 
+/* The envelope sender of outbox row id: its own return path when bounces are read, so a
+ * report that comes back days later names the row (bounce.h); else the From address. */
+static bgw_err
+envelope_from(bgw_arena *a, const smtp_conf *c, const char *id, const char **out)
+{
+	const char *at = strchr(c->from, '@');
+	char *verp;
+	bgw_err e;
+
+	*out = c->from;
+	if (c->bounce_key == NULL || at == NULL)
+		return BGW_OK;
+	if ((e = bounce_address(a, c->bounce_key, id, at + 1, &verp)) != BGW_OK)
+		return e;
+	*out = verp;
+	return BGW_OK;
+}
+
 /* Build and send row r of the claim; record its outcome. */
 static bgw_err
 send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r,
@@ -171,6 +190,7 @@ send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r
 	const char *attempts_text = db_value(res, r, COL_ATTEMPTS);
 	int attempts = atoi(attempts_text);
 	mime_msg m = {0};
+	const char *envelope = NULL;
 	char err[ERR_MAX] = "", delay[NUM_MAX];
 	char *msg;
 	size_t len;
@@ -185,13 +205,15 @@ send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r
 	m.message_id = db_value(res, r, COL_MESSAGE_ID);
 	m.domain = c->msgid_domain;
 	e = mime_build(a, &m, &msg, &len, NULL);
+	if (e == BGW_OK)
+		e = envelope_from(a, c, id, &envelope);
 	if (e == BGW_E_VALIDATION) {
 		snprintf(err, sizeof(err), "cannot build message: invalid address or header");
 		permanent = 1;
 	} else if (e != BGW_OK) {
 		return e;
 	} else {
-		e = smtp_send(c, c->from, m.to, msg, len, err, sizeof(err), &permanent);
+		e = smtp_send(c, envelope, m.to, msg, len, err, sizeof(err), &permanent);
 		if (e == BGW_OK) {
 			const char *params[] = {id, attempts_text};
 
@@ -224,16 +246,17 @@ send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r
 }
 
 bgw_err
-outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
-    outbox_failure **failed)
+outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *claimed,
+    int *sent, outbox_failure **failed)
 {
-	char limit[NUM_MAX], lease[NUM_MAX];
+	char limit[NUM_MAX], lease[NUM_MAX], slice[NUM_MAX];
 	const char *domain = c->msgid_domain;
-	const char *params[3];
+	const char *params[4];
 	db_rows *res;
 	int r, n;
 	bgw_err e;
 
+	*claimed = 0;
 	*sent = 0;
 	*failed = NULL;
 	if (batch < 1 || batch > OUTBOX_BATCH_MAX || c->from == NULL) {
@@ -256,13 +279,17 @@ outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
 	if ((e = db_ensure(db)) != BGW_OK)
 		return e;
 	snprintf(limit, sizeof(limit), "%d", batch);
-	snprintf(lease, sizeof(lease), "%ld", lease_seconds(c, batch));
+	/* A claim holds at most batch - 1 transactional rows beside a bulk slice. */
+	snprintf(lease, sizeof(lease), "%ld", lease_seconds(c, batch + OUTBOX_BULK_SLICE));
+	snprintf(slice, sizeof(slice), "%d", OUTBOX_BULK_SLICE);
 	params[0] = limit;
 	params[1] = lease;
 	params[2] = domain;
-	if ((e = db_exec(db, a, "outbox_claim", 3, params, &res)) != BGW_OK)
+	params[3] = slice;
+	if ((e = db_exec(db, a, "outbox_claim", 4, params, &res)) != BGW_OK)
 		return e;
 	n = db_nrows(res);
+	*claimed = n;
 	for (r = 0; r < n; r++)
 		if ((e = send_one(db, a, c, res, r, sent, failed)) != BGW_OK)
 			return e;

@@ -29,6 +29,11 @@
 /* Largest batch one drain claims. */
 #define OUTBOX_BATCH_MAX 100
 
+/* Most bulk (batch job) rows one claim takes.  A sender sends every row of its claim before
+ * it claims again, so this bounds how long a transactional mail queued meanwhile waits
+ * behind reminders: a few sends, not a whole batch. */
+#define OUTBOX_BULK_SLICE 5
+
 /* The statements of this module; ends with {NULL}. */
 extern const db_stmt stmt_outbox[];
 
@@ -60,15 +65,17 @@ typedef struct outbox_failure {
  * NULL field but project_id; db errors as db_exec. */
 bgw_err outbox_enqueue(bgw_db *db, bgw_arena *a, const outbox_msg *m);
 
-/* Send up to batch (1..OUTBOX_BATCH_MAX) due messages through the relay c.  Must be called
- * outside a transaction: each claim and each outcome commits on its own.  *sent counts the
- * messages the relay accepted; *failed lists (in a, NULL if none) the rows marked 'failed'
+/* Send due messages through the relay c: up to batch (1..OUTBOX_BATCH_MAX) transactional
+ * ones, then, if there were fewer, up to OUTBOX_BULK_SLICE bulk ones.  Must be called
+ * outside a transaction: each claim and each outcome commits on its own.  *claimed counts
+ * the rows this call claimed (0: nothing was due; a caller draining the outbox dry calls
+ * again until then), *sent the messages the relay accepted; *failed lists (in a, NULL if none) the rows marked 'failed'
  * in this call: refused by the relay (5xx), impossible to build (a bad address), or out of
  * attempts.  Transient failures are queued again with backoff.  BGW_OK when the batch was
  * processed, whatever the relay said; a db error ends the batch early (the rows it still
  * held are retried once their lease expires). */
-bgw_err outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *sent,
-    outbox_failure **failed);
+bgw_err outbox_drain(bgw_db *db, bgw_arena *a, const smtp_conf *c, int batch, int *claimed,
+    int *sent, outbox_failure **failed);
 
 /* Seconds to wait before attempt number attempts + 1 after a transient failure. */
 long outbox_backoff(int attempts);

@@ -31,6 +31,8 @@ typedef struct smtp_conf {
 	const char *msgid_domain; /* right side of Message-IDs; NULL: the domain of from */
 	long connect_timeout_ms;  /* 0: SMTP_CONNECT_TIMEOUT_MS_DEFAULT */
 	long timeout_ms;          /* whole transaction; 0: SMTP_TIMEOUT_MS_DEFAULT */
+	const unsigned char *bounce_key; /* BOUNCE_KEY_LEN bytes: the outbox sends each message
+	                          * from its own return path (lib/mail/bounce.h); NULL: from */
 } smtp_conf;
 
 /* Send the len bytes of msg (an RFC 5322 message with CRLF lines, from mime_build) from the

@@ -44,6 +44,8 @@ extern const db_stmt stmt_confirmation[];  /* lib/flow/confirmation.c */
 extern const db_stmt stmt_dbsetup[];  /* lib/store/dbsetup.c */
 extern const db_stmt stmt_document[];  /* lib/files/document.c */
 extern const db_stmt stmt_firm[];  /* lib/auth/firm.c */
+extern const db_stmt stmt_bounce[];  /* lib/mail/notify_bounce.c (notify_read_bounce) */
+extern const db_stmt stmt_prefs[];  /* lib/mail/prefs.c */
 extern const db_stmt stmt_h_notify[];  /* lib/mail/reminders.c */
 extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */
@@ -52,6 +54,7 @@ extern const db_stmt stmt_migrate[];  /* lib/store/migrate.c, prepared at connec
 extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its table exists */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
+extern const db_stmt stmt_org[];  /* lib/auth/org.c */
 extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */

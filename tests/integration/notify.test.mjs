@@ -211,3 +211,41 @@ test('a mail refused for good marks the confirmation undeliverable; the audit ad
 		{ body: { email: good, name: 'client' } });
 	assert.equal(r.status, 403, r.body);
 });
+
+test('notification preferences change what the batch sends (issue 22)', async () => {
+	const e = await engagement();
+	const { conf } = await sendToRespondent(e);
+	backdate(e.project.id);
+	sql(`UPDATE bgw.confirmations SET sent_at = '2026-05-01T00:00:00Z', as_of = '2026-04-30',
+		due_date = '2026-05-10' WHERE id = '${conf.id}'`);
+	const to = (c, kind) => mailsTo(c.email).filter((m) => kind.test(decodeHeader(m.subject)));
+	const path = '/api/v1/me/notifications';
+
+	let r = await e.aa.request('GET', path);
+	assert.equal(r.status, 200, r.body);
+	assert.deepEqual(r.json().notifications, { digest: 'daily', overdue_alerts: true, answer_mail: false },
+		'the safe defaults: what every user had before');
+	r = await e.aa.request('PATCH', path, { body: { digest: 'off' } });
+	assert.equal(r.status, 200, r.body);
+	assert.deepEqual(r.json().notifications, { digest: 'off', overdue_alerts: true, answer_mail: false });
+	r = await e.am.request('PATCH', path, { body: { overdue_alerts: false } });
+	assert.equal(r.status, 200, r.body);
+	r = await e.am.request('PATCH', path, { body: { digest: 'hourly' } });
+	assert.equal(r.status, 422, r.body);
+
+	await once('2026-05-12T00:00:00Z');           // overdue since 05-10
+	await drained('%@example.test');
+	assert.equal(to(e.aa, /状況|status/).length, 0, 'digest off: none');
+	assert.equal(to(e.aa, /期限|due date/).length, 1, 'alerts still on for the audit admin');
+	assert.equal(to(e.am, /期限|due date/).length, 0, 'alerts off for the audit member');
+
+	r = await e.aa.request('PATCH', path, { body: { digest: 'weekly' } });
+	assert.equal(r.status, 200, r.body);
+	await once('2026-05-13T00:00:00Z');           // a Wednesday in Tokyo
+	await drained('%@example.test');
+	assert.equal(to(e.aa, /状況|status/).length, 0, 'weekly: not on a Wednesday');
+	await once('2026-05-18T00:00:00Z');           // Monday 09:00 in Tokyo
+	await drained('%@example.test');
+	assert.equal(to(e.aa, /状況|status/).length, 1, 'weekly: on the Monday');
+	assert.equal((await e.aa.request('GET', path)).json().notifications.digest, 'weekly');
+});
