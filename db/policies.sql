@@ -374,6 +374,16 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.batch_addressee_locale(p_confirmation text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT addressee_locale FROM confirmations WHERE id = p_confirmation
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.batch_clean(p_now timestamp with time zone)
  RETURNS bigint
  LANGUAGE plpgsql
@@ -834,6 +844,57 @@ AS $function$
 		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
 		RETURNING 1)
 	SELECT count(*) FROM ins
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.invitation_code_check(p_token text, p_code text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+DECLARE
+	t_project  text;
+	t_org      text;
+	t_failures integer;
+	want       bytea;
+BEGIN
+	SELECT project_id, organization_id, code_failures INTO t_project, t_org, t_failures
+	FROM tokens WHERE id = p_token AND kind = 'invitation' AND side = 'respondent'
+	  AND used_at IS NULL AND expires_at > now() FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF t_failures >= 5 THEN
+		RETURN 'locked';
+	END IF;
+	SELECT code_hash INTO want FROM respondent_codes
+	WHERE project_id = t_project AND organization_id = t_org AND replaced_at IS NULL;
+	IF want IS NOT NULL
+	   AND want = access_code_hash('bgw-respondent-code-v1', t_project, p_code) THEN
+		RETURN 'ok';
+	END IF;
+	UPDATE tokens SET code_failures = code_failures + 1 WHERE id = p_token
+	RETURNING code_failures INTO t_failures;
+	RETURN CASE WHEN t_failures >= 5 THEN 'locked' ELSE 'wrong' END;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.invitation_facts(p_token text)
+ RETURNS TABLE(confirmation_id text, reference text, firm text, client text, due_date date, respondent_name text, locale text, code_locked boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT c.id, c.reference, f.name, p.client_name, c.due_date, c.respondent_name,
+	    coalesce(t.locale, c.addressee_locale), t.code_failures >= 5
+	FROM tokens t
+	JOIN confirmations c ON c.id = t.confirmation_id AND c.project_id = t.project_id
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations f ON f.id = p.audit_firm_id
+	WHERE t.id = p_token AND t.kind = 'invitation' AND t.side = 'respondent'
+	  AND t.used_at IS NULL AND t.expires_at > now()
 $function$
 ;
 

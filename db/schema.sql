@@ -209,6 +209,17 @@ END
 $$;
 
 --
+-- Name: batch_addressee_locale(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_addressee_locale(p_confirmation text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT addressee_locale FROM confirmations WHERE id = p_confirmation
+$$;
+
+--
 -- Name: batch_clean(timestamp with time zone); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -741,6 +752,59 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
 		RETURNING 1)
 	SELECT count(*) FROM ins
+$$;
+
+--
+-- Name: invitation_code_check(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_code_check(p_token text, p_code text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+DECLARE
+	t_project  text;
+	t_org      text;
+	t_failures integer;
+	want       bytea;
+BEGIN
+	SELECT project_id, organization_id, code_failures INTO t_project, t_org, t_failures
+	FROM tokens WHERE id = p_token AND kind = 'invitation' AND side = 'respondent'
+	  AND used_at IS NULL AND expires_at > now() FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF t_failures >= 5 THEN
+		RETURN 'locked';
+	END IF;
+	SELECT code_hash INTO want FROM respondent_codes
+	WHERE project_id = t_project AND organization_id = t_org AND replaced_at IS NULL;
+	IF want IS NOT NULL
+	   AND want = access_code_hash('bgw-respondent-code-v1', t_project, p_code) THEN
+		RETURN 'ok';
+	END IF;
+	UPDATE tokens SET code_failures = code_failures + 1 WHERE id = p_token
+	RETURNING code_failures INTO t_failures;
+	RETURN CASE WHEN t_failures >= 5 THEN 'locked' ELSE 'wrong' END;
+END
+$$;
+
+--
+-- Name: invitation_facts(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_facts(p_token text) RETURNS TABLE(confirmation_id text, reference text, firm text, client text, due_date date, respondent_name text, locale text, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT c.id, c.reference, f.name, p.client_name, c.due_date, c.respondent_name,
+	    coalesce(t.locale, c.addressee_locale), t.code_failures >= 5
+	FROM tokens t
+	JOIN confirmations c ON c.id = t.confirmation_id AND c.project_id = t.project_id
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations f ON f.id = p.audit_firm_id
+	WHERE t.id = p_token AND t.kind = 'invitation' AND t.side = 'respondent'
+	  AND t.used_at IS NULL AND t.expires_at > now()
 $$;
 
 --
@@ -1457,6 +1521,8 @@ CREATE TABLE bgw.confirmations (
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
     respondent_unit_id text,
+    addressee_locale text DEFAULT 'ja'::text NOT NULL,
+    CONSTRAINT confirmations_addressee_locale_check CHECK ((addressee_locale = ANY (ARRAY['ja'::text, 'en'::text]))),
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1982,13 +2048,18 @@ CREATE TABLE bgw.tokens (
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
     unit_id text,
+    confirmation_id text,
+    locale text,
+    code_failures integer DEFAULT 0 NOT NULL,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
     CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
+    CONSTRAINT tokens_code_failures_check CHECK ((code_failures >= 0)),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
+    CONSTRAINT tokens_locale_check CHECK ((locale = ANY (ARRAY['ja'::text, 'en'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
     CONSTRAINT tokens_token_hash_check CHECK ((length(token_hash) = 32))
 );
@@ -3162,6 +3233,13 @@ ALTER TABLE ONLY bgw.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
+-- Name: tokens tokens_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_confirmation_id_fkey FOREIGN KEY (confirmation_id) REFERENCES bgw.confirmations(id) ON DELETE CASCADE;
+
+--
 -- Name: tokens tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -3724,6 +3802,13 @@ GRANT ALL ON FUNCTION bgw.audit_checkpoint_recipients() TO bgw_app;
 REVOKE ALL ON FUNCTION bgw.audit_events_append_only() FROM PUBLIC;
 
 --
+-- Name: FUNCTION batch_addressee_locale(p_confirmation text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_addressee_locale(p_confirmation text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_addressee_locale(p_confirmation text) TO bgw_app;
+
+--
 -- Name: FUNCTION batch_clean(p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3887,6 +3972,20 @@ GRANT ALL ON FUNCTION bgw.import_confirmation_sections(p_project text, p_conf te
 
 REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
+
+--
+-- Name: FUNCTION invitation_code_check(p_token text, p_code text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_code_check(p_token text, p_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.invitation_code_check(p_token text, p_code text) TO bgw_app;
+
+--
+-- Name: FUNCTION invitation_facts(p_token text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_facts(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.invitation_facts(p_token text) TO bgw_app;
 
 --
 -- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -

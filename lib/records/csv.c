@@ -362,6 +362,7 @@ export_row(csv_writer *w, const char *group, const export_confirmation *ec, size
 	csv_write_field(w, it->section, CSV_TEXT);
 	csv_write_field(w, it->quantity, CSV_AMOUNT);
 	csv_write_field(w, it->custody, CSV_TEXT);
+	csv_write_field(w, c->respondent_locale, CSV_TEXT);
 	csv_write_field(w, ec->reference, CSV_TEXT);
 	csv_write_field(w, ec->status, CSV_TEXT);
 	if (with_responses) {

@@ -42,8 +42,19 @@ static const struct {
 	{IMPORT_COL_SECTION, {"section", "区分", NULL}},
 	{IMPORT_COL_QUANTITY, {"quantity", "数量", NULL}},
 	{IMPORT_COL_CUSTODY, {"custody", "保管場所", NULL}},
+	{IMPORT_COL_RESPONDENT_LOCALE, {"respondent_locale", "回答者言語", "言語", NULL}},
 };
 
+/* The columns of a confirmation (taken from its group's first row), as against its items'.
+ * The asked sections are the confirmation's too, but checked apart (first_sections). */
+static const import_col conf_cols[] = {IMPORT_COL_TYPE, IMPORT_COL_FORM,
+	IMPORT_COL_RESPONDENT_ORG, IMPORT_COL_RESPONDENT_EMAIL, IMPORT_COL_RESPONDENT_NAME,
+	IMPORT_COL_AS_OF, IMPORT_COL_DUE_DATE, IMPORT_COL_RESPONDENT_LOCALE};
+#define CONF_COLS (sizeof(conf_cols) / sizeof(conf_cols[0]))
+
+/* The addressee's languages and the Japanese words for them. */
+static const char *const locale_values[] = {"ja", "en", NULL};
+static const char *const locale_aliases[] = {"日本語", "英語", NULL};
 
 /* Columns an export writes that an import ignores (plus every "response_..." column). */
 static const char *const export_only[] = {
@@ -322,6 +333,8 @@ enum_value(const char *s, size_t n, bool type)
 static bool
 col_optional(import_col c)
 {
+	/* reference, amount, and every column after amount: sections, section, quantity,
+	 * custody (0032) and respondent_locale (0034) */
 	return c == IMPORT_COL_REFERENCE || c == IMPORT_COL_AMOUNT || c >= IMPORT_COL_SECTIONS;
 }
 
@@ -509,6 +522,14 @@ check_value(bgw_arena *a, import_col col, const char *s, size_t n, const char **
 	case IMPORT_COL_CUSTODY:
 		if (cps > IMPORT_NAME_MAX)
 			return "too long (at most 200 characters)";
+		break;
+	case IMPORT_COL_RESPONDENT_LOCALE:
+		for (size_t i = 0; v == NULL && locale_values[i] != NULL; i++)
+			if ((n == 2 && strncasecmp(s, locale_values[i], 2) == 0) ||
+			    (strlen(locale_aliases[i]) == n && memcmp(locale_aliases[i], s, n) == 0))
+				v = locale_values[i];
+		if (v == NULL)
+			return "must be ja or en";
 		break;
 	default:
 		return "unknown column";
@@ -803,9 +824,11 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 		b->item_start[r->nconfirmations] = r->nitems;
 		r->nconfirmations++;
 		b->group = norm[IMPORT_COL_GROUP];
-		for (k = IMPORT_COL_TYPE; k <= IMPORT_COL_DUE_DATE; k++) {
-			const char *msg = check_value(b->a, (import_col)k, v[k], vn[k], &norm[k],
-			    &nomem);
+		for (size_t ci = 0; ci < CONF_COLS; ci++) {
+			const char *msg;
+
+			k = conf_cols[ci];
+			msg = check_value(b->a, (import_col)k, v[k], vn[k], &norm[k], &nomem);
 
 			if (nomem)
 				return BGW_E_NOMEM;
@@ -824,13 +847,15 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 		c->respondent_name = norm[IMPORT_COL_RESPONDENT_NAME];
 		c->as_of = norm[IMPORT_COL_AS_OF];
 		c->due_date = norm[IMPORT_COL_DUE_DATE];
+		c->respondent_locale = norm[IMPORT_COL_RESPONDENT_LOCALE];
 		if (c->as_of != NULL && c->due_date != NULL && strcmp(c->due_date, c->as_of) < 0)
 			TRY(row_error(b, row, IMPORT_COL_DUE_DATE, "before the as-of date"));
 		TRY(first_sections(b, row, c, v[IMPORT_COL_SECTIONS], vn[IMPORT_COL_SECTIONS]));
 	} else {
-		for (k = IMPORT_COL_TYPE; k <= IMPORT_COL_SECTIONS; k++) {
-			/* the confirmation's columns: type to due date, and the asked sections */
-			if (vn[k] == 0 || (k > IMPORT_COL_DUE_DATE && k != IMPORT_COL_SECTIONS))
+		for (size_t ci = 0; ci <= CONF_COLS; ci++) {
+			/* the confirmation's columns, and the asked sections */
+			k = ci < CONF_COLS ? conf_cols[ci] : IMPORT_COL_SECTIONS;
+			if (vn[k] == 0)
 				continue;
 			if (strlen(b->first[k]) != vn[k] || memcmp(b->first[k], v[k], vn[k]) != 0)
 				TRY(row_error(b, row, (import_col)k,

@@ -81,6 +81,7 @@ typedef struct import_confirmation {
 	const char *respondent_name;
 	const char *as_of;       /* YYYY-MM-DD */
 	const char *due_date;    /* YYYY-MM-DD, not before as_of */
+	const char *respondent_locale; /* "ja" or "en": the addressee's language; NULL: not given */
 	import_item *items;      /* at least one, unless sections are asked */
 	size_t nitems;
 	/* The sections (bank) or questions (legal) asked, as names separated by one space, or
@@ -126,6 +127,8 @@ typedef enum import_col {
 	IMPORT_COL_SECTION,
 	IMPORT_COL_QUANTITY,
 	IMPORT_COL_CUSTODY,
+	/* Optional (0034), of the confirmation (its group's first row): ja or en (日本語, 英語). */
+	IMPORT_COL_RESPONDENT_LOCALE,
 	IMPORT_COL__COUNT
 } import_col;
 

@@ -594,7 +594,7 @@ test_export_responses(void **state)
 		{3, "Loan", NULL, "JPY", "-50", NULL, NULL, NULL},
 	};
 	import_confirmation c = {2, "bank", "positive", "Bank", "b@x.example", "N",
-	    "2024-03-31", "2024-04-30", items, 2, NULL};
+	    "2024-03-31", "2024-04-30", "en", items, 2, NULL};
 	const char *ids[2] = {"i1", "i2"};
 	export_response_item ans[2] = {{"i2", false, "-60", "repaid =early", NULL, NULL},
 	    {"i1", true, NULL, NULL, NULL, NULL}};
@@ -607,9 +607,9 @@ test_export_responses(void **state)
 	csv_writer_init(&w, sink, &b);
 	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_OK);
 	assert_string_equal(b.p,
-	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Deposit,,JPY,100,,,,,"
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Deposit,,JPY,100,,,,,en,"
 	    "REF2345678,answered,2,yes,,,,,\r\n"
-	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Loan,,JPY,-50,,,,,"
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Loan,,JPY,-50,,,,,en,"
 	    "REF2345678,answered,2,no,-60,repaid =early,,,\r\n");
 	free(b.p);
 	ec.c = NULL;
@@ -627,7 +627,7 @@ test_export_sections(void **state)
 	import_confirmation c = {.row = 2, .type = "bank", .form = "positive",
 		.respondent_org = "Bank", .respondent_email = "b@x.example", .respondent_name = "N",
 		.as_of = "2024-03-31", .due_date = "2024-04-30", .items = items, .nitems = 1,
-		.sections = "deposits guarantees"};
+		.sections = "deposits guarantees", .respondent_locale = "en"};
 	export_section_answer sa[1] = {{.section = "guarantees", .none = true}};
 	export_response resp[1] = {{.version = 1, .sections = sa, .nsections = 1}};
 	export_confirmation ec = {.id = "id1", .c = &c, .responses = resp, .nresponses = 1};
@@ -641,7 +641,7 @@ test_export_sections(void **state)
 	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_OK);
 	assert_string_equal(b.p,
 	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,普通預金,,JPY,100,"
-	    "deposits guarantees,deposits,,,,,,,,,,,guarantees: none\r\n");
+	    "deposits guarantees,deposits,,,en,,,,,,,,,guarantees: none\r\n");
 	free(b.p);
 	b = (struct sbuf){0};
 	c.nitems = 0;
@@ -652,6 +652,7 @@ test_export_sections(void **state)
 	assert_int_equal(r.nconfirmations, 1);
 	assert_int_equal(r.confirmations[0].nitems, 0);
 	assert_string_equal(r.confirmations[0].sections, "deposits guarantees");
+	assert_string_equal(r.confirmations[0].respondent_locale, "en");
 	free(b.p);
 	bgw_arena_free(a);
 }

@@ -307,6 +307,20 @@ test_response_visibility(void **state)
 	assert_true(policy_may_see_response(&c));
 }
 
+/* The receipt is the answer: the client (admin and member) reads it only while shared. */
+static void
+test_client_receipt_only_when_shared(void **state)
+{
+	(void)state;
+	for (int role = 2; role <= 3; role++) {
+		policy_target c = member(role);
+
+		assert_int_equal(policy_decide(ACT_CONF_RECEIPT, &user, &c), BGW_E_FORBIDDEN);
+		c.shared_with_client = true;
+		assert_int_equal(policy_decide(ACT_CONF_RECEIPT, &user, &c), BGW_OK);
+	}
+}
+
 static void
 test_firm_users_create_projects(void **state)
 {
@@ -405,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_completion_ends_access),
 		cmocka_unit_test(test_manage_sides),
 		cmocka_unit_test(test_response_visibility),
+		cmocka_unit_test(test_client_receipt_only_when_shared),
 		cmocka_unit_test(test_firm_users_create_projects),
 		cmocka_unit_test(test_account_delete),
 		cmocka_unit_test(test_respondent_organisation),

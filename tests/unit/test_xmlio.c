@@ -444,9 +444,9 @@ test_export_round_trip(void **state)
 	};
 	import_confirmation confs[2] = {
 		{0, "bank", "positive", "Mizuho <Bank>", "k@m.example", "佐藤", "2024-03-31",
-		    "2024-04-30", items, 2, NULL},
+		    "2024-04-30", NULL, items, 2, NULL},
 		{0, "payable", "blank", "Acme\r\nKK", "a@acme.example", "N", "2024-03-31",
-		    "2024-03-31", items + 2, 1, NULL},
+		    "2024-03-31", NULL, items + 2, 1, NULL},
 	};
 	const char *ids[2] = {"it_1", "it_2"};
 	export_response_item ans[2] = {{"it_1", true, NULL, NULL, NULL, NULL},
@@ -511,7 +511,7 @@ test_export_sections(void **state)
 		{.type = "bank", .form = "positive", .respondent_org = "B",
 		    .respondent_email = "b@x.example", .respondent_name = "N", .as_of = "2024-03-31",
 		    .due_date = "2024-04-30", .items = items, .nitems = 1,
-		    .sections = "deposits guarantees"},
+		    .sections = "deposits guarantees", .respondent_locale = "en"},
 		{.type = "securities", .form = "positive", .respondent_org = "S",
 		    .respondent_email = "s@x.example", .respondent_name = "N", .as_of = "2024-03-31",
 		    .due_date = "2024-04-30", .items = items + 1, .nitems = 1},
@@ -540,6 +540,7 @@ test_export_sections(void **state)
 	assert_non_null(strstr(b.p, "<none>true</none>"));
 	assert_int_equal(xmlio_import(a, b.p, b.len, xsd, &back), BGW_OK);
 	assert_string_equal(back.confirmations[0].sections, "deposits guarantees");
+	assert_string_equal(back.confirmations[0].respondent_locale, "en");
 	assert_string_equal(back.confirmations[0].items[0].section, "deposits");
 	assert_string_equal(back.confirmations[1].items[0].quantity, "100.5");
 	assert_string_equal(back.confirmations[1].items[0].custody, "本店");
@@ -553,7 +554,7 @@ test_export_errors(void **state)
 {
 	import_item item = {0, "L", NULL, "JPY", "1", NULL, NULL, NULL};
 	import_confirmation c = {0, "bank", "positive", "O", "o@x.example", "N", "2024-03-31",
-	    "2024-04-30", &item, 1, NULL};
+	    "2024-04-30", NULL, &item, 1, NULL};
 	export_confirmation ec = {NULL, NULL, NULL, &c, NULL, NULL, 0};
 	bgw_arena *a = bgw_arena_new();
 	struct sbuf b = {0};
