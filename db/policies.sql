@@ -10,6 +10,7 @@ ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.confirmation_sections ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.memberships ENABLE ROW LEVEL SECURITY;
@@ -22,6 +23,7 @@ ALTER TABLE bgw.reconciling_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.respondent_codes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.response_extra_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.response_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.response_sections ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.responses ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.reviews ENABLE ROW LEVEL SECURITY;
 
@@ -75,6 +77,18 @@ CREATE POLICY confirmation_items_read ON bgw.confirmation_items
     USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
 
 CREATE POLICY confirmation_items_remove ON bgw.confirmation_items
+    AS PERMISSIVE FOR DELETE TO public
+    USING ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
+
+CREATE POLICY confirmation_sections_add ON bgw.confirmation_sections
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
+
+CREATE POLICY confirmation_sections_read ON bgw.confirmation_sections
+    AS PERMISSIVE FOR SELECT TO public
+    USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
+
+CREATE POLICY confirmation_sections_remove ON bgw.confirmation_sections
     AS PERMISSIVE FOR DELETE TO public
     USING ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
 
@@ -238,6 +252,14 @@ CREATE POLICY response_items_answer ON bgw.response_items
     WITH CHECK ((bgw.confirmation_side(bgw.response_confirmation(response_id)) = 'respondent'::text));
 
 CREATE POLICY response_items_read ON bgw.response_items
+    AS PERMISSIVE FOR SELECT TO public
+    USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+
+CREATE POLICY response_sections_answer ON bgw.response_sections
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.confirmation_side(bgw.response_confirmation(response_id)) = 'respondent'::text));
+
+CREATE POLICY response_sections_read ON bgw.response_sections
     AS PERMISSIVE FOR SELECT TO public
     USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
 
@@ -850,6 +872,43 @@ AS $function$
 		SELECT u.c, u.p::int, u.l, u.r, u.cur, u.amt::numeric
 		FROM unnest(p_conf, p_pos, p_label, p_ref, p_currency, p_amount)
 		    AS u(c, p, l, r, cur, amt)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[])
+ RETURNS bigint
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+ SET enable_nestloop TO 'off'
+AS $function$
+	WITH ins AS (
+		INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency,
+		    amount, section, quantity, custody)
+		SELECT u.c, u.p::int, u.l, u.r, u.cur, u.amt::numeric, u.s, u.q::numeric, u.k
+		FROM unnest(p_conf, p_pos, p_label, p_ref, p_currency, p_amount, p_section,
+		    p_quantity, p_custody) AS u(c, p, l, r, cur, amt, s, q, k)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[])
+ RETURNS bigint
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	WITH ins AS (
+		INSERT INTO confirmation_sections (confirmation_id, position, section)
+		SELECT u.c, u.p::int, u.s
+		FROM unnest(p_conf, p_pos, p_section) AS u(c, p, s)
 		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
 		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
 		RETURNING 1)

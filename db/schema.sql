@@ -771,6 +771,45 @@ CREATE FUNCTION bgw.import_confirmation_items(p_project text, p_conf text[], p_p
 $$;
 
 --
+-- Name: import_confirmation_items_extent(text, text[], text[], text[], text[], text[], text[], text[], text[], text[]); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    SET enable_nestloop TO 'off'
+    AS $$
+	WITH ins AS (
+		INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency,
+		    amount, section, quantity, custody)
+		SELECT u.c, u.p::int, u.l, u.r, u.cur, u.amt::numeric, u.s, u.q::numeric, u.k
+		FROM unnest(p_conf, p_pos, p_label, p_ref, p_currency, p_amount, p_section,
+		    p_quantity, p_custody) AS u(c, p, l, r, cur, amt, s, q, k)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$$;
+
+--
+-- Name: import_confirmation_sections(text, text[], text[], text[]); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	WITH ins AS (
+		INSERT INTO confirmation_sections (confirmation_id, position, section)
+		SELECT u.c, u.p::int, u.s
+		FROM unnest(p_conf, p_pos, p_section) AS u(c, p, s)
+		JOIN confirmations k ON k.id = u.c AND k.project_id = p_project AND k.status = 'draft'
+		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
+		RETURNING 1)
+	SELECT count(*) FROM ins
+$$;
+
+--
 -- Name: import_confirmations(text, text[], text[], text[], text[], text[], text[], text[], text[]); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -1369,6 +1408,18 @@ END
 $$;
 
 --
+-- Name: section_name_ok(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.section_name_ok(s text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+	SELECT s IN ('deposits', 'borrowings', 'guarantees', 'discounted_bills', 'derivatives',
+	    'custody_securities', 'other', 'pending_litigation', 'threatened_litigation',
+	    'claims', 'contingent_liabilities', 'fees_outstanding')
+$$;
+
+--
 -- Name: user_audit_firm(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -1547,11 +1598,29 @@ CREATE TABLE bgw.confirmation_items (
     reference text,
     currency character(3) NOT NULL,
     amount numeric,
+    section text,
+    quantity numeric,
+    custody text,
     CONSTRAINT confirmation_items_amount_check CHECK (((scale(amount) <= 4) AND (abs(amount) < '1000000000000000000'::numeric))),
     CONSTRAINT confirmation_items_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT confirmation_items_custody_check CHECK (((length(custody) >= 1) AND (length(custody) <= 200))),
     CONSTRAINT confirmation_items_label_check CHECK (((length(label) >= 1) AND (length(label) <= 200))),
     CONSTRAINT confirmation_items_position_check CHECK (("position" >= 0)),
-    CONSTRAINT confirmation_items_reference_check CHECK ((length(reference) <= 100))
+    CONSTRAINT confirmation_items_quantity_check CHECK (((quantity >= (0)::numeric) AND (scale(quantity) <= 6) AND (quantity < '1000000000000000000'::numeric))),
+    CONSTRAINT confirmation_items_reference_check CHECK ((length(reference) <= 100)),
+    CONSTRAINT confirmation_items_section_check CHECK (bgw.section_name_ok(section))
+);
+
+--
+-- Name: confirmation_sections; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.confirmation_sections (
+    confirmation_id text NOT NULL,
+    "position" integer NOT NULL,
+    section text NOT NULL,
+    CONSTRAINT confirmation_sections_position_check CHECK (("position" >= 0)),
+    CONSTRAINT confirmation_sections_section_check CHECK (bgw.section_name_ok(section))
 );
 
 --
@@ -1950,13 +2019,20 @@ CREATE TABLE bgw.response_extra_items (
     "position" integer NOT NULL,
     label text NOT NULL,
     currency character(3) NOT NULL,
-    amount numeric NOT NULL,
+    amount numeric,
     note text,
+    section text,
+    quantity numeric,
+    custody text,
     CONSTRAINT response_extra_items_amount_check CHECK (((scale(amount) <= 4) AND (abs(amount) < '1000000000000000000'::numeric))),
     CONSTRAINT response_extra_items_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT response_extra_items_custody_check CHECK (((length(custody) >= 1) AND (length(custody) <= 200))),
     CONSTRAINT response_extra_items_label_check CHECK (((length(label) >= 1) AND (length(label) <= 200))),
     CONSTRAINT response_extra_items_note_check CHECK ((length(note) <= 2000)),
-    CONSTRAINT response_extra_items_position_check CHECK (("position" >= 0))
+    CONSTRAINT response_extra_items_position_check CHECK (("position" >= 0)),
+    CONSTRAINT response_extra_items_quantity_check CHECK (((quantity >= (0)::numeric) AND (scale(quantity) <= 6) AND (quantity < '1000000000000000000'::numeric))),
+    CONSTRAINT response_extra_items_section_check CHECK (bgw.section_name_ok(section)),
+    CONSTRAINT response_extra_items_value CHECK (((amount IS NOT NULL) OR (quantity IS NOT NULL)))
 );
 
 --
@@ -1969,9 +2045,29 @@ CREATE TABLE bgw.response_items (
     agrees boolean NOT NULL,
     amount numeric,
     note text,
+    quantity numeric,
+    custody text,
     CONSTRAINT response_items_amount_check CHECK (((scale(amount) <= 4) AND (abs(amount) < '1000000000000000000'::numeric))),
-    CONSTRAINT response_items_check CHECK ((agrees OR (amount IS NOT NULL))),
-    CONSTRAINT response_items_note_check CHECK ((length(note) <= 2000))
+    CONSTRAINT response_items_custody_check CHECK (((length(custody) >= 1) AND (length(custody) <= 200))),
+    CONSTRAINT response_items_difference CHECK ((agrees OR (amount IS NOT NULL) OR (quantity IS NOT NULL) OR (custody IS NOT NULL))),
+    CONSTRAINT response_items_note_check CHECK ((length(note) <= 2000)),
+    CONSTRAINT response_items_quantity_check CHECK (((quantity >= (0)::numeric) AND (scale(quantity) <= 6) AND (quantity < '1000000000000000000'::numeric)))
+);
+
+--
+-- Name: response_sections; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.response_sections (
+    response_id text NOT NULL,
+    "position" integer NOT NULL,
+    section text NOT NULL,
+    is_none boolean DEFAULT false NOT NULL,
+    answer text,
+    CONSTRAINT response_sections_answer_check CHECK (((length(answer) >= 1) AND (length(answer) <= 10000))),
+    CONSTRAINT response_sections_check CHECK ((is_none OR (answer IS NOT NULL))),
+    CONSTRAINT response_sections_position_check CHECK (("position" >= 0)),
+    CONSTRAINT response_sections_section_check CHECK (bgw.section_name_ok(section))
 );
 
 --
@@ -2199,6 +2295,20 @@ ALTER TABLE ONLY bgw.confirmation_items
     ADD CONSTRAINT confirmation_items_pkey PRIMARY KEY (id);
 
 --
+-- Name: confirmation_sections confirmation_sections_confirmation_id_position_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmation_sections
+    ADD CONSTRAINT confirmation_sections_confirmation_id_position_key UNIQUE (confirmation_id, "position");
+
+--
+-- Name: confirmation_sections confirmation_sections_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmation_sections
+    ADD CONSTRAINT confirmation_sections_pkey PRIMARY KEY (confirmation_id, section);
+
+--
 -- Name: confirmations confirmations_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -2386,6 +2496,13 @@ ALTER TABLE ONLY bgw.response_extra_items
 
 ALTER TABLE ONLY bgw.response_items
     ADD CONSTRAINT response_items_pkey PRIMARY KEY (response_id, item_id);
+
+--
+-- Name: response_sections response_sections_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.response_sections
+    ADD CONSTRAINT response_sections_pkey PRIMARY KEY (response_id, section);
 
 --
 -- Name: responses responses_confirmation_id_version_key; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -2837,6 +2954,12 @@ CREATE TRIGGER response_extra_items_frozen BEFORE INSERT OR UPDATE ON bgw.respon
 CREATE TRIGGER response_items_frozen BEFORE INSERT OR UPDATE ON bgw.response_items FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
 
 --
+-- Name: response_sections response_sections_frozen; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER response_sections_frozen BEFORE INSERT OR UPDATE ON bgw.response_sections FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
+
+--
 -- Name: responses responses_frozen; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2917,6 +3040,13 @@ ALTER TABLE ONLY bgw.confirmation_counts
 
 ALTER TABLE ONLY bgw.confirmation_items
     ADD CONSTRAINT confirmation_items_confirmation_id_fkey FOREIGN KEY (confirmation_id) REFERENCES bgw.confirmations(id) ON DELETE CASCADE;
+
+--
+-- Name: confirmation_sections confirmation_sections_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmation_sections
+    ADD CONSTRAINT confirmation_sections_confirmation_id_fkey FOREIGN KEY (confirmation_id) REFERENCES bgw.confirmations(id) ON DELETE CASCADE;
 
 --
 -- Name: confirmations confirmations_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -3234,6 +3364,13 @@ ALTER TABLE ONLY bgw.response_items
     ADD CONSTRAINT response_items_response_id_fkey FOREIGN KEY (response_id) REFERENCES bgw.responses(id) ON DELETE CASCADE;
 
 --
+-- Name: response_sections response_sections_response_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.response_sections
+    ADD CONSTRAINT response_sections_response_id_fkey FOREIGN KEY (response_id) REFERENCES bgw.responses(id) ON DELETE CASCADE;
+
+--
 -- Name: responses responses_approver_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -3447,6 +3584,30 @@ CREATE POLICY confirmation_items_read ON bgw.confirmation_items FOR SELECT USING
 --
 
 CREATE POLICY confirmation_items_remove ON bgw.confirmation_items FOR DELETE USING ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
+
+--
+-- Name: confirmation_sections; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.confirmation_sections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: confirmation_sections confirmation_sections_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY confirmation_sections_add ON bgw.confirmation_sections FOR INSERT WITH CHECK ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
+
+--
+-- Name: confirmation_sections confirmation_sections_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY confirmation_sections_read ON bgw.confirmation_sections FOR SELECT USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
+
+--
+-- Name: confirmation_sections confirmation_sections_remove; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY confirmation_sections_remove ON bgw.confirmation_sections FOR DELETE USING ((bgw.confirmation_side(confirmation_id) = ANY (ARRAY['audit'::text, 'client'::text])));
 
 --
 -- Name: confirmations; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3744,6 +3905,24 @@ CREATE POLICY response_items_answer ON bgw.response_items FOR INSERT WITH CHECK 
 CREATE POLICY response_items_read ON bgw.response_items FOR SELECT USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
 
 --
+-- Name: response_sections; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.response_sections ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: response_sections response_sections_answer; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY response_sections_answer ON bgw.response_sections FOR INSERT WITH CHECK ((bgw.confirmation_side(bgw.response_confirmation(response_id)) = 'respondent'::text));
+
+--
+-- Name: response_sections response_sections_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY response_sections_read ON bgw.response_sections FOR SELECT USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+
+--
 -- Name: responses; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -4032,6 +4211,20 @@ REVOKE ALL ON FUNCTION bgw.import_confirmation_items(p_project text, p_conf text
 GRANT ALL ON FUNCTION bgw.import_confirmation_items(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[]) TO bgw_app;
 
 --
+-- Name: FUNCTION import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.import_confirmation_items_extent(p_project text, p_conf text[], p_pos text[], p_label text[], p_ref text[], p_currency text[], p_amount text[], p_section text[], p_quantity text[], p_custody text[]) TO bgw_app;
+
+--
+-- Name: FUNCTION import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.import_confirmation_sections(p_project text, p_conf text[], p_pos text[], p_section text[]) TO bgw_app;
+
+--
 -- Name: FUNCTION import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -4235,6 +4428,13 @@ GRANT ALL ON FUNCTION bgw.response_confirmation(p_response text) TO bgw_app;
 REVOKE ALL ON FUNCTION bgw.response_frozen() FROM PUBLIC;
 
 --
+-- Name: FUNCTION section_name_ok(s text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.section_name_ok(s text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.section_name_ok(s text) TO bgw_app;
+
+--
 -- Name: FUNCTION user_audit_firm(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -4302,6 +4502,12 @@ GRANT SELECT ON TABLE bgw.confirmation_counts TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.confirmation_items TO bgw_app;
+
+--
+-- Name: TABLE confirmation_sections; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE ON TABLE bgw.confirmation_sections TO bgw_app;
 
 --
 -- Name: TABLE confirmations; Type: ACL; Schema: bgw; Owner: -
@@ -4578,6 +4784,12 @@ GRANT SELECT,INSERT ON TABLE bgw.response_extra_items TO bgw_app;
 --
 
 GRANT SELECT,INSERT ON TABLE bgw.response_items TO bgw_app;
+
+--
+-- Name: TABLE response_sections; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.response_sections TO bgw_app;
 
 --
 -- Name: TABLE responses; Type: ACL; Schema: bgw; Owner: -

@@ -77,6 +77,12 @@ void page_input(page *p, const char *name, const char *type, const char *label_k
 void page_textarea(page *p, const char *name, const char *label_key, const char *value,
     bool required);
 
+/* A labelled <select> of sections (lane rs): an empty option, then every name of lists
+ * (nlists NULL-terminated name tables of flow/workflow.h), labelled "section.<name>";
+ * current selected; the field's error beside it, as page_input. */
+void page_section_select(page *p, const char *name, const char *label_key,
+    const char *const *const *lists, size_t nlists, const char *current);
+
 /* Dates, times and amounts in the page's language (escaped; the raw value if it does not
  * parse, so nothing is hidden). */
 void page_date(page *p, const char *ymd);

@@ -26,7 +26,8 @@
 
 #define EXTRA_ROWS 3
 
-static const char *const extra_keys[] = {"label", "currency", "amount", "note", NULL};
+static const char *const extra_keys[] = {"label", "currency", "amount", "note", "section",
+	"quantity", "custody", NULL};
 
 static const char *
 posted(const bgw_request *r, const char *name)
@@ -62,7 +63,7 @@ agrees_radios(page *p, size_t i, const char *item_label)
 }
 
 static void
-item_block(page *p, size_t i, const json_t *it)
+item_block(page *p, size_t i, const json_t *it, bool holdings)
 {
 	const char *pre = bgw_arena_printf(p->r->a, "items[%zu].", i);
 	const char *amount_name = bgw_arena_printf(p->r->a, "%samount", pre);
@@ -70,6 +71,15 @@ item_block(page *p, size_t i, const json_t *it)
 
 	html_fill(&p->h, "<section class=\"card\"><h3>{l}</h3><p class=\"sub\">{ref} ",
 	    {"l", page_js(it, "label")}, {"ref", page_js(it, "reference")});
+	if (page_js(it, "section") != NULL)
+		html_fill(&p->h, "[{s}] ", {"s", page_t(p, bgw_arena_printf(p->r->a, "section.%s",
+		    page_js(it, "section")))});
+	if (page_js(it, "quantity") != NULL)
+		html_fill(&p->h, "{ql} {q} ", {"ql", page_t(p, "item.quantity")},
+		    {"q", page_js(it, "quantity")});
+	if (page_js(it, "custody") != NULL)
+		html_fill(&p->h, "{kl} {k} ", {"kl", page_t(p, "item.custody")},
+		    {"k", page_js(it, "custody")});
 	page_amount(p, page_js(it, "amount"), page_js(it, "currency"));
 	html_raw(&p->h, "</p><input type=\"hidden\"");
 	html_attr(&p->h, "name", bgw_arena_printf(p->r->a, "%sitem_id", pre));
@@ -78,12 +88,75 @@ item_block(page *p, size_t i, const json_t *it)
 	agrees_radios(p, i, bgw_arena_printf(p->r->a, "%s: %s", page_t(p, "resp.result"),
 	    page_js(it, "label")));
 	page_input(p, amount_name, "text", "ans.amount", posted(p->r, amount_name), "off", false);
+	/* A holding differs in quantity or custody place as often as in value. */
+	if (holdings) {
+		const char *q = bgw_arena_printf(p->r->a, "%squantity", pre);
+		const char *k = bgw_arena_printf(p->r->a, "%scustody", pre);
+
+		page_input(p, q, "text", "item.quantity", posted(p->r, q), "off", false);
+		page_input(p, k, "text", "item.custody", posted(p->r, k), "off", false);
+	}
 	page_textarea(p, note_name, "resp.note", posted(p->r, note_name), false);
 	html_raw(&p->h, "</section>");
 }
 
+/* Which of an extra row's fields the type asks: a bank's section, a custodian's holding. */
+static bool
+extra_key_shown(const char *key, enum wf_type type)
+{
+	if (strcmp(key, "section") == 0)
+		return workflow_sections(type) != NULL;
+	if (strcmp(key, "quantity") == 0 || strcmp(key, "custody") == 0)
+		return workflow_items_are_holdings(type);
+	return true;
+}
+
+/* Per asked section: "none" (該当なし) and, for a lawyer's question, the answer's text.
+ * Field names are the API's ("sections[2].none"); the section rides in a hidden field. */
 static void
-extra_rows(page *p)
+section_answers(page *p, const json_t *c, enum wf_type type)
+{
+	const json_t *asked = json_object_get(c, "sections");
+	size_t i;
+	json_t *s;
+
+	if (json_array_size(asked) == 0)
+		return;
+	html_fill(&p->h, "<fieldset><legend>{l}</legend><p class=\"note\">{h}</p>",
+	    {"l", page_t(p, "section.answers")}, {"h", page_t(p, "section.answers_help")});
+	json_array_foreach(asked, i, s) {
+		const char *name = json_string_value(s);
+		const char *none = bgw_arena_printf(p->r->a, "sections[%zu].none", i);
+		const char *text = bgw_arena_printf(p->r->a, "sections[%zu].answer", i);
+		const char *id = bgw_arena_printf(p->r->a, "f-ans-sections-%zu--none", i);
+		const char *now = posted(p->r, none);
+
+		html_fill(&p->h, "<fieldset class=\"card\"><legend>{l}</legend>",
+		    {"l", page_t(p, bgw_arena_printf(p->r->a, "section.%s", name))});
+		if (page_field_reason(p, bgw_arena_printf(p->r->a, "sections.%s", name)) != NULL)
+			html_fill(&p->h, "<p class=\"ferr\">{w}</p>", {"w", page_field_reason(p,
+			    bgw_arena_printf(p->r->a, "sections.%s", name))});
+		if (page_field_reason(p, none) != NULL)
+			html_fill(&p->h, "<p class=\"ferr\">{w}</p>", {"w", page_field_reason(p, none)});
+		html_raw(&p->h, "<input type=\"hidden\"");
+		html_attr(&p->h, "name", bgw_arena_printf(p->r->a, "sections[%zu].section", i));
+		html_attr(&p->h, "value", name);
+		html_raw(&p->h, "><div class=\"check\"><input type=\"checkbox\" value=\"true\"");
+		html_attr(&p->h, "id", id);
+		html_attr(&p->h, "name", none);
+		html_flag(&p->h, "checked", now != NULL && strcmp(now, "true") == 0);
+		html_raw(&p->h, "><label");
+		html_attr(&p->h, "for", id);
+		html_fill(&p->h, ">{t}</label></div>", {"t", page_t(p, "section.none")});
+		if (workflow_section_free_text(type))
+			page_textarea(p, text, "section.answer", posted(p->r, text), false);
+		html_raw(&p->h, "</fieldset>");
+	}
+	html_raw(&p->h, "</fieldset>");
+}
+
+static void
+extra_rows(page *p, enum wf_type type)
 {
 	html_fill(&p->h, "<fieldset><legend>{l}</legend><p class=\"note\">{h}</p>",
 	    {"l", page_t(p, "ans.extra")}, {"h", page_t(p, "ans.extra_help")});
@@ -97,7 +170,14 @@ extra_rows(page *p)
 			const char *label = strcmp(extra_keys[k], "note") == 0 ? "resp.note" :
 			    bgw_arena_printf(p->r->a, "item.%s", extra_keys[k]);
 
-			page_input(p, name, "text", label, posted(p->r, name), "off", false);
+			if (!extra_key_shown(extra_keys[k], type))
+				continue;
+			if (strcmp(extra_keys[k], "section") == 0) {
+				const char *const *lists[] = {workflow_sections(type)};
+
+				page_section_select(p, name, "item.section", lists, 1, posted(p->r, name));
+			} else
+				page_input(p, name, "text", label, posted(p->r, name), "off", false);
 		}
 		html_raw(&p->h, "</fieldset>");
 	}
@@ -197,10 +277,13 @@ show(bgw_request *r, int status, const char *attached)
 	if (to_receipt(r))
 		html_raw(&p.h, "<input type=\"hidden\" name=\"then\" value=\"receipt\">");
 	html_fill(&p.h, "<h2>{t}</h2>", {"t", page_t(&p, "conf.items")});
+	if (!wf_type_from_string(page_js(c, "type"), &type))
+		return BGW_E_INTERNAL;
 	json_array_foreach(json_object_get(c, "items"), i, it)
-		item_block(&p, i, it);
-	if (wf_type_from_string(page_js(c, "type"), &type) && workflow_extra_items_allowed(type))
-		extra_rows(&p);
+		item_block(&p, i, it, workflow_items_are_holdings(type));
+	if (workflow_extra_items_allowed(type))
+		extra_rows(&p, type);
+	section_answers(&p, c, type);
 	html_fill(&p.h, "<fieldset><legend>{t}</legend>", {"t", page_t(&p, "resp.responder")});
 	page_input(&p, "responder.name", "text", "ans.responder_name",
 	    posted(r, "responder.name") != NULL ? posted(r, "responder.name") : r->user.name,
@@ -249,8 +332,28 @@ jbool(const char *s)
 	    json_string(s);
 }
 
+/* The answers per section as the API's "sections": each posted section (hidden field)
+ * with its "none" box (an unticked box sends nothing: false) and its text. */
+static json_t *
+sections_of(bgw_request *r)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list != NULL && i < CONF_SECTIONS_MAX; i++) {
+		const char *name = posted(r, bgw_arena_printf(r->a, "sections[%zu].section", i));
+		const char *none = posted(r, bgw_arena_printf(r->a, "sections[%zu].none", i));
+
+		if (name == NULL)
+			break;
+		json_array_append_new(list, json_pack("{s:s, s:b, s:o}", "section", name,
+		    "none", none != NULL && strcmp(none, "true") == 0,
+		    "answer", jstr(posted(r, bgw_arena_printf(r->a, "sections[%zu].answer", i)))));
+	}
+	return list;
+}
+
 /* The form as the API's body: every item posted (by its hidden item_id), the filled
- * extra rows, the responder. */
+ * extra rows, the answers per section, the responder. */
 static json_t *
 body_of(bgw_request *r)
 {
@@ -268,11 +371,15 @@ body_of(bgw_request *r)
 
 		if (id == NULL)
 			break;
-		json_array_append_new(items, json_pack("{s:s, s:o, s:o, s:o}", "item_id", id,
+		json_array_append_new(items, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "item_id", id,
 		    "agrees", jbool(posted(r, bgw_arena_printf(r->a, "%sagrees", pre))),
 		    "amount", jstr(posted(r, bgw_arena_printf(r->a, "%samount", pre))),
-		    "note", jstr(posted(r, bgw_arena_printf(r->a, "%snote", pre)))));
+		    "note", jstr(posted(r, bgw_arena_printf(r->a, "%snote", pre))),
+		    "quantity", jstr(posted(r, bgw_arena_printf(r->a, "%squantity", pre))),
+		    "custody", jstr(posted(r, bgw_arena_printf(r->a, "%scustody", pre)))));
 	}
+	if (json_object_set_new(body, "sections", sections_of(r)) != 0)
+		return NULL;
 	for (size_t j = 0; j < EXTRA_ROWS; j++)
 		for (int k = 0; extra_keys[k] != NULL; k++) {
 			const char *s = posted(r, bgw_arena_printf(r->a, "extra_items[%zu].%s", j,

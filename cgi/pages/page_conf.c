@@ -77,16 +77,33 @@ answer_of(const json_t *response, const char *item_id)
 	return NULL;
 }
 
+/* The sections (bank) or questions (legal) the request asks, by their labels. */
+static void
+asked_sections(page *p, const json_t *asked)
+{
+	size_t i;
+	json_t *x;
+
+	if (json_array_size(asked) == 0)
+		return;
+	html_fill(&p->h, "<p>{t}: ", {"t", page_t(p, "section.asked")});
+	json_array_foreach(asked, i, x)
+		html_fill(&p->h, "{sep}{s}", {"sep", i > 0 ? "、" : ""},
+		    {"s", page_t(p, bgw_arena_printf(p->r->a, "section.%s", json_string_value(x)))});
+	html_raw(&p->h, "</p>");
+}
+
 static void
 items(page *p, const json_t *c, const json_t *response)
 {
 	size_t i;
 	json_t *it;
 
-	html_fill(&p->h, "<section aria-labelledby=\"h-items\"><h2 id=\"h-items\">{t}</h2>"
-	    "<div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">{a}</th><th scope=\"col\">{b}</th>"
-	    "<th scope=\"col\" class=\"num\">{c}</th>",
-	    {"t", page_t(p, "conf.items")}, {"a", page_t(p, "item.label")},
+	html_fill(&p->h, "<section aria-labelledby=\"h-items\"><h2 id=\"h-items\">{t}</h2>",
+	    {"t", page_t(p, "conf.items")});
+	asked_sections(p, json_object_get(c, "sections"));
+	html_fill(&p->h, "<div class=\"scroll\" tabindex=\"0\"><table><thead><tr><th scope=\"col\">{a}</th><th scope=\"col\">{b}</th>"
+	    "<th scope=\"col\" class=\"num\">{c}</th>", {"a", page_t(p, "item.label")},
 	    {"b", page_t(p, "item.reference")}, {"c", page_t(p, "item.amount")});
 	if (response != NULL)
 		html_fill(&p->h, "<th scope=\"col\">{a}</th><th scope=\"col\" class=\"num\">{b}</th>"
@@ -94,8 +111,15 @@ items(page *p, const json_t *c, const json_t *response)
 		    {"b", page_t(p, "resp.amount")}, {"c", page_t(p, "resp.note")});
 	html_raw(&p->h, "</tr></thead><tbody>");
 	json_array_foreach(json_object_get(c, "items"), i, it) {
-		html_fill(&p->h, "<tr><th scope=\"row\">{l}</th><td>{r}</td><td class=\"num\">",
-		    {"l", page_js(it, "label")}, {"r", page_js(it, "reference")});
+		html_fill(&p->h, "<tr><th scope=\"row\">{l}", {"l", page_js(it, "label")});
+		if (page_js(it, "section") != NULL)
+			html_fill(&p->h, " [{s}]", {"s", page_t(p, bgw_arena_printf(p->r->a, "section.%s",
+			    page_js(it, "section")))});
+		if (page_js(it, "quantity") != NULL)
+			html_fill(&p->h, " {ql} {q}", {"ql", page_t(p, "item.quantity")},
+			    {"q", page_js(it, "quantity")});
+		html_fill(&p->h, "</th><td>{r}</td><td class=\"num\">",
+		    {"r", page_js(it, "reference")});
 		page_amount(p, page_js(it, "amount"), page_js(it, "currency"));
 		html_raw(&p->h, "</td>");
 		if (response != NULL) {
@@ -113,6 +137,23 @@ items(page *p, const json_t *c, const json_t *response)
 		html_raw(&p->h, "</tr>");
 	}
 	html_raw(&p->h, "</tbody></table></div></section>");
+}
+
+/* The answer per asked section: none (該当なし) or the text. */
+static void
+response_sections(page *p, const json_t *sections)
+{
+	size_t i;
+	json_t *x;
+
+	if (json_array_size(sections) == 0)
+		return;
+	html_fill(&p->h, "<h3>{t}</h3><dl class=\"facts\">", {"t", page_t(p, "section.answers")});
+	json_array_foreach(sections, i, x)
+		html_fill(&p->h, "<div><dt>{s}</dt><dd>{a}</dd></div>",
+		    {"s", page_t(p, bgw_arena_printf(p->r->a, "section.%s", page_js(x, "section")))},
+		    {"a", page_jb(x, "none") ? page_t(p, "section.none") : page_js(x, "answer")});
+	html_raw(&p->h, "</dl>");
 }
 
 /* The answer: who, when, extra items, the seal. */
@@ -151,13 +192,23 @@ page_conf_response(page *p, const json_t *response)
 		    {"t", page_t(p, "resp.extra")}, {"a", page_t(p, "item.label")},
 		    {"b", page_t(p, "resp.amount")}, {"c", page_t(p, "resp.note")});
 		json_array_foreach(json_object_get(response, "extra_items"), i, x) {
-			html_fill(&p->h, "<tr><th scope=\"row\">{l}</th><td class=\"num\">",
-			    {"l", page_js(x, "label")});
+			html_fill(&p->h, "<tr><th scope=\"row\">{l}", {"l", page_js(x, "label")});
+			if (page_js(x, "section") != NULL)
+				html_fill(&p->h, " [{s}]", {"s", page_t(p, bgw_arena_printf(p->r->a,
+				    "section.%s", page_js(x, "section")))});
+			if (page_js(x, "quantity") != NULL)
+				html_fill(&p->h, " {ql} {q}", {"ql", page_t(p, "item.quantity")},
+				    {"q", page_js(x, "quantity")});
+			if (page_js(x, "custody") != NULL)
+				html_fill(&p->h, " {kl} {k}", {"kl", page_t(p, "item.custody")},
+				    {"k", page_js(x, "custody")});
+			html_raw(&p->h, "</th><td class=\"num\">");
 			page_amount(p, page_js(x, "amount"), page_js(x, "currency"));
 			html_fill(&p->h, "</td><td>{n}</td></tr>", {"n", page_js(x, "note")});
 		}
 		html_raw(&p->h, "</tbody></table></div>");
 	}
+	response_sections(p, json_object_get(response, "sections"));
 	html_raw(&p->h, "</section>");
 }
 

@@ -18,7 +18,8 @@
 
 #define FORM_ROWS 5 /* empty item rows of a new draft; an edit shows every item */
 
-static const char *const item_keys[] = {"label", "reference", "currency", "amount", NULL};
+static const char *const item_keys[] = {"label", "reference", "currency", "amount", "section",
+	"quantity", "custody", NULL};
 
 /* A value of the stored confirmation (edit) or of the posted form (after an error). */
 typedef struct values {
@@ -149,6 +150,51 @@ row_count(bgw_arena *a, const values *v)
 	return n > FORM_ROWS ? n : FORM_ROWS;
 }
 
+/* Is section name asked: ticked in the posted form, or stored. */
+static bool
+section_asked(bgw_arena *a, const values *v, const char *name)
+{
+	size_t i;
+	json_t *s;
+
+	if (v->form != NULL)
+		return kv_get(v->form, bgw_arena_printf(a, "sections.%s", name)) != NULL;
+	json_array_foreach(json_object_get(v->conf, "sections"), i, s)
+		if (json_is_string(s) && strcmp(json_string_value(s), name) == 0)
+			return true;
+	return false;
+}
+
+/* The sections (bank) and questions (legal) asked: one checkbox each, in two groups. */
+static void
+section_boxes(page *p, const values *v)
+{
+	static const char *const groups[] = {"section.bank_group", "section.legal_group"};
+	const char *const *lists[] = {wf_bank_section_names, wf_legal_question_names};
+
+	html_fill(&p->h, "<fieldset><legend>{l}</legend><p class=\"note\">{h}</p>",
+	    {"l", page_t(p, "section.asked")}, {"h", page_t(p, "section.asked_help")});
+	ferr(p, "f-conf-sections", "sections");
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		html_fill(&p->h, "<fieldset><legend>{l}</legend>", {"l", page_t(p, groups[l])});
+		for (const char *const *s = lists[l]; *s != NULL; s++) {
+			const char *name = bgw_arena_printf(p->r->a, "sections.%s", *s);
+			const char *id = bgw_arena_printf(p->r->a, "f-conf-sections-%s-%zu", *s, l);
+
+			html_raw(&p->h, "<div class=\"check\"><input type=\"checkbox\" value=\"1\"");
+			html_attr(&p->h, "id", id);
+			html_attr(&p->h, "name", name);
+			html_flag(&p->h, "checked", section_asked(p->r->a, v, *s));
+			html_raw(&p->h, "><label");
+			html_attr(&p->h, "for", id);
+			html_fill(&p->h, ">{t}</label></div>",
+			    {"t", page_t(p, key2(p->r->a, "section", *s))});
+		}
+		html_raw(&p->h, "</fieldset>");
+	}
+	html_raw(&p->h, "</fieldset>");
+}
+
 static void
 item_rows(page *p, const values *v)
 {
@@ -163,6 +209,15 @@ item_rows(page *p, const values *v)
 		for (int k = 0; item_keys[k] != NULL; k++) {
 			const char *name = bgw_arena_printf(p->r->a, "items[%zu].%s", i, item_keys[k]);
 
+			if (strcmp(item_keys[k], "section") == 0) {
+				const char *const *lists[] = {wf_bank_section_names,
+					wf_legal_question_names};
+
+				/* Every name: the type decides which are right, said beside the field. */
+				page_section_select(p, name, "item.section", lists, 2,
+				    item_value(p->r->a, v, i, "section"));
+				continue;
+			}
 			page_input(p, name, "text", key2(p->r->a, "item", item_keys[k]),
 			    item_value(p->r->a, v, i, item_keys[k]), "off", i == 0 &&
 			    (strcmp(item_keys[k], "label") == 0 || strcmp(item_keys[k], "currency") == 0));
@@ -211,6 +266,7 @@ show(bgw_request *r, int status, const char *cid, const values *v)
 	html_raw(&p.h, "</fieldset>");
 	page_input(&p, "as_of", "date", "conf.as_of", value(v, "as_of"), "off", true);
 	page_input(&p, "due_date", "date", "conf.due", value(v, "due_date"), "off", true);
+	section_boxes(&p, v);
 	item_rows(&p, v);
 	html_fill(&p.h, "<button type=\"submit\" class=\"primary\">{t}</button></form>",
 	    {"t", page_t(&p, "cform.save")});
@@ -227,7 +283,8 @@ jstr(const char *s)
 static bool
 row_empty(const bgw_kv *form, bgw_arena *a, size_t i)
 {
-	static const char *const filled[] = {"label", "reference", "amount", NULL};
+	static const char *const filled[] = {"label", "reference", "amount", "section", "quantity",
+		"custody", NULL};
 
 	for (int k = 0; filled[k] != NULL; k++) {
 		const char *s = kv_get(form, bgw_arena_printf(a, "items[%zu].%s", i, filled[k]));
@@ -244,9 +301,9 @@ static json_t *
 body_of(bgw_request *r)
 {
 	const bgw_kv *f = r->form;
-	json_t *items = json_array();
-	json_t *body = jsonout_own(r->a, json_pack("{s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, "
-	    "s:o}",
+	json_t *items = json_array(), *sections = json_array();
+	json_t *body = jsonout_own(r->a, json_pack("{s:o, s:o, s:o, s:o, s:o, "
+	    "s:{s:o, s:o, s:o, s:o}, s:o}", "sections", sections,
 	    "type", jstr(kv_get(f, "type")), "form", jstr(kv_get(f, "form")),
 	    "as_of", jstr(kv_get(f, "as_of")), "due_date", jstr(kv_get(f, "due_date")),
 	    "respondent", "organization", jstr(kv_get(f, "respondent.organization")),
@@ -257,6 +314,12 @@ body_of(bgw_request *r)
 
 	if (body == NULL)
 		return NULL;
+	/* The ticked sections, every time: an edit that unticks them all asks none. */
+	for (size_t l = 0; l < 2; l++)
+		for (const char *const *s = l == 0 ? wf_bank_section_names : wf_legal_question_names;
+		    *s != NULL; s++)
+			if (kv_get(f, bgw_arena_printf(r->a, "sections.%s", *s)) != NULL)
+				json_array_append_new(sections, json_string(*s));
 	for (size_t i = 0; i < CONF_ITEMS_MAX; i++)
 		if (!row_empty(f, r->a, i))
 			last = i + 1;

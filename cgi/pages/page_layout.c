@@ -297,12 +297,10 @@ page_errors(page *p)
 	html_raw(&p->h, "</ul></div>");
 }
 
-void
-page_input(page *p, const char *name, const char *type, const char *label_key,
-    const char *value, const char *autocomplete, bool required)
+/* The start of a field: its label and, when the request failed on it, its error text. */
+static void
+field_head(page *p, const char *id, const char *label_key, const char *why)
 {
-	const char *id = field_id(p, name), *why = page_field_reason(p, name);
-
 	html_raw(&p->h, "<div class=\"field\"><label");
 	html_attr(&p->h, "for", id);
 	html_fill(&p->h, ">{l}</label>", {"l", page_t(p, label_key)});
@@ -311,6 +309,25 @@ page_input(page *p, const char *name, const char *type, const char *label_key,
 		html_attr(&p->h, "id", bgw_arena_printf(p->r->a, "%s-err", id));
 		html_fill(&p->h, ">{w}</p>", {"w", why});
 	}
+}
+
+/* The control's aria attributes when the request failed on it. */
+static void
+field_invalid(page *p, const char *id, const char *why)
+{
+	if (why != NULL) {
+		html_raw(&p->h, " aria-invalid=\"true\"");
+		html_attr(&p->h, "aria-describedby", bgw_arena_printf(p->r->a, "%s-err", id));
+	}
+}
+
+void
+page_input(page *p, const char *name, const char *type, const char *label_key,
+    const char *value, const char *autocomplete, bool required)
+{
+	const char *id = field_id(p, name), *why = page_field_reason(p, name);
+
+	field_head(p, id, label_key, why);
 	html_raw(&p->h, "<input");
 	html_attr(&p->h, "id", id);
 	html_attr(&p->h, "name", name);
@@ -320,11 +337,32 @@ page_input(page *p, const char *name, const char *type, const char *label_key,
 	if (autocomplete != NULL)
 		html_attr(&p->h, "autocomplete", autocomplete);
 	html_flag(&p->h, "required", required);
-	if (why != NULL) {
-		html_raw(&p->h, " aria-invalid=\"true\"");
-		html_attr(&p->h, "aria-describedby", bgw_arena_printf(p->r->a, "%s-err", id));
-	}
+	field_invalid(p, id, why);
 	html_raw(&p->h, "></div>");
+}
+
+void
+page_section_select(page *p, const char *name, const char *label_key,
+    const char *const *const *lists, size_t nlists, const char *current)
+{
+	const char *id = field_id(p, name), *why = page_field_reason(p, name);
+
+	field_head(p, id, label_key, why);
+	html_raw(&p->h, "<select");
+	html_attr(&p->h, "id", id);
+	html_attr(&p->h, "name", name);
+	field_invalid(p, id, why);
+	html_raw(&p->h, "><option value=\"\"></option>");
+	for (size_t l = 0; l < nlists; l++)
+		for (const char *const *s = lists[l]; s != NULL && *s != NULL; s++) {
+			html_raw(&p->h, "<option");
+			html_attr(&p->h, "value", *s);
+			html_flag(&p->h, "selected", current != NULL && strcmp(current, *s) == 0);
+			html_raw(&p->h, ">");
+			html_text(&p->h, page_t(p, bgw_arena_printf(p->r->a, "section.%s", *s)));
+			html_raw(&p->h, "</option>");
+		}
+	html_raw(&p->h, "</select></div>");
 }
 
 void

@@ -4,6 +4,32 @@
 #include "core/i18n_catalogue.h"
 
 const i18n_entry i18n_conf[] = {
+	/* the sections of the bank confirmation form and the lawyer's questions (lane rs) */
+	{"section.deposits", {"預金", "Deposits"}},
+	{"section.borrowings", {"借入金", "Borrowings"}},
+	{"section.guarantees", {"保証債務", "Guarantees"}},
+	{"section.discounted_bills", {"割引手形・裏書手形", "Discounted and endorsed bills"}},
+	{"section.derivatives", {"デリバティブ", "Derivatives"}},
+	{"section.custody_securities", {"保護預り有価証券", "Securities in custody"}},
+	{"section.other", {"その他", "Other"}},
+	{"section.pending_litigation", {"係属中の訴訟", "Pending litigation"}},
+	{"section.threatened_litigation", {"提起のおそれのある訴訟", "Threatened litigation"}},
+	{"section.claims", {"請求・賠償請求", "Claims"}},
+	{"section.contingent_liabilities", {"偶発債務", "Contingent liabilities"}},
+	{"section.fees_outstanding", {"未払報酬", "Fees outstanding"}},
+	{"section.none", {"該当なし", "None"}},
+	{"section.asked", {"確認を依頼する区分", "Sections asked"}},
+	{"section.answer", {"回答（自由記述）", "Answer (free text)"}},
+	{"item.section", {"区分", "Section"}},
+	{"item.quantity", {"数量", "Quantity"}},
+	{"item.custody", {"保管場所", "Custody place"}},
+	{"section.asked_help", {"銀行確認状では確認を依頼する区分を、弁護士確認状では質問事項を選んでください。区分ごとの項目が分かる場合は項目の「区分」を選びます。回答者は選んだ区分ごとに明細または「該当なし」を、質問事項ごとに文章で回答します。",
+	    "For a bank, tick the sections of the form you ask; for a lawyer, the questions. Where you know items of a section, give them its section. The respondent answers each section with rows or \"none\", each question in text."}},
+	{"section.bank_group", {"銀行確認状の区分", "Sections of the bank form"}},
+	{"section.legal_group", {"弁護士確認状の質問事項", "Questions of the lawyer's letter"}},
+	{"section.answers", {"区分・質問事項ごとの回答", "Answers per section or question"}},
+	{"section.answers_help", {"明細のない区分は「該当なし」を選んでください。明細は上の項目への回答または追加の明細（区分を選択）で回答します。",
+	    "Tick \"none\" for a section with nothing to report; report rows by answering the items above or adding rows with their section."}},
 	/* the respondent's first-access code, at sending (lane h2) */
 	{"conf.code_channel", {"確認先の初回認証コードの伝達方法", "How the respondent's first-access code travels"}},
 	{"conf.code_channel_help", {"確認先の組織には、被監査会社とは別の初回認証コードを発行します。この案件で初めてこの組織に発送するときに選んでください。",

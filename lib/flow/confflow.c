@@ -17,6 +17,7 @@
 #include "auth/invite.h"
 #include "mail/mailq.h"
 #include "core/money.h"
+#include "flow/confinput.h"
 #include "auth/token.h"
 
 #define RESPONSE_CANON_VERSION "bgw-response-v1"
@@ -125,7 +126,7 @@ conf_draft_create(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *p
     const json_t *body, const char **id, bgw_kv **errors)
 {
 	conf_input in;
-	bgw_err err = confinput_from_json(a, body, false, NULL, &in, errors);
+	bgw_err err = confinput_from_json(a, body, false, NULL, NULL, &in, errors);
 
 	if (err == BGW_OK)
 		err = conf_create(db, a, project_id, who->user_id, &in, id);
@@ -136,14 +137,14 @@ bgw_err
 conf_draft_edit(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_edit_in *in,
     bgw_kv **errors)
 {
-	const char *form;
+	const char *form, *type;
 	conf_input ci;
 	bool respondent_half;
-	bgw_err err = conf_form(db, a, in->id, &form);
+	bgw_err err = conf_form(db, a, in->id, &form, &type);
 
 	*errors = NULL;
 	if (err == BGW_OK)
-		err = confinput_from_json(a, in->body, true, form, &ci, errors);
+		err = confinput_from_json(a, in->body, true, form, type, &ci, errors);
 	if (err != BGW_OK)
 		return err;
 	if (strcmp(in->status, "draft") != 0)
@@ -179,7 +180,7 @@ conf_view(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_view_in *i
 
 /* The receipt's copy of the confirmation: what it asked, not its workflow state. */
 static const char *const receipt_keys[] = {"id", "reference", "type", "form", "as_of",
-	"respondent", "items"};
+	"respondent", "items", "sections"};
 
 bgw_err
 conf_receipt(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_receipt_in *in,
@@ -539,6 +540,7 @@ conf_open(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id)
 static const field_spec resp_top[] = {
 	{.name = "items", .type = FIELD_ARRAY, .required = true},
 	{.name = "extra_items", .type = FIELD_ARRAY},
+	{.name = "sections", .type = FIELD_ARRAY},
 	{.name = "responder", .type = FIELD_OBJECT, .required = true},
 	{.name = NULL},
 };
@@ -552,13 +554,18 @@ static const field_spec resp_item[] = {
 	{.name = "agrees", .type = FIELD_BOOL, .required = true},
 	{.name = "amount", .type = FIELD_STRING, .max_len = 40},
 	{.name = "note", .type = FIELD_TEXT, .max_len = 2000},
+	{.name = "quantity", .type = FIELD_STRING, .max_len = 40},
+	{.name = "custody", .type = FIELD_STRING, .max_len = 200},
 	{.name = NULL},
 };
 static const field_spec resp_extra[] = {
 	{.name = "label", .type = FIELD_STRING, .required = true, .max_len = 200},
 	{.name = "currency", .type = FIELD_STRING, .required = true, .max_len = 3},
-	{.name = "amount", .type = FIELD_STRING, .required = true, .max_len = 40},
+	{.name = "amount", .type = FIELD_STRING, .max_len = 40},
 	{.name = "note", .type = FIELD_TEXT, .max_len = 2000},
+	{.name = "section", .type = FIELD_STRING, .max_len = 40},
+	{.name = "quantity", .type = FIELD_STRING, .max_len = 40},
+	{.name = "custody", .type = FIELD_STRING, .max_len = 200},
 	{.name = NULL},
 };
 
@@ -598,6 +605,8 @@ static bgw_err
 fail(bgw_arena *a, bgw_kv ***tail, const char *name, const char *reason, bgw_err *result)
 {
 	*result = BGW_E_VALIDATION;
+	if (name == NULL)
+		return BGW_E_NOMEM;
 	return kv_append(a, tail, name, reason, strlen(reason));
 }
 
@@ -614,9 +623,29 @@ canonical_amount(bgw_arena *a, const char *amount, const char *currency)
 	return bgw_arena_strdup(a, text);
 }
 
+/* The holding of a securities answer row (quantity, custody) from vals into *quantity and
+ * *custody; elsewhere they are refused.  A problem is appended under prefix. */
+static bgw_err
+read_holding(bgw_arena *a, const field_value *vals, const field_spec *spec, const char *prefix,
+    enum wf_type type, const char **quantity, const char **custody, bgw_kv ***tail,
+    bgw_err *result)
+{
+	const char *q = fv(vals, spec, "quantity");
+
+	*custody = fv(vals, spec, "custody");
+	*quantity = NULL;
+	if ((q != NULL || *custody != NULL) && !workflow_items_are_holdings(type))
+		return fail(a, tail, bgw_arena_printf(a, "%s%s", prefix, q != NULL ? "quantity" :
+		    "custody"), "only on securities confirmations", result);
+	if (q != NULL && (*quantity = confinput_quantity(a, q)) == NULL)
+		return fail(a, tail, bgw_arena_printf(a, "%squantity", prefix),
+		    "not a non-negative number", result);
+	return BGW_OK;
+}
+
 static bgw_err
 read_answer_items(bgw_arena *a, const json_t *arr, const db_rows *items, const char *form,
-    resp_input *out, bgw_kv ***tail, bgw_err *result)
+    enum wf_type type, resp_input *out, bgw_kv ***tail, bgw_err *result)
 {
 	int nitems = db_nrows(items);
 	bool *seen = bgw_arena_calloc(a, (size_t)nitems + 1, sizeof(bool));
@@ -657,10 +686,17 @@ read_answer_items(bgw_arena *a, const json_t *arr, const db_rows *items, const c
 		seen[k] = true;
 		currency = db_value(items, k, 1);
 		field = bgw_arena_printf(a, "%samount", prefix);
-		if (field == NULL)
+		if (field == NULL || read_holding(a, vals, resp_item, prefix, type, &it->quantity,
+		    &it->custody, tail, result) != BGW_OK)
 			return BGW_E_NOMEM;
-		/* A difference states the actual amount; a blank form asks for every amount. */
-		if (fv(vals, resp_item, "amount") != NULL) {
+		/* A difference states the actual amount (a holding its quantity or custody place
+		 * will do); a blank form asks for every amount. */
+		if (it->quantity != NULL || it->custody != NULL) {
+			if (fv(vals, resp_item, "amount") != NULL && (it->amount = canonical_amount(a,
+			    fv(vals, resp_item, "amount"), currency)) == NULL && fail(a, tail, field,
+			    "not an exact amount with the currency's decimals", result) != BGW_OK)
+				return BGW_E_NOMEM;
+		} else if (fv(vals, resp_item, "amount") != NULL) {
 			it->amount = canonical_amount(a, fv(vals, resp_item, "amount"), currency);
 			if (it->amount == NULL && fail(a, tail, field,
 			    "not an exact amount with the currency's decimals", result) != BGW_OK)
@@ -681,9 +717,23 @@ read_answer_items(bgw_arena *a, const json_t *arr, const db_rows *items, const c
 	return BGW_OK;
 }
 
+/* An extra row's section (one of the type's) and holding. */
 static bgw_err
-read_extra_items(bgw_arena *a, const json_t *arr, resp_input *out, bgw_kv ***tail,
-    bgw_err *result)
+read_extra_extent(bgw_arena *a, const field_value *vals, const char *prefix, enum wf_type type,
+    resp_extra_in *x, bgw_kv ***tail, bgw_err *result)
+{
+	x->section = fv(vals, resp_extra, "section");
+	if (x->section != NULL && !workflow_section_allowed(type, x->section) &&
+	    fail(a, tail, bgw_arena_printf(a, "%ssection", prefix), "not a section of this type",
+	    result) != BGW_OK)
+		return BGW_E_NOMEM;
+	return read_holding(a, vals, resp_extra, prefix, type, &x->quantity, &x->custody, tail,
+	    result);
+}
+
+static bgw_err
+read_extra_items(bgw_arena *a, const json_t *arr, enum wf_type type, resp_input *out,
+    bgw_kv ***tail, bgw_err *result)
 {
 	out->nextra = json_array_size(arr);
 	if (out->nextra > RESPONSE_EXTRA_MAX)
@@ -705,10 +755,19 @@ read_extra_items(bgw_arena *a, const json_t *arr, resp_input *out, bgw_kv ***tai
 		x->label = fv(vals, resp_extra, "label");
 		x->currency = fv(vals, resp_extra, "currency");
 		x->note = fv(vals, resp_extra, "note");
+		if (read_extra_extent(a, vals, prefix, type, x, tail, result) != BGW_OK)
+			return BGW_E_NOMEM;
 		if (!money_currency_valid(x->currency)) {
 			char *name = bgw_arena_printf(a, "%scurrency", prefix);
 
 			if (name == NULL || fail(a, tail, name, "not an ISO 4217 code", result) != BGW_OK)
+				return BGW_E_NOMEM;
+			continue;
+		}
+		/* A holding reported by quantity needs no amount. */
+		if (fv(vals, resp_extra, "amount") == NULL) {
+			if (x->quantity == NULL && fail(a, tail, bgw_arena_printf(a, "%samount", prefix),
+			    "required", result) != BGW_OK)
 				return BGW_E_NOMEM;
 			continue;
 		}
@@ -724,6 +783,39 @@ read_extra_items(bgw_arena *a, const json_t *arr, resp_input *out, bgw_kv ***tai
 	return BGW_OK;
 }
 
+/* The asked sections, and those the answer's rows fill: its answers to items of a section
+ * and its extra items naming one (confsection.h checks the rest). */
+static bgw_err
+read_answer_sections(bgw_db *db, bgw_arena *a, const char *id, enum wf_type type,
+    const db_rows *items, const field_value *v, resp_input *out, bgw_kv ***tail)
+{
+	confsection_asked q = {.type = type};
+	const char **asked, **filled;
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "flow_sections", 1, &id, &res);
+
+	if (err != BGW_OK)
+		return err;
+	asked = bgw_arena_calloc(a, (size_t)db_nrows(res) + 1, sizeof(*asked));
+	filled = bgw_arena_calloc(a, out->nitems + out->nextra + 1, sizeof(*filled));
+	if (asked == NULL || filled == NULL)
+		return BGW_E_NOMEM;
+	for (int i = 0; i < db_nrows(res); i++)
+		asked[q.nasked++] = db_value(res, i, 0);
+	for (size_t i = 0; i < out->nitems; i++)
+		for (int k = 0; k < db_nrows(items) && out->items[i].item_id != NULL; k++)
+			if (!db_isnull(items, k, 2) &&
+			    strcmp(db_value(items, k, 0), out->items[i].item_id) == 0)
+				filled[q.nfilled++] = db_value(items, k, 2);
+	for (size_t i = 0; i < out->nextra; i++)
+		if (out->extra[i].section != NULL)
+			filled[q.nfilled++] = out->extra[i].section;
+	q.asked = asked;
+	q.filled = filled;
+	return confsection_read(a, v != NULL && v->present ? v->j : NULL, &q, &out->sections,
+	    &out->nsections, tail);
+}
+
 bgw_err
 resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *body,
     resp_input *out, bgw_kv **errors)
@@ -734,6 +826,7 @@ resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *bod
 	const field_value *v;
 	db_rows *items;
 	conf_locked c;
+	enum wf_type type;
 	bgw_err err, result = BGW_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -763,22 +856,29 @@ resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *bod
 				out->responder_title = "";
 		}
 	}
+	if (!wf_type_from_string(c.type, &type))
+		return BGW_E_INTERNAL;
 	v = fields_get(vals, resp_top, "items");
-	if (v->present && (err = read_answer_items(a, v->j, items, c.form, out, &tail, &result)) !=
-	    BGW_OK)
+	if (v->present && (err = read_answer_items(a, v->j, items, c.form, type, out, &tail,
+	    &result)) != BGW_OK)
 		return err;
 	v = fields_get(vals, resp_top, "extra_items");
 	if (v->present && json_array_size(v->j) > 0) {
-		/* Banks confirm what else they hold for the client: other accounts, loans. */
-		enum wf_type type;
-
-		if (!wf_type_from_string(c.type, &type) || !workflow_extra_items_allowed(type)) {
-			if (fail(a, &tail, "extra_items", "only on bank confirmations", &result) != BGW_OK)
+		/* Banks confirm what else they hold for the client: other accounts, loans; a
+		 * custodian the other holdings. */
+		if (!workflow_extra_items_allowed(type)) {
+			if (fail(a, &tail, "extra_items", "only on bank and securities confirmations",
+			    &result) != BGW_OK)
 				return BGW_E_NOMEM;
-		} else if ((err = read_extra_items(a, v->j, out, &tail, &result)) != BGW_OK) {
+		} else if ((err = read_extra_items(a, v->j, type, out, &tail, &result)) != BGW_OK) {
 			return err;
 		}
 	}
+	if ((err = read_answer_sections(db, a, id, type, items,
+	    fields_get(vals, resp_top, "sections"), out, &tail)) == BGW_E_VALIDATION)
+		result = err;
+	else if (err != BGW_OK)
+		return err;
 	return result;
 }
 
@@ -798,7 +898,7 @@ bgw_err
 conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
     const char *approver_name, const char *approver_title, char *hex)
 {
-	db_rows *row, *items, *extra;
+	db_rows *row, *items, *extra, *extent;
 	unsigned char h[TOKEN_HASH_LEN];
 	unsigned int len = sizeof(h);
 	EVP_MD_CTX *ctx;
@@ -806,7 +906,8 @@ conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
 
 	if ((err = db_exec(db, a, "flow_response_row", 1, &response_id, &row)) != BGW_OK ||
 	    (err = db_exec(db, a, "flow_response_row_items", 1, &response_id, &items)) != BGW_OK ||
-	    (err = db_exec(db, a, "flow_response_row_extra", 1, &response_id, &extra)) != BGW_OK)
+	    (err = db_exec(db, a, "flow_response_row_extra", 1, &response_id, &extra)) != BGW_OK ||
+	    (err = db_exec(db, a, "flow_response_row_extent", 1, &response_id, &extent)) != BGW_OK)
 		return err;
 	if (db_nrows(row) != 1)
 		return BGW_E_NOT_FOUND;
@@ -832,6 +933,13 @@ conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
 	for (int r = 0; r < db_nrows(extra); r++)
 		for (int c = 0; c < 4; c++)
 			digest_field(ctx, db_value(extra, r, c));
+	/* Sections, holdings (0032): only when the answer has any, so that every answer sealed
+	 * before keeps its digest. */
+	if (db_nrows(extent) > 0)
+		digest_field(ctx, "extent");
+	for (int r = 0; r < db_nrows(extent); r++)
+		for (int c = 0; c < 4; c++)
+			digest_field(ctx, db_value(extent, r, c));
 	EVP_DigestFinal_ex(ctx, h, &len);
 	EVP_MD_CTX_free(ctx);
 	return token_hex(h, sizeof(h), hex, TOKEN_HEX_LEN + 1);
@@ -874,6 +982,26 @@ finalise(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, const 
 }
 
 static bgw_err
+store_sections(bgw_db *db, bgw_arena *a, const char *rid, const resp_input *in)
+{
+	for (size_t i = 0, at = 0; i < in->nsections; i++) {
+		char pos[24];
+		const resp_section_in *s = &in->sections[i];
+		const char *q[5] = {rid, pos, s->section, s->none ? "true" : "false", s->answer};
+		bgw_err err;
+
+		/* A section answered by its rows alone (the page names every section) adds
+		 * nothing to them. */
+		if (!s->none && s->answer == NULL)
+			continue;
+		snprintf(pos, sizeof(pos), "%zu", at++);
+		if ((err = db_exec(db, a, "flow_response_section_insert", 5, q, NULL)) != BGW_OK)
+			return err;
+	}
+	return BGW_OK;
+}
+
+static bgw_err
 store_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked *c,
     const resp_input *in, const char **rid, const char **version)
 {
@@ -889,22 +1017,24 @@ store_answer(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked 
 	if ((err = doc_link_answer(db, a, c->id, *rid)) != BGW_OK)
 		return err;
 	for (size_t i = 0; i < in->nitems; i++) {
-		const char *q[5] = {*rid, in->items[i].item_id, in->items[i].agrees ? "true" : "false",
-			in->items[i].amount, in->items[i].note};
+		const resp_item_in *it = &in->items[i];
+		const char *q[7] = {*rid, it->item_id, it->agrees ? "true" : "false", it->amount,
+			it->note, it->quantity, it->custody};
 
-		if ((err = db_exec(db, a, "flow_response_item_insert", 5, q, NULL)) != BGW_OK)
+		if ((err = db_exec(db, a, "flow_response_item_insert", 7, q, NULL)) != BGW_OK)
 			return err;
 	}
 	for (size_t i = 0; i < in->nextra; i++) {
 		char pos[24];
-		const char *q[6] = {*rid, pos, in->extra[i].label, in->extra[i].currency,
-			in->extra[i].amount, in->extra[i].note};
+		const resp_extra_in *x = &in->extra[i];
+		const char *q[9] = {*rid, pos, x->label, x->currency, x->amount, x->note, x->section,
+			x->quantity, x->custody};
 
 		snprintf(pos, sizeof(pos), "%zu", i);
-		if ((err = db_exec(db, a, "flow_response_extra_insert", 6, q, NULL)) != BGW_OK)
+		if ((err = db_exec(db, a, "flow_response_extra_insert", 9, q, NULL)) != BGW_OK)
 			return err;
 	}
-	return BGW_OK;
+	return store_sections(db, a, *rid, in);
 }
 
 bgw_err

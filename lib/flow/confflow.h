@@ -18,6 +18,7 @@
 #include "core/kv.h"
 #include "flow/project.h"
 #include "flow/workflow.h"
+#include "flow/confsection.h"
 
 #define RESPONSE_EXTRA_MAX 100
 
@@ -187,10 +188,13 @@ typedef struct resp_item_in {
 	bool agrees;
 	const char *amount; /* canonical, or NULL */
 	const char *note;
+	const char *quantity, *custody;  /* securities: the actual holding, or NULL */
 } resp_item_in;
 
 typedef struct resp_extra_in {
 	const char *label, *currency, *amount, *note;
+	const char *section;             /* bank: the form's section, or NULL */
+	const char *quantity, *custody;  /* securities, or NULL */
 } resp_extra_in;
 
 typedef struct resp_input {
@@ -198,12 +202,15 @@ typedef struct resp_input {
 	size_t nitems;
 	resp_extra_in *extra;
 	size_t nextra;
+	resp_section_in *sections;       /* per asked section: none, or the free text */
+	size_t nsections;
 	const char *responder_name, *responder_title;
 } resp_input;
 
 /* Validate an answer against the confirmation's items: every item answered once; a
- * difference needs the actual amount; a blank form needs every amount; extra items only on
- * bank confirmations.  BGW_E_VALIDATION with every problem in *errors. */
+ * difference needs the actual amount (or, on securities, quantity or custody); a blank form
+ * needs every amount; extra items only on bank and securities confirmations; every asked
+ * section answered with rows or none, every asked question in text (confsection.h).  BGW_E_VALIDATION with every problem in *errors. */
 bgw_err resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *body,
     resp_input *out, bgw_kv **errors);
 

@@ -15,6 +15,7 @@ static const field_spec top_full[] = {
 	{.name = "as_of", .type = FIELD_DATE, .required = true},
 	{.name = "due_date", .type = FIELD_DATE, .required = true},
 	{.name = "items", .type = FIELD_ARRAY, .required = true},
+	{.name = "sections", .type = FIELD_ARRAY},
 	{.name = NULL},
 };
 static const field_spec top_partial[] = {
@@ -24,6 +25,7 @@ static const field_spec top_partial[] = {
 	{.name = "as_of", .type = FIELD_DATE},
 	{.name = "due_date", .type = FIELD_DATE},
 	{.name = "items", .type = FIELD_ARRAY},
+	{.name = "sections", .type = FIELD_ARRAY},
 	{.name = NULL},
 };
 /* The addressee's language (mails and the first pages of its journey). */
@@ -48,6 +50,9 @@ static const field_spec item_spec[] = {
 	{.name = "reference", .type = FIELD_STRING, .max_len = 100},
 	{.name = "currency", .type = FIELD_STRING, .required = true, .max_len = 3},
 	{.name = "amount", .type = FIELD_STRING, .max_len = 40},
+	{.name = "section", .type = FIELD_STRING, .max_len = 40},
+	{.name = "quantity", .type = FIELD_STRING, .max_len = 40},
+	{.name = "custody", .type = FIELD_STRING, .max_len = 200},
 	{.name = NULL},
 };
 
@@ -116,16 +121,163 @@ confinput_item(bgw_arena *a, const char *prefix, const char *form, const char *l
 	return err;
 }
 
+const char *
+confinput_quantity(bgw_arena *a, const char *text)
+{
+	size_t whole = 0, frac = 0, i = 0, end;
+	char *out;
+
+	if (text == NULL)
+		return NULL;
+	for (; text[i] >= '0' && text[i] <= '9'; i++)
+		whole++;
+	if (text[i] == '.')
+		for (i++; text[i] >= '0' && text[i] <= '9'; i++)
+			frac++;
+	if (text[i] != '\0' || whole == 0 || (text[whole] == '.' && frac == 0) ||
+	    frac > CONF_QUANTITY_DECIMALS)
+		return NULL;
+	/* Canonical: "007.50" and "7.5" are the same holding, and the seal hashes the text. */
+	while (whole > 1 && text[0] == '0') {
+		text++;
+		whole--;
+	}
+	if (whole > CONF_QUANTITY_DIGITS)
+		return NULL;
+	end = whole + (frac > 0 ? frac + 1 : 0);
+	while (frac > 0 && text[end - 1] == '0') {
+		end--;
+		frac--;
+	}
+	if (frac == 0 && end > whole)
+		end = whole;
+	out = bgw_arena_strndup(a, text, end);
+	return out;
+}
+
+bool
+confinput_amount_optional(const char *form, const char *type, const char *quantity)
+{
+	enum wf_type t;
+
+	if (form != NULL && strcmp(form, "blank") == 0)
+		return true;
+	return quantity != NULL && wf_type_from_string(type, &t) && workflow_items_are_holdings(t);
+}
+
+bgw_err
+confinput_item_extent(bgw_arena *a, const char *prefix, const char *type, const char *section,
+    const char *quantity, const char *custody, conf_item_in *out, bgw_kv ***tail)
+{
+	enum wf_type t;
+	bool known = wf_type_from_string(type, &t);
+	bgw_err result = BGW_OK;
+
+	out->section = section;
+	out->custody = custody;
+	out->quantity = NULL;
+	if (section != NULL && known && !workflow_section_allowed(t, section)) {
+		if (item_error(a, tail, prefix, "section", "not a section of this type") != BGW_OK)
+			return BGW_E_NOMEM;
+		result = BGW_E_VALIDATION;
+	}
+	if ((quantity != NULL || custody != NULL) && known && !workflow_items_are_holdings(t)) {
+		if (item_error(a, tail, prefix, quantity != NULL ? "quantity" : "custody",
+		    "only on securities confirmations") != BGW_OK)
+			return BGW_E_NOMEM;
+		return BGW_E_VALIDATION;
+	}
+	if (quantity != NULL && (out->quantity = confinput_quantity(a, quantity)) == NULL) {
+		if (item_error(a, tail, prefix, "quantity", "not a non-negative number") != BGW_OK)
+			return BGW_E_NOMEM;
+		result = BGW_E_VALIDATION;
+	}
+	return result;
+}
+
+/* true if name is among out->sections already. */
+static bool
+asked(const conf_input *out, const char *name)
+{
+	for (size_t i = 0; i < out->nsections; i++)
+		if (strcmp(out->sections[i], name) == 0)
+			return true;
+	return false;
+}
+
+bgw_err
+confinput_sections(bgw_arena *a, const char *type, const char *const *names, size_t n,
+    conf_input *out, bgw_kv ***tail)
+{
+	enum wf_type t;
+	bool known = wf_type_from_string(type, &t);
+	bgw_err result = BGW_OK;
+
+	out->nsections = 0;
+	out->sections = bgw_arena_calloc(a, n + out->nitems + 1, sizeof(*out->sections));
+	if (out->sections == NULL)
+		return BGW_E_NOMEM;
+	if (n > CONF_SECTIONS_MAX)
+		return add_error(a, tail, "sections", "too many sections") == BGW_OK ?
+		    BGW_E_VALIDATION : BGW_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char *field = bgw_arena_printf(a, "sections[%zu]", i);
+
+		if (field == NULL)
+			return BGW_E_NOMEM;
+		if (known && !workflow_section_allowed(t, names[i])) {
+			if (add_error(a, tail, field, workflow_sections(t) == NULL ?
+			    "this type asks no sections" : "not a section of this type") != BGW_OK)
+				return BGW_E_NOMEM;
+			result = BGW_E_VALIDATION;
+		} else if (asked(out, names[i])) {
+			if (add_error(a, tail, field, "asked twice") != BGW_OK)
+				return BGW_E_NOMEM;
+			result = BGW_E_VALIDATION;
+		} else {
+			out->sections[out->nsections++] = names[i];
+		}
+	}
+	for (size_t i = 0; i < out->nitems; i++) {
+		const char *s = out->items[i].section;
+
+		if (s != NULL && !asked(out, s))
+			out->sections[out->nsections++] = s;
+	}
+	return result;
+}
+
+/* The strings of the JSON array arr into *names (n of them); a non-string is
+ * BGW_E_BAD_REQUEST. */
 static bgw_err
-read_items(bgw_arena *a, const json_t *arr, const char *form, conf_input *out, bgw_kv ***tail)
+string_array(bgw_arena *a, const json_t *arr, const char ***names, size_t *n)
+{
+	*n = json_array_size(arr);
+	*names = bgw_arena_calloc(a, *n + 1, sizeof(**names));
+	if (*names == NULL)
+		return BGW_E_NOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		const json_t *s = json_array_get(arr, i);
+
+		if (!json_is_string(s))
+			return BGW_E_BAD_REQUEST;
+		(*names)[i] = json_string_value(s);
+	}
+	return BGW_OK;
+}
+
+static bgw_err
+read_items(bgw_arena *a, const json_t *arr, const char *form, const char *type,
+    conf_input *out, bgw_kv ***tail)
 {
 	size_t n = json_array_size(arr);
 	bgw_err result = BGW_OK;
 
-	if (n == 0 || n > CONF_ITEMS_MAX)
-		return add_error(a, tail, "items", n == 0 ? "at least one item" : "too many items") ==
+	/* No item is fine where sections are asked: the caller checks that once it knows. */
+	if (n > CONF_ITEMS_MAX)
+		return add_error(a, tail, "items", "too many items") ==
 		    BGW_OK ? BGW_E_VALIDATION : BGW_E_NOMEM;
-	out->items = bgw_arena_calloc(a, n, sizeof(*out->items));
+	out->items = bgw_arena_calloc(a, n + 1, sizeof(*out->items));
 	if (out->items == NULL)
 		return BGW_E_NOMEM;
 	out->nitems = n;
@@ -149,9 +301,17 @@ read_items(bgw_arena *a, const json_t *arr, const char *form, conf_input *out, b
 		}
 		if (err != BGW_OK)
 			return err;
-		err = confinput_item(a, prefix, form, str(vals, item_spec, "label"),
+		err = confinput_item(a, prefix, confinput_amount_optional(form, type,
+		    str(vals, item_spec, "quantity")) ? "blank" : form, str(vals, item_spec, "label"),
 		    str(vals, item_spec, "reference"), str(vals, item_spec, "currency"),
 		    str(vals, item_spec, "amount"), &out->items[i], tail);
+		if (err == BGW_E_VALIDATION)
+			result = err;
+		else if (err != BGW_OK)
+			return err;
+		err = confinput_item_extent(a, prefix, type, str(vals, item_spec, "section"),
+		    str(vals, item_spec, "quantity"), str(vals, item_spec, "custody"),
+		    &out->items[i], tail);
 		if (err == BGW_E_VALIDATION)
 			result = err;
 		else if (err != BGW_OK)
@@ -160,9 +320,32 @@ read_items(bgw_arena *a, const json_t *arr, const char *form, conf_input *out, b
 	return result;
 }
 
+/* The asked sections of the body (and its items'); at least one item or section. */
+static bgw_err
+read_sections(bgw_arena *a, const field_value *v, const char *type, conf_input *out,
+    bgw_kv ***tail)
+{
+	const char **names = NULL;
+	size_t n = 0;
+	bgw_err err;
+
+	if (v != NULL && v->present) {
+		out->has_sections = true;
+		if ((err = string_array(a, v->j, &names, &n)) != BGW_OK)
+			return err;
+	}
+	err = confinput_sections(a, type, names, n, out, tail);
+	if (err != BGW_OK && err != BGW_E_VALIDATION)
+		return err;
+	if (out->has_items && out->nitems == 0 && out->nsections == 0)
+		return add_error(a, tail, "items", "at least one item") == BGW_OK ?
+		    BGW_E_VALIDATION : BGW_E_NOMEM;
+	return err;
+}
+
 bgw_err
 confinput_from_json(bgw_arena *a, const json_t *body, bool partial, const char *stored_form,
-    conf_input *out, bgw_kv **errors)
+    const char *stored_type, conf_input *out, bgw_kv **errors)
 {
 	const field_spec *top = partial ? top_partial : top_full;
 	const field_spec *resp = partial ? respondent_partial : respondent_full;
@@ -205,12 +388,19 @@ confinput_from_json(bgw_arena *a, const json_t *body, bool partial, const char *
 	v = fields_get(vals, top, "items");
 	if (v != NULL && v->present) {
 		out->has_items = true;
-		err = read_items(a, v->j, out->form != NULL ? out->form : stored_form, out, &tail);
+		err = read_items(a, v->j, out->form != NULL ? out->form : stored_form,
+		    out->type != NULL ? out->type : stored_type, out, &tail);
 		if (err == BGW_E_VALIDATION)
 			result = err;
 		else if (err != BGW_OK)
 			return err;
 	}
+	err = read_sections(a, fields_get(vals, top, "sections"),
+	    out->type != NULL ? out->type : stored_type, out, &tail);
+	if (err == BGW_E_VALIDATION)
+		result = err;
+	else if (err != BGW_OK)
+		return err;
 	/* ISO dates compare as strings. */
 	if (out->as_of != NULL && out->due_date != NULL && strcmp(out->due_date, out->as_of) < 0) {
 		if (add_error(a, &tail, "due_date", "before the as-of date") != BGW_OK)

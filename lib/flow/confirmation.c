@@ -68,12 +68,28 @@ insert_items(bgw_db *db, bgw_arena *a, const char *id, const conf_input *in)
 {
 	for (size_t i = 0; i < in->nitems; i++) {
 		char pos[24];
-		const char *p[6] = {id, pos, in->items[i].label, in->items[i].reference,
-			in->items[i].currency, in->items[i].amount};
+		const conf_item_in *it = &in->items[i];
+		const char *p[9] = {id, pos, it->label, it->reference, it->currency, it->amount,
+			it->section, it->quantity, it->custody};
 		bgw_err err;
 
 		snprintf(pos, sizeof(pos), "%zu", i);
-		if ((err = db_exec(db, a, "conf_item_insert", 6, p, NULL)) != BGW_OK)
+		if ((err = db_exec(db, a, "conf_item_insert", 9, p, NULL)) != BGW_OK)
+			return err;
+	}
+	return BGW_OK;
+}
+
+/* The asked sections, in order after those already asked (an edit of the items alone
+ * keeps the sections asked before and adds those its items name). */
+static bgw_err
+insert_sections(bgw_db *db, bgw_arena *a, const char *id, const conf_input *in)
+{
+	for (size_t i = 0; i < in->nsections; i++) {
+		const char *p[2] = {id, in->sections[i]};
+		bgw_err err;
+
+		if ((err = db_exec(db, a, "conf_section_insert", 2, p, NULL)) != BGW_OK)
 			return err;
 	}
 	return BGW_OK;
@@ -107,13 +123,14 @@ conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_i
 			return err;
 	}
 	*id = db_value(res, 0, 0);
-	if ((err = set_locale(db, a, *id, in->locale)) != BGW_OK)
+	if ((err = set_locale(db, a, *id, in->locale)) != BGW_OK ||
+	    (err = insert_items(db, a, *id, in)) != BGW_OK)
 		return err;
-	return insert_items(db, a, *id, in);
+	return insert_sections(db, a, *id, in);
 }
 
 bgw_err
-conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form)
+conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form, const char **type)
 {
 	db_rows *res;
 	bgw_err err = db_exec(db, a, "conf_form", 1, &id, &res);
@@ -123,6 +140,7 @@ conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form)
 	if (db_nrows(res) != 1)
 		return BGW_E_NOT_FOUND;
 	*form = db_value(res, 0, 0);
+	*type = db_value(res, 0, 1);
 	return BGW_OK;
 }
 
@@ -174,11 +192,52 @@ conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
 	    (err = conf_address_checks_void(db, a, who, project_id, id, "respondent_changed")) !=
 	    BGW_OK)
 		return err;
-	if (!in->has_items)
-		return BGW_OK;
-	if ((err = db_exec(db, a, "conf_items_delete", 1, &id, NULL)) != BGW_OK)
+	if (in->has_sections &&
+	    (err = db_exec(db, a, "conf_sections_delete", 1, &id, NULL)) != BGW_OK)
 		return err;
-	return insert_items(db, a, id, in);
+	if (in->has_items && ((err = db_exec(db, a, "conf_items_delete", 1, &id, NULL)) != BGW_OK ||
+	    (err = insert_items(db, a, id, in)) != BGW_OK))
+		return err;
+	return insert_sections(db, a, id, in);
+}
+
+/* The names of statement stmt's rows (one column) as the array member key of o. */
+static bgw_err
+sections_json(bgw_db *db, bgw_arena *a, const char *stmt, const char *id, json_t *o,
+    const char *key)
+{
+	db_rows *res;
+	json_t *list = json_array();
+	bgw_err err;
+
+	if (list == NULL || json_object_set_new(o, key, list) != 0)
+		return BGW_E_NOMEM;
+	if ((err = db_exec(db, a, stmt, 1, &id, &res)) != BGW_OK)
+		return err;
+	for (int i = 0; i < db_nrows(res); i++)
+		if (json_array_append_new(list, json_string(db_value(res, i, 0))) != 0)
+			return BGW_E_NOMEM;
+	return BGW_OK;
+}
+
+/* The answer per asked section: {section, none} or {section, answer}. */
+static bgw_err
+section_answers_json(bgw_db *db, bgw_arena *a, const char *rid, json_t *r)
+{
+	db_rows *res;
+	json_t *list = json_array();
+	bgw_err err;
+
+	if (list == NULL || json_object_set_new(r, "sections", list) != 0)
+		return BGW_E_NOMEM;
+	if ((err = db_exec(db, a, "conf_response_sections", 1, &rid, &res)) != BGW_OK)
+		return err;
+	for (int i = 0; i < db_nrows(res); i++)
+		if (json_array_append_new(list, json_pack("{s:s, s:b, s:s?}",
+		    "section", db_value(res, i, 0), "none", is_true(res, i, 1),
+		    "answer", or_null(res, i, 2))) != 0)
+			return BGW_E_NOMEM;
+	return BGW_OK;
 }
 
 static bgw_err
@@ -210,18 +269,20 @@ response_json(bgw_db *db, bgw_arena *a, const char *id, bool pending_too, json_t
 	    "name", db_value(res, 0, 4), "title", or_null(res, 0, 5) ? db_value(res, 0, 5) : "")) != 0)
 		return BGW_E_NOMEM;
 	for (int i = 0; i < db_nrows(items); i++)
-		if (json_array_append_new(list, json_pack("{s:s, s:b, s:o, s:s?}",
+		if (json_array_append_new(list, json_pack("{s:s, s:b, s:o, s:s?, s:s?, s:s?}",
 		    "item_id", db_value(items, i, 0), "agrees", is_true(items, i, 1),
 		    "amount", amount_json(or_null(items, i, 2), db_value(items, i, 4)),
-		    "note", or_null(items, i, 3))) != 0)
+		    "note", or_null(items, i, 3), "quantity", or_null(items, i, 5),
+		    "custody", or_null(items, i, 6))) != 0)
 			return BGW_E_NOMEM;
 	for (int i = 0; i < db_nrows(extra); i++)
-		if (json_array_append_new(xlist, json_pack("{s:s, s:s, s:o, s:s?}",
+		if (json_array_append_new(xlist, json_pack("{s:s, s:s, s:o, s:s?, s:s?, s:s?, s:s?}",
 		    "label", db_value(extra, i, 0), "currency", db_value(extra, i, 1),
-		    "amount", amount_json(db_value(extra, i, 2), db_value(extra, i, 1)),
-		    "note", or_null(extra, i, 3))) != 0)
+		    "amount", amount_json(or_null(extra, i, 2), db_value(extra, i, 1)),
+		    "note", or_null(extra, i, 3), "section", or_null(extra, i, 4),
+		    "quantity", or_null(extra, i, 5), "custody", or_null(extra, i, 6))) != 0)
 			return BGW_E_NOMEM;
-	return BGW_OK;
+	return section_answers_json(db, a, rid, r);
 }
 
 /* A respondent reads only a reason its own side wrote (its decline, its admin's send-back);
@@ -274,11 +335,16 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	if (conf == NULL)
 		return BGW_E_NOMEM;
 	for (int i = 0; i < db_nrows(items); i++)
-		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, s:o}",
+		if (json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, s:o, s:s?, s:s?, "
+		    "s:s?}",
 		    "id", db_value(items, i, 0), "label", db_value(items, i, 1),
 		    "reference", or_null(items, i, 2), "currency", db_value(items, i, 3),
-		    "amount", amount_json(or_null(items, i, 4), db_value(items, i, 3)))) != 0)
+		    "amount", amount_json(or_null(items, i, 4), db_value(items, i, 3)),
+		    "section", or_null(items, i, 5), "quantity", or_null(items, i, 6),
+		    "custody", or_null(items, i, 7))) != 0)
 			return BGW_E_NOMEM;
+	if ((err = sections_json(db, a, "conf_sections", id, conf, "sections")) != BGW_OK)
+		return err;
 	if (db_nrows(check) == 1 && json_object_set_new(conf, "address_check",
 	    json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:I, s:b, s:s?, s:s?}",
 	    "method", db_value(check, 0, 0),

@@ -37,8 +37,9 @@ struct conf_actor;
 bgw_err conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
     const conf_input *in, enum policy_side side, const struct conf_actor *who);
 
-/* The stored form of a confirmation (for validating a PATCH), arena memory. */
-bgw_err conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form);
+/* The stored form and type of a confirmation (for validating a PATCH), arena memory. */
+bgw_err conf_form(bgw_db *db, bgw_arena *a, const char *id, const char **form,
+    const char **type);
 
 /* The confirmation as docs/api.md's `confirmation` object.  The response is included only when
  * with_response; pending (unapproved) answers only for the respondent (side). */

@@ -147,6 +147,24 @@ const char *const wf_type_names[WF_TYPE__COUNT + 1] = {
 	[WF_TYPE_OTHER] = "other",
 };
 
+const char *const wf_bank_section_names[WF_SECTION__COUNT + 1] = {
+	[WF_SECTION_DEPOSITS] = "deposits",
+	[WF_SECTION_BORROWINGS] = "borrowings",
+	[WF_SECTION_GUARANTEES] = "guarantees",
+	[WF_SECTION_DISCOUNTED_BILLS] = "discounted_bills",
+	[WF_SECTION_DERIVATIVES] = "derivatives",
+	[WF_SECTION_CUSTODY_SECURITIES] = "custody_securities",
+	[WF_SECTION_OTHER] = "other",
+};
+
+const char *const wf_legal_question_names[WF_QUESTION__COUNT + 1] = {
+	[WF_QUESTION_PENDING_LITIGATION] = "pending_litigation",
+	[WF_QUESTION_THREATENED_LITIGATION] = "threatened_litigation",
+	[WF_QUESTION_CLAIMS] = "claims",
+	[WF_QUESTION_CONTINGENT_LIABILITIES] = "contingent_liabilities",
+	[WF_QUESTION_FEES_OUTSTANDING] = "fees_outstanding",
+};
+
 static bool
 state_ok(enum wf_state s)
 {
@@ -335,5 +353,40 @@ workflow_form_sufficient_alone(enum wf_form f)
 bool
 workflow_extra_items_allowed(enum wf_type t)
 {
-	return t == WF_TYPE_BANK;
+	return t == WF_TYPE_BANK || t == WF_TYPE_SECURITIES;
+}
+
+const char *const *
+workflow_sections(enum wf_type t)
+{
+	if (t == WF_TYPE_BANK)
+		return wf_bank_section_names;
+	if (t == WF_TYPE_LEGAL)
+		return wf_legal_question_names;
+	return NULL;
+}
+
+bool
+workflow_section_allowed(enum wf_type t, const char *name)
+{
+	const char *const *names = workflow_sections(t);
+
+	if (names == NULL || name == NULL)
+		return false;
+	for (; *names != NULL; names++)
+		if (strcmp(*names, name) == 0)
+			return true;
+	return false;
+}
+
+bool
+workflow_section_free_text(enum wf_type t)
+{
+	return t == WF_TYPE_LEGAL;
+}
+
+bool
+workflow_items_are_holdings(enum wf_type t)
+{
+	return t == WF_TYPE_SECURITIES;
 }

@@ -111,6 +111,29 @@ enum wf_type {
 	WF_TYPE__COUNT
 };
 
+/* The sections of the standard bank confirmation form (銀行確認状): 預金, 借入金, 保証債務,
+ * 割引手形・裏書手形, デリバティブ, 保護預り有価証券, その他. */
+enum wf_bank_section {
+	WF_SECTION_DEPOSITS,
+	WF_SECTION_BORROWINGS,
+	WF_SECTION_GUARANTEES,
+	WF_SECTION_DISCOUNTED_BILLS,
+	WF_SECTION_DERIVATIVES,
+	WF_SECTION_CUSTODY_SECURITIES,
+	WF_SECTION_OTHER,
+	WF_SECTION__COUNT
+};
+
+/* The questions of a lawyer's letter (弁護士確認状), each answered in free text. */
+enum wf_legal_question {
+	WF_QUESTION_PENDING_LITIGATION,
+	WF_QUESTION_THREATENED_LITIGATION,
+	WF_QUESTION_CLAIMS,
+	WF_QUESTION_CONTINGENT_LIABILITIES,
+	WF_QUESTION_FEES_OUTSTANDING,
+	WF_QUESTION__COUNT
+};
+
 /* The vocabularies, defined here once: the database / API names of every state, form and
  * type in enum order, NULL-terminated (the shape of field_spec.enum_values), for field
  * validation, list filters, select boxes and import/export.  Their ja/en labels are the
@@ -120,6 +143,11 @@ enum wf_type {
 extern const char *const wf_state_names[WF_STATE__COUNT + 1];
 extern const char *const wf_form_names[WF_FORM__COUNT + 1];
 extern const char *const wf_type_names[WF_TYPE__COUNT + 1];
+/* The sections a bank request asks and the questions a lawyer's letter asks, by their API
+ * names; labels "section.<name>" in the i18n catalogue.  The CHECK of
+ * 0032_sections.sql (section_name_ok) and db/confirmations.xsd list both. */
+extern const char *const wf_bank_section_names[WF_SECTION__COUNT + 1];
+extern const char *const wf_legal_question_names[WF_QUESTION__COUNT + 1];
 
 /* The database / API name of a state, action, form or type (a static string), or NULL for
  * a value out of range. */
@@ -192,7 +220,22 @@ bool workflow_awaits_respondent(enum wf_state s);
 bool workflow_form_sufficient_alone(enum wf_form f);
 
 /* true if a response to this type may add items not asked for (banks report other
- * accounts, loans and guarantees). */
+ * accounts, loans and guarantees; a custodian reports other holdings). */
 bool workflow_extra_items_allowed(enum wf_type t);
+
+/* The sections (bank) or questions (legal) a request of type t may ask: a NULL-terminated
+ * static name table, or NULL for a type that asks none. */
+const char *const *workflow_sections(enum wf_type t);
+
+/* true if name is a section or question of type t (workflow_sections). */
+bool workflow_section_allowed(enum wf_type t, const char *name);
+
+/* true if an asked section of type t is answered in free text (the lawyer's questions);
+ * false where it is answered with rows or "none" (the bank's sections). */
+bool workflow_section_free_text(enum wf_type t);
+
+/* true if the items of type t are holdings by issue with a quantity and a custody place
+ * (securities), so a stated amount is optional and a difference may be in either. */
+bool workflow_items_are_holdings(enum wf_type t);
 
 #endif

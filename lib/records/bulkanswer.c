@@ -12,7 +12,9 @@
 #include <xlsxwriter.h>
 
 #include "auth/target.h"
+#include "core/i18n.h"
 #include "core/money.h"
+#include "flow/workflow.h"
 #include "records/csv.h"
 #include "records/xlsx.h"
 #include "store/pgarray.h"
@@ -80,9 +82,29 @@ refused(bgw_err err)
 	    err == BGW_E_PROJECT_COMPLETED || err == BGW_E_LOCKED;
 }
 
+/* The asked sections of row r (names separated by one space) into q. */
+static bgw_err
+sections_from_row(bgw_arena *a, const db_rows *res, int r, bulk_request *q)
+{
+	char *copy, *save = NULL;
+
+	q->sections = NULL;
+	q->nsections = 0;
+	if (db_isnull(res, r, 9))
+		return BGW_OK;
+	copy = bgw_arena_strdup(a, db_value(res, r, 9));
+	q->sections = bgw_arena_calloc(a, strlen(db_value(res, r, 9)) / 2 + 2,
+	    sizeof(*q->sections));
+	if (copy == NULL || q->sections == NULL)
+		return BGW_E_NOMEM;
+	for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+		q->sections[q->nsections++] = w;
+	return BGW_OK;
+}
+
 /* Start request k of out from row r of res. */
-static void
-request_from_row(const db_rows *res, int r, bulk_request *q)
+static bgw_err
+request_from_row(bgw_arena *a, const db_rows *res, int r, bulk_request *q)
 {
 	q->id = db_value(res, r, 0);
 	q->reference = db_value(res, r, 1);
@@ -91,6 +113,7 @@ request_from_row(const db_rows *res, int r, bulk_request *q)
 	q->extra_rows = strcmp(q->type, "bank") == 0;
 	q->items = NULL;
 	q->nitems = 0;
+	return sections_from_row(a, res, r, q);
 }
 
 static int
@@ -160,22 +183,38 @@ bulkanswer_open(bgw_db *db, bgw_arena *a, const policy_subject *s, const char *c
 				return verdict[k];
 			keep = keep && verdict[k++] == BGW_OK;
 			if (keep) {
-				request_from_row(res, r, &out->list[out->n]);
+				if ((err = request_from_row(a, res, r, &out->list[out->n])) != BGW_OK)
+					return err;
 				out->list[out->n++].items = it;
 			}
 		}
-		if (!keep)
+		/* a request that asks sections only has one row and no item */
+		if (!keep || db_isnull(res, r, 4))
 			continue;
 		it->id = db_value(res, r, 4);
 		it->label = db_value(res, r, 5);
 		it->currency = db_value(res, r, 6);
 		it->amount = db_isnull(res, r, 7) ? NULL : db_value(res, r, 7);
+		it->section = db_isnull(res, r, 8) ? NULL : db_value(res, r, 8);
 		out->list[out->n - 1].nitems++;
 	}
 	return BGW_OK;
 }
 
 /* --- writing ----------------------------------------------------------------------------- */
+
+/* A section as a sheet in lang shows it: its Japanese label, or its name; NULL stays NULL.
+ * import_section_name reads either back. */
+static const char *
+section_word(const char *name, const char *lang)
+{
+	char key[64];
+
+	if (name == NULL || lang == NULL || strcmp(lang, "ja") != 0)
+		return name;
+	snprintf(key, sizeof(key), "section.%s", name);
+	return i18n_t(I18N_JA, key);
+}
 
 bgw_err
 bulkanswer_write_csv(const bulk_set *set, const char *lang, bgw_sink sink, void *ud)
@@ -192,12 +231,21 @@ bulkanswer_write_csv(const bulk_set *set, const char *lang, bgw_sink sink, void 
 
 		for (size_t i = 0; i < q->nitems; i++) {
 			const bulk_item *it = &q->items[i];
-			const char *row[BULK_COL__COUNT] = {q->reference, it->id, NULL, it->label,
-				it->currency, it->amount, NULL, NULL, NULL};
+			const char *row[BULK_COL__COUNT] = {q->reference, it->id,
+				section_word(it->section, lang), it->label, it->currency, it->amount, NULL,
+				NULL, NULL};
 
 			for (int c = 0; c < BULK_COL__COUNT; c++)
 				csv_write_field(&w, row[c], c == BULK_COL_REQUESTED ? CSV_AMOUNT :
 				    CSV_TEXT);
+			csv_end_row(&w);
+		}
+		for (size_t x = 0; x < q->nsections; x++) {
+			csv_write_field(&w, q->reference, CSV_TEXT);
+			csv_write_field(&w, NULL, CSV_TEXT);
+			csv_write_field(&w, section_word(q->sections[x], lang), CSV_TEXT);
+			for (int c = BULK_COL_SECTION + 1; c < BULK_COL__COUNT; c++)
+				csv_write_field(&w, NULL, CSV_TEXT);
 			csv_end_row(&w);
 		}
 		for (int x = 0; q->extra_rows && x < BULKANSWER_EXTRA_ROWS; x++) {
@@ -264,6 +312,7 @@ static void
 write_answer_cells(lxw_worksheet *ws, lxw_row_t row, bool extra, const struct xfmt *f)
 {
 	if (extra) {
+		worksheet_write_blank(ws, row, BULK_COL_SECTION, f->open);
 		worksheet_write_blank(ws, row, BULK_COL_LABEL, f->open);
 		worksheet_write_blank(ws, row, BULK_COL_CURRENCY, f->open);
 	} else {
@@ -273,8 +322,23 @@ write_answer_cells(lxw_worksheet *ws, lxw_row_t row, bool extra, const struct xf
 	worksheet_write_blank(ws, row, BULK_COL_NOTE, f->open);
 }
 
+/* The rows of q's asked sections: agrees takes "none", note a lawyer's answer. */
 static lxw_row_t
-write_sheet_rows(lxw_worksheet *ws, const bulk_set *set, const struct xfmt *f)
+write_section_rows(lxw_worksheet *ws, lxw_row_t row, const bulk_request *q, const char *lang,
+    const struct xfmt *f)
+{
+	for (size_t x = 0; x < q->nsections; x++, row++) {
+		worksheet_write_string(ws, row, BULK_COL_REFERENCE, q->reference, f->given);
+		worksheet_write_string(ws, row, BULK_COL_SECTION, section_word(q->sections[x], lang),
+		    f->given);
+		worksheet_write_blank(ws, row, BULK_COL_AGREES, f->open);
+		worksheet_write_blank(ws, row, BULK_COL_NOTE, f->open);
+	}
+	return row;
+}
+
+static lxw_row_t
+write_sheet_rows(lxw_worksheet *ws, const bulk_set *set, const char *lang, const struct xfmt *f)
 {
 	lxw_row_t row = 1;
 
@@ -286,11 +350,15 @@ write_sheet_rows(lxw_worksheet *ws, const bulk_set *set, const struct xfmt *f)
 
 			worksheet_write_string(ws, row, BULK_COL_REFERENCE, q->reference, f->given);
 			worksheet_write_string(ws, row, BULK_COL_ITEM_ID, it->id, f->given);
+			if (it->section != NULL)
+				worksheet_write_string(ws, row, BULK_COL_SECTION,
+				    section_word(it->section, lang), f->given);
 			worksheet_write_string(ws, row, BULK_COL_LABEL, it->label, f->given);
 			worksheet_write_string(ws, row, BULK_COL_CURRENCY, it->currency, f->given);
 			write_amount(ws, row, it, f);
 			write_answer_cells(ws, row, false, f);
 		}
+		row = write_section_rows(ws, row, q, lang, f);
 		for (int x = 0; q->extra_rows && x < BULKANSWER_EXTRA_ROWS; x++, row++) {
 			worksheet_write_string(ws, row, BULK_COL_REFERENCE, q->reference, f->given);
 			write_answer_cells(ws, row, true, f);
@@ -302,7 +370,8 @@ write_sheet_rows(lxw_worksheet *ws, const bulk_set *set, const struct xfmt *f)
 static void
 build_workbook(lxw_workbook *wb, const bulk_set *set, const char *lang)
 {
-	static const char *const yes_no[] = {"yes", "no", NULL};
+	/* "none" answers an asked section's row (該当なし). */
+	static const char *const yes_no[] = {"yes", "no", "none", NULL};
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	lxw_protection prot = {.no_select_locked_cells = 0};
 	lxw_data_validation dv = {.validate = LXW_VALIDATION_TYPE_LIST,
@@ -321,7 +390,7 @@ build_workbook(lxw_workbook *wb, const bulk_set *set, const char *lang)
 	worksheet_set_column(ws, BULK_COL_AMOUNT, BULK_COL_AMOUNT, XLSX_NARROW_WIDTH + 4, NULL);
 	worksheet_set_column(ws, BULK_COL_NOTE, BULK_COL_NOTE, XLSX_NOTE_WIDTH, NULL);
 	worksheet_freeze_panes(ws, 1, 0);
-	last = write_sheet_rows(ws, set, &f);
+	last = write_sheet_rows(ws, set, lang, &f);
 	if (last > 1)
 		worksheet_data_validation_range(ws, 1, BULK_COL_AGREES, last - 1, BULK_COL_AGREES,
 		    &dv);
@@ -586,8 +655,8 @@ bulkanswer_parse(bgw_arena *a, confimport_format format, const char *buf, size_t
 /* One request of the upload: its rows, the answer built from them. */
 struct answer {
 	const bulk_request *q;
-	json_t *items, *extra;
-	int *item_rows, *extra_rows;   /* source row of each entry */
+	json_t *items, *extra, *sections;
+	int *item_rows, *extra_rows, *section_rows; /* source row of each entry */
 	bool *seen;                     /* per item of q */
 	int first_row;
 	bool filled;
@@ -677,7 +746,9 @@ answers_new(bgw_arena *a, const bulk_set *set, struct answer **ans, struct answe
 		an->seen = bgw_arena_calloc(a, an->q->nitems + 1, sizeof(bool));
 		an->item_rows = bgw_arena_calloc(a, an->q->nitems + 1, sizeof(int));
 		an->extra_rows = bgw_arena_calloc(a, RESPONSE_EXTRA_MAX + 1, sizeof(int));
-		if (an->seen == NULL || an->item_rows == NULL || an->extra_rows == NULL)
+		an->section_rows = bgw_arena_calloc(a, an->q->nsections + 1, sizeof(int));
+		if (an->seen == NULL || an->item_rows == NULL || an->extra_rows == NULL ||
+		    an->section_rows == NULL)
 			return BGW_E_NOMEM;
 		(*index)[k] = an;
 	}
@@ -691,6 +762,7 @@ answers_free(struct answer *ans, size_t n)
 	for (size_t k = 0; k < n; k++) {
 		json_decref(ans[k].items);
 		json_decref(ans[k].extra);
+		json_decref(ans[k].sections);
 	}
 }
 
@@ -748,7 +820,7 @@ add_extra_row(bulk_rows *rows, struct answer *an, const bulk_row *r, bgw_err *re
 	json_t *o;
 
 	if (label == NULL && cur == NULL && amount == NULL && note == NULL &&
-	    r->v[BULK_COL_AGREES] == NULL)
+	    r->v[BULK_COL_AGREES] == NULL && r->v[BULK_COL_SECTION] == NULL)
 		return BGW_OK;
 	an->filled = true;
 	if (r->v[BULK_COL_AGREES] != NULL)
@@ -768,8 +840,72 @@ add_extra_row(bulk_rows *rows, struct answer *an, const bulk_row *r, bgw_err *re
 		    cur != NULL ? cur : "")));
 	if (note != NULL)
 		json_object_set_new(o, "note", json_string(note));
+	if (r->v[BULK_COL_SECTION] != NULL) {
+		const char *name = import_section_name(r->v[BULK_COL_SECTION],
+		    strlen(r->v[BULK_COL_SECTION]));
+
+		/* An unknown word goes on as written: the web form's check names it. */
+		json_object_set_new(o, "section", json_string(name != NULL ? name :
+		    r->v[BULK_COL_SECTION]));
+	}
 	an->extra_rows[json_array_size(an->extra)] = r->row;
 	return json_array_append_new(an->extra, o) == 0 ? BGW_OK : BGW_E_NOMEM;
+}
+
+/* Does s say "none" (該当なし) as a desk writes it? */
+static bool
+none_of(const char *s)
+{
+	static const char *const none[] = {"none", "該当なし", "なし", "-", "ー", NULL};
+
+	for (int i = 0; none[i] != NULL; i++)
+		if (strcasecmp(s, none[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The row of an asked section (no item, no label, currency nor amount): "none" in agrees,
+ * the text in note; the rule is confsection's, through resp_input_from_json. */
+static bgw_err
+add_section_row(bulk_rows *rows, struct answer *an, const bulk_row *r, const char *name,
+    bgw_err *result)
+{
+	const char *agrees = r->v[BULK_COL_AGREES], *note = r->v[BULK_COL_NOTE];
+	json_t *o;
+
+	if (agrees == NULL && note == NULL)
+		return BGW_OK; /* unfilled: an error only if the request is answered */
+	an->filled = true;
+	if (agrees != NULL && !none_of(agrees))
+		return row_error(rows, r->row, "agrees", "none (該当なし) or empty on a section's row",
+		    result);
+	if (an->q->nsections == 0)
+		return row_error(rows, r->row, "section", "not asked", result);
+	if (json_array_size(arr(&an->sections)) >= an->q->nsections)
+		return row_error(rows, r->row, "section", "answered twice", result);
+	o = json_pack("{s:s, s:b}", "section", name, "none", agrees != NULL);
+	if (o == NULL)
+		return BGW_E_NOMEM;
+	if (note != NULL)
+		json_object_set_new(o, "answer", json_string(note));
+	an->section_rows[json_array_size(an->sections)] = r->row;
+	return json_array_append_new(an->sections, o) == 0 ? BGW_OK : BGW_E_NOMEM;
+}
+
+/* A row without an item id: an asked section's, or an extra item's. */
+static bgw_err
+add_other_row(bulk_rows *rows, struct answer *an, const bulk_row *r, bgw_err *result)
+{
+	const char *section = r->v[BULK_COL_SECTION];
+	const char *name = section != NULL ? import_section_name(section, strlen(section)) : NULL;
+
+	if (section != NULL && r->v[BULK_COL_LABEL] == NULL && r->v[BULK_COL_CURRENCY] == NULL &&
+	    r->v[BULK_COL_AMOUNT] == NULL) {
+		if (name == NULL)
+			return row_error(rows, r->row, "section", "not a section", result);
+		return add_section_row(rows, an, r, name, result);
+	}
+	return add_extra_row(rows, an, r, result);
 }
 
 /* Sort every row into its request's answer. */
@@ -791,7 +927,7 @@ collect(bulk_rows *rows, struct answer **index, size_t n, bgw_err *result)
 			if ((*hit)->first_row == 0)
 				(*hit)->first_row = r->row;
 			err = r->v[BULK_COL_ITEM_ID] != NULL ? add_item_row(rows, *hit, r, result) :
-			    add_extra_row(rows, *hit, r, result);
+			    add_other_row(rows, *hit, r, result);
 		}
 		if (err != BGW_OK)
 			return err;
@@ -814,6 +950,34 @@ element(const char *key, const char *prefix, size_t *i)
 	return end[1] == '.' ? end + 2 : "";
 }
 
+/* The sheet's column of an answer's "sections[i].<field>". */
+static const char *
+section_column(const char *field)
+{
+	if (strcmp(field, "none") == 0)
+		return "agrees";
+	if (strcmp(field, "answer") == 0)
+		return "note";
+	return "section";
+}
+
+/* The row of an's asked section name (its request's first row if the sheet lost it). */
+static int
+section_row_of(const bulk_rows *rows, const struct answer *an, const char *name)
+{
+	for (size_t k = 0; k < rows->n; k++) {
+		const bulk_row *r = &rows->rows[k];
+		const char *s = r->v[BULK_COL_SECTION];
+		const char *n = s != NULL ? import_section_name(s, strlen(s)) : NULL;
+
+		if (r->v[BULK_COL_REFERENCE] != NULL && r->v[BULK_COL_ITEM_ID] == NULL &&
+		    n != NULL && strcmp(n, name) == 0 && r->v[BULK_COL_LABEL] == NULL &&
+		    strcmp(r->v[BULK_COL_REFERENCE], an->q->reference) == 0)
+			return r->row;
+	}
+	return an->first_row;
+}
+
 /* resp_input_from_json's field errors back onto the rows they came from. */
 static bgw_err
 map_errors(bulk_rows *rows, const struct answer *an, const bgw_kv *errs, bgw_err *result)
@@ -833,6 +997,13 @@ map_errors(bulk_rows *rows, const struct answer *an, const bgw_kv *errs, bgw_err
 		    i < json_array_size(an->extra)) {
 			row = an->extra_rows[i];
 			column = *field != '\0' ? field : NULL;
+		} else if ((field = element(e->key, "sections[", &i)) != NULL &&
+		    i < json_array_size(an->sections)) {
+			row = an->section_rows[i];
+			column = section_column(field);
+		} else if (strncmp(e->key, "sections.", 9) == 0) {
+			row = section_row_of(rows, an, e->key + 9);
+			column = "agrees";
 		} else if (strncmp(e->key, "items[", 6) == 0) {
 			continue; /* an item without its answer: its row is named already */
 		} else if (strncmp(e->key, "extra_items", 11) == 0) {
@@ -875,8 +1046,9 @@ check_answer(bgw_db *db, bulk_rows *rows, struct answer *an, const bulkanswer_up
 				return err;
 		/* and still the web form's checks of what is there, so every bad row shows */
 	}
-	body = json_pack("{s:O, s:o, s:{s:s, s:s}}", "items", an->items, "extra_items",
-	    an->extra != NULL ? json_incref(an->extra) : json_array(), "responder",
+	body = json_pack("{s:O, s:o, s:o, s:{s:s, s:s}}", "items", an->items, "extra_items",
+	    an->extra != NULL ? json_incref(an->extra) : json_array(), "sections",
+	    an->sections != NULL ? json_incref(an->sections) : json_array(), "responder",
 	    "name", in->responder_name, "title", in->responder_title != NULL ?
 	    in->responder_title : "");
 	if (body == NULL)

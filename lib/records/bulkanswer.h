@@ -11,8 +11,11 @@
  *   reference | item_id | section | label | currency | requested_amount | agrees | amount | note
  * The first six columns are given (locked in the XLSX), the last three are filled in.  Bank
  * requests get BULKANSWER_EXTRA_ROWS more rows with the reference only: a filled-in one is
- * an extra item (label, currency, amount, note), as the web form's extra items.  section is
- * empty until bank sections exist.
+ * an extra item (section, label, currency, amount, note), as the web form's extra items.
+ * section is the item's section of the bank form (its Japanese label in a "ja" sheet, its
+ * name otherwise; either is read back).  Each asked section or question gets a row of its
+ * own after the items (reference and section only): "none" / 該当なし in agrees answers it
+ * with none, note carries a lawyer's answer (confsection.h's rule checks them).
  *
  * Upload: all or nothing.  Every bad row is reported with its row number and column in the
  * import's error shape (confimport_rows_json); a request all of whose rows are left empty is
@@ -52,6 +55,7 @@ const char *bulkanswer_col_name(bulk_col c, const char *lang);
 
 typedef struct bulk_item {
 	const char *id, *label, *currency, *amount; /* amount NULL: none stated */
+	const char *section;         /* the bank form's section, or NULL */
 } bulk_item;
 
 typedef struct bulk_request {
@@ -59,6 +63,10 @@ typedef struct bulk_request {
 	bool extra_rows;             /* a bank request: blank rows for extra items */
 	bulk_item *items;
 	size_t nitems;
+	/* The sections (bank) or questions (legal) asked: one row each after the items, where
+	 * the desk writes "none" (該当なし) in agrees, or a lawyer's answer in note. */
+	const char **sections;
+	size_t nsections;
 } bulk_request;
 
 typedef struct bulk_set {

@@ -38,17 +38,43 @@ load_items(bgw_arena *a, const db_rows *res, int *at, export_confirmation *ec,
 		ids[i] = db_value(res, *at, 1);
 		c->items[i] = (import_item){.row = i + 1, .label = db_value(res, *at, 2),
 			.reference = or_null(res, *at, 3), .currency = db_value(res, *at, 4),
-			.amount = or_null(res, *at, 5)};
+			.amount = or_null(res, *at, 5), .section = or_null(res, *at, 6),
+			.quantity = or_null(res, *at, 7), .custody = or_null(res, *at, 8)};
 	}
 	c->nitems = (size_t)n;
 	ec->item_ids = ids;
 	return BGW_OK;
 }
 
+/* The rows of one final answer, each from its statement's rows. */
+typedef struct answer_rows {
+	const db_rows *ans, *extra, *sections;
+	int at_ans, at_extra, at_sections;
+} answer_rows;
+
 static bgw_err
-load_answers(bgw_arena *a, const db_rows *ans, int *at_ans, const db_rows *extra,
-    int *at_extra, export_response *r, const char *rid)
+load_sections(bgw_arena *a, answer_rows *rows, export_response *r, const char *rid)
 {
+	int n = run_of(rows->sections, rows->at_sections, 0, rid);
+	export_section_answer *ss = bgw_arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof(*ss));
+
+	if (ss == NULL)
+		return BGW_E_NOMEM;
+	for (int i = 0; i < n; i++, rows->at_sections++)
+		ss[i] = (export_section_answer){
+			.section = db_value(rows->sections, rows->at_sections, 1),
+			.none = strcmp(db_value(rows->sections, rows->at_sections, 2), "t") == 0,
+			.answer = or_null(rows->sections, rows->at_sections, 3)};
+	r->sections = ss;
+	r->nsections = (size_t)n;
+	return BGW_OK;
+}
+
+static bgw_err
+load_answers(bgw_arena *a, answer_rows *rows, export_response *r, const char *rid)
+{
+	const db_rows *ans = rows->ans, *extra = rows->extra;
+	int *at_ans = &rows->at_ans, *at_extra = &rows->at_extra;
 	int n = run_of(ans, *at_ans, 0, rid), m = run_of(extra, *at_extra, 0, rid);
 	export_response_item *items = bgw_arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof(*items));
 	export_extra_item *xs = bgw_arena_calloc(a, (size_t)(m > 0 ? m : 1), sizeof(*xs));
@@ -58,16 +84,19 @@ load_answers(bgw_arena *a, const db_rows *ans, int *at_ans, const db_rows *extra
 	for (int i = 0; i < n; i++, (*at_ans)++)
 		items[i] = (export_response_item){.item_id = db_value(ans, *at_ans, 1),
 			.agrees = strcmp(db_value(ans, *at_ans, 2), "t") == 0,
-			.amount = or_null(ans, *at_ans, 3), .note = or_null(ans, *at_ans, 4)};
+			.amount = or_null(ans, *at_ans, 3), .note = or_null(ans, *at_ans, 4),
+			.quantity = or_null(ans, *at_ans, 5), .custody = or_null(ans, *at_ans, 6)};
 	for (int i = 0; i < m; i++, (*at_extra)++)
 		xs[i] = (export_extra_item){.label = db_value(extra, *at_extra, 1),
 			.currency = db_value(extra, *at_extra, 2),
-			.amount = db_value(extra, *at_extra, 3), .note = or_null(extra, *at_extra, 4)};
+			.amount = or_null(extra, *at_extra, 3), .note = or_null(extra, *at_extra, 4),
+			.section = or_null(extra, *at_extra, 5),
+			.quantity = or_null(extra, *at_extra, 6), .custody = or_null(extra, *at_extra, 7)};
 	r->items = items;
 	r->nitems = (size_t)n;
 	r->extra_items = xs;
 	r->nextra_items = (size_t)m;
-	return BGW_OK;
+	return load_sections(a, rows, r, rid);
 }
 
 bgw_err
@@ -75,16 +104,21 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
     confexport_set *out)
 {
 	const char *p[2] = {pid, all_responses ? "true" : "false"};
-	db_rows *confs, *items, *resp, *ans, *extra;
-	int at_item = 0, at_resp = 0, at_ans = 0, at_extra = 0, n;
+	db_rows *confs, *items, *resp, *ans, *extra, *sections;
+	answer_rows rows = {0};
+	int at_item = 0, at_resp = 0, n;
 	bgw_err err;
 
 	if ((err = db_exec(db, a, "confexport_confs", 1, p, &confs)) != BGW_OK ||
 	    (err = db_exec(db, a, "confexport_items", 1, p, &items)) != BGW_OK ||
 	    (err = db_exec(db, a, "confexport_responses", 2, p, &resp)) != BGW_OK ||
 	    (err = db_exec(db, a, "confexport_answers", 2, p, &ans)) != BGW_OK ||
-	    (err = db_exec(db, a, "confexport_extra", 2, p, &extra)) != BGW_OK)
+	    (err = db_exec(db, a, "confexport_extra", 2, p, &extra)) != BGW_OK ||
+	    (err = db_exec(db, a, "confexport_sections", 2, p, &sections)) != BGW_OK)
 		return err;
+	rows.ans = ans;
+	rows.extra = extra;
+	rows.sections = sections;
 	n = db_nrows(confs);
 	out->n = (size_t)n;
 	out->list = bgw_arena_calloc(a, (size_t)(n > 0 ? n : 1), sizeof(*out->list));
@@ -105,8 +139,8 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
 			.form = db_value(confs, i, 4), .respondent_org = db_value(confs, i, 5),
 			.respondent_email = db_value(confs, i, 6),
 			.respondent_name = db_value(confs, i, 7), .as_of = db_value(confs, i, 8),
-			.due_date = db_value(confs, i, 9),
-			.respondent_locale = db_value(confs, i, 10)};
+			.due_date = db_value(confs, i, 9), .sections = or_null(confs, i, 10),
+			.respondent_locale = db_value(confs, i, 11)};
 		ec->c = c;
 		if ((err = load_items(a, items, &at_item, ec, c)) != BGW_OK)
 			return err;
@@ -122,8 +156,7 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
 				.approver_title = or_null(resp, at_resp, 6),
 				.submitted_at = db_value(resp, at_resp, 7),
 				.seal = or_null(resp, at_resp, 8)};
-			if ((err = load_answers(a, ans, &at_ans, extra, &at_extra, &rs[j],
-			    db_value(resp, at_resp, 1))) != BGW_OK)
+			if ((err = load_answers(a, &rows, &rs[j], db_value(resp, at_resp, 1))) != BGW_OK)
 				return err;
 		}
 		ec->responses = rs;

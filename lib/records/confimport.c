@@ -13,9 +13,11 @@
 #include "records/xmlio.h"
 #include "store/pgarray.h"
 #include "flow/workflow.h"
+#include "flow/confinput.h"
 
 #define CONFIMPORT_CONF_ARRAYS 8 /* the text[] parameters of each statement */
-#define CONFIMPORT_ITEM_ARRAYS 6
+#define CONFIMPORT_ITEM_ARRAYS 9
+#define CONFIMPORT_SECTION_ARRAYS 3
 
 
 /* The API's fields (confinput.c) under the import's column names. */
@@ -35,6 +37,9 @@ static const field_spec item_spec[] = {
 	{.name = "reference", .type = FIELD_STRING, .max_len = 100},
 	{.name = "currency", .type = FIELD_STRING, .required = true, .max_len = 3},
 	{.name = "amount", .type = FIELD_STRING, .max_len = 40},
+	{.name = "section", .type = FIELD_STRING, .max_len = 40},
+	{.name = "quantity", .type = FIELD_STRING, .max_len = 40},
+	{.name = "custody", .type = FIELD_STRING, .max_len = 200},
 	{.name = NULL},
 };
 
@@ -121,29 +126,34 @@ check_items(bgw_arena *a, import_result *r, size_t after, const import_confirmat
 {
 	bgw_err result = BGW_OK;
 
-	if (c->nitems == 0 || c->nitems > CONF_ITEMS_MAX) {
+	if ((c->nitems == 0 && c->sections == NULL) || c->nitems > CONF_ITEMS_MAX) {
 		if (import_error_add(a, r, c->row, "label", c->nitems == 0 ? "at least one item" :
 		    "too many items for one confirmation (at most 200)") != BGW_OK)
 			return BGW_E_NOMEM;
 		return BGW_E_VALIDATION;
 	}
-	in->items = bgw_arena_calloc(a, c->nitems, sizeof(*in->items));
+	in->items = bgw_arena_calloc(a, c->nitems + 1, sizeof(*in->items));
 	if (in->items == NULL)
 		return BGW_E_NOMEM;
 	in->nitems = c->nitems;
 	in->has_items = true;
 	for (size_t i = 0; i < c->nitems; i++) {
 		const import_item *it = &c->items[i];
-		const char *values[] = {it->label, it->reference, it->currency, it->amount};
+		const char *values[] = {it->label, it->reference, it->currency, it->amount,
+			it->section, it->quantity, it->custody};
 		bgw_kv *errs = NULL, **tail = &errs;
 		field_value *vals;
 		bgw_err err = check_fields(a, item_spec, values, &vals, &errs);
 
 		/* A currency the importer dropped has been reported: no "not ISO 4217" too. */
 		if (err == BGW_OK && (after == 0 || it->currency != NULL)) {
-			err = confinput_item(a, "", in->form, str(vals, item_spec, "label"),
+			err = confinput_item(a, "", confinput_amount_optional(in->form, in->type,
+			    it->quantity) ? "blank" : in->form, str(vals, item_spec, "label"),
 			    str(vals, item_spec, "reference"), str(vals, item_spec, "currency"),
 			    str(vals, item_spec, "amount"), &in->items[i], &tail);
+			if (err == BGW_OK)
+				err = confinput_item_extent(a, "", in->type, it->section, it->quantity,
+				    it->custody, &in->items[i], &tail);
 		}
 		if (err == BGW_E_VALIDATION) {
 			if ((err = add_errors(a, r, after, it->row, errs)) == BGW_E_NOMEM)
@@ -155,6 +165,34 @@ check_items(bgw_arena *a, import_result *r, size_t after, const import_confirmat
 		}
 	}
 	return result;
+}
+
+/* The asked sections of c (names separated by one space) and its items' into in, checked
+ * against its type; a problem is reported under the column "sections". */
+static bgw_err
+check_sections(bgw_arena *a, import_result *r, const import_confirmation *c, conf_input *in)
+{
+	const char **names = NULL;
+	size_t n = 0;
+	bgw_kv *errs = NULL, **tail = &errs;
+	bgw_err err;
+
+	if (c->sections != NULL) {
+		char *copy = bgw_arena_strdup(a, c->sections), *save = NULL;
+
+		names = bgw_arena_calloc(a, strlen(c->sections) / 2 + 2, sizeof(*names));
+		if (copy == NULL || names == NULL)
+			return BGW_E_NOMEM;
+		for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+			names[n++] = w;
+	}
+	err = confinput_sections(a, in->type, names, n, in, &tail);
+	if (err != BGW_E_VALIDATION)
+		return err;
+	for (bgw_kv *e = errs; e != NULL; e = e->next)
+		if (import_error_add(a, r, c->row, "sections", e->value) != BGW_OK)
+			return BGW_E_NOMEM;
+	return BGW_E_VALIDATION;
 }
 
 bgw_err
@@ -206,6 +244,11 @@ confimport_check(bgw_arena *a, import_result *r, bool after_errors, conf_input *
 			result = BGW_E_VALIDATION;
 		}
 		err = check_items(a, r, after, c, in);
+		if (err == BGW_E_VALIDATION)
+			result = err;
+		else if (err != BGW_OK)
+			return err;
+		err = check_sections(a, r, c, in);
 		if (err == BGW_E_VALIDATION)
 			result = err;
 		else if (err != BGW_OK)
@@ -390,8 +433,11 @@ confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in
 {
 	const char **orgs = bgw_arena_calloc(a, n > 0 ? n : 1, sizeof(*orgs));
 	size_t nitems = 0;
+	size_t nsections = 0;
 	pgarray cc[CONFIMPORT_CONF_ARRAYS], ic[CONFIMPORT_ITEM_ARRAYS];
+	pgarray sc[CONFIMPORT_SECTION_ARRAYS];
 	const char *cp[CONFIMPORT_CONF_ARRAYS + 1], *ip[CONFIMPORT_ITEM_ARRAYS + 1];
+	const char *sp[CONFIMPORT_SECTION_ARRAYS + 1];
 	char count[24];
 	const char *countp = count;
 	db_rows *ids;
@@ -412,6 +458,8 @@ confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in
 		pgarray_init(&cc[k], a);
 	for (size_t k = 0; k < CONFIMPORT_ITEM_ARRAYS; k++)
 		pgarray_init(&ic[k], a);
+	for (size_t k = 0; k < CONFIMPORT_SECTION_ARRAYS; k++)
+		pgarray_init(&sc[k], a);
 	for (size_t i = 0; i < n; i++) {
 		const char *id = db_value(ids, (int)i, 0);
 		const char *row[CONFIMPORT_CONF_ARRAYS] = {id, in[i].type, in[i].form, orgs[i],
@@ -431,17 +479,34 @@ confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in
 			pgarray_add(&ic[3], it->reference);
 			pgarray_add(&ic[4], it->currency);
 			pgarray_add(&ic[5], it->amount);
+			pgarray_add(&ic[6], it->section);
+			pgarray_add(&ic[7], it->quantity);
+			pgarray_add(&ic[8], it->custody);
+		}
+		nsections += in[i].nsections;
+		for (size_t j = 0; j < in[i].nsections; j++) {
+			char pos[24];
+
+			snprintf(pos, sizeof(pos), "%zu", j);
+			pgarray_add(&sc[0], id);
+			pgarray_add(&sc[1], pos);
+			pgarray_add(&sc[2], in[i].sections[j]);
 		}
 	}
 	cp[0] = pid;
 	ip[0] = pid;
+	sp[0] = pid;
 	if ((err = finish_all(cc, CONFIMPORT_CONF_ARRAYS, cp + 1)) != BGW_OK ||
-	    (err = finish_all(ic, CONFIMPORT_ITEM_ARRAYS, ip + 1)) != BGW_OK)
+	    (err = finish_all(ic, CONFIMPORT_ITEM_ARRAYS, ip + 1)) != BGW_OK ||
+	    (err = finish_all(sc, CONFIMPORT_SECTION_ARRAYS, sp + 1)) != BGW_OK)
 		return err;
 	if ((err = insert_all(db, a, "confimport_confs", 9, cp, n)) != BGW_OK ||
-	    (err = store_locales(db, a, in, n, ids)) != BGW_OK)
+	    (err = store_locales(db, a, in, n, ids)) != BGW_OK ||
+	    (err = insert_all(db, a, "confimport_items", 10, ip, nitems)) != BGW_OK)
 		return err;
-	return insert_all(db, a, "confimport_items", 7, ip, nitems);
+	/* Most imports ask no section: no statement for them. */
+	return nsections == 0 ? BGW_OK :
+	    insert_all(db, a, "confimport_sections", 4, sp, nsections);
 }
 
 static const import_error *sort_errors;

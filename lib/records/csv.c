@@ -2,6 +2,7 @@
 #include "records/csv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
@@ -270,6 +271,7 @@ csv_end_row(csv_writer *w)
 static const char *const export_extra[] = {"confirmation_reference", "status"};
 static const char *const response_columns[] = {
 	"response_version", "response_agrees", "response_amount", "response_note",
+	"response_quantity", "response_custody", "response_sections",
 };
 
 bgw_err
@@ -305,47 +307,98 @@ answer_for(const export_confirmation *ec, size_t i, int *version)
 	return NULL;
 }
 
+/* The latest response's answers per section, one "section: none" or "section: text" a
+ * line; NULL when there are none. */
+static char *
+section_answers(const export_confirmation *ec)
+{
+	const export_response *resp;
+	size_t len = 1;
+	char *out;
+
+	if (ec->nresponses == 0 || ec->responses[ec->nresponses - 1].nsections == 0)
+		return NULL;
+	resp = &ec->responses[ec->nresponses - 1];
+	for (size_t k = 0; k < resp->nsections; k++)
+		len += strlen(resp->sections[k].section) + 3 +
+		    (resp->sections[k].answer != NULL ? strlen(resp->sections[k].answer) : 4);
+	if ((out = malloc(len)) == NULL)
+		return NULL;
+	out[0] = '\0';
+	for (size_t k = 0; k < resp->nsections; k++) {
+		const export_section_answer *sa = &resp->sections[k];
+
+		strcat(out, sa->section);
+		strcat(out, ": ");
+		strcat(out, sa->none || sa->answer == NULL ? "none" : sa->answer);
+		if (k + 1 < resp->nsections)
+			strcat(out, "\n");
+	}
+	return out;
+}
+
+/* One row: the confirmation's columns, item it's (NULL: a row that asks sections only),
+ * the export's, and the latest answer's when with_responses. */
+static void
+export_row(csv_writer *w, const char *group, const export_confirmation *ec, size_t i,
+    const char *answers, bool with_responses)
+{
+	const import_confirmation *c = ec->c;
+	const import_item none = {0}, *it = i < c->nitems ? &c->items[i] : &none;
+
+	csv_write_field(w, group, CSV_TEXT);
+	csv_write_field(w, c->type, CSV_TEXT);
+	csv_write_field(w, c->form, CSV_TEXT);
+	csv_write_field(w, c->respondent_org, CSV_TEXT);
+	csv_write_field(w, c->respondent_email, CSV_TEXT);
+	csv_write_field(w, c->respondent_name, CSV_TEXT);
+	csv_write_field(w, c->as_of, CSV_TEXT);
+	csv_write_field(w, c->due_date, CSV_TEXT);
+	csv_write_field(w, it->label, CSV_TEXT);
+	csv_write_field(w, it->reference, CSV_TEXT);
+	csv_write_field(w, it->currency, CSV_TEXT);
+	csv_write_field(w, it->amount, CSV_AMOUNT);
+	csv_write_field(w, c->sections, CSV_TEXT);
+	csv_write_field(w, it->section, CSV_TEXT);
+	csv_write_field(w, it->quantity, CSV_AMOUNT);
+	csv_write_field(w, it->custody, CSV_TEXT);
+	csv_write_field(w, c->respondent_locale, CSV_TEXT);
+	csv_write_field(w, ec->reference, CSV_TEXT);
+	csv_write_field(w, ec->status, CSV_TEXT);
+	if (with_responses) {
+		int version = 0;
+		const export_response_item *ans = i < c->nitems ? answer_for(ec, i, &version) : NULL;
+		char vbuf[16];
+
+		snprintf(vbuf, sizeof(vbuf), "%d", version);
+		csv_write_field(w, ans != NULL ? vbuf : NULL, CSV_TEXT);
+		csv_write_field(w, ans == NULL ? NULL : ans->agrees ? "yes" : "no", CSV_TEXT);
+		csv_write_field(w, ans != NULL ? ans->amount : NULL, CSV_AMOUNT);
+		csv_write_field(w, ans != NULL ? ans->note : NULL, CSV_TEXT);
+		csv_write_field(w, ans != NULL ? ans->quantity : NULL, CSV_AMOUNT);
+		csv_write_field(w, ans != NULL ? ans->custody : NULL, CSV_TEXT);
+		csv_write_field(w, answers, CSV_TEXT);
+	}
+}
+
 bgw_err
 csv_export_confirmation(csv_writer *w, const char *group, const export_confirmation *ec,
     bool with_responses)
 {
 	const import_confirmation *c = ec != NULL ? ec->c : NULL;
-	size_t i;
+	char *answers;
+	size_t i, rows;
 
 	if (c == NULL)
 		return BGW_E_INTERNAL;
-	for (i = 0; i < c->nitems; i++) {
-		const import_item *it = &c->items[i];
-
-		csv_write_field(w, group, CSV_TEXT);
-		csv_write_field(w, c->type, CSV_TEXT);
-		csv_write_field(w, c->form, CSV_TEXT);
-		csv_write_field(w, c->respondent_org, CSV_TEXT);
-		csv_write_field(w, c->respondent_email, CSV_TEXT);
-		csv_write_field(w, c->respondent_name, CSV_TEXT);
-		csv_write_field(w, c->as_of, CSV_TEXT);
-		csv_write_field(w, c->due_date, CSV_TEXT);
-		csv_write_field(w, it->label, CSV_TEXT);
-		csv_write_field(w, it->reference, CSV_TEXT);
-		csv_write_field(w, it->currency, CSV_TEXT);
-		csv_write_field(w, it->amount, CSV_AMOUNT);
-		csv_write_field(w, c->respondent_locale, CSV_TEXT);
-		csv_write_field(w, ec->reference, CSV_TEXT);
-		csv_write_field(w, ec->status, CSV_TEXT);
-		if (with_responses) {
-			int version = 0;
-			const export_response_item *ans = answer_for(ec, i, &version);
-			char vbuf[16];
-
-			snprintf(vbuf, sizeof(vbuf), "%d", version);
-			csv_write_field(w, ans != NULL ? vbuf : NULL, CSV_TEXT);
-			csv_write_field(w, ans == NULL ? NULL : ans->agrees ? "yes" : "no",
-			    CSV_TEXT);
-			csv_write_field(w, ans != NULL ? ans->amount : NULL, CSV_AMOUNT);
-			csv_write_field(w, ans != NULL ? ans->note : NULL, CSV_TEXT);
-		}
+	answers = with_responses ? section_answers(ec) : NULL;
+	/* A request that asks sections only still has its row, so that it imports back. */
+	rows = c->nitems > 0 ? c->nitems : 1;
+	for (i = 0; i < rows; i++) {
+		export_row(w, group, ec, i, answers, with_responses);
 		if (csv_end_row(w) != BGW_OK)
 			break;
 	}
+	free(answers);
 	return w->err;
 }

@@ -8,6 +8,7 @@
 
 #include "core/utf8.h"
 #include "flow/workflow.h"
+#include "core/i18n.h"
 
 /* Initial capacities; arrays double as they fill. */
 #define INITIAL_CONFIRMATIONS 64
@@ -37,10 +38,15 @@ static const struct {
 	{IMPORT_COL_REFERENCE, {"reference", "参照番号", "口座番号", NULL}},
 	{IMPORT_COL_CURRENCY, {"currency", "通貨", NULL}},
 	{IMPORT_COL_AMOUNT, {"amount", "金額", NULL}},
+	{IMPORT_COL_SECTIONS, {"sections", "確認区分", "質問事項", NULL}},
+	{IMPORT_COL_SECTION, {"section", "区分", NULL}},
+	{IMPORT_COL_QUANTITY, {"quantity", "数量", NULL}},
+	{IMPORT_COL_CUSTODY, {"custody", "保管場所", NULL}},
 	{IMPORT_COL_RESPONDENT_LOCALE, {"respondent_locale", "回答者言語", "言語", NULL}},
 };
 
-/* The columns of a confirmation (taken from its group's first row), as against its items'. */
+/* The columns of a confirmation (taken from its group's first row), as against its items'.
+ * The asked sections are the confirmation's too, but checked apart (first_sections). */
 static const import_col conf_cols[] = {IMPORT_COL_TYPE, IMPORT_COL_FORM,
 	IMPORT_COL_RESPONDENT_ORG, IMPORT_COL_RESPONDENT_EMAIL, IMPORT_COL_RESPONDENT_NAME,
 	IMPORT_COL_AS_OF, IMPORT_COL_DUE_DATE, IMPORT_COL_RESPONDENT_LOCALE};
@@ -323,6 +329,95 @@ enum_value(const char *s, size_t n, bool type)
 	return NULL;
 }
 
+/* The columns a row or a header may leave out. */
+static bool
+col_optional(import_col c)
+{
+	/* reference, amount, and every column after amount: sections, section, quantity,
+	 * custody (0032) and respondent_locale (0034) */
+	return c == IMPORT_COL_REFERENCE || c == IMPORT_COL_AMOUNT || c >= IMPORT_COL_SECTIONS;
+}
+
+/* The name of the section or question written s (n bytes): its name in the workflow table
+ * (ASCII case aside) or its Japanese label in the catalogue; NULL for neither. */
+const char *
+import_section_name(const char *s, size_t n)
+{
+	const char *const *lists[] = {wf_bank_section_names, wf_legal_question_names};
+	char key[64];
+
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (const char *const *p = lists[l]; *p != NULL; p++) {
+			const char *ja;
+
+			snprintf(key, sizeof(key), "section.%s", *p);
+			ja = i18n_t(I18N_JA, key);
+			if ((strlen(*p) == n && strncasecmp(*p, s, n) == 0) ||
+			    (strlen(ja) == n && memcmp(ja, s, n) == 0))
+				return *p;
+		}
+	return NULL;
+}
+
+/* The asked sections written s (n bytes), separated by spaces, commas, semicolons or the
+ * Japanese comma, as names separated by one space into *out.  NULL or an error message. */
+static const char *
+sections_value(bgw_arena *a, const char *s, size_t n, const char **out, bool *nomem)
+{
+	static const char *const seps[] = {" ", ",", ";", "、", "，"};
+	char *buf = bgw_arena_alloc(a, n * 2 + 2);
+	size_t i = 0, len = 0, count = 0;
+
+	*out = NULL;
+	if (buf == NULL) {
+		*nomem = true;
+		return NULL;
+	}
+	while (i < n) {
+		size_t sep = 0, start;
+
+		for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]) && sep == 0; k++)
+			if (strlen(seps[k]) <= n - i && memcmp(s + i, seps[k], strlen(seps[k])) == 0)
+				sep = strlen(seps[k]);
+		if (sep > 0) {
+			i += sep;
+			continue;
+		}
+		start = i;
+		while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != ';' &&
+		    !(i + 3 <= n && (memcmp(s + i, "、", 3) == 0 || memcmp(s + i, "，", 3) == 0)))
+			i++;
+		{
+			const char *name = import_section_name(s + start, i - start);
+
+			if (name == NULL)
+				return "not a section (deposits, borrowings, guarantees, discounted_bills, "
+				    "derivatives, custody_securities, other, or a legal question)";
+			if (count++ > 0)
+				buf[len++] = ' ';
+			memcpy(buf + len, name, strlen(name));
+			len += strlen(name);
+		}
+	}
+	buf[len] = '\0';
+	*out = len > 0 ? buf : NULL;
+	return NULL;
+}
+
+bool
+import_quantity_valid(const char *s)
+{
+	size_t i = 0, whole = 0, frac = 0;
+
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		whole++;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			frac++;
+	return s[i] == '\0' && whole >= 1 && whole <= IMPORT_AMOUNT_INT_DIGITS &&
+	    (s[whole] != '.' || (frac >= 1 && frac <= IMPORT_QUANTITY_FRAC_DIGITS));
+}
+
 /* Check one trimmed value of column col; on success *out is its normalised arena copy
  * (NULL for an empty optional value).  Returns NULL or a static error message; *nomem set
  * when out of memory. */
@@ -335,12 +430,8 @@ check_value(bgw_arena *a, import_col col, const char *s, size_t n, const char **
 	size_t cps;
 
 	*out = NULL;
-	if (n == 0) {
-		if (col == IMPORT_COL_REFERENCE || col == IMPORT_COL_AMOUNT ||
-		    col == IMPORT_COL_RESPONDENT_LOCALE)
-			return NULL;
-		return "required";
-	}
+	if (n == 0)
+		return col_optional(col) ? NULL : "required";
 	if (n > IMPORT_MAX_FIELD_BYTES)
 		return "too long";
 	if (!utf8_valid_text(s, n))
@@ -410,6 +501,28 @@ check_value(bgw_arena *a, import_col col, const char *s, size_t n, const char **
 			return "not a decimal amount (at most 18 digits and 4 decimals)";
 		break;
 	}
+	case IMPORT_COL_SECTIONS:
+		return sections_value(a, s, n, out, nomem);
+	case IMPORT_COL_SECTION:
+		if ((v = import_section_name(s, n)) == NULL)
+			return "not a section (deposits, borrowings, guarantees, discounted_bills, "
+			    "derivatives, custody_securities, other, or a legal question)";
+		break;
+	case IMPORT_COL_QUANTITY: {
+		char tmp[IMPORT_AMOUNT_INT_DIGITS + IMPORT_QUANTITY_FRAC_DIGITS + 3];
+
+		if (n >= sizeof(tmp))
+			return "not a quantity (at most 18 digits and 6 decimals)";
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+		if (!import_quantity_valid(tmp))
+			return "not a quantity (at most 18 digits and 6 decimals)";
+		break;
+	}
+	case IMPORT_COL_CUSTODY:
+		if (cps > IMPORT_NAME_MAX)
+			return "too long (at most 200 characters)";
+		break;
 	case IMPORT_COL_RESPONDENT_LOCALE:
 		for (size_t i = 0; v == NULL && locale_values[i] != NULL; i++)
 			if ((n == 2 && strncasecmp(s, locale_values[i], 2) == 0) ||
@@ -525,8 +638,7 @@ import_builder_header(import_builder *b, int row, const import_cell *cells, size
 		seen[c] = true;
 	}
 	for (c = 0; c < IMPORT_COL__COUNT; c++) {
-		if (seen[c] || c == IMPORT_COL_REFERENCE || c == IMPORT_COL_AMOUNT ||
-		    c == IMPORT_COL_RESPONDENT_LOCALE)
+		if (seen[c] || col_optional((import_col)c))
 			continue;
 		if ((e = import_error_add(b->a, b->out, row, import_col_name(c),
 		    "required column missing from the header")) != BGW_OK)
@@ -603,6 +715,35 @@ static bgw_err
 row_error(import_builder *b, int row, import_col col, const char *msg)
 {
 	return import_error_add(b->a, b->out, row, import_col_name(col), msg);
+}
+
+/* true if the row has a value in any item column. */
+static bool
+item_given(const size_t *vn)
+{
+	for (int k = IMPORT_COL_LABEL; k <= IMPORT_COL_AMOUNT; k++)
+		if (vn[k] > 0)
+			return true;
+	for (int k = IMPORT_COL_SECTION; k <= IMPORT_COL_CUSTODY; k++)
+		if (vn[k] > 0)
+			return true;
+	return false;
+}
+
+/* The asked sections of a group's first row into c->sections (later rows repeat them or
+ * leave them empty, as the other confirmation columns). */
+static bgw_err
+first_sections(import_builder *b, int row, import_confirmation *c, const char *v, size_t n)
+{
+	bool nomem = false;
+	const char *msg = check_value(b->a, IMPORT_COL_SECTIONS, v, n, &c->sections, &nomem);
+
+	if (nomem)
+		return BGW_E_NOMEM;
+	if (msg != NULL)
+		TRY(row_error(b, row, IMPORT_COL_SECTIONS, msg));
+	b->first[IMPORT_COL_SECTIONS] = n > 0 ? bgw_arena_strndup(b->a, v, n) : "";
+	return b->first[IMPORT_COL_SECTIONS] == NULL ? BGW_E_NOMEM : BGW_OK;
 }
 
 bgw_err
@@ -709,9 +850,11 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 		c->respondent_locale = norm[IMPORT_COL_RESPONDENT_LOCALE];
 		if (c->as_of != NULL && c->due_date != NULL && strcmp(c->due_date, c->as_of) < 0)
 			TRY(row_error(b, row, IMPORT_COL_DUE_DATE, "before the as-of date"));
+		TRY(first_sections(b, row, c, v[IMPORT_COL_SECTIONS], vn[IMPORT_COL_SECTIONS]));
 	} else {
-		for (size_t ci = 0; ci < CONF_COLS; ci++) {
-			k = conf_cols[ci];
+		for (size_t ci = 0; ci <= CONF_COLS; ci++) {
+			/* the confirmation's columns, and the asked sections */
+			k = ci < CONF_COLS ? conf_cols[ci] : IMPORT_COL_SECTIONS;
 			if (vn[k] == 0)
 				continue;
 			if (strlen(b->first[k]) != vn[k] || memcmp(b->first[k], v[k], vn[k]) != 0)
@@ -719,6 +862,9 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 				    "differs from the first row of its group"));
 		}
 	}
+	/* A row of a group that asks sections may ask them only, with no item. */
+	if (r->confirmations[r->nconfirmations - 1].sections != NULL && !item_given(vn))
+		return BGW_OK;
 
 	if (r->nitems == IMPORT_MAX_ITEMS) {
 		TRY(row_error(b, row, IMPORT_COL_NONE, "too many item rows (at most 100000)"));
@@ -740,6 +886,17 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 	it->reference = norm[IMPORT_COL_REFERENCE];
 	it->currency = norm[IMPORT_COL_CURRENCY];
 	it->amount = norm[IMPORT_COL_AMOUNT];
+	for (k = IMPORT_COL_SECTION; k <= IMPORT_COL_CUSTODY; k++) {
+		const char *msg = check_value(b->a, (import_col)k, v[k], vn[k], &norm[k], &nomem);
+
+		if (nomem)
+			return BGW_E_NOMEM;
+		if (msg != NULL)
+			TRY(row_error(b, row, (import_col)k, msg));
+	}
+	it->section = norm[IMPORT_COL_SECTION];
+	it->quantity = norm[IMPORT_COL_QUANTITY];
+	it->custody = norm[IMPORT_COL_CUSTODY];
 	return BGW_OK;
 }
 
@@ -798,7 +955,8 @@ import_check_confirmation(bgw_arena *a, import_result *r, import_confirmation *c
 	TRY(check_field(a, r, c->row, IMPORT_COL_DUE_DATE, &c->due_date));
 	if (c->as_of != NULL && c->due_date != NULL && strcmp(c->due_date, c->as_of) < 0)
 		TRY(import_error_add(a, r, c->row, "due_date", "before the as-of date"));
-	if (c->nitems == 0)
+	TRY(check_field(a, r, c->row, IMPORT_COL_SECTIONS, &c->sections));
+	if (c->nitems == 0 && c->sections == NULL)
 		TRY(import_error_add(a, r, c->row, "items", "at least one item is required"));
 	for (i = 0; i < c->nitems; i++) {
 		import_item *it = &c->items[i];
@@ -807,6 +965,9 @@ import_check_confirmation(bgw_arena *a, import_result *r, import_confirmation *c
 		TRY(check_field(a, r, it->row, IMPORT_COL_REFERENCE, &it->reference));
 		TRY(check_field(a, r, it->row, IMPORT_COL_CURRENCY, &it->currency));
 		TRY(check_field(a, r, it->row, IMPORT_COL_AMOUNT, &it->amount));
+		TRY(check_field(a, r, it->row, IMPORT_COL_SECTION, &it->section));
+		TRY(check_field(a, r, it->row, IMPORT_COL_QUANTITY, &it->quantity));
+		TRY(check_field(a, r, it->row, IMPORT_COL_CUSTODY, &it->custody));
 	}
 	return BGW_OK;
 }

@@ -59,6 +59,7 @@
 #define IMPORT_GROUP_MAX 100
 #define IMPORT_AMOUNT_INT_DIGITS 18
 #define IMPORT_AMOUNT_FRAC_DIGITS 4
+#define IMPORT_QUANTITY_FRAC_DIGITS 6
 
 typedef struct import_item {
 	int row;                 /* source row (tabular) or line (XML), 1-based */
@@ -66,6 +67,9 @@ typedef struct import_item {
 	const char *reference;   /* NULL when not given */
 	const char *currency;    /* [A-Z]{3} */
 	const char *amount;      /* decimal string, syntax checked only; NULL when not given */
+	const char *section;     /* a section or question name (workflow.h), or NULL */
+	const char *quantity;    /* a holding's quantity, syntax checked only, or NULL */
+	const char *custody;     /* a holding's custody place, or NULL */
 } import_item;
 
 typedef struct import_confirmation {
@@ -78,8 +82,11 @@ typedef struct import_confirmation {
 	const char *as_of;       /* YYYY-MM-DD */
 	const char *due_date;    /* YYYY-MM-DD, not before as_of */
 	const char *respondent_locale; /* "ja" or "en": the addressee's language; NULL: not given */
-	import_item *items;      /* at least one */
+	import_item *items;      /* at least one, unless sections are asked */
 	size_t nitems;
+	/* The sections (bank) or questions (legal) asked, as names separated by one space, or
+	 * NULL; which a type may ask is checked later (confinput_sections). */
+	const char *sections;
 } import_confirmation;
 
 typedef struct import_error {
@@ -113,7 +120,14 @@ typedef enum import_col {
 	IMPORT_COL_REFERENCE,
 	IMPORT_COL_CURRENCY,
 	IMPORT_COL_AMOUNT,
-	/* Optional, of the confirmation (its group's first row): ja or en (日本語, 英語). */
+	/* Optional (0032): the confirmation's asked sections (first row of a group), and per
+	 * item its section and a holding's quantity and custody place.  A row of a group that
+	 * asks sections may carry no item (all item columns empty). */
+	IMPORT_COL_SECTIONS,
+	IMPORT_COL_SECTION,
+	IMPORT_COL_QUANTITY,
+	IMPORT_COL_CUSTODY,
+	/* Optional (0034), of the confirmation (its group's first row): ja or en (日本語, 英語). */
 	IMPORT_COL_RESPONDENT_LOCALE,
 	IMPORT_COL__COUNT
 } import_col;
@@ -167,6 +181,12 @@ bgw_err import_check_confirmation(bgw_arena *a, import_result *r, import_confirm
 /* Syntax checks shared with the writers: an amount as described above (non-empty); a real
  * calendar date written YYYY-MM-DD. */
 bool import_amount_valid(const char *s);
+/* The name of the section or question written s (n bytes): its name in the workflow table
+ * (ASCII case aside) or its Japanese label; NULL for neither.  Static. */
+const char *import_section_name(const char *s, size_t n);
+
+/* A holding's quantity: [0-9]{1,18}(.[0-9]{1,6})?. */
+bool import_quantity_valid(const char *s);
 bool import_date_valid(const char *s);
 
 /* What an export adds to a confirmation: its identity and status, and for the audit team's
@@ -176,14 +196,23 @@ typedef struct export_response_item {
 	bool agrees;
 	const char *amount;      /* NULL when agrees */
 	const char *note;        /* NULL when none */
+	const char *quantity, *custody; /* securities: NULL when not given */
 } export_response_item;
 
 typedef struct export_extra_item {
 	const char *label;
 	const char *currency;
-	const char *amount;
+	const char *amount;      /* NULL for a holding given by quantity */
 	const char *note;        /* NULL when none */
+	const char *section, *quantity, *custody; /* NULL when not given */
 } export_extra_item;
+
+/* The answer to one asked section: none, or the free text. */
+typedef struct export_section_answer {
+	const char *section;
+	bool none;
+	const char *answer;      /* NULL when none */
+} export_section_answer;
 
 typedef struct export_response {
 	int version;             /* 1, 2, ... */
@@ -195,6 +224,8 @@ typedef struct export_response {
 	size_t nitems;
 	const export_extra_item *extra_items;
 	size_t nextra_items;
+	const export_section_answer *sections;
+	size_t nsections;
 } export_response;
 
 typedef struct export_confirmation {

@@ -313,6 +313,47 @@ line_of(xmlNodePtr n)
 }
 
 /* The schema has checked the shape; this walks it in schema order. */
+
+/* One <item>: its values as written (import_check_confirmation checks them). */
+static void
+read_item(bgw_arena *a, xmlNodePtr it, import_item *item)
+{
+	item->row = line_of(it);
+	for (xmlNodePtr f = first_element(it->children); f != NULL; f = next_element(f)) {
+		if (is(f, "label"))
+			item->label = text(a, f);
+		else if (is(f, "reference"))
+			item->reference = text(a, f);
+		else if (is(f, "currency"))
+			item->currency = text(a, f);
+		else if (is(f, "amount"))
+			item->amount = text(a, f);
+		else if (is(f, "section"))
+			item->section = text(a, f);
+		else if (is(f, "quantity"))
+			item->quantity = text(a, f);
+		else if (is(f, "custody"))
+			item->custody = text(a, f);
+	}
+}
+
+/* <sections>: the names separated by one space (the tabular column's form); NULL only
+ * when out of memory. */
+static const char *
+read_sections(bgw_arena *a, xmlNodePtr k)
+{
+	const char *all = "";
+
+	for (xmlNodePtr f = first_element(k->children); f != NULL; f = next_element(f)) {
+		const char *name = text(a, f);
+
+		if (name == NULL || (all = bgw_arena_printf(a, "%s%s%s", all, *all ? " " : "",
+		    name)) == NULL)
+			return NULL;
+	}
+	return all;
+}
+
 static bgw_err
 build(bgw_arena *a, xmlDocPtr doc, import_result *out)
 {
@@ -370,25 +411,14 @@ build(bgw_arena *a, xmlDocPtr doc, import_result *out)
 
 				for (it = first_element(k->children); it != NULL; it = next_element(it))
 					m++;
-				c->items = bgw_arena_calloc(a, m, sizeof(*c->items));
+				c->items = bgw_arena_calloc(a, m + 1, sizeof(*c->items));
 				if (c->items == NULL)
 					return BGW_E_NOMEM;
-				for (it = first_element(k->children); it != NULL; it = next_element(it)) {
-					import_item *item = &c->items[c->nitems++];
-					xmlNodePtr f;
-
-					item->row = line_of(it);
-					for (f = first_element(it->children); f != NULL; f = next_element(f)) {
-						if (is(f, "label"))
-							item->label = text(a, f);
-						else if (is(f, "reference"))
-							item->reference = text(a, f);
-						else if (is(f, "currency"))
-							item->currency = text(a, f);
-						else if (is(f, "amount"))
-							item->amount = text(a, f);
-					}
-				}
+				for (it = first_element(k->children); it != NULL; it = next_element(it))
+					read_item(a, it, &c->items[c->nitems++]);
+			} else if (is(k, "sections")) {
+				if ((c->sections = read_sections(a, k)) == NULL)
+					return BGW_E_NOMEM;
 			}
 		}
 		if (import_check_confirmation(a, out, c) != BGW_OK)
@@ -558,6 +588,7 @@ all_fit(const export_confirmation *ec)
 	for (i = 0; i < c->nitems; i++)
 		if (!fit(c->items[i].label) || !fit(c->items[i].reference) ||
 		    !fit(c->items[i].currency) || !fit(c->items[i].amount) ||
+		    !fit(c->items[i].custody) ||
 		    (ec->item_ids != NULL && !fit(ec->item_ids[i])))
 			return false;
 	for (i = 0; i < ec->nresponses; i++) {
@@ -569,11 +600,15 @@ all_fit(const export_confirmation *ec)
 			return false;
 		for (k = 0; k < r->nitems; k++)
 			if (!fit(r->items[k].item_id) || !fit(r->items[k].amount) ||
-			    !fit(r->items[k].note))
+			    !fit(r->items[k].note) || !fit(r->items[k].custody))
 				return false;
 		for (k = 0; k < r->nextra_items; k++)
 			if (!fit(r->extra_items[k].label) || !fit(r->extra_items[k].currency) ||
-			    !fit(r->extra_items[k].amount) || !fit(r->extra_items[k].note))
+			    !fit(r->extra_items[k].amount) || !fit(r->extra_items[k].note) ||
+			    !fit(r->extra_items[k].custody))
+				return false;
+		for (k = 0; k < r->nsections; k++)
+			if (!fit(r->sections[k].answer))
 				return false;
 	}
 	return true;
@@ -606,6 +641,8 @@ write_response(xmlio_writer *w, const export_response *r)
 		element(w, "agrees", r->items[k].agrees ? "true" : "false");
 		element(w, "amount", r->items[k].amount);
 		element(w, "note", r->items[k].note);
+		element(w, "quantity", r->items[k].quantity);
+		element(w, "custody", r->items[k].custody);
 		end(w);
 	}
 	for (k = 0; k < r->nextra_items; k++) {
@@ -614,7 +651,38 @@ write_response(xmlio_writer *w, const export_response *r)
 		element(w, "currency", r->extra_items[k].currency);
 		element(w, "amount", r->extra_items[k].amount);
 		element(w, "note", r->extra_items[k].note);
+		element(w, "section", r->extra_items[k].section);
+		element(w, "quantity", r->extra_items[k].quantity);
+		element(w, "custody", r->extra_items[k].custody);
 		end(w);
+	}
+	for (k = 0; k < r->nsections; k++) {
+		start(w, "section_answer");
+		attribute(w, "section", r->sections[k].section);
+		element(w, "none", r->sections[k].none ? "true" : "false");
+		element(w, "answer", r->sections[k].answer);
+		end(w);
+	}
+	end(w);
+}
+
+/* <sections>: the asked names, from the one-space-separated list. */
+static void
+write_sections(xmlio_writer *w, const char *sections)
+{
+	const char *p = sections;
+
+	if (sections == NULL || *sections == '\0')
+		return;
+	start(w, "sections");
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		element(w, "section", name);
+		p += n;
+		p += *p == ' ';
 	}
 	end(w);
 }
@@ -649,6 +717,7 @@ xmlio_export_confirmation(xmlio_writer *w, const export_confirmation *ec)
 	end(w);
 	element(w, "as_of", c->as_of);
 	element(w, "due_date", c->due_date);
+	write_sections(w, c->sections);
 	start(w, "items");
 	for (i = 0; i < c->nitems; i++) {
 		start(w, "item");
@@ -658,6 +727,9 @@ xmlio_export_confirmation(xmlio_writer *w, const export_confirmation *ec)
 		element(w, "reference", c->items[i].reference);
 		element(w, "currency", c->items[i].currency);
 		element(w, "amount", c->items[i].amount);
+		element(w, "section", c->items[i].section);
+		element(w, "quantity", c->items[i].quantity);
+		element(w, "custody", c->items[i].custody);
 		end(w);
 	}
 	end(w);

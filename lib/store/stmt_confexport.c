@@ -11,27 +11,36 @@
 const db_stmt stmt_confexport[] = {
 	{"confexport_confs",
 	    "SELECT c.id, c.reference, c.status, c.type, c.form, o.name, c.respondent_email, "
-	    "c.respondent_name, c.as_of::text, c.due_date::text, c.addressee_locale "
+	    "c.respondent_name, c.as_of::text, c.due_date::text, "
+	    "(SELECT string_agg(s.section, ' ' ORDER BY s.position) FROM confirmation_sections s "
+	    "WHERE s.confirmation_id = c.id), c.addressee_locale "
 	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.project_id = $1 ORDER BY " CONF_ORDER, 1},
 	{"confexport_items",
-	    "SELECT i.confirmation_id, i.id, i.label, i.reference, i.currency, i.amount::text "
-	    "FROM confirmation_items i JOIN confirmations c ON c.id = i.confirmation_id "
+	    "SELECT i.confirmation_id, i.id, i.label, i.reference, i.currency, i.amount::text, "
+	    "i.section, i.quantity::text, i.custody FROM confirmation_items i JOIN confirmations c ON c.id = i.confirmation_id "
 	    "WHERE c.project_id = $1 ORDER BY " CONF_ORDER ", i.position", 1},
 	{"confexport_responses",
 	    "SELECT r.confirmation_id, r.id, r.version, r.responder_name, r.responder_title, "
 	    "r.approver_name, r.approver_title, " TS("r.submitted_at") ", encode(r.seal, 'hex') "
 	    ANSWERS_OF " ORDER BY " CONF_ORDER ", r.version", 2},
 	{"confexport_answers",
-	    "SELECT r.id, ri.item_id, ri.agrees, ri.amount::text, ri.note "
-	    "FROM response_items ri JOIN confirmation_items i ON i.id = ri.item_id, "
+	    "SELECT r.id, ri.item_id, ri.agrees, ri.amount::text, ri.note, ri.quantity::text, "
+	    "ri.custody FROM response_items ri JOIN confirmation_items i ON i.id = ri.item_id, "
 	    "responses r JOIN confirmations c ON c.id = r.confirmation_id "
 	    "WHERE ri.response_id = r.id AND c.project_id = $1 AND r.final "
 	    "AND ($2::boolean OR c.shared_with_client) "
 	    "ORDER BY " CONF_ORDER ", r.version, i.position", 2},
 	{"confexport_extra",
-	    "SELECT r.id, x.label, x.currency, x.amount::text, x.note "
-	    "FROM response_extra_items x, responses r JOIN confirmations c "
+	    "SELECT r.id, x.label, x.currency, x.amount::text, x.note, x.section, "
+	    "x.quantity::text, x.custody FROM response_extra_items x, responses r JOIN confirmations c "
+	    "ON c.id = r.confirmation_id WHERE x.response_id = r.id AND c.project_id = $1 "
+	    "AND r.final AND ($2::boolean OR c.shared_with_client) "
+	    "ORDER BY " CONF_ORDER ", r.version, x.position", 2},
+	/* The answer per asked section (0032). */
+	{"confexport_sections",
+	    "SELECT r.id, x.section, x.is_none, x.answer "
+	    "FROM response_sections x, responses r JOIN confirmations c "
 	    "ON c.id = r.confirmation_id WHERE x.response_id = r.id AND c.project_id = $1 "
 	    "AND r.final AND ($2::boolean OR c.shared_with_client) "
 	    "ORDER BY " CONF_ORDER ", r.version, x.position", 2},

@@ -52,18 +52,39 @@ const db_stmt stmt_confflow[] = {
 	/* Respondent codes: a confirmation is past sending once sent_at is set. */
 	{"flow_was_sent", "SELECT 1 FROM confirmations WHERE id = $1 AND sent_at IS NOT NULL", 1},
 	{"flow_items",
-	    "SELECT id, currency FROM confirmation_items WHERE confirmation_id = $1 "
+	    "SELECT id, currency, section FROM confirmation_items WHERE confirmation_id = $1 "
 	    "ORDER BY position", 1},
+	{"flow_sections",
+	    "SELECT section FROM confirmation_sections WHERE confirmation_id = $1 "
+	    "ORDER BY position", 1},
+	{"flow_response_section_insert",
+	    "INSERT INTO response_sections (response_id, position, section, is_none, answer) "
+	    "VALUES ($1, $2::int, $3, $4::boolean, $5)", 5},
+	/* What 0032 added to an answer, for its digest: holdings of items and extra items,
+	 * sections of extra items, the answers per section; no row for an answer without. */
+	{"flow_response_row_extent",
+	    "SELECT kind, k, v1, v2 FROM ("
+	    "SELECT 0 AS o, i.position AS p, 'item' AS kind, ri.item_id AS k, "
+	    "coalesce(ri.quantity::text, '') AS v1, coalesce(ri.custody, '') AS v2 "
+	    "FROM response_items ri JOIN confirmation_items i ON i.id = ri.item_id "
+	    "WHERE ri.response_id = $1 AND (ri.quantity IS NOT NULL OR ri.custody IS NOT NULL) "
+	    "UNION ALL SELECT 1, position, 'extra', position::text || ':' || coalesce(section, ''), "
+	    "coalesce(quantity::text, ''), coalesce(custody, '') FROM response_extra_items "
+	    "WHERE response_id = $1 AND (section IS NOT NULL OR quantity IS NOT NULL "
+	    "OR custody IS NOT NULL) "
+	    "UNION ALL SELECT 2, position, 'section', section, is_none::text, coalesce(answer, '') "
+	    "FROM response_sections WHERE response_id = $1) x ORDER BY o, p", 1},
 	{"flow_response_insert",
 	    "INSERT INTO responses (confirmation_id, version, responder_id, responder_name, "
 	    "responder_title) SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4 "
 	    "FROM responses WHERE confirmation_id = $1 RETURNING id, version", 4},
 	{"flow_response_item_insert",
-	    "INSERT INTO response_items (response_id, item_id, agrees, amount, note) "
-	    "VALUES ($1, $2, $3::boolean, $4::numeric, $5)", 5},
+	    "INSERT INTO response_items (response_id, item_id, agrees, amount, note, quantity, "
+	    "custody) VALUES ($1, $2, $3::boolean, $4::numeric, $5, $6::numeric, $7)", 7},
 	{"flow_response_extra_insert",
-	    "INSERT INTO response_extra_items (response_id, position, label, currency, amount, note) "
-	    "VALUES ($1, $2::int, $3, $4, $5::numeric, $6)", 6},
+	    "INSERT INTO response_extra_items (response_id, position, label, currency, amount, note, "
+	    "section, quantity, custody) "
+	    "VALUES ($1, $2::int, $3, $4, $5::numeric, $6, $7, $8::numeric, $9)", 9},
 	{"flow_response_pending",
 	    "SELECT id, version FROM responses WHERE confirmation_id = $1 AND NOT final "
 	    "AND returned_at IS NULL", 1},
@@ -83,8 +104,8 @@ const db_stmt stmt_confflow[] = {
 	    "FROM response_items ri JOIN confirmation_items i ON i.id = ri.item_id "
 	    "WHERE ri.response_id = $1 ORDER BY i.position", 1},
 	{"flow_response_row_extra",
-	    "SELECT label, currency, amount::text, coalesce(note, '') FROM response_extra_items "
-	    "WHERE response_id = $1 ORDER BY position", 1},
+	    "SELECT label, currency, coalesce(amount::text, ''), coalesce(note, '') "
+	    "FROM response_extra_items WHERE response_id = $1 ORDER BY position", 1},
 	{"flow_review_insert",
 	    "INSERT INTO reviews (confirmation_id, response_id, result, note, reviewed_by) "
 	    "SELECT $1, (SELECT id FROM responses WHERE confirmation_id = $1 AND final "

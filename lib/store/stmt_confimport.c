@@ -32,8 +32,11 @@ const db_stmt stmt_confimport[] = {
 	{"confimport_locales",
 	    "UPDATE confirmations c SET addressee_locale = u.l "
 	    "FROM unnest($1::text[], $2::text[]) AS u(id, l) WHERE c.id = u.id", 2},
+	/* With the section and holding of each item (0032). */
 	{"confimport_items",
-	    "SELECT import_confirmation_items($1, $2::text[], $3::text[], $4::text[], $5::text[], "
-	    "$6::text[], $7::text[])", 7},
+	    "SELECT import_confirmation_items_extent($1, $2::text[], $3::text[], $4::text[], "
+	    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])", 10},
+	{"confimport_sections",
+	    "SELECT import_confirmation_sections($1, $2::text[], $3::text[], $4::text[])", 4},
 	{NULL, NULL, 0},
 };

@@ -44,9 +44,22 @@ const db_stmt stmt_confirmation[] = {
 	    "$8::date, $9) RETURNING id", 9},
 	{"conf_item_insert",
 	    "INSERT INTO confirmation_items (confirmation_id, position, label, reference, currency, "
-	    "amount) VALUES ($1, $2::int, $3, $4, $5, $6::numeric)", 6},
+	    "amount, section, quantity, custody) "
+	    "VALUES ($1, $2::int, $3, $4, $5, $6::numeric, $7, $8::numeric, $9)", 9},
+	/* An asked section (0032), after those asked before; asking one twice changes nothing. */
+	{"conf_section_insert",
+	    "INSERT INTO confirmation_sections (confirmation_id, position, section) "
+	    "SELECT $1, coalesce(max(position) + 1, 0), $2 FROM confirmation_sections "
+	    "WHERE confirmation_id = $1 ON CONFLICT DO NOTHING", 2},
+	{"conf_sections_delete", "DELETE FROM confirmation_sections WHERE confirmation_id = $1", 1},
+	{"conf_sections",
+	    "SELECT section FROM confirmation_sections WHERE confirmation_id = $1 "
+	    "ORDER BY position", 1},
+	{"conf_response_sections",
+	    "SELECT section, is_none, answer FROM response_sections WHERE response_id = $1 "
+	    "ORDER BY position", 1},
 	{"conf_items_delete", "DELETE FROM confirmation_items WHERE confirmation_id = $1", 1},
-	{"conf_form", "SELECT form FROM confirmations WHERE id = $1", 1},
+	{"conf_form", "SELECT form, type FROM confirmations WHERE id = $1", 1},
 	/* The respondent before an edit, and whether the audit team has checked it; $2 the
 	 * e-mail the edit gives (NULL: none), compared as the column compares (citext). */
 	{"conf_respondent_now",
@@ -73,8 +86,8 @@ const db_stmt stmt_confirmation[] = {
 	{"conf_set_locale",
 	    "UPDATE confirmations SET addressee_locale = $2 WHERE id = $1", 2},
 	{"conf_items",
-	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
-	    "WHERE confirmation_id = $1 ORDER BY position", 1},
+	    "SELECT id, label, reference, currency, amount::text, section, quantity::text, custody "
+	    "FROM confirmation_items WHERE confirmation_id = $1 ORDER BY position", 1},
 	/* The latest check, what it checked and whether it still holds (CONF_CHECK_VALID). */
 	{"conf_address_check",
 	    "SELECT a.method, a.note, coalesce(u.name, ''), " TS("a.checked_at") ", "
@@ -91,13 +104,13 @@ const db_stmt stmt_confirmation[] = {
 	    "AND (r.final OR ($2::boolean AND r.returned_at IS NULL)) "
 	    "ORDER BY r.version DESC LIMIT 1", 2},
 	{"conf_response_items",
-	    "SELECT ri.item_id, ri.agrees, ri.amount::text, ri.note, i.currency "
-	    "FROM response_items ri "
+	    "SELECT ri.item_id, ri.agrees, ri.amount::text, ri.note, i.currency, "
+	    "ri.quantity::text, ri.custody FROM response_items ri "
 	    "JOIN confirmation_items i ON i.id = ri.item_id WHERE ri.response_id = $1 "
 	    "ORDER BY i.position", 1},
 	{"conf_response_extra",
-	    "SELECT label, currency, amount::text, note FROM response_extra_items "
-	    "WHERE response_id = $1 ORDER BY position", 1},
+	    "SELECT label, currency, amount::text, note, section, quantity::text, custody "
+	    "FROM response_extra_items WHERE response_id = $1 ORDER BY position", 1},
 	/* One page of the list, in the index's order: reads only the rows it returns. */
 	{"conf_list",
 	    "SELECT " LIST_COLUMNS LIST_FROM

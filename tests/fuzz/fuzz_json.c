@@ -7,6 +7,8 @@
 #include "http/fields.h"
 #include "http/jsonbody.h"
 #include "http/jsonout.h"
+#include "flow/confinput.h"
+#include "flow/confsection.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +30,37 @@ static const field_spec specs[] = {
 	{NULL, FIELD_STRING, false, 0, NULL},
 };
 
+/* The confirmation body (confinput, with its sections and holdings) and an answer's
+ * "response_sections" (confsection) checked against a bank asking three sections: a
+ * validation error always names a field. */
+static void
+sections(bgw_arena *a, const json_t *obj)
+{
+	static const char *const asked[] = {"deposits", "guarantees", "derivatives"};
+	static const char *const filled[] = {"deposits"};
+	confsection_asked q = {.type = WF_TYPE_BANK, .asked = asked, .nasked = 3,
+		.filled = filled, .nfilled = 1};
+	const json_t *arr = json_object_get(obj, "response_sections");
+	resp_section_in *out;
+	bgw_kv *errors = NULL, **tail = &errors;
+	conf_input in;
+	size_t n;
+	bgw_err e;
+
+	e = confinput_from_json(a, obj, false, NULL, NULL, &in, &errors);
+	if (e == BGW_E_VALIDATION && errors == NULL)
+		abort();
+	e = confinput_from_json(a, obj, true, "blank", "securities", &in, &errors);
+	if (e == BGW_E_VALIDATION && errors == NULL)
+		abort();
+	if (!json_is_array(arr))
+		return;
+	errors = NULL;
+	e = confsection_read(a, arr, &q, &out, &n, &tail);
+	if ((e == BGW_E_VALIDATION) != (errors != NULL))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -43,6 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (jsonbody_parse(a, (const char *)data, size, &obj) != BGW_OK)
 		goto done;
+	if (json_is_object(obj))
+		sections(a, obj);
 	e = fields_from_json(a, obj, specs, &vals, &errors);
 	if (e == BGW_OK && errors != NULL)
 		abort();

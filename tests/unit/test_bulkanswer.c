@@ -12,12 +12,12 @@
 
 #include "records/bulkanswer.h"
 
-static bulk_item items_a[] = {{"itm_1", "普通預金", "JPY", "1250000"},
-	{"itm_2", "USD account", "USD", "1042.50"}};
-static bulk_item items_b[] = {{"itm_3", "売掛金", "JPY", NULL}};
+static bulk_item items_a[] = {{"itm_1", "普通預金", "JPY", "1250000", NULL},
+	{"itm_2", "USD account", "USD", "1042.50", NULL}};
+static bulk_item items_b[] = {{"itm_3", "売掛金", "JPY", NULL, NULL}};
 static bulk_request reqs[] = {
-	{"c1", "BGW-REF-1", "bank", "positive", true, items_a, 2},
-	{"c2", "=REF-2", "receivable", "blank", false, items_b, 1},
+	{"c1", "BGW-REF-1", "bank", "positive", true, items_a, 2, NULL, 0},
+	{"c2", "=REF-2", "receivable", "blank", false, items_b, 1, NULL, 0},
 };
 static const bulk_set set = {reqs, 2};
 
@@ -146,11 +146,40 @@ test_col_names(void **state)
 	assert_string_equal(bulkanswer_col_name(BULK_COL__COUNT, "en"), "");
 }
 
+/* A bank request by the standard form (0032): its item's section, then one row per asked
+ * section, in Japanese in a "ja" sheet and by name in an English one; both read back. */
+static void
+test_sections(void **state)
+{
+	static bulk_item items[] = {{"itm_9", "普通預金", "JPY", "5", "deposits"}};
+	static const char *asked[] = {"deposits", "guarantees"};
+	static bulk_request q[] = {{"c9", "REF-9", "bank", "positive", true, items, 1, asked, 2}};
+	static const bulk_set one = {q, 1};
+	bgw_arena *a = bgw_arena_new();
+	buf b = {.n = 0};
+	bulk_rows r;
+
+	(void)state;
+	assert_int_equal(bulkanswer_write_csv(&one, "ja", to_buf, &b), BGW_OK);
+	assert_int_equal(bulkanswer_parse(a, CONFIMPORT_CSV, b.p, b.n, &r), BGW_OK);
+	assert_int_equal(r.n, 1 + 2 + BULKANSWER_EXTRA_ROWS);
+	assert_string_equal(r.rows[0].v[BULK_COL_SECTION], "預金");
+	assert_null(r.rows[1].v[BULK_COL_ITEM_ID]);
+	assert_string_equal(r.rows[2].v[BULK_COL_SECTION], "保証債務");
+	assert_null(r.rows[2].v[BULK_COL_LABEL]);
+	b.n = 0;
+	assert_int_equal(bulkanswer_write_csv(&one, "en", to_buf, &b), BGW_OK);
+	assert_int_equal(bulkanswer_parse(a, CONFIMPORT_CSV, b.p, b.n, &r), BGW_OK);
+	assert_string_equal(r.rows[2].v[BULK_COL_SECTION], "guarantees");
+	bgw_arena_free(a);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_round_trip),
+		cmocka_unit_test(test_sections),
 		cmocka_unit_test(test_xlsx_round_trip),
 		cmocka_unit_test(test_filled_values),
 		cmocka_unit_test(test_bad_header),

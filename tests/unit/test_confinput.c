@@ -32,7 +32,7 @@ check(const char *json, bool partial, const char *stored_form, conf_input *in,
 	if (a == NULL)
 		a = bgw_arena_new();
 	assert_non_null(body);
-	err = confinput_from_json(a, body, partial, stored_form, in, errors);
+	err = confinput_from_json(a, body, partial, stored_form, NULL, in, errors);
 	json_decref(body);
 	return err;
 }

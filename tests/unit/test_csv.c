@@ -590,14 +590,14 @@ static void
 test_export_responses(void **state)
 {
 	import_item items[2] = {
-		{2, "Deposit", NULL, "JPY", "100"},
-		{3, "Loan", NULL, "JPY", "-50"},
+		{2, "Deposit", NULL, "JPY", "100", NULL, NULL, NULL},
+		{3, "Loan", NULL, "JPY", "-50", NULL, NULL, NULL},
 	};
 	import_confirmation c = {2, "bank", "positive", "Bank", "b@x.example", "N",
-	    "2024-03-31", "2024-04-30", "en", items, 2};
+	    "2024-03-31", "2024-04-30", "en", items, 2, NULL};
 	const char *ids[2] = {"i1", "i2"};
-	export_response_item ans[2] = {{"i2", false, "-60", "repaid =early"}, {"i1", true, NULL,
-	    NULL}};
+	export_response_item ans[2] = {{"i2", false, "-60", "repaid =early", NULL, NULL},
+	    {"i1", true, NULL, NULL, NULL, NULL}};
 	export_response resp[2] = {{.version = 1}, {.version = 2, .items = ans, .nitems = 2}};
 	export_confirmation ec = {"id1", "REF2345678", "answered", &c, ids, resp, 2};
 	struct sbuf b = {0};
@@ -607,13 +607,86 @@ test_export_responses(void **state)
 	csv_writer_init(&w, sink, &b);
 	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_OK);
 	assert_string_equal(b.p,
-	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Deposit,,JPY,100,en,"
-	    "REF2345678,answered,2,yes,,\r\n"
-	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Loan,,JPY,-50,en,"
-	    "REF2345678,answered,2,no,-60,repaid =early\r\n");
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Deposit,,JPY,100,,,,,en,"
+	    "REF2345678,answered,2,yes,,,,,\r\n"
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Loan,,JPY,-50,,,,,en,"
+	    "REF2345678,answered,2,no,-60,repaid =early,,,\r\n");
 	free(b.p);
 	ec.c = NULL;
 	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_E_INTERNAL);
+}
+
+/* A bank request by the standard form: the asked sections on every row, an item's
+ * section, and a request that asks sections only still has a row; the latest answer's
+ * sections in response_sections.  It imports back (0032). */
+static void
+test_export_sections(void **state)
+{
+	import_item items[1] = {{.row = 2, .label = "普通預金", .currency = "JPY", .amount = "100",
+		.section = "deposits"}};
+	import_confirmation c = {.row = 2, .type = "bank", .form = "positive",
+		.respondent_org = "Bank", .respondent_email = "b@x.example", .respondent_name = "N",
+		.as_of = "2024-03-31", .due_date = "2024-04-30", .items = items, .nitems = 1,
+		.sections = "deposits guarantees", .respondent_locale = "en"};
+	export_section_answer sa[1] = {{.section = "guarantees", .none = true}};
+	export_response resp[1] = {{.version = 1, .sections = sa, .nsections = 1}};
+	export_confirmation ec = {.id = "id1", .c = &c, .responses = resp, .nresponses = 1};
+	struct sbuf b = {0};
+	csv_writer w;
+	bgw_arena *a = bgw_arena_new();
+	import_result r;
+
+	(void)state;
+	csv_writer_init(&w, sink, &b);
+	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_OK);
+	assert_string_equal(b.p,
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,普通預金,,JPY,100,"
+	    "deposits guarantees,deposits,,,en,,,,,,,,,guarantees: none\r\n");
+	free(b.p);
+	b = (struct sbuf){0};
+	c.nitems = 0;
+	csv_writer_init(&w, sink, &b);
+	assert_int_equal(csv_export_header(&w, false), BGW_OK);
+	assert_int_equal(csv_export_confirmation(&w, "g", &ec, false), BGW_OK);
+	assert_int_equal(csv_import(a, b.p, b.len, &r), BGW_OK);
+	assert_int_equal(r.nconfirmations, 1);
+	assert_int_equal(r.confirmations[0].nitems, 0);
+	assert_string_equal(r.confirmations[0].sections, "deposits guarantees");
+	assert_string_equal(r.confirmations[0].respondent_locale, "en");
+	free(b.p);
+	bgw_arena_free(a);
+}
+
+/* Section names in Japanese, holdings, and the errors of the new columns. */
+static void
+test_import_sections(void **state)
+{
+	static const char csv[] =
+	    "group,type,form,respondent_organization,respondent_email,respondent_name,as_of,"
+	    "due_date,label,currency,amount,確認区分,区分,数量,保管場所\r\n"
+	    "1,bank,positive,B,b@x.example,N,2026-03-31,2026-04-30,普通預金,JPY,5,"
+	    "預金、保証債務,預金,,\r\n"
+	    "2,securities,positive,S,s@x.example,N,2026-03-31,2026-04-30,国債,JPY,,,,100.5,"
+	    "本店\r\n"
+	    "3,bank,positive,B,b@x.example,N,2026-03-31,2026-04-30,x,JPY,1,loans,割引,1.1234567,\r\n";
+	bgw_arena *a = bgw_arena_new();
+	import_result r;
+	bool sections = false, section = false, quantity = false;
+
+	(void)state;
+	assert_int_equal(csv_import(a, csv, sizeof(csv) - 1, &r), BGW_E_VALIDATION);
+	assert_string_equal(r.confirmations[0].sections, "deposits guarantees");
+	assert_string_equal(r.confirmations[0].items[0].section, "deposits");
+	assert_string_equal(r.confirmations[1].items[0].quantity, "100.5");
+	assert_string_equal(r.confirmations[1].items[0].custody, "本店");
+	for (size_t i = 0; i < r.nerrors; i++) {
+		assert_int_equal(r.errors[i].row, 4);
+		sections |= strcmp(r.errors[i].column, "sections") == 0;
+		section |= strcmp(r.errors[i].column, "section") == 0;
+		quantity |= strcmp(r.errors[i].column, "quantity") == 0;
+	}
+	assert_true(sections && section && quantity);
+	bgw_arena_free(a);
 }
 
 /* The sample fixture and the downloadable template import as documented. */
@@ -683,6 +756,8 @@ main(void)
 		cmocka_unit_test(test_write_rows_bom_and_errors),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_export_responses),
+		cmocka_unit_test(test_export_sections),
+		cmocka_unit_test(test_import_sections),
 		cmocka_unit_test(test_fixtures),
 	};
 

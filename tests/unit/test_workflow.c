@@ -635,10 +635,61 @@ test_form_and_type_rules(void **state)
 	assert_true(workflow_extra_items_allowed(WF_TYPE_BANK));
 	assert_false(workflow_extra_items_allowed(WF_TYPE_RECEIVABLE));
 	assert_false(workflow_extra_items_allowed(WF_TYPE_PAYABLE));
-	assert_false(workflow_extra_items_allowed(WF_TYPE_SECURITIES));
+	/* A custodian reports the other holdings it keeps for the client (0032). */
+	assert_true(workflow_extra_items_allowed(WF_TYPE_SECURITIES));
 	assert_false(workflow_extra_items_allowed(WF_TYPE_LEGAL));
 	assert_false(workflow_extra_items_allowed(WF_TYPE_OTHER));
 	assert_false(workflow_extra_items_allowed(WF_TYPE__COUNT));
+}
+
+/* The bank form's sections and the lawyer's questions: one vocabulary, asked by the types
+ * that have them, with labels, and the same names in 0032's CHECK and in the XSD. */
+static void
+test_sections(void **state)
+{
+	const char *all[WF_SECTION__COUNT + WF_QUESTION__COUNT + 1];
+	char *sql, *xsd;
+	size_t n = 0;
+
+	(void)state;
+	assert_ptr_equal(workflow_sections(WF_TYPE_BANK), wf_bank_section_names);
+	assert_ptr_equal(workflow_sections(WF_TYPE_LEGAL), wf_legal_question_names);
+	for (int t = 0; t < WF_TYPE__COUNT; t++)
+		if (t != WF_TYPE_BANK && t != WF_TYPE_LEGAL)
+			assert_null(workflow_sections((enum wf_type)t));
+	assert_null(workflow_sections(WF_TYPE__COUNT));
+	assert_true(workflow_section_allowed(WF_TYPE_BANK, "discounted_bills"));
+	assert_true(workflow_section_allowed(WF_TYPE_BANK, "custody_securities"));
+	assert_false(workflow_section_allowed(WF_TYPE_BANK, "claims"));
+	assert_true(workflow_section_allowed(WF_TYPE_LEGAL, "fees_outstanding"));
+	assert_false(workflow_section_allowed(WF_TYPE_LEGAL, "deposits"));
+	assert_false(workflow_section_allowed(WF_TYPE_RECEIVABLE, "deposits"));
+	assert_false(workflow_section_allowed(WF_TYPE_BANK, NULL));
+	assert_false(workflow_section_allowed(WF_TYPE_BANK, "Deposits"));
+	assert_true(workflow_section_free_text(WF_TYPE_LEGAL));
+	assert_false(workflow_section_free_text(WF_TYPE_BANK));
+	assert_true(workflow_items_are_holdings(WF_TYPE_SECURITIES));
+	assert_false(workflow_items_are_holdings(WF_TYPE_BANK));
+	assert_null(wf_bank_section_names[WF_SECTION__COUNT]);
+	assert_null(wf_legal_question_names[WF_QUESTION__COUNT]);
+	sql = read_src("db/migrations/0032_sections.sql");
+	for (int i = 0; i < WF_SECTION__COUNT; i++)
+		all[n++] = wf_bank_section_names[i];
+	for (int i = 0; i < WF_QUESTION__COUNT; i++)
+		all[n++] = wf_legal_question_names[i];
+	all[n] = NULL;
+	for (size_t i = 0; i < n; i++) {
+		char quoted[64];
+
+		label_exists("section", all[i]);
+		snprintf(quoted, sizeof quoted, "'%s'", all[i]);
+		if (strstr(sql, quoted) == NULL)
+			fail_msg("0032_sections.sql's section_name_ok lacks %s", all[i]);
+	}
+	xsd = read_src("db/confirmations.xsd");
+	xsd_enum_equals(xsd, "section", all);
+	test_free(xsd);
+	test_free(sql);
 }
 
 int
@@ -661,6 +712,7 @@ main(void)
 		cmocka_unit_test(test_names_match_schema),
 		cmocka_unit_test(test_vocabulary_lists),
 		cmocka_unit_test(test_form_and_type_rules),
+		cmocka_unit_test(test_sections),
 	};
 
 	return cmocka_run_group_tests_name("workflow", tests, NULL, NULL);

@@ -438,25 +438,25 @@ static void
 test_export_round_trip(void **state)
 {
 	import_item items[3] = {
-		{0, "<Deposit> & \"friends\"", "R'1", "JPY", "1250000"},
-		{0, "]]> =cmd", NULL, "USD", "-3000.25"},
-		{0, "日本語の科目", NULL, "EUR", NULL},
+		{0, "<Deposit> & \"friends\"", "R'1", "JPY", "1250000", NULL, NULL, NULL},
+		{0, "]]> =cmd", NULL, "USD", "-3000.25", NULL, NULL, NULL},
+		{0, "日本語の科目", NULL, "EUR", NULL, NULL, NULL, NULL},
 	};
 	import_confirmation confs[2] = {
 		{0, "bank", "positive", "Mizuho <Bank>", "k@m.example", "佐藤", "2024-03-31",
-		    "2024-04-30", NULL, items, 2},
+		    "2024-04-30", NULL, items, 2, NULL},
 		{0, "payable", "blank", "Acme\r\nKK", "a@acme.example", "N", "2024-03-31",
-		    "2024-03-31", NULL, items + 2, 1},
+		    "2024-03-31", NULL, items + 2, 1, NULL},
 	};
 	const char *ids[2] = {"it_1", "it_2"};
-	export_response_item ans[2] = {{"it_1", true, NULL, NULL},
-	    {"it_2", false, "-3100", "paid </note> early"}};
-	export_extra_item extra = {"Guarantee", "JPY", "5000000", NULL};
+	export_response_item ans[2] = {{"it_1", true, NULL, NULL, NULL, NULL},
+	    {"it_2", false, "-3100", "paid </note> early", NULL, NULL}};
+	export_extra_item extra = {"Guarantee", "JPY", "5000000", NULL, NULL, NULL, NULL};
 	export_response resp[2] = {
-		{1, "R", "", NULL, NULL, "2024-04-02T01:02:03Z", NULL, ans, 1, NULL, 0},
+		{1, "R", "", NULL, NULL, "2024-04-02T01:02:03Z", NULL, ans, 1, NULL, 0, NULL, 0},
 		{2, "R", "Manager", "A", "Director", "2024-04-10T00:00:00Z",
 		    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ans, 2,
-		    &extra, 1},
+		    &extra, 1, NULL, 0},
 	};
 	export_confirmation ec[2] = {
 		{"c_1", "ABCDEFGH23", "agreed", &confs[0], ids, resp, 2},
@@ -498,12 +498,63 @@ test_export_round_trip(void **state)
 	bgw_arena_free(a);
 }
 
+/* The bank form's sections, a securities holding and the answers per section travel
+ * through the export and back, and the export still validates (0032). */
+static void
+test_export_sections(void **state)
+{
+	import_item items[2] = {
+		{.label = "普通預金", .currency = "JPY", .amount = "100", .section = "deposits"},
+		{.label = "国債", .currency = "JPY", .quantity = "100.5", .custody = "本店"},
+	};
+	import_confirmation confs[2] = {
+		{.type = "bank", .form = "positive", .respondent_org = "B",
+		    .respondent_email = "b@x.example", .respondent_name = "N", .as_of = "2024-03-31",
+		    .due_date = "2024-04-30", .items = items, .nitems = 1,
+		    .sections = "deposits guarantees", .respondent_locale = "en"},
+		{.type = "securities", .form = "positive", .respondent_org = "S",
+		    .respondent_email = "s@x.example", .respondent_name = "N", .as_of = "2024-03-31",
+		    .due_date = "2024-04-30", .items = items + 1, .nitems = 1},
+	};
+	export_section_answer sa = {.section = "guarantees", .none = true};
+	export_extra_item extra = {.label = "金利スワップ", .currency = "JPY", .amount = "1",
+		.section = "derivatives"};
+	export_response resp = {.version = 1, .responder_name = "R", .responder_title = "",
+		.submitted_at = "2024-04-02T01:02:03Z", .extra_items = &extra, .nextra_items = 1,
+		.sections = &sa, .nsections = 1};
+	export_confirmation ec[2] = {{.c = &confs[0], .responses = &resp, .nresponses = 1},
+		{.c = &confs[1]}};
+	bgw_arena *a = bgw_arena_new();
+	struct sbuf b = {0};
+	xmlio_writer *w;
+	import_result back;
+
+	(void)state;
+	assert_int_equal(xmlio_export_begin(a, sink, &b, NULL, NULL, &w), BGW_OK);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(xmlio_export_confirmation(w, &ec[i]), BGW_OK);
+	assert_int_equal(xmlio_export_end(w), BGW_OK);
+	assert_non_null(strstr(b.p, "<sections>"));
+	assert_non_null(strstr(b.p, "<section>guarantees</section>"));
+	assert_non_null(strstr(b.p, "<section_answer section=\"guarantees\">"));
+	assert_non_null(strstr(b.p, "<none>true</none>"));
+	assert_int_equal(xmlio_import(a, b.p, b.len, xsd, &back), BGW_OK);
+	assert_string_equal(back.confirmations[0].sections, "deposits guarantees");
+	assert_string_equal(back.confirmations[0].respondent_locale, "en");
+	assert_string_equal(back.confirmations[0].items[0].section, "deposits");
+	assert_string_equal(back.confirmations[1].items[0].quantity, "100.5");
+	assert_string_equal(back.confirmations[1].items[0].custody, "本店");
+	assert_null(back.confirmations[1].items[0].amount);
+	free(b.p);
+	bgw_arena_free(a);
+}
+
 static void
 test_export_errors(void **state)
 {
-	import_item item = {0, "L", NULL, "JPY", "1"};
+	import_item item = {0, "L", NULL, "JPY", "1", NULL, NULL, NULL};
 	import_confirmation c = {0, "bank", "positive", "O", "o@x.example", "N", "2024-03-31",
-	    "2024-04-30", NULL, &item, 1};
+	    "2024-04-30", NULL, &item, 1, NULL};
 	export_confirmation ec = {NULL, NULL, NULL, &c, NULL, NULL, 0};
 	bgw_arena *a = bgw_arena_new();
 	struct sbuf b = {0};
@@ -555,6 +606,7 @@ main(void)
 		cmocka_unit_test(test_deep_nesting_refused_fast),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_export_round_trip),
+		cmocka_unit_test(test_export_sections),
 		cmocka_unit_test(test_export_errors),
 	};
 
