@@ -62,5 +62,6 @@ extern const db_stmt stmt_target[];  /* lib/auth/target.c */
 extern const db_stmt stmt_throttle[];  /* lib/auth/throttle.c */
 extern const db_stmt stmt_user[];  /* lib/auth/user.c */
 extern const db_stmt stmt_verifyref[];  /* lib/flow/verifyref.c */
+extern const db_stmt stmt_receiptpdf[];  /* lib/pdf/receiptpdf.c (lane e1) */
 
 #endif
