@@ -73,3 +73,27 @@ test('the items of a project read as its respondent: one set, not one function c
 	assert.doesNotMatch(plan, /confirmation_side\(/, plan);
 	assert.match(plan, /hashed SubPlan/, plan);
 });
+
+test('a desk uploads 500 answers at once: all given, each waiting for approval', async () => {
+	const res = await w.first.ra.request('GET', '/api/v1/inbox/open.csv?lang=en');
+	assert.equal(res.status, 200);
+	const rows = res.body.replace(/^\uFEFF/, '').split('\r\n').slice(1).filter((l) => l !== '')
+		.map((l) => l.split(','));
+	const refs = [...new Set(rows.map((r) => r[0]))].slice(0, 500);
+	const want = new Set(refs);
+	// Only the item rows, agreed (what tests/bench/run.sh's bulk_answer500 uploads).
+	const lines = ['reference,item_id,label,currency,agrees,amount,note'];
+	for (const r of rows)
+		if (want.has(r[0]) && r[1] !== '') lines.push(`${r[0]},${r[1]},,,yes,,`);
+	const t0 = Date.now();
+	const up = await w.first.ra.request('POST', '/api/v1/inbox/answers', {
+		body: '\uFEFF' + lines.join('\r\n') + '\r\n', headers: { 'content-type': 'text/csv' } });
+	const seconds = (Date.now() - t0) / 1000;
+	assert.equal(up.status, 201, up.body.slice(0, 300));
+	assert.equal(up.json().answered, 500);
+	console.log(`# 500 answers uploaded in ${seconds} s`);
+	const status = sql(`SELECT status, count(*) FROM bgw.confirmations
+		WHERE project_id = '${w.e.project.id}' AND reference IN (${refs.map((r) => `'${r}'`).join(',')})
+		GROUP BY 1`);
+	assert.equal(status, 'awaiting_respondent_approval|500');
+});
