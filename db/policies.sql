@@ -74,7 +74,9 @@ CREATE POLICY confirmation_items_change ON bgw.confirmation_items
 
 CREATE POLICY confirmation_items_read ON bgw.confirmation_items
     AS PERMISSIVE FOR SELECT TO public
-    USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
+    USING ((EXISTS ( SELECT 1
+   FROM bgw.confirmations c
+  WHERE (c.id = confirmation_items.confirmation_id))));
 
 CREATE POLICY confirmation_items_remove ON bgw.confirmation_items
     AS PERMISSIVE FOR DELETE TO public
@@ -245,7 +247,9 @@ CREATE POLICY response_extra_items_answer ON bgw.response_extra_items
 
 CREATE POLICY response_extra_items_read ON bgw.response_extra_items
     AS PERMISSIVE FOR SELECT TO public
-    USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+    USING ((EXISTS ( SELECT 1
+   FROM bgw.responses r
+  WHERE (r.id = response_extra_items.response_id))));
 
 CREATE POLICY response_items_answer ON bgw.response_items
     AS PERMISSIVE FOR INSERT TO public
@@ -253,7 +257,9 @@ CREATE POLICY response_items_answer ON bgw.response_items
 
 CREATE POLICY response_items_read ON bgw.response_items
     AS PERMISSIVE FOR SELECT TO public
-    USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+    USING ((EXISTS ( SELECT 1
+   FROM bgw.responses r
+  WHERE (r.id = response_items.response_id))));
 
 CREATE POLICY response_sections_answer ON bgw.response_sections
     AS PERMISSIVE FOR INSERT TO public
@@ -274,7 +280,10 @@ CREATE POLICY responses_approve ON bgw.responses
 
 CREATE POLICY responses_read ON bgw.responses
     AS PERMISSIVE FOR SELECT TO public
-    USING (bgw.can_see_responses(confirmation_id));
+    USING ((EXISTS ( SELECT 1
+   FROM bgw.confirmations c
+  WHERE ((c.id = responses.confirmation_id) AND (c.shared_with_client OR (c.project_id IN ( SELECT r.project_id
+           FROM bgw.response_confirmations_readable() r(project_id))))))));
 
 CREATE POLICY reviews_audit ON bgw.reviews
     AS PERMISSIVE FOR ALL TO public
@@ -1430,6 +1439,16 @@ CREATE OR REPLACE FUNCTION bgw.response_confirmation(p_response text)
  STABLE SECURITY DEFINER
  SET search_path TO 'bgw', 'pg_temp'
 AS $function$BEGIN RETURN ( SELECT r.confirmation_id FROM responses r WHERE r.id = p_response ); END$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.response_confirmations_readable()
+ RETURNS TABLE(project_id text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT mm.project_id FROM my_memberships() mm WHERE mm.side IN ('audit', 'respondent')
+$function$
 ;
 
 CREATE OR REPLACE FUNCTION bgw.response_frozen()

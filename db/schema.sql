@@ -1383,6 +1383,17 @@ CREATE FUNCTION bgw.response_confirmation(p_response text) RETURNS text
     AS $$BEGIN RETURN ( SELECT r.confirmation_id FROM responses r WHERE r.id = p_response ); END$$;
 
 --
+-- Name: response_confirmations_readable(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.response_confirmations_readable() RETURNS TABLE(project_id text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT mm.project_id FROM my_memberships() mm WHERE mm.side IN ('audit', 'respondent')
+$$;
+
+--
 -- Name: response_frozen(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -3577,7 +3588,9 @@ CREATE POLICY confirmation_items_change ON bgw.confirmation_items FOR UPDATE USI
 -- Name: confirmation_items confirmation_items_read; Type: POLICY; Schema: bgw; Owner: -
 --
 
-CREATE POLICY confirmation_items_read ON bgw.confirmation_items FOR SELECT USING ((bgw.confirmation_side(confirmation_id) IS NOT NULL));
+CREATE POLICY confirmation_items_read ON bgw.confirmation_items FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.confirmations c
+  WHERE (c.id = confirmation_items.confirmation_id))));
 
 --
 -- Name: confirmation_items confirmation_items_remove; Type: POLICY; Schema: bgw; Owner: -
@@ -3884,7 +3897,9 @@ CREATE POLICY response_extra_items_answer ON bgw.response_extra_items FOR INSERT
 -- Name: response_extra_items response_extra_items_read; Type: POLICY; Schema: bgw; Owner: -
 --
 
-CREATE POLICY response_extra_items_read ON bgw.response_extra_items FOR SELECT USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+CREATE POLICY response_extra_items_read ON bgw.response_extra_items FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.responses r
+  WHERE (r.id = response_extra_items.response_id))));
 
 --
 -- Name: response_items; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3902,7 +3917,9 @@ CREATE POLICY response_items_answer ON bgw.response_items FOR INSERT WITH CHECK 
 -- Name: response_items response_items_read; Type: POLICY; Schema: bgw; Owner: -
 --
 
-CREATE POLICY response_items_read ON bgw.response_items FOR SELECT USING (bgw.can_see_responses(bgw.response_confirmation(response_id)));
+CREATE POLICY response_items_read ON bgw.response_items FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.responses r
+  WHERE (r.id = response_items.response_id))));
 
 --
 -- Name: response_sections; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3944,7 +3961,10 @@ CREATE POLICY responses_approve ON bgw.responses FOR UPDATE USING ((bgw.confirma
 -- Name: responses responses_read; Type: POLICY; Schema: bgw; Owner: -
 --
 
-CREATE POLICY responses_read ON bgw.responses FOR SELECT USING (bgw.can_see_responses(confirmation_id));
+CREATE POLICY responses_read ON bgw.responses FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.confirmations c
+  WHERE ((c.id = responses.confirmation_id) AND (c.shared_with_client OR (c.project_id IN ( SELECT r.project_id
+           FROM bgw.response_confirmations_readable() r(project_id))))))));
 
 --
 -- Name: reviews; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -4420,6 +4440,13 @@ GRANT ALL ON FUNCTION bgw.project_side(p_project text) TO bgw_app;
 
 REVOKE ALL ON FUNCTION bgw.response_confirmation(p_response text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.response_confirmation(p_response text) TO bgw_app;
+
+--
+-- Name: FUNCTION response_confirmations_readable(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.response_confirmations_readable() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.response_confirmations_readable() TO bgw_app;
 
 --
 -- Name: FUNCTION response_frozen(); Type: ACL; Schema: bgw; Owner: -

@@ -33,7 +33,11 @@
 /* Every statement is prepared once and run with parameters that rarely change its best
  * plan (ids, optional filters); left to choose, PostgreSQL plans many of them afresh at
  * every execution (0.4 ms each, as long as the query itself).  Measured in tests/bench. */
-#define DB_OPTIONS "-c plan_cache_mode=force_generic_plan"
+/* No JIT: the row-level security policies' functions carry large cost estimates, so a
+ * 20,000-row read (a desk's sheet of open requests) crossed jit_above_cost and spent 1-2 s
+ * compiling to save milliseconds (docs/performance.md, "Row-level security at a desk's
+ * scale").  The statements here are short OLTP queries; none gains from JIT. */
+#define DB_OPTIONS "-c plan_cache_mode=force_generic_plan -c jit=off"
 #define SQLSTATE_LEN 5
 /* A COMMIT whose answer was lost (PostgreSQL stopped or the link broke while it ran) may
  * have happened or not.  Rather than answer 503 "nothing was stored" for work that was in

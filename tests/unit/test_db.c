@@ -99,13 +99,18 @@ fake(ExecStatusType st, const char *sqlstate, const char *message, int nparams)
 PGconn *
 __wrap_PQconnectdbParams(const char *const *k, const char *const *v, int expand)
 {
-	int has_timeout = 0;
+	int has_timeout = 0, jit_off = 0;
 
 	assert_int_equal(expand, 1);
-	for (size_t i = 0; k[i] != NULL; i++)
+	for (size_t i = 0; k[i] != NULL; i++) {
 		if (strcmp(k[i], "connect_timeout") == 0 && atoi(v[i]) > 0)
 			has_timeout = 1;
+		/* JIT off for every connection (docs/performance.md: 1-2 s per large read). */
+		if (strcmp(k[i], "options") == 0 && strstr(v[i], "-c jit=off") != NULL)
+			jit_off = 1;
+	}
 	assert_true(has_timeout);
+	assert_true(jit_off);
 	m.connects++;
 	m.conn_ok = !m.connect_fails;
 	return (PGconn *)&fake_conn;
