@@ -65,6 +65,8 @@ settings_page(bgw_request *r, int status)
 	    {"n", page_js(pj, "name")});
 	back_link(&p);
 	page_flash(&p);
+	if (status != 200)
+		p.err_form = "settings";
 	page_errors(&p);
 	p.form = "settings";
 	html_raw(&p.h, "<form method=\"post\"");
@@ -323,7 +325,8 @@ readdress_form(page *p, const json_t *c)
 	page_csrf(p);
 	p->form = bgw_arena_printf(p->r->a, "ra-%s", cid);
 	page_input(p, "email", "email", "ctl.new_email", NULL, "off", true);
-	page_input(p, "name", "text", "ctl.new_name", page_js(c, "respondent_name"), "off", true);
+	page_input(p, "name", "text", "ctl.new_name",
+	    page_js(json_object_get(c, "respondent"), "name"), "off", true);
 	page_input(p, "method", "text", "ctl.check_method", NULL, "off", true);
 	page_textarea(p, "note", "ctl.check_note", NULL, true);
 	p->form = NULL;
@@ -350,7 +353,7 @@ undeliverable_list(page *p, const char *status, long long *n)
 		    page_js(c, "id")));
 		html_fill(&p->h, ">{ref}</a></h2><p>{to} <span class=\"badge s-exception\">{u}</span>"
 		    "</p>", {"ref", page_js(c, "reference")},
-		    {"to", page_js(c, "respondent_email")}, {"u", page_t(p, "ctl.undeliverable")});
+		    {"to", page_js(json_object_get(c, "respondent"), "email")}, {"u", page_t(p, "ctl.undeliverable")});
 		readdress_form(p, c);
 		html_raw(&p->h, "</li>");
 		(*n)++;
