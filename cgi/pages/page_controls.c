@@ -268,7 +268,7 @@ page_audit_log(bgw_request *r)
 		html_fill(&p.h, "<div class=\"alert ok\" role=\"status\"><p>{t} ",
 		    {"t", page_t(&p, "ctl.chain_ok")});
 	else
-		html_fill(&p.h, "<div class=\"alert error\" role=\"alert\"><p>{t} ",
+		html_fill(&p.h, "<div class=\"alert err\" role=\"alert\"><p>{t} ",
 		    {"t", page_t(&p, "ctl.chain_bad")});
 	html_fill(&p.h, "{t} ", {"t", page_t(&p, "ctl.events")});
 	html_int(&p.h, page_ji(log, "total"));
@@ -348,14 +348,14 @@ undeliverable_list(page *p, const char *status, long long *n)
 	json_array_foreach(json_object_get(list, "items"), i, c) {
 		if (!page_jb(c, "undeliverable"))
 			continue;
-		html_raw(&p->h, "<li class=\"card\"><h2><a");
+		html_raw(&p->h, "<section class=\"card\"><h2><a");
 		html_attr_url(&p->h, "href", bgw_arena_printf(p->r->a, "/confirmations/%s",
 		    page_js(c, "id")));
 		html_fill(&p->h, ">{ref}</a></h2><p>{to} <span class=\"badge s-exception\">{u}</span>"
 		    "</p>", {"ref", page_js(c, "reference")},
 		    {"to", page_js(json_object_get(c, "respondent"), "email")}, {"u", page_t(p, "ctl.undeliverable")});
 		readdress_form(p, c);
-		html_raw(&p->h, "</li>");
+		html_raw(&p->h, "</section>");
 		(*n)++;
 	}
 	return BGW_OK;
@@ -374,11 +374,9 @@ undeliverable_page(bgw_request *r, int status)
 	back_link(&p);
 	page_flash(&p);
 	page_errors(&p);
-	html_raw(&p.h, "<ul class=\"plain\">");
 	if ((err = undeliverable_list(&p, "sent", &n)) != BGW_OK ||
 	    (err = undeliverable_list(&p, "opened", &n)) != BGW_OK)
 		return err;
-	html_raw(&p.h, "</ul>");
 	if (n == 0)
 		html_fill(&p.h, "<p>{t}</p>", {"t", page_t(&p, "ctl.none")});
 	return page_send(&p, status);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { env } from '../integration/lib/stack.mjs';
-import { useBrowser, contextFor, axe, shot, noProblems } from './lib/harness.mjs';
+import { useBrowser, contextFor, axe, shot, noProblems, bothLanguages } from './lib/harness.mjs';
 import { sql, uniqueEmail } from '../integration/lib/world.mjs';
 import { engagement, sendToRespondent } from '../integration/lib/engagement.mjs';
 
@@ -24,22 +24,10 @@ function adminRun(...args) {
 	return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** Open path as c in both languages: axe, screenshots (desktop and phone), the h1s. */
-async function bothLanguages(c, urlPath, name) {
-	const h1 = {};
-	for (const lang of ['ja', 'en']) {
-		const { ctx, page } = await contextFor(c, lang);
-		const sep = urlPath.includes('?') ? '&' : '?';
-		const res = await page.goto(`${env.baseUrl}${urlPath}${sep}lang=${lang}`);
-		assert.equal(res.status(), 200, `${name} ${lang}`);
-		assert.equal(await page.getAttribute('html', 'lang'), lang);
-		h1[lang] = (await page.textContent('h1')).trim();
-		await axe(page, `${name} ${lang}`);
-		await shot(page, `${name}-${lang}`);
-		await ctx.close();
-	}
-	assert.notEqual(h1.ja, h1.en, `${name}: the two languages differ`);
-	return h1;
+/** bothLanguages (harness.mjs), after the page answers c with 200. */
+async function openBoth(c, urlPath, name) {
+	assert.equal((await c.request('GET', urlPath)).status, 200, name);
+	return bothLanguages(c, urlPath, name);
 }
 
 let e;
@@ -65,7 +53,7 @@ test('the project page links the controls for the audit admin, fewer for others'
 
 test('settings: reminder schedule and retention saved through the form, read back by the API', async () => {
 	const path = `/projects/${e.project.id}/settings`;
-	await bothLanguages(e.aa, path, 'controls-settings');
+	await openBoth(e.aa, path, 'controls-settings');
 	for (const c of [e.am, e.ca, e.cm]) assert.equal((await c.request('GET', path)).status, 403);
 
 	const { ctx, page } = await contextFor(e.aa, 'ja');
@@ -94,7 +82,7 @@ test('settings: reminder schedule and retention saved through the form, read bac
 
 test('audit log: filters, and the event audit-verify finds tampered is flagged', async () => {
 	const path = `/projects/${e.project.id}/audit-log`;
-	await bothLanguages(e.aa, path, 'controls-audit-log');
+	await openBoth(e.aa, path, 'controls-audit-log');
 	assert.equal((await e.am.request('GET', path)).status, 403);
 
 	const { ctx, page } = await contextFor(e.aa, 'en');
@@ -109,7 +97,7 @@ test('audit log: filters, and the event audit-verify finds tampered is flagged',
 	assert.equal(await page.$$eval('tbody tr', (trs) => trs.length), 0);
 	await page.goto(`${env.baseUrl}${path}`);
 	assert.equal(await page.$$eval('tr.tampered', (trs) => trs.length), 0);
-	assert.equal(await page.$$eval('.alert.error', (a) => a.length), 0);
+	assert.equal(await page.$$eval('.alert.err', (a) => a.length), 0);
 
 	const pid = e.project.id;
 	const was = sql(`SELECT action FROM bgw.audit_events WHERE project_id = '${pid}' AND seq = 2`);
@@ -120,7 +108,7 @@ test('audit log: filters, and the event audit-verify finds tampered is flagged',
 		const seq = v.out.match(new RegExp(`^chain ${pid}: BAD at seq (\\d+)`, 'm'));
 		assert.ok(seq, v.out);
 		await page.goto(`${env.baseUrl}${path}`);
-		assert.equal(await page.$$eval('.alert.error', (a) => a.length), 1);
+		assert.equal(await page.$$eval('.alert.err', (a) => a.length), 1);
 		const flagged = await page.$$eval('tr.tampered td:first-child', (tds) => tds.map((t) => t.textContent));
 		assert.equal(flagged.length, 1);
 		assert.match(flagged[0], new RegExp(`^${seq[1]}\\b.*Tampered`));
@@ -128,7 +116,7 @@ test('audit log: filters, and the event audit-verify finds tampered is flagged',
 		await shot(page, 'controls-audit-log-tampered-en');
 		// A filter that hides the tampered event still says the chain is broken.
 		await page.goto(`${env.baseUrl}${path}?action=project.settings`);
-		assert.equal(await page.$$eval('.alert.error', (a) => a.length), 1);
+		assert.equal(await page.$$eval('.alert.err', (a) => a.length), 1);
 		await page.goto(`${env.baseUrl}${path}?lang=ja`);
 		assert.match(await page.textContent('tr.tampered'), /改ざんの疑い/);
 	} finally {
@@ -164,7 +152,7 @@ test('project documents: uploaded through the page, listed, downloaded; the clie
 	assert.match(p0.url(), /\/documents\?m=msg\.saved$/);
 	assert.equal(await p0.locator('a[download]', { hasText: 'plan-nojs.pdf' }).count(), 1);
 	await c0.close();
-	await bothLanguages(e.aa, path, 'controls-documents');
+	await openBoth(e.aa, path, 'controls-documents');
 	const { ctx: c2, page: p2 } = await contextFor(e.cm, 'en');
 	await p2.goto(`${env.baseUrl}${path}`);
 	assert.equal(await p2.locator('a[download]', { hasText: '監査計画.pdf' }).count(), 1);
@@ -177,7 +165,7 @@ test('undeliverable: listed with its correction form; corrected and sent again',
 	const path = `/projects/${e.project.id}/undeliverable`;
 	const { conf } = e.sent;
 	sql(`UPDATE bgw.confirmations SET undeliverable = true WHERE id = '${conf.id}'`);
-	await bothLanguages(e.aa, path, 'controls-undeliverable');
+	await openBoth(e.aa, path, 'controls-undeliverable');
 	assert.equal((await e.am.request('GET', path)).status, 403);
 
 	const next = uniqueEmail('corrected');
