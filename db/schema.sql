@@ -581,8 +581,7 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
     SET search_path TO 'bgw', 'pg_temp'
     AS $$
 DECLARE
-	side text := (SELECT m.side FROM memberships m
-	              WHERE m.project_id = NEW.project_id AND m.user_id = app_user_id());
+	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
 	    'opened_at', 'answered_at', 'version', 'updated_at'];
 BEGIN
@@ -706,6 +705,25 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 $$;
 
 --
+-- Name: invitation_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+
+--
 -- Name: list_version_confirmations(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -759,13 +777,27 @@ DECLARE
 	m_side    text;
 	m_org     text;
 	m_locked  boolean;
+	member    boolean;
 	want      bytea;
 	got       bytea;
 BEGIN
 	SELECT side, organization_id, code_locked INTO m_side, m_org, m_locked
 	FROM memberships WHERE project_id = p_project AND user_id = app_user_id() FOR UPDATE;
-	IF NOT FOUND THEN
+	member := FOUND;
+	IF member AND m_side = 'respondent' AND org_member_deactivated(app_user_id()) THEN
 		RETURN NULL;
+	END IF;
+	IF NOT member THEN
+		SELECT a.organization_id INTO m_org FROM project_access(p_project) a
+		WHERE a.side = 'respondent';
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
+		m_side := 'respondent';
+		INSERT INTO org_code_attempts (organization_id, project_id) VALUES (m_org, p_project)
+		ON CONFLICT DO NOTHING;
+		SELECT locked INTO m_locked FROM org_code_attempts
+		WHERE organization_id = m_org AND project_id = p_project FOR UPDATE;
 	END IF;
 	IF m_locked THEN
 		RETURN 'locked';
@@ -779,14 +811,29 @@ BEGIN
 		got := access_code_hash('bgw-project-code-v1', p_project, p_code);
 	END IF;
 	IF want IS NOT NULL AND got IS NOT NULL AND want = got THEN
-		UPDATE memberships SET code_verified_at = now(), code_failures = 0
-		WHERE project_id = p_project AND user_id = app_user_id();
+		IF member THEN
+			UPDATE memberships SET code_verified_at = now(), code_failures = 0
+			WHERE project_id = p_project AND user_id = app_user_id();
+		ELSE
+			UPDATE org_code_attempts SET failures = 0
+			WHERE organization_id = m_org AND project_id = p_project;
+		END IF;
+		IF m_side = 'respondent' THEN
+			INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+			VALUES (m_org, p_project, app_user_id()) ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN 'ok';
 	END IF;
-	UPDATE memberships SET code_failures = code_failures + 1,
-	    code_locked = code_failures + 1 >= 5
-	WHERE project_id = p_project AND user_id = app_user_id()
-	RETURNING code_locked INTO m_locked;
+	IF member THEN
+		UPDATE memberships SET code_failures = code_failures + 1,
+		    code_locked = code_failures + 1 >= 5
+		WHERE project_id = p_project AND user_id = app_user_id()
+		RETURNING code_locked INTO m_locked;
+	ELSE
+		UPDATE org_code_attempts SET failures = failures + 1, locked = failures + 1 >= 5
+		WHERE organization_id = m_org AND project_id = p_project
+		RETURNING locked INTO m_locked;
+	END IF;
 	RETURN CASE WHEN m_locked THEN 'locked' ELSE 'wrong' END;
 END
 $$;
@@ -803,8 +850,38 @@ CREATE FUNCTION bgw.membership_code_unlock(p_project text, p_user text) RETURNS 
 		UPDATE memberships SET code_failures = 0, code_locked = false
 		WHERE project_id = p_project AND user_id = p_user
 		  AND project_admin_side(p_project) = 'audit'
+		RETURNING 1),
+	o AS (
+		UPDATE org_code_attempts t SET failures = 0, locked = false
+		FROM org_members om
+		WHERE om.user_id = p_user AND t.organization_id = om.organization_id
+		  AND t.project_id = p_project AND project_admin_side(p_project) = 'audit'
 		RETURNING 1)
-	SELECT EXISTS (SELECT 1 FROM u)
+	SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM o)
+$$;
+
+--
+-- Name: membership_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.membership_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
 $$;
 
 --
@@ -862,6 +939,37 @@ CREATE FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text)
 ); END$$;
 
 --
+-- Name: my_access(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.my_access() RETURNS TABLE(project_id text, side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT m.project_id, m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id))
+	UNION ALL
+	SELECT p.project_id, 'respondent', om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p.project_id),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p.project_id),
+	        false)
+	FROM org_members om
+	CROSS JOIN LATERAL (SELECT DISTINCT c.project_id FROM confirmations c
+	    WHERE c.respondent_org_id = om.organization_id AND c.sent_at IS NOT NULL) p
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND NOT EXISTS (SELECT 1 FROM memberships m
+	      WHERE m.project_id = p.project_id AND m.user_id = om.user_id)
+$$;
+
+--
 -- Name: my_memberships(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -871,9 +979,9 @@ CREATE FUNCTION bgw.my_memberships() RETURNS TABLE(project_id text, side text, o
     AS $$
 BEGIN
 	RETURN QUERY
-	SELECT m.project_id, m.side, m.organization_id
-	FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+	SELECT a.project_id, a.side, a.organization_id
+	FROM my_access() a JOIN projects p ON p.id = a.project_id
+	WHERE p.status = 'active' OR a.side = 'audit';
 END
 $$;
 
@@ -898,6 +1006,73 @@ CREATE FUNCTION bgw.new_reference() RETURNS text
 $$;
 
 --
+-- Name: org_desk_make(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_desk_make() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+--
+-- Name: org_in_project(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_in_project(p_org text, p_project text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.project_id = p_project
+	    AND c.respondent_org_id = p_org AND c.sent_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_may_manage(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT om.admin AND (om.unit_id IS NULL OR om.unit_id = p_unit)
+	    FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND u.deleted_at IS NULL), false)
+$$;
+
+--
+-- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_deactivated(p_user text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = p_user AND om.deactivated_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_member_org(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_org() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
+	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$$;
+
+--
 -- Name: org_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -909,6 +1084,40 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
 $$;
 
 --
+-- Name: project_access(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.project_access(p_project text) RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	RETURN QUERY
+	SELECT m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id));
+	IF FOUND OR EXISTS (SELECT 1 FROM memberships m
+	    WHERE m.project_id = p_project AND m.user_id = app_user_id()) THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT 'respondent'::text, om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p_project),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p_project), false)
+	FROM org_members om
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND org_in_project(om.organization_id, p_project);
+END
+$$;
+
+--
 -- Name: project_admin_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -916,9 +1125,8 @@ CREATE FUNCTION bgw.project_admin_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id() AND m.admin
-	  AND p.status = 'active'
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE a.admin AND p.status = 'active'
 ); END$$;
 
 --
@@ -929,8 +1137,7 @@ CREATE FUNCTION bgw.project_org(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.organization_id FROM memberships m
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	SELECT a.organization_id FROM project_access(p_project) a
 ); END$$;
 
 --
@@ -941,9 +1148,8 @@ CREATE FUNCTION bgw.project_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
-	  AND (p.status = 'active' OR m.side = 'audit')
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE p.status = 'active' OR a.side = 'audit'
 ); END$$;
 
 --
@@ -1181,6 +1387,7 @@ CREATE TABLE bgw.confirmations (
     version integer DEFAULT 1 NOT NULL,
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
+    respondent_unit_id text,
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1349,6 +1556,62 @@ CREATE TABLE bgw.notifications (
     digested_at timestamp with time zone,
     CONSTRAINT notifications_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT notifications_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200)))
+);
+
+--
+-- Name: org_code_attempts; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_attempts (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    CONSTRAINT org_code_attempts_failures_check CHECK ((failures >= 0))
+);
+
+--
+-- Name: org_code_verifications; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_verifications (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    verified_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_by text
+);
+
+--
+-- Name: org_members; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_members (
+    organization_id text NOT NULL,
+    user_id text NOT NULL,
+    unit_id text,
+    admin boolean DEFAULT false NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone
+);
+
+--
+-- Name: org_units; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_units (
+    id text DEFAULT bgw.new_id() NOT NULL,
+    organization_id text NOT NULL,
+    kind text NOT NULL,
+    code text,
+    name text NOT NULL,
+    email public.citext,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone,
+    CONSTRAINT org_units_code_check CHECK ((code ~ '^[0-9]{3}$'::text)),
+    CONSTRAINT org_units_email_check CHECK (((email IS NULL) OR (((length((email)::text) >= 3) AND (length((email)::text) <= 254)) AND (public.strpos(email, '@'::public.citext) > 1)))),
+    CONSTRAINT org_units_kind_check CHECK ((kind = ANY (ARRAY['desk'::text, 'branch'::text, 'department'::text]))),
+    CONSTRAINT org_units_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
 
 --
@@ -1622,10 +1885,12 @@ CREATE TABLE bgw.tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    unit_id text,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
+    CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
@@ -1797,6 +2062,41 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: org_code_attempts org_code_attempts_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_code_verifications org_code_verifications_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_members org_members_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: org_units org_units_organization_id_id_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_id_key UNIQUE (organization_id, id);
+
+--
+-- Name: org_units org_units_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_pkey PRIMARY KEY (id);
 
 --
 -- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -1993,6 +2293,12 @@ CREATE INDEX confirmations_respondent ON bgw.confirmations USING btree (responde
 CREATE INDEX confirmations_respondent_email ON bgw.confirmations USING btree (respondent_email);
 
 --
+-- Name: confirmations_respondent_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_respondent_org ON bgw.confirmations USING btree (respondent_org_id, project_id) WHERE (sent_at IS NOT NULL);
+
+--
 -- Name: documents_confirmation; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -2057,6 +2363,30 @@ CREATE INDEX mfa_recovery_codes_user ON bgw.mfa_recovery_codes USING btree (user
 --
 
 CREATE INDEX notifications_user ON bgw.notifications USING btree (user_id, created_at) WHERE (read_at IS NULL);
+
+--
+-- Name: org_code_verifications_project; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_code_verifications_project ON bgw.org_code_verifications USING btree (project_id);
+
+--
+-- Name: org_members_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_members_org ON bgw.org_members USING btree (organization_id);
+
+--
+-- Name: org_units_code; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_code ON bgw.org_units USING btree (organization_id, code) WHERE (code IS NOT NULL);
+
+--
+-- Name: org_units_one_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_one_desk ON bgw.org_units USING btree (organization_id) WHERE (kind = 'desk'::text);
 
 --
 -- Name: organizations_kind_name; Type: INDEX; Schema: bgw; Owner: -
@@ -2239,6 +2569,18 @@ CREATE TRIGGER list_version_organizations AFTER UPDATE ON bgw.organizations REFE
 CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.list_version_confirmations();
 
 --
+-- Name: memberships memberships_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER organizations_desk AFTER INSERT ON bgw.organizations FOR EACH ROW EXECUTE FUNCTION bgw.org_desk_make();
+
+--
 -- Name: response_extra_items response_extra_items_frozen; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2255,6 +2597,12 @@ CREATE TRIGGER response_items_frozen BEFORE INSERT OR UPDATE ON bgw.response_ite
 --
 
 CREATE TRIGGER responses_frozen BEFORE UPDATE ON bgw.responses FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
+
+--
+-- Name: tokens tokens_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER tokens_org_member AFTER UPDATE OF used_at ON bgw.tokens FOR EACH ROW WHEN (((new.kind = 'invitation'::text) AND (new.project_id IS NULL) AND (old.used_at IS NULL) AND (new.used_at IS NOT NULL))) EXECUTE FUNCTION bgw.invitation_org_member();
 
 --
 -- Name: address_checks address_checks_checked_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2332,6 +2680,13 @@ ALTER TABLE ONLY bgw.confirmations
 
 ALTER TABLE ONLY bgw.confirmations
     ADD CONSTRAINT confirmations_respondent_org_id_fkey FOREIGN KEY (respondent_org_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
+
+--
+-- Name: confirmations confirmations_respondent_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmations
+    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id);
 
 --
 -- Name: documents documents_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2451,6 +2806,83 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_verified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_created_by_fkey FOREIGN KEY (created_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_members org_members_organization_id_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_unit_id_fkey FOREIGN KEY (organization_id, unit_id) REFERENCES bgw.org_units(organization_id, id);
+
+--
+-- Name: org_members org_members_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id);
+
+--
+-- Name: org_members org_members_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_units org_units_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
 
 --
 -- Name: outbox outbox_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2612,6 +3044,13 @@ ALTER TABLE ONLY bgw.tokens
 
 ALTER TABLE ONLY bgw.tokens
     ADD CONSTRAINT tokens_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: tokens tokens_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id) ON DELETE CASCADE;
 
 --
 -- Name: tokens tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2822,6 +3261,66 @@ ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY notification_prefs_own ON bgw.notification_prefs USING ((user_id = bgw.app_user_id())) WITH CHECK ((user_id = bgw.app_user_id()));
 
 --
+-- Name: org_code_verifications; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_code_verifications org_code_verifications_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications FOR SELECT USING (((organization_id = bgw.org_member_org()) OR (bgw.project_side(project_id) = 'audit'::text)));
+
+--
+-- Name: org_members; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_members org_members_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_add ON bgw.org_members FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (created_by = bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_change ON bgw.org_members FOR UPDATE USING ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id()))) WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_read ON bgw.org_members FOR SELECT USING (((user_id = bgw.app_user_id()) OR (organization_id = bgw.org_member_org())));
+
+--
+-- Name: org_units; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_units org_units_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_change ON bgw.org_units FOR UPDATE USING (bgw.org_may_manage(organization_id, NULL::text)) WITH CHECK (bgw.org_may_manage(organization_id, NULL::text));
+
+--
+-- Name: org_units org_units_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_read ON bgw.org_units FOR SELECT USING ((organization_id = bgw.org_member_org()));
+
+--
 -- Name: projects; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -2845,7 +3344,23 @@ CREATE POLICY projects_create ON bgw.projects FOR INSERT WITH CHECK (((audit_fir
 
 CREATE POLICY projects_read ON bgw.projects FOR SELECT USING ((EXISTS ( SELECT 1
    FROM bgw.memberships m
-  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = ANY (ARRAY['audit'::text, 'client'::text])) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+
+--
+-- Name: projects projects_read_org; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_org ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.org_members om
+  WHERE ((om.user_id = bgw.app_user_id()) AND (om.deactivated_at IS NULL) AND bgw.org_in_project(om.organization_id, projects.id))))));
+
+--
+-- Name: projects projects_read_respondent; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_respondent ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.memberships m
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = 'respondent'::text) AND (NOT bgw.org_member_deactivated(m.user_id)))))));
 
 --
 -- Name: reconciling_items; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3181,6 +3696,12 @@ REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_t
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
 
 --
+-- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION list_version_confirmations(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3207,6 +3728,12 @@ REVOKE ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) F
 GRANT ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) TO bgw_app;
 
 --
+-- Name: FUNCTION membership_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.membership_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION membership_self_grant(p_project text, p_user text, p_side text, p_admin boolean, p_org text); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3226,6 +3753,13 @@ GRANT ALL ON FUNCTION bgw.membership_visible(p_project text, p_side text, p_org 
 
 REVOKE ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) TO bgw_app;
+
+--
+-- Name: FUNCTION my_access(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.my_access() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.my_access() TO bgw_app;
 
 --
 -- Name: FUNCTION my_memberships(); Type: ACL; Schema: bgw; Owner: -
@@ -3249,11 +3783,52 @@ REVOKE ALL ON FUNCTION bgw.new_reference() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.new_reference() TO bgw_app;
 
 --
+-- Name: FUNCTION org_desk_make(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_desk_make() FROM PUBLIC;
+
+--
+-- Name: FUNCTION org_in_project(p_org text, p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_may_manage(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_deactivated(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_deactivated(p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_org(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_org() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
+
+--
 -- Name: FUNCTION org_side(p_kind text); Type: ACL; Schema: bgw; Owner: -
 --
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.project_access(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.project_access(p_project text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_admin_side(p_project text); Type: ACL; Schema: bgw; Owner: -
@@ -3459,6 +4034,84 @@ GRANT SELECT,INSERT,UPDATE ON TABLE bgw.notification_prefs TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.notifications TO bgw_app;
+
+--
+-- Name: TABLE org_code_verifications; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_code_verifications TO bgw_app;
+
+--
+-- Name: TABLE org_members; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.organization_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(organization_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.user_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.unit_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(unit_id),UPDATE(unit_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.admin; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(admin),UPDATE(admin) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.created_by; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(created_by) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: TABLE org_units; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.code; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(code) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.name; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.email; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(email) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_units TO bgw_app;
 
 --
 -- Name: TABLE organizations; Type: ACL; Schema: bgw; Owner: -

@@ -198,6 +198,7 @@ bgw_err h_verify(bgw_request *r);
 bgw_err h_conf_receipt_pdf(bgw_request *r);
 bgw_err h_conf_letter_pdf(bgw_request *r);
 bgw_err h_project_letters_pdf(bgw_request *r);
+bgw_err page_letters_pdf(bgw_request *r);  /* the dashboard's form of the same */
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
 bgw_err h_export_xlsx(bgw_request *r);

@@ -23,6 +23,7 @@ typedef struct invite_spec {
 	const char *side;        /* "audit", "client", "respondent"; NULL without a project */
 	bool admin;
 	const char *created_by;  /* NULL when made by the admin command line */
+	const char *unit_id;     /* a respondent organisation's unit (lib/auth/org.c), or NULL */
 } invite_spec;
 
 /* Store an invitation and write its token (TOKEN_LEN + 1 bytes) for the link.  Runs in the

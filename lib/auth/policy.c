@@ -2,6 +2,7 @@
 #include "auth/policy.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* Role bits: side x admin flag. */
 enum {
@@ -78,6 +79,10 @@ static const struct rule rules[ACT__COUNT] = {
 	 * route did not exist); the use case asks conf.respond / conf.approve of each request. */
 	[ACT_BULK_ANSWER] = {"bulk.answer", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
 	[ACT_BULK_APPROVE] = {"bulk.approve", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
+	/* A respondent organisation is not a project: no code, never completed.  Its users
+	 * are the target's respondent side (lib/auth/target.c, target_org). */
+	[ACT_ORG_READ] = {"org.read", TARGET_ORG, WHO_MEMBER, RESP, false, true},
+	[ACT_ORG_MANAGE] = {"org.manage", TARGET_ORG, WHO_MEMBER, RA, true, true},
 };
 
 static unsigned
@@ -217,6 +222,18 @@ policy_may_see_document(const policy_target *t, enum policy_side uploaded_by)
 	case SIDE_RESPONDENT: return policy_may_see_response(t);
 	default: return t->side == SIDE_AUDIT; /* fail closed */
 	}
+}
+
+bool
+policy_may_manage_org_member(bool admin, const char *admin_unit, const char *old_unit,
+    const char *new_unit)
+{
+	if (!admin)
+		return false;
+	if (admin_unit == NULL)
+		return true;
+	return old_unit != NULL && new_unit != NULL && strcmp(admin_unit, old_unit) == 0 &&
+	    strcmp(admin_unit, new_unit) == 0;
 }
 
 const char *

@@ -51,6 +51,10 @@ static const struct {
 	{ACT_DOC_READ, "YYYYYY"},
 	{ACT_CONF_LETTER, "YFFFFF"},
 	{ACT_PROJECT_LETTERS, "YFFFFF"},
+	/* A respondent organisation (TARGET_ORG): its users read, its admins manage.  Only its
+	 * own users ever load it (lib/auth/target.c), as the respondent side. */
+	{ACT_ORG_READ, "FFFFYY"},
+	{ACT_ORG_MANAGE, "FFFFYF"},
 };
 
 static const policy_subject user = {.signed_in = true};
@@ -350,6 +354,41 @@ test_account_delete(void **state)
 	assert_string_equal(policy_action_name(ACT_ACCOUNT_DELETE), "account.delete");
 }
 
+/* A respondent organisation: only its live users load it as a target; anyone else gets
+ * nothing (404), and it needs no code.  Inside it, a unit's admin manages its unit only. */
+static void
+test_respondent_organisation(void **state)
+{
+	policy_target org_user = {.kind = TARGET_ORG, .exists = true, .member = true,
+		.side = SIDE_RESPONDENT, .code_verified = true};
+	policy_target org_admin = org_user;
+	policy_target outsider = {0};
+	policy_target unverified = org_user;
+
+	(void)state;
+	org_admin.admin = true;
+	unverified.code_verified = false;
+	assert_int_equal(policy_decide(ACT_ORG_READ, &user, &org_user), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ORG_MANAGE, &user, &org_user), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_ORG_MANAGE, &user, &org_admin), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ORG_READ, &user, &outsider), BGW_E_NOT_FOUND);
+	assert_int_equal(policy_decide(ACT_ORG_MANAGE, &user, &outsider), BGW_E_NOT_FOUND);
+	assert_int_equal(policy_decide(ACT_ORG_READ, &user, &unverified), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ORG_READ, NULL, &org_user), BGW_E_UNAUTHENTICATED);
+	assert_int_equal(policy_target_kind(ACT_ORG_MANAGE), TARGET_ORG);
+	assert_string_equal(policy_action_name(ACT_ORG_READ), "org.read");
+	/* admin of the whole (NULL unit), of a unit, or none */
+	assert_true(policy_may_manage_org_member(true, NULL, NULL, "u1"));
+	assert_true(policy_may_manage_org_member(true, NULL, "u1", NULL));
+	assert_true(policy_may_manage_org_member(true, "u1", "u1", "u1"));
+	assert_false(policy_may_manage_org_member(true, "u1", "u1", NULL));
+	assert_false(policy_may_manage_org_member(true, "u1", NULL, "u1"));
+	assert_false(policy_may_manage_org_member(true, "u1", "u2", "u2"));
+	assert_false(policy_may_manage_org_member(true, "u1", NULL, NULL));
+	assert_false(policy_may_manage_org_member(false, NULL, NULL, NULL));
+	assert_false(policy_may_manage_org_member(false, "u1", "u1", "u1"));
+}
+
 int
 main(void)
 {
@@ -368,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_response_visibility),
 		cmocka_unit_test(test_firm_users_create_projects),
 		cmocka_unit_test(test_account_delete),
+		cmocka_unit_test(test_respondent_organisation),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);
