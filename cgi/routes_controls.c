@@ -8,7 +8,9 @@
 #define PROJ "/projects/{}"
 
 const route routes_controls[] = {
-	{"GET", PROJ "/settings", ACT_PROJECT_SETTINGS, SIGNED, false, BODY_NONE, NULL,
+	/* Read by every member, as GET /projects/{pid} and its reminders; changed by the
+	 * audit admin (the page shows the form only to who may post it). */
+	{"GET", PROJ "/settings", ACT_PROJECT_READ, SIGNED, false, BODY_NONE, NULL,
 	    page_settings, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},
 	{"POST", PROJ "/settings", ACT_PROJECT_SETTINGS, SIGNED, true, BODY_FORM, NULL,
 	    page_settings_post, ANSWER_KEPT, TX_WRITE, TARGET_PROJECT},

@@ -48,9 +48,28 @@ days_input(page *p, const reminders_schedule *s, int slot, const char *label_key
 	page_input(p, reminders_names[slot], "number", label_key, v, "off", false);
 }
 
+/* The form's start: a form for who may change the settings; for everyone else (and on a
+ * completed project) the same fields in a disabled fieldset, to read. */
+static void
+settings_form_open(page *p, bool may)
+{
+	if (!may) {
+		html_fill(&p->h, "<p class=\"note\">{t}</p><fieldset disabled class=\"readonly\">"
+		    "<legend class=\"sr\">{l}</legend>", {"t", page_t(p, "ctl.read_only")},
+		    {"l", p->title});
+		return;
+	}
+	html_raw(&p->h, "<form method=\"post\"");
+	html_attr_url(&p->h, "action", ppath(p->r, "/settings"));
+	html_raw(&p->h, ">");
+	page_csrf(p);
+}
+
 static bgw_err
 settings_page(bgw_request *r, int status)
 {
+	policy_subject sub = page_subject(r);
+	bool may = policy_decide(ACT_PROJECT_SETTINGS, &sub, &r->target.facts) == BGW_OK;
 	reminders_schedule s;
 	json_t *proj, *pj;
 	page p;
@@ -69,10 +88,7 @@ settings_page(bgw_request *r, int status)
 		p.err_form = "settings";
 	page_errors(&p);
 	p.form = "settings";
-	html_raw(&p.h, "<form method=\"post\"");
-	html_attr_url(&p.h, "action", ppath(r, "/settings"));
-	html_raw(&p.h, ">");
-	page_csrf(&p);
+	settings_form_open(&p, may);
 	html_fill(&p.h, "<fieldset><legend>{l}</legend><p class=\"help\">{h}</p>",
 	    {"l", page_t(&p, "ctl.reminders")}, {"h", page_t(&p, "ctl.reminders_help")});
 	days_input(&p, &s, REMINDERS_BEFORE, "ctl.days_before");
@@ -87,9 +103,13 @@ settings_page(bgw_request *r, int status)
 		html_fill(&p.h, "<p class=\"field-error\">{t}</p>", {"t", page_t(&p, "ctl.mfa_self")});
 	page_input(&p, "retention_days", "number", "ctl.retention",
 	    bgw_arena_printf(r->a, "%lld", page_ji(pj, "retention_days")), "off", true);
+	p.form = NULL;
+	if (!may) {
+		html_raw(&p.h, "</fieldset>");
+		return page_send(&p, status);
+	}
 	html_fill(&p.h, "<button type=\"submit\">{s}</button></form>",
 	    {"s", page_t(&p, "prefs.save")});
-	p.form = NULL;
 	/* A new access code: the existing form of the members page, shown once there. */
 	html_fill(&p.h, "<section aria-labelledby=\"h-code\"><h2 id=\"h-code\">{t}</h2>"
 	    "<p class=\"help\">{h}</p><form method=\"post\"",

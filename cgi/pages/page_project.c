@@ -389,7 +389,7 @@ controls(page *p, const policy_subject *s)
 		const char *suffix, *label;
 	} links[] = {
 		{ACT_DOC_LIST, "/documents", "ctl.documents"},
-		{ACT_PROJECT_SETTINGS, "/settings", "ctl.settings"},
+		{ACT_PROJECT_READ, "/settings", "ctl.settings"},
 		{ACT_PROJECT_AUDIT_LOG, "/audit-log", "ctl.audit_log"},
 		{ACT_PROJECT_SETTINGS, "/undeliverable", "ctl.undeliverable_title"},
 	};

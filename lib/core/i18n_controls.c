@@ -5,6 +5,8 @@
 const i18n_entry i18n_controls[] = {
 	{"ctl.back", {"プロジェクトに戻る", "Back to the project"}},
 	{"ctl.settings", {"プロジェクトの設定", "Project settings"}},
+	{"ctl.read_only", {"設定を変更できるのは監査法人の管理者だけです（完了したプロジェクトは変更できません）。",
+		"Only the audit team's administrators change these (and not after the project is completed)."}},
 	{"ctl.reminders", {"督促の予定", "Reminder schedule"}},
 	{"ctl.reminders_help", {"日数を空欄にするとその督促は送られません。", "Leave a number empty to turn that reminder off."}},
 	{"ctl.days_before", {"回答期限の何日前", "Days before the due date"}},

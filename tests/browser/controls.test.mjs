@@ -47,14 +47,28 @@ test('the project page links the controls for the audit admin, fewer for others'
 			.filter((s) => hrefs.includes(`/projects/${e.project.id}/${s}`));
 	};
 	assert.deepEqual(await links(e.aa), ['settings', 'audit-log', 'documents', 'undeliverable']);
-	assert.deepEqual(await links(e.am), ['documents']);
-	assert.deepEqual(await links(e.ca), ['documents']);
+	assert.deepEqual(await links(e.am), ['settings', 'documents']);
+	assert.deepEqual(await links(e.ca), ['settings', 'documents']);
 });
 
 test('settings: reminder schedule and retention saved through the form, read back by the API', async () => {
 	const path = `/projects/${e.project.id}/settings`;
 	await openBoth(e.aa, path, 'controls-settings');
-	for (const c of [e.am, e.ca, e.cm]) assert.equal((await c.request('GET', path)).status, 403);
+	for (const c of [e.am, e.ca, e.cm]) {
+		const body = new URLSearchParams({ csrf_token: c.csrf, retention_days: '1' });
+		assert.equal((await c.request('POST', path, { body })).status, 403);
+	}
+	// Others read the settings, without a form to change them.
+	for (const [c, lang] of [[e.am, 'ja'], [e.ca, 'en']]) {
+		const { ctx, page } = await contextFor(c, lang);
+		await page.goto(`${env.baseUrl}${path}`);
+		assert.equal(await page.isDisabled('#f-settings-retention-days'), true);
+		assert.equal(await page.inputValue('#f-settings-retention-days'), '3650');
+		assert.equal(await page.locator(`form[action="${path}"]`).count(), 0);
+		assert.equal(await page.locator('form[action$="/access-code"]').count(), 0);
+		await axe(page, `settings read-only ${lang}`);
+		await ctx.close();
+	}
 
 	const { ctx, page } = await contextFor(e.aa, 'ja');
 	await page.goto(`${env.baseUrl}${path}`);
