@@ -6,6 +6,7 @@
 -- Row-level security, table by table (ENABLE; FORCE applies it to the owner too).
 ALTER TABLE bgw.address_checks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.audit_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
@@ -37,6 +38,14 @@ CREATE POLICY audit_events_append ON bgw.audit_events
 CREATE POLICY audit_events_read ON bgw.audit_events
     AS PERMISSIVE FOR SELECT TO public
     USING ((bgw.project_side(project_id) = 'audit'::text));
+
+CREATE POLICY certified_read ON bgw.certified_respondents
+    AS PERMISSIVE FOR SELECT TO public
+    USING (true);
+
+CREATE POLICY certified_register ON bgw.certified_respondents
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.app_user_operator() AND (certified_by = bgw.app_user_id())));
 
 CREATE POLICY comments_read ON bgw.comments
     AS PERMISSIVE FOR SELECT TO public
@@ -86,6 +95,10 @@ CREATE POLICY confirmations_read ON bgw.confirmations
     mm.organization_id
    FROM bgw.my_memberships() mm(project_id, side, organization_id)
   WHERE (mm.side = 'respondent'::text))))));
+
+CREATE POLICY confirmations_unit ON bgw.confirmations
+    AS RESTRICTIVE FOR SELECT TO public
+    USING (bgw.org_unit_sees(respondent_org_id, respondent_unit_id));
 
 CREATE POLICY documents_add ON bgw.documents
     AS PERMISSIVE FOR INSERT TO public
@@ -142,6 +155,21 @@ CREATE POLICY org_members_read ON bgw.org_members
 CREATE POLICY org_units_add ON bgw.org_units
     AS PERMISSIVE FOR INSERT TO public
     WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+CREATE POLICY org_units_certified_add ON bgw.org_units
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.app_user_operator() AND (kind <> 'desk'::text)));
+
+CREATE POLICY org_units_certified_change ON bgw.org_units
+    AS PERMISSIVE FOR UPDATE TO public
+    USING (bgw.app_user_operator())
+    WITH CHECK (bgw.app_user_operator());
+
+CREATE POLICY org_units_certified_read ON bgw.org_units
+    AS PERMISSIVE FOR SELECT TO public
+    USING ((EXISTS ( SELECT 1
+   FROM bgw.certified_respondents cr
+  WHERE (cr.organization_id = org_units.organization_id))));
 
 CREATE POLICY org_units_change ON bgw.org_units
     AS PERMISSIVE FOR UPDATE TO public
@@ -292,6 +320,17 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.app_user_operator()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT coalesce((SELECT is_operator FROM users
+	                 WHERE id = app_user_id() AND deleted_at IS NULL), false)
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.audit_chain_at(p_project text, p_seq bigint, OUT length bigint, OUT hash bytea)
  RETURNS record
  LANGUAGE sql
@@ -349,6 +388,16 @@ AS $function$
 	WHERE u.is_operator AND u.deleted_at IS NULL
 	  AND (u.locked_until IS NULL OR u.locked_until <> 'infinity')
 	ORDER BY u.id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.batch_addressee_locale(p_confirmation text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT addressee_locale FROM confirmations WHERE id = p_confirmation
 $function$
 ;
 
@@ -609,6 +658,29 @@ AS $function$BEGIN RETURN (
 ); END$function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.certified_code_waive(p_confirmation text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+DECLARE
+	c_org     text;
+	c_project text;
+BEGIN
+	SELECT c.respondent_org_id, c.project_id INTO c_org, c_project
+	FROM confirmations c JOIN certified_respondents cr ON cr.organization_id = c.respondent_org_id
+	WHERE c.id = p_confirmation AND c.sent_at IS NOT NULL;
+	IF NOT FOUND OR project_admin_side(c_project) IS DISTINCT FROM 'audit' THEN
+		RETURN false;
+	END IF;
+	INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+	VALUES (c_org, c_project, app_user_id()) ON CONFLICT DO NOTHING;
+	RETURN true;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.confirmation_counts_apply()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -652,6 +724,31 @@ AS $function$BEGIN RETURN (
 ); END$function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.confirmation_unit_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF app_user_id() IS NULL OR OLD.sent_at IS NULL THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = NEW.respondent_org_id
+	      AND om.unit_id IS NULL AND om.deactivated_at IS NULL AND u.deleted_at IS NULL) THEN
+		RAISE EXCEPTION 'only the desk routes a request' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NEW.respondent_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units u
+	    WHERE u.id = NEW.respondent_unit_id AND u.organization_id = NEW.respondent_org_id
+	      AND u.deactivated_at IS NULL) THEN
+		RAISE EXCEPTION 'no such unit in the organisation' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.confirmation_update_guard()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -661,7 +758,7 @@ AS $function$
 DECLARE
 	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
-	    'opened_at', 'answered_at', 'version', 'updated_at'];
+	    'opened_at', 'answered_at', 'version', 'updated_at', 'respondent_unit_id'];
 BEGIN
 	IF side = 'respondent' THEN
 		IF to_jsonb(NEW) - free IS DISTINCT FROM to_jsonb(OLD) - free THEN
@@ -775,6 +872,57 @@ AS $function$
 		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
 		RETURNING 1)
 	SELECT count(*) FROM ins
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.invitation_code_check(p_token text, p_code text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+DECLARE
+	t_project  text;
+	t_org      text;
+	t_failures integer;
+	want       bytea;
+BEGIN
+	SELECT project_id, organization_id, code_failures INTO t_project, t_org, t_failures
+	FROM tokens WHERE id = p_token AND kind = 'invitation' AND side = 'respondent'
+	  AND used_at IS NULL AND expires_at > now() FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF t_failures >= 5 THEN
+		RETURN 'locked';
+	END IF;
+	SELECT code_hash INTO want FROM respondent_codes
+	WHERE project_id = t_project AND organization_id = t_org AND replaced_at IS NULL;
+	IF want IS NOT NULL
+	   AND want = access_code_hash('bgw-respondent-code-v1', t_project, p_code) THEN
+		RETURN 'ok';
+	END IF;
+	UPDATE tokens SET code_failures = code_failures + 1 WHERE id = p_token
+	RETURNING code_failures INTO t_failures;
+	RETURN CASE WHEN t_failures >= 5 THEN 'locked' ELSE 'wrong' END;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.invitation_facts(p_token text)
+ RETURNS TABLE(confirmation_id text, reference text, firm text, client text, due_date date, respondent_name text, locale text, code_locked boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT c.id, c.reference, f.name, p.client_name, c.due_date, c.respondent_name,
+	    coalesce(t.locale, c.addressee_locale), t.code_failures >= 5
+	FROM tokens t
+	JOIN confirmations c ON c.id = t.confirmation_id AND c.project_id = t.project_id
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations f ON f.id = p.audit_firm_id
+	WHERE t.id = p_token AND t.kind = 'invitation' AND t.side = 'respondent'
+	  AND t.used_at IS NULL AND t.expires_at > now()
 $function$
 ;
 
@@ -1088,6 +1236,35 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.org_member_certified_unit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM certified_respondents cr
+	    WHERE cr.organization_id = NEW.organization_id) THEN
+		RETURN NEW;
+	END IF;
+	NEW.unit_id := coalesce(
+	    (SELECT un.id FROM org_units un JOIN users u ON u.email = un.email
+	     WHERE u.id = NEW.user_id AND un.organization_id = NEW.organization_id
+	       AND un.kind <> 'desk' AND un.deactivated_at IS NULL ORDER BY un.created_at LIMIT 1),
+	    (SELECT om.unit_id FROM org_members om
+	     WHERE om.user_id = coalesce(NEW.created_by, (
+	         -- Accepting a project invitation records no creator on the membership: the
+	         -- inviter is the newest invitation of this address into the organisation's.
+	         SELECT t.created_by FROM tokens t JOIN users u ON u.email = t.email
+	         WHERE u.id = NEW.user_id AND t.kind = 'invitation'
+	           AND t.organization_id = NEW.organization_id
+	         ORDER BY t.created_at DESC LIMIT 1))
+	       AND om.organization_id = NEW.organization_id AND om.deactivated_at IS NULL));
+	RETURN NEW;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.org_member_deactivated(p_user text)
  RETURNS boolean
  LANGUAGE sql
@@ -1107,6 +1284,19 @@ CREATE OR REPLACE FUNCTION bgw.org_member_org()
 AS $function$
 	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
 	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_unit_sees(p_org text, p_unit text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT NOT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND om.unit_id IS NOT NULL
+	      AND om.unit_id IS DISTINCT FROM p_unit)
 $function$
 ;
 

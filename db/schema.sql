@@ -131,6 +131,18 @@ CREATE FUNCTION bgw.app_user_id() RETURNS text
     AS $$ SELECT NULLIF(current_setting('app.user_id', true), '') $$;
 
 --
+-- Name: app_user_operator(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.app_user_operator() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT is_operator FROM users
+	                 WHERE id = app_user_id() AND deleted_at IS NULL), false)
+$$;
+
+--
 -- Name: audit_chain_at(text, bigint); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -206,6 +218,17 @@ BEGIN
 	RAISE EXCEPTION 'audit_events is append-only'
 	    USING ERRCODE = 'insufficient_privilege';
 END
+$$;
+
+--
+-- Name: batch_addressee_locale(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_addressee_locale(p_confirmation text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT addressee_locale FROM confirmations WHERE id = p_confirmation
 $$;
 
 --
@@ -510,6 +533,30 @@ CREATE FUNCTION bgw.can_see_responses(p_confirmation text) RETURNS boolean
 ); END$$;
 
 --
+-- Name: certified_code_waive(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.certified_code_waive(p_confirmation text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+DECLARE
+	c_org     text;
+	c_project text;
+BEGIN
+	SELECT c.respondent_org_id, c.project_id INTO c_org, c_project
+	FROM confirmations c JOIN certified_respondents cr ON cr.organization_id = c.respondent_org_id
+	WHERE c.id = p_confirmation AND c.sent_at IS NOT NULL;
+	IF NOT FOUND OR project_admin_side(c_project) IS DISTINCT FROM 'audit' THEN
+		RETURN false;
+	END IF;
+	INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+	VALUES (c_org, c_project, app_user_id()) ON CONFLICT DO NOTHING;
+	RETURN true;
+END
+$$;
+
+--
 -- Name: confirmation_counts_apply(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -573,6 +620,32 @@ CREATE FUNCTION bgw.confirmation_side(p_confirmation text) RETURNS text
 ); END$$;
 
 --
+-- Name: confirmation_unit_guard(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.confirmation_unit_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF app_user_id() IS NULL OR OLD.sent_at IS NULL THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = NEW.respondent_org_id
+	      AND om.unit_id IS NULL AND om.deactivated_at IS NULL AND u.deleted_at IS NULL) THEN
+		RAISE EXCEPTION 'only the desk routes a request' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NEW.respondent_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units u
+	    WHERE u.id = NEW.respondent_unit_id AND u.organization_id = NEW.respondent_org_id
+	      AND u.deactivated_at IS NULL) THEN
+		RAISE EXCEPTION 'no such unit in the organisation' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+--
 -- Name: confirmation_update_guard(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -583,7 +656,7 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
 DECLARE
 	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
-	    'opened_at', 'answered_at', 'version', 'updated_at'];
+	    'opened_at', 'answered_at', 'version', 'updated_at', 'respondent_unit_id'];
 BEGIN
 	IF side = 'respondent' THEN
 		IF to_jsonb(NEW) - free IS DISTINCT FROM to_jsonb(OLD) - free THEN
@@ -622,6 +695,18 @@ CREATE FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent time
 		    WHEN 'respondent' THEN p_sent IS NOT NULL AND project_org(p_project) = p_org
 		    END), false)
 ); END$$;
+
+--
+-- Name: corporate_number_valid(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.corporate_number_valid(p text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+	SELECT p ~ '^[1-9][0-9]{12}$' AND substr(p, 1, 1)::int = 9 - (
+		SELECT sum(substr(p, 14 - n, 1)::int * CASE WHEN n % 2 = 1 THEN 1 ELSE 2 END)
+		FROM generate_series(1, 12) AS n)::int % 9
+$_$;
 
 --
 -- Name: document_insertable(text, text, text); Type: FUNCTION; Schema: bgw; Owner: -
@@ -702,6 +787,59 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 		WHERE app_user_id() IS NOT NULL AND project_side(p_project) IN ('audit', 'client')
 		RETURNING 1)
 	SELECT count(*) FROM ins
+$$;
+
+--
+-- Name: invitation_code_check(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_code_check(p_token text, p_code text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+DECLARE
+	t_project  text;
+	t_org      text;
+	t_failures integer;
+	want       bytea;
+BEGIN
+	SELECT project_id, organization_id, code_failures INTO t_project, t_org, t_failures
+	FROM tokens WHERE id = p_token AND kind = 'invitation' AND side = 'respondent'
+	  AND used_at IS NULL AND expires_at > now() FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF t_failures >= 5 THEN
+		RETURN 'locked';
+	END IF;
+	SELECT code_hash INTO want FROM respondent_codes
+	WHERE project_id = t_project AND organization_id = t_org AND replaced_at IS NULL;
+	IF want IS NOT NULL
+	   AND want = access_code_hash('bgw-respondent-code-v1', t_project, p_code) THEN
+		RETURN 'ok';
+	END IF;
+	UPDATE tokens SET code_failures = code_failures + 1 WHERE id = p_token
+	RETURNING code_failures INTO t_failures;
+	RETURN CASE WHEN t_failures >= 5 THEN 'locked' ELSE 'wrong' END;
+END
+$$;
+
+--
+-- Name: invitation_facts(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_facts(p_token text) RETURNS TABLE(confirmation_id text, reference text, firm text, client text, due_date date, respondent_name text, locale text, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT c.id, c.reference, f.name, p.client_name, c.due_date, c.respondent_name,
+	    coalesce(t.locale, c.addressee_locale), t.code_failures >= 5
+	FROM tokens t
+	JOIN confirmations c ON c.id = t.confirmation_id AND c.project_id = t.project_id
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations f ON f.id = p.audit_firm_id
+	WHERE t.id = p_token AND t.kind = 'invitation' AND t.side = 'respondent'
+	  AND t.used_at IS NULL AND t.expires_at > now()
 $$;
 
 --
@@ -1049,6 +1187,36 @@ CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
 $$;
 
 --
+-- Name: org_member_certified_unit(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_certified_unit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM certified_respondents cr
+	    WHERE cr.organization_id = NEW.organization_id) THEN
+		RETURN NEW;
+	END IF;
+	NEW.unit_id := coalesce(
+	    (SELECT un.id FROM org_units un JOIN users u ON u.email = un.email
+	     WHERE u.id = NEW.user_id AND un.organization_id = NEW.organization_id
+	       AND un.kind <> 'desk' AND un.deactivated_at IS NULL ORDER BY un.created_at LIMIT 1),
+	    (SELECT om.unit_id FROM org_members om
+	     WHERE om.user_id = coalesce(NEW.created_by, (
+	         -- Accepting a project invitation records no creator on the membership: the
+	         -- inviter is the newest invitation of this address into the organisation's.
+	         SELECT t.created_by FROM tokens t JOIN users u ON u.email = t.email
+	         WHERE u.id = NEW.user_id AND t.kind = 'invitation'
+	           AND t.organization_id = NEW.organization_id
+	         ORDER BY t.created_at DESC LIMIT 1))
+	       AND om.organization_id = NEW.organization_id AND om.deactivated_at IS NULL));
+	RETURN NEW;
+END
+$$;
+
+--
 -- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -1081,6 +1249,20 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
     AS $$
 	SELECT CASE p_kind WHEN 'audit_firm' THEN 'audit' WHEN 'client' THEN 'client'
 	    WHEN 'respondent' THEN 'respondent' END
+$$;
+
+--
+-- Name: org_unit_sees(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_unit_sees(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT NOT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND om.unit_id IS NOT NULL
+	      AND om.unit_id IS DISTINCT FROM p_unit)
 $$;
 
 --
@@ -1310,6 +1492,22 @@ ALTER TABLE bgw.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: certified_respondents; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.certified_respondents (
+    organization_id text NOT NULL,
+    legal_name text NOT NULL,
+    corporate_number text NOT NULL,
+    bank_code text,
+    certified_by text,
+    certified_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certified_respondents_bank_code_check CHECK ((bank_code ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT certified_respondents_corporate_number_check CHECK (bgw.corporate_number_valid(corporate_number)),
+    CONSTRAINT certified_respondents_legal_name_check CHECK (((length(legal_name) >= 1) AND (length(legal_name) <= 200)))
+);
+
+--
 -- Name: comments; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1388,6 +1586,8 @@ CREATE TABLE bgw.confirmations (
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
     respondent_unit_id text,
+    addressee_locale text DEFAULT 'ja'::text NOT NULL,
+    CONSTRAINT confirmations_addressee_locale_check CHECK ((addressee_locale = ANY (ARRAY['ja'::text, 'en'::text]))),
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1886,13 +2086,18 @@ CREATE TABLE bgw.tokens (
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
     unit_id text,
+    confirmation_id text,
+    locale text,
+    code_failures integer DEFAULT 0 NOT NULL,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
     CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
+    CONSTRAINT tokens_code_failures_check CHECK ((code_failures >= 0)),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
+    CONSTRAINT tokens_locale_check CHECK ((locale = ANY (ARRAY['ja'::text, 'en'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
     CONSTRAINT tokens_token_hash_check CHECK ((length(token_hash) = 32))
 );
@@ -1943,6 +2148,27 @@ ALTER TABLE ONLY bgw.address_checks
 
 ALTER TABLE ONLY bgw.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: certified_respondents certified_respondents_bank_code_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_bank_code_key UNIQUE (bank_code);
+
+--
+-- Name: certified_respondents certified_respondents_corporate_number_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_corporate_number_key UNIQUE (corporate_number);
+
+--
+-- Name: certified_respondents certified_respondents_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_pkey PRIMARY KEY (organization_id);
 
 --
 -- Name: comments comments_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -2263,6 +2489,12 @@ CREATE INDEX audit_events_object ON bgw.audit_events USING btree (object_id) WHE
 CREATE INDEX comments_confirmation ON bgw.comments USING btree (confirmation_id, created_at);
 
 --
+-- Name: confirmations_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_desk ON bgw.confirmations USING btree (respondent_org_id, due_date) WHERE (sent_at IS NOT NULL);
+
+--
 -- Name: confirmations_due; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -2533,6 +2765,12 @@ CREATE TRIGGER confirmation_counts_insert AFTER INSERT ON bgw.confirmations REFE
 CREATE TRIGGER confirmation_counts_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.confirmation_counts_apply();
 
 --
+-- Name: confirmations confirmation_unit_guard; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER confirmation_unit_guard BEFORE UPDATE ON bgw.confirmations FOR EACH ROW WHEN ((old.respondent_unit_id IS DISTINCT FROM new.respondent_unit_id)) EXECUTE FUNCTION bgw.confirmation_unit_guard();
+
+--
 -- Name: confirmations confirmation_update_guard; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2573,6 +2811,12 @@ CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING
 --
 
 CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: org_members org_members_certified_unit; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER org_members_certified_unit BEFORE INSERT ON bgw.org_members FOR EACH ROW EXECUTE FUNCTION bgw.org_member_certified_unit();
 
 --
 -- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
@@ -2631,6 +2875,20 @@ ALTER TABLE ONLY bgw.address_checks
 
 ALTER TABLE ONLY bgw.audit_events
     ADD CONSTRAINT audit_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE RESTRICT;
+
+--
+-- Name: certified_respondents certified_respondents_certified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_certified_by_fkey FOREIGN KEY (certified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: certified_respondents certified_respondents_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
 
 --
 -- Name: comments comments_author_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -3025,6 +3283,13 @@ ALTER TABLE ONLY bgw.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
+-- Name: tokens tokens_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_confirmation_id_fkey FOREIGN KEY (confirmation_id) REFERENCES bgw.confirmations(id) ON DELETE CASCADE;
+
+--
 -- Name: tokens tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -3102,6 +3367,24 @@ CREATE POLICY audit_events_append ON bgw.audit_events FOR INSERT WITH CHECK (((p
 --
 
 CREATE POLICY audit_events_read ON bgw.audit_events FOR SELECT USING ((bgw.project_side(project_id) = 'audit'::text));
+
+--
+-- Name: certified_respondents certified_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY certified_read ON bgw.certified_respondents FOR SELECT USING (true);
+
+--
+-- Name: certified_respondents certified_register; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY certified_register ON bgw.certified_respondents FOR INSERT WITH CHECK ((bgw.app_user_operator() AND (certified_by = bgw.app_user_id())));
+
+--
+-- Name: certified_respondents; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: comments; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3193,6 +3476,12 @@ CREATE POLICY confirmations_read ON bgw.confirmations FOR SELECT USING (((projec
     mm.organization_id
    FROM bgw.my_memberships() mm(project_id, side, organization_id)
   WHERE (mm.side = 'respondent'::text))))));
+
+--
+-- Name: confirmations confirmations_unit; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY confirmations_unit ON bgw.confirmations AS RESTRICTIVE FOR SELECT USING (bgw.org_unit_sees(respondent_org_id, respondent_unit_id));
 
 --
 -- Name: documents; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -3307,6 +3596,26 @@ ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY org_units_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_certified_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.app_user_operator() AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_certified_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_change ON bgw.org_units FOR UPDATE USING (bgw.app_user_operator()) WITH CHECK (bgw.app_user_operator());
+
+--
+-- Name: org_units org_units_certified_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_read ON bgw.org_units FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.certified_respondents cr
+  WHERE (cr.organization_id = org_units.organization_id))));
 
 --
 -- Name: org_units org_units_change; Type: POLICY; Schema: bgw; Owner: -
@@ -3511,6 +3820,13 @@ REVOKE ALL ON FUNCTION bgw.app_user_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.app_user_id() TO bgw_app;
 
 --
+-- Name: FUNCTION app_user_operator(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.app_user_operator() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.app_user_operator() TO bgw_app;
+
+--
 -- Name: FUNCTION audit_chain_at(p_project text, p_seq bigint, OUT length bigint, OUT hash bytea); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3543,6 +3859,13 @@ GRANT ALL ON FUNCTION bgw.audit_checkpoint_recipients() TO bgw_app;
 --
 
 REVOKE ALL ON FUNCTION bgw.audit_events_append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION batch_addressee_locale(p_confirmation text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_addressee_locale(p_confirmation text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_addressee_locale(p_confirmation text) TO bgw_app;
 
 --
 -- Name: FUNCTION batch_clean(p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
@@ -3636,6 +3959,13 @@ REVOKE ALL ON FUNCTION bgw.can_see_responses(p_confirmation text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.can_see_responses(p_confirmation text) TO bgw_app;
 
 --
+-- Name: FUNCTION certified_code_waive(p_confirmation text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.certified_code_waive(p_confirmation text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.certified_code_waive(p_confirmation text) TO bgw_app;
+
+--
 -- Name: FUNCTION confirmation_counts_apply(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3655,6 +3985,12 @@ REVOKE ALL ON FUNCTION bgw.confirmation_side(p_confirmation text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.confirmation_side(p_confirmation text) TO bgw_app;
 
 --
+-- Name: FUNCTION confirmation_unit_guard(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.confirmation_unit_guard() FROM PUBLIC;
+
+--
 -- Name: FUNCTION confirmation_update_guard(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3666,6 +4002,13 @@ REVOKE ALL ON FUNCTION bgw.confirmation_update_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent timestamp with time zone) TO bgw_app;
+
+--
+-- Name: FUNCTION corporate_number_valid(p text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.corporate_number_valid(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.corporate_number_valid(p text) TO bgw_app;
 
 --
 -- Name: FUNCTION document_insertable(p_project text, p_confirmation text, p_side text); Type: ACL; Schema: bgw; Owner: -
@@ -3694,6 +4037,20 @@ GRANT ALL ON FUNCTION bgw.import_confirmation_items(p_project text, p_conf text[
 
 REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
+
+--
+-- Name: FUNCTION invitation_code_check(p_token text, p_code text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_code_check(p_token text, p_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.invitation_code_check(p_token text, p_code text) TO bgw_app;
+
+--
+-- Name: FUNCTION invitation_facts(p_token text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_facts(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.invitation_facts(p_token text) TO bgw_app;
 
 --
 -- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -
@@ -3803,6 +4160,12 @@ REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
 
 --
+-- Name: FUNCTION org_member_certified_unit(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_certified_unit() FROM PUBLIC;
+
+--
 -- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3822,6 +4185,13 @@ GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_unit_sees(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -
@@ -3908,6 +4278,12 @@ GRANT UPDATE(void_reason) ON TABLE bgw.address_checks TO bgw_app;
 --
 
 GRANT SELECT,INSERT ON TABLE bgw.audit_events TO bgw_app;
+
+--
+-- Name: TABLE certified_respondents; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.certified_respondents TO bgw_app;
 
 --
 -- Name: TABLE comments; Type: ACL; Schema: bgw; Owner: -

@@ -83,8 +83,10 @@ page_receipt(bgw_request *r)
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/api/v1/confirmations/%s/receipt.pdf",
 	    id));
 	html_fill(&p.h, " class=\"button\">{pdf}</a></p>"
-	    "<article class=\"receipt\"><h1>{t}</h1><dl class=\"facts\">",
+	    "<article class=\"receipt\"><h1>{t}</h1>",
 	    {"pdf", page_t(&p, "rcpt.pdf")}, {"t", p.title});
+	page_flash(&p);
+	html_raw(&p.h, "<dl class=\"facts\">");
 	row(&p, "conf.reference", page_js(c, "reference"));
 	row(&p, "conf.type", page_t(&p, key2(r->a, "type", page_js(c, "type"))));
 	row(&p, "conf.form", page_t(&p, key2(r->a, "form", page_js(c, "form"))));

@@ -8,7 +8,7 @@ invite_create(bgw_db *db, bgw_arena *a, const invite_spec *spec, char *token)
 {
 	unsigned char h[TOKEN_HASH_LEN];
 	char hex[TOKEN_HEX_LEN + 1], ttl[16];
-	const char *params[9];
+	const char *params[11];
 	bgw_err err = token_new(token, TOKEN_LEN + 1);
 
 	if (err != BGW_OK)
@@ -26,7 +26,9 @@ invite_create(bgw_db *db, bgw_arena *a, const invite_spec *spec, char *token)
 	params[6] = spec->created_by;
 	params[7] = ttl;
 	params[8] = spec->unit_id;
-	return db_exec(db, a, "invite_insert", 9, params, NULL);
+	params[9] = spec->confirmation_id;
+	params[10] = spec->locale;
+	return db_exec(db, a, "invite_insert", 11, params, NULL);
 }
 
 char *

@@ -62,7 +62,9 @@ static const struct rule rules[ACT__COUNT] = {
 	/* Where a request goes is the audit team's channel: after sending only an admin moves
 	 * it, as only an admin sends. */
 	[ACT_CONF_READDRESS] = {"conf.readdress", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
-	[ACT_CONF_RECEIPT] = {"conf.receipt", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT | RESP, false, false},
+	/* A receipt is the answer: the client reads it only while the audit team shares the
+	 * answer (policy_may_see_response, in policy_decide). */
+	[ACT_CONF_RECEIPT] = {"conf.receipt", TARGET_CONFIRMATION, WHO_MEMBER, ANY, false, false},
 	[ACT_CONF_COMMENT] = {"conf.comment", TARGET_CONFIRMATION, WHO_MEMBER, ANY, false, false},
 	[ACT_CONF_HISTORY] = {"conf.history", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT, false, false},
 	[ACT_DOC_UPLOAD] = {"doc.upload", TARGET_NONE, WHO_MEMBER, ANY, true, false},
@@ -83,6 +85,12 @@ static const struct rule rules[ACT__COUNT] = {
 	 * are the target's respondent side (lib/auth/target.c, target_org). */
 	[ACT_ORG_READ] = {"org.read", TARGET_ORG, WHO_MEMBER, RESP, false, true},
 	[ACT_ORG_MANAGE] = {"org.manage", TARGET_ORG, WHO_MEMBER, RA, true, true},
+	/* The certified respondents' directory is the auditors' address book: users of an
+	 * audit firm search it (a pick is ACT_CONF_ADDRESS_CHECK on the confirmation). */
+	[ACT_DIRECTORY] = {"directory", TARGET_NONE, WHO_FIRM_USER, 0, false, true},
+	/* The desk's queue is the user's own organisation's: the use case binds the user's
+	 * org_members row (desk or unit), row-level security the branch rule (0029). */
+	[ACT_DESK] = {"desk", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
 };
 
 static unsigned
@@ -173,6 +181,8 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 	if (act == ACT_PROJECT_ACCESS && t->code_locked)
 		return BGW_E_LOCKED;
 	if ((r->roles & role_bit(t->side, t->admin)) == 0)
+		return BGW_E_FORBIDDEN;
+	if (act == ACT_CONF_RECEIPT && !policy_may_see_response(t))
 		return BGW_E_FORBIDDEN;
 	if (r->write && t->project_completed)
 		return BGW_E_PROJECT_COMPLETED;

@@ -34,6 +34,8 @@ enum policy_action {
 	ACT_PROJECT_CREATE,
 	ACT_PROJECT_LIST,
 	ACT_INBOX,
+	ACT_DIRECTORY,         /* search the certified respondents (lane rd) */
+	ACT_DESK,              /* a certified respondent's desk queue and routing (lane rd) */
 	ACT_PROJECT_ACCESS,    /* enter the first-access code */
 	ACT_PROJECT_READ,
 	ACT_PROJECT_SETTINGS,  /* reminder schedule, MFA requirement, regenerate code */

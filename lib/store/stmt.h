@@ -55,6 +55,8 @@ extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its tab
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
 extern const db_stmt stmt_org[];  /* lib/auth/org.c */
+extern const db_stmt stmt_certified[];  /* lib/flow/certified.c */
+extern const db_stmt stmt_desk[];  /* lib/flow/desk.c, certified.c's maker-checker (stmt_certified.c) */
 extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */

@@ -66,9 +66,12 @@ const db_stmt stmt_confirmation[] = {
 	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
 	    "c.status_reason, c.alternative_procedures, "
 	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
-	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL, c.status_reason_side "
+	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL, c.status_reason_side, "
+	    "c.addressee_locale "
 	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.id = $1", 1},
+	{"conf_set_locale",
+	    "UPDATE confirmations SET addressee_locale = $2 WHERE id = $1", 2},
 	{"conf_items",
 	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
 	    "WHERE confirmation_id = $1 ORDER BY position", 1},

@@ -74,5 +74,10 @@ const db_stmt stmt_project[] = {
 	    "FROM projects p JOIN organizations o ON o.id = p.audit_firm_id WHERE p.id = $1", 1},
 	{"project_has_respondent",
 	    "SELECT 1 FROM confirmations WHERE project_id = $1 AND respondent_org_id = $2 LIMIT 1", 2},
+	/* The language chosen for the organisation's latest addressee in the project (0034). */
+	{"project_respondent_locale",
+	    "SELECT addressee_locale FROM confirmations WHERE project_id = $1 "
+	    "AND respondent_org_id = $2 ORDER BY sent_at DESC NULLS LAST, created_at DESC LIMIT 1",
+	    2},
 	{NULL, NULL, 0},
 };

@@ -78,6 +78,7 @@ KDF_N=131072; KDF_R=8; KDF_P=1; KDF_LEN=32; KDF_MAXMEM=$((1 << 30))
 KDF_RUNS=10
 RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
 BIGFILE_BYTES=$((100 * 1024 * 1024))       # scenario_bigfile
+JOURNEY_SCREENS_MAX=3                      # scenario_journey: mail link to receipt
 BIGFILE_RSS_KIB=$((8 * 1024))
 LETTERS=${BGW_BENCH_LETTERS:-500}          # scenario_letters500: letters in one print run
 LETTERS_RSS_KIB=$((32 * 1024))             # target: worker peak RSS growth while printing
@@ -474,6 +475,20 @@ scenario_import() {
 	done
 }
 
+# The first-time respondent's journey (issue 17), driven over HTTP from the request mail's
+# link to the receipt by tests/bench/journey.mjs: document navigations and typed fields.
+scenario_journey() {
+	local out
+	out=$(node "$HERE/journey.mjs" | tail -n 1)
+	local screens typed secs
+	screens=$(node -e 'console.log(JSON.parse(process.argv[1]).screens)' "$out")
+	typed=$(node -e 'console.log(JSON.parse(process.argv[1]).typed_fields)' "$out")
+	secs=$(node -e 'console.log(JSON.parse(process.argv[1]).seconds)' "$out")
+	emit "bench respondent_journey screens=$screens typed_fields=$typed seconds=$secs"
+	keep JOURNEY_SCREENS "$screens"
+	keep JOURNEY_TYPED "$typed"
+}
+
 # A respondent desk's bulk answer (issue 17): BULK_ROWS fresh open requests of the seeded
 # respondent, its sheet downloaded (GET /inbox/open.csv), each of them answered "agrees" and
 # the sheet uploaded (POST /inbox/answers) once, WAF off, timed with curl; ratio = the
@@ -789,6 +804,11 @@ rest_targets() {
 		[ "$LETTERS_OK" = yes ] && [ "$LETTERS_WORST_KIB" -lt "$LETTERS_RSS_KIB" ] && lv=PASS
 		emit "target letters500 worker peak RSS growth < $LETTERS_RSS_KIB KiB while printing $LETTERS letters (WAF off): ${LETTERS_WORST_KIB} KiB, every page $LETTERS_OK $lv"
 	fi
+	if [ -n "${JOURNEY_SCREENS:-}" ]; then
+		local jv=MISS
+		[ "$JOURNEY_SCREENS" -gt 0 ] && [ "$JOURNEY_SCREENS" -le "$JOURNEY_SCREENS_MAX" ] && jv=PASS
+		emit "target respondent_journey screens <= $JOURNEY_SCREENS_MAX (mail link to receipt): $JOURNEY_SCREENS screens, $JOURNEY_TYPED typed fields $jv"
+	fi
 	if [ -n "${IMPORT_SECONDS:-}" ]; then
 		local v=MISS
 		[ "$IMPORT_STATUS" = 201 ] && v=$(verdict "$IMPORT_SECONDS" '<' $IMPORT_TARGET_S)
@@ -805,7 +825,7 @@ rest_targets() {
 
 # --- Main ----------------------------------------------------------------------------------------
 ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss
-	evidence_pack letters500)
+	evidence_pack letters500 journey)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL[@]}")
 for s in "${SCENARIOS[@]}"; do

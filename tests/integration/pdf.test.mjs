@@ -66,6 +66,17 @@ test('the receipt PDF shows the sealed answer in Japanese and English, embeds it
 		assert.equal(res.status, 403, res.body);
 		assert.doesNotMatch(res.body, /%PDF/);
 	}
+	// Shared with the client, the client gets the receipt PDF too: the respondent's copy,
+	// without the audit team's review.
+	await act(e.am, conf.id, 'share', { with_client: true });
+	for (const who of [e.ca, e.cm]) {
+		const res = await receiptPdf(who, conf.id);
+		assert.equal(res.status, 200, res.body.slice(0, 200));
+		const pdf = readPdf(res.bytes);
+		assert.ok(pdf.text.includes(seal), `seal missing from the client's copy:\n${pdf.text}`);
+		for (const note of ['監査チームの検討', '42.50 USD の差異', '期末日後入金'])
+			assert.ok(!pdf.text.includes(note), `${note} in the client's copy`);
+	}
 });
 
 test('no final answer, no receipt PDF: 409 before a byte of PDF', async () => {

@@ -307,6 +307,20 @@ test_response_visibility(void **state)
 	assert_true(policy_may_see_response(&c));
 }
 
+/* The receipt is the answer: the client (admin and member) reads it only while shared. */
+static void
+test_client_receipt_only_when_shared(void **state)
+{
+	(void)state;
+	for (int role = 2; role <= 3; role++) {
+		policy_target c = member(role);
+
+		assert_int_equal(policy_decide(ACT_CONF_RECEIPT, &user, &c), BGW_E_FORBIDDEN);
+		c.shared_with_client = true;
+		assert_int_equal(policy_decide(ACT_CONF_RECEIPT, &user, &c), BGW_OK);
+	}
+}
+
 static void
 test_firm_users_create_projects(void **state)
 {
@@ -389,6 +403,24 @@ test_respondent_organisation(void **state)
 	assert_false(policy_may_manage_org_member(false, "u1", "u1", "u1"));
 }
 
+/* The certified respondents' directory is for audit firms' users; the desk's queue for any
+ * signed-in user (the use case binds its organisation and unit). */
+static void
+test_directory_and_desk(void **state)
+{
+	policy_subject firm = {.signed_in = true, .audit_firm_user = true};
+	policy_subject op = {.signed_in = true, .operator = true, .mfa = true};
+
+	(void)state;
+	assert_int_equal(policy_decide(ACT_DIRECTORY, &firm, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_DIRECTORY, &user, NULL), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_DIRECTORY, &op, NULL), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_DIRECTORY, NULL, NULL), BGW_E_UNAUTHENTICATED);
+	assert_int_equal(policy_decide(ACT_DESK, &user, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_DESK, NULL, NULL), BGW_E_UNAUTHENTICATED);
+	assert_string_equal(policy_action_name(ACT_DESK), "desk");
+}
+
 int
 main(void)
 {
@@ -396,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_role_matrix),
 		cmocka_unit_test(test_every_member_action_is_in_matrix),
 		cmocka_unit_test(test_bulk_actions),
+		cmocka_unit_test(test_directory_and_desk),
 		cmocka_unit_test(test_strangers_and_operators_see_nothing),
 		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
 		cmocka_unit_test(test_project_documents_hidden_from_respondents),
@@ -405,6 +438,7 @@ main(void)
 		cmocka_unit_test(test_completion_ends_access),
 		cmocka_unit_test(test_manage_sides),
 		cmocka_unit_test(test_response_visibility),
+		cmocka_unit_test(test_client_receipt_only_when_shared),
 		cmocka_unit_test(test_firm_users_create_projects),
 		cmocka_unit_test(test_account_delete),
 		cmocka_unit_test(test_respondent_organisation),
