@@ -105,6 +105,7 @@ extern const route routes_pages[];      /* routes_pages.c: the HTML pages */
 extern const route routes_pages_account[]; /* routes_pages_account.c: account-side pages */
 extern const route routes_notify[];     /* routes_notify.c: reminder schedules */
 extern const route routes_prefs[];      /* routes_prefs.c: notification preferences */
+extern const route routes_controls[];   /* routes_controls.c: settings, audit log, documents, undeliverable pages */
 extern const route routes_ops[];        /* routes_ops.c: metrics */
 extern const route routes_pdf[];        /* routes_pdf.c: receipt and letter PDFs */
 extern const route routes_bulkanswer[]; /* routes_bulkanswer.c: a desk's bulk answers */

@@ -176,6 +176,14 @@ extern const field_spec prefs_fields[];
 bgw_err h_prefs_get(bgw_request *r);
 bgw_err h_prefs_set(bgw_request *r);
 bgw_err page_prefs_save(bgw_request *r);  /* page_prefs.c: POST /me/notifications */
+
+/* page_controls.c: the project's controls (routes_controls.c) */
+bgw_err page_settings(bgw_request *r);
+bgw_err page_settings_post(bgw_request *r);
+bgw_err page_audit_log(bgw_request *r);
+bgw_err page_project_documents(bgw_request *r);
+bgw_err page_undeliverable(bgw_request *r);
+bgw_err page_readdress(bgw_request *r);
 bgw_err h_conf_addressee(bgw_request *r);
 
 /* h_comment.c, h_history.c, h_verify.c, h_export.c, h_import.c (routes_records.c) */

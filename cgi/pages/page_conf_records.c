@@ -141,8 +141,10 @@ page_conf_documents(page *p)
 	 * client once the request is sent. */
 	if (policy_decide(ACT_DOC_UPLOAD, &s, &r->target.facts) == BGW_OK) {
 		html_raw(&p->h, "<form method=\"post\" enctype=\"multipart/form-data\"");
-		html_attr_url(&p->h, "action", bgw_arena_printf(r->a, "/confirmations/%s/documents",
-		    cid_of(r)));
+		/* No confirmation: the project's own documents (page_controls.c). */
+		html_attr_url(&p->h, "action", cid_of(r) != NULL ?
+		    bgw_arena_printf(r->a, "/confirmations/%s/documents", cid_of(r)) :
+		    bgw_arena_printf(r->a, "/projects/%s/documents", r->target.project_id));
 		html_raw(&p->h, ">");
 		page_csrf(p);
 		html_fill(&p->h, "<div class=\"field\"><label for=\"f-doc-file\">{l}</label>"
@@ -365,6 +367,9 @@ page_doc_upload(bgw_request *r)
 	}
 	if (err != BGW_OK)
 		return err;
+	if (cid_of(r) == NULL)
+		return page_redirect(r, bgw_arena_printf(r->a, "/projects/%s/documents?m=msg.saved",
+		    r->target.project_id));
 	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.saved",
 	    cid_of(r)));
 }

@@ -380,6 +380,30 @@ exports(page *p, const policy_subject *s)
 	html_raw(&p->h, "</section>");
 }
 
+/* Links to the control pages (page_controls.c) this user's side and role may open. */
+static void
+controls(page *p, const policy_subject *s)
+{
+	static const struct {
+		enum policy_action act;
+		const char *suffix, *label;
+	} links[] = {
+		{ACT_DOC_LIST, "/documents", "ctl.documents"},
+		{ACT_PROJECT_READ, "/settings", "ctl.settings"},
+		{ACT_PROJECT_AUDIT_LOG, "/audit-log", "ctl.audit_log"},
+		{ACT_PROJECT_SETTINGS, "/undeliverable", "ctl.undeliverable_title"},
+	};
+
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		if (policy_decide(links[i].act, s, &p->r->target.facts) != BGW_OK)
+			continue;
+		html_raw(&p->h, "<a class=\"button\"");
+		html_attr_url(&p->h, "href", bgw_arena_printf(p->r->a, "/projects/%s%s",
+		    p->r->target.project_id, links[i].suffix));
+		html_fill(&p->h, ">{t}</a> ", {"t", page_t(p, links[i].label)});
+	}
+}
+
 bgw_err
 page_dashboard(bgw_request *r)
 {
@@ -437,7 +461,9 @@ page_dashboard(bgw_request *r)
 	html_raw(&p.h, "<a class=\"button\"");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/projects/%s/members",
 	    r->target.project_id));
-	html_fill(&p.h, ">{t}</a></p>", {"t", page_t(&p, "dash.members")});
+	html_fill(&p.h, ">{t}</a> ", {"t", page_t(&p, "dash.members")});
+	controls(&p, &s);
+	html_raw(&p.h, "</p>");
 	exports(&p, &s);
 	counts(&p, pj, page_ji(late, "total"));
 	html_fill(&p.h, "<section aria-labelledby=\"h-list\"><h2 id=\"h-list\">{t}</h2>",

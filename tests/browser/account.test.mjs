@@ -10,29 +10,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { env, messages } from '../integration/lib/stack.mjs';
-import { useBrowser, contextFor, axe, shot, noProblems, XSS, q } from './lib/harness.mjs';
+import { useBrowser, contextFor, axe, shot, noProblems, XSS, q, bothLanguages } from './lib/harness.mjs';
 import { uniqueEmail, newPassword, tokenFromMail, accept, signIn, admin, sql, totp, canary, mailText }
 	from '../integration/lib/world.mjs';
 import { engagement, createConfirmation, confirmationBody } from '../integration/lib/engagement.mjs';
 
 useBrowser();
-
-/** Open path in both languages: axe, a screenshot each, and the h1 of each. */
-async function bothLanguages(c, urlPath, name) {
-	const h1 = {};
-	for (const lang of ['ja', 'en']) {
-		const { ctx, page } = await contextFor(c, lang);
-		const sep = urlPath.includes('?') ? '&' : '?';
-		await page.goto(`${env.baseUrl}${urlPath}${sep}lang=${lang}`);
-		assert.equal(await page.getAttribute('html', 'lang'), lang);
-		h1[lang] = (await page.textContent('h1')).trim();
-		await axe(page, `${name} ${lang}`);
-		await shot(page, `${name}-${lang}`);
-		await ctx.close();
-	}
-	assert.notEqual(h1.ja, h1.en, `${name}: the two languages differ`);
-	return h1;
-}
 
 /** The tokens of every mail to `to` holding `path?token=`, oldest first. */
 function tokensTo(to, linkPath) {

@@ -110,3 +110,20 @@ export async function shot(page, name) {
 export function noProblems() {
 	assert.deepEqual(problems.splice(0), []);
 }
+
+/** Open path in both languages: axe, a screenshot each, and the h1 of each. */
+export async function bothLanguages(c, urlPath, name) {
+	const h1 = {};
+	for (const lang of ['ja', 'en']) {
+		const { ctx, page } = await contextFor(c, lang);
+		const sep = urlPath.includes('?') ? '&' : '?';
+		await page.goto(`${env.baseUrl}${urlPath}${sep}lang=${lang}`);
+		assert.equal(await page.getAttribute('html', 'lang'), lang);
+		h1[lang] = (await page.textContent('h1')).trim();
+		await axe(page, `${name} ${lang}`);
+		await shot(page, `${name}-${lang}`);
+		await ctx.close();
+	}
+	assert.notEqual(h1.ja, h1.en, `${name}: the two languages differ`);
+	return h1;
+}
