@@ -176,6 +176,10 @@ extern const field_spec prefs_fields[];
 bgw_err h_prefs_get(bgw_request *r);
 bgw_err h_prefs_set(bgw_request *r);
 bgw_err page_prefs_save(bgw_request *r);  /* page_prefs.c: POST /me/notifications */
+
+/* page_unsub.c: the digest's signed unsubscribe link */
+bgw_err page_unsub_show(bgw_request *r);
+bgw_err page_unsub_post(bgw_request *r);
 bgw_err h_conf_addressee(bgw_request *r);
 
 /* h_comment.c, h_history.c, h_verify.c, h_export.c, h_import.c (routes_records.c) */
