@@ -195,4 +195,10 @@ bool workflow_form_sufficient_alone(enum wf_form f);
  * accounts, loans and guarantees). */
 bool workflow_extra_items_allowed(enum wf_type t);
 
+/* true if the audit event action (as recorded: "conf.send", "response.submit", ...) is a
+ * step of the confirmation's life: its creation, a transition that changes its state, or
+ * an answer given.  The history shows these first and the rest (views, downloads, mails,
+ * comments, edits) after them (issue 22 item 5).  NULL or anything else: false. */
+bool workflow_event_changes_state(const char *action);
+
 #endif
