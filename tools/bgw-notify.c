@@ -94,22 +94,25 @@ drain_once(bgw_db *db, bgw_arena *a, const smtp_conf *smtp)
 	return err == BGW_OK ? claimed : -1;
 }
 
-/* The batch job's steps, then the drain.  0 on success, 1 on failure. */
-/* The digest unsubscribe key from master key version 1 (config master_key_file): false
- * (logged) if it cannot be read. */
+/* A key derived from master key version 1 (config master_key_file) by derive (the bounce
+ * key, the unsubscribe key: each signs what is read back weeks later, so never a rotated
+ * version): false (logged, naming what) if it cannot be had. */
 static bool
-load_unsub_key(const bgw_config *cfg, unsigned char key[UNSUB_KEY_LEN])
+load_derived_key(const bgw_config *cfg,
+    bgw_err (*derive)(const unsigned char *, size_t, unsigned char *), const char *what,
+    unsigned char *key)
 {
 	unsigned char master[SECRETBOX_KEY_LEN];
 	bool ok = secretbox_load_key(cfg->master_key_file, master) == BGW_OK &&
-	    unsub_key_derive(master, sizeof(master), key) == BGW_OK;
+	    derive(master, sizeof(master), key) == BGW_OK;
 
 	OPENSSL_cleanse(master, sizeof(master));
 	if (!ok)
-		bgw_log(BGW_LOG_ERROR, "could not derive the unsubscribe key from the master key");
+		bgw_log(BGW_LOG_ERROR, "could not derive the %s key from the master key", what);
 	return ok;
 }
 
+/* The batch job's steps, then the drain.  0 on success, 1 on failure. */
 static int
 run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
     const char *now_arg)
@@ -121,7 +124,7 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	bgw_err err = notify_set_now(&run, now_arg);
 
 	/* Without the key a digest still goes, pointing to the account page instead. */
-	if (load_unsub_key(cfg, unsub_key))
+	if (load_derived_key(cfg, unsub_key_derive, "unsubscribe", unsub_key))
 		run.unsub_key = unsub_key;
 
 	if (err == BGW_E_VALIDATION) {
@@ -147,19 +150,11 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	return n < 0 || cp_failed ? 1 : 0;
 }
 
-/* The bounce key from the master key (version 1, config master_key_file): false (logged)
- * if it cannot be read. */
+/* The bounce key (bounce.h): false (logged) if it cannot be had. */
 static bool
 load_bounce_key(const bgw_config *cfg, unsigned char key[BOUNCE_KEY_LEN])
 {
-	unsigned char master[SECRETBOX_KEY_LEN];
-	bool ok = secretbox_load_key(cfg->master_key_file, master) == BGW_OK &&
-	    bounce_key_derive(master, sizeof(master), key) == BGW_OK;
-
-	OPENSSL_cleanse(master, sizeof(master));
-	if (!ok)
-		bgw_log(BGW_LOG_ERROR, "could not derive the bounce key from the master key");
-	return ok;
+	return load_derived_key(cfg, bounce_key_derive, "bounce", key);
 }
 
 /* Counts of one --bounces run, for its log line. */
