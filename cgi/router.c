@@ -614,7 +614,7 @@ const char *
 route_target_name(enum policy_target_kind kind)
 {
 	static const char *const names[] = {"none", "project", "confirmation", "document",
-		"member"};
+		"member", "org"};
 
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

@@ -16,6 +16,9 @@ const route routes_pdf[] = {
 	    NULL, h_conf_letter_pdf, ANSWER_SECRET, TX_WRITE, TARGET_CONFIRMATION},
 	{"POST", V1 "/projects/{}/letters.pdf", ACT_PROJECT_LETTERS, SIGNED, true, BODY_JSON,
 	    NULL, h_project_letters_pdf, ANSWER_SECRET, TX_WRITE, TARGET_PROJECT},
+	/* The dashboard's form of the same print run (a page: CSRF token in the form). */
+	{"POST", "/projects/{}/letters.pdf", ACT_PROJECT_LETTERS, SIGNED, true, BODY_FORM, NULL,
+	    page_letters_pdf, ANSWER_SECRET, TX_WRITE, TARGET_PROJECT},
 	{NULL, NULL, ACT_PUBLIC, ROUTE_PUBLIC, false, BODY_NONE, NULL, NULL, ANSWER_KEPT, TX_NONE,
 	    TARGET_NONE},
 };

@@ -62,7 +62,8 @@ static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_a
 	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
 	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency,
 	stmt_document, stmt_metrics, stmt_h_notify, stmt_auditview, stmt_comment, stmt_confexport,
-	stmt_confimport, stmt_verifyref, stmt_bulkanswer, stmt_prefs,
+	stmt_confimport, stmt_verifyref, stmt_bulkanswer, stmt_prefs, stmt_org, stmt_receiptpdf,
+	stmt_certified, stmt_desk, /* lane rd: certified respondents, desks */
 	stmt_unsub, NULL};
 
 static void

@@ -6,6 +6,7 @@
 -- Row-level security, table by table (ENABLE; FORCE applies it to the owner too).
 ALTER TABLE bgw.address_checks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.audit_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.comments ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_counts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.confirmation_items ENABLE ROW LEVEL SECURITY;
@@ -13,6 +14,9 @@ ALTER TABLE bgw.confirmations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.documents ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.projects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.reconciling_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE bgw.respondent_codes ENABLE ROW LEVEL SECURITY;
@@ -34,6 +38,14 @@ CREATE POLICY audit_events_append ON bgw.audit_events
 CREATE POLICY audit_events_read ON bgw.audit_events
     AS PERMISSIVE FOR SELECT TO public
     USING ((bgw.project_side(project_id) = 'audit'::text));
+
+CREATE POLICY certified_read ON bgw.certified_respondents
+    AS PERMISSIVE FOR SELECT TO public
+    USING (true);
+
+CREATE POLICY certified_register ON bgw.certified_respondents
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.app_user_operator() AND (certified_by = bgw.app_user_id())));
 
 CREATE POLICY comments_read ON bgw.comments
     AS PERMISSIVE FOR SELECT TO public
@@ -84,6 +96,10 @@ CREATE POLICY confirmations_read ON bgw.confirmations
    FROM bgw.my_memberships() mm(project_id, side, organization_id)
   WHERE (mm.side = 'respondent'::text))))));
 
+CREATE POLICY confirmations_unit ON bgw.confirmations
+    AS RESTRICTIVE FOR SELECT TO public
+    USING (bgw.org_unit_sees(respondent_org_id, respondent_unit_id));
+
 CREATE POLICY documents_add ON bgw.documents
     AS PERMISSIVE FOR INSERT TO public
     WITH CHECK ((bgw.document_insertable(project_id, confirmation_id, side) AND (created_by = bgw.app_user_id()) AND (response_id IS NULL)));
@@ -119,6 +135,51 @@ CREATE POLICY notification_prefs_own ON bgw.notification_prefs
     USING ((user_id = bgw.app_user_id()))
     WITH CHECK ((user_id = bgw.app_user_id()));
 
+CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications
+    AS PERMISSIVE FOR SELECT TO public
+    USING (((organization_id = bgw.org_member_org()) OR (bgw.project_side(project_id) = 'audit'::text)));
+
+CREATE POLICY org_members_add ON bgw.org_members
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (created_by = bgw.app_user_id())));
+
+CREATE POLICY org_members_change ON bgw.org_members
+    AS PERMISSIVE FOR UPDATE TO public
+    USING ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())))
+    WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())));
+
+CREATE POLICY org_members_read ON bgw.org_members
+    AS PERMISSIVE FOR SELECT TO public
+    USING (((user_id = bgw.app_user_id()) OR (organization_id = bgw.org_member_org())));
+
+CREATE POLICY org_units_add ON bgw.org_units
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+CREATE POLICY org_units_certified_add ON bgw.org_units
+    AS PERMISSIVE FOR INSERT TO public
+    WITH CHECK ((bgw.app_user_operator() AND (kind <> 'desk'::text)));
+
+CREATE POLICY org_units_certified_change ON bgw.org_units
+    AS PERMISSIVE FOR UPDATE TO public
+    USING (bgw.app_user_operator())
+    WITH CHECK (bgw.app_user_operator());
+
+CREATE POLICY org_units_certified_read ON bgw.org_units
+    AS PERMISSIVE FOR SELECT TO public
+    USING ((EXISTS ( SELECT 1
+   FROM bgw.certified_respondents cr
+  WHERE (cr.organization_id = org_units.organization_id))));
+
+CREATE POLICY org_units_change ON bgw.org_units
+    AS PERMISSIVE FOR UPDATE TO public
+    USING (bgw.org_may_manage(organization_id, NULL::text))
+    WITH CHECK (bgw.org_may_manage(organization_id, NULL::text));
+
+CREATE POLICY org_units_read ON bgw.org_units
+    AS PERMISSIVE FOR SELECT TO public
+    USING ((organization_id = bgw.org_member_org()));
+
 CREATE POLICY projects_change ON bgw.projects
     AS PERMISSIVE FOR UPDATE TO public
     USING ((bgw.project_side(id) = 'audit'::text))
@@ -132,7 +193,19 @@ CREATE POLICY projects_read ON bgw.projects
     AS PERMISSIVE FOR SELECT TO public
     USING ((EXISTS ( SELECT 1
    FROM bgw.memberships m
-  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = ANY (ARRAY['audit'::text, 'client'::text])) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+
+CREATE POLICY projects_read_org ON bgw.projects
+    AS PERMISSIVE FOR SELECT TO public
+    USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.org_members om
+  WHERE ((om.user_id = bgw.app_user_id()) AND (om.deactivated_at IS NULL) AND bgw.org_in_project(om.organization_id, projects.id))))));
+
+CREATE POLICY projects_read_respondent ON bgw.projects
+    AS PERMISSIVE FOR SELECT TO public
+    USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.memberships m
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = 'respondent'::text) AND (NOT bgw.org_member_deactivated(m.user_id)))))));
 
 CREATE POLICY reconciling_items_audit ON bgw.reconciling_items
     AS PERMISSIVE FOR ALL TO public
@@ -247,6 +320,17 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.app_user_operator()
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT coalesce((SELECT is_operator FROM users
+	                 WHERE id = app_user_id() AND deleted_at IS NULL), false)
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.audit_chain_at(p_project text, p_seq bigint, OUT length bigint, OUT hash bytea)
  RETURNS record
  LANGUAGE sql
@@ -304,6 +388,16 @@ AS $function$
 	WHERE u.is_operator AND u.deleted_at IS NULL
 	  AND (u.locked_until IS NULL OR u.locked_until <> 'infinity')
 	ORDER BY u.id
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.batch_addressee_locale(p_confirmation text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT addressee_locale FROM confirmations WHERE id = p_confirmation
 $function$
 ;
 
@@ -564,6 +658,29 @@ AS $function$BEGIN RETURN (
 ); END$function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.certified_code_waive(p_confirmation text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+DECLARE
+	c_org     text;
+	c_project text;
+BEGIN
+	SELECT c.respondent_org_id, c.project_id INTO c_org, c_project
+	FROM confirmations c JOIN certified_respondents cr ON cr.organization_id = c.respondent_org_id
+	WHERE c.id = p_confirmation AND c.sent_at IS NOT NULL;
+	IF NOT FOUND OR project_admin_side(c_project) IS DISTINCT FROM 'audit' THEN
+		RETURN false;
+	END IF;
+	INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+	VALUES (c_org, c_project, app_user_id()) ON CONFLICT DO NOTHING;
+	RETURN true;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.confirmation_counts_apply()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -607,6 +724,31 @@ AS $function$BEGIN RETURN (
 ); END$function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.confirmation_unit_guard()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF app_user_id() IS NULL OR OLD.sent_at IS NULL THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = NEW.respondent_org_id
+	      AND om.unit_id IS NULL AND om.deactivated_at IS NULL AND u.deleted_at IS NULL) THEN
+		RAISE EXCEPTION 'only the desk routes a request' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NEW.respondent_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units u
+	    WHERE u.id = NEW.respondent_unit_id AND u.organization_id = NEW.respondent_org_id
+	      AND u.deactivated_at IS NULL) THEN
+		RAISE EXCEPTION 'no such unit in the organisation' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.confirmation_update_guard()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -614,10 +756,9 @@ CREATE OR REPLACE FUNCTION bgw.confirmation_update_guard()
  SET search_path TO 'bgw', 'pg_temp'
 AS $function$
 DECLARE
-	side text := (SELECT m.side FROM memberships m
-	              WHERE m.project_id = NEW.project_id AND m.user_id = app_user_id());
+	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
-	    'opened_at', 'answered_at', 'version', 'updated_at'];
+	    'opened_at', 'answered_at', 'version', 'updated_at', 'respondent_unit_id'];
 BEGIN
 	IF side = 'respondent' THEN
 		IF to_jsonb(NEW) - free IS DISTINCT FROM to_jsonb(OLD) - free THEN
@@ -734,6 +875,75 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.invitation_code_check(p_token text, p_code text)
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+DECLARE
+	t_project  text;
+	t_org      text;
+	t_failures integer;
+	want       bytea;
+BEGIN
+	SELECT project_id, organization_id, code_failures INTO t_project, t_org, t_failures
+	FROM tokens WHERE id = p_token AND kind = 'invitation' AND side = 'respondent'
+	  AND used_at IS NULL AND expires_at > now() FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF t_failures >= 5 THEN
+		RETURN 'locked';
+	END IF;
+	SELECT code_hash INTO want FROM respondent_codes
+	WHERE project_id = t_project AND organization_id = t_org AND replaced_at IS NULL;
+	IF want IS NOT NULL
+	   AND want = access_code_hash('bgw-respondent-code-v1', t_project, p_code) THEN
+		RETURN 'ok';
+	END IF;
+	UPDATE tokens SET code_failures = code_failures + 1 WHERE id = p_token
+	RETURNING code_failures INTO t_failures;
+	RETURN CASE WHEN t_failures >= 5 THEN 'locked' ELSE 'wrong' END;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.invitation_facts(p_token text)
+ RETURNS TABLE(confirmation_id text, reference text, firm text, client text, due_date date, respondent_name text, locale text, code_locked boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT c.id, c.reference, f.name, p.client_name, c.due_date, c.respondent_name,
+	    coalesce(t.locale, c.addressee_locale), t.code_failures >= 5
+	FROM tokens t
+	JOIN confirmations c ON c.id = t.confirmation_id AND c.project_id = t.project_id
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations f ON f.id = p.audit_firm_id
+	WHERE t.id = p_token AND t.kind = 'invitation' AND t.side = 'respondent'
+	  AND t.used_at IS NULL AND t.expires_at > now()
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.invitation_org_member()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.list_version_confirmations()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -784,13 +994,27 @@ DECLARE
 	m_side    text;
 	m_org     text;
 	m_locked  boolean;
+	member    boolean;
 	want      bytea;
 	got       bytea;
 BEGIN
 	SELECT side, organization_id, code_locked INTO m_side, m_org, m_locked
 	FROM memberships WHERE project_id = p_project AND user_id = app_user_id() FOR UPDATE;
-	IF NOT FOUND THEN
+	member := FOUND;
+	IF member AND m_side = 'respondent' AND org_member_deactivated(app_user_id()) THEN
 		RETURN NULL;
+	END IF;
+	IF NOT member THEN
+		SELECT a.organization_id INTO m_org FROM project_access(p_project) a
+		WHERE a.side = 'respondent';
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
+		m_side := 'respondent';
+		INSERT INTO org_code_attempts (organization_id, project_id) VALUES (m_org, p_project)
+		ON CONFLICT DO NOTHING;
+		SELECT locked INTO m_locked FROM org_code_attempts
+		WHERE organization_id = m_org AND project_id = p_project FOR UPDATE;
 	END IF;
 	IF m_locked THEN
 		RETURN 'locked';
@@ -804,14 +1028,29 @@ BEGIN
 		got := access_code_hash('bgw-project-code-v1', p_project, p_code);
 	END IF;
 	IF want IS NOT NULL AND got IS NOT NULL AND want = got THEN
-		UPDATE memberships SET code_verified_at = now(), code_failures = 0
-		WHERE project_id = p_project AND user_id = app_user_id();
+		IF member THEN
+			UPDATE memberships SET code_verified_at = now(), code_failures = 0
+			WHERE project_id = p_project AND user_id = app_user_id();
+		ELSE
+			UPDATE org_code_attempts SET failures = 0
+			WHERE organization_id = m_org AND project_id = p_project;
+		END IF;
+		IF m_side = 'respondent' THEN
+			INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+			VALUES (m_org, p_project, app_user_id()) ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN 'ok';
 	END IF;
-	UPDATE memberships SET code_failures = code_failures + 1,
-	    code_locked = code_failures + 1 >= 5
-	WHERE project_id = p_project AND user_id = app_user_id()
-	RETURNING code_locked INTO m_locked;
+	IF member THEN
+		UPDATE memberships SET code_failures = code_failures + 1,
+		    code_locked = code_failures + 1 >= 5
+		WHERE project_id = p_project AND user_id = app_user_id()
+		RETURNING code_locked INTO m_locked;
+	ELSE
+		UPDATE org_code_attempts SET failures = failures + 1, locked = failures + 1 >= 5
+		WHERE organization_id = m_org AND project_id = p_project
+		RETURNING locked INTO m_locked;
+	END IF;
 	RETURN CASE WHEN m_locked THEN 'locked' ELSE 'wrong' END;
 END
 $function$
@@ -827,8 +1066,37 @@ AS $function$
 		UPDATE memberships SET code_failures = 0, code_locked = false
 		WHERE project_id = p_project AND user_id = p_user
 		  AND project_admin_side(p_project) = 'audit'
+		RETURNING 1),
+	o AS (
+		UPDATE org_code_attempts t SET failures = 0, locked = false
+		FROM org_members om
+		WHERE om.user_id = p_user AND t.organization_id = om.organization_id
+		  AND t.project_id = p_project AND project_admin_side(p_project) = 'audit'
 		RETURNING 1)
-	SELECT EXISTS (SELECT 1 FROM u)
+	SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM o)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.membership_org_member()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
 $function$
 ;
 
@@ -883,6 +1151,36 @@ AS $function$BEGIN RETURN (
 ); END$function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.my_access()
+ RETURNS TABLE(project_id text, side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT m.project_id, m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id))
+	UNION ALL
+	SELECT p.project_id, 'respondent', om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p.project_id),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p.project_id),
+	        false)
+	FROM org_members om
+	CROSS JOIN LATERAL (SELECT DISTINCT c.project_id FROM confirmations c
+	    WHERE c.respondent_org_id = om.organization_id AND c.sent_at IS NOT NULL) p
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND NOT EXISTS (SELECT 1 FROM memberships m
+	      WHERE m.project_id = p.project_id AND m.user_id = om.user_id)
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.my_memberships()
  RETURNS TABLE(project_id text, side text, organization_id text)
  LANGUAGE plpgsql
@@ -891,9 +1189,146 @@ CREATE OR REPLACE FUNCTION bgw.my_memberships()
 AS $function$
 BEGIN
 	RETURN QUERY
-	SELECT m.project_id, m.side, m.organization_id
-	FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+	SELECT a.project_id, a.side, a.organization_id
+	FROM my_access() a JOIN projects p ON p.id = a.project_id
+	WHERE p.status = 'active' OR a.side = 'audit';
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_desk_make()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_in_project(p_org text, p_project text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.project_id = p_project
+	    AND c.respondent_org_id = p_org AND c.sent_at IS NOT NULL)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_may_manage(p_org text, p_unit text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT coalesce((SELECT om.admin AND (om.unit_id IS NULL OR om.unit_id = p_unit)
+	    FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND u.deleted_at IS NULL), false)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_member_certified_unit()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NEW.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM certified_respondents cr
+	    WHERE cr.organization_id = NEW.organization_id) THEN
+		RETURN NEW;
+	END IF;
+	NEW.unit_id := coalesce(
+	    (SELECT un.id FROM org_units un JOIN users u ON u.email = un.email
+	     WHERE u.id = NEW.user_id AND un.organization_id = NEW.organization_id
+	       AND un.kind <> 'desk' AND un.deactivated_at IS NULL ORDER BY un.created_at LIMIT 1),
+	    (SELECT om.unit_id FROM org_members om
+	     WHERE om.user_id = coalesce(NEW.created_by, (
+	         -- Accepting a project invitation records no creator on the membership: the
+	         -- inviter is the newest invitation of this address into the organisation's.
+	         SELECT t.created_by FROM tokens t JOIN users u ON u.email = t.email
+	         WHERE u.id = NEW.user_id AND t.kind = 'invitation'
+	           AND t.organization_id = NEW.organization_id
+	         ORDER BY t.created_at DESC LIMIT 1))
+	       AND om.organization_id = NEW.organization_id AND om.deactivated_at IS NULL));
+	RETURN NEW;
+END
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_member_deactivated(p_user text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = p_user AND om.deactivated_at IS NOT NULL)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_member_org()
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
+	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.org_unit_sees(p_org text, p_unit text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+	SELECT NOT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND om.unit_id IS NOT NULL
+	      AND om.unit_id IS DISTINCT FROM p_unit)
+$function$
+;
+
+CREATE OR REPLACE FUNCTION bgw.project_access(p_project text)
+ RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	RETURN QUERY
+	SELECT m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id));
+	IF FOUND OR EXISTS (SELECT 1 FROM memberships m
+	    WHERE m.project_id = p_project AND m.user_id = app_user_id()) THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT 'respondent'::text, om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p_project),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p_project), false)
+	FROM org_members om
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND org_in_project(om.organization_id, p_project);
 END
 $function$
 ;
@@ -904,9 +1339,8 @@ CREATE OR REPLACE FUNCTION bgw.project_admin_side(p_project text)
  STABLE SECURITY DEFINER
  SET search_path TO 'bgw', 'pg_temp'
 AS $function$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id() AND m.admin
-	  AND p.status = 'active'
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE a.admin AND p.status = 'active'
 ); END$function$
 ;
 
@@ -916,8 +1350,7 @@ CREATE OR REPLACE FUNCTION bgw.project_org(p_project text)
  STABLE SECURITY DEFINER
  SET search_path TO 'bgw', 'pg_temp'
 AS $function$BEGIN RETURN (
-	SELECT m.organization_id FROM memberships m
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	SELECT a.organization_id FROM project_access(p_project) a
 ); END$function$
 ;
 
@@ -927,9 +1360,8 @@ CREATE OR REPLACE FUNCTION bgw.project_side(p_project text)
  STABLE SECURITY DEFINER
  SET search_path TO 'bgw', 'pg_temp'
 AS $function$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
-	  AND (p.status = 'active' OR m.side = 'audit')
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE p.status = 'active' OR a.side = 'audit'
 ); END$function$
 ;
 

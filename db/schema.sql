@@ -131,6 +131,18 @@ CREATE FUNCTION bgw.app_user_id() RETURNS text
     AS $$ SELECT NULLIF(current_setting('app.user_id', true), '') $$;
 
 --
+-- Name: app_user_operator(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.app_user_operator() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT is_operator FROM users
+	                 WHERE id = app_user_id() AND deleted_at IS NULL), false)
+$$;
+
+--
 -- Name: audit_chain_at(text, bigint); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -206,6 +218,17 @@ BEGIN
 	RAISE EXCEPTION 'audit_events is append-only'
 	    USING ERRCODE = 'insufficient_privilege';
 END
+$$;
+
+--
+-- Name: batch_addressee_locale(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.batch_addressee_locale(p_confirmation text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT addressee_locale FROM confirmations WHERE id = p_confirmation
 $$;
 
 --
@@ -510,6 +533,30 @@ CREATE FUNCTION bgw.can_see_responses(p_confirmation text) RETURNS boolean
 ); END$$;
 
 --
+-- Name: certified_code_waive(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.certified_code_waive(p_confirmation text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+DECLARE
+	c_org     text;
+	c_project text;
+BEGIN
+	SELECT c.respondent_org_id, c.project_id INTO c_org, c_project
+	FROM confirmations c JOIN certified_respondents cr ON cr.organization_id = c.respondent_org_id
+	WHERE c.id = p_confirmation AND c.sent_at IS NOT NULL;
+	IF NOT FOUND OR project_admin_side(c_project) IS DISTINCT FROM 'audit' THEN
+		RETURN false;
+	END IF;
+	INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+	VALUES (c_org, c_project, app_user_id()) ON CONFLICT DO NOTHING;
+	RETURN true;
+END
+$$;
+
+--
 -- Name: confirmation_counts_apply(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -573,6 +620,32 @@ CREATE FUNCTION bgw.confirmation_side(p_confirmation text) RETURNS text
 ); END$$;
 
 --
+-- Name: confirmation_unit_guard(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.confirmation_unit_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF app_user_id() IS NULL OR OLD.sent_at IS NULL THEN
+		RETURN NEW;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = NEW.respondent_org_id
+	      AND om.unit_id IS NULL AND om.deactivated_at IS NULL AND u.deleted_at IS NULL) THEN
+		RAISE EXCEPTION 'only the desk routes a request' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF NEW.respondent_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units u
+	    WHERE u.id = NEW.respondent_unit_id AND u.organization_id = NEW.respondent_org_id
+	      AND u.deactivated_at IS NULL) THEN
+		RAISE EXCEPTION 'no such unit in the organisation' USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+--
 -- Name: confirmation_update_guard(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -581,10 +654,9 @@ CREATE FUNCTION bgw.confirmation_update_guard() RETURNS trigger
     SET search_path TO 'bgw', 'pg_temp'
     AS $$
 DECLARE
-	side text := (SELECT m.side FROM memberships m
-	              WHERE m.project_id = NEW.project_id AND m.user_id = app_user_id());
+	side text := (SELECT a.side FROM project_access(NEW.project_id) a);
 	free constant text[] := ARRAY['status', 'status_reason', 'status_reason_side',
-	    'opened_at', 'answered_at', 'version', 'updated_at'];
+	    'opened_at', 'answered_at', 'version', 'updated_at', 'respondent_unit_id'];
 BEGIN
 	IF side = 'respondent' THEN
 		IF to_jsonb(NEW) - free IS DISTINCT FROM to_jsonb(OLD) - free THEN
@@ -623,6 +695,18 @@ CREATE FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent time
 		    WHEN 'respondent' THEN p_sent IS NOT NULL AND project_org(p_project) = p_org
 		    END), false)
 ); END$$;
+
+--
+-- Name: corporate_number_valid(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.corporate_number_valid(p text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $_$
+	SELECT p ~ '^[1-9][0-9]{12}$' AND substr(p, 1, 1)::int = 9 - (
+		SELECT sum(substr(p, 14 - n, 1)::int * CASE WHEN n % 2 = 1 THEN 1 ELSE 2 END)
+		FROM generate_series(1, 12) AS n)::int % 9
+$_$;
 
 --
 -- Name: document_insertable(text, text, text); Type: FUNCTION; Schema: bgw; Owner: -
@@ -706,6 +790,78 @@ CREATE FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type tex
 $$;
 
 --
+-- Name: invitation_code_check(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_code_check(p_token text, p_code text) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+DECLARE
+	t_project  text;
+	t_org      text;
+	t_failures integer;
+	want       bytea;
+BEGIN
+	SELECT project_id, organization_id, code_failures INTO t_project, t_org, t_failures
+	FROM tokens WHERE id = p_token AND kind = 'invitation' AND side = 'respondent'
+	  AND used_at IS NULL AND expires_at > now() FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	IF t_failures >= 5 THEN
+		RETURN 'locked';
+	END IF;
+	SELECT code_hash INTO want FROM respondent_codes
+	WHERE project_id = t_project AND organization_id = t_org AND replaced_at IS NULL;
+	IF want IS NOT NULL
+	   AND want = access_code_hash('bgw-respondent-code-v1', t_project, p_code) THEN
+		RETURN 'ok';
+	END IF;
+	UPDATE tokens SET code_failures = code_failures + 1 WHERE id = p_token
+	RETURNING code_failures INTO t_failures;
+	RETURN CASE WHEN t_failures >= 5 THEN 'locked' ELSE 'wrong' END;
+END
+$$;
+
+--
+-- Name: invitation_facts(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_facts(p_token text) RETURNS TABLE(confirmation_id text, reference text, firm text, client text, due_date date, respondent_name text, locale text, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT c.id, c.reference, f.name, p.client_name, c.due_date, c.respondent_name,
+	    coalesce(t.locale, c.addressee_locale), t.code_failures >= 5
+	FROM tokens t
+	JOIN confirmations c ON c.id = t.confirmation_id AND c.project_id = t.project_id
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations f ON f.id = p.audit_firm_id
+	WHERE t.id = p_token AND t.kind = 'invitation' AND t.side = 'respondent'
+	  AND t.used_at IS NULL AND t.expires_at > now()
+$$;
+
+--
+-- Name: invitation_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.invitation_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	INSERT INTO org_members (organization_id, user_id, unit_id, admin, created_by)
+	SELECT NEW.organization_id, u.id, NEW.unit_id, NEW.admin, NEW.created_by
+	FROM users u JOIN organizations o ON o.id = u.organization_id
+	WHERE u.email = NEW.email AND u.deleted_at IS NULL
+	  AND u.organization_id = NEW.organization_id AND o.kind = 'respondent'
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NULL;
+END
+$$;
+
+--
 -- Name: list_version_confirmations(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -759,13 +915,27 @@ DECLARE
 	m_side    text;
 	m_org     text;
 	m_locked  boolean;
+	member    boolean;
 	want      bytea;
 	got       bytea;
 BEGIN
 	SELECT side, organization_id, code_locked INTO m_side, m_org, m_locked
 	FROM memberships WHERE project_id = p_project AND user_id = app_user_id() FOR UPDATE;
-	IF NOT FOUND THEN
+	member := FOUND;
+	IF member AND m_side = 'respondent' AND org_member_deactivated(app_user_id()) THEN
 		RETURN NULL;
+	END IF;
+	IF NOT member THEN
+		SELECT a.organization_id INTO m_org FROM project_access(p_project) a
+		WHERE a.side = 'respondent';
+		IF NOT FOUND THEN
+			RETURN NULL;
+		END IF;
+		m_side := 'respondent';
+		INSERT INTO org_code_attempts (organization_id, project_id) VALUES (m_org, p_project)
+		ON CONFLICT DO NOTHING;
+		SELECT locked INTO m_locked FROM org_code_attempts
+		WHERE organization_id = m_org AND project_id = p_project FOR UPDATE;
 	END IF;
 	IF m_locked THEN
 		RETURN 'locked';
@@ -779,14 +949,29 @@ BEGIN
 		got := access_code_hash('bgw-project-code-v1', p_project, p_code);
 	END IF;
 	IF want IS NOT NULL AND got IS NOT NULL AND want = got THEN
-		UPDATE memberships SET code_verified_at = now(), code_failures = 0
-		WHERE project_id = p_project AND user_id = app_user_id();
+		IF member THEN
+			UPDATE memberships SET code_verified_at = now(), code_failures = 0
+			WHERE project_id = p_project AND user_id = app_user_id();
+		ELSE
+			UPDATE org_code_attempts SET failures = 0
+			WHERE organization_id = m_org AND project_id = p_project;
+		END IF;
+		IF m_side = 'respondent' THEN
+			INSERT INTO org_code_verifications (organization_id, project_id, verified_by)
+			VALUES (m_org, p_project, app_user_id()) ON CONFLICT DO NOTHING;
+		END IF;
 		RETURN 'ok';
 	END IF;
-	UPDATE memberships SET code_failures = code_failures + 1,
-	    code_locked = code_failures + 1 >= 5
-	WHERE project_id = p_project AND user_id = app_user_id()
-	RETURNING code_locked INTO m_locked;
+	IF member THEN
+		UPDATE memberships SET code_failures = code_failures + 1,
+		    code_locked = code_failures + 1 >= 5
+		WHERE project_id = p_project AND user_id = app_user_id()
+		RETURNING code_locked INTO m_locked;
+	ELSE
+		UPDATE org_code_attempts SET failures = failures + 1, locked = failures + 1 >= 5
+		WHERE organization_id = m_org AND project_id = p_project
+		RETURNING locked INTO m_locked;
+	END IF;
 	RETURN CASE WHEN m_locked THEN 'locked' ELSE 'wrong' END;
 END
 $$;
@@ -803,8 +988,38 @@ CREATE FUNCTION bgw.membership_code_unlock(p_project text, p_user text) RETURNS 
 		UPDATE memberships SET code_failures = 0, code_locked = false
 		WHERE project_id = p_project AND user_id = p_user
 		  AND project_admin_side(p_project) = 'audit'
+		RETURNING 1),
+	o AS (
+		UPDATE org_code_attempts t SET failures = 0, locked = false
+		FROM org_members om
+		WHERE om.user_id = p_user AND t.organization_id = om.organization_id
+		  AND t.project_id = p_project AND project_admin_side(p_project) = 'audit'
 		RETURNING 1)
-	SELECT EXISTS (SELECT 1 FROM u)
+	SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM o)
+$$;
+
+--
+-- Name: membership_org_member(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.membership_org_member() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.side <> 'respondent' THEN
+		RETURN NEW;
+	END IF;
+	IF EXISTS (SELECT 1 FROM org_members om WHERE om.user_id = NEW.user_id
+	    AND om.deactivated_at IS NOT NULL) THEN
+		RETURN NULL;
+	END IF;
+	INSERT INTO org_members (organization_id, user_id, admin, created_by)
+	SELECT NEW.organization_id, NEW.user_id, NEW.admin, NEW.created_by
+	FROM users u WHERE u.id = NEW.user_id AND u.organization_id = NEW.organization_id
+	ON CONFLICT (user_id) DO NOTHING;
+	RETURN NEW;
+END
 $$;
 
 --
@@ -862,6 +1077,37 @@ CREATE FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text)
 ); END$$;
 
 --
+-- Name: my_access(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.my_access() RETURNS TABLE(project_id text, side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT m.project_id, m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id))
+	UNION ALL
+	SELECT p.project_id, 'respondent', om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p.project_id),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p.project_id),
+	        false)
+	FROM org_members om
+	CROSS JOIN LATERAL (SELECT DISTINCT c.project_id FROM confirmations c
+	    WHERE c.respondent_org_id = om.organization_id AND c.sent_at IS NOT NULL) p
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND NOT EXISTS (SELECT 1 FROM memberships m
+	      WHERE m.project_id = p.project_id AND m.user_id = om.user_id)
+$$;
+
+--
 -- Name: my_memberships(); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -871,9 +1117,9 @@ CREATE FUNCTION bgw.my_memberships() RETURNS TABLE(project_id text, side text, o
     AS $$
 BEGIN
 	RETURN QUERY
-	SELECT m.project_id, m.side, m.organization_id
-	FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.user_id = app_user_id() AND (p.status = 'active' OR m.side = 'audit');
+	SELECT a.project_id, a.side, a.organization_id
+	FROM my_access() a JOIN projects p ON p.id = a.project_id
+	WHERE p.status = 'active' OR a.side = 'audit';
 END
 $$;
 
@@ -898,6 +1144,103 @@ CREATE FUNCTION bgw.new_reference() RETURNS text
 $$;
 
 --
+-- Name: org_desk_make(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_desk_make() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.kind = 'respondent' THEN
+		INSERT INTO org_units (organization_id, kind, name) VALUES (NEW.id, 'desk', NEW.name)
+		ON CONFLICT DO NOTHING;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+--
+-- Name: org_in_project(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_in_project(p_org text, p_project text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM confirmations c WHERE c.project_id = p_project
+	    AND c.respondent_org_id = p_org AND c.sent_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_may_manage(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_may_manage(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT coalesce((SELECT om.admin AND (om.unit_id IS NULL OR om.unit_id = p_unit)
+	    FROM org_members om JOIN users u ON u.id = om.user_id
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND u.deleted_at IS NULL), false)
+$$;
+
+--
+-- Name: org_member_certified_unit(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_certified_unit() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NEW.unit_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM certified_respondents cr
+	    WHERE cr.organization_id = NEW.organization_id) THEN
+		RETURN NEW;
+	END IF;
+	NEW.unit_id := coalesce(
+	    (SELECT un.id FROM org_units un JOIN users u ON u.email = un.email
+	     WHERE u.id = NEW.user_id AND un.organization_id = NEW.organization_id
+	       AND un.kind <> 'desk' AND un.deactivated_at IS NULL ORDER BY un.created_at LIMIT 1),
+	    (SELECT om.unit_id FROM org_members om
+	     WHERE om.user_id = coalesce(NEW.created_by, (
+	         -- Accepting a project invitation records no creator on the membership: the
+	         -- inviter is the newest invitation of this address into the organisation's.
+	         SELECT t.created_by FROM tokens t JOIN users u ON u.email = t.email
+	         WHERE u.id = NEW.user_id AND t.kind = 'invitation'
+	           AND t.organization_id = NEW.organization_id
+	         ORDER BY t.created_at DESC LIMIT 1))
+	       AND om.organization_id = NEW.organization_id AND om.deactivated_at IS NULL));
+	RETURN NEW;
+END
+$$;
+
+--
+-- Name: org_member_deactivated(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_deactivated(p_user text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = p_user AND om.deactivated_at IS NOT NULL)
+$$;
+
+--
+-- Name: org_member_org(); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_member_org() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT om.organization_id FROM org_members om JOIN users u ON u.id = om.user_id
+	WHERE om.user_id = app_user_id() AND om.deactivated_at IS NULL AND u.deleted_at IS NULL
+$$;
+
+--
 -- Name: org_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -909,6 +1252,54 @@ CREATE FUNCTION bgw.org_side(p_kind text) RETURNS text
 $$;
 
 --
+-- Name: org_unit_sees(text, text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.org_unit_sees(p_org text, p_unit text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+	SELECT NOT EXISTS (SELECT 1 FROM org_members om
+	    WHERE om.user_id = app_user_id() AND om.organization_id = p_org
+	      AND om.deactivated_at IS NULL AND om.unit_id IS NOT NULL
+	      AND om.unit_id IS DISTINCT FROM p_unit)
+$$;
+
+--
+-- Name: project_access(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.project_access(p_project text) RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	RETURN QUERY
+	SELECT m.side, m.admin, m.organization_id,
+	    m.code_verified_at IS NOT NULL OR (m.side = 'respondent' AND EXISTS (
+	        SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = m.organization_id AND v.project_id = m.project_id)),
+	    m.code_locked
+	FROM memberships m
+	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	  AND (m.side <> 'respondent' OR NOT org_member_deactivated(m.user_id));
+	IF FOUND OR EXISTS (SELECT 1 FROM memberships m
+	    WHERE m.project_id = p_project AND m.user_id = app_user_id()) THEN
+		RETURN;
+	END IF;
+	RETURN QUERY
+	SELECT 'respondent'::text, om.admin, om.organization_id,
+	    EXISTS (SELECT 1 FROM org_code_verifications v
+	        WHERE v.organization_id = om.organization_id AND v.project_id = p_project),
+	    coalesce((SELECT t.locked FROM org_code_attempts t
+	        WHERE t.organization_id = om.organization_id AND t.project_id = p_project), false)
+	FROM org_members om
+	WHERE om.user_id = app_user_id() AND om.organization_id = org_member_org()
+	  AND org_in_project(om.organization_id, p_project);
+END
+$$;
+
+--
 -- Name: project_admin_side(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -916,9 +1307,8 @@ CREATE FUNCTION bgw.project_admin_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id() AND m.admin
-	  AND p.status = 'active'
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE a.admin AND p.status = 'active'
 ); END$$;
 
 --
@@ -929,8 +1319,7 @@ CREATE FUNCTION bgw.project_org(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.organization_id FROM memberships m
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
+	SELECT a.organization_id FROM project_access(p_project) a
 ); END$$;
 
 --
@@ -941,9 +1330,8 @@ CREATE FUNCTION bgw.project_side(p_project text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO 'bgw', 'pg_temp'
     AS $$BEGIN RETURN (
-	SELECT m.side FROM memberships m JOIN projects p ON p.id = m.project_id
-	WHERE m.project_id = p_project AND m.user_id = app_user_id()
-	  AND (p.status = 'active' OR m.side = 'audit')
+	SELECT a.side FROM project_access(p_project) a JOIN projects p ON p.id = p_project
+	WHERE p.status = 'active' OR a.side = 'audit'
 ); END$$;
 
 --
@@ -1104,6 +1492,22 @@ ALTER TABLE bgw.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 );
 
 --
+-- Name: certified_respondents; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.certified_respondents (
+    organization_id text NOT NULL,
+    legal_name text NOT NULL,
+    corporate_number text NOT NULL,
+    bank_code text,
+    certified_by text,
+    certified_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certified_respondents_bank_code_check CHECK ((bank_code ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT certified_respondents_corporate_number_check CHECK (bgw.corporate_number_valid(corporate_number)),
+    CONSTRAINT certified_respondents_legal_name_check CHECK (((length(legal_name) >= 1) AND (length(legal_name) <= 200)))
+);
+
+--
 -- Name: comments; Type: TABLE; Schema: bgw; Owner: -
 --
 
@@ -1181,6 +1585,9 @@ CREATE TABLE bgw.confirmations (
     version integer DEFAULT 1 NOT NULL,
     respondent_locked_at timestamp with time zone,
     status_reason_side text,
+    respondent_unit_id text,
+    addressee_locale text DEFAULT 'ja'::text NOT NULL,
+    CONSTRAINT confirmations_addressee_locale_check CHECK ((addressee_locale = ANY (ARRAY['ja'::text, 'en'::text]))),
     CONSTRAINT confirmations_alternative_procedures_check CHECK ((length(alternative_procedures) <= 10000)),
     CONSTRAINT confirmations_check CHECK ((due_date >= as_of)),
     CONSTRAINT confirmations_check1 CHECK (((status <> 'alternative_procedures'::text) OR (alternative_procedures IS NOT NULL))),
@@ -1349,6 +1756,62 @@ CREATE TABLE bgw.notifications (
     digested_at timestamp with time zone,
     CONSTRAINT notifications_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT notifications_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200)))
+);
+
+--
+-- Name: org_code_attempts; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_attempts (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    CONSTRAINT org_code_attempts_failures_check CHECK ((failures >= 0))
+);
+
+--
+-- Name: org_code_verifications; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_code_verifications (
+    organization_id text NOT NULL,
+    project_id text NOT NULL,
+    verified_at timestamp with time zone DEFAULT now() NOT NULL,
+    verified_by text
+);
+
+--
+-- Name: org_members; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_members (
+    organization_id text NOT NULL,
+    user_id text NOT NULL,
+    unit_id text,
+    admin boolean DEFAULT false NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone
+);
+
+--
+-- Name: org_units; Type: TABLE; Schema: bgw; Owner: -
+--
+
+CREATE TABLE bgw.org_units (
+    id text DEFAULT bgw.new_id() NOT NULL,
+    organization_id text NOT NULL,
+    kind text NOT NULL,
+    code text,
+    name text NOT NULL,
+    email public.citext,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    deactivated_at timestamp with time zone,
+    CONSTRAINT org_units_code_check CHECK ((code ~ '^[0-9]{3}$'::text)),
+    CONSTRAINT org_units_email_check CHECK (((email IS NULL) OR (((length((email)::text) >= 3) AND (length((email)::text) <= 254)) AND (public.strpos(email, '@'::public.citext) > 1)))),
+    CONSTRAINT org_units_kind_check CHECK ((kind = ANY (ARRAY['desk'::text, 'branch'::text, 'department'::text]))),
+    CONSTRAINT org_units_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
 );
 
 --
@@ -1622,12 +2085,19 @@ CREATE TABLE bgw.tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    unit_id text,
+    confirmation_id text,
+    locale text,
+    code_failures integer DEFAULT 0 NOT NULL,
     CONSTRAINT tokens_check CHECK ((expires_at > created_at)),
     CONSTRAINT tokens_check1 CHECK (((kind <> 'password_reset'::text) OR ((user_id IS NOT NULL) AND (project_id IS NULL)))),
     CONSTRAINT tokens_check2 CHECK (((kind <> 'invitation'::text) OR ((email IS NOT NULL) AND (organization_id IS NOT NULL)))),
     CONSTRAINT tokens_check3 CHECK (((project_id IS NULL) = (side IS NULL))),
+    CONSTRAINT tokens_check4 CHECK (((unit_id IS NULL) OR (project_id IS NULL))),
+    CONSTRAINT tokens_code_failures_check CHECK ((code_failures >= 0)),
     CONSTRAINT tokens_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
     CONSTRAINT tokens_kind_check CHECK ((kind = ANY (ARRAY['invitation'::text, 'password_reset'::text]))),
+    CONSTRAINT tokens_locale_check CHECK ((locale = ANY (ARRAY['ja'::text, 'en'::text]))),
     CONSTRAINT tokens_side_check CHECK ((side = ANY (ARRAY['audit'::text, 'client'::text, 'respondent'::text]))),
     CONSTRAINT tokens_token_hash_check CHECK ((length(token_hash) = 32))
 );
@@ -1678,6 +2148,27 @@ ALTER TABLE ONLY bgw.address_checks
 
 ALTER TABLE ONLY bgw.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+
+--
+-- Name: certified_respondents certified_respondents_bank_code_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_bank_code_key UNIQUE (bank_code);
+
+--
+-- Name: certified_respondents certified_respondents_corporate_number_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_corporate_number_key UNIQUE (corporate_number);
+
+--
+-- Name: certified_respondents certified_respondents_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_pkey PRIMARY KEY (organization_id);
 
 --
 -- Name: comments comments_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -1797,6 +2288,41 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
+
+--
+-- Name: org_code_attempts org_code_attempts_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_code_verifications org_code_verifications_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_pkey PRIMARY KEY (organization_id, project_id);
+
+--
+-- Name: org_members org_members_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_pkey PRIMARY KEY (user_id);
+
+--
+-- Name: org_units org_units_organization_id_id_key; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_id_key UNIQUE (organization_id, id);
+
+--
+-- Name: org_units org_units_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_pkey PRIMARY KEY (id);
 
 --
 -- Name: organizations organizations_pkey; Type: CONSTRAINT; Schema: bgw; Owner: -
@@ -1963,6 +2489,12 @@ CREATE INDEX audit_events_object ON bgw.audit_events USING btree (object_id) WHE
 CREATE INDEX comments_confirmation ON bgw.comments USING btree (confirmation_id, created_at);
 
 --
+-- Name: confirmations_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_desk ON bgw.confirmations USING btree (respondent_org_id, due_date) WHERE (sent_at IS NOT NULL);
+
+--
 -- Name: confirmations_due; Type: INDEX; Schema: bgw; Owner: -
 --
 
@@ -1991,6 +2523,12 @@ CREATE INDEX confirmations_respondent ON bgw.confirmations USING btree (responde
 --
 
 CREATE INDEX confirmations_respondent_email ON bgw.confirmations USING btree (respondent_email);
+
+--
+-- Name: confirmations_respondent_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX confirmations_respondent_org ON bgw.confirmations USING btree (respondent_org_id, project_id) WHERE (sent_at IS NOT NULL);
 
 --
 -- Name: documents_confirmation; Type: INDEX; Schema: bgw; Owner: -
@@ -2057,6 +2595,30 @@ CREATE INDEX mfa_recovery_codes_user ON bgw.mfa_recovery_codes USING btree (user
 --
 
 CREATE INDEX notifications_user ON bgw.notifications USING btree (user_id, created_at) WHERE (read_at IS NULL);
+
+--
+-- Name: org_code_verifications_project; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_code_verifications_project ON bgw.org_code_verifications USING btree (project_id);
+
+--
+-- Name: org_members_org; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE INDEX org_members_org ON bgw.org_members USING btree (organization_id);
+
+--
+-- Name: org_units_code; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_code ON bgw.org_units USING btree (organization_id, code) WHERE (code IS NOT NULL);
+
+--
+-- Name: org_units_one_desk; Type: INDEX; Schema: bgw; Owner: -
+--
+
+CREATE UNIQUE INDEX org_units_one_desk ON bgw.org_units USING btree (organization_id) WHERE (kind = 'desk'::text);
 
 --
 -- Name: organizations_kind_name; Type: INDEX; Schema: bgw; Owner: -
@@ -2203,6 +2765,12 @@ CREATE TRIGGER confirmation_counts_insert AFTER INSERT ON bgw.confirmations REFE
 CREATE TRIGGER confirmation_counts_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.confirmation_counts_apply();
 
 --
+-- Name: confirmations confirmation_unit_guard; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER confirmation_unit_guard BEFORE UPDATE ON bgw.confirmations FOR EACH ROW WHEN ((old.respondent_unit_id IS DISTINCT FROM new.respondent_unit_id)) EXECUTE FUNCTION bgw.confirmation_unit_guard();
+
+--
 -- Name: confirmations confirmation_update_guard; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2239,6 +2807,24 @@ CREATE TRIGGER list_version_organizations AFTER UPDATE ON bgw.organizations REFE
 CREATE TRIGGER list_version_update AFTER UPDATE ON bgw.confirmations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bgw.list_version_confirmations();
 
 --
+-- Name: memberships memberships_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER memberships_org_member BEFORE INSERT ON bgw.memberships FOR EACH ROW EXECUTE FUNCTION bgw.membership_org_member();
+
+--
+-- Name: org_members org_members_certified_unit; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER org_members_certified_unit BEFORE INSERT ON bgw.org_members FOR EACH ROW EXECUTE FUNCTION bgw.org_member_certified_unit();
+
+--
+-- Name: organizations organizations_desk; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER organizations_desk AFTER INSERT ON bgw.organizations FOR EACH ROW EXECUTE FUNCTION bgw.org_desk_make();
+
+--
 -- Name: response_extra_items response_extra_items_frozen; Type: TRIGGER; Schema: bgw; Owner: -
 --
 
@@ -2255,6 +2841,12 @@ CREATE TRIGGER response_items_frozen BEFORE INSERT OR UPDATE ON bgw.response_ite
 --
 
 CREATE TRIGGER responses_frozen BEFORE UPDATE ON bgw.responses FOR EACH ROW EXECUTE FUNCTION bgw.response_frozen();
+
+--
+-- Name: tokens tokens_org_member; Type: TRIGGER; Schema: bgw; Owner: -
+--
+
+CREATE TRIGGER tokens_org_member AFTER UPDATE OF used_at ON bgw.tokens FOR EACH ROW WHEN (((new.kind = 'invitation'::text) AND (new.project_id IS NULL) AND (old.used_at IS NULL) AND (new.used_at IS NOT NULL))) EXECUTE FUNCTION bgw.invitation_org_member();
 
 --
 -- Name: address_checks address_checks_checked_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2283,6 +2875,20 @@ ALTER TABLE ONLY bgw.address_checks
 
 ALTER TABLE ONLY bgw.audit_events
     ADD CONSTRAINT audit_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE RESTRICT;
+
+--
+-- Name: certified_respondents certified_respondents_certified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_certified_by_fkey FOREIGN KEY (certified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: certified_respondents certified_respondents_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.certified_respondents
+    ADD CONSTRAINT certified_respondents_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
 
 --
 -- Name: comments comments_author_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2332,6 +2938,13 @@ ALTER TABLE ONLY bgw.confirmations
 
 ALTER TABLE ONLY bgw.confirmations
     ADD CONSTRAINT confirmations_respondent_org_id_fkey FOREIGN KEY (respondent_org_id) REFERENCES bgw.organizations(id) ON DELETE RESTRICT;
+
+--
+-- Name: confirmations confirmations_respondent_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.confirmations
+    ADD CONSTRAINT confirmations_respondent_unit_id_fkey FOREIGN KEY (respondent_unit_id) REFERENCES bgw.org_units(id);
 
 --
 -- Name: documents documents_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2451,6 +3064,83 @@ ALTER TABLE ONLY bgw.notifications
 
 ALTER TABLE ONLY bgw.notifications
     ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_attempts org_code_attempts_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_attempts
+    ADD CONSTRAINT org_code_attempts_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: org_code_verifications org_code_verifications_verified_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_code_verifications
+    ADD CONSTRAINT org_code_verifications_verified_by_fkey FOREIGN KEY (verified_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_created_by_fkey FOREIGN KEY (created_by) REFERENCES bgw.users(id) ON DELETE SET NULL;
+
+--
+-- Name: org_members org_members_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
+
+--
+-- Name: org_members org_members_organization_id_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_organization_id_unit_id_fkey FOREIGN KEY (organization_id, unit_id) REFERENCES bgw.org_units(organization_id, id);
+
+--
+-- Name: org_members org_members_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id);
+
+--
+-- Name: org_members org_members_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_members
+    ADD CONSTRAINT org_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
+
+--
+-- Name: org_units org_units_organization_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.org_units
+    ADD CONSTRAINT org_units_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES bgw.organizations(id) ON DELETE CASCADE;
 
 --
 -- Name: outbox outbox_project_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2593,6 +3283,13 @@ ALTER TABLE ONLY bgw.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES bgw.users(id) ON DELETE CASCADE;
 
 --
+-- Name: tokens tokens_confirmation_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_confirmation_id_fkey FOREIGN KEY (confirmation_id) REFERENCES bgw.confirmations(id) ON DELETE CASCADE;
+
+--
 -- Name: tokens tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
 --
 
@@ -2612,6 +3309,13 @@ ALTER TABLE ONLY bgw.tokens
 
 ALTER TABLE ONLY bgw.tokens
     ADD CONSTRAINT tokens_project_id_fkey FOREIGN KEY (project_id) REFERENCES bgw.projects(id) ON DELETE CASCADE;
+
+--
+-- Name: tokens tokens_unit_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
+--
+
+ALTER TABLE ONLY bgw.tokens
+    ADD CONSTRAINT tokens_unit_id_fkey FOREIGN KEY (unit_id) REFERENCES bgw.org_units(id) ON DELETE CASCADE;
 
 --
 -- Name: tokens tokens_user_id_fkey; Type: FK CONSTRAINT; Schema: bgw; Owner: -
@@ -2663,6 +3367,24 @@ CREATE POLICY audit_events_append ON bgw.audit_events FOR INSERT WITH CHECK (((p
 --
 
 CREATE POLICY audit_events_read ON bgw.audit_events FOR SELECT USING ((bgw.project_side(project_id) = 'audit'::text));
+
+--
+-- Name: certified_respondents certified_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY certified_read ON bgw.certified_respondents FOR SELECT USING (true);
+
+--
+-- Name: certified_respondents certified_register; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY certified_register ON bgw.certified_respondents FOR INSERT WITH CHECK ((bgw.app_user_operator() AND (certified_by = bgw.app_user_id())));
+
+--
+-- Name: certified_respondents; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.certified_respondents ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: comments; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -2756,6 +3478,12 @@ CREATE POLICY confirmations_read ON bgw.confirmations FOR SELECT USING (((projec
   WHERE (mm.side = 'respondent'::text))))));
 
 --
+-- Name: confirmations confirmations_unit; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY confirmations_unit ON bgw.confirmations AS RESTRICTIVE FOR SELECT USING (bgw.org_unit_sees(respondent_org_id, respondent_unit_id));
+
+--
 -- Name: documents; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -2822,6 +3550,86 @@ ALTER TABLE bgw.notification_prefs ENABLE ROW LEVEL SECURITY;
 CREATE POLICY notification_prefs_own ON bgw.notification_prefs USING ((user_id = bgw.app_user_id())) WITH CHECK ((user_id = bgw.app_user_id()));
 
 --
+-- Name: org_code_verifications; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_code_verifications ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_code_verifications org_code_verifications_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_code_verifications_read ON bgw.org_code_verifications FOR SELECT USING (((organization_id = bgw.org_member_org()) OR (bgw.project_side(project_id) = 'audit'::text)));
+
+--
+-- Name: org_members; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_members ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_members org_members_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_add ON bgw.org_members FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (created_by = bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_change ON bgw.org_members FOR UPDATE USING ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id()))) WITH CHECK ((bgw.org_may_manage(organization_id, unit_id) AND (user_id <> bgw.app_user_id())));
+
+--
+-- Name: org_members org_members_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_members_read ON bgw.org_members FOR SELECT USING (((user_id = bgw.app_user_id()) OR (organization_id = bgw.org_member_org())));
+
+--
+-- Name: org_units; Type: ROW SECURITY; Schema: bgw; Owner: -
+--
+
+ALTER TABLE bgw.org_units ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: org_units org_units_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.org_may_manage(organization_id, NULL::text) AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_certified_add; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_add ON bgw.org_units FOR INSERT WITH CHECK ((bgw.app_user_operator() AND (kind <> 'desk'::text)));
+
+--
+-- Name: org_units org_units_certified_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_change ON bgw.org_units FOR UPDATE USING (bgw.app_user_operator()) WITH CHECK (bgw.app_user_operator());
+
+--
+-- Name: org_units org_units_certified_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_certified_read ON bgw.org_units FOR SELECT USING ((EXISTS ( SELECT 1
+   FROM bgw.certified_respondents cr
+  WHERE (cr.organization_id = org_units.organization_id))));
+
+--
+-- Name: org_units org_units_change; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_change ON bgw.org_units FOR UPDATE USING (bgw.org_may_manage(organization_id, NULL::text)) WITH CHECK (bgw.org_may_manage(organization_id, NULL::text));
+
+--
+-- Name: org_units org_units_read; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY org_units_read ON bgw.org_units FOR SELECT USING ((organization_id = bgw.org_member_org()));
+
+--
 -- Name: projects; Type: ROW SECURITY; Schema: bgw; Owner: -
 --
 
@@ -2845,7 +3653,23 @@ CREATE POLICY projects_create ON bgw.projects FOR INSERT WITH CHECK (((audit_fir
 
 CREATE POLICY projects_read ON bgw.projects FOR SELECT USING ((EXISTS ( SELECT 1
    FROM bgw.memberships m
-  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = ANY (ARRAY['audit'::text, 'client'::text])) AND ((projects.status = 'active'::text) OR (m.side = 'audit'::text))))));
+
+--
+-- Name: projects projects_read_org; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_org ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.org_members om
+  WHERE ((om.user_id = bgw.app_user_id()) AND (om.deactivated_at IS NULL) AND bgw.org_in_project(om.organization_id, projects.id))))));
+
+--
+-- Name: projects projects_read_respondent; Type: POLICY; Schema: bgw; Owner: -
+--
+
+CREATE POLICY projects_read_respondent ON bgw.projects FOR SELECT USING (((status = 'active'::text) AND (EXISTS ( SELECT 1
+   FROM bgw.memberships m
+  WHERE ((m.project_id = projects.id) AND (m.user_id = bgw.app_user_id()) AND (m.side = 'respondent'::text) AND (NOT bgw.org_member_deactivated(m.user_id)))))));
 
 --
 -- Name: reconciling_items; Type: ROW SECURITY; Schema: bgw; Owner: -
@@ -2996,6 +3820,13 @@ REVOKE ALL ON FUNCTION bgw.app_user_id() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.app_user_id() TO bgw_app;
 
 --
+-- Name: FUNCTION app_user_operator(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.app_user_operator() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.app_user_operator() TO bgw_app;
+
+--
 -- Name: FUNCTION audit_chain_at(p_project text, p_seq bigint, OUT length bigint, OUT hash bytea); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3028,6 +3859,13 @@ GRANT ALL ON FUNCTION bgw.audit_checkpoint_recipients() TO bgw_app;
 --
 
 REVOKE ALL ON FUNCTION bgw.audit_events_append_only() FROM PUBLIC;
+
+--
+-- Name: FUNCTION batch_addressee_locale(p_confirmation text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.batch_addressee_locale(p_confirmation text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.batch_addressee_locale(p_confirmation text) TO bgw_app;
 
 --
 -- Name: FUNCTION batch_clean(p_now timestamp with time zone); Type: ACL; Schema: bgw; Owner: -
@@ -3121,6 +3959,13 @@ REVOKE ALL ON FUNCTION bgw.can_see_responses(p_confirmation text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.can_see_responses(p_confirmation text) TO bgw_app;
 
 --
+-- Name: FUNCTION certified_code_waive(p_confirmation text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.certified_code_waive(p_confirmation text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.certified_code_waive(p_confirmation text) TO bgw_app;
+
+--
 -- Name: FUNCTION confirmation_counts_apply(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3140,6 +3985,12 @@ REVOKE ALL ON FUNCTION bgw.confirmation_side(p_confirmation text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.confirmation_side(p_confirmation text) TO bgw_app;
 
 --
+-- Name: FUNCTION confirmation_unit_guard(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.confirmation_unit_guard() FROM PUBLIC;
+
+--
 -- Name: FUNCTION confirmation_update_guard(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3151,6 +4002,13 @@ REVOKE ALL ON FUNCTION bgw.confirmation_update_guard() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.confirmation_visible(p_project text, p_org text, p_sent timestamp with time zone) TO bgw_app;
+
+--
+-- Name: FUNCTION corporate_number_valid(p text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.corporate_number_valid(p text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.corporate_number_valid(p text) TO bgw_app;
 
 --
 -- Name: FUNCTION document_insertable(p_project text, p_confirmation text, p_side text); Type: ACL; Schema: bgw; Owner: -
@@ -3181,6 +4039,26 @@ REVOKE ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_t
 GRANT ALL ON FUNCTION bgw.import_confirmations(p_project text, p_id text[], p_type text[], p_form text[], p_org text[], p_email text[], p_name text[], p_as_of text[], p_due text[]) TO bgw_app;
 
 --
+-- Name: FUNCTION invitation_code_check(p_token text, p_code text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_code_check(p_token text, p_code text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.invitation_code_check(p_token text, p_code text) TO bgw_app;
+
+--
+-- Name: FUNCTION invitation_facts(p_token text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_facts(p_token text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.invitation_facts(p_token text) TO bgw_app;
+
+--
+-- Name: FUNCTION invitation_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.invitation_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION list_version_confirmations(); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3207,6 +4085,12 @@ REVOKE ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) F
 GRANT ALL ON FUNCTION bgw.membership_code_unlock(p_project text, p_user text) TO bgw_app;
 
 --
+-- Name: FUNCTION membership_org_member(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.membership_org_member() FROM PUBLIC;
+
+--
 -- Name: FUNCTION membership_self_grant(p_project text, p_user text, p_side text, p_admin boolean, p_org text); Type: ACL; Schema: bgw; Owner: -
 --
 
@@ -3226,6 +4110,13 @@ GRANT ALL ON FUNCTION bgw.membership_visible(p_project text, p_side text, p_org 
 
 REVOKE ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.membership_writable(p_project text, p_side text, p_org text) TO bgw_app;
+
+--
+-- Name: FUNCTION my_access(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.my_access() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.my_access() TO bgw_app;
 
 --
 -- Name: FUNCTION my_memberships(); Type: ACL; Schema: bgw; Owner: -
@@ -3249,11 +4140,65 @@ REVOKE ALL ON FUNCTION bgw.new_reference() FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.new_reference() TO bgw_app;
 
 --
+-- Name: FUNCTION org_desk_make(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_desk_make() FROM PUBLIC;
+
+--
+-- Name: FUNCTION org_in_project(p_org text, p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_in_project(p_org text, p_project text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_may_manage(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_may_manage(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_certified_unit(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_certified_unit() FROM PUBLIC;
+
+--
+-- Name: FUNCTION org_member_deactivated(p_user text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_deactivated(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_deactivated(p_user text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_member_org(); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_member_org() FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_member_org() TO bgw_app;
+
+--
 -- Name: FUNCTION org_side(p_kind text); Type: ACL; Schema: bgw; Owner: -
 --
 
 REVOKE ALL ON FUNCTION bgw.org_side(p_kind text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
+
+--
+-- Name: FUNCTION org_unit_sees(p_org text, p_unit text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.project_access(p_project text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.project_access(p_project text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_admin_side(p_project text); Type: ACL; Schema: bgw; Owner: -
@@ -3333,6 +4278,12 @@ GRANT UPDATE(void_reason) ON TABLE bgw.address_checks TO bgw_app;
 --
 
 GRANT SELECT,INSERT ON TABLE bgw.audit_events TO bgw_app;
+
+--
+-- Name: TABLE certified_respondents; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.certified_respondents TO bgw_app;
 
 --
 -- Name: TABLE comments; Type: ACL; Schema: bgw; Owner: -
@@ -3459,6 +4410,84 @@ GRANT SELECT,INSERT,UPDATE ON TABLE bgw.notification_prefs TO bgw_app;
 --
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE bgw.notifications TO bgw_app;
+
+--
+-- Name: TABLE org_code_verifications; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_code_verifications TO bgw_app;
+
+--
+-- Name: TABLE org_members; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.organization_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(organization_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.user_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(user_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.unit_id; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(unit_id),UPDATE(unit_id) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.admin; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(admin),UPDATE(admin) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.created_by; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT INSERT(created_by) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: COLUMN org_members.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_members TO bgw_app;
+
+--
+-- Name: TABLE org_units; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT SELECT,INSERT ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.code; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(code) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.name; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(name) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.email; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(email) ON TABLE bgw.org_units TO bgw_app;
+
+--
+-- Name: COLUMN org_units.deactivated_at; Type: ACL; Schema: bgw; Owner: -
+--
+
+GRANT UPDATE(deactivated_at) ON TABLE bgw.org_units TO bgw_app;
 
 --
 -- Name: TABLE organizations; Type: ACL; Schema: bgw; Owner: -

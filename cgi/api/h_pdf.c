@@ -48,7 +48,8 @@ start_pdf(bgw_request *r, const char *name)
 }
 
 /* GET /confirmations/{cid}/receipt.pdf: the JSON receipt's use case and policy
- * (ACT_CONF_RECEIPT, conf_receipt), drawn by receiptpdf_render. */
+ * (ACT_CONF_RECEIPT, conf_receipt; receiptpdf_load adds the audit team's review for the
+ * audit side), drawn by receiptpdf_render. */
 bgw_err
 h_conf_receipt_pdf(bgw_request *r)
 {
@@ -56,7 +57,7 @@ h_conf_receipt_pdf(bgw_request *r)
 	conf_receipt_in in = actor_conf_receipt(r);
 	json_t *receipt;
 	const char *ref;
-	bgw_err err = conf_receipt(r->app->db, r->a, &who, &in, &receipt);
+	bgw_err err = receiptpdf_load(r->app->db, r->a, &who, &in, &receipt);
 
 	if (err != BGW_OK)
 		return err;
@@ -84,11 +85,11 @@ today(bgw_arena *a)
 /* Print the letters of ids[n] of the target project: codes issued and events written
  * first (letters_prepare, in the route's transaction), then the PDF. */
 static bgw_err
-print_letters(bgw_request *r, const char *const *ids, size_t n, const char *name)
+print_letters(bgw_request *r, const char *const *ids, size_t n, bool codes, const char *name)
 {
 	conf_actor who = actor_conf(r);
 	letters_in in = {.project_id = r->target.project_id, .ids = ids, .n = n,
-		.base_url = r->app->cfg->base_url};
+		.base_url = r->app->cfg->base_url, .issue_codes = codes};
 	letters_set set;
 	bgw_err err = letters_prepare(r->app->db, r->a, &who, &in, &set);
 
@@ -101,16 +102,22 @@ print_letters(bgw_request *r, const char *const *ids, size_t n, const char *name
 	return letterpdf_render(r->a, &set, today(r->a), to_client, r);
 }
 
-/* GET /confirmations/{cid}/letter.pdf: the request letter of one sent confirmation. */
+/* GET /confirmations/{cid}/letter.pdf[?code=new]: the request letter of one sent
+ * confirmation.  A GET replaces no credential unless asked: only ?code=new issues and
+ * prints a fresh respondent code (the page's link asks; a prefetch or a retry does not). */
 bgw_err
 h_conf_letter_pdf(bgw_request *r)
 {
 	const char *ids[1] = {r->target.confirmation_id};
+	const char *code = kv_get(r->query, "code");
 
-	return print_letters(r, ids, 1, "letter.pdf");
+	if (code != NULL && strcmp(code, "new") != 0)
+		return request_field_error(r, "code", "only \"new\"");
+	return print_letters(r, ids, 1, code != NULL, "letter.pdf");
 }
 
-/* POST /projects/{pid}/letters.pdf {ids: [cid, ...]}: one PDF, a letter each, in order. */
+/* POST /projects/{pid}/letters.pdf {ids: [cid, ...]}: one PDF, a letter each, in order,
+ * each with a fresh respondent code (a POST: the print run is the request). */
 bgw_err
 h_project_letters_pdf(bgw_request *r)
 {
@@ -128,5 +135,28 @@ h_project_letters_pdf(bgw_request *r)
 	json_array_foreach(list, i, v)
 		if ((ids[i] = json_string_value(v)) == NULL)
 			return request_field_error(r, "ids", "one to many distinct confirmation ids");
-	return print_letters(r, ids, n, "letters.pdf");
+	return print_letters(r, ids, n, true, "letters.pdf");
+}
+
+/* POST /projects/{pid}/letters.pdf (the dashboard's form: a checkbox "ids" per picked row):
+ * the same print run as the JSON route, answered with the PDF. */
+bgw_err
+page_letters_pdf(bgw_request *r)
+{
+	const char **ids;
+	size_t n = 0;
+
+	for (const bgw_kv *kv = r->form; kv != NULL; kv = kv->next)
+		n += strcmp(kv->key, "ids") == 0;
+	if (n == 0)
+		return request_field_error(r, "ids", "one to many distinct confirmation ids");
+	if (n > LETTERS_MAX)
+		return request_field_error(r, "ids", "too many letters in one print run");
+	if ((ids = bgw_arena_calloc(r->a, n, sizeof(*ids))) == NULL)
+		return BGW_E_NOMEM;
+	n = 0;
+	for (const bgw_kv *kv = r->form; kv != NULL; kv = kv->next)
+		if (strcmp(kv->key, "ids") == 0)
+			ids[n++] = kv->value;
+	return print_letters(r, ids, n, true, "letters.pdf");
 }

@@ -194,6 +194,7 @@ bgw_err h_verify(bgw_request *r);
 bgw_err h_conf_receipt_pdf(bgw_request *r);
 bgw_err h_conf_letter_pdf(bgw_request *r);
 bgw_err h_project_letters_pdf(bgw_request *r);
+bgw_err page_letters_pdf(bgw_request *r);  /* the dashboard's form of the same */
 bgw_err h_export_csv(bgw_request *r);
 bgw_err h_export_xml(bgw_request *r);
 bgw_err h_export_xlsx(bgw_request *r);
@@ -214,5 +215,15 @@ bgw_err h_bulk_approve(bgw_request *r);
 bgw_err page_desk(bgw_request *r);
 bgw_err page_desk_upload(bgw_request *r);
 bgw_err page_desk_approve(bgw_request *r);
+/* h_certified.c (routes_certified.c): certified respondents, the directory, desk routing */
+extern const field_spec certified_fields[], directory_pick_fields[], desk_route_fields[];
+bgw_err h_certified_register(bgw_request *r);
+bgw_err h_certified_list(bgw_request *r);
+bgw_err h_conf_directory_pick(bgw_request *r);
+bgw_err h_desk_list(bgw_request *r);
+bgw_err h_desk_route(bgw_request *r);
+/* page_desk_queue.c: a certified respondent's desk queue and routing (/desk) */
+bgw_err page_desk_queue(bgw_request *r);
+bgw_err page_desk_queue_route(bgw_request *r);
 
 #endif

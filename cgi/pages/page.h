@@ -56,6 +56,11 @@ bgw_err page_fields(bgw_request *r, const field_spec *specs);
 /* The hidden csrf_token field of a form (signed-in pages). */
 void page_csrf(page *p);
 
+/* A one-button form posting to action, in a table row: the button's text (label_key) and,
+ * for screen readers, the name of who it acts on; danger styles it as such. */
+void page_row_button(page *p, const char *action, const char *label_key, const char *who,
+    bool danger);
+
 /* A list of the request's field errors (r->field_errors), if any, as an alert box with
  * links to the fields. */
 void page_errors(page *p);

@@ -151,6 +151,16 @@ attachments(page *p, const char *attached)
 	return BGW_OK;
 }
 
+/* The journey's answer form (?then=receipt, and its form's field): a final answer goes on
+ * to its sealed receipt, the journey's third screen. */
+static bool
+to_receipt(const bgw_request *r)
+{
+	const char *then = r->form != NULL ? kv_get(r->form, "then") : kv_get(r->query, "then");
+
+	return then != NULL && strcmp(then, "receipt") == 0;
+}
+
 static bgw_err
 show(bgw_request *r, int status, const char *attached)
 {
@@ -183,6 +193,9 @@ show(bgw_request *r, int status, const char *attached)
 	    r->target.confirmation_id));
 	html_raw(&p.h, ">");
 	page_csrf(&p);
+	/* The first-time respondent's journey (page_journey.c) ends on the receipt. */
+	if (to_receipt(r))
+		html_raw(&p.h, "<input type=\"hidden\" name=\"then\" value=\"receipt\">");
 	html_fill(&p.h, "<h2>{t}</h2>", {"t", page_t(&p, "conf.items")});
 	json_array_foreach(json_object_get(c, "items"), i, it)
 		item_block(&p, i, it);
@@ -301,6 +314,7 @@ page_answer_post(bgw_request *r)
 		return show(r, 422, NULL);
 	if (err != BGW_OK)
 		return err;
-	return page_redirect(r, bgw_arena_printf(r->a, "/confirmations/%s?m=msg.done",
+	return page_redirect(r, bgw_arena_printf(r->a, r->target.facts.admin && to_receipt(r) ?
+	    "/confirmations/%s/receipt?m=msg.done" : "/confirmations/%s?m=msg.done",
 	    r->target.confirmation_id));
 }

@@ -395,9 +395,18 @@ actions(page *p, const json_t *c)
 	    policy_decide(ACT_CONF_SEND, &s, &r->target.facts) == BGW_OK)
 		channel_form(p, "respondent-code", "conf.code_reissue_help", "act.respondent_code",
 		    "act");
-	if (final_answer(c) && policy_decide(ACT_CONF_RECEIPT, &s, &r->target.facts) == BGW_OK)
+	if (final_answer(c) && policy_decide(ACT_CONF_RECEIPT, &s, &r->target.facts) == BGW_OK) {
 		link_button(p, bgw_arena_printf(r->a, "/confirmations/%s/receipt", cid_of(r)),
 		    "act.receipt");
+		link_button(p, bgw_arena_printf(r->a, "/api/v1/confirmations/%s/receipt.pdf",
+		    cid_of(r)), "rcpt.pdf");
+	}
+	/* The paper bridge: a letter with a fresh respondent code, for a request still out. */
+	if (st != NULL && (strcmp(st, "sent") == 0 || strcmp(st, "opened") == 0) &&
+	    !r->target.facts.project_completed &&
+	    policy_decide(ACT_CONF_LETTER, &s, &r->target.facts) == BGW_OK)
+		link_button(p, bgw_arena_printf(r->a, "/api/v1/confirmations/%s/letter.pdf?code=new",
+		    cid_of(r)), "letter.pdf");
 	if (p->h.len == before)
 		html_fill(&p->h, "<p>{t}</p>", {"t", page_t(p, "conf.no_actions")});
 	html_raw(&p->h, "</section>");

@@ -76,24 +76,38 @@ invalid(page *p, const char *id, const char *name)
 	}
 }
 
+/* A <select> of field name (id "f-conf-<id>") over names, each option labelled by the
+ * catalogue's "<prefix>.<name>". */
 static void
-type_select(page *p, const char *current)
+select_field(page *p, const char *name, const char *id, const char *label_key,
+    const char *const *names, const char *prefix, const char *current)
 {
-	html_fill(&p->h, "<div class=\"field\"><label for=\"f-conf-type\">{l}</label>",
-	    {"l", page_t(p, "conf.type")});
-	ferr(p, "f-conf-type", "type");
-	html_raw(&p->h, "<select id=\"f-conf-type\" name=\"type\" required");
-	invalid(p, "f-conf-type", "type");
+	const char *fid = bgw_arena_printf(p->r->a, "f-conf-%s", id);
+
+	html_raw(&p->h, "<div class=\"field\"><label");
+	html_attr(&p->h, "for", fid);
+	html_fill(&p->h, ">{l}</label>", {"l", page_t(p, label_key)});
+	ferr(p, fid, name);
+	html_raw(&p->h, "<select required");
+	html_attr(&p->h, "id", fid);
+	html_attr(&p->h, "name", name);
+	invalid(p, fid, name);
 	html_raw(&p->h, ">");
-	for (int i = 0; wf_type_names[i] != NULL; i++) {
+	for (int i = 0; names[i] != NULL; i++) {
 		html_raw(&p->h, "<option");
-		html_attr(&p->h, "value", wf_type_names[i]);
-		html_flag(&p->h, "selected", current != NULL && strcmp(current, wf_type_names[i]) == 0);
+		html_attr(&p->h, "value", names[i]);
+		html_flag(&p->h, "selected", current != NULL && strcmp(current, names[i]) == 0);
 		html_raw(&p->h, ">");
-		html_text(&p->h, page_t(p, key2(p->r->a, "type", wf_type_names[i])));
+		html_text(&p->h, page_t(p, key2(p->r->a, prefix, names[i])));
 		html_raw(&p->h, "</option>");
 	}
 	html_raw(&p->h, "</select></div>");
+}
+
+static void
+type_select(page *p, const char *current)
+{
+	select_field(p, "type", "type", "conf.type", wf_type_names, "type", current);
 }
 
 static void
@@ -192,6 +206,8 @@ show(bgw_request *r, int status, const char *cid, const values *v)
 	    value(v, "respondent.email"), "email", true);
 	page_input(&p, "respondent.name", "text", "conf.respondent_name",
 	    value(v, "respondent.name"), "name", false);
+	select_field(&p, "respondent.locale", "respondent-locale", "cform.locale",
+	    conf_locale_names, "cform.locale", value(v, "respondent.locale"));
 	html_raw(&p.h, "</fieldset>");
 	page_input(&p, "as_of", "date", "conf.as_of", value(v, "as_of"), "off", true);
 	page_input(&p, "due_date", "date", "conf.due", value(v, "due_date"), "off", true);
@@ -229,11 +245,13 @@ body_of(bgw_request *r)
 {
 	const bgw_kv *f = r->form;
 	json_t *items = json_array();
-	json_t *body = jsonout_own(r->a, json_pack("{s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o}, s:o}",
+	json_t *body = jsonout_own(r->a, json_pack("{s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o}, "
+	    "s:o}",
 	    "type", jstr(kv_get(f, "type")), "form", jstr(kv_get(f, "form")),
 	    "as_of", jstr(kv_get(f, "as_of")), "due_date", jstr(kv_get(f, "due_date")),
 	    "respondent", "organization", jstr(kv_get(f, "respondent.organization")),
 	    "email", jstr(kv_get(f, "respondent.email")), "name", jstr(kv_get(f, "respondent.name")),
+	    "locale", jstr(kv_get(f, "respondent.locale")),
 	    "items", items));
 	size_t last = 0;
 

@@ -66,11 +66,11 @@ seal_result(bgw_request *r, page *p, const char *typed, const char *seal)
 
 	if (err != BGW_OK && err != BGW_E_VALIDATION)
 		return err;
-	if (check != NULL && json_is_true(json_object_get(check, "valid"))) {
+	if (check != NULL && json_is_true(json_object_get(check, "seal_valid"))) {
 		html_fill(&p->h, "<div class=\"alert ok\" role=\"status\" id=\"seal-result\">"
 		    "<p>{m}</p><p>{l} ", {"m", page_t(p, "verify.seal_valid")},
 		    {"l", page_t(p, "verify.sealed_on")});
-		page_date(p, page_js(check, "sealed_on"));
+		page_date(p, page_js(check, "answered_on"));
 		html_raw(&p->h, "</p></div>");
 	} else {
 		html_fill(&p->h, "<div class=\"alert err\" role=\"alert\" id=\"seal-result\">"

@@ -7,6 +7,7 @@
  * their answer into a page.  The token rides in a hidden field: it is the proof of the
  * mailed link, as in the API body. */
 #include "pages/page.h"
+#include "pages/page_journey.h"
 
 #include <string.h>
 
@@ -82,13 +83,38 @@ page_invitation(bgw_request *r)
 {
 	const char *token = kv_get(r->query, "token");
 	account_invitation inv;
+	account_journey j;
+	bool journey = false;
 	bgw_err err = find_invitation(r, token, &inv);
 
 	if (err == BGW_E_VALIDATION)
 		return dead_link(r, "inv.title", false);
 	if (err != BGW_OK)
 		return err;
+	/* A request mail's invitation: the respondent's one-form first page. */
+	if ((err = account_invitation_journey(r->app->db, r->a, &inv, &j, &journey)) != BGW_OK)
+		return err;
+	if (journey)
+		return page_journey_form(r, 200, token, &inv, &j, NULL);
 	return invitation_form(r, 200, token, &inv);
+}
+
+/* POST /invitations/accept from the journey's page (it sends a code). */
+static bgw_err
+journey_accept(bgw_request *r, const char *token)
+{
+	account_invitation inv;
+	account_journey j;
+	bool journey = false;
+	bgw_err err = find_invitation(r, token, &inv);
+
+	if (err == BGW_OK)
+		err = account_invitation_journey(r->app->db, r->a, &inv, &j, &journey);
+	if (err == BGW_E_VALIDATION || (err == BGW_OK && !journey))
+		return dead_link(r, "inv.title", false);
+	if (err != BGW_OK)
+		return err;
+	return page_journey_accept(r, token, &inv, &j);
 }
 
 /* POST /invitations/accept */
@@ -98,7 +124,11 @@ page_invitation_accept(bgw_request *r)
 	const char *token = kv_get(r->form, "token");
 	account_invitation inv;
 	bgw_user u;
-	bgw_err err = page_fields(r, accept_fields);
+	bgw_err err;
+
+	if (kv_get(r->form, "code") != NULL)
+		return journey_accept(r, token);
+	err = page_fields(r, accept_fields);
 
 	if (err == BGW_OK)
 		err = authglue_accept_invitation(r, &u);

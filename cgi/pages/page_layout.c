@@ -88,6 +88,8 @@ nav(page *p, html *h)
 		    "<li><a href=\"/account\">{c}</a></li>",
 		    {"a", page_t(p, "nav.projects")}, {"b", page_t(p, "nav.inbox")},
 		    {"c", page_t(p, "nav.account")});
+		if (p->r->user.org_kind != NULL && strcmp(p->r->user.org_kind, "respondent") == 0)
+			html_fill(h, "<li><a href=\"/org\">{t}</a></li>", {"t", page_t(p, "nav.org")});
 		if (p->r->user.operator)
 			html_fill(h, "<li><a href=\"/operator\">{t}</a></li>",
 			    {"t", page_t(p, "nav.operator")});
@@ -189,6 +191,27 @@ page_csrf(page *p)
 	html_raw(&p->h, "<input type=\"hidden\" name=\"csrf_token\"");
 	html_attr(&p->h, "value", p->r->session.csrf);
 	html_raw(&p->h, ">");
+}
+
+/* A one-button form posting to action (the button's text, and the member's name for
+ * screen readers, who would hear many identical buttons otherwise). */
+void
+page_row_button(page *p, const char *action, const char *label_key, const char *who,
+    bool danger)
+{
+	html_raw(&p->h, "<form method=\"post\" class=\"inline\"");
+	html_attr_url(&p->h, "action", action);
+	html_raw(&p->h, ">");
+	page_csrf(p);
+	html_raw(&p->h, "<button type=\"submit\"");
+	if (danger)
+		html_raw(&p->h, " class=\"danger\"");
+	/* aria-label, not a visually hidden span: absolutely positioned text inside the
+	 * scrolling table would widen the page on a phone.  It starts with the visible text
+	 * (WCAG 2.5.3, label in name). */
+	html_attr(&p->h, "aria-label", bgw_arena_printf(p->r->a, "%s %s", page_t(p, label_key),
+	    who != NULL ? who : ""));
+	html_fill(&p->h, ">{t}</button></form> ", {"t", page_t(p, label_key)});
 }
 
 void

@@ -44,26 +44,6 @@ path(const bgw_request *r, const char *suffix)
 	return bgw_arena_printf(r->a, "/projects/%s%s", r->target.project_id, suffix);
 }
 
-/* A one-button form posting to action (the button's text, and the member's name for
- * screen readers, who would hear many identical buttons otherwise). */
-static void
-row_button(page *p, const char *action, const char *label_key, const char *who, bool danger)
-{
-	html_raw(&p->h, "<form method=\"post\" class=\"inline\"");
-	html_attr_url(&p->h, "action", action);
-	html_raw(&p->h, ">");
-	page_csrf(p);
-	html_raw(&p->h, "<button type=\"submit\"");
-	if (danger)
-		html_raw(&p->h, " class=\"danger\"");
-	/* aria-label, not a visually hidden span: absolutely positioned text inside the
-	 * scrolling table would widen the page on a phone.  It starts with the visible text
-	 * (WCAG 2.5.3, label in name). */
-	html_attr(&p->h, "aria-label", bgw_arena_printf(p->r->a, "%s %s", page_t(p, label_key),
-	    who != NULL ? who : ""));
-	html_fill(&p->h, ">{t}</button></form> ", {"t", page_t(p, label_key)});
-}
-
 static void
 member_table(page *p, const json_t *members)
 {
@@ -97,10 +77,10 @@ member_table(page *p, const json_t *members)
 			    {"l", page_t(p, "mem.locked")});
 		html_raw(&p->h, "</td><td>");
 		if (uid != NULL && page_jb(m, "locked") && audit_admin(r))
-			row_button(p, path(r, bgw_arena_printf(r->a, "/members/%s/unlock", uid)),
+			page_row_button(p, path(r, bgw_arena_printf(r->a, "/members/%s/unlock", uid)),
 			    "mem.unlock", name, false);
 		if (uid != NULL && !self && may_manage(r, side, org))
-			row_button(p, path(r, bgw_arena_printf(r->a, "/members/%s/remove", uid)),
+			page_row_button(p, path(r, bgw_arena_printf(r->a, "/members/%s/remove", uid)),
 			    "mem.remove", name, true);
 		html_raw(&p->h, "</td></tr>");
 	}

@@ -292,8 +292,23 @@ filters(page *p, const conf_filter *f)
 	    {"l", page_t(p, "dash.only_overdue")}, {"b", page_t(p, "dash.apply")});
 }
 
+/* What the dashboard's checkboxes select rows for: the client admin's bulk authorisation,
+ * or the audit admin's print run of request letters (lane e1, issue 18). */
+enum bulk_kind { BULK_NONE, BULK_AUTHORIZE, BULK_LETTERS };
+
+/* Can row status be picked for bulk: awaiting the client for an authorisation, out with
+ * the respondent and unanswered for a letter. */
+static bool
+pickable(enum bulk_kind bulk, const char *status)
+{
+	if (bulk == BULK_AUTHORIZE)
+		return strcmp(status, "awaiting_client") == 0;
+	return bulk == BULK_LETTERS &&
+	    (strcmp(status, "sent") == 0 || strcmp(status, "opened") == 0);
+}
+
 static void
-conf_rows(page *p, const json_t *items, bool bulk)
+conf_rows(page *p, const json_t *items, enum bulk_kind bulk)
 {
 	size_t i;
 	json_t *it;
@@ -303,10 +318,13 @@ conf_rows(page *p, const json_t *items, bool bulk)
 		const json_t *resp = json_object_get(it, "respondent");
 
 		html_raw(&p->h, "<tr>");
-		if (bulk) {
+		if (bulk != BULK_NONE) {
 			html_raw(&p->h, "<td>");
-			if (strcmp(status, "awaiting_client") == 0) {
-				html_raw(&p->h, "<input type=\"checkbox\" name=\"cid\" class=\"pick\"");
+			if (pickable(bulk, status)) {
+				if (bulk == BULK_LETTERS)
+					html_raw(&p->h, "<input type=\"checkbox\" name=\"ids\" class=\"pick\"");
+				else
+					html_raw(&p->h, "<input type=\"checkbox\" name=\"cid\" class=\"pick\"");
 				html_attr(&p->h, "value", page_js(it, "id"));
 				html_attr(&p->h, "id", bgw_arena_printf(p->r->a, "pick-%s", page_js(it, "id")));
 				html_attr(&p->h, "aria-label", bgw_arena_printf(p->r->a, "%s %s",
@@ -370,8 +388,10 @@ page_dashboard(bgw_request *r)
 	const char *pg = kv_get(r->query, "page"), *ov = kv_get(r->query, "overdue");
 	json_t *proj, *list, *late, *pj;
 	policy_subject s = page_subject(r);
-	bool bulk = r->target.facts.side == SIDE_CLIENT && r->target.facts.admin &&
-	    !r->target.facts.project_completed;
+	enum bulk_kind bulk = r->target.facts.project_completed ? BULK_NONE :
+	    r->target.facts.side == SIDE_CLIENT && r->target.facts.admin ? BULK_AUTHORIZE :
+	    policy_decide(ACT_PROJECT_LETTERS, &s, &r->target.facts) == BGW_OK ? BULK_LETTERS :
+	    BULK_NONE;
 	long long total, pages;
 	page p;
 	bgw_err err;
@@ -427,16 +447,16 @@ page_dashboard(bgw_request *r)
 	if (json_array_size(json_object_get(list, "items")) == 0) {
 		html_fill(&p.h, "<p>{t}</p>", {"t", page_t(&p, "dash.none")});
 	} else {
-		if (bulk) {
+		if (bulk != BULK_NONE) {
 			html_raw(&p.h, "<form method=\"post\" id=\"bulk\"");
-			html_attr_url(&p.h, "action", bgw_arena_printf(r->a, "/projects/%s/authorize",
-			    r->target.project_id));
+			html_attr_url(&p.h, "action", bgw_arena_printf(r->a, bulk == BULK_LETTERS ?
+			    "/projects/%s/letters.pdf" : "/projects/%s/authorize", r->target.project_id));
 			html_raw(&p.h, ">");
 			page_csrf(&p);
 		}
 		html_fill(&p.h, "<div class=\"scroll\" tabindex=\"0\"><table><caption class=\"sr\">{cap}</caption>"
 		    "<thead><tr>", {"cap", page_t(&p, "dash.list")});
-		if (bulk)
+		if (bulk != BULK_NONE)
 			html_fill(&p.h, "<th scope=\"col\">{t}</th>", {"t", page_t(&p, "dash.select")});
 		html_fill(&p.h, "<th scope=\"col\">{a}</th><th scope=\"col\">{b}</th>"
 		    "<th scope=\"col\">{c}</th><th scope=\"col\">{d}</th><th scope=\"col\">{e}</th>"
@@ -446,9 +466,10 @@ page_dashboard(bgw_request *r)
 		    {"e", page_t(&p, "conf.status")});
 		conf_rows(&p, json_object_get(list, "items"), bulk);
 		html_raw(&p.h, "</tbody></table></div>");
-		if (bulk)
+		if (bulk != BULK_NONE)
 			html_fill(&p.h, "<button type=\"submit\" class=\"primary\">{t}</button></form>",
-			    {"t", page_t(&p, "dash.authorize_selected")});
+			    {"t", page_t(&p, bulk == BULK_LETTERS ? "letter.bulk" :
+			    "dash.authorize_selected")});
 	}
 	pages = (total + DASH_PER_PAGE - 1) / DASH_PER_PAGE;
 	if (pages > 1) {

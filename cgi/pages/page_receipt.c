@@ -8,24 +8,12 @@
 
 #include "actor.h"
 #include "flow/confflow.h"
+#include "flow/confview.h"
 
 static const char *
 key2(bgw_arena *a, const char *prefix, const char *v)
 {
 	return bgw_arena_printf(a, "%s.%s", prefix, v != NULL ? v : "");
-}
-
-static const json_t *
-answer_of(const json_t *response, const char *item_id)
-{
-	size_t i;
-	json_t *a;
-
-	json_array_foreach(json_object_get(response, "items"), i, a)
-		if (item_id != NULL && page_js(a, "item_id") != NULL &&
-		    strcmp(page_js(a, "item_id"), item_id) == 0)
-			return a;
-	return NULL;
 }
 
 static void
@@ -47,7 +35,7 @@ items(page *p, const json_t *c, const json_t *response)
 	    {"b", page_t(p, "item.amount")}, {"c", page_t(p, "resp.result")},
 	    {"d", page_t(p, "resp.amount")}, {"e", page_t(p, "resp.note")});
 	json_array_foreach(json_object_get(c, "items"), i, it) {
-		const json_t *a = answer_of(response, page_js(it, "id"));
+		const json_t *a = confview_answer_item(response, page_js(it, "id"));
 
 		html_fill(&p->h, "<tr><th scope=\"row\">{l}</th><td class=\"num\">",
 		    {"l", page_js(it, "label")});
@@ -90,9 +78,15 @@ page_receipt(bgw_request *r)
 	resp = json_object_get(c, "respondent");
 	html_raw(&p.h, "<p class=\"crumbs noprint\"><a");
 	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/confirmations/%s", id));
-	html_fill(&p.h, ">{b}</a> <button type=\"button\" data-print hidden>{pr}</button></p>"
-	    "<article class=\"receipt\"><h1>{t}</h1><dl class=\"facts\">",
-	    {"b", page_t(&p, "common.back")}, {"pr", page_t(&p, "rcpt.print")}, {"t", p.title});
+	html_fill(&p.h, ">{b}</a> <button type=\"button\" data-print hidden>{pr}</button> <a",
+	    {"b", page_t(&p, "common.back")}, {"pr", page_t(&p, "rcpt.print")});
+	html_attr_url(&p.h, "href", bgw_arena_printf(r->a, "/api/v1/confirmations/%s/receipt.pdf",
+	    id));
+	html_fill(&p.h, " class=\"button\">{pdf}</a></p>"
+	    "<article class=\"receipt\"><h1>{t}</h1>",
+	    {"pdf", page_t(&p, "rcpt.pdf")}, {"t", p.title});
+	page_flash(&p);
+	html_raw(&p.h, "<dl class=\"facts\">");
 	row(&p, "conf.reference", page_js(c, "reference"));
 	row(&p, "conf.type", page_t(&p, key2(r->a, "type", page_js(c, "type"))));
 	row(&p, "conf.form", page_t(&p, key2(r->a, "form", page_js(c, "form"))));

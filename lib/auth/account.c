@@ -67,6 +67,54 @@ account_invitation_find(bgw_db *db, bgw_arena *a, const char *token, account_inv
 }
 
 bgw_err
+account_invitation_journey(bgw_db *db, bgw_arena *a, const account_invitation *inv,
+    account_journey *out, bool *found)
+{
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "account_invitation_journey", 1, &inv->token_id, &res);
+
+	*found = false;
+	if (err != BGW_OK || db_nrows(res) != 1)
+		return err;
+	out->confirmation_id = db_value(res, 0, 0);
+	out->reference = db_value(res, 0, 1);
+	out->firm = db_value(res, 0, 2);
+	out->client = db_value(res, 0, 3);
+	out->due_date = db_value(res, 0, 4);
+	out->respondent_name = db_value(res, 0, 5);
+	out->locale = db_value(res, 0, 6);
+	out->code_locked = strcmp(db_value(res, 0, 7), "t") == 0;
+	*found = true;
+	return BGW_OK;
+}
+
+bgw_err
+account_invitation_code(bgw_db *db, bgw_arena *a, const account_invitation *inv,
+    const char *code)
+{
+	const char *p[2] = {inv->token_id, code};
+	db_rows *res;
+	const char *v;
+	bgw_err err = db_exec(db, a, "account_invitation_code", 2, p, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (db_nrows(res) != 1 || db_isnull(res, 0, 0))
+		return BGW_E_VALIDATION;
+	v = db_value(res, 0, 0);
+	return strcmp(v, "ok") == 0 ? BGW_OK : strcmp(v, "locked") == 0 ? BGW_E_LOCKED :
+	    BGW_E_WRONG_CODE;
+}
+
+bgw_err
+account_set_locale(bgw_db *db, bgw_arena *a, const char *user_id, const char *locale)
+{
+	const char *p[2] = {user_id, locale};
+
+	return db_exec(db, a, "account_user_locale", 2, p, NULL);
+}
+
+bgw_err
 account_invitation_accept(bgw_db *db, bgw_arena *a, const account_invitation *inv,
     const char *name, const char *password_hash, const char **user_id)
 {

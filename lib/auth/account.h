@@ -33,6 +33,32 @@ typedef struct account_invitation {
 bgw_err account_invitation_find(bgw_db *db, bgw_arena *a, const char *token,
     account_invitation *out);
 
+/* What the first page of a request mail's invitation shows (issue 17: the first-time
+ * respondent's journey): who asks, about which request, in which language.  Never an
+ * amount. */
+typedef struct account_journey {
+	const char *confirmation_id, *reference, *firm, *client, *due_date;
+	const char *respondent_name;  /* the addressee as the audit team named it */
+	const char *locale;           /* "ja" or "en": the addressee's language */
+	bool code_locked;             /* five wrong codes on this invitation */
+} account_journey;
+
+/* The request behind inv, if inv is a respondent's invitation carried by a request mail:
+ * BGW_OK with *found (false for any other invitation). */
+bgw_err account_invitation_journey(bgw_db *db, bgw_arena *a, const account_invitation *inv,
+    account_journey *out, bool *found);
+
+/* Check the respondent organisation's first-access code typed on inv's first page, before
+ * any account exists: BGW_OK; BGW_E_WRONG_CODE (counted on the invitation: the caller
+ * commits the count though it answers an error, and has written nothing else);
+ * BGW_E_LOCKED at the fifth failure and after (the audit team sends a new invitation);
+ * BGW_E_VALIDATION for an invitation that is no respondent's. */
+bgw_err account_invitation_code(bgw_db *db, bgw_arena *a, const account_invitation *inv,
+    const char *code);
+
+/* Write a new account's language (the addressee's, chosen by the audit team). */
+bgw_err account_set_locale(bgw_db *db, bgw_arena *a, const char *user_id, const char *locale);
+
 /* Accept inv: create the user (name, password_hash) unless one exists, bind the transaction
  * to that user, grant the project membership, and use up the token.  *user_id receives the
  * account's id.  Runs in the caller's transaction. */

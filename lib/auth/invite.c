@@ -8,7 +8,7 @@ invite_create(bgw_db *db, bgw_arena *a, const invite_spec *spec, char *token)
 {
 	unsigned char h[TOKEN_HASH_LEN];
 	char hex[TOKEN_HEX_LEN + 1], ttl[16];
-	const char *params[8];
+	const char *params[11];
 	bgw_err err = token_new(token, TOKEN_LEN + 1);
 
 	if (err != BGW_OK)
@@ -25,7 +25,10 @@ invite_create(bgw_db *db, bgw_arena *a, const invite_spec *spec, char *token)
 	params[5] = spec->admin ? "true" : "false";
 	params[6] = spec->created_by;
 	params[7] = ttl;
-	return db_exec(db, a, "invite_insert", 8, params, NULL);
+	params[8] = spec->unit_id;
+	params[9] = spec->confirmation_id;
+	params[10] = spec->locale;
+	return db_exec(db, a, "invite_insert", 11, params, NULL);
 }
 
 char *

@@ -23,6 +23,12 @@ typedef struct invite_spec {
 	const char *side;        /* "audit", "client", "respondent"; NULL without a project */
 	bool admin;
 	const char *created_by;  /* NULL when made by the admin command line */
+	const char *unit_id;     /* a respondent organisation's unit (lib/auth/org.c), or NULL */
+	/* A respondent's invitation carried by a request mail: the confirmation it answers
+	 * (its first page says who asks and leads to the answer form) and the addressee's
+	 * language; both NULL otherwise. */
+	const char *confirmation_id;
+	const char *locale;
 } invite_spec;
 
 /* Store an invitation and write its token (TOKEN_LEN + 1 bytes) for the link.  Runs in the

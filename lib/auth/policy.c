@@ -2,6 +2,7 @@
 #include "auth/policy.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* Role bits: side x admin flag. */
 enum {
@@ -61,7 +62,9 @@ static const struct rule rules[ACT__COUNT] = {
 	/* Where a request goes is the audit team's channel: after sending only an admin moves
 	 * it, as only an admin sends. */
 	[ACT_CONF_READDRESS] = {"conf.readdress", TARGET_CONFIRMATION, WHO_MEMBER, AA, true, false},
-	[ACT_CONF_RECEIPT] = {"conf.receipt", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT | RESP, false, false},
+	/* A receipt is the answer: the client reads it only while the audit team shares the
+	 * answer (policy_may_see_response, in policy_decide). */
+	[ACT_CONF_RECEIPT] = {"conf.receipt", TARGET_CONFIRMATION, WHO_MEMBER, ANY, false, false},
 	[ACT_CONF_COMMENT] = {"conf.comment", TARGET_CONFIRMATION, WHO_MEMBER, ANY, false, false},
 	[ACT_CONF_HISTORY] = {"conf.history", TARGET_CONFIRMATION, WHO_MEMBER, AUDIT, false, false},
 	[ACT_DOC_UPLOAD] = {"doc.upload", TARGET_NONE, WHO_MEMBER, ANY, true, false},
@@ -78,6 +81,16 @@ static const struct rule rules[ACT__COUNT] = {
 	 * route did not exist); the use case asks conf.respond / conf.approve of each request. */
 	[ACT_BULK_ANSWER] = {"bulk.answer", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
 	[ACT_BULK_APPROVE] = {"bulk.approve", TARGET_NONE, WHO_RESPONDENT_USER, 0, false, true},
+	/* A respondent organisation is not a project: no code, never completed.  Its users
+	 * are the target's respondent side (lib/auth/target.c, target_org). */
+	[ACT_ORG_READ] = {"org.read", TARGET_ORG, WHO_MEMBER, RESP, false, true},
+	[ACT_ORG_MANAGE] = {"org.manage", TARGET_ORG, WHO_MEMBER, RA, true, true},
+	/* The certified respondents' directory is the auditors' address book: users of an
+	 * audit firm search it (a pick is ACT_CONF_ADDRESS_CHECK on the confirmation). */
+	[ACT_DIRECTORY] = {"directory", TARGET_NONE, WHO_FIRM_USER, 0, false, true},
+	/* The desk's queue is the user's own organisation's: the use case binds the user's
+	 * org_members row (desk or unit), row-level security the branch rule (0029). */
+	[ACT_DESK] = {"desk", TARGET_NONE, WHO_SIGNED_IN, 0, true, true},
 };
 
 static unsigned
@@ -169,6 +182,8 @@ policy_decide(enum policy_action act, const policy_subject *s, const policy_targ
 		return BGW_E_LOCKED;
 	if ((r->roles & role_bit(t->side, t->admin)) == 0)
 		return BGW_E_FORBIDDEN;
+	if (act == ACT_CONF_RECEIPT && !policy_may_see_response(t))
+		return BGW_E_FORBIDDEN;
 	if (r->write && t->project_completed)
 		return BGW_E_PROJECT_COMPLETED;
 	/* The client never has a channel to the respondent: its files are for the audit team,
@@ -217,6 +232,18 @@ policy_may_see_document(const policy_target *t, enum policy_side uploaded_by)
 	case SIDE_RESPONDENT: return policy_may_see_response(t);
 	default: return t->side == SIDE_AUDIT; /* fail closed */
 	}
+}
+
+bool
+policy_may_manage_org_member(bool admin, const char *admin_unit, const char *old_unit,
+    const char *new_unit)
+{
+	if (!admin)
+		return false;
+	if (admin_unit == NULL)
+		return true;
+	return old_unit != NULL && new_unit != NULL && strcmp(admin_unit, old_unit) == 0 &&
+	    strcmp(admin_unit, new_unit) == 0;
 }
 
 const char *

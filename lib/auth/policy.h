@@ -24,6 +24,7 @@ enum policy_target_kind {
 	TARGET_CONFIRMATION, /* {cid} */
 	TARGET_DOCUMENT,     /* {did} */
 	TARGET_MEMBER,       /* {pid}/members/{uid} */
+	TARGET_ORG,          /* {oid}: a respondent organisation (issue 17), seen by its users */
 };
 
 enum policy_action {
@@ -33,6 +34,8 @@ enum policy_action {
 	ACT_PROJECT_CREATE,
 	ACT_PROJECT_LIST,
 	ACT_INBOX,
+	ACT_DIRECTORY,         /* search the certified respondents (lane rd) */
+	ACT_DESK,              /* a certified respondent's desk queue and routing (lane rd) */
 	ACT_PROJECT_ACCESS,    /* enter the first-access code */
 	ACT_PROJECT_READ,
 	ACT_PROJECT_SETTINGS,  /* reminder schedule, MFA requirement, regenerate code */
@@ -69,6 +72,10 @@ enum policy_action {
 	 * the selection is then judged as ACT_CONF_RESPOND or ACT_CONF_APPROVE on its own */
 	ACT_BULK_ANSWER,       /* download the open requests, upload the answers */
 	ACT_BULK_APPROVE,      /* approve a selection of waiting answers */
+	/* A respondent organisation's own users and units (issue 17): its users read, its
+	 * admins manage (a unit's admin its unit only: policy_may_manage_org_member). */
+	ACT_ORG_READ,
+	ACT_ORG_MANAGE,
 	ACT__COUNT
 };
 
@@ -147,6 +154,13 @@ bool policy_may_see_response(const policy_target *t);
  * The client's: the audit team and the client, never the respondent.  The respondent's are
  * part of its answer: whoever may see the response (the client only while shared). */
 bool policy_may_see_document(const policy_target *t, enum policy_side uploaded_by);
+
+/* May an organisation admin whose unit is admin_unit (NULL: the whole organisation) manage
+ * a user now in unit old_unit and leave it in new_unit (NULL: the desk, the whole
+ * organisation)?  An admin without a unit manages everyone; an admin of a unit only the
+ * users of its unit, who stay in it.  Not an admin: no. */
+bool policy_may_manage_org_member(bool admin, const char *admin_unit, const char *old_unit,
+    const char *new_unit);
 
 /* "audit", "client", "respondent" (as stored), or NULL for SIDE_NONE. */
 const char *policy_side_name(enum policy_side side);

@@ -32,9 +32,26 @@ target_statement(enum policy_target_kind kind)
 		return "target_confirmation";
 	case TARGET_DOCUMENT:
 		return "target_document";
+	case TARGET_ORG:
+		return "target_org";
 	default:
 		return NULL;
 	}
+}
+
+/* A respondent organisation's user: the respondent side of its organisation, admin as its
+ * org_members row says; no project, so no code and no completion. */
+static void
+org_from_result(const db_rows *res, bgw_target *out)
+{
+	out->facts.kind = TARGET_ORG;
+	out->facts.exists = true;
+	out->facts.member = true;
+	out->facts.side = SIDE_RESPONDENT;
+	out->facts.admin = is_true(res, 1);
+	out->facts.code_verified = true;
+	out->member_org_id = db_value(res, 0, 0);
+	out->org_unit_id = db_isnull(res, 0, 2) ? NULL : db_value(res, 0, 2);
 }
 
 void
@@ -43,6 +60,10 @@ target_from_result(const db_rows *res, enum policy_target_kind kind, bgw_target 
 	memset(out, 0, sizeof(*out));
 	if (res == NULL || db_nrows(res) != 1)
 		return;
+	if (kind == TARGET_ORG) {
+		org_from_result(res, out);
+		return;
+	}
 	out->facts.kind = kind == TARGET_MEMBER ? TARGET_PROJECT : kind;
 	out->facts.exists = true;
 	out->facts.member = true;

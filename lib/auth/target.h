@@ -11,7 +11,9 @@ typedef struct bgw_target {
 	policy_target facts;
 	const char *project_id;       /* the project the target belongs to */
 	const char *confirmation_id;  /* NULL unless the target is or belongs to one */
-	const char *member_org_id;    /* the user's organisation in the project (respondents) */
+	const char *member_org_id;    /* the user's organisation in the project (respondents), or
+	                               * the organisation of a TARGET_ORG target */
+	const char *org_unit_id;      /* TARGET_ORG: the user's unit in it (NULL: the whole) */
 	const char *status;           /* the confirmation's status, or the project's */
 	const char *list_version;     /* a project target: its list's version (migration 0015) */
 } bgw_target;

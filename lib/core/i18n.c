@@ -402,7 +402,8 @@ const i18n_entry i18n_core[] = {
 };
 
 /* Every part of the catalogue; each ends with a NULL key. */
-static const i18n_entry *const parts[] = {i18n_core, i18n_account, i18n_conf};
+static const i18n_entry *const parts[] = {i18n_core, i18n_account, i18n_conf, i18n_org,
+	i18n_journey, i18n_desk};
 #define PARTS (sizeof(parts) / sizeof(parts[0]))
 
 /* All entries sorted by key, built once per process on first use (workers are

@@ -14,6 +14,9 @@ typedef struct i18n_entry {
 
 extern const i18n_entry i18n_core[];    /* i18n.c: layout, errors, sign-in, projects, a confirmation */
 extern const i18n_entry i18n_account[]; /* i18n_account.c: invitation, reset, account, members, help, verify, operators */
+extern const i18n_entry i18n_org[];     /* i18n_org.c: a respondent organisation's users and units */
+extern const i18n_entry i18n_journey[]; /* i18n_journey.c: the first-time respondent's journey, the addressee's language */
 extern const i18n_entry i18n_conf[];    /* i18n_conf.c: confirmation forms, import, inbox, answers, receipt */
+extern const i18n_entry i18n_desk[];    /* i18n_desk.c: a certified respondent's desk (lane rd) */
 
 #endif

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "files/document.h"
+#include "flow/certified.h"
 #include "flow/confirmation.h"
 #include "flow/confview.h"
 #include "http/jsonout.h"
@@ -41,6 +42,7 @@ conf_lock(bgw_db *db, bgw_arena *a, const char *id, conf_locked *out)
 	out->as_of = db_value(res, 0, 8);
 	out->due_date = db_value(res, 0, 9);
 	out->version = db_value(res, 0, 11);
+	out->locale = db_value(res, 0, 12);
 	if (!wf_state_from_string(db_value(res, 0, 10), &out->status))
 		return BGW_E_INTERNAL;
 	return BGW_OK;
@@ -345,11 +347,47 @@ conf_send_with_code(bgw_db *db, bgw_arena *a, const conf_actor *who, const char 
     const conf_mailer *m, const char *channel, conf_code *code, bgw_kv **errors)
 {
 	bgw_err err = conf_send(db, a, who, id, m);
+	bool certified = false;
 
 	*errors = NULL;
+	/* A certified respondent's desk was verified by the operator: no code (certified.h). */
+	if (err == BGW_OK && (err = certified_code_waive(db, a, id, &certified)) == BGW_OK &&
+	    certified) {
+		*code = (conf_code){.issued = false};
+		return BGW_OK;
+	}
 	if (err == BGW_OK)
 		err = conf_respondent_code(db, a, who, id, m, channel, false, code);
 	return err == BGW_E_VALIDATION ? fields_error(a, errors, "code_channel", "required") : err;
+}
+
+bgw_err
+conf_addressee_link(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked *c,
+    const char *email, const char *base_url, const char **link)
+{
+	db_rows *res;
+	bgw_err err = db_exec(db, a, "flow_user_by_email", 1, &email, &res);
+
+	if (err != BGW_OK)
+		return err;
+	if (db_nrows(res) == 1) {
+		const char *p[4] = {c->project_id, db_value(res, 0, 0), c->org_id, who->user_id};
+
+		if ((err = db_exec(db, a, "flow_membership_insert", 4, p, NULL)) != BGW_OK)
+			return err;
+		*link = bgw_arena_printf(a, "%s/confirmations/%s", base_url, c->id);
+	} else {
+		char token[TOKEN_LEN + 1];
+		invite_spec spec = {.email = email, .organization_id = c->org_id,
+			.project_id = c->project_id, .side = "respondent", .admin = true,
+			.created_by = who->user_id, .confirmation_id = c->id, .locale = c->locale};
+
+		if ((err = invite_create(db, a, &spec, token)) != BGW_OK)
+			return err;
+		*link = invite_link(a, base_url, token);
+		OPENSSL_cleanse(token, sizeof(token));
+	}
+	return *link != NULL ? BGW_OK : BGW_E_NOMEM;
 }
 
 bgw_err
@@ -357,7 +395,7 @@ conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, const
 {
 	conf_locked c;
 	db_rows *res;
-	const char *link, *locale = "ja";
+	const char *link;
 	bgw_err err = conf_lock(db, a, id, &c);
 
 	if (err != BGW_OK)
@@ -370,32 +408,9 @@ conf_send(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, const
 		return BGW_E_ADDRESS_NOT_CHECKED;
 	if ((err = apply(db, a, who, &c, WF_SEND, NULL, NULL)) != BGW_OK)
 		return err;
-	/* The addressee: a known account joins the project at once; anyone else is invited to
-	 * open one, as the first (admin) user of the respondent organisation. */
-	if ((err = db_exec(db, a, "flow_user_by_email", 1, &c.email, &res)) != BGW_OK)
+	if ((err = conf_addressee_link(db, a, who, &c, c.email, m->base_url, &link)) != BGW_OK)
 		return err;
-	if (db_nrows(res) == 1) {
-		const char *uid = db_value(res, 0, 0);
-		const char *p[4] = {c.project_id, uid, c.org_id, who->user_id};
-
-		locale = db_value(res, 0, 1);
-		if ((err = db_exec(db, a, "flow_membership_insert", 4, p, NULL)) != BGW_OK)
-			return err;
-		link = bgw_arena_printf(a, "%s/confirmations/%s", m->base_url, id);
-	} else {
-		char token[TOKEN_LEN + 1];
-		invite_spec spec = {.email = c.email, .organization_id = c.org_id,
-			.project_id = c.project_id, .side = "respondent", .admin = true,
-			.created_by = who->user_id};
-
-		if ((err = invite_create(db, a, &spec, token)) != BGW_OK)
-			return err;
-		link = invite_link(a, m->base_url, token);
-		OPENSSL_cleanse(token, sizeof(token));
-	}
-	if (link == NULL)
-		return BGW_E_NOMEM;
-	return mail_addressee(db, a, &c, m, "confirmation_request", link, locale,
+	return mail_addressee(db, a, &c, m, "confirmation_request", link, c.locale,
 	    bgw_arena_printf(a, "confirmation_request:%s:%s", id, c.version));
 }
 
@@ -417,21 +432,15 @@ mail_code(bgw_db *db, bgw_arena *a, const conf_locked *c, const conf_mailer *m,
     const char *code, const char *code_id)
 {
 	bgw_kv *vars = NULL, **tail = &vars;
-	const char *locale = "ja";
-	db_rows *res;
-	bgw_err err = db_exec(db, a, "flow_user_by_email", 1, &c->email, &res);
+	bgw_err err;
 
-	if (err != BGW_OK)
-		return err;
-	if (db_nrows(res) == 1)
-		locale = db_value(res, 0, 1);
 	if ((err = kv(a, &tail, "name", c->name)) != BGW_OK ||
 	    (err = kv(a, &tail, "firm", m->firm_name)) != BGW_OK ||
 	    (err = kv(a, &tail, "client", m->client_name)) != BGW_OK ||
 	    (err = kv(a, &tail, "reference", c->reference)) != BGW_OK ||
 	    (err = kv(a, &tail, "code", code)) != BGW_OK)
 		return err;
-	return mailq_send(db, a, "respondent_code", locale, c->email,
+	return mailq_send(db, a, "respondent_code", c->locale, c->email,
 	    bgw_arena_printf(a, "respondent_code:%s", code_id), c->project_id, vars);
 }
 
@@ -510,7 +519,7 @@ conf_remind(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 	if ((err = log_event(db, a, who, &c, "conf.remind", "confirmation", id, NULL, NULL)) !=
 	    BGW_OK)
 		return err;
-	return mail_addressee(db, a, &c, m, "reminder", link, "ja",
+	return mail_addressee(db, a, &c, m, "reminder", link, c.locale,
 	    bgw_arena_printf(a, "reminder:%s:manual:%s", id, count));
 }
 
@@ -829,10 +838,13 @@ conf_response_digest(bgw_db *db, bgw_arena *a, const char *response_id,
 }
 
 /* Seal a stored answer: its digest goes into a response.final event chained to the
- * confirmation's history, and that event's hash is the seal printed on the receipt. */
+ * confirmation's history, and that event's hash is the seal printed on the receipt.  act:
+ * WF_APPROVE (an admin approves a member's answer) or WF_RESPOND_ADMIN (an admin answers
+ * and approves in one step: approver = responder, recorded as such). */
 static bgw_err
 finalise(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, const char *rid,
-    const char *version, const char *approver_name, const char *approver_title, char *seal)
+    const char *version, const char *approver_name, const char *approver_title,
+    enum wf_action act, char *seal)
 {
 	char digest[TOKEN_HEX_LEN + 1], hash[TOKEN_HEX_LEN + 1];
 	const char *p[5] = {rid, hash, approver_name != NULL ? who->user_id : NULL, approver_name,
@@ -847,7 +859,8 @@ finalise(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, const 
 	if ((err = doc_link_answer(db, a, c->id, rid)) != BGW_OK)
 		return err;
 	detail = bgw_arena_printf(a, "{\"confirmation_id\":\"%s\",\"version\":%s,"
-	    "\"content_sha256\":\"%s\"}", c->id, version, digest);
+	    "\"content_sha256\":\"%s\",\"self_approved\":%s}", c->id, version, digest,
+	    act == WF_RESPOND_ADMIN ? "true" : "false");
 	if (detail == NULL)
 		return BGW_E_NOMEM;
 	if ((err = log_event(db, a, who, c, "response.final", "response", rid, detail, hash)) !=
@@ -857,8 +870,7 @@ finalise(bgw_db *db, bgw_arena *a, const conf_actor *who, conf_locked *c, const 
 		return err;
 	if (seal != NULL)
 		memcpy(seal, hash, sizeof(hash));
-	return apply(db, a, who, c, approver_name != NULL ? WF_APPROVE : WF_RESPOND_ADMIN, NULL,
-	    NULL);
+	return apply(db, a, who, c, act, NULL, NULL);
 }
 
 static bgw_err
@@ -911,10 +923,15 @@ conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bo
 {
 	conf_locked c;
 	const char *rid, *version;
+	bool certified = false;
 	bgw_err err = conf_lock(db, a, id, &c);
 
 	if (err != BGW_OK)
 		return err;
+	/* A certified organisation's admin is a maker too: its answer waits for a checker. */
+	if (admin && (err = certified_conf_is(db, a, id, &certified)) != BGW_OK)
+		return err;
+	admin = admin && !certified;
 	if (c.status == WF_SENT && (err = apply(db, a, who, &c, WF_OPEN, NULL, NULL)) != BGW_OK)
 		return err;
 	if (!workflow_allowed(c.status, workflow_respond_action(admin)))
@@ -923,8 +940,11 @@ conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id, bo
 		return err;
 	if (seal_hex != NULL)
 		seal_hex[0] = '\0';
+	/* One person answers and approves: the answer is final at once. */
 	if (admin)
-		return finalise(db, a, who, &c, rid, version, NULL, NULL, seal_hex);
+		return finalise(db, a, who, &c, rid, version, in->responder_name,
+		    in->responder_title != NULL ? in->responder_title : "", WF_RESPOND_ADMIN,
+		    seal_hex);
 	/* Maker-checker: the member's answer waits for an admin of the same organisation. */
 	if ((err = log_event(db, a, who, &c, "response.submit", "response", rid, NULL, NULL)) !=
 	    BGW_OK)
@@ -959,9 +979,11 @@ conf_approve(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,
 		return err;
 	if (!workflow_allowed(c.status, WF_APPROVE))
 		return BGW_E_INVALID_STATE;
-	if ((err = pending(db, a, id, &rid, &version)) != BGW_OK)
+	if ((err = pending(db, a, id, &rid, &version)) != BGW_OK ||
+	    (err = certified_checker_check(db, a, id)) != BGW_OK)
 		return err;
-	return finalise(db, a, who, &c, rid, version, approver_name, approver_title, seal_hex);
+	return finalise(db, a, who, &c, rid, version, approver_name, approver_title, WF_APPROVE,
+	    seal_hex);
 }
 
 bgw_err

@@ -26,6 +26,7 @@ typedef struct conf_locked {
 	const char *email, *name, *as_of, *due_date;
 	enum wf_state status;
 	const char *version;
+	const char *locale;  /* the addressee's language: its mails are written in it */
 } conf_locked;
 
 /* Who acts, for the audit log. */
@@ -33,6 +34,14 @@ typedef struct conf_actor {
 	const char *user_id;
 	const char *ip;
 } conf_actor;
+
+/* The link of the addressee email's mail about the locked confirmation c: an existing
+ * account joins the project at once and gets the confirmation's page; anyone else a fresh
+ * single-use invitation as the first (admin) user of the respondent organisation, bound to
+ * c and in c's language (the first page of the journey, page_invite.c).  In the caller's
+ * transaction. */
+bgw_err conf_addressee_link(bgw_db *db, bgw_arena *a, const conf_actor *who,
+    const conf_locked *c, const char *email, const char *base_url, const char **link);
 
 /* Lock and read the confirmation.  BGW_E_NOT_FOUND if the user cannot see it. */
 bgw_err conf_lock(bgw_db *db, bgw_arena *a, const char *id, conf_locked *out);
@@ -198,7 +207,8 @@ typedef struct resp_input {
 bgw_err resp_input_from_json(bgw_db *db, bgw_arena *a, const char *id, const json_t *body,
     resp_input *out, bgw_kv **errors);
 
-/* Answer (opened, or sent: opened first).  From a respondent admin the answer is final at
+/* Answer (opened, or sent: opened first).  From a respondent admin (not of a certified
+ * organisation, whose answers all wait for a checker: certified.h) the answer is final at
  * once (answered, sealed); from a member it waits for approval.  *seal_hex (65 bytes, may be
  * NULL) receives the seal of a final answer, or "" when it waits. */
 bgw_err conf_respond(bgw_db *db, bgw_arena *a, const conf_actor *who, const char *id,

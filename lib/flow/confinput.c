@@ -26,16 +26,21 @@ static const field_spec top_partial[] = {
 	{.name = "items", .type = FIELD_ARRAY},
 	{.name = NULL},
 };
+/* The addressee's language (mails and the first pages of its journey). */
+const char *const conf_locale_names[] = {"ja", "en", NULL};
+
 static const field_spec respondent_full[] = {
 	{.name = "organization", .type = FIELD_STRING, .required = true, .max_len = 200},
 	{.name = "email", .type = FIELD_EMAIL, .required = true},
 	{.name = "name", .type = FIELD_STRING, .required = true, .max_len = 200},
+	{.name = "locale", .type = FIELD_ENUM, .enum_values = conf_locale_names},
 	{.name = NULL},
 };
 static const field_spec respondent_partial[] = {
 	{.name = "organization", .type = FIELD_STRING, .max_len = 200},
 	{.name = "email", .type = FIELD_EMAIL},
 	{.name = "name", .type = FIELD_STRING, .max_len = 200},
+	{.name = "locale", .type = FIELD_ENUM, .enum_values = conf_locale_names},
 	{.name = NULL},
 };
 static const field_spec item_spec[] = {
@@ -194,6 +199,7 @@ confinput_from_json(bgw_arena *a, const json_t *body, bool partial, const char *
 			out->org_name = str(rv, resp, "organization");
 			out->email = str(rv, resp, "email");
 			out->name = str(rv, resp, "name");
+			out->locale = str(rv, resp, "locale");
 		}
 	}
 	v = fields_get(vals, top, "items");

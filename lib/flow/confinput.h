@@ -15,6 +15,9 @@
 
 #define CONF_ITEMS_MAX 200
 
+/* "ja", "en", NULL: the languages an addressee may be written to in. */
+extern const char *const conf_locale_names[];
+
 typedef struct conf_item_in {
 	const char *label;
 	const char *reference;   /* NULL if none */
@@ -25,6 +28,7 @@ typedef struct conf_item_in {
 typedef struct conf_input {
 	const char *type, *form;
 	const char *org_name, *email, *name;  /* respondent */
+	const char *locale;                   /* the addressee's language; NULL: unchanged (ja) */
 	const char *as_of, *due_date;
 	conf_item_in *items;
 	size_t nitems;

@@ -79,6 +79,16 @@ insert_items(bgw_db *db, bgw_arena *a, const char *id, const conf_input *in)
 	return BGW_OK;
 }
 
+/* The addressee's language, when the body names one (a column of its own: the create and
+ * edit statements stay as every importer and lane uses them). */
+static bgw_err
+set_locale(bgw_db *db, bgw_arena *a, const char *id, const char *locale)
+{
+	const char *p[2] = {id, locale};
+
+	return locale == NULL ? BGW_OK : db_exec(db, a, "conf_set_locale", 2, p, NULL);
+}
+
 bgw_err
 conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_id,
     const conf_input *in, const char **id)
@@ -97,6 +107,8 @@ conf_create(bgw_db *db, bgw_arena *a, const char *project_id, const char *user_i
 			return err;
 	}
 	*id = db_value(res, 0, 0);
+	if ((err = set_locale(db, a, *id, in->locale)) != BGW_OK)
+		return err;
 	return insert_items(db, a, *id, in);
 }
 
@@ -156,6 +168,8 @@ conf_update(bgw_db *db, bgw_arena *a, const char *id, const char *project_id,
 		return BGW_E_INVALID_STATE;
 	if (!is_true(res, 0, 0))
 		return BGW_E_VALIDATION;
+	if ((err = set_locale(db, a, id, in->locale)) != BGW_OK)
+		return err;
 	if (changed &&
 	    (err = conf_address_checks_void(db, a, who, project_id, id, "respondent_changed")) !=
 	    BGW_OK)
@@ -238,13 +252,13 @@ conf_get_json(bgw_db *db, bgw_arena *a, const char *id, enum policy_side side,
 	    (err = db_exec(db, a, "conf_address_check", 1, &id, &check)) != BGW_OK)
 		return err;
 	list = json_array();
-	conf = jsonout_own(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:s, "
+	conf = jsonout_own(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s}, s:s, "
 	    "s:s, s:o, s:I, s:I, s:b, s:b, s:b, s:s, s:s, s:s?, s:s?, s:s?, s:b}",
 	    "id", db_value(res, 0, 0), "reference", db_value(res, 0, 1),
 	    "project_id", db_value(res, 0, 2), "type", db_value(res, 0, 3),
 	    "form", db_value(res, 0, 4), "status", db_value(res, 0, 5),
 	    "respondent", "organization", db_value(res, 0, 6), "email", db_value(res, 0, 7),
-	    "name", db_value(res, 0, 8), "as_of", db_value(res, 0, 9),
+	    "name", db_value(res, 0, 8), "locale", db_value(res, 0, 22), "as_of", db_value(res, 0, 9),
 	    "due_date", db_value(res, 0, 10), "items", list,
 	    "responses_count", (json_int_t)db_int(res, 0, 18),
 	    "reminders_sent", (json_int_t)db_int(res, 0, 13),

@@ -1,6 +1,8 @@
 /* confview.c - the response.view event (contract in confview.h). */
 #include "flow/confview.h"
 
+#include <string.h>
+
 #include "flow/audit.h"
 
 bgw_err
@@ -21,4 +23,19 @@ confview_record_answer(bgw_db *db, bgw_arena *a, const confview_who *who, const 
 	if (ev.detail_json == NULL)
 		return BGW_E_NOMEM;
 	return audit_append(db, a, &ev, NULL);
+}
+
+const json_t *
+confview_answer_item(const json_t *response, const char *item_id)
+{
+	size_t i;
+	json_t *it;
+
+	json_array_foreach(json_object_get(response, "items"), i, it) {
+		const char *id = json_string_value(json_object_get(it, "item_id"));
+
+		if (item_id != NULL && id != NULL && strcmp(id, item_id) == 0)
+			return it;
+	}
+	return NULL;
 }

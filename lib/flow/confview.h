@@ -26,4 +26,9 @@ typedef struct confview_who {
 bgw_err confview_record_answer(bgw_db *db, bgw_arena *a, const confview_who *who,
     const json_t *conf);
 
+/* The answer to item item_id in response (conf_get_json's "response": the member of its
+ * "items" whose item_id matches), or NULL: for every place that shows an answer item by
+ * item (the receipt page, the receipt PDF). */
+const json_t *confview_answer_item(const json_t *response, const char *item_id);
+
 #endif

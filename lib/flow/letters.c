@@ -8,15 +8,22 @@
 #include "flow/audit.h"
 #include "flow/confirmation.h"
 
+/* The letters whose codes the arena holds (arena memory itself: the caller's letters_set
+ * may be gone by the time the arena is reset). */
+typedef struct printed {
+	letter *list;
+	size_t n;
+} printed;
+
 /* The printed codes live in the arena until the request ends: wipe them then. */
 static void
 cleanse_codes(void *arg)
 {
-	letters_set *set = arg;
+	printed *pr = arg;
 
-	for (size_t i = 0; i < set->n; i++)
-		if (set->list[i].code != NULL)
-			OPENSSL_cleanse(set->list[i].code, strlen(set->list[i].code));
+	for (size_t i = 0; i < pr->n; i++)
+		if (pr->list[i].code != NULL)
+			OPENSSL_cleanse(pr->list[i].code, strlen(pr->list[i].code));
 }
 
 static bool
@@ -64,6 +71,9 @@ load(bgw_db *db, bgw_arena *a, const letters_in *in, const char *id, conf_locked
 		return BGW_E_NOT_FOUND;
 	if ((err = conf_get_json(db, a, id, SIDE_AUDIT, false, &conf)) != BGW_OK)
 		return err;
+	if (json_object_get(conf, "sent_at") == NULL || json_is_null(json_object_get(conf,
+	    "sent_at")))
+		return BGW_E_INVALID_STATE;
 	*l = (letter){.id = c->id, .reference = c->reference, .person = c->name,
 		.organization = json_string_value(json_object_get(json_object_get(conf,
 		    "respondent"), "organization")),
@@ -73,9 +83,11 @@ load(bgw_db *db, bgw_arena *a, const letters_in *in, const char *id, conf_locked
 }
 
 static bgw_err
-record(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked *c, size_t n)
+record(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_locked *c, size_t n,
+    bool code)
 {
-	char *detail = bgw_arena_printf(a, "{\"channel\":\"letter\",\"letters\":%zu}", n);
+	char *detail = bgw_arena_printf(a, "{\"channel\":\"letter\",\"letters\":%zu,"
+	    "\"code_issued\":%s}", n, code ? "true" : "false");
 	audit_event ev = {.project_id = c->project_id, .actor_id = who->user_id,
 		.action = "conf.letter", .object_type = "confirmation", .object_id = c->id,
 		.ip = who->ip, .detail_json = detail};
@@ -89,6 +101,7 @@ letters_prepare(bgw_db *db, bgw_arena *a, const conf_actor *who, const letters_i
 {
 	conf_mailer m;
 	const char **orgs;
+	printed *pr;
 	bgw_err err;
 
 	if (in->n == 0)
@@ -104,7 +117,11 @@ letters_prepare(bgw_db *db, bgw_arena *a, const conf_actor *who, const letters_i
 		.base_url = in->base_url, .n = 0};
 	out->list = bgw_arena_calloc(a, in->n, sizeof(*out->list));
 	orgs = bgw_arena_calloc(a, in->n, sizeof(*orgs));
-	if (out->list == NULL || orgs == NULL || bgw_arena_on_reset(a, cleanse_codes, out) != 0)
+	pr = bgw_arena_calloc(a, 1, sizeof(*pr));
+	if (out->list == NULL || orgs == NULL || pr == NULL)
+		return BGW_E_NOMEM;
+	pr->list = out->list;
+	if (bgw_arena_on_reset(a, cleanse_codes, pr) != 0)
 		return BGW_E_NOMEM;
 	for (size_t i = 0; i < in->n; i++) {
 		conf_locked c;
@@ -112,9 +129,9 @@ letters_prepare(bgw_db *db, bgw_arena *a, const conf_actor *who, const letters_i
 		if ((err = load(db, a, in, in->ids[i], &c, &out->list[i])) != BGW_OK)
 			return err;
 		orgs[i] = c.org_id;
-		out->n = i + 1;
-		if ((err = code_for(db, a, who, &m, out, orgs, i)) != BGW_OK ||
-		    (err = record(db, a, who, &c, in->n)) != BGW_OK)
+		out->n = pr->n = i + 1;
+		if ((in->issue_codes && (err = code_for(db, a, who, &m, out, orgs, i)) != BGW_OK) ||
+		    (err = record(db, a, who, &c, in->n, in->issue_codes)) != BGW_OK)
 			return err;
 	}
 	return BGW_OK;

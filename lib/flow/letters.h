@@ -3,16 +3,19 @@
  * the respondent to answer to the auditor (as Japanese confirmation letters are), on the
  * web, with the respondent organisation's first-access code printed on it.
  *
- * Printing is a use case, not only a rendering: each letter issues a fresh first-access
- * code for its respondent organisation with channel "letter" (conf_respondent_code; only
- * the hash is kept, so a code cannot be printed twice) and records a conf.letter event.
- * Several letters to one organisation in one print run share the code issued for the
- * first of them.
+ * Printing is a use case, not only a rendering: it records a conf.letter event per letter,
+ * and when asked to (issue_codes), each letter carries a fresh first-access code for its
+ * respondent organisation with channel "letter" (conf_respondent_code; only the hash is
+ * kept, so a code cannot be printed twice, and the organisation's previous code stops
+ * working).  Several letters to one organisation in one print run share the code issued
+ * for the first of them.  Without issue_codes a letter says the code comes separately:
+ * reading a letter (a GET) then changes no credential.
  */
 #ifndef BGW_LETTERS_H
 #define BGW_LETTERS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -30,7 +33,8 @@ typedef struct letter {
 	const char *as_of, *due_date;
 	const json_t *items;               /* conf_get_json's items: label, reference, amount */
 	const char *answer_url;            /* where the respondent answers (the QR code) */
-	char *code;                        /* the organisation's first-access code, display form */
+	char *code;                        /* the organisation's first-access code, display
+	                                    * form; NULL: not issued with this letter */
 } letter;
 
 /* A print run: the project's parties and its letters, in the order asked. */
@@ -46,14 +50,15 @@ typedef struct letters_in {
 	const char *const *ids;
 	size_t n;
 	const char *base_url;
+	bool issue_codes;                  /* print a fresh code on each letter */
 } letters_in;
 
 /* Prepare the letters of in (codes issued, events written, in the caller's transaction)
  * into *out.  Everything is read before anything is drawn, so the caller streams the PDF
  * only after BGW_OK.  BGW_E_VALIDATION: no ids, or a duplicate; BGW_E_TOO_LARGE: more than
  * LETTERS_MAX; BGW_E_NOT_FOUND: an id the user cannot see or of another project;
- * BGW_E_INVALID_STATE: a confirmation not sent yet (no respondent organisation to issue a
- * code for); database errors as db_exec maps them. */
+ * BGW_E_INVALID_STATE: a confirmation not sent yet (not with the respondent, no code to
+ * issue); database errors as db_exec maps them. */
 bgw_err letters_prepare(bgw_db *db, bgw_arena *a, const conf_actor *who,
     const letters_in *in, letters_set *out);
 

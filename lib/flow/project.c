@@ -18,6 +18,7 @@
 
 /* Invitations go out in Japanese, the first language of the service (INVITE_TTL_S). */
 #define INVITE_EXPIRES_JA "7日後"
+#define INVITE_EXPIRES_EN "in 7 days"
 
 /* The labels keep a respondent code from ever hashing like a project code; migration 0019's
  * access_code_hash computes the same hashes in the database, where they are checked. */
@@ -456,26 +457,51 @@ member_org(bgw_db *db, bgw_arena *a, const project_actor *who, const char *proje
 	return BGW_OK;
 }
 
+/* The language of an invitation: a respondent organisation's colleague reads what its
+ * addressee was written in (the latest confirmation to it in this project); the audit
+ * and client sides Japanese. */
+static bgw_err
+invitation_locale(bgw_db *db, bgw_arena *a, const char *project_id, const char *side,
+    const char *org_id, const char **locale)
+{
+	const char *p[2] = {project_id, org_id};
+	db_rows *res;
+	bgw_err err;
+
+	*locale = "ja";
+	if (strcmp(side, "respondent") != 0)
+		return BGW_OK;
+	if ((err = db_exec(db, a, "project_respondent_locale", 2, p, &res)) != BGW_OK)
+		return err;
+	if (db_nrows(res) == 1)
+		*locale = db_value(res, 0, 0);
+	return BGW_OK;
+}
+
 /* Mail the invitation with token to in->email (outbox, in this transaction). */
 static bgw_err
 mail_invitation(bgw_db *db, bgw_arena *a, const char *project_id, const project_facts *pf,
-    const project_member_add_in *in, const char *token)
+    const project_member_add_in *in, const char *org_id, const char *token)
 {
 	bgw_kv *vars = NULL, **tail = &vars;
 	const char *link = invite_link(a, in->base_url, token);
 	const char *key = bgw_arena_printf(a, "invitation:%s", token);
+	const char *locale, *expires;
 	bgw_err err;
 
 	if (link == NULL || key == NULL)
 		return BGW_E_NOMEM;
+	if ((err = invitation_locale(db, a, project_id, in->side, org_id, &locale)) != BGW_OK)
+		return err;
+	expires = strcmp(locale, "en") == 0 ? INVITE_EXPIRES_EN : INVITE_EXPIRES_JA;
 	if ((err = kv_append(a, &tail, "firm", pf->firm_name, strlen(pf->firm_name))) != BGW_OK ||
 	    (err = kv_append(a, &tail, "project", pf->name, strlen(pf->name))) != BGW_OK ||
 	    (err = kv_append(a, &tail, "client", pf->client_name, strlen(pf->client_name))) != BGW_OK ||
 	    (err = kv_append(a, &tail, "name", in->email, strlen(in->email))) != BGW_OK ||
 	    (err = kv_append(a, &tail, "link", link, strlen(link))) != BGW_OK ||
-	    (err = kv_append(a, &tail, "expires", INVITE_EXPIRES_JA, strlen(INVITE_EXPIRES_JA))) != BGW_OK)
+	    (err = kv_append(a, &tail, "expires", expires, strlen(expires))) != BGW_OK)
 		return err;
-	return mailq_send(db, a, "invitation", "ja", in->email, key, project_id, vars);
+	return mailq_send(db, a, "invitation", locale, in->email, key, project_id, vars);
 }
 
 bgw_err
@@ -498,7 +524,7 @@ project_member_add(bgw_db *db, bgw_arena *a, const project_actor *who, const cha
 		return BGW_E_FORBIDDEN;
 	if ((err = invite_create(db, a, &spec, token)) != BGW_OK)
 		return err;
-	err = mail_invitation(db, a, project_id, &pf, in, token);
+	err = mail_invitation(db, a, project_id, &pf, in, spec.organization_id, token);
 	OPENSSL_cleanse(token, sizeof(token));
 	if (err == BGW_OK)
 		err = log_project(db, a, who, project_id, "member.invite", "project", project_id);

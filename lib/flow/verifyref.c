@@ -83,8 +83,8 @@ verifyref_seal(bgw_db *db, bgw_arena *a, const char *ref, const char *seal, json
 	if ((err = db_exec(db, a, "verifyref_seal", 2, p, &res)) != BGW_OK)
 		return err;
 	v = db_nrows(res) >= 1 ?
-	    json_pack("{s:b, s:s}", "valid", 1, "sealed_on", db_value(res, 0, 0)) :
-	    json_pack("{s:b}", "valid", 0);
+	    json_pack("{s:b, s:s}", "seal_valid", 1, "answered_on", db_value(res, 0, 0)) :
+	    json_pack("{s:b}", "seal_valid", 0);
 	if ((*out = jsonout_own(a, v)) == NULL)
 		return BGW_E_NOMEM;
 	return BGW_OK;

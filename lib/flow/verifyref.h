@@ -33,8 +33,9 @@ bgw_err verifyref_lookup(bgw_db *db, bgw_arena *a, const char *ref, json_t **out
 
 /* Is seal (VERIFYREF_SEAL_HEX hex digits) the seal of a final answer of the normalised
  * reference ref?  Answers that and the day it was sealed, nothing more (0036_seal_check):
- * BGW_OK with *out = {valid: true, sealed_on: "YYYY-MM-DD"} or {valid: false} (an arena
- * reference); BGW_E_VALIDATION for a seal that is not hex of that length; database errors
+ * BGW_OK with *out = {seal_valid: true, answered_on: "YYYY-MM-DD"} (the day the answer
+ * was sealed: approved, or submitted when no approval was needed) or {seal_valid: false}
+ * (an arena reference; API.md's answer as it is); BGW_E_VALIDATION for a seal that is not hex of that length; database errors
  * as db_exec maps them.  Whether ref is a sent request at all is verifyref_lookup's. */
 bgw_err verifyref_seal(bgw_db *db, bgw_arena *a, const char *ref, const char *seal,
     json_t **out);

@@ -112,6 +112,36 @@ static const struct template templates[] = {
 	    "\n"
 	    "If you were not expecting this message, please delete it.\n"},
 
+	/* A new user of a respondent organisation, invited by its admin (lib/auth/org.c): the
+	 * organisation's requests from every audit firm, in one inbox.  {{firm}} is the
+	 * organisation's name. */
+	{"org_invitation", "ja",
+	    "【Balance Gateway】{{firm}} のアカウントのご案内",
+	    "{{name}} 様\n"
+	    "\n"
+	    "{{firm}} の管理者より、電子確認状サービス Balance Gateway のアカウントへ"
+	    "ご招待いたします。\n"
+	    "監査法人から{{firm}}宛てに届いた確認状を、ひとつの受信箱で確認・回答できます。\n"
+	    "下記のリンクからお名前とパスワードを登録してください。\n"
+	    "\n"
+	    "{{link}}\n"
+	    "\n"
+	    "このリンクの有効期限は{{expires}}です。\n"
+	    "お心当たりのない場合は、このメールを破棄してください。\n"},
+	{"org_invitation", "en",
+	    "[Balance Gateway] Your account for {{firm}}",
+	    "Dear {{name}},\n"
+	    "\n"
+	    "An administrator of {{firm}} invites you to Balance Gateway, the electronic audit "
+	    "confirmation service.\n"
+	    "You will see the confirmation requests audit firms send to {{firm}} in one inbox.\n"
+	    "Please register your name and password at the link below.\n"
+	    "\n"
+	    "{{link}}\n"
+	    "\n"
+	    "The link expires on {{expires}}.\n"
+	    "If you were not expecting this message, please delete it.\n"},
+
 	{"password_reset", "ja",
 	    "【Balance Gateway】パスワード再設定のご案内",
 	    "{{name}} 様\n"

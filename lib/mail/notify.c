@@ -97,7 +97,9 @@ link_for(notify_run *run, const db_rows *res, int r, const char **link)
 		invite_spec spec = {.email = db_value(res, r, D_TO),
 			.organization_id = db_value(res, r, D_ORG),
 			.project_id = db_value(res, r, D_PROJECT), .side = "respondent",
-			.admin = true, .created_by = NULL};
+			.admin = true, .created_by = NULL,
+			.confirmation_id = db_value(res, r, D_CONF),
+			.locale = db_value(res, r, D_LOCALE)};
 		bgw_err err = invite_create(run->db, a, &spec, token);
 
 		if (err != BGW_OK)

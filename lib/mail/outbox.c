@@ -47,7 +47,7 @@ enum claim_col {
  * opens nothing in a dump or a backup.  Their bodies hold the link too, until the mail is
  * sent or given up (outbox_mark_sent / outbox_mark_failed empty them). */
 static const char *const secret_key_kinds[] = {"invitation", "password_reset",
-	"firm_invitation", "respondent_code", NULL};
+	"firm_invitation", "respondent_code", "org_invitation", NULL};
 
 static bool
 secret_key_kind(const char *kind)

@@ -18,16 +18,6 @@ js(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static const char *
-date_of(bgw_arena *a, const char *ymd)
-{
-	char buf[I18N_DATE_MAX];
-
-	if (ymd == NULL || i18n_date(I18N_JA, ymd, buf, sizeof(buf)) != BGW_OK)
-		return ymd;
-	return bgw_arena_strdup(a, buf);
-}
-
 /* The block behind the envelope's window; the date, the reference and the client's name as
  * the sender beside it (outside the window). */
 static void
@@ -40,7 +30,7 @@ head(pdf_doc *d, bgw_arena *a, const letters_set *set, const letter *l, const ch
 	pdf_place(d, LETTERPDF_WINDOW_X_MM, LETTERPDF_WINDOW_Y_MM, LETTERPDF_WINDOW_W_MM,
 	    ADDRESS_PT, to);
 	pdf_place(d, DATE_X_MM, LETTERPDF_WINDOW_Y_MM, DATE_W_MM, 0,
-	    bgw_arena_printf(a, "%s\n%s %s", date_of(a, today), pdf_both(a, "conf.reference"),
+	    bgw_arena_printf(a, "%s\n%s %s", pdf_date(a, today), pdf_both(a, "conf.reference"),
 	    l->reference));
 	pdf_place(d, DATE_X_MM, SENDER_Y_MM, DATE_W_MM, 0,
 	    bgw_arena_printf(a, "%s\n%s", set->client_name, i18n_t(I18N_JA, "letter.sender")));
@@ -52,8 +42,8 @@ parties(pdf_doc *d, bgw_arena *a, const letters_set *set, const letter *l)
 {
 	pdf_field(d, pdf_both(a, "letter.requester"), set->client_name);
 	pdf_field(d, pdf_both(a, "letter.reply_to"), set->firm_name);
-	pdf_field(d, pdf_both(a, "conf.as_of"), date_of(a, l->as_of));
-	pdf_field(d, pdf_both(a, "letter.due"), date_of(a, l->due_date));
+	pdf_field(d, pdf_both(a, "conf.as_of"), pdf_date(a, l->as_of));
+	pdf_field(d, pdf_both(a, "letter.due"), pdf_date(a, l->due_date));
 }
 
 static void
@@ -82,7 +72,8 @@ how_to_answer(pdf_doc *d, bgw_arena *a, const letters_set *set, const letter *l)
 	pdf_heading(d, 2, pdf_both(a, "letter.web_h"));
 	pdf_text_both(d, 0, "letter.web");
 	pdf_qr(d, l->answer_url, QR_MM, bgw_arena_printf(a, "%s\n%s\n\n%s\n%s",
-	    pdf_both(a, "letter.url"), l->answer_url, pdf_both(a, "letter.code"), l->code));
+	    pdf_both(a, "letter.url"), l->answer_url, pdf_both(a, "letter.code"),
+	    l->code != NULL ? l->code : pdf_both(a, "letter.code_separate")));
 	pdf_heading(d, 2, pdf_both(a, "letter.verify_h"));
 	pdf_text_both(d, 0, "letter.verify");
 	pdf_text(d, 0, bgw_arena_printf(a, "%s/verify  (%s %s)", set->base_url,

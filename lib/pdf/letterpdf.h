@@ -6,7 +6,8 @@
  * from the top are the common window; the block keeps a margin inside it).  The letter is
  * in the client's name, asks for the reply to go to the auditor, lists the items, and
  * tells how to answer on the web: the address, a QR code of it and the respondent
- * organisation's first-access code; then how to check that the request is genuine.
+ * organisation's first-access code (or, for a letter printed without one, that it comes
+ * separately); then how to check that the request is genuine.
  */
 #ifndef BGW_LETTERPDF_H
 #define BGW_LETTERPDF_H

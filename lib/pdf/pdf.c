@@ -286,14 +286,20 @@ rule(pdf_doc *d, double x0, double x1, double y)
 void
 pdf_field(pdf_doc *d, const char *label, const char *value)
 {
+	pdf_field_sized(d, label, value, 0);
+}
+
+void
+pdf_field_sized(pdf_doc *d, const char *label, const char *value, double size)
+{
 	double lw = WIDTH * LABEL_SHARE, h;
 	PangoLayout *l, *v;
 
 	if (failed(d))
 		return;
 	l = layout(d, label, BODY_PT, false, lw - 2 * CELL_PAD);
-	v = layout(d, value != NULL && *value != '\0' ? value : "—", BODY_PT, false,
-	    WIDTH - lw - 2 * CELL_PAD);
+	v = layout(d, value != NULL && *value != '\0' ? value : "—", size > 0 ? size : BODY_PT,
+	    false, WIDTH - lw - 2 * CELL_PAD);
 	h = height_of(l) > height_of(v) ? height_of(l) : height_of(v);
 	room(d, h + 2 * CELL_PAD);
 	draw_at(d, l, LEFT + CELL_PAD, d->y + CELL_PAD, GRAY);
@@ -508,4 +514,17 @@ pdf_release_fonts(void)
 {
 	pango_cairo_font_map_set_default(NULL);
 	cairo_debug_reset_static_data();
+}
+
+const char *
+pdf_date(bgw_arena *a, const char *when)
+{
+	char buf[I18N_DATE_MAX];
+
+	if (when == NULL)
+		return NULL;
+	if (i18n_datetime(I18N_JA, when, buf, sizeof(buf)) == BGW_OK ||
+	    i18n_date(I18N_JA, when, buf, sizeof(buf)) == BGW_OK)
+		return bgw_arena_strdup(a, buf);
+	return when;
 }

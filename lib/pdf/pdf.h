@@ -73,6 +73,10 @@ void pdf_space(pdf_doc *d, double mm);
  * rest.  A NULL or empty value prints as "—". */
 void pdf_field(pdf_doc *d, const char *label, const char *value);
 
+/* The same with the value at size pt (0: the body size): a long unbroken value, such as a
+ * seal in hex, kept on one line. */
+void pdf_field_sized(pdf_doc *d, const char *label, const char *value, double size);
+
 /* A table of ncols (<= PDF_TABLE_MAX_COLS) columns: pdf_table_begin draws the header,
  * each pdf_table_row one row (cells[ncols], NULL for empty); a row that does not fit
  * starts a new page, which repeats the header first. */
@@ -107,6 +111,10 @@ const char *pdf_amount(bgw_arena *a, const char *amount, const char *currency);
  * which live as long as the process otherwise: for a leak check at exit (unit tests, a
  * worker that ends).  No document may be open. */
 void pdf_release_fonts(void);
+
+/* A timestamp ("2026-03-31 09:05:00+00") or a date ("2026-03-31") as a Japanese reader
+ * reads it (i18n_datetime, i18n_date); anything else as given; NULL gives NULL. */
+const char *pdf_date(bgw_arena *a, const char *when);
 
 /* The number of pages begun so far (over the whole document). */
 long pdf_pages(const pdf_doc *d);

@@ -5,29 +5,16 @@
 
 #include "core/i18n.h"
 #include "core/urlenc.h"
+#include "flow/confview.h"
 
 #define QR_MM 32.0
+#define SEAL_PT 8.0
 
 /* A member of o as text, or NULL. */
 static const char *
 js(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
-}
-
-/* A timestamp or a date in both languages' reading ("2026年3月31日 09:05 UTC"), or as
- * stored when it is neither. */
-static const char *
-when(bgw_arena *a, const char *ts)
-{
-	char buf[I18N_DATE_MAX];
-
-	if (ts == NULL)
-		return NULL;
-	if (i18n_datetime(I18N_JA, ts, buf, sizeof(buf)) == BGW_OK ||
-	    i18n_date(I18N_JA, ts, buf, sizeof(buf)) == BGW_OK)
-		return bgw_arena_strdup(a, buf);
-	return ts;
 }
 
 /* "name (title)" of a person, or the name alone. */
@@ -54,19 +41,6 @@ receiptpdf_verify_url(bgw_arena *a, const char *base_url, const char *reference,
 	return bgw_arena_printf(a, "%s/verify?reference=%s&seal=%s", base_url, ref, hex);
 }
 
-static const json_t *
-answer_of(const json_t *response, const char *item_id)
-{
-	size_t i;
-	json_t *it;
-
-	json_array_foreach(json_object_get(response, "items"), i, it)
-		if (item_id != NULL && js(it, "item_id") != NULL &&
-		    strcmp(js(it, "item_id"), item_id) == 0)
-			return it;
-	return NULL;
-}
-
 static void
 facts(pdf_doc *d, bgw_arena *a, const json_t *c, const json_t *r)
 {
@@ -78,13 +52,14 @@ facts(pdf_doc *d, bgw_arena *a, const json_t *c, const json_t *r)
 	pdf_field(d, pdf_both(a, "conf.form"),
 	    pdf_both(a, bgw_arena_printf(a, "form.%s", js(c, "form") ? js(c, "form") : "")));
 	pdf_field(d, pdf_both(a, "conf.respondent_org"), js(resp, "organization"));
-	pdf_field(d, pdf_both(a, "conf.as_of"), when(a, js(c, "as_of")));
+	pdf_field(d, pdf_both(a, "conf.as_of"), pdf_date(a, js(c, "as_of")));
 	pdf_field(d, pdf_both(a, "resp.responder"), person(a, json_object_get(r, "responder")));
 	pdf_field(d, pdf_both(a, "resp.approver"), person(a, json_object_get(r, "approver")));
-	pdf_field(d, pdf_both(a, "resp.submitted_at"), when(a, js(r, "submitted_at")));
+	pdf_field(d, pdf_both(a, "resp.submitted_at"), pdf_date(a, js(r, "submitted_at")));
 	pdf_field(d, pdf_both(a, "resp.version"),
 	    bgw_arena_printf(a, "%lld", (long long)json_integer_value(json_object_get(r, "version"))));
-	pdf_field(d, pdf_both(a, "resp.seal"), js(r, "seal"));
+	/* 64 hex digits on one line, so that it reads (and copies) as one word. */
+	pdf_field_sized(d, pdf_both(a, "resp.seal"), js(r, "seal"), SEAL_PT);
 }
 
 static void
@@ -99,7 +74,7 @@ items(pdf_doc *d, bgw_arena *a, const json_t *c, const json_t *r)
 	pdf_heading(d, 2, pdf_both(a, "conf.items"));
 	pdf_table_begin(d, cols, 5);
 	json_array_foreach(json_object_get(c, "items"), i, it) {
-		const json_t *ans = answer_of(r, js(it, "id"));
+		const json_t *ans = confview_answer_item(r, js(it, "id"));
 		const char *cells[5] = {js(it, "label"),
 			pdf_amount(a, js(it, "amount"), js(it, "currency")),
 			ans == NULL ? NULL : pdf_both(a, json_is_true(json_object_get(ans, "agrees")) ?
@@ -134,6 +109,37 @@ extra_items(pdf_doc *d, bgw_arena *a, const json_t *r)
 	pdf_table_end(d);
 }
 
+/* The audit team's review of the answer and its reconciling items (audit copy only). */
+static void
+audit_notes(pdf_doc *d, bgw_arena *a, const json_t *receipt)
+{
+	const pdf_col cols[] = {{pdf_both(a, "f.rec_kind"), 2, PDF_LEFT},
+		{pdf_both(a, "resp.amount"), 2, PDF_RIGHT}, {pdf_both(a, "resp.note"), 3, PDF_LEFT}};
+	const json_t *reviews = json_object_get(receipt, "reviews");
+	const json_t *recs = json_object_get(receipt, "reconciling_items");
+	size_t i;
+	json_t *it;
+
+	if (json_array_size(reviews) > 0) {
+		pdf_heading(d, 2, pdf_both(a, "rcpt.review_h"));
+		json_array_foreach(reviews, i, it)
+			pdf_field(d, pdf_both(a, bgw_arena_printf(a, "status.%s", js(it, "result"))),
+			    bgw_arena_printf(a, "%s\n%s", pdf_date(a, js(it, "reviewed_at")),
+			    js(it, "note") != NULL ? js(it, "note") : ""));
+	}
+	if (json_array_size(recs) == 0)
+		return;
+	pdf_heading(d, 2, pdf_both(a, "rcpt.reconciling_h"));
+	pdf_table_begin(d, cols, 3);
+	json_array_foreach(recs, i, it) {
+		const char *cells[3] = {pdf_both(a, bgw_arena_printf(a, "kind.%s", js(it, "kind"))),
+			pdf_amount(a, js(it, "amount"), js(it, "currency")), js(it, "note")};
+
+		pdf_table_row(d, cells);
+	}
+	pdf_table_end(d);
+}
+
 bgw_err
 receiptpdf_render(bgw_arena *a, const json_t *receipt, const char *base_url,
     pdf_write_fn write, void *ud)
@@ -156,6 +162,7 @@ receiptpdf_render(bgw_arena *a, const json_t *receipt, const char *base_url,
 	pdf_space(d, 4);
 	items(d, a, c, r);
 	extra_items(d, a, r);
+	audit_notes(d, a, receipt);
 	pdf_heading(d, 2, pdf_both(a, "rcpt.check_h"));
 	pdf_qr(d, url, QR_MM, bgw_arena_printf(a, "%s\n%s\n%s", i18n_t(I18N_JA, "rcpt.check_qr"),
 	    i18n_t(I18N_EN, "rcpt.check_qr"), url));
@@ -163,12 +170,54 @@ receiptpdf_render(bgw_arena *a, const json_t *receipt, const char *base_url,
 	return pdf_close(d);
 }
 
+/* Rows of statement name for confirmation id as an array of objects with keys[ncols]. */
+static bgw_err
+rows_json(bgw_db *db, bgw_arena *a, const char *name, const char *id,
+    const char *const *keys, int ncols, json_t *into, const char *member)
+{
+	db_rows *res;
+	json_t *list = json_array();
+	bgw_err err;
+
+	if (list == NULL || json_object_set_new(into, member, list) != 0)
+		return BGW_E_NOMEM;
+	if ((err = db_exec(db, a, name, 1, &id, &res)) != BGW_OK)
+		return err;
+	for (int r = 0; r < db_nrows(res); r++) {
+		json_t *o = json_object();
+
+		if (o == NULL || json_array_append_new(list, o) != 0)
+			return BGW_E_NOMEM;
+		for (int c = 0; c < ncols; c++)
+			if (json_object_set_new(o, keys[c], json_string(db_value(res, r, c))) != 0)
+				return BGW_E_NOMEM;
+	}
+	return BGW_OK;
+}
+
+bgw_err
+receiptpdf_load(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_receipt_in *in,
+    json_t **out)
+{
+	static const char *const review_keys[] = {"result", "note", "reviewed_at"};
+	static const char *const rec_keys[] = {"kind", "currency", "amount", "note"};
+	bgw_err err = conf_receipt(db, a, who, in, out);
+
+	if (err != BGW_OK || in->side != SIDE_AUDIT)
+		return err;
+	if ((err = rows_json(db, a, "receiptpdf_reviews", in->id, review_keys, 3, *out,
+	    "reviews")) != BGW_OK)
+		return err;
+	return rows_json(db, a, "receiptpdf_reconciling", in->id, rec_keys, 4, *out,
+	    "reconciling_items");
+}
+
 bgw_err
 receiptpdf_write(bgw_db *db, bgw_arena *a, const conf_actor *who, const conf_receipt_in *in,
     const char *base_url, pdf_write_fn write, void *ud)
 {
 	json_t *receipt;
-	bgw_err err = conf_receipt(db, a, who, in, &receipt);
+	bgw_err err = receiptpdf_load(db, a, who, in, &receipt);
 
 	return err != BGW_OK ? err : receiptpdf_render(a, receipt, base_url, write, ud);
 }

@@ -105,7 +105,8 @@ confexport_load(bgw_db *db, bgw_arena *a, const char *pid, bool all_responses,
 			.form = db_value(confs, i, 4), .respondent_org = db_value(confs, i, 5),
 			.respondent_email = db_value(confs, i, 6),
 			.respondent_name = db_value(confs, i, 7), .as_of = db_value(confs, i, 8),
-			.due_date = db_value(confs, i, 9)};
+			.due_date = db_value(confs, i, 9),
+			.respondent_locale = db_value(confs, i, 10)};
 		ec->c = c;
 		if ((err = load_items(a, items, &at_item, ec, c)) != BGW_OK)
 			return err;

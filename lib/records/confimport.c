@@ -27,6 +27,7 @@ static const field_spec conf_spec[] = {
 	{.name = "respondent_name", .type = FIELD_STRING, .required = true, .max_len = 200},
 	{.name = "as_of", .type = FIELD_DATE, .required = true},
 	{.name = "due_date", .type = FIELD_DATE, .required = true},
+	{.name = "respondent_locale", .type = FIELD_ENUM, .enum_values = conf_locale_names},
 	{.name = NULL},
 };
 static const field_spec item_spec[] = {
@@ -175,7 +176,7 @@ confimport_check(bgw_arena *a, import_result *r, bool after_errors, conf_input *
 		const import_confirmation *c = &r->confirmations[i];
 		conf_input *in = &ins[i];
 		const char *values[] = {c->type, c->form, c->respondent_org, c->respondent_email,
-			c->respondent_name, c->as_of, c->due_date};
+			c->respondent_name, c->as_of, c->due_date, c->respondent_locale};
 		bgw_kv *errs = NULL;
 		field_value *vals;
 		bgw_err err = check_fields(a, conf_spec, values, &vals, &errs);
@@ -195,6 +196,7 @@ confimport_check(bgw_arena *a, import_result *r, bool after_errors, conf_input *
 		in->name = str(vals, conf_spec, "respondent_name");
 		in->as_of = str(vals, conf_spec, "as_of");
 		in->due_date = str(vals, conf_spec, "due_date");
+		in->locale = str(vals, conf_spec, "respondent_locale");
 		/* ISO dates compare as strings. */
 		if (in->as_of != NULL && in->due_date != NULL &&
 		    strcmp(in->due_date, in->as_of) < 0 && !reported(r, after, c->row, "due_date")) {
@@ -358,6 +360,31 @@ insert_all(bgw_db *db, bgw_arena *a, const char *stmt, int nparams, const char *
 	return BGW_OK;
 }
 
+/* The addressees' languages the file names (one UPDATE for the set; most rows name none
+ * and keep the default, Japanese). */
+static bgw_err
+store_locales(bgw_db *db, bgw_arena *a, const conf_input *in, size_t n, const db_rows *ids)
+{
+	pgarray id, locale;
+	const char *p[2];
+	size_t named = 0;
+	bgw_err err = BGW_OK;
+
+	pgarray_init(&id, a);
+	pgarray_init(&locale, a);
+	for (size_t i = 0; i < n; i++)
+		if (in[i].locale != NULL) {
+			pgarray_add(&id, db_value(ids, (int)i, 0));
+			pgarray_add(&locale, in[i].locale);
+			named++;
+		}
+	if (named == 0)
+		return BGW_OK;
+	if ((p[0] = pgarray_finish(&id, &err)) == NULL || (p[1] = pgarray_finish(&locale, &err)) == NULL)
+		return err;
+	return db_exec(db, a, "confimport_locales", 2, p, NULL);
+}
+
 bgw_err
 confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in, size_t n)
 {
@@ -411,7 +438,8 @@ confimport_store(bgw_db *db, bgw_arena *a, const char *pid, const conf_input *in
 	if ((err = finish_all(cc, CONFIMPORT_CONF_ARRAYS, cp + 1)) != BGW_OK ||
 	    (err = finish_all(ic, CONFIMPORT_ITEM_ARRAYS, ip + 1)) != BGW_OK)
 		return err;
-	if ((err = insert_all(db, a, "confimport_confs", 9, cp, n)) != BGW_OK)
+	if ((err = insert_all(db, a, "confimport_confs", 9, cp, n)) != BGW_OK ||
+	    (err = store_locales(db, a, in, n, ids)) != BGW_OK)
 		return err;
 	return insert_all(db, a, "confimport_items", 7, ip, nitems);
 }

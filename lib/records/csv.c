@@ -329,6 +329,7 @@ csv_export_confirmation(csv_writer *w, const char *group, const export_confirmat
 		csv_write_field(w, it->reference, CSV_TEXT);
 		csv_write_field(w, it->currency, CSV_TEXT);
 		csv_write_field(w, it->amount, CSV_AMOUNT);
+		csv_write_field(w, c->respondent_locale, CSV_TEXT);
 		csv_write_field(w, ec->reference, CSV_TEXT);
 		csv_write_field(w, ec->status, CSV_TEXT);
 		if (with_responses) {

@@ -37,7 +37,18 @@ static const struct {
 	{IMPORT_COL_REFERENCE, {"reference", "参照番号", "口座番号", NULL}},
 	{IMPORT_COL_CURRENCY, {"currency", "通貨", NULL}},
 	{IMPORT_COL_AMOUNT, {"amount", "金額", NULL}},
+	{IMPORT_COL_RESPONDENT_LOCALE, {"respondent_locale", "回答者言語", "言語", NULL}},
 };
+
+/* The columns of a confirmation (taken from its group's first row), as against its items'. */
+static const import_col conf_cols[] = {IMPORT_COL_TYPE, IMPORT_COL_FORM,
+	IMPORT_COL_RESPONDENT_ORG, IMPORT_COL_RESPONDENT_EMAIL, IMPORT_COL_RESPONDENT_NAME,
+	IMPORT_COL_AS_OF, IMPORT_COL_DUE_DATE, IMPORT_COL_RESPONDENT_LOCALE};
+#define CONF_COLS (sizeof(conf_cols) / sizeof(conf_cols[0]))
+
+/* The addressee's languages and the Japanese words for them. */
+static const char *const locale_values[] = {"ja", "en", NULL};
+static const char *const locale_aliases[] = {"日本語", "英語", NULL};
 
 /* Columns an export writes that an import ignores (plus every "response_..." column). */
 static const char *const export_only[] = {
@@ -325,7 +336,8 @@ check_value(bgw_arena *a, import_col col, const char *s, size_t n, const char **
 
 	*out = NULL;
 	if (n == 0) {
-		if (col == IMPORT_COL_REFERENCE || col == IMPORT_COL_AMOUNT)
+		if (col == IMPORT_COL_REFERENCE || col == IMPORT_COL_AMOUNT ||
+		    col == IMPORT_COL_RESPONDENT_LOCALE)
 			return NULL;
 		return "required";
 	}
@@ -398,6 +410,14 @@ check_value(bgw_arena *a, import_col col, const char *s, size_t n, const char **
 			return "not a decimal amount (at most 18 digits and 4 decimals)";
 		break;
 	}
+	case IMPORT_COL_RESPONDENT_LOCALE:
+		for (size_t i = 0; v == NULL && locale_values[i] != NULL; i++)
+			if ((n == 2 && strncasecmp(s, locale_values[i], 2) == 0) ||
+			    (strlen(locale_aliases[i]) == n && memcmp(locale_aliases[i], s, n) == 0))
+				v = locale_values[i];
+		if (v == NULL)
+			return "must be ja or en";
+		break;
 	default:
 		return "unknown column";
 	}
@@ -505,7 +525,8 @@ import_builder_header(import_builder *b, int row, const import_cell *cells, size
 		seen[c] = true;
 	}
 	for (c = 0; c < IMPORT_COL__COUNT; c++) {
-		if (seen[c] || c == IMPORT_COL_REFERENCE || c == IMPORT_COL_AMOUNT)
+		if (seen[c] || c == IMPORT_COL_REFERENCE || c == IMPORT_COL_AMOUNT ||
+		    c == IMPORT_COL_RESPONDENT_LOCALE)
 			continue;
 		if ((e = import_error_add(b->a, b->out, row, import_col_name(c),
 		    "required column missing from the header")) != BGW_OK)
@@ -662,9 +683,11 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 		b->item_start[r->nconfirmations] = r->nitems;
 		r->nconfirmations++;
 		b->group = norm[IMPORT_COL_GROUP];
-		for (k = IMPORT_COL_TYPE; k <= IMPORT_COL_DUE_DATE; k++) {
-			const char *msg = check_value(b->a, (import_col)k, v[k], vn[k], &norm[k],
-			    &nomem);
+		for (size_t ci = 0; ci < CONF_COLS; ci++) {
+			const char *msg;
+
+			k = conf_cols[ci];
+			msg = check_value(b->a, (import_col)k, v[k], vn[k], &norm[k], &nomem);
 
 			if (nomem)
 				return BGW_E_NOMEM;
@@ -683,10 +706,12 @@ import_builder_row(import_builder *b, int row, const import_cell *cells, size_t 
 		c->respondent_name = norm[IMPORT_COL_RESPONDENT_NAME];
 		c->as_of = norm[IMPORT_COL_AS_OF];
 		c->due_date = norm[IMPORT_COL_DUE_DATE];
+		c->respondent_locale = norm[IMPORT_COL_RESPONDENT_LOCALE];
 		if (c->as_of != NULL && c->due_date != NULL && strcmp(c->due_date, c->as_of) < 0)
 			TRY(row_error(b, row, IMPORT_COL_DUE_DATE, "before the as-of date"));
 	} else {
-		for (k = IMPORT_COL_TYPE; k <= IMPORT_COL_DUE_DATE; k++) {
+		for (size_t ci = 0; ci < CONF_COLS; ci++) {
+			k = conf_cols[ci];
 			if (vn[k] == 0)
 				continue;
 			if (strlen(b->first[k]) != vn[k] || memcmp(b->first[k], v[k], vn[k]) != 0)

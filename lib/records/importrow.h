@@ -77,6 +77,7 @@ typedef struct import_confirmation {
 	const char *respondent_name;
 	const char *as_of;       /* YYYY-MM-DD */
 	const char *due_date;    /* YYYY-MM-DD, not before as_of */
+	const char *respondent_locale; /* "ja" or "en": the addressee's language; NULL: not given */
 	import_item *items;      /* at least one */
 	size_t nitems;
 } import_confirmation;
@@ -112,6 +113,8 @@ typedef enum import_col {
 	IMPORT_COL_REFERENCE,
 	IMPORT_COL_CURRENCY,
 	IMPORT_COL_AMOUNT,
+	/* Optional, of the confirmation (its group's first row): ja or en (日本語, 英語). */
+	IMPORT_COL_RESPONDENT_LOCALE,
 	IMPORT_COL__COUNT
 } import_col;
 

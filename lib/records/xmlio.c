@@ -358,6 +358,8 @@ build(bgw_arena *a, xmlDocPtr doc, import_result *out)
 						c->respondent_email = text(a, r);
 					else if (is(r, "name"))
 						c->respondent_name = text(a, r);
+					else if (is(r, "locale"))
+						c->respondent_locale = text(a, r);
 				}
 			} else if (is(k, "as_of")) {
 				c->as_of = text(a, k);
@@ -550,7 +552,8 @@ all_fit(const export_confirmation *ec)
 
 	if (!fit(ec->id) || !fit(ec->reference) || !fit(ec->status) || !fit(c->type) ||
 	    !fit(c->form) || !fit(c->respondent_org) || !fit(c->respondent_email) ||
-	    !fit(c->respondent_name) || !fit(c->as_of) || !fit(c->due_date))
+	    !fit(c->respondent_name) || !fit(c->as_of) || !fit(c->due_date) ||
+	    !fit(c->respondent_locale))
 		return false;
 	for (i = 0; i < c->nitems; i++)
 		if (!fit(c->items[i].label) || !fit(c->items[i].reference) ||
@@ -642,6 +645,7 @@ xmlio_export_confirmation(xmlio_writer *w, const export_confirmation *ec)
 	element(w, "organization", c->respondent_org);
 	element(w, "email", c->respondent_email);
 	element(w, "name", c->respondent_name);
+	element(w, "locale", c->respondent_locale);
 	end(w);
 	element(w, "as_of", c->as_of);
 	element(w, "due_date", c->due_date);

@@ -55,6 +55,9 @@ extern const db_stmt stmt_migrate[];  /* lib/store/migrate.c, prepared at connec
 extern const db_stmt stmt_migrate_table[];  /* lib/store/migrate.c, once its table exists */
 extern const db_stmt stmt_mfa[];  /* lib/auth/mfa.c */
 extern const db_stmt stmt_notify[];  /* lib/mail/notify*.c */
+extern const db_stmt stmt_org[];  /* lib/auth/org.c */
+extern const db_stmt stmt_certified[];  /* lib/flow/certified.c */
+extern const db_stmt stmt_desk[];  /* lib/flow/desk.c, certified.c's maker-checker (stmt_certified.c) */
 extern const db_stmt stmt_operator[];  /* lib/auth/directory.c (lists), lib/auth/account.c (locks) */
 extern const db_stmt stmt_project[];  /* lib/flow/project.c */
 extern const db_stmt stmt_session[];  /* lib/auth/session.c */
@@ -62,5 +65,6 @@ extern const db_stmt stmt_target[];  /* lib/auth/target.c */
 extern const db_stmt stmt_throttle[];  /* lib/auth/throttle.c */
 extern const db_stmt stmt_user[];  /* lib/auth/user.c */
 extern const db_stmt stmt_verifyref[];  /* lib/flow/verifyref.c */
+extern const db_stmt stmt_receiptpdf[];  /* lib/pdf/receiptpdf.c (lane e1) */
 
 #endif

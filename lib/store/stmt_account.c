@@ -15,6 +15,12 @@ const db_stmt stmt_account[] = {
 	    "INSERT INTO memberships (project_id, user_id, side, admin, organization_id) "
 	    "VALUES ($1, $2, $3, $4::boolean, $5) ON CONFLICT (project_id, user_id) DO NOTHING", 5},
 	{"account_token_use", "UPDATE tokens SET used_at = now() WHERE id = $1", 1},
+	/* The first-time respondent's journey (0034). */
+	{"account_invitation_journey",
+	    "SELECT confirmation_id, reference, firm, client, due_date::text, respondent_name, "
+	    "locale, code_locked FROM invitation_facts($1)", 1},
+	{"account_invitation_code", "SELECT invitation_code_check($1, $2)", 2},
+	{"account_user_locale", "UPDATE users SET locale = $2 WHERE id = $1", 2},
 	{"account_reset_insert",
 	    "INSERT INTO tokens (token_hash, kind, user_id, expires_at) VALUES (decode($1, 'hex'), "
 	    "'password_reset', $2, now() + make_interval(secs => $3::int))", 3},

@@ -11,7 +11,7 @@
 const db_stmt stmt_confexport[] = {
 	{"confexport_confs",
 	    "SELECT c.id, c.reference, c.status, c.type, c.form, o.name, c.respondent_email, "
-	    "c.respondent_name, c.as_of::text, c.due_date::text "
+	    "c.respondent_name, c.as_of::text, c.due_date::text, c.addressee_locale "
 	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.project_id = $1 ORDER BY " CONF_ORDER, 1},
 	{"confexport_items",

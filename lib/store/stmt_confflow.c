@@ -6,8 +6,8 @@
 const db_stmt stmt_confflow[] = {
 	{"flow_lock",
 	    "SELECT c.id, c.project_id, c.reference, c.type, c.form, c.respondent_org_id, "
-	    "c.respondent_email, c.respondent_name, c.as_of, c.due_date, c.status, c.version "
-	    "FROM confirmations c WHERE c.id = $1 FOR UPDATE", 1},
+	    "c.respondent_email, c.respondent_name, c.as_of, c.due_date, c.status, c.version, "
+	    "c.addressee_locale FROM confirmations c WHERE c.id = $1 FOR UPDATE", 1},
 	/* One UPDATE for every transition; the timestamps follow the new state. */
 	{"flow_set_status",
 	    "UPDATE confirmations SET status = $2, "

@@ -28,6 +28,10 @@ const db_stmt stmt_confimport[] = {
 	{"confimport_confs",
 	    "SELECT import_confirmations($1, $2::text[], $3::text[], $4::text[], $5::text[], "
 	    "$6::text[], $7::text[], $8::text[], $9::text[])", 9},
+	/* The addressees' languages a file names (0034). */
+	{"confimport_locales",
+	    "UPDATE confirmations c SET addressee_locale = u.l "
+	    "FROM unnest($1::text[], $2::text[]) AS u(id, l) WHERE c.id = u.id", 2},
 	{"confimport_items",
 	    "SELECT import_confirmation_items($1, $2::text[], $3::text[], $4::text[], $5::text[], "
 	    "$6::text[], $7::text[])", 7},

@@ -11,7 +11,7 @@
 /* A project's requests are in the inbox once the user entered its first-access code and
  * set up the MFA it requires; before, only project_list's and the inbox's code_required
  * entries (the project id and the audit firm) say that they exist. */
-#define INBOX_OPEN "(m.code_verified_at IS NOT NULL AND (NOT p.mfa_required OR u.mfa_enabled))"
+#define INBOX_OPEN "(m.code_verified AND (NOT p.mfa_required OR u.mfa_enabled))"
 
 /* Projects listed as waiting for a code, at most (a respondent is in a handful). */
 #define INBOX_LOCKED_MAX "100"
@@ -66,9 +66,12 @@ const db_stmt stmt_confirmation[] = {
 	    "c.undeliverable, c.reminders_sent, " TS("c.created_at") ", " TS("c.updated_at") ", "
 	    "c.status_reason, c.alternative_procedures, "
 	    "(SELECT count(*) FROM responses r WHERE r.confirmation_id = c.id AND r.final), "
-	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL, c.status_reason_side "
+	    TS("c.sent_at") ", c.respondent_locked_at IS NOT NULL, c.status_reason_side, "
+	    "c.addressee_locale "
 	    "FROM confirmations c JOIN organizations o ON o.id = c.respondent_org_id "
 	    "WHERE c.id = $1", 1},
+	{"conf_set_locale",
+	    "UPDATE confirmations SET addressee_locale = $2 WHERE id = $1", 2},
 	{"conf_items",
 	    "SELECT id, label, reference, currency, amount::text FROM confirmation_items "
 	    "WHERE confirmation_id = $1 ORDER BY position", 1},
@@ -115,17 +118,17 @@ const db_stmt stmt_confirmation[] = {
 	    "SELECT " LIST_COLUMNS ", count(*) OVER (), p.id, p.name, p.client_name, f.name "
 	    LIST_FROM
 	    "JOIN projects p ON p.id = c.project_id JOIN organizations f ON f.id = p.audit_firm_id "
-	    "JOIN memberships m ON m.project_id = c.project_id AND m.user_id = app_user_id() "
+	    "JOIN my_access() m ON m.project_id = c.project_id "
 	    "AND m.side = 'respondent' AND m.organization_id = c.respondent_org_id "
-	    "JOIN users u ON u.id = m.user_id "
-	    "WHERE p.status = 'active' AND " INBOX_OPEN " "
+	    "JOIN users u ON u.id = app_user_id() "
+	    "WHERE p.status = 'active' AND c.sent_at IS NOT NULL AND " INBOX_OPEN " "
 	    "ORDER BY c.due_date, c.id LIMIT $1::int OFFSET $2::int", 2},
 	/* The projects whose requests wait for the code or for MFA: only the asking firm. */
 	{"conf_inbox_locked",
 	    "SELECT p.id, f.name, p.mfa_required AND NOT u.mfa_enabled "
-	    "FROM memberships m JOIN projects p ON p.id = m.project_id "
-	    "JOIN organizations f ON f.id = p.audit_firm_id JOIN users u ON u.id = m.user_id "
-	    "WHERE m.user_id = app_user_id() AND m.side = 'respondent' AND p.status = 'active' "
+	    "FROM my_access() m JOIN projects p ON p.id = m.project_id "
+	    "JOIN organizations f ON f.id = p.audit_firm_id JOIN users u ON u.id = app_user_id() "
+	    "WHERE m.side = 'respondent' AND p.status = 'active' "
 	    "AND NOT " INBOX_OPEN " ORDER BY p.created_at, p.id LIMIT " INBOX_LOCKED_MAX, 0},
 	{NULL, NULL, 0},
 };

@@ -7,7 +7,10 @@ const db_stmt stmt_notify[] = {
 	{"notify_now",
 	    "SELECT coalesce($1::timestamptz, now())::text", 1},
 	{"notify_due",
-	    "SELECT natural_key, kind, confirmation_id, project_id, user_id, to_address, locale, "
+	    "SELECT natural_key, kind, confirmation_id, project_id, user_id, to_address, "
+	    /* A reminder is in the language chosen for its addressee (0034). */
+	    "CASE WHEN kind = 'reminder' THEN coalesce(batch_addressee_locale(confirmation_id), "
+	    "locale) ELSE locale END, "
 	    "name, reference, due_date, as_of, firm, client, project, org_id, n1, n2, n3, n4, "
 	    "batch_day($1::timestamptz) "
 	    "FROM batch_due($1::timestamptz, $2::integer)", 2},

@@ -31,11 +31,11 @@ const db_stmt stmt_project[] = {
 	 * which is all a user sees of a project before the code and MFA (project_list). */
 	{"project_list",
 	    "SELECT p.id, p.name, p.client_name, p.period_end, p.status, m.side, m.admin, "
-	    "m.code_verified_at IS NOT NULL, count(*) OVER (), "
+	    "m.code_verified, count(*) OVER (), "
 	    "p.mfa_required AND NOT u.mfa_enabled, f.name "
-	    "FROM memberships m JOIN projects p ON p.id = m.project_id "
-	    "JOIN users u ON u.id = m.user_id JOIN organizations f ON f.id = p.audit_firm_id "
-	    "WHERE m.user_id = app_user_id() ORDER BY p.created_at DESC, p.id "
+	    "FROM my_access() m JOIN projects p ON p.id = m.project_id "
+	    "JOIN users u ON u.id = app_user_id() JOIN organizations f ON f.id = p.audit_firm_id "
+	    "ORDER BY p.created_at DESC, p.id "
 	    "LIMIT $1::int OFFSET $2::int", 2},
 	{"project_get",
 	    "SELECT id, name, client_name, period_end, status, retention_days, mfa_required, "
@@ -74,5 +74,10 @@ const db_stmt stmt_project[] = {
 	    "FROM projects p JOIN organizations o ON o.id = p.audit_firm_id WHERE p.id = $1", 1},
 	{"project_has_respondent",
 	    "SELECT 1 FROM confirmations WHERE project_id = $1 AND respondent_org_id = $2 LIMIT 1", 2},
+	/* The language chosen for the organisation's latest addressee in the project (0034). */
+	{"project_respondent_locale",
+	    "SELECT addressee_locale FROM confirmations WHERE project_id = $1 "
+	    "AND respondent_org_id = $2 ORDER BY sent_at DESC NULLS LAST, created_at DESC LIMIT 1",
+	    2},
 	{NULL, NULL, 0},
 };

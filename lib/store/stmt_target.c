@@ -4,11 +4,13 @@
 /* Columns shared by every query: project id, project status, side, admin, code verified,
  * code locked, the member's organisation, whether the project requires MFA. */
 #define MEMBER_COLUMNS \
-	"p.id, p.status, m.side, m.admin, m.code_verified_at IS NOT NULL, m.code_locked, " \
+	"p.id, p.status, m.side, m.admin, m.code_verified, m.code_locked, " \
 	"m.organization_id, p.mfa_required "
 
+/* The user's part in the project: its membership, or the part its respondent organisation
+ * gives it (migration 0027: project_access, the rule row-level security reads too). */
 #define MEMBER_JOIN \
-	"JOIN memberships m ON m.project_id = p.id AND m.user_id = app_user_id() "
+	"CROSS JOIN LATERAL project_access(p.id) m "
 
 const db_stmt stmt_target[] = {
 	{"target_project",
@@ -25,5 +27,12 @@ const db_stmt stmt_target[] = {
 	    "coalesce(c.sent_at IS NOT NULL, false), coalesce(c.shared_with_client, false), d.side "
 	    "FROM documents d JOIN projects p ON p.id = d.project_id " MEMBER_JOIN
 	    "LEFT JOIN confirmations c ON c.id = d.confirmation_id WHERE d.id = $1", 1},
+	/* A respondent organisation, for its live users only (migration 0026): the
+	 * organisation, the admin flag, the user's unit. */
+	{"target_org",
+	    "SELECT om.organization_id, om.admin, om.unit_id FROM org_members om "
+	    "JOIN users u ON u.id = om.user_id WHERE om.organization_id = $1 "
+	    "AND om.user_id = app_user_id() AND om.deactivated_at IS NULL "
+	    "AND u.deleted_at IS NULL", 1},
 	{NULL, NULL, 0},
 };

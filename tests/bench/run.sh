@@ -7,7 +7,8 @@
 #                                   baseline (dev calls this first)
 #
 # Scenarios (default: all, in this order): signin kdf dashboard list page answer upload
-# bigfile import bulk_answer500 reminders rss evidence_pack.  Each prints one line per WAF mode
+# bigfile import bulk_answer500 reminders rss evidence_pack letters500.  Each prints one
+# line per WAF mode
 #
 #   bench NAME rps=… p50_ms=… p99_ms=… ratio=… [base=… base_rps=… ratio_trivial=… errors=…]
 #
@@ -27,7 +28,8 @@
 # Environment from dev: BGW_* (export_test_env), BGW_BENCH_WAF_PORT, BGW_BENCH_NOWAF_PORT,
 # BGW_BENCH_PG_BIN, BGW_PID_DIR, BGW_BENCH_WORKERS.  Knobs: BGW_BENCH_SECONDS (per wrk run,
 # default 10), BGW_BENCH_CONNECTIONS (default 32), BGW_BENCH_RSS_REQUESTS (default 100000),
-# BGW_BENCH_LIST_PAIRS (default 5: the list's ratio is the median of that many pairs).
+# BGW_BENCH_LIST_PAIRS (default 5: the list's ratio is the median of that many pairs),
+# BGW_BENCH_LETTERS (default 500, smoke 20: letters in scenario_letters500's print run).
 #
 # Each scenario runs in a subshell of its own: one that stops (a failed seed, wrk or a
 # request the harness needed) prints "bench NAME FAILED: ..." and the others still run; a
@@ -76,7 +78,10 @@ KDF_N=131072; KDF_R=8; KDF_P=1; KDF_LEN=32; KDF_MAXMEM=$((1 << 30))
 KDF_RUNS=10
 RSS_CHUNK_SECONDS=20                       # scenario_rss: wrk runs of this length
 BIGFILE_BYTES=$((100 * 1024 * 1024))       # scenario_bigfile
+JOURNEY_SCREENS_MAX=3                      # scenario_journey: mail link to receipt
 BIGFILE_RSS_KIB=$((8 * 1024))
+LETTERS=${BGW_BENCH_LETTERS:-500}          # scenario_letters500: letters in one print run
+LETTERS_RSS_KIB=$((32 * 1024))             # target: worker peak RSS growth while printing
 EVIDENCE_ROWS=1000                         # scenario_evidence_pack: answered confirmations
 if [ "$SMOKE" = 1 ]; then
 	DURATION=1; WARMUP=1; LIST_PAIRS=1; DASHBOARD_ROWS=200; ANSWER_RATE_GUESS=200
@@ -86,6 +91,7 @@ if [ "$SMOKE" = 1 ]; then
 	BIGFILE_BYTES=$((2 * 1024 * 1024)); IMPORT_ROWS=200; EVIDENCE_ROWS=20; KDF_RUNS=2; DRAIN_SECONDS=30
 	BULK_ROWS=20
 	export BGW_BENCH_REMINDERS=100
+	LETTERS=${BGW_BENCH_LETTERS:-20}
 fi
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -469,6 +475,20 @@ scenario_import() {
 	done
 }
 
+# The first-time respondent's journey (issue 17), driven over HTTP from the request mail's
+# link to the receipt by tests/bench/journey.mjs: document navigations and typed fields.
+scenario_journey() {
+	local out
+	out=$(node "$HERE/journey.mjs" | tail -n 1)
+	local screens typed secs
+	screens=$(node -e 'console.log(JSON.parse(process.argv[1]).screens)' "$out")
+	typed=$(node -e 'console.log(JSON.parse(process.argv[1]).typed_fields)' "$out")
+	secs=$(node -e 'console.log(JSON.parse(process.argv[1]).seconds)' "$out")
+	emit "bench respondent_journey screens=$screens typed_fields=$typed seconds=$secs"
+	keep JOURNEY_SCREENS "$screens"
+	keep JOURNEY_TYPED "$typed"
+}
+
 # A respondent desk's bulk answer (issue 17): BULK_ROWS fresh open requests of the seeded
 # respondent, its sheet downloaded (GET /inbox/open.csv), each of them answered "agrees" and
 # the sheet uploaded (POST /inbox/answers) once, WAF off, timed with curl; ratio = the
@@ -629,6 +649,56 @@ scenario_bigfile() {
 		"same_bytes=$BIGFILE_OK idle_kib=[${idle# }] peak_kib=[${peaks# }] worst_growth_kib=$worst ratio=n/a"
 }
 
+# Issue 18: one POST /projects/{pid}/letters.pdf of LETTERS request letters (a print run of
+# the project's sent confirmations; one respondent organisation, so one code is issued).
+# The worker's peak RSS (VmHWM, reset first as in scenario_bigfile) must stay within
+# LETTERS_RSS_KIB of its idle RSS: the PDF streams page by page (lib/pdf/pdf.h).
+scenario_letters500() {
+	local master ids body="$WORK/letters.json" out="$WORK/letters.pdf" idle="" p t st pages
+	master=$(cat "$BGW_PID_DIR/bgw-fcgi.pid")
+	# A project smaller than the print run (the smoke's) gets copies up to LETTERS.
+	local have
+	have=$(sql -v pid="$PID_" <<'EOF'
+SELECT count(*) FROM bgw.confirmations WHERE project_id = :'pid' AND sent_at IS NOT NULL;
+EOF
+)
+	[ "$have" -ge "$LETTERS" ] || copy_confirmations $((LETTERS - have)) >/dev/null
+	# (psql interpolates :variables only in its input, not in -c.)
+	ids=$(sql -v pid="$PID_" -v n="$LETTERS" <<'EOF'
+SELECT id FROM bgw.confirmations WHERE project_id = :'pid' AND sent_at IS NOT NULL ORDER BY id LIMIT :n;
+EOF
+)
+	# Ids are [A-Za-z0-9_-] (and may start with "-", which a command line would take for an
+	# option): written into the JSON as they are.
+	printf '%s\n' $ids | awk 'BEGIN { printf "{\"ids\":[" }
+		{ printf "%s\"%s\"", (NR > 1 ? "," : ""), $0 } END { print "]}" }' >"$body"
+	for p in $(pgrep -P "$master" | sort -n); do
+		idle="$idle $p:$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status")"
+		echo 5 >"/proc/$p/clear_refs"
+	done
+	t=$( { /usr/bin/time -f '%e' curl -sS -o "$out" -w '%{http_code}\n' --max-time 600 \
+		--cacert "$BGW_CA_CERT" --resolve "localhost:$BGW_BENCH_NOWAF_PORT:127.0.0.1" -X POST \
+		-H "Cookie: $AUDIT_COOKIE" -H "X-CSRF-Token: $AUDIT_CSRF" \
+		-H 'Content-Type: application/json' --data-binary "@$body" \
+		"https://localhost:$BGW_BENCH_NOWAF_PORT/api/v1/projects/$PID_/letters.pdf" \
+		>"$WORK/letters-status"; } 2>&1 | tail -n 1)
+	st=$(cat "$WORK/letters-status")
+	[ "$st" = 200 ] || { emit "bench letters500 skipped: POST letters.pdf answered $st: $(head -c 300 "$out")"; return; }
+	pages=$(pdfinfo "$out" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+	local worst=0 d x
+	for p in $(pgrep -P "$master" | sort -n); do
+		d=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status")
+		for x in $idle; do
+			[ "${x%%:*}" = "$p" ] && d=$((d - ${x#*:})) && [ "$d" -gt "$worst" ] && worst=$d
+		done
+	done
+	rm -f "$out"
+	keep LETTERS_WORST_KIB "$worst"
+	keep LETTERS_OK "$([ "${pages:-0}" -ge "$LETTERS" ] && echo yes || echo no)"
+	emit "bench letters500 pages_s=$(div "${pages:-0}" "$t") rss_growth_kib=$worst letters=$LETTERS" \
+		"pages=${pages:-0} seconds=$t ratio=n/a"
+}
+
 # The evidence pack (issue 18) of a project of EVIDENCE_ROWS answered confirmations: a new
 # project beside the seed's (same members), copies of the seed's confirmation each with a
 # final sealed answer agreeing with every item (bulk SQL as the superuser, as seed's
@@ -729,6 +799,16 @@ rest_targets() {
 		[ "$BIGFILE_OK" = yes ] && [ "$BIGFILE_WORST_KIB" -le "$BIGFILE_RSS_KIB" ] && bv=PASS
 		emit "target bigfile100m worker peak RSS within $BIGFILE_RSS_KIB KiB of idle (WAF off): ${BIGFILE_WORST_KIB} KiB, bytes identical $BIGFILE_OK $bv"
 	fi
+	if [ -n "${LETTERS_WORST_KIB:-}" ]; then
+		local lv=MISS
+		[ "$LETTERS_OK" = yes ] && [ "$LETTERS_WORST_KIB" -lt "$LETTERS_RSS_KIB" ] && lv=PASS
+		emit "target letters500 worker peak RSS growth < $LETTERS_RSS_KIB KiB while printing $LETTERS letters (WAF off): ${LETTERS_WORST_KIB} KiB, every page $LETTERS_OK $lv"
+	fi
+	if [ -n "${JOURNEY_SCREENS:-}" ]; then
+		local jv=MISS
+		[ "$JOURNEY_SCREENS" -gt 0 ] && [ "$JOURNEY_SCREENS" -le "$JOURNEY_SCREENS_MAX" ] && jv=PASS
+		emit "target respondent_journey screens <= $JOURNEY_SCREENS_MAX (mail link to receipt): $JOURNEY_SCREENS screens, $JOURNEY_TYPED typed fields $jv"
+	fi
 	if [ -n "${IMPORT_SECONDS:-}" ]; then
 		local v=MISS
 		[ "$IMPORT_STATUS" = 201 ] && v=$(verdict "$IMPORT_SECONDS" '<' $IMPORT_TARGET_S)
@@ -744,7 +824,8 @@ rest_targets() {
 }
 
 # --- Main ----------------------------------------------------------------------------------------
-ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss evidence_pack)
+ALL=(signin kdf dashboard list page answer upload bigfile import bulk_answer500 reminders rss
+	evidence_pack letters500 journey)
 SCENARIOS=("$@")
 [ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=("${ALL[@]}")
 for s in "${SCENARIOS[@]}"; do

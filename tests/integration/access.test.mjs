@@ -166,6 +166,8 @@ before(async () => {
 	e.otherOrg = b.ra;
 	e.respondentCode = a.code;
 	e.otherOrgCode = b.code;
+	// The respondent admin's organisation, for the organisation routes (matrix/orgs.mjs).
+	e.bankOrg = (await a.ra.request('GET', '/api/v1/org')).json().organization_id;
 	// The same six roles in another firm's project.
 	const o = await engagement();
 	const oa = await sendToRespondent(o);
@@ -201,6 +203,7 @@ async function upload(c, cid, name) {
 function fill(pattern) {
 	const { e, doc } = w;
 	const params = /^(\/api\/v1)?\/projects\//.test(pattern) ? [e.project.id, e.cm.user.id]
+		: /^(\/api\/v1)?\/orgs\//.test(pattern) ? [e.bankOrg, e.rm.user.id]
 		: /^(\/api\/v1)?\/confirmations\//.test(pattern) ? [e.conf.id]
 			: pattern.startsWith('/lang/') ? ['en']
 			: pattern.startsWith('/api/v1/documents/') ? [doc]

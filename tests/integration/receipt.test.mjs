@@ -1,7 +1,7 @@
 // The JSON receipt (GET /api/v1/confirmations/{cid}/receipt): the final answer with its seal,
 // for the audit team and the respondent, the same use case as the printable page
-// (conf_receipt in lib/flow/confflow.h).  The client reads no receipt (the channel), and
-// there is none before a final answer.  Access for every role: access.test.mjs.
+// (conf_receipt in lib/flow/confflow.h).  The client reads the receipt only while the audit
+// team shares the answer (the channel), and there is none before a final answer.  Access for every role: access.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from './lib/world.mjs';
@@ -47,4 +47,14 @@ test('the receipt shows what was asked and the sealed final answer, to the audit
 		assert.equal(res.status, 403, res.body);
 		assert.doesNotMatch(res.body, new RegExp(sealed));
 	}
+	// Once the audit team shares the answer, the client reads the receipt too; unshared
+	// again, it is gone again.
+	await act(e.am, conf.id, 'share', { with_client: true });
+	for (const who of [e.ca, e.cm]) {
+		const res = await receipt(who, conf.id);
+		assert.equal(res.status, 200, res.body);
+		assert.equal(res.json().receipt.response.seal, sealed);
+	}
+	await act(e.am, conf.id, 'share', { with_client: false });
+	assert.equal((await receipt(e.ca, conf.id)).status, 403);
 });

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/h_org.h"
 #include "api/handlers.h"
 #include "authglue.h"
 #include "route.h"
@@ -67,6 +68,7 @@ static const struct {
 	SPEC(member_add_fields), SPEC(reason_fields), SPEC(address_check_fields),
 	SPEC(approve_fields), SPEC(review_fields), SPEC(resolve_fields), SPEC(close_fields),
 	SPEC(share_fields), SPEC(reminders_fields), SPEC(addressee_fields), SPEC(comment_fields),
+	SPEC(org_invite_fields), SPEC(org_change_fields), SPEC(org_unit_fields),
 };
 
 int

@@ -69,5 +69,7 @@ fs.writeFileSync(out, JSON.stringify({
 	audit: sessionOf(aa),
 	respondent: sessionOf(ra),
 	operator: sessionOf(operator),
+	// The respondent admin's organisation (cgi/routes_org.c).
+	org_id: (await ra.request('GET', '/api/v1/org')).json().organization_id,
 	login: { email: ca.email, password: ca.password },
 }, null, 2), { mode: 0o600 });

@@ -152,6 +152,10 @@ FORMS = {
     ("POST", "/me/mfa/disable"): {"password": "Wrong-pass-1", "otp": "123456"},
     ("POST", "/projects/{}/members"): {"email": "new@example.com", "side": "client",
                                        "organization": "Sample Co", "admin": "false"},
+    ("POST", "/orgs/{}/members"): {"email": "new@example.com", "admin": "false", "unit_id": ""},
+    ("POST", "/orgs/{}/members/{}"): {"admin": "false", "unit_id": ""},
+    ("POST", "/orgs/{}/units"): {"kind": "department", "name": "Sample", "code": "",
+                                 "email": ""},
 }
 # Page routes whose form carries nothing but csrf_token (checked by the router against the
 # session, never in SQL): their path ids are still tested.
@@ -162,6 +166,7 @@ NO_FORM_FIELDS = {
     ("POST", "/projects/{}/members/{}/remove"), ("POST", "/projects/{}/members/{}/unlock"),
     ("POST", "/projects/{}/access-code"),
     ("POST", "/operator/users/{}/lock"), ("POST", "/operator/users/{}/unlock"),
+    ("POST", "/orgs/{}/members/{}/deactivate"), ("POST", "/orgs/{}/members/{}/reactivate"),
 }
 
 # Streamed bodies (BODY_STREAM), which neither the route table nor the router reads:
@@ -220,12 +225,18 @@ NO_INPUT = {
     "GET /api/v1/operator/firms": "every firm, no filters (operator)",
     "GET /api/v1/operator/users": "every user, no filters (operator)",
     "GET /operator": "the operator page, no filters",
+    "GET /api/v1/org": "the caller's own respondent organisation, from the session only",
+    "GET /org": "the same as a page: a redirect",
 }
 
 # The answer routes, tried as the sent confirmation's respondent admin (on the sent
 # confirmation): the audit admin is refused before the body is read.
 RESPONDENT = {("GET", "/confirmations/{}/answer"), ("POST", "/confirmations/{}/answer"),
               ("POST", "/api/v1/confirmations/{}/response")}
+# A respondent organisation's routes (cgi/routes_org.c), tried as the seed's respondent
+# admin, an admin of its organisation ("orgs" is its id); "members" is a user of another
+# organisation, so that no request of the run changes a member (404).
+ORG_PREFIXES = ("/api/v1/orgs/", "/orgs/")
 
 # Routes that would end the session or the test data for every later target run last
 # (entering a wrong access code, cancelling the draft, completing the project, ...).
@@ -256,6 +267,7 @@ def path_ids(seed, route):
         "members": seed["member_user_id"],
         "lang": "en", "import-templates": "confirmations-template.csv",
         "verify": seed["reference"],
+        "orgs": seed.get("org_id"),
     }
 
 
@@ -277,7 +289,8 @@ def session_of(route, seed):
     """The {cookie, csrf} sqlmap uses for route."""
     if route["auth"] == "operator":
         return seed["operator"]
-    if (route["method"], route["pattern"]) in RESPONDENT:
+    if (route["method"], route["pattern"]) in RESPONDENT or \
+            route["pattern"].startswith(ORG_PREFIXES):
         return seed["respondent"]
     return seed["audit"]
 

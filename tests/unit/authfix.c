@@ -23,7 +23,7 @@
 
 static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt_session,
 	stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite, stmt_project,
-	stmt_operator, NULL};
+	stmt_operator, stmt_org, NULL};
 
 /* Cheap scrypt: the tests check what is hashed and compared, not the cost. */
 static const kdf_params fast = {.ln = 4, .r = 8, .p = 1};

@@ -19,8 +19,8 @@ static const db_stmt *const tables[] = {stmt_core, stmt_outbox, stmt_audit, stmt
 	stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite, stmt_project,
 	stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency, stmt_document,
 	stmt_metrics, stmt_h_notify, stmt_auditview, stmt_comment, stmt_confexport,
-	stmt_confimport, stmt_verifyref, stmt_bulkanswer, stmt_notify, stmt_auditcp, stmt_prefs,
-	NULL};
+	stmt_confimport, stmt_verifyref, stmt_bulkanswer, stmt_org, stmt_notify, stmt_auditcp, stmt_prefs,
+	stmt_receiptpdf, stmt_certified, stmt_desk, NULL};
 
 /* The tools' tables on top (bgw-admin's owner connection). */
 static const db_stmt *const owner_tables[] = {stmt_core, stmt_outbox, stmt_audit,

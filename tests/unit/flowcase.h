@@ -33,7 +33,7 @@ typedef struct flowcase {
 static const db_stmt *const flowcase_tables[] = {stmt_core, stmt_outbox, stmt_audit,
 	stmt_session, stmt_throttle, stmt_user, stmt_target, stmt_mfa, stmt_account, stmt_invite,
 	stmt_project, stmt_operator, stmt_confirmation, stmt_confflow, stmt_idempotency,
-	stmt_document, stmt_auditview, stmt_comment, stmt_verifyref, NULL};
+	stmt_document, stmt_auditview, stmt_comment, stmt_verifyref, stmt_certified, stmt_desk, NULL};
 
 static inline int
 flowcase_setup(void **state)

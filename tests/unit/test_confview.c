@@ -36,11 +36,27 @@ test_final_answer_views_are_recorded(void **state)
 	json_decref(final);
 }
 
+static void
+test_answer_item(void **state)
+{
+	json_t *r = json_pack("{s:[{s:s, s:b}, {s:s, s:b}]}", "items", "item_id", "i1", "agrees", 1,
+	    "item_id", "i2", "agrees", 0);
+
+	(void)state;
+	assert_false(json_is_true(json_object_get(confview_answer_item(r, "i2"), "agrees")));
+	assert_true(json_is_true(json_object_get(confview_answer_item(r, "i1"), "agrees")));
+	assert_null(confview_answer_item(r, "i3"));
+	assert_null(confview_answer_item(r, NULL));
+	assert_null(confview_answer_item(NULL, "i1"));
+	json_decref(r);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_final_answer_views_are_recorded),
+		cmocka_unit_test(test_answer_item),
 	};
 
 	return cmocka_run_group_tests(tests, flowcase_setup, flowcase_teardown);

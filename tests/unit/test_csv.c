@@ -594,7 +594,7 @@ test_export_responses(void **state)
 		{3, "Loan", NULL, "JPY", "-50"},
 	};
 	import_confirmation c = {2, "bank", "positive", "Bank", "b@x.example", "N",
-	    "2024-03-31", "2024-04-30", items, 2};
+	    "2024-03-31", "2024-04-30", "en", items, 2};
 	const char *ids[2] = {"i1", "i2"};
 	export_response_item ans[2] = {{"i2", false, "-60", "repaid =early"}, {"i1", true, NULL,
 	    NULL}};
@@ -607,9 +607,9 @@ test_export_responses(void **state)
 	csv_writer_init(&w, sink, &b);
 	assert_int_equal(csv_export_confirmation(&w, "g", &ec, true), BGW_OK);
 	assert_string_equal(b.p,
-	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Deposit,,JPY,100,"
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Deposit,,JPY,100,en,"
 	    "REF2345678,answered,2,yes,,\r\n"
-	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Loan,,JPY,-50,"
+	    "g,bank,positive,Bank,b@x.example,N,2024-03-31,2024-04-30,Loan,,JPY,-50,en,"
 	    "REF2345678,answered,2,no,-60,repaid =early\r\n");
 	free(b.p);
 	ec.c = NULL;

@@ -106,7 +106,7 @@ test_headers_in_any_order(void **state)
 	const char *names[IMPORT_COL__COUNT];
 	char header[1024] = "", row[1024] = "";
 	static const char *const values[IMPORT_COL__COUNT] = {"g", "bank", "positive", "銀行",
-		"b@example.test", "担当", "2026-03-31", "2026-04-30", "預金", "", "JPY", "1"};
+		"b@example.test", "担当", "2026-03-31", "2026-04-30", "預金", "", "JPY", "1", "en"};
 	size_t n;
 
 	(void)state;
@@ -124,11 +124,13 @@ test_headers_in_any_order(void **state)
 	assert_int_equal(import_builder_new(a, &r, &b), BGW_OK);
 	n = cells_of(header, cells);
 	assert_int_equal(import_builder_header(b, 1, cells, n), BGW_OK);
-	assert_int_equal(import_builder_column(b, 0), IMPORT_COL_AMOUNT);
+	assert_int_equal(import_builder_column(b, 0), IMPORT_COL_RESPONDENT_LOCALE);
+	assert_int_equal(import_builder_column(b, 1), IMPORT_COL_AMOUNT);
 	n = cells_of(row, cells);
 	assert_int_equal(import_builder_row(b, 2, cells, n), BGW_OK);
 	assert_int_equal(import_builder_finish(b), BGW_OK);
 	assert_string_equal(r.confirmations[0].items[0].currency, "JPY");
+	assert_string_equal(r.confirmations[0].respondent_locale, "en");
 	bgw_arena_free(a);
 }
 

@@ -51,6 +51,10 @@ static const struct {
 	{ACT_DOC_READ, "YYYYYY"},
 	{ACT_CONF_LETTER, "YFFFFF"},
 	{ACT_PROJECT_LETTERS, "YFFFFF"},
+	/* A respondent organisation (TARGET_ORG): its users read, its admins manage.  Only its
+	 * own users ever load it (lib/auth/target.c), as the respondent side. */
+	{ACT_ORG_READ, "FFFFYY"},
+	{ACT_ORG_MANAGE, "FFFFYF"},
 };
 
 static const policy_subject user = {.signed_in = true};
@@ -303,6 +307,20 @@ test_response_visibility(void **state)
 	assert_true(policy_may_see_response(&c));
 }
 
+/* The receipt is the answer: the client (admin and member) reads it only while shared. */
+static void
+test_client_receipt_only_when_shared(void **state)
+{
+	(void)state;
+	for (int role = 2; role <= 3; role++) {
+		policy_target c = member(role);
+
+		assert_int_equal(policy_decide(ACT_CONF_RECEIPT, &user, &c), BGW_E_FORBIDDEN);
+		c.shared_with_client = true;
+		assert_int_equal(policy_decide(ACT_CONF_RECEIPT, &user, &c), BGW_OK);
+	}
+}
+
 static void
 test_firm_users_create_projects(void **state)
 {
@@ -350,6 +368,59 @@ test_account_delete(void **state)
 	assert_string_equal(policy_action_name(ACT_ACCOUNT_DELETE), "account.delete");
 }
 
+/* A respondent organisation: only its live users load it as a target; anyone else gets
+ * nothing (404), and it needs no code.  Inside it, a unit's admin manages its unit only. */
+static void
+test_respondent_organisation(void **state)
+{
+	policy_target org_user = {.kind = TARGET_ORG, .exists = true, .member = true,
+		.side = SIDE_RESPONDENT, .code_verified = true};
+	policy_target org_admin = org_user;
+	policy_target outsider = {0};
+	policy_target unverified = org_user;
+
+	(void)state;
+	org_admin.admin = true;
+	unverified.code_verified = false;
+	assert_int_equal(policy_decide(ACT_ORG_READ, &user, &org_user), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ORG_MANAGE, &user, &org_user), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_ORG_MANAGE, &user, &org_admin), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ORG_READ, &user, &outsider), BGW_E_NOT_FOUND);
+	assert_int_equal(policy_decide(ACT_ORG_MANAGE, &user, &outsider), BGW_E_NOT_FOUND);
+	assert_int_equal(policy_decide(ACT_ORG_READ, &user, &unverified), BGW_OK);
+	assert_int_equal(policy_decide(ACT_ORG_READ, NULL, &org_user), BGW_E_UNAUTHENTICATED);
+	assert_int_equal(policy_target_kind(ACT_ORG_MANAGE), TARGET_ORG);
+	assert_string_equal(policy_action_name(ACT_ORG_READ), "org.read");
+	/* admin of the whole (NULL unit), of a unit, or none */
+	assert_true(policy_may_manage_org_member(true, NULL, NULL, "u1"));
+	assert_true(policy_may_manage_org_member(true, NULL, "u1", NULL));
+	assert_true(policy_may_manage_org_member(true, "u1", "u1", "u1"));
+	assert_false(policy_may_manage_org_member(true, "u1", "u1", NULL));
+	assert_false(policy_may_manage_org_member(true, "u1", NULL, "u1"));
+	assert_false(policy_may_manage_org_member(true, "u1", "u2", "u2"));
+	assert_false(policy_may_manage_org_member(true, "u1", NULL, NULL));
+	assert_false(policy_may_manage_org_member(false, NULL, NULL, NULL));
+	assert_false(policy_may_manage_org_member(false, "u1", "u1", "u1"));
+}
+
+/* The certified respondents' directory is for audit firms' users; the desk's queue for any
+ * signed-in user (the use case binds its organisation and unit). */
+static void
+test_directory_and_desk(void **state)
+{
+	policy_subject firm = {.signed_in = true, .audit_firm_user = true};
+	policy_subject op = {.signed_in = true, .operator = true, .mfa = true};
+
+	(void)state;
+	assert_int_equal(policy_decide(ACT_DIRECTORY, &firm, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_DIRECTORY, &user, NULL), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_DIRECTORY, &op, NULL), BGW_E_FORBIDDEN);
+	assert_int_equal(policy_decide(ACT_DIRECTORY, NULL, NULL), BGW_E_UNAUTHENTICATED);
+	assert_int_equal(policy_decide(ACT_DESK, &user, NULL), BGW_OK);
+	assert_int_equal(policy_decide(ACT_DESK, NULL, NULL), BGW_E_UNAUTHENTICATED);
+	assert_string_equal(policy_action_name(ACT_DESK), "desk");
+}
+
 int
 main(void)
 {
@@ -357,6 +428,7 @@ main(void)
 		cmocka_unit_test(test_role_matrix),
 		cmocka_unit_test(test_every_member_action_is_in_matrix),
 		cmocka_unit_test(test_bulk_actions),
+		cmocka_unit_test(test_directory_and_desk),
 		cmocka_unit_test(test_strangers_and_operators_see_nothing),
 		cmocka_unit_test(test_respondent_of_other_org_or_unsent_sees_nothing),
 		cmocka_unit_test(test_project_documents_hidden_from_respondents),
@@ -366,8 +438,10 @@ main(void)
 		cmocka_unit_test(test_completion_ends_access),
 		cmocka_unit_test(test_manage_sides),
 		cmocka_unit_test(test_response_visibility),
+		cmocka_unit_test(test_client_receipt_only_when_shared),
 		cmocka_unit_test(test_firm_users_create_projects),
 		cmocka_unit_test(test_account_delete),
+		cmocka_unit_test(test_respondent_organisation),
 	};
 
 	return cmocka_run_group_tests_name("policy", tests, NULL, NULL);

@@ -82,6 +82,7 @@ test_statements(void **state)
 	assert_string_equal(target_statement(TARGET_MEMBER), "target_project");
 	assert_string_equal(target_statement(TARGET_CONFIRMATION), "target_confirmation");
 	assert_string_equal(target_statement(TARGET_DOCUMENT), "target_document");
+	assert_string_equal(target_statement(TARGET_ORG), "target_org");
 	assert_null(target_statement(TARGET_NONE));
 }
 
@@ -184,6 +185,118 @@ test_confirmation_facts(void **state)
 	assert_false(t.facts.addressed_to_user_org);
 }
 
+/* A user of the bank's organisation without any membership (issue 17): org_members only. */
+static const char *
+org_user(const char *org, bool admin)
+{
+	const char *id = person(org);
+	const char *p[3] = {org, id, admin ? "true" : "false"};
+
+	pgfix_sql(fx->pg, "INSERT INTO org_members (organization_id, user_id, admin) "
+	    "VALUES ($1, $2, $3::boolean) RETURNING user_id", 3, p);
+	return id;
+}
+
+/* The code check as the router runs it for user_id: the verdict membership_code_check
+ * gives. */
+static const char *
+code_check(const char *user_id, const char *project, const char *code)
+{
+	const char *p[2] = {project, code};
+	db_rows *res;
+	const char *v;
+
+	assert_int_equal(db_begin(fx->db, user_id), BGW_OK);
+	assert_int_equal(db_exec(fx->db, fx->a, "project_code_check", 2, p, &res), BGW_OK);
+	v = db_isnull(res, 0, 0) ? "null" : db_value(res, 0, 0);
+	assert_int_equal(db_commit(fx->db), BGW_OK);
+	return v;
+}
+
+/* Issue 17: a user of the respondent organisation is its respondent in every project with
+ * a request sent to the organisation, membership or not; its code is entered once for the
+ * organisation; deactivated, it sees nothing. */
+static void
+test_organisation_users(void **state)
+{
+	struct world w;
+	const char *teller, *clerk, *p[2];
+	bgw_target t;
+
+	(void)state;
+	AUTHFIX_NEED(fx);
+	make_world(&w);
+	teller = org_user(w.bank, false);
+	clerk = org_user(w.bank, true);
+	t = load(teller, TARGET_PROJECT, w.project);
+	assert_true(t.facts.exists);
+	assert_int_equal(t.facts.side, SIDE_RESPONDENT);
+	assert_false(t.facts.admin);
+	assert_string_equal(t.member_org_id, w.bank);
+	/* The banker's membership verified the code before 0027: it counts for nobody else. */
+	assert_false(t.facts.code_verified);
+	assert_true(load(clerk, TARGET_PROJECT, w.project).facts.admin);
+	t = load(teller, TARGET_CONFIRMATION, w.conf);
+	assert_true(t.facts.exists);
+	assert_true(t.facts.addressed_to_user_org);
+	assert_true(t.facts.released);
+	/* Nothing of a draft, nor of another firm's project without a request sent to it. */
+	assert_false(load(teller, TARGET_CONFIRMATION, w.draft).facts.exists);
+	{
+		struct world o;
+
+		make_world(&o);
+		assert_false(load(teller, TARGET_PROJECT, o.project).facts.exists);
+		assert_false(load(teller, TARGET_CONFIRMATION, o.conf).facts.exists);
+	}
+	/* The organisation's code, entered once by the clerk, lets the teller in too. */
+	p[0] = w.project;
+	p[1] = w.bank;
+	pgfix_sql(fx->pg, "INSERT INTO respondent_codes (project_id, organization_id, code_hash, "
+	    "channel) VALUES ($1, $2, access_code_hash('bgw-respondent-code-v1', $1, "
+	    "'BANK-CODE-2026'), 'phone') RETURNING id", 2, p);
+	assert_string_equal(code_check(teller, w.project, "WRONG-CODE-0000"), "wrong");
+	assert_string_equal(code_check(clerk, w.project, "bank-code-2026"), "ok");
+	assert_true(load(teller, TARGET_PROJECT, w.project).facts.code_verified);
+	assert_int_equal(pgfix_count(fx->pg, "SELECT 1 FROM org_code_verifications "
+	    "WHERE project_id = $1 AND organization_id = $2", 2, p), 1);
+	/* Deactivated: nothing, as for an outsider; its old membership neither. */
+	pgfix_sql(fx->pg, "UPDATE org_members SET deactivated_at = now() WHERE user_id = $1 "
+	    "RETURNING user_id", 1, &teller);
+	assert_false(load(teller, TARGET_PROJECT, w.project).facts.exists);
+	assert_false(load(teller, TARGET_CONFIRMATION, w.conf).facts.exists);
+	assert_string_equal(code_check(teller, w.project, "BANK-CODE-2026"), "null");
+	pgfix_sql(fx->pg, "UPDATE org_members SET deactivated_at = now() WHERE user_id = $1 "
+	    "RETURNING user_id", 1, &w.banker);
+	assert_false(load(w.banker, TARGET_PROJECT, w.project).facts.exists);
+	assert_false(load(w.banker, TARGET_CONFIRMATION, w.conf).facts.exists);
+}
+
+/* Five wrong codes of the organisation's users together lock the organisation's tries. */
+static void
+test_organisation_code_lock(void **state)
+{
+	struct world w;
+	const char *a, *b, *p[2];
+
+	(void)state;
+	AUTHFIX_NEED(fx);
+	make_world(&w);
+	a = org_user(w.bank, false);
+	b = org_user(w.bank, false);
+	p[0] = w.project;
+	p[1] = w.bank;
+	pgfix_sql(fx->pg, "INSERT INTO respondent_codes (project_id, organization_id, code_hash, "
+	    "channel) VALUES ($1, $2, access_code_hash('bgw-respondent-code-v1', $1, "
+	    "'BANK-CODE-2026'), 'phone') RETURNING id", 2, p);
+	for (int i = 0; i < 4; i++)
+		assert_string_equal(code_check(i % 2 ? a : b, w.project, "WRONG-CODE-0000"), "wrong");
+	assert_string_equal(code_check(a, w.project, "WRONG-CODE-0000"), "locked");
+	assert_string_equal(code_check(b, w.project, "BANK-CODE-2026"), "locked");
+	assert_true(load(b, TARGET_PROJECT, w.project).facts.code_locked);
+	assert_false(load(b, TARGET_PROJECT, w.project).facts.code_verified);
+}
+
 static int
 setup(void **state)
 {
@@ -208,6 +321,8 @@ main(void)
 		cmocka_unit_test(test_project_facts_of_members),
 		cmocka_unit_test(test_outsider_learns_nothing),
 		cmocka_unit_test(test_confirmation_facts),
+		cmocka_unit_test(test_organisation_users),
+		cmocka_unit_test(test_organisation_code_lock),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

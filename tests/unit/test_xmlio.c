@@ -444,9 +444,9 @@ test_export_round_trip(void **state)
 	};
 	import_confirmation confs[2] = {
 		{0, "bank", "positive", "Mizuho <Bank>", "k@m.example", "佐藤", "2024-03-31",
-		    "2024-04-30", items, 2},
+		    "2024-04-30", NULL, items, 2},
 		{0, "payable", "blank", "Acme\r\nKK", "a@acme.example", "N", "2024-03-31",
-		    "2024-03-31", items + 2, 1},
+		    "2024-03-31", NULL, items + 2, 1},
 	};
 	const char *ids[2] = {"it_1", "it_2"};
 	export_response_item ans[2] = {{"it_1", true, NULL, NULL},
@@ -503,7 +503,7 @@ test_export_errors(void **state)
 {
 	import_item item = {0, "L", NULL, "JPY", "1"};
 	import_confirmation c = {0, "bank", "positive", "O", "o@x.example", "N", "2024-03-31",
-	    "2024-04-30", &item, 1};
+	    "2024-04-30", NULL, &item, 1};
 	export_confirmation ec = {NULL, NULL, NULL, &c, NULL, NULL, 0};
 	bgw_arena *a = bgw_arena_new();
 	struct sbuf b = {0};

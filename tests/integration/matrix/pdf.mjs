@@ -6,4 +6,5 @@ export const rows = {
 	'GET /api/v1/confirmations/{}/receipt.pdf': 'YYFFYY',
 	'GET /api/v1/confirmations/{}/letter.pdf': 'YFFFFF',
 	'POST /api/v1/projects/{}/letters.pdf': 'YFFFFF',
+	'POST /projects/{}/letters.pdf': 'YFFFFF',
 };
