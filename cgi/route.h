@@ -109,6 +109,7 @@ extern const route routes_controls[];   /* routes_controls.c: settings, audit lo
 extern const route routes_ops[];        /* routes_ops.c: metrics */
 extern const route routes_pdf[];        /* routes_pdf.c: receipt and letter PDFs */
 extern const route routes_bulkanswer[]; /* routes_bulkanswer.c: a desk's bulk answers */
+extern const route routes_mailact[];    /* routes_mailact.c: where mail links lead */
 extern const route routes_org[];        /* routes_org.c: respondent organisations */
 extern const route routes_certified[];   /* routes_certified.c: certified respondents, desks */
 extern const route *const route_tables[];

@@ -132,4 +132,4 @@ const route routes_core[] = {
 
 const route *const route_tables[] = {routes_core, routes_records, routes_documents, routes_pages,
 	routes_pages_account, routes_notify, routes_ops, routes_pdf, routes_bulkanswer,
-	routes_prefs, routes_org, routes_certified, routes_controls, NULL};
+	routes_prefs, routes_mailact, routes_org, routes_certified, routes_controls, NULL};

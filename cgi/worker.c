@@ -64,7 +64,7 @@ static const db_stmt *const statement_tables[] = {stmt_core, stmt_outbox, stmt_a
 	stmt_document, stmt_metrics, stmt_h_notify, stmt_auditview, stmt_comment, stmt_confexport,
 	stmt_confimport, stmt_verifyref, stmt_bulkanswer, stmt_prefs, stmt_org, stmt_receiptpdf,
 	stmt_certified, stmt_desk, /* lane rd: certified respondents, desks */
-	NULL};
+	stmt_unsub, NULL};
 
 static void
 install_signals(void)

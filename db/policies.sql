@@ -1368,6 +1368,23 @@ AS $function$
 $function$
 ;
 
+CREATE OR REPLACE FUNCTION bgw.prefs_digest_off(p_user text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'bgw', 'pg_temp'
+AS $function$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_user AND deleted_at IS NULL) THEN
+		RETURN false;
+	END IF;
+	INSERT INTO notification_prefs (user_id, digest) VALUES (p_user, 'off')
+	ON CONFLICT (user_id) DO UPDATE SET digest = 'off', updated_at = now();
+	RETURN true;
+END
+$function$
+;
+
 CREATE OR REPLACE FUNCTION bgw.project_access(p_project text)
  RETURNS TABLE(side text, admin boolean, organization_id text, code_verified boolean, code_locked boolean)
  LANGUAGE plpgsql

@@ -1305,6 +1305,24 @@ CREATE FUNCTION bgw.org_unit_sees(p_org text, p_unit text) RETURNS boolean
 $$;
 
 --
+-- Name: prefs_digest_off(text); Type: FUNCTION; Schema: bgw; Owner: -
+--
+
+CREATE FUNCTION bgw.prefs_digest_off(p_user text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'bgw', 'pg_temp'
+    AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM users WHERE id = p_user AND deleted_at IS NULL) THEN
+		RETURN false;
+	END IF;
+	INSERT INTO notification_prefs (user_id, digest) VALUES (p_user, 'off')
+	ON CONFLICT (user_id) DO UPDATE SET digest = 'off', updated_at = now();
+	RETURN true;
+END
+$$;
+
+--
 -- Name: project_access(text); Type: FUNCTION; Schema: bgw; Owner: -
 --
 
@@ -1932,12 +1950,14 @@ CREATE TABLE bgw.outbox (
     bounced_at timestamp with time zone,
     bounce_reason text,
     transient_bounces integer DEFAULT 0 NOT NULL,
+    list_unsubscribe text,
     CONSTRAINT outbox_attempts_check CHECK ((attempts >= 0)),
     CONSTRAINT outbox_body_check CHECK ((length(body) <= 1000000)),
     CONSTRAINT outbox_bounce_reason_check CHECK ((length(bounce_reason) <= 2000)),
     CONSTRAINT outbox_check CHECK (((status = 'sent'::text) = (sent_at IS NOT NULL))),
     CONSTRAINT outbox_kind_check CHECK ((kind ~ '^[a-z_]{1,32}$'::text)),
     CONSTRAINT outbox_last_error_check CHECK ((length(last_error) <= 2000)),
+    CONSTRAINT outbox_list_unsubscribe_check CHECK (((list_unsubscribe IS NULL) OR ((length(list_unsubscribe) <= 500) AND (list_unsubscribe ~ '^https?://[^\s<>,]+$'::text)))),
     CONSTRAINT outbox_message_id_check CHECK ((length(message_id) <= 998)),
     CONSTRAINT outbox_natural_key_check CHECK (((length(natural_key) >= 1) AND (length(natural_key) <= 200))),
     CONSTRAINT outbox_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sending'::text, 'sent'::text, 'failed'::text]))),
@@ -4405,6 +4425,13 @@ GRANT ALL ON FUNCTION bgw.org_side(p_kind text) TO bgw_app;
 
 REVOKE ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) FROM PUBLIC;
 GRANT ALL ON FUNCTION bgw.org_unit_sees(p_org text, p_unit text) TO bgw_app;
+
+--
+-- Name: FUNCTION prefs_digest_off(p_user text); Type: ACL; Schema: bgw; Owner: -
+--
+
+REVOKE ALL ON FUNCTION bgw.prefs_digest_off(p_user text) FROM PUBLIC;
+GRANT ALL ON FUNCTION bgw.prefs_digest_off(p_user text) TO bgw_app;
 
 --
 -- Name: FUNCTION project_access(p_project text); Type: ACL; Schema: bgw; Owner: -

@@ -44,6 +44,7 @@
 #include "mail/notify.h"
 #include "mail/outbox.h"
 #include "mail/smtp.h"
+#include "mail/unsub.h"
 #include "store/stmt.h"
 
 /* Messages claimed per round, and the pause when the outbox is empty. */
@@ -93,15 +94,38 @@ drain_once(bgw_db *db, bgw_arena *a, const smtp_conf *smtp)
 	return err == BGW_OK ? claimed : -1;
 }
 
+/* A key derived from master key version 1 (config master_key_file) by derive (the bounce
+ * key, the unsubscribe key: each signs what is read back weeks later, so never a rotated
+ * version): false (logged, naming what) if it cannot be had. */
+static bool
+load_derived_key(const bgw_config *cfg,
+    bgw_err (*derive)(const unsigned char *, size_t, unsigned char *), const char *what,
+    unsigned char *key)
+{
+	unsigned char master[SECRETBOX_KEY_LEN];
+	bool ok = secretbox_load_key(cfg->master_key_file, master) == BGW_OK &&
+	    derive(master, sizeof(master), key) == BGW_OK;
+
+	OPENSSL_cleanse(master, sizeof(master));
+	if (!ok)
+		bgw_log(BGW_LOG_ERROR, "could not derive the %s key from the master key", what);
+	return ok;
+}
+
 /* The batch job's steps, then the drain.  0 on success, 1 on failure. */
 static int
 run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
     const char *now_arg)
 {
 	notify_run run = {.db = db, .a = a, .base_url = cfg->base_url};
+	unsigned char unsub_key[UNSUB_KEY_LEN];
 	long long removed = 0;
 	int queued = 0, n = 0, cp_failed;
 	bgw_err err = notify_set_now(&run, now_arg);
+
+	/* Without the key a digest still goes, pointing to the account page instead. */
+	if (load_derived_key(cfg, unsub_key_derive, "unsubscribe", unsub_key))
+		run.unsub_key = unsub_key;
 
 	if (err == BGW_E_VALIDATION) {
 		fprintf(stderr, "bgw-notify: --now takes YYYY-MM-DDTHH:MM:SSZ\n");
@@ -112,9 +136,11 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	if (err == BGW_OK)
 		err = notify_clean(&run, &removed);
 	if (err != BGW_OK) {
+		OPENSSL_cleanse(unsub_key, sizeof(unsub_key));
 		bgw_log(BGW_LOG_ERROR, "could not run the batch job: %s", bgw_err_code(err));
 		return 1;
 	}
+	OPENSSL_cleanse(unsub_key, sizeof(unsub_key));
 	bgw_log(BGW_LOG_INFO, "batch at %s: %d notifications queued, %lld expired rows removed",
 	    run.now, queued, removed);
 	cp_failed = notify_checkpoint(db, a, cfg->audit_key_file,
@@ -124,19 +150,11 @@ run_once(bgw_db *db, bgw_arena *a, const bgw_config *cfg, const smtp_conf *smtp,
 	return n < 0 || cp_failed ? 1 : 0;
 }
 
-/* The bounce key from the master key (version 1, config master_key_file): false (logged)
- * if it cannot be read. */
+/* The bounce key (bounce.h): false (logged) if it cannot be had. */
 static bool
 load_bounce_key(const bgw_config *cfg, unsigned char key[BOUNCE_KEY_LEN])
 {
-	unsigned char master[SECRETBOX_KEY_LEN];
-	bool ok = secretbox_load_key(cfg->master_key_file, master) == BGW_OK &&
-	    bounce_key_derive(master, sizeof(master), key) == BGW_OK;
-
-	OPENSSL_cleanse(master, sizeof(master));
-	if (!ok)
-		bgw_log(BGW_LOG_ERROR, "could not derive the bounce key from the master key");
-	return ok;
+	return load_derived_key(cfg, bounce_key_derive, "bounce", key);
 }
 
 /* Counts of one --bounces run, for its log line. */

@@ -184,6 +184,9 @@ bgw_err page_audit_log(bgw_request *r);
 bgw_err page_project_documents(bgw_request *r);
 bgw_err page_undeliverable(bgw_request *r);
 bgw_err page_readdress(bgw_request *r);
+/* page_unsub.c: the digest's signed unsubscribe link */
+bgw_err page_unsub_show(bgw_request *r);
+bgw_err page_unsub_post(bgw_request *r);
 bgw_err h_conf_addressee(bgw_request *r);
 
 /* h_comment.c, h_history.c, h_verify.c, h_export.c, h_import.c (routes_records.c) */

@@ -19,7 +19,7 @@
 /* Static assets: content-hashed names (the first 12 hex digits of the file's SHA-256), so
  * nginx may cache them for a year.  tests/browser/static.test.mjs fails when a file's hash
  * and its name disagree: after editing, rename the file and change the name here. */
-#define PAGE_CSS "/static/app.ad73ed111085.css"
+#define PAGE_CSS "/static/app.e75e3e474581.css"
 #define PAGE_JS "/static/app.6088a67fee80.js"
 
 #define PAGE_LANG_MAX_AGE (365L * 24 * 60 * 60)

@@ -15,6 +15,7 @@
 #include "flow/auditview.h"
 #include "flow/comment.h"
 #include "flow/confinput.h"
+#include "flow/workflow.h"
 #include "files/document.h"
 #include "http/multipart.h"
 #include "core/utf8.h"
@@ -158,13 +159,73 @@ page_conf_documents(page *p)
 	return BGW_OK;
 }
 
+/* An event in words of the page's language: the catalogue's "ev.<action>", or the action
+ * as recorded when the catalogue has no name for it (a new kind of event still shows). */
+static const char *
+event_words(page *p, const char *action)
+{
+	const char *key = bgw_arena_printf(p->r->a, "ev.%s", action != NULL ? action : "");
+
+	return key != NULL && i18n_has(key) ? page_t(p, key) : action;
+}
+
+/* One entry of the history: when, what in words, who, and its seal on the chain. */
+static void
+history_entry(page *p, const json_t *it)
+{
+	const char *who = page_js(json_object_get(it, "actor"), "name");
+
+	html_raw(&p->h, "<li><span class=\"when\">");
+	page_datetime(p, page_js(it, "at"));
+	html_fill(&p->h, "</span> {a} — {who}<br><code class=\"seal\">{h}</code></li>",
+	    {"a", event_words(p, page_js(it, "action"))},
+	    {"who", who != NULL ? who : page_t(p, "hist.system")}, {"h", page_js(it, "hash")});
+}
+
+/* The entries of one group (steps: the changes of state; else the rest).  In the rest,
+ * every view of the answer is folded into one line, "viewed N times", at the place of the
+ * last view: with each view recorded they would otherwise dominate the history. */
+static void
+history_group(page *p, const json_t *items, bool steps)
+{
+	const json_t *it, *last_view = NULL;
+	size_t i, views = 0;
+
+	json_array_foreach(items, i, it) {
+		const char *action = page_js(it, "action");
+
+		if (!steps && action != NULL && strcmp(action, "response.view") == 0) {
+			views++;
+			last_view = it;
+		}
+	}
+	json_array_foreach(items, i, it) {
+		const char *action = page_js(it, "action");
+
+		if (workflow_event_changes_state(action) != steps)
+			continue;
+		if (!steps && action != NULL && strcmp(action, "response.view") == 0) {
+			if (it != last_view)
+				continue;
+			html_raw(&p->h, "<li class=\"folded\"><span class=\"when\">");
+			page_datetime(p, page_js(it, "at"));
+			html_fill(&p->h, "</span> {v} ", {"v", page_t(p, "hist.viewed")});
+			html_int(&p->h, (long long)views);
+			if (p->lang == I18N_EN)
+				html_raw(&p->h, " ");
+			html_fill(&p->h, "{t}</li>", {"t", page_t(p, "hist.times")});
+			continue;
+		}
+		history_entry(p, it);
+	}
+}
+
 bgw_err
 page_conf_history(page *p)
 {
 	bgw_request *r = p->r;
 	policy_subject s = page_subject(r);
-	json_t *list, *it;
-	size_t i;
+	json_t *list, *items;
 	bgw_err err;
 
 	if (policy_decide(ACT_CONF_HISTORY, &s, &r->target.facts) != BGW_OK)
@@ -172,16 +233,14 @@ page_conf_history(page *p)
 	err = auditview_history_json(r->app->db, r->a, r->target.project_id, cid_of(r), &list);
 	if (err != BGW_OK)
 		return err;
+	items = json_object_get(list, "items");
 	html_fill(&p->h, "<section aria-labelledby=\"h-hist\"><h2 id=\"h-hist\">{t}</h2>"
-	    "<ol class=\"tl\">", {"t", page_t(p, "hist.title")});
-	json_array_foreach(json_object_get(list, "items"), i, it) {
-		html_raw(&p->h, "<li><span class=\"when\">");
-		page_datetime(p, page_js(it, "at"));
-		html_fill(&p->h, "</span> {a} — {who}<br><code class=\"seal\">{h}</code></li>",
-		    {"a", page_js(it, "action")},
-		    {"who", page_js(json_object_get(it, "actor"), "name")},
-		    {"h", page_js(it, "hash")});
-	}
+	    "<h3>{s}</h3><ol class=\"tl\" id=\"hist-steps\">",
+	    {"t", page_t(p, "hist.title")}, {"s", page_t(p, "hist.steps")});
+	history_group(p, items, true);
+	html_fill(&p->h, "</ol><h3>{o}</h3><ol class=\"tl\" id=\"hist-other\">",
+	    {"o", page_t(p, "hist.other")});
+	history_group(p, items, false);
 	html_raw(&p->h, "</ol></section>");
 	return BGW_OK;
 }

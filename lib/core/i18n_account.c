@@ -53,5 +53,13 @@ const i18n_entry i18n_account[] = {
 	{"okind.client", {"被監査会社", "audited company"}},
 	{"okind.respondent", {"確認回答者", "respondent"}},
 	{"okind.operator", {"運用", "operator"}},
+	/* the digest's unsubscribe link (page_unsub.c, issue 22 item 6) */
+	{"unsub.title", {"状況のまとめの配信停止", "Stop the status digest"}},
+	{"unsub.intro", {"このリンクを受け取ったアカウントへの「確認状の状況のお知らせ」（状況のまとめ）の配信を停止します。確認状の依頼・回答に関するメールは引き続き送られます。",
+	    "This stops the status digest to the account this link was sent to. Mail about requests and answers still arrives."}},
+	{"unsub.submit", {"配信を停止する", "Stop the digest"}},
+	{"unsub.done", {"状況のまとめの配信を停止しました。アカウントページの「メール通知」でいつでも再開できます。",
+	    "The status digest is stopped. You can turn it back on at any time under \"Mail notifications\" on your account page."}},
+	{"unsub.account", {"アカウントページへ", "To your account page"}},
 	{NULL, {NULL, NULL}},
 };

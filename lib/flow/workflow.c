@@ -390,3 +390,20 @@ workflow_items_are_holdings(enum wf_type t)
 {
 	return t == WF_TYPE_SECURITIES;
 }
+
+bool
+workflow_event_changes_state(const char *action)
+{
+	enum wf_action act;
+
+	if (action == NULL)
+		return false;
+	if (strcmp(action, "conf.create") == 0 || strcmp(action, "response.submit") == 0 ||
+	    strcmp(action, "response.final") == 0)
+		return true;
+	if (strncmp(action, "conf.", 5) != 0 || !wf_action_from_string(action + 5, &act))
+		return false;
+	/* The actions that leave the state as it is (workflow.h's enum). */
+	return act != WF_ADDRESS_CHECK && act != WF_REMIND && act != WF_EDIT && act != WF_SHARE &&
+	    act != WF_COMMENT;
+}

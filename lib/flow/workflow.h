@@ -237,5 +237,10 @@ bool workflow_section_free_text(enum wf_type t);
 /* true if the items of type t are holdings by issue with a quantity and a custody place
  * (securities), so a stated amount is optional and a difference may be in either. */
 bool workflow_items_are_holdings(enum wf_type t);
+/* true if the audit event action (as recorded: "conf.send", "response.submit", ...) is a
+ * step of the confirmation's life: its creation, a transition that changes its state, or
+ * an answer given.  The history shows these first and the rest (views, downloads, mails,
+ * comments, edits) after them (issue 22 item 5).  NULL or anything else: false. */
+bool workflow_event_changes_state(const char *action);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "core/utf8.h"
+#include "http/html.h"
 
 /* Longest slot name between the braces. */
 #define SLOT_NAME_MAX 32
@@ -28,6 +29,7 @@ static const char *const known_slots[] = {
 	"overdue",
 	"exceptions",
 	"code",       /* a respondent's first-access code: only in respondent_code, no link */
+	"unsubscribe", /* the digest's signed link that turns the digest off (unsub.h) */
 	NULL,
 };
 
@@ -312,7 +314,11 @@ static const struct template templates[] = {
 	    "　未解決の差異　　　：{{exceptions}}件\n"
 	    "\n"
 	    "詳細は下記のリンクからご確認ください。\n"
-	    "{{link}}\n"},
+	    "{{link}}\n"
+	    "\n"
+	    "このお知らせが不要な場合は、下記のリンクから配信を停止できます"
+	    "（アカウントページの「メール通知」でいつでも再開できます）。\n"
+	    "{{unsubscribe}}\n"},
 	{"digest", "en",
 	    "[Balance Gateway] Confirmation status for {{date}}",
 	    "Dear {{name}},\n"
@@ -325,7 +331,11 @@ static const struct template templates[] = {
 	    "  Unresolved exceptions:  {{exceptions}}\n"
 	    "\n"
 	    "Details are at the link below.\n"
-	    "{{link}}\n"},
+	    "{{link}}\n"
+	    "\n"
+	    "If you no longer want this summary, stop it at the link below (you can turn it "
+	    "back on at any time under \"Mail notifications\" on your account page).\n"
+	    "{{unsubscribe}}\n"},
 	/* The batch job's (tools/notify_due.c).  To each client admin while a request waits for the client's authorisation. */
 	{"auth_reminder", "ja",
 	    "【Balance Gateway】確認状の発送承認のお願い（{{project}}）",
@@ -350,7 +360,8 @@ static const struct template templates[] = {
 	    "【{{firm}}】確認状の回答の承認のお願い（参照番号：{{reference}}）",
 	    "{{name}} 様\n"
 	    "\n"
-	    "{{firm}}からの確認状（参照番号：{{reference}}、回答期限：{{due_date}}）について、"
+	    "{{firm}}からの確認状（被監査会社：{{client}}、参照番号：{{reference}}、"
+	    "回答期限：{{due_date}}）について、"
 	    "貴社のご担当者が入力した回答が、管理者の承認をお待ちしています。\n"
 	    "内容をご確認のうえ、承認または差戻しをお願いいたします。\n"
 	    "\n"
@@ -363,8 +374,8 @@ static const struct template templates[] = {
 	    "[{{firm}}] An answer awaits your approval (reference {{reference}})",
 	    "Dear {{name}},\n"
 	    "\n"
-	    "An answer to the confirmation request from {{firm}} (reference {{reference}}, due "
-	    "{{due_date}}) entered by a colleague is waiting for your approval as administrator.\n"
+	    "An answer to the confirmation request from {{firm}} (audited company: {{client}}, "
+	    "reference {{reference}}, due {{due_date}}) entered by a colleague is waiting for your approval as administrator.\n"
 	    "Please review it and approve it or send it back.\n"
 	    "\n"
 	    "{{link}}\n"
@@ -495,5 +506,67 @@ mailtpl_render(bgw_arena *a, const char *name, const char *locale, const bgw_kv 
 		*subject = NULL;
 		return BGW_E_NOMEM;
 	}
+	return BGW_OK;
+}
+
+/* One line of a rendered body into h: a line that is a link alone becomes that link (the
+ * text escaped, the href through html_url_ok, so only https: links); any other line is
+ * escaped text. */
+static void
+html_line(html *h, bgw_arena *a, const char *line, size_t n)
+{
+	char *text = bgw_arena_strndup(a, line, n);
+
+	if (text != NULL && html_url_ok(text)) {
+		html_raw(h, "<a");
+		html_attr_url(h, "href", text);
+		html_fill(h, ">{t}</a>", {"t", text});
+	} else {
+		html_textn(h, line, n);
+	}
+}
+
+bgw_err
+mailtpl_html(bgw_arena *a, const char *lang, const char *subject, const char *body,
+    char **out)
+{
+	html h;
+	const char *p = body, *doc;
+	size_t len;
+	int open = 0;
+
+	*out = NULL;
+	html_init(&h, a);
+	html_fill(&h, "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+	    "<title>{subject}</title></head>\n<body style=\"font-family:sans-serif;"
+	    "line-height:1.6;max-width:40em\">\n",
+	    {"lang", lang != NULL && strcmp(lang, "en") == 0 ? "en" : "ja"}, {"subject", subject});
+	/* Paragraphs at blank lines, <br> within one: the plain part's layout, word for word. */
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+
+		if (n > 0 && n < 3 && strncmp(p, "--", 2) == 0 && open) {
+			html_raw(&h, "</p>\n<hr>\n");
+			open = 0;
+		} else if (n == 0 && open) {
+			html_raw(&h, "</p>\n");
+			open = 0;
+		} else if (n > 0) {
+			if (open)
+				html_raw(&h, "<br>\n");
+			else
+				html_raw(&h, "<p>");
+			open = 1;
+			html_line(&h, a, p, n);
+		}
+		p += n + (nl != NULL);
+	}
+	if (open)
+		html_raw(&h, "</p>\n");
+	html_raw(&h, "</body></html>\n");
+	if (html_finish(&h, &doc, &len) != BGW_OK)
+		return BGW_E_NOMEM;
+	*out = (char *)doc;
 	return BGW_OK;
 }

@@ -35,4 +35,11 @@ bgw_err mailtpl_render(bgw_arena *a, const char *name, const char *locale,
 bgw_err mailtpl_expand(bgw_arena *a, const char *tpl, const bgw_kv *vars, int in_header,
     char **out);
 
+/* The HTML part of a mail whose plain part is body (as mailtpl_render made it): the same
+ * text, line for line, through the escaping HTML writer (lib/http/html.h), so no value can
+ * become markup; a line that is an https link alone becomes that link.  lang ("ja", "en")
+ * is the document's language.  On BGW_OK *out is the document in a.  BGW_E_NOMEM. */
+bgw_err mailtpl_html(bgw_arena *a, const char *lang, const char *subject, const char *body,
+    char **out);
+
 #endif

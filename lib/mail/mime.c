@@ -402,6 +402,58 @@ add_body(struct sbuf *b, const char *body)
 	return BGW_OK;
 }
 
+/* Base64 never holds "=_" ("=" only pads the end), so this boundary cannot occur inside
+ * a part (RFC 2045 section 6.7 uses the same argument for quoted-printable). */
+#define ALT_BOUNDARY "=_bgw-alternative"
+
+/* The List-Unsubscribe pair (RFC 2369, RFC 8058): one-click only for an https link with
+ * nothing that could end the header or the angle brackets. */
+static bgw_err
+add_unsubscribe(struct sbuf *b, const char *url)
+{
+	if (url == NULL)
+		return BGW_OK;
+	if (!header_text_ok(url) || strncmp(url, "https://", 8) != 0 ||
+	    strpbrk(url, " <>,\"") != NULL || strlen(url) + 19 > 998)
+		return BGW_E_VALIDATION;
+	sb_str(b, "List-Unsubscribe: <");
+	sb_str(b, url);
+	sb_str(b, ">\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+	return BGW_OK;
+}
+
+/* The content: one text/plain part, or plain and HTML as multipart/alternative. */
+static bgw_err
+add_content(struct sbuf *b, const mime_msg *m)
+{
+	bgw_err e;
+
+	if (m->html == NULL) {
+		sb_str(b, "Content-Type: text/plain; charset=UTF-8\r\n"
+			  "Content-Transfer-Encoding: base64\r\n"
+			  "Auto-Submitted: auto-generated\r\n"
+			  "\r\n");
+		return add_body(b, m->body);
+	}
+	sb_str(b, "Content-Type: multipart/alternative; boundary=\"" ALT_BOUNDARY "\"\r\n"
+		  "Auto-Submitted: auto-generated\r\n"
+		  "\r\n"
+		  "--" ALT_BOUNDARY "\r\n"
+		  "Content-Type: text/plain; charset=UTF-8\r\n"
+		  "Content-Transfer-Encoding: base64\r\n"
+		  "\r\n");
+	if ((e = add_body(b, m->body)) != BGW_OK)
+		return e;
+	sb_str(b, "--" ALT_BOUNDARY "\r\n"
+		  "Content-Type: text/html; charset=UTF-8\r\n"
+		  "Content-Transfer-Encoding: base64\r\n"
+		  "\r\n");
+	if ((e = add_body(b, m->html)) != BGW_OK)
+		return e;
+	sb_str(b, "--" ALT_BOUNDARY "--\r\n");
+	return BGW_OK;
+}
+
 bgw_err
 mime_build(bgw_arena *a, const mime_msg *m, char **out, size_t *len, char **message_id)
 {
@@ -436,13 +488,11 @@ mime_build(bgw_arena *a, const mime_msg *m, char **out, size_t *len, char **mess
 	add_date(&b, m->date);
 	sb_str(&b, "Message-ID: ");
 	sb_str(&b, msgid);
-	sb_str(&b, "\r\n"
-		   "MIME-Version: 1.0\r\n"
-		   "Content-Type: text/plain; charset=UTF-8\r\n"
-		   "Content-Transfer-Encoding: base64\r\n"
-		   "Auto-Submitted: auto-generated\r\n"
-		   "\r\n");
-	if ((e = add_body(&b, m->body)) != BGW_OK)
+	sb_str(&b, "\r\n");
+	if ((e = add_unsubscribe(&b, m->list_unsubscribe)) != BGW_OK)
+		return e;
+	sb_str(&b, "MIME-Version: 1.0\r\n");
+	if ((e = add_content(&b, m)) != BGW_OK)
 		return e;
 	if (b.oom)
 		return BGW_E_NOMEM;

@@ -1,5 +1,6 @@
 /* mime.h - one outgoing mail as RFC 5322 bytes: a UTF-8 text/plain body, base64-encoded,
- * with CRLF line endings.
+ * with CRLF line endings; with an HTML version of the same text, a multipart/alternative
+ * of the two (plain first, RFC 2046 section 5.1.4: the last part is the preferred one).
  *
  * Header values never carry CR or LF (header injection): such input is refused rather than
  * cleaned, since it can only come from a bug or an attack.  Non-ASCII or long subjects and
@@ -34,6 +35,9 @@ typedef struct mime_msg {
 	const char *message_id; /* "<...@...>" to reuse (a retried send), or NULL to generate */
 	const char *domain;     /* right side of a generated Message-ID; NULL: from's domain */
 	time_t date;            /* the Date header; 0: now */
+	const char *html;       /* UTF-8 HTML of the same text (mailtpl_html), or NULL */
+	const char *list_unsubscribe; /* https link whose POST unsubscribes (RFC 8058), or
+	                         * NULL: List-Unsubscribe and List-Unsubscribe-Post headers */
 } mime_msg;
 
 /* Build the message m in arena a.  On BGW_OK *out holds the message (NUL-terminated, *len

@@ -20,6 +20,7 @@
 #include "auth/invite.h"
 #include "core/log.h"
 #include "mail/mailtpl.h"
+#include "mail/unsub.h"
 #include "auth/token.h"
 
 enum due_col {
@@ -117,11 +118,37 @@ link_for(notify_run *run, const db_rows *res, int r, const char **link)
 	return *link != NULL ? BGW_OK : BGW_E_NOMEM;
 }
 
+/* The digest's link that turns it off: signed (unsub.h) into *unsub, which also goes in
+ * the List-Unsubscribe header; without the key, the account page's preferences and no
+ * header (*unsub NULL).  *text is what the body shows.  Other kinds: both NULL. */
+static bgw_err
+unsubscribe_for(notify_run *run, const db_rows *res, int r, const char **text,
+    const char **unsub)
+{
+	char *link;
+	bgw_err err;
+
+	*text = NULL;
+	*unsub = NULL;
+	if (strcmp(db_value(res, r, D_KIND), "digest") != 0)
+		return BGW_OK;
+	if (run->unsub_key == NULL) {
+		*text = bgw_arena_printf(run->a, "%s/account", run->base_url);
+		return *text != NULL ? BGW_OK : BGW_E_NOMEM;
+	}
+	if ((err = unsub_link(run->a, run->unsub_key, run->base_url, db_value(res, r, D_USER),
+	    &link)) != BGW_OK)
+		return err;
+	*text = link;
+	*unsub = link;
+	return BGW_OK;
+}
+
 /* Render row r into *subject and *body.  Every slot any template of the kind may use is
  * given (unused ones are ignored); none holds an amount. */
 static bgw_err
 render(notify_run *run, const db_rows *res, int r, const struct kind_rule *rule,
-    const char *link, char **subject, char **body)
+    const char *link, const char *unsub_text, char **subject, char **body)
 {
 	bgw_arena *a = run->a;
 	bgw_kv *vars = NULL, **tail = &vars;
@@ -145,7 +172,9 @@ render(notify_run *run, const db_rows *res, int r, const struct kind_rule *rule,
 	    (err = var(a, &tail, "answered", db_value(res, r, D_N1))) != BGW_OK ||
 	    (err = var(a, &tail, "awaiting", db_value(res, r, D_N2))) != BGW_OK ||
 	    (err = var(a, &tail, "overdue", db_value(res, r, D_N3))) != BGW_OK ||
-	    (err = var(a, &tail, "exceptions", db_value(res, r, D_N4))) != BGW_OK)
+	    (err = var(a, &tail, "exceptions", db_value(res, r, D_N4))) != BGW_OK ||
+	    (unsub_text != NULL &&
+	     (err = var(a, &tail, "unsubscribe", unsub_text)) != BGW_OK))
 		return err;
 	return mailtpl_render(a, rule->kind, locale, vars, subject, body);
 }
@@ -203,7 +232,7 @@ queue_one(notify_run *run, const db_rows *res, int r, int *queued)
 {
 	const char *kind = db_value(res, r, D_KIND);
 	const struct kind_rule *rule = rule_for(kind);
-	const char *link, *p[6];
+	const char *link, *unsub_text, *unsub, *p[7];
 	char *subject, *body;
 	db_rows *lock, *ins;
 	bgw_err err;
@@ -226,7 +255,8 @@ queue_one(notify_run *run, const db_rows *res, int r, int *queued)
 			goto out; /* changed, or another run holds it */
 	}
 	if ((err = link_for(run, res, r, &link)) != BGW_OK ||
-	    (err = render(run, res, r, rule, link, &subject, &body)) != BGW_OK)
+	    (err = unsubscribe_for(run, res, r, &unsub_text, &unsub)) != BGW_OK ||
+	    (err = render(run, res, r, rule, link, unsub_text, &subject, &body)) != BGW_OK)
 		goto out;
 	p[0] = db_value(res, r, D_KEY);
 	p[1] = kind;
@@ -234,7 +264,8 @@ queue_one(notify_run *run, const db_rows *res, int r, int *queued)
 	p[3] = db_value(res, r, D_TO);
 	p[4] = subject;
 	p[5] = body;
-	if ((err = db_exec(run->db, run->a, "notify_outbox_insert", 6, p, &ins)) != BGW_OK)
+	p[6] = unsub;
+	if ((err = db_exec(run->db, run->a, "notify_outbox_insert", 7, p, &ins)) != BGW_OK)
 		goto out;
 	if (db_nrows(ins) != 1)
 		goto out; /* queued by another run since we listed it */

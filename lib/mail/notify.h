@@ -24,6 +24,9 @@ typedef struct notify_run {
 	bgw_arena *a;             /* reset by the steps between items */
 	const char *base_url;     /* public https origin, for links */
 	char now[NOTIFY_NOW_MAX]; /* the run's instant (--now, else the database's now()) */
+	const unsigned char *unsub_key; /* signs the digest's unsubscribe link (unsub.h);
+	                          * NULL: the digest points to the account page instead and
+	                          * carries no List-Unsubscribe */
 } notify_run;
 
 

@@ -27,6 +27,7 @@
 
 #include "core/log.h"
 #include "mail/bounce.h"
+#include "mail/mailtpl.h"
 #include "mail/mime.h"
 #include "auth/token.h"
 
@@ -38,7 +39,7 @@
 
 enum claim_col {
 	COL_ID, COL_ATTEMPTS, COL_KIND, COL_NATURAL_KEY, COL_TO, COL_SUBJECT, COL_BODY,
-	COL_MESSAGE_ID
+	COL_MESSAGE_ID, COL_LIST_UNSUBSCRIBE
 };
 
 /* Kinds whose natural key names a live token or code ("invitation:<token>"): the row keeps
@@ -181,6 +182,29 @@ envelope_from(bgw_arena *a, const smtp_conf *c, const char *id, const char **out
 	return BGW_OK;
 }
 
+/* The HTML part of m, the same text as its plain body (mailtpl_html).  The row keeps no
+ * locale: a body with any non-ASCII byte is Japanese (every ja template is), else
+ * English; it only sets the document's lang attribute. */
+static bgw_err
+html_part(bgw_arena *a, mime_msg *m)
+{
+	const char *lang = "en";
+	char *doc;
+	bgw_err e;
+
+	if (m->body == NULL || m->subject == NULL)
+		return BGW_E_VALIDATION;
+	for (const unsigned char *p = (const unsigned char *)m->body; *p != '\0'; p++)
+		if (*p >= 0x80) {
+			lang = "ja";
+			break;
+		}
+	if ((e = mailtpl_html(a, lang, m->subject, m->body, &doc)) != BGW_OK)
+		return e;
+	m->html = doc;
+	return BGW_OK;
+}
+
 /* Build and send row r of the claim; record its outcome. */
 static bgw_err
 send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r,
@@ -204,7 +228,11 @@ send_one(bgw_db *db, bgw_arena *a, const smtp_conf *c, const db_rows *res, int r
 	m.body = db_value(res, r, COL_BODY);
 	m.message_id = db_value(res, r, COL_MESSAGE_ID);
 	m.domain = c->msgid_domain;
-	e = mime_build(a, &m, &msg, &len, NULL);
+	m.list_unsubscribe = db_isnull(res, r, COL_LIST_UNSUBSCRIBE) ? NULL :
+	    db_value(res, r, COL_LIST_UNSUBSCRIBE);
+	e = html_part(a, &m);
+	if (e == BGW_OK)
+		e = mime_build(a, &m, &msg, &len, NULL);
 	if (e == BGW_OK)
 		e = envelope_from(a, c, id, &envelope);
 	if (e == BGW_E_VALIDATION) {

@@ -46,6 +46,7 @@ extern const db_stmt stmt_document[];  /* lib/files/document.c */
 extern const db_stmt stmt_firm[];  /* lib/auth/firm.c */
 extern const db_stmt stmt_bounce[];  /* lib/mail/notify_bounce.c (notify_read_bounce) */
 extern const db_stmt stmt_prefs[];  /* lib/mail/prefs.c */
+extern const db_stmt stmt_unsub[];  /* lib/mail/unsub.c (the digest's unsubscribe link) */
 extern const db_stmt stmt_h_notify[];  /* lib/mail/reminders.c */
 extern const db_stmt stmt_idempotency[];  /* lib/http/idempotency.c */
 extern const db_stmt stmt_invite[];  /* lib/auth/invite.c */

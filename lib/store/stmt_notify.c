@@ -19,9 +19,10 @@ const db_stmt stmt_notify[] = {
 	/* Like outbox_insert, but says whether this transaction queued the row; the batch
 	 * job's mail is bulk, sent after transactional mail (0024). */
 	{"notify_outbox_insert",
-	    "INSERT INTO outbox (natural_key, kind, project_id, to_address, subject, body, bulk) "
-	    "VALUES ($1, $2, $3, $4, $5, $6, true) ON CONFLICT (natural_key) DO NOTHING "
-	    "RETURNING id", 6},
+	    "INSERT INTO outbox (natural_key, kind, project_id, to_address, subject, body, bulk, "
+	    "list_unsubscribe) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, true, $7) ON CONFLICT (natural_key) DO NOTHING "
+	    "RETURNING id", 7},
 	{"notify_count_reminder",
 	    "SELECT batch_count_reminder($1, $2::timestamptz)", 2},
 	{"notify_mark_overdue",

@@ -39,7 +39,7 @@ const db_stmt stmt_outbox[] = {
 	    "WHERE o.id IN (SELECT id FROM due UNION ALL "
 	    "  SELECT id FROM bulk_due WHERE (SELECT count(*) FROM due) < $1::integer) "
 	    "RETURNING o.id, o.attempts, o.kind, o.natural_key, o.to_address, o.subject, "
-	    "o.body, o.message_id",
+	    "o.body, o.message_id, o.list_unsubscribe",
 	    4},
 	/* $1 id, $2 attempts of the claim.  The body may hold a single-use link: cleared. */
 	{"outbox_mark_sent",

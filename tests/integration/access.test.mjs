@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import { request } from './lib/stack.mjs';
 import { admin, accept, signIn, totp } from './lib/world.mjs';
 import { engagement, sendToRespondent, respondentMember } from './lib/engagement.mjs';
+import { unsubscribeToken } from './lib/notify.mjs';
 
 // Roles in the order of the strings: audit admin, audit member, client admin, client member,
 // respondent admin, respondent member.
@@ -209,7 +210,8 @@ function fill(pattern) {
 				: pattern.startsWith('/api/v1/verify/') ? [e.conf.reference]
 					: pattern.startsWith('/api/v1/operator/users/') ? [e.cm.user.id]
 						: pattern.startsWith('/api/v1/import-templates/') ? ['confirmations-template.csv']
-							: [];
+							: pattern.startsWith('/unsubscribe/') ? [unsubscribeToken(e.cm.user.id)]
+								: [];
 	let i = 0;
 	return pattern.replace(/\{\}/g, () => params[i++]);
 }

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { settle } from './lib/stack.mjs';
-import { sql, mailText, decodeHeader, uniqueEmail } from './lib/world.mjs';
+import { settle, request, messages } from './lib/stack.mjs';
+import { sql, mailText, mailHtml, mailParts, decodeHeader, uniqueEmail } from './lib/world.mjs';
 import { engagement, sendToRespondent, createConfirmation, confirmationBody, act,
 	respondentMember } from './lib/engagement.mjs';
 import { runOnce, startOnce, mailsTo, drained, backdate, cloneSent } from './lib/notify.mjs';
@@ -248,4 +248,122 @@ test('notification preferences change what the batch sends (issue 22)', async ()
 	await drained('%@example.test');
 	assert.equal(to(e.aa, /状況|status/).length, 1, 'weekly: on the Monday');
 	assert.equal((await e.aa.request('GET', path)).json().notifications.digest, 'weekly');
+});
+
+// --- mail people act on (issue 22 item 6) --------------------------------------------------
+
+/** The text a reader sees in an HTML part: tags out, entities decoded, one line per line. */
+function htmlText(html) {
+	return html.replace(/<title>.*?<\/title>/s, '').replace(/<br>\n?|<\/p>|<hr>/g, '\n')
+		.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+		.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+/** Both parts of m carry the same facts: every line of the plain text is in the HTML's
+ * text, and every https link of the plain text is a link in the HTML. */
+function assertSameFacts(m) {
+	const what = `${decodeHeader(m.subject)} to ${m.to}`;
+	assert.match(String(m.headers['content-type']), /^multipart\/alternative; boundary=/, what);
+	assert.deepEqual(mailParts(m).map((p) => p.type), ['text/plain', 'text/html'], what);
+	const plain = mailText(m);
+	const html = mailHtml(m);
+	const seen = htmlText(html);
+	for (const line of plain.split('\n').map((l) => l.trim()).filter((l) => l && l !== '--'))
+		assert.ok(seen.includes(line), `${what}: "${line}" is not in the HTML part`);
+	for (const url of plain.match(/https:\/\/\S+/g) ?? [])
+		assert.ok(html.includes(`href="${url.replace(/&/g, '&amp;')}"`), `${what}: ${url} is no link in the HTML part`);
+	assert.doesNotMatch(html, /<script|javascript:/i, what);
+}
+
+const oneClick = { body: 'List-Unsubscribe=One-Click',
+	headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+
+test('a digest carries List-Unsubscribe; its one-click POST turns the digest off; a forged link changes nothing (issue 22)', async () => {
+	const e = await engagement();
+	backdate(e.project.id);
+	const digests = () => mailsTo(e.aa.email).filter((m) => /状況|status/.test(decodeHeader(m.subject)));
+	const pref = (uid) => sql(`SELECT coalesce((SELECT digest FROM bgw.notification_prefs
+		WHERE user_id = '${uid}'), 'daily')`);
+
+	await once('2026-06-02T00:00:00Z');
+	await drained('%@example.test');
+	assert.equal(digests().length, 1);
+	const d = digests()[0];
+	const lu = String(d.headers['list-unsubscribe']);
+	const m = lu.match(/^<(https:\/\/[^>]+(\/unsubscribe\/([A-Za-z0-9_-]{16})\.([0-9a-f]{32})))>$/);
+	assert.ok(m, `List-Unsubscribe: ${lu}`);
+	const [, link, path, uid, sig] = m;
+	assert.equal(d.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+	assert.equal(uid, sql(`SELECT id FROM bgw.users WHERE email = '${e.aa.email}'`), 'the link names the addressee');
+	assertSameFacts(d);
+	assert.ok(mailText(d).includes(link), 'the plain part shows the link');
+	for (const c of [e.aa, e.am, e.ca])
+		for (const other of mailsTo(c.email).filter((x) => x.file !== d.file))
+			assert.equal(other.headers['list-unsubscribe'], undefined, 'only a digest carries List-Unsubscribe');
+
+	// Forged or altered links: 404, and no preference changes.
+	const am = sql(`SELECT id FROM bgw.users WHERE email = '${e.am.email}'`);
+	const flipped = (sig[0] === '0' ? '1' : '0') + sig.slice(1);
+	for (const bad of [`/unsubscribe/${uid}.${flipped}`, `/unsubscribe/${am}.${sig}`,
+		`/unsubscribe/${uid}`, `/unsubscribe/${uid}.${sig.slice(0, 24)}`]) {
+		const r = await request('POST', bad, oneClick);
+		assert.equal(r.status, 404, `${bad}: ${r.status}`);
+		const g = await request('GET', bad);
+		assert.equal(g.status, 404, `GET ${bad}: ${g.status}`);
+	}
+	assert.equal(pref(uid), 'daily', 'a forged link changed the digest');
+	assert.equal(pref(am), 'daily', 'a forged link changed another user\'s digest');
+
+	// Opening the link (as a link scanner would) changes nothing; it shows a button.
+	const page = await request('GET', path);
+	assert.equal(page.status, 200, page.body);
+	assert.match(page.body, /配信を停止する/);
+	assert.match((await request('GET', `${path}?lang=en`)).body, /Stop the digest/);
+	assert.equal(pref(uid), 'daily');
+
+	// The provider's one-click POST: no cookie, no CSRF token.
+	const r = await request('POST', path, oneClick);
+	assert.equal(r.status, 200, r.body);
+	assert.match(r.body, /配信を停止しました/);
+	assert.equal(pref(uid), 'off');
+	assert.equal((await e.aa.request('GET', '/api/v1/me/notifications')).json().notifications.digest, 'off');
+	assert.equal(pref(am), 'daily', 'only the addressee\'s digest');
+
+	await once('2026-06-03T00:00:00Z');
+	await drained('%@example.test');
+	assert.equal(digests().length, 1, 'no digest after the one-click unsubscribe');
+});
+
+test('every mail is multipart/alternative with the same facts in both parts; reminders name client and reference and link to the confirmation (issue 22)', async () => {
+	const e = await engagement();
+	const { conf, email } = await sendToRespondent(e);
+	backdate(e.project.id);
+	sql(`UPDATE bgw.confirmations SET sent_at = '2026-07-01T00:00:00Z', as_of = '2026-06-30',
+		due_date = '2026-07-10' WHERE id = '${conf.id}'`);
+	await once('2026-07-04T00:00:00Z');           // the 7-days-before slot (07-03)
+	await drained('%@example.test');
+	await once('2026-07-12T00:00:00Z');           // overdue: the audit team's alert
+	await drained('%@example.test');
+
+	const reminder = mailsTo(email).find((m) => /再送|Reminder/.test(decodeHeader(m.subject)));
+	assert.ok(reminder, 'a reminder');
+	const client = sql(`SELECT client_name FROM bgw.projects WHERE id = '${e.project.id}'`);
+	const project = sql(`SELECT name FROM bgw.projects WHERE id = '${e.project.id}'`);
+	for (const part of [mailText(reminder), htmlText(mailHtml(reminder))]) {
+		assert.ok(part.includes(client), 'the reminder names the client');
+		assert.ok(part.includes(conf.reference), 'the reminder names the reference');
+		assert.match(part, /https:\/\/\S+\/(confirmations\/|invitation)/, 'the reminder links to where to act');
+	}
+	const alert = mailsTo(e.aa.email).find((m) => /期限|due date/.test(decodeHeader(m.subject)));
+	assert.ok(alert, 'an overdue alert');
+	for (const part of [mailText(alert), htmlText(mailHtml(alert))]) {
+		assert.ok(part.includes(project) && part.includes(client), 'the alert names project and client');
+		assert.ok(part.includes(`/projects/${e.project.id}`), 'the alert links to the project');
+	}
+	// Every mail the sink holds (invitations, requests, codes, resets, reminders, alerts,
+	// digests of every test so far) has both parts with the same facts.
+	// (Ours are the auto-generated ones: the sink's own reports to bounce addresses are not.)
+	const all = messages().filter((m) => m.headers['auto-submitted'] === 'auto-generated');
+	assert.ok(all.length > 5);
+	for (const m of all) assertSameFacts(m);
 });

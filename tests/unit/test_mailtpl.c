@@ -37,6 +37,7 @@ static const char *const all_vars[][2] = {
     {"overdue", "2"},
     {"exceptions", "1"},
     {"code", "K7QM-2XPR-9TWD"},
+    {"unsubscribe", "https://gateway.example.jp/unsubscribe/AAAAAAAAAAAAAAAA.0123"},
 };
 
 static bgw_kv *
@@ -272,6 +273,34 @@ test_expand_vectors(void **state)
 	}
 }
 
+/* The HTML part: every line of the plain text, escaped (a value cannot become markup),
+ * https links alone on a line as links, anything else never a link. */
+static void
+test_html_part(void **state)
+{
+	char *html;
+
+	assert_int_equal(mailtpl_html(*state, "ja", "件名 <b>", "山田 <script>alert(1)</script> 様\n"
+	    "\n"
+	    "A & B \"quoted\"\n"
+	    "https://gateway.example.jp/confirmations/abc\n"
+	    "javascript:alert(1)\n"
+	    "--\n"
+	    "Balance Gateway\n", &html), BGW_OK);
+	assert_non_null(strstr(html, "<html lang=\"ja\">"));
+	assert_non_null(strstr(html, "<title>件名 &lt;b&gt;</title>"));
+	assert_null(strstr(html, "<script>"));
+	assert_non_null(strstr(html, "<p>山田 &lt;script&gt;alert(1)&lt;/script&gt; 様</p>"));
+	assert_non_null(strstr(html, "A &amp; B &quot;quoted&quot;<br>"));
+	assert_non_null(strstr(html, "<a href=\"https://gateway.example.jp/confirmations/abc\">"
+	    "https://gateway.example.jp/confirmations/abc</a>"));
+	assert_null(strstr(html, "href=\"javascript"));
+	assert_non_null(strstr(html, "javascript:alert(1)</p>\n<hr>"));
+	assert_non_null(strstr(html, "<p>Balance Gateway</p>"));
+	assert_int_equal(mailtpl_html(*state, "en", "s", "x\n", &html), BGW_OK);
+	assert_non_null(strstr(html, "<html lang=\"en\">"));
+}
+
 int
 main(void)
 {
@@ -284,6 +313,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_var, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unknown_template_or_locale, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_expand_vectors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_html_part, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("mailtpl", tests, NULL, NULL);

@@ -448,6 +448,54 @@ test_valid_addresses(void **state)
 	}
 }
 
+/* With an HTML part: multipart/alternative, plain first, both base64 with CRLF lines, the
+ * boundary nowhere inside a part; List-Unsubscribe and the one-click header when asked. */
+static void
+test_alternative_and_unsubscribe(void **state)
+{
+	mime_msg m = base_msg();
+	size_t len;
+	const char *msg, *plain, *html;
+
+	m.html = "<p>line one<br>\nline two</p>\n";
+	m.list_unsubscribe = "https://gw.example.jp/unsubscribe/AAAAAAAAAAAAAAAA.0123";
+	msg = build_ok(*state, &m, &len);
+	assert_string_equal(header(msg, "Content-Type"),
+	    "multipart/alternative; boundary=\"=_bgw-alternative\"");
+	assert_string_equal(header(msg, "List-Unsubscribe"),
+	    "<https://gw.example.jp/unsubscribe/AAAAAAAAAAAAAAAA.0123>");
+	assert_string_equal(header(msg, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+	plain = strstr(msg, "--=_bgw-alternative\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	html = strstr(msg, "--=_bgw-alternative\r\nContent-Type: text/html; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n");
+	assert_non_null(plain);
+	assert_non_null(html);
+	assert_true(plain < html);
+	assert_non_null(strstr(msg, "--=_bgw-alternative--\r\n"));
+	/* Three boundary lines and the closing one: none inside the base64. */
+	{
+		int n = 0;
+
+		for (const char *p = msg; (p = strstr(p, "=_bgw-alternative")) != NULL; p++)
+			n++;
+		assert_int_equal(n, 4);
+	}
+	/* No List-Unsubscribe unless asked; a link that could break the header is refused. */
+	m.list_unsubscribe = NULL;
+	assert_null(header(build_ok(*state, &m, &len), "List-Unsubscribe"));
+	{
+		static const char *const bad[] = {"https://x/u\r\nBcc: a@b.c", "http://x/u",
+		    "https://x/u>, <mailto:a@b.c", "https://x/u v"};
+		char *out;
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			m.list_unsubscribe = bad[i];
+			assert_int_equal(mime_build(*state, &m, &out, &len, NULL), BGW_E_VALIDATION);
+		}
+	}
+}
+
 static void
 test_random_failure(void **state)
 {
@@ -476,6 +524,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_rejects, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_valid_addresses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_random_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_alternative_and_unsubscribe, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("mime", tests, NULL, NULL);

@@ -692,6 +692,27 @@ test_sections(void **state)
 	test_free(sql);
 }
 
+/* The history's first group: creation, transitions that change the state, answers. */
+static void
+test_event_changes_state(void **state)
+{
+	static const char *const yes[] = {"conf.create", "conf.submit", "conf.authorize",
+	    "conf.return", "conf.send", "conf.open", "conf.approve", "conf.review_agreed",
+	    "conf.cancel", "response.submit", "response.final"};
+	static const char *const no[] = {"response.view", "conf.address_check", "conf.remind",
+	    "conf.edit", "conf.share", "conf.unshare", "conf.letter", "doc.download",
+	    "notify.reminder", "comment.add", "conf.", "conf.nosuch", "", "send"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!workflow_event_changes_state(yes[i]))
+			fail_msg("%s is a change of state", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (workflow_event_changes_state(no[i]))
+			fail_msg("%s is no change of state", no[i]);
+	assert_false(workflow_event_changes_state(NULL));
+}
+
 int
 main(void)
 {
@@ -713,6 +734,7 @@ main(void)
 		cmocka_unit_test(test_vocabulary_lists),
 		cmocka_unit_test(test_form_and_type_rules),
 		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_event_changes_state),
 	};
 
 	return cmocka_run_group_tests_name("workflow", tests, NULL, NULL);

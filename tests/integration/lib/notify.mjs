@@ -1,5 +1,7 @@
 // notify.mjs: helpers of the batch-job tests (bgw-notify --once with a moved clock).
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { messages, settle } from './stack.mjs';
 import { sql } from './world.mjs';
 
@@ -57,4 +59,17 @@ export function cloneSent(cid, n, tag, { sent, due, asOf }) {
 		SELECT c.project_id, c.type, c.form, 'sent', c.respondent_org_id,
 		    '${tag}-' || i || '@example.test', 'ご担当者 ' || i, '${asOf}', '${due}', '${sent}', '${sent}'
 		FROM bgw.confirmations c, generate_series(1, ${n}) i WHERE c.id = '${cid}'`);
+}
+
+/** The token of the digest's unsubscribe link for userId, signed as lib/mail/unsub.c does
+ * with the stack's master key (test-only: the routes' access matrix needs a valid link). */
+export function unsubscribeToken(userId) {
+	const conf = fs.readFileSync(process.env.BGW_CONFIG, 'utf8');
+	const file = conf.match(/^master_key_file\s*=\s*(\S+)/m)[1];
+	const raw = fs.readFileSync(file);
+	const text = raw.toString('latin1').trim();
+	const master = raw.length === 32 ? raw : Buffer.from(text, 'hex');
+	const key = crypto.createHmac('sha256', master).update('bgw digest unsubscribe v1').digest();
+	const sig = crypto.createHmac('sha256', key).update(`digest-off:${userId}`).digest('hex').slice(0, 32);
+	return `${userId}.${sig}`;
 }

@@ -43,10 +43,42 @@ export function sql(text) {
 	return r.stdout.trim();
 }
 
-/** The decoded text body of a message from the sink (bodies are base64 UTF-8). */
+/** One MIME entity's body decoded by its Content-Transfer-Encoding (ours: base64 UTF-8). */
+function decodePart(headers, body) {
+	const enc = String(headers['content-transfer-encoding'] ?? '').toLowerCase();
+	return enc === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : body;
+}
+
+/** The parts of a message: { type, text } for each part of a multipart/alternative (the
+ * mails of issue 22 item 6), or the one text/plain body of a single-part message. */
+export function mailParts(m) {
+	const type = String(m.headers['content-type'] ?? 'text/plain');
+	const b = type.match(/^multipart\/alternative;.*boundary="?([^";]+)"?/i);
+	if (!b) return [{ type: type.split(';')[0].trim().toLowerCase(), text: decodePart(m.headers, m.body) }];
+	const parts = [];
+	for (const chunk of m.body.split(`--${b[1]}`).slice(1)) {
+		if (chunk.startsWith('--')) break;
+		const sep = chunk.search(/\r?\n\r?\n/);
+		const headers = {};
+		for (const line of chunk.slice(0, sep).split(/\r?\n/)) {
+			const i = line.indexOf(':');
+			if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+		}
+		parts.push({ type: String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase(),
+			text: decodePart(headers, chunk.slice(sep).replace(/^\r?\n\r?\n/, '')) });
+	}
+	return parts;
+}
+
+/** The decoded text body of a message from the sink: its text/plain part. */
 export function mailText(m) {
-	const enc = String(m.headers['content-transfer-encoding'] ?? '').toLowerCase();
-	return enc === 'base64' ? Buffer.from(m.body.replace(/\s+/g, ''), 'base64').toString('utf8') : m.body;
+	const parts = mailParts(m);
+	return (parts.find((p) => p.type === 'text/plain') ?? parts[0]).text;
+}
+
+/** The decoded HTML part of a message, or null if it has none. */
+export function mailHtml(m) {
+	return mailParts(m).find((p) => p.type === 'text/html')?.text ?? null;
 }
 
 /** Decode an RFC 2047 header (the subjects are B-encoded UTF-8). */
