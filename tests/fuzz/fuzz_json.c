@@ -57,7 +57,12 @@ sections(bgw_arena *a, const json_t *obj)
 		return;
 	errors = NULL;
 	e = confsection_read(a, arr, &q, &out, &n, &tail);
-	if ((e == BGW_E_VALIDATION) != (errors != NULL))
+	/* confsection.h's contract: a validation error names a field, success names none.  A
+	 * hard error (400 for an element of the wrong type) may follow problems already
+	 * appended for earlier elements; the caller answers 400 and ignores them. */
+	if (e == BGW_E_VALIDATION && errors == NULL)
+		abort();
+	if (e == BGW_OK && errors != NULL)
 		abort();
 }
 
