@@ -148,7 +148,7 @@ check_cppcheck() {
 check_clang_tidy() {
 	local log="$OUT/clang-tidy.txt" supp n=0 total=0 f l check text
 	# Expanded unquoted inside sh -c: the quotes of the string macros stay literal.
-	export TIDY_FLAGS="-std=c11 -D_GNU_SOURCE -DBGW_DATADIR=\"/usr/share/balance-gateway\" -DBGW_SYSCONFDIR=\"/etc/balance-gateway\" -I$SRC/lib -I$SRC/cgi $(pkg-config --cflags libxml-2.0 libpq jansson libcurl libzip libqrencode openssl 2>/dev/null)"
+	export TIDY_FLAGS="-std=c11 -D_GNU_SOURCE -DBGW_DATADIR=\"/usr/share/balance-gateway\" -DBGW_SYSCONFDIR=\"/etc/balance-gateway\" -I$SRC/lib -I$SRC/cgi $(pkg-config --cflags libxml-2.0 libpq jansson libcurl libzip libqrencode openssl pangocairo cairo xlsxwriter 2>/dev/null)"
 	(cd "$SRC" && find lib cgi tools -name '*.c' | sort) | (cd "$SRC" && xargs -P2 -n8 sh -c \
 		'clang-tidy -quiet --config-file="$0" "$@" -- $TIDY_FLAGS 2>/dev/null' \
 		"$HERE/clang-tidy.yaml") >"$log"

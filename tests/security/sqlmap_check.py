@@ -68,6 +68,12 @@ QUERY = {
     "/invitation": {"token": "abc"},
     "/password-reset": {"token": "abc"},
     "/projects/{}/access": {"next": "/projects"},
+    "/api/v1/directory": {"q": "acme", "corporate_number": "7123456789012", "bank_code": "0001",
+                          "branch_code": "001"},
+    "/api/v1/operator/certified-respondents": {"q": "acme", "corporate_number": "7123456789012",
+                                               "bank_code": "0001", "branch_code": "001"},
+    "/api/v1/desk": {"branch_code": "001", "overdue": "false"},
+    "/desk": {"branch_code": "001", "overdue": "false", "routed": "false"},
 }
 
 # The quick run: one of each kind of input, on routes that change nothing lasting.
@@ -103,6 +109,8 @@ BODIES = {
         "extra_items": [{"label": "Deposit", "currency": "JPY", "amount": "100", "note": "n"}],
         "responder": {"name": "Clerk", "title": "Manager"}},
 }
+BODIES[("POST", "/api/v1/inbox/approve")] = {
+    "ids": ["@confirmation_id"], "approver": {"name": "Clerk", "title": "Manager"}}
 
 # The forms of the page routes (BODY_FORM; the page handlers read and validate them
 # themselves, cgi/page_*.c): realistic values, each marked.  "@name" is the seed's value.
@@ -156,6 +164,17 @@ FORMS = {
     ("POST", "/orgs/{}/members/{}"): {"admin": "false", "unit_id": ""},
     ("POST", "/orgs/{}/units"): {"kind": "department", "name": "Sample", "code": "",
                                  "email": ""},
+    ("POST", "/me/notifications"): {"digest": "daily", "overdue_alerts": "true",
+                                    "answer_mail": "false"},
+    ("POST", "/desk/route"): {"cid": "@confirmation_id", "branch_code": "001"},
+    ("POST", "/inbox/desk/approve"): {"id": "@confirmation_id", "approver_name": "Clerk",
+                                      "approver_title": "Manager"},
+    ("POST", "/projects/{}/settings"): {"days_before": "7", "days_after": "3", "every_days": "7",
+                                       "retention_days": "3650", "mfa_required": "false"},
+    # The seed's request is not undeliverable: every request of the run is refused (409).
+    ("POST", "/confirmations/{}/addressee"): {"email": "bank2@example.com", "name": "Clerk",
+                                              "method": "phone", "note": "Called the branch"},
+    ("POST", "/projects/{}/letters.pdf"): {"cid": "@confirmation_id"},
 }
 # Page routes whose form carries nothing but csrf_token (checked by the router against the
 # session, never in SQL): their path ids are still tested.
@@ -167,6 +186,8 @@ NO_FORM_FIELDS = {
     ("POST", "/projects/{}/access-code"),
     ("POST", "/operator/users/{}/lock"), ("POST", "/operator/users/{}/unlock"),
     ("POST", "/orgs/{}/members/{}/deactivate"), ("POST", "/orgs/{}/members/{}/reactivate"),
+    # The digest's one-click unsubscribe: public, the path token is the whole input.
+    ("POST", "/unsubscribe/{}"),
 }
 
 # Streamed bodies (BODY_STREAM), which neither the route table nor the router reads:
@@ -182,6 +203,8 @@ CSV_HEAD = ("group,type,form,respondent_organization,respondent_email,respondent
             "as_of,due_date,label,reference,currency,amount\r\n")
 CSV_ROW = ("1,bank*,positive*,Sample Bank*,bank@example.com*,Clerk*,2026-03-31*,2026-04-30*,"
            "Current account*,001*,JPY*,1250000*\r\n")
+BULK_CSV = ("reference,item_id,section,label,currency,requested_amount,agrees,amount,note\r\n"
+            "ABCDEFGH23*,item*,*,Current account*,JPY*,1250000*,no*,1*,Differs*\r\n")
 
 
 def multipart(parts):
@@ -205,6 +228,13 @@ STREAMS = {
         ("csrf_token", None, None, "@csrf"),
         ("file", "import.csv", "text/csv", CSV_HEAD + CSV_ROW)])),
     ("POST", "/api/v1/projects/{}/confirmations/import"): ("text/csv", CSV_HEAD + CSV_ROW),
+    ("POST", "/projects/{}/documents"): (MULTIPART, multipart([
+        ("csrf_token", None, None, "@csrf"), ("file", "scan.pdf*", "application/pdf", PDF)])),
+    # A desk's filled-in sheet (lib/records/bulkanswer.h): its cells are matched to the
+    # caller's open requests by reference and item id.
+    ("POST", "/api/v1/inbox/answers"): ("text/csv", BULK_CSV),
+    ("POST", "/inbox/desk"): (MULTIPART, multipart([
+        ("csrf_token", None, None, "@csrf"), ("file", "answers.csv", "text/csv", BULK_CSV)])),
 }
 
 # Routes that read no input at all but the session cookie (or nothing): nothing for sqlmap
@@ -227,6 +257,13 @@ NO_INPUT = {
     "GET /operator": "the operator page, no filters",
     "GET /api/v1/org": "the caller's own respondent organisation, from the session only",
     "GET /org": "the same as a page: a redirect",
+    "GET /api/v1/inbox/open.csv": "the caller's open requests as a sheet, from the session only",
+    "GET /api/v1/inbox/open.xlsx": "the same as XLSX, from the session only",
+    "GET /inbox/desk": "the desk's bulk-answer page, from the session only",
+    "GET /api/v1/me/notifications": "the caller's own preferences, from the session only",
+    "GET /unsubscribe/{}": "the path token is an HMAC-signed user id checked before any SQL "
+                           "(lib/mail/unsub.c); the page reads nothing else",
+    "POST /unsubscribe/{}": "the same token, checked before any SQL; no form fields",
 }
 
 # The answer routes, tried as the sent confirmation's respondent admin (on the sent
