@@ -275,3 +275,23 @@ request_send(bgw_request *r)
 		FCGX_PutStr(r->resp_body, (int)r->resp_len, out);
 	r->headers_sent = true;
 }
+
+bgw_err
+request_start_download(bgw_request *r, const char *type, const char *disposition,
+    const char *name)
+{
+	char *value;
+
+	if (name == NULL ||
+	    (value = bgw_arena_printf(r->a, "%s; filename=\"%s\"", disposition, name)) == NULL)
+		return BGW_E_NOMEM;
+	request_put_header(r->fcgi->out, "Status", "200 OK");
+	request_put_header(r->fcgi->out, "Cache-Control", "no-store");
+	request_put_header(r->fcgi->out, "Content-Type", type);
+	request_put_header(r->fcgi->out, "Content-Disposition", value);
+	request_put_header(r->fcgi->out, "X-Content-Type-Options", "nosniff");
+	FCGX_PutS("\r\n", r->fcgi->out);
+	r->headers_sent = true;
+	r->status = 200;
+	return BGW_OK;
+}

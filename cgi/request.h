@@ -133,6 +133,12 @@ bgw_err request_read_body(bgw_request *r, long long max, char **buf, size_t *len
  * their answer).  FCGX_FPrintF is never used: its own formatter lacks %zu. */
 void request_put_header(FCGX_Stream *out, const char *name, const char *value);
 
+/* The head of a streamed 200 download (the body follows on r->fcgi->out): no-store, since
+ * every download holds confirmation data; disposition "inline" or "attachment"; name the
+ * header-safe file name.  BGW_E_NOMEM for a NULL name (a failed arena copy). */
+bgw_err request_start_download(bgw_request *r, const char *type, const char *disposition,
+    const char *name);
+
 /* Send status line, headers and body of r to the client. */
 void request_send(bgw_request *r);
 

@@ -52,20 +52,7 @@ to_client(void *ud, const char *buf, size_t n)
 static bgw_err
 start_download(bgw_request *r, const char *type, const char *name)
 {
-	char *disposition;
-
-	if (name == NULL ||
-	    (disposition = bgw_arena_printf(r->a, "attachment; filename=\"%s\"", name)) == NULL)
-		return BGW_E_NOMEM;
-	request_put_header(r->fcgi->out, "Status", "200 OK");
-	request_put_header(r->fcgi->out, "Cache-Control", "no-store");
-	request_put_header(r->fcgi->out, "Content-Type", type);
-	request_put_header(r->fcgi->out, "Content-Disposition", disposition);
-	request_put_header(r->fcgi->out, "X-Content-Type-Options", "nosniff");
-	FCGX_PutS("\r\n", r->fcgi->out);
-	r->headers_sent = true;
-	r->status = 200;
-	return BGW_OK;
+	return request_start_download(r, type, "attachment", name);
 }
 
 /* Load what the user may export and record the download (confexport_run). */

@@ -32,19 +32,7 @@ to_client(void *ud, const unsigned char *buf, size_t n)
 static bgw_err
 start_pdf(bgw_request *r, const char *name)
 {
-	char *disposition = bgw_arena_printf(r->a, "inline; filename=\"%s\"", name);
-
-	if (disposition == NULL)
-		return BGW_E_NOMEM;
-	request_put_header(r->fcgi->out, "Status", "200 OK");
-	request_put_header(r->fcgi->out, "Cache-Control", "no-store");
-	request_put_header(r->fcgi->out, "Content-Type", PDF_TYPE);
-	request_put_header(r->fcgi->out, "Content-Disposition", disposition);
-	request_put_header(r->fcgi->out, "X-Content-Type-Options", "nosniff");
-	FCGX_PutS("\r\n", r->fcgi->out);
-	r->headers_sent = true;
-	r->status = 200;
-	return BGW_OK;
+	return request_start_download(r, PDF_TYPE, "inline", name);
 }
 
 /* GET /confirmations/{cid}/receipt.pdf: the JSON receipt's use case and policy
